@@ -1,0 +1,51 @@
+package dev.athena.infra.stack;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** A PostgreSQL server on 127.0.0.1 (zonky's binaries from Maven Central), with its cluster in a directory. */
+public final class EmbeddedPostgres implements AutoCloseable {
+    private final io.zonky.test.db.postgres.embedded.EmbeddedPostgres server;
+
+    private EmbeddedPostgres(io.zonky.test.db.postgres.embedded.EmbeddedPostgres server) {
+        this.server = server;
+    }
+
+    public static EmbeddedPostgres start(Path dir, int port) {
+        try {
+            Files.createDirectories(dir);
+            var server = io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder()
+                    .setPort(port)
+                    .setDataDirectory(dir.resolve("data"))
+                    .setOverrideWorkingDirectory(dir.resolve("work").toFile())
+                    .setCleanDataDirectory(false)
+                    .setServerConfig("listen_addresses", "127.0.0.1")
+                    .setServerConfig("fsync", "off")
+                    .setServerConfig("synchronous_commit", "off")
+                    .setServerConfig("full_page_writes", "off")
+                    .start();
+            return new EmbeddedPostgres(server);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start embedded PostgreSQL on port " + port, e);
+        }
+    }
+
+    public String jdbcUrl() {
+        return server.getJdbcUrl("postgres", "postgres");
+    }
+
+    public int port() {
+        return server.getPort();
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot stop embedded PostgreSQL", e);
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package dev.athena.schemas.cache;
+
+import dev.athena.schemas.message.AnalysisRequest;
+import dev.athena.schemas.message.AnalysisType;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * The identity of a question: {@code analysis:{provider}:{model}:{analysisType}:{sha256(code)[0:16]}:
+ * {md5(sorted options)[0:8]}}. Options are written as {@code key=value} lines sorted by key, so their order on
+ * the wire never changes the key.
+ */
+public record CacheKey(String provider, String model, AnalysisType analysisType, String codeHash,
+        String optionsHash) {
+    public static final String PREFIX = "analysis:";
+
+    public CacheKey {
+        Objects.requireNonNull(provider, "provider");
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(analysisType, "analysisType");
+    }
+
+    public static CacheKey of(String provider, String model, AnalysisType type, String code,
+            Map<String, String> options) {
+        String codeHash = hex(digest("SHA-256", code.getBytes(StandardCharsets.UTF_8))).substring(0, 16);
+        String sortedOptions = new TreeMap<>(options).entrySet().stream()
+                .map(e -> e.getKey() + "=" + e.getValue())
+                .collect(Collectors.joining("\n"));
+        String optionsHash = hex(digest("MD5", sortedOptions.getBytes(StandardCharsets.UTF_8))).substring(0, 8);
+        return new CacheKey(provider, model, type, codeHash, optionsHash);
+    }
+
+    /** The key of a request as it was asked (provider and model may be {@code auto}). */
+    public static CacheKey ofRequested(AnalysisRequest request) {
+        return of(request.providerOrAuto(), request.modelOrAuto(), request.analysisType(), request.code(),
+                request.options());
+    }
+
+    /** The same question as answered by another provider and model. */
+    public CacheKey servedBy(String servingProvider, String servingModel) {
+        return new CacheKey(servingProvider, servingModel, analysisType, codeHash, optionsHash);
+    }
+
+    public String value() {
+        return PREFIX + provider + ":" + model + ":" + analysisType.wireName() + ":" + codeHash + ":" + optionsHash;
+    }
+
+    @Override
+    public String toString() {
+        return value();
+    }
+
+    private static byte[] digest(String algorithm, byte[] input) {
+        try {
+            return MessageDigest.getInstance(algorithm).digest(input);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK ships " + algorithm, e);
+        }
+    }
+
+    private static String hex(byte[] bytes) {
+        return HexFormat.of().formatHex(bytes);
+    }
+}

@@ -1,0 +1,23 @@
+package dev.athena.schemas.message;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+/** The one terminal answer to one request, on its client's result topic, keyed by requestId. */
+public record AnalysisResult(int schemaVersion, String requestId, String clientId, ResultStatus status,
+        List<Finding> findings, String summary, ServedBy servedBy, boolean cached, String batchId, Usage usage,
+        ErrorInfo error, Instant completedAt) {
+    public AnalysisResult {
+        Objects.requireNonNull(requestId, "requestId");
+        Objects.requireNonNull(status, "status");
+        findings = findings == null ? List.of() : List.copyOf(findings);
+        usage = usage == null ? Usage.NONE : usage;
+    }
+
+    /** A request turned away before any provider saw it. {@code clientId} may be null if it was unreadable. */
+    public static AnalysisResult rejected(String requestId, String clientId, ErrorInfo error, Instant at) {
+        return new AnalysisResult(SchemaVersion.CURRENT, requestId, clientId, ResultStatus.REJECTED, List.of(),
+                error.message(), null, false, null, Usage.NONE, error, at);
+    }
+}

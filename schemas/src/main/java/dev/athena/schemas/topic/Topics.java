@@ -1,0 +1,51 @@
+package dev.athena.schemas.topic;
+
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * The topic catalogue: every topic of the pipeline, declared once. Per-client result topics are created on
+ * demand from {@link #resultsFor(String)}.
+ */
+public final class Topics {
+    public static final String REQUESTS = "athena.requests";
+    public static final String REQUESTS_DLQ = "athena.requests.dlq";
+    public static final String BATCHES = "athena.batches";
+    public static final String BATCH_RESULTS = "athena.batch-results";
+    public static final String CHUNKS = "athena.chunks";
+    public static final String RESULTS_PREFIX = "athena.results.";
+
+    /** Client ids become topic names, so they use Kafka's legal characters only. */
+    public static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+
+    private static final String WEEK_MS = String.valueOf(7L * 24 * 3600 * 1000);
+    private static final String TWO_WEEKS_MS = String.valueOf(14L * 24 * 3600 * 1000);
+    private static final String HOUR_MS = String.valueOf(3600L * 1000);
+    private static final String MAX_MESSAGE = String.valueOf(8 * 1024 * 1024);
+
+    private Topics() {
+    }
+
+    /** The fixed topics, created idempotently at start-up. */
+    public static List<TopicSpec> pipeline() {
+        return List.of(
+                new TopicSpec(REQUESTS, 6, Map.of("retention.ms", WEEK_MS, "max.message.bytes", MAX_MESSAGE)),
+                new TopicSpec(REQUESTS_DLQ, 1, Map.of("retention.ms", TWO_WEEKS_MS, "max.message.bytes", MAX_MESSAGE)),
+                new TopicSpec(BATCHES, 6, Map.of("retention.ms", WEEK_MS, "max.message.bytes", MAX_MESSAGE)),
+                new TopicSpec(BATCH_RESULTS, 6, Map.of("retention.ms", WEEK_MS, "max.message.bytes", MAX_MESSAGE)),
+                new TopicSpec(CHUNKS, 6, Map.of("retention.ms", HOUR_MS)));
+    }
+
+    public static String resultsTopicName(String clientId) {
+        if (clientId == null || !CLIENT_ID.matcher(clientId).matches()) {
+            throw new IllegalArgumentException("clientId must match " + CLIENT_ID.pattern() + " but was '"
+                    + clientId + "'");
+        }
+        return RESULTS_PREFIX + clientId;
+    }
+
+    public static TopicSpec resultsFor(String clientId) {
+        return new TopicSpec(resultsTopicName(clientId), 3, Map.of("retention.ms", WEEK_MS));
+    }
+}

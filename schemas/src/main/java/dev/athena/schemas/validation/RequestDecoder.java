@@ -1,0 +1,259 @@
+package dev.athena.schemas.validation;
+
+import dev.athena.schemas.json.Json;
+import dev.athena.schemas.json.JsonContractException;
+import dev.athena.schemas.message.AnalysisRequest;
+import dev.athena.schemas.message.AnalysisType;
+import dev.athena.schemas.message.Lane;
+import dev.athena.schemas.message.SchemaVersion;
+import dev.athena.schemas.topic.Topics;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Pattern;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Turns the raw bytes of a request record into an {@link AnalysisRequest}, or a {@link Rejection} that names
+ * the field at fault. It mirrors {@code schemas/analysis-request.schema.json} and adds what a schema cannot say
+ * (UTF-8 validity, the code size limit in bytes). It never throws on bad input.
+ */
+public final class RequestDecoder {
+    private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
+
+    private final RequestLimits limits;
+
+    public RequestDecoder(RequestLimits limits) {
+        this.limits = limits;
+    }
+
+    public static RequestDecoder ofDefaults() {
+        return new RequestDecoder(RequestLimits.ofDefaults());
+    }
+
+    public Decoded decode(byte[] bytes) {
+        if (bytes == null || bytes.length == 0) {
+            return reject(RejectionReason.INVALID_JSON, null, "request is empty: expected a JSON object", null, null);
+        }
+        int badByte = firstInvalidUtf8(bytes);
+        if (badByte >= 0) {
+            return reject(RejectionReason.INVALID_UTF8, null,
+                    "request is not valid UTF-8 (bad byte at offset " + badByte + ")", null, null);
+        }
+        JsonNode root;
+        try {
+            root = Json.tree(bytes);
+        } catch (JsonContractException e) {
+            return reject(RejectionReason.INVALID_JSON, null, "request is " + e.getMessage(), null, null);
+        }
+        if (root == null || !root.isObject()) {
+            return reject(RejectionReason.INVALID_JSON, null, "request must be a JSON object", null, null);
+        }
+        return new Fields(root).decode();
+    }
+
+    private static Decoded reject(RejectionReason reason, String field, String message, String requestId,
+            String clientId) {
+        return new Decoded.Rejected(new Rejection(reason, field, message, requestId, clientId));
+    }
+
+    private static int firstInvalidUtf8(byte[] bytes) {
+        var decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        try {
+            decoder.decode(in);
+            return -1;
+        } catch (CharacterCodingException e) {
+            return in.position();
+        }
+    }
+
+    /** One decoding pass; remembers the ids read so far so a rejection can still reach the client. */
+    private final class Fields {
+        private final JsonNode root;
+        private String requestId;
+        private String clientId;
+
+        Fields(JsonNode root) {
+            this.root = root;
+            this.requestId = peekString("requestId", REQUEST_ID);
+            this.clientId = peekString("clientId", Topics.CLIENT_ID);
+        }
+
+        Decoded decode() {
+            try {
+                return new Decoded.Accepted(build());
+            } catch (FieldException e) {
+                return reject(e.reason, e.field, e.getMessage(), requestId, clientId);
+            }
+        }
+
+        private AnalysisRequest build() {
+            JsonNode version = required("schemaVersion");
+            if (!version.isIntegralNumber()) {
+                throw invalid("schemaVersion", "field 'schemaVersion' must be an integer but was " + kind(version));
+            }
+            if (version.asInt() != SchemaVersion.CURRENT) {
+                throw new FieldException(RejectionReason.UNSUPPORTED_SCHEMA_VERSION, "schemaVersion",
+                        "unsupported schemaVersion " + version.asInt() + " (supported: " + SchemaVersion.CURRENT + ")");
+            }
+            String reqId = requiredString("requestId");
+            if (!REQUEST_ID.matcher(reqId).matches()) {
+                throw invalid("requestId", "field 'requestId' must be 1-128 characters of letters, digits and ._:- "
+                        + "but was '" + abbreviate(reqId) + "'");
+            }
+            String client = requiredString("clientId");
+            if (!Topics.CLIENT_ID.matcher(client).matches()) {
+                throw invalid("clientId", "field 'clientId' must match " + Topics.CLIENT_ID.pattern() + " but was '"
+                        + abbreviate(client) + "'");
+            }
+            String typeName = requiredString("analysisType");
+            AnalysisType type = AnalysisType.fromWire(typeName).orElseThrow(() -> new FieldException(
+                    RejectionReason.UNKNOWN_ANALYSIS_TYPE, "analysisType", "unknown analysisType '"
+                    + abbreviate(typeName) + "' (expected one of " + AnalysisType.wireNames() + ")"));
+            String code = requiredString("code");
+            if (code.isBlank()) {
+                throw new FieldException(RejectionReason.EMPTY_CODE, "code", "field 'code' must not be empty");
+            }
+            int codeBytes = code.getBytes(StandardCharsets.UTF_8).length;
+            if (codeBytes > limits.maxCodeBytes()) {
+                throw new FieldException(RejectionReason.CODE_TOO_LARGE, "code", "field 'code' is " + codeBytes
+                        + " bytes, over the limit of " + limits.maxCodeBytes() + " bytes");
+            }
+            String laneName = optionalString("lane");
+            Lane lane = laneName == null ? Lane.INTERACTIVE : Lane.fromWire(laneName).orElseThrow(
+                    () -> invalid("lane", "field 'lane' must be interactive or bulk but was '"
+                            + abbreviate(laneName) + "'"));
+            return new AnalysisRequest(SchemaVersion.CURRENT, reqId, client, type, optionalString("language"),
+                    optionalString("path"), code, optionalString("provider"), optionalString("model"), lane,
+                    options(), optionalInstant("deadline"), optionalBoolean("stream"), optionalInstant("createdAt"),
+                    optionalString("replyTo"));
+        }
+
+        private JsonNode required(String field) {
+            JsonNode node = root.get(field);
+            if (node == null || node.isNull()) {
+                throw new FieldException(RejectionReason.MISSING_FIELD, field, "missing required field '" + field + "'");
+            }
+            return node;
+        }
+
+        private String requiredString(String field) {
+            JsonNode node = required(field);
+            if (!node.isString()) {
+                throw invalid(field, "field '" + field + "' must be a string but was " + kind(node));
+            }
+            return node.stringValue();
+        }
+
+        private String optionalString(String field) {
+            JsonNode node = root.get(field);
+            if (node == null || node.isNull()) {
+                return null;
+            }
+            if (!node.isString()) {
+                throw invalid(field, "field '" + field + "' must be a string but was " + kind(node));
+            }
+            return node.stringValue();
+        }
+
+        private Boolean optionalBoolean(String field) {
+            JsonNode node = root.get(field);
+            if (node == null || node.isNull()) {
+                return null;
+            }
+            if (!node.isBoolean()) {
+                throw invalid(field, "field '" + field + "' must be true or false but was " + kind(node));
+            }
+            return node.booleanValue();
+        }
+
+        private Instant optionalInstant(String field) {
+            String text = optionalString(field);
+            if (text == null) {
+                return null;
+            }
+            try {
+                return Instant.parse(text);
+            } catch (DateTimeParseException e) {
+                throw invalid(field, "field '" + field + "' must be an ISO-8601 instant such as "
+                        + "2026-11-30T10:15:00Z but was '" + abbreviate(text) + "'");
+            }
+        }
+
+        private Map<String, String> options() {
+            JsonNode node = root.get("options");
+            if (node == null || node.isNull()) {
+                return Map.of();
+            }
+            if (!node.isObject()) {
+                throw invalid("options", "field 'options' must be an object but was " + kind(node));
+            }
+            Map<String, String> out = new LinkedHashMap<>();
+            for (var entry : node.properties()) {
+                JsonNode value = entry.getValue();
+                if (!value.isValueNode() || value.isNull()) {
+                    throw invalid("options." + entry.getKey(), "field 'options." + entry.getKey()
+                            + "' must be a string, number or boolean but was " + kind(value));
+                }
+                out.put(entry.getKey(), value.asString());
+            }
+            return out;
+        }
+
+        private String peekString(String field, Pattern pattern) {
+            JsonNode node = root.get(field);
+            if (node == null || !node.isString()) {
+                return null;
+            }
+            String value = node.stringValue();
+            return pattern.matcher(value).matches() ? value : null;
+        }
+
+        private FieldException invalid(String field, String message) {
+            return new FieldException(RejectionReason.INVALID_FIELD, field, message);
+        }
+    }
+
+    private static String kind(JsonNode node) {
+        if (node.isString()) {
+            return "a string";
+        }
+        if (node.isNumber()) {
+            return "a number";
+        }
+        if (node.isBoolean()) {
+            return "a boolean";
+        }
+        if (node.isArray()) {
+            return "an array";
+        }
+        if (node.isObject()) {
+            return "an object";
+        }
+        return "null";
+    }
+
+    private static String abbreviate(String value) {
+        return value.length() <= 64 ? value : value.substring(0, 61) + "...";
+    }
+
+    /** Control flow inside one decode; never escapes, so no stack trace is taken. */
+    private static final class FieldException extends RuntimeException {
+        private final RejectionReason reason;
+        private final String field;
+
+        FieldException(RejectionReason reason, String field, String message) {
+            super(message, null, false, false);
+            this.reason = reason;
+            this.field = field;
+        }
+    }
+}
