@@ -1,0 +1,46 @@
+package dev.athena.ingest.cli;
+
+import dev.athena.schemas.message.AnalysisRequest;
+import dev.athena.schemas.message.AnalysisType;
+import dev.athena.schemas.message.Lane;
+import dev.athena.schemas.message.SchemaVersion;
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import java.util.UUID;
+
+/** Turns a source file into an analysis request, with a clear error for files that cannot be sent. */
+public final class FileRequests {
+    private final String clientId;
+    private final AnalysisType type;
+    private final Clock clock;
+
+    public FileRequests(String clientId, AnalysisType type, Clock clock) {
+        this.clientId = clientId;
+        this.type = type;
+        this.clock = clock;
+    }
+
+    public AnalysisRequest from(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new IOException(file + ": not a readable file");
+        }
+        String code;
+        try {
+            code = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(file)))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw new IOException(file + ": not UTF-8 text", e);
+        }
+        return new AnalysisRequest(SchemaVersion.CURRENT, UUID.randomUUID().toString(), clientId, type,
+                Languages.of(file).orElse(null), file.toString(), code, null, null, Lane.INTERACTIVE, Map.of(), null,
+                null, clock.instant(), null);
+    }
+}

@@ -1,0 +1,173 @@
+package dev.athena.ingest.client;
+
+import dev.athena.schemas.json.Json;
+import dev.athena.schemas.json.JsonContractException;
+import dev.athena.schemas.message.AnalysisRequest;
+import dev.athena.schemas.message.AnalysisResult;
+import dev.athena.schemas.topic.TopicProvisioner;
+import dev.athena.schemas.topic.Topics;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Submits requests of one client over Kafka and completes a future per request when its result arrives.
+ *
+ * <p>Design notes: the result topic is read by a plain assigned consumer (no group), positioned at the end of
+ * every partition before the first request is sent, so no result of this session can be missed and none of an
+ * earlier session is replayed. One named thread polls; futures are completed on it, so callers must not block
+ * inside their callbacks.
+ */
+public final class KafkaAthenaClient implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaAthenaClient.class);
+
+    private final String clientId;
+    private final KafkaProducer<String, byte[]> producer;
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final Map<String, CompletableFuture<AnalysisResult>> pending = new ConcurrentHashMap<>();
+    private final CountDownLatch positioned = new CountDownLatch(1);
+    private final Thread poller;
+    private volatile Consumer<AnalysisResult> listener = r -> { };
+    private volatile boolean running = true;
+
+    private KafkaAthenaClient(String bootstrap, String clientId) {
+        this.clientId = clientId;
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            new TopicProvisioner(admin).ensure(Topics.resultsFor(clientId));
+        }
+        this.producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.LINGER_MS_CONFIG, 2,
+                ProducerConfig.CLIENT_ID_CONFIG, "athena-client-" + clientId),
+                new StringSerializer(), new ByteArraySerializer());
+        this.consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.CLIENT_ID_CONFIG, "athena-client-results-" + clientId),
+                new StringDeserializer(), new ByteArrayDeserializer());
+        this.poller = Thread.ofPlatform().name("athena-client-" + clientId).daemon().unstarted(this::pollLoop);
+    }
+
+    /** Connects as {@code clientId}; returns once the result topic is being followed from its current end. */
+    public static KafkaAthenaClient connect(String bootstrap, String clientId) {
+        KafkaAthenaClient client = new KafkaAthenaClient(bootstrap, clientId);
+        client.poller.start();
+        try {
+            if (!client.positioned.await(30, TimeUnit.SECONDS)) {
+                client.close();
+                throw new IllegalStateException("could not follow " + Topics.resultsTopicName(clientId) + " on "
+                        + bootstrap + " within 30 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            client.close();
+            throw new IllegalStateException("interrupted while connecting", e);
+        }
+        return client;
+    }
+
+    /** Called for every result of this client, including ones no future waits for. */
+    public void onResult(Consumer<AnalysisResult> newListener) {
+        this.listener = Objects.requireNonNull(newListener);
+    }
+
+    public CompletableFuture<AnalysisResult> submit(AnalysisRequest request) {
+        if (!clientId.equals(request.clientId())) {
+            throw new IllegalArgumentException("this client is '" + clientId + "' but the request is for '"
+                    + request.clientId() + "'");
+        }
+        CompletableFuture<AnalysisResult> future = pending.computeIfAbsent(request.requestId(),
+                id -> new CompletableFuture<>());
+        var record = new ProducerRecord<>(Topics.REQUESTS, request.requestId(), Json.write(request));
+        record.headers().add("athena-client-id", clientId.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        producer.send(record, (metadata, error) -> {
+            if (error != null) {
+                pending.remove(request.requestId());
+                future.completeExceptionally(error);
+            }
+        });
+        return future;
+    }
+
+    public void flush() {
+        producer.flush();
+    }
+
+    private void pollLoop() {
+        String topic = Topics.resultsTopicName(clientId);
+        try {
+            var partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToEnd(partitions);
+            partitions.forEach(consumer::position);
+            positioned.countDown();
+            while (running) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    deliver(record);
+                }
+            }
+        } catch (WakeupException e) {
+            if (running) {
+                throw e;
+            }
+        } catch (RuntimeException e) {
+            LOG.error("result consumer of {} stopped: {}", clientId, e.toString());
+            pending.values().forEach(f -> f.completeExceptionally(e));
+        } finally {
+            consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    private void deliver(ConsumerRecord<String, byte[]> record) {
+        AnalysisResult result;
+        try {
+            result = Json.read(record.value(), AnalysisResult.class);
+        } catch (JsonContractException e) {
+            LOG.warn("unreadable result at {}-{}@{}: {}", record.topic(), record.partition(), record.offset(),
+                    e.getMessage());
+            return;
+        }
+        listener.accept(result);
+        CompletableFuture<AnalysisResult> future = pending.remove(result.requestId());
+        if (future != null) {
+            future.complete(result);
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        consumer.wakeup();
+        try {
+            poller.join(Duration.ofSeconds(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        producer.close(Duration.ofSeconds(5));
+    }
+}
