@@ -97,12 +97,15 @@ public final class RequestDecoder {
 
         private AnalysisRequest build() {
             JsonNode version = required("schemaVersion");
-            if (!version.isIntegralNumber()) {
+            // JSON Schema counts 1.0 as the integer 1, and some producers (Python floats) write it so.
+            if (!version.isIntegralNumber() && !(version.isNumber() && version.canConvertToExactIntegral())) {
                 throw invalid("schemaVersion", "field 'schemaVersion' must be an integer but was " + kind(version));
             }
-            if (version.asInt() != SchemaVersion.CURRENT) {
+            // canConvertToInt first: asInt() throws on values beyond int, and decode must never throw.
+            if (!version.canConvertToInt() || version.asInt() != SchemaVersion.CURRENT) {
                 throw new FieldException(RejectionReason.UNSUPPORTED_SCHEMA_VERSION, "schemaVersion",
-                        "unsupported schemaVersion " + version.asInt() + " (supported: " + SchemaVersion.CURRENT + ")");
+                        "unsupported schemaVersion " + abbreviate(version.asString()) + " (supported: "
+                        + SchemaVersion.CURRENT + ")");
             }
             String reqId = requiredString("requestId");
             if (!REQUEST_ID.matcher(reqId).matches()) {
