@@ -1,0 +1,105 @@
+package dev.athena.collector;
+
+import dev.athena.collector.metrics.CollectorMetrics;
+import dev.athena.schemas.topic.TopicProvisioner;
+import dev.athena.schemas.topic.Topics;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The collector as a running Kafka Streams application (exactly_once_v2). {@link #start} provisions the pipeline
+ * topics if they are missing and returns once the application is RUNNING.
+ */
+public final class BatchCollector implements AutoCloseable {
+    static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+    private static final Logger LOG = LoggerFactory.getLogger(BatchCollector.class);
+
+    private final KafkaStreams streams;
+
+    private BatchCollector(KafkaStreams streams) {
+        this.streams = streams;
+    }
+
+    public static BatchCollector start(CollectorSettings settings, MeterRegistry registry) {
+        provisionTopics(settings.bootstrap());
+        var topology = CollectorTopology.build(settings, Clock.systemUTC(), new CollectorMetrics(registry));
+        KafkaStreams streams = new KafkaStreams(topology, streamsConfig(settings));
+        CountDownLatch running = new CountDownLatch(1);
+        streams.setStateListener((now, before) -> {
+            LOG.info("collector {} state {} -> {}", settings.applicationId(), before, now);
+            if (now == KafkaStreams.State.RUNNING) {
+                running.countDown();
+            }
+        });
+        streams.setUncaughtExceptionHandler(e -> {
+            LOG.error("collector stream thread failed; replacing it", e);
+            return StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        streams.start();
+        try {
+            if (!running.await(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                streams.close(CLOSE_TIMEOUT);
+                throw new IllegalStateException("collector " + settings.applicationId() + " did not reach RUNNING "
+                        + "within " + START_TIMEOUT + " (state " + streams.state() + ")");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            streams.close(CLOSE_TIMEOUT);
+            throw new IllegalStateException("interrupted while starting the collector", e);
+        }
+        return new BatchCollector(streams);
+    }
+
+    static Properties streamsConfig(CollectorSettings settings) {
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, settings.applicationId());
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrap());
+        props.put(StreamsConfig.STATE_DIR_CONFIG, settings.stateDir().toAbsolutePath().toString());
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, Long.toString(settings.commitInterval().toMillis()));
+        // -1: the broker's default.replication.factor, so one node works and a cluster gets its own default
+        props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, "-1");
+        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+                LogAndContinueExceptionHandler.class.getName());
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
+                org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler.class.getName());
+        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), "0");
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
+                Integer.toString(9 * 1024 * 1024));
+        return props;
+    }
+
+    private static void provisionTopics(String bootstrap) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            new TopicProvisioner(admin).ensure(Topics.pipeline());
+        }
+    }
+
+    public KafkaStreams.State state() {
+        return streams.state();
+    }
+
+    @Override
+    public void close() {
+        if (!streams.close(CLOSE_TIMEOUT)) {
+            LOG.warn("collector did not stop within {}", CLOSE_TIMEOUT);
+        }
+    }
+}

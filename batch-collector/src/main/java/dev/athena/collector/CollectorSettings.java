@@ -1,0 +1,73 @@
+package dev.athena.collector;
+
+import dev.athena.schemas.message.Lane;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Everything the collector needs to run. Windows are per lane: the interactive window defaults to 50 ms, half of
+ * bulk's 100 ms, because every exactly-once hop already adds up to a commit interval of latency on the way to the
+ * client (DESIGN.md, "Exactly-once costs latency").
+ *
+ * @param maxTokens estimated input tokens per batch (see {@code TokenEstimate}); one item larger than the budget
+ *                  travels alone in its batch
+ */
+public record CollectorSettings(String bootstrap, String applicationId, Path stateDir, Duration interactiveWindow,
+        Duration bulkWindow, int maxItems, long maxTokens, int maxCodeBytes, Duration commitInterval) {
+    public static final String DEFAULT_APPLICATION_ID = "athena-batch-collector";
+
+    public CollectorSettings {
+        requireText(bootstrap, "bootstrap");
+        requireText(applicationId, "applicationId");
+        Objects.requireNonNull(stateDir, "stateDir");
+        requirePositive(interactiveWindow, "interactiveWindow");
+        requirePositive(bulkWindow, "bulkWindow");
+        requirePositive(commitInterval, "commitInterval");
+        if (maxItems < 1) {
+            throw new IllegalArgumentException("maxItems must be >= 1 but was " + maxItems);
+        }
+        if (maxTokens < 1) {
+            throw new IllegalArgumentException("maxTokens must be >= 1 but was " + maxTokens);
+        }
+        if (maxCodeBytes < 1) {
+            throw new IllegalArgumentException("maxCodeBytes must be >= 1 but was " + maxCodeBytes);
+        }
+    }
+
+    public static CollectorSettings defaults(String bootstrap, Path stateDir) {
+        return new CollectorSettings(bootstrap, DEFAULT_APPLICATION_ID, stateDir, Duration.ofMillis(50),
+                Duration.ofMillis(100), 32, 100_000, 256 * 1024, Duration.ofMillis(50));
+    }
+
+    public Duration window(Lane lane) {
+        return lane == Lane.BULK ? bulkWindow : interactiveWindow;
+    }
+
+    public CollectorSettings withApplicationId(String id) {
+        return new CollectorSettings(bootstrap, id, stateDir, interactiveWindow, bulkWindow, maxItems, maxTokens,
+                maxCodeBytes, commitInterval);
+    }
+
+    public CollectorSettings withWindows(Duration interactive, Duration bulk) {
+        return new CollectorSettings(bootstrap, applicationId, stateDir, interactive, bulk, maxItems, maxTokens,
+                maxCodeBytes, commitInterval);
+    }
+
+    public CollectorSettings withCaps(int items, long tokens) {
+        return new CollectorSettings(bootstrap, applicationId, stateDir, interactiveWindow, bulkWindow, items,
+                tokens, maxCodeBytes, commitInterval);
+    }
+
+    private static void requireText(String value, String name) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException(name + " must not be blank but was '" + value + "'");
+        }
+    }
+
+    private static void requirePositive(Duration value, String name) {
+        if (value == null || value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive but was " + value);
+        }
+    }
+}

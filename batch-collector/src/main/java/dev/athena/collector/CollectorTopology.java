@@ -1,0 +1,60 @@
+package dev.athena.collector;
+
+import dev.athena.collector.admission.AdmissionProcessor;
+import dev.athena.collector.metrics.CollectorMetrics;
+import dev.athena.collector.window.BatchWindowProcessor;
+import dev.athena.schemas.json.JsonSerde;
+import dev.athena.schemas.message.AnalysisBatch;
+import dev.athena.schemas.message.BatchResult;
+import dev.athena.schemas.topic.Topics;
+import dev.athena.schemas.validation.RequestDecoder;
+import dev.athena.schemas.validation.RequestLimits;
+import java.time.Clock;
+import java.time.Duration;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.Topology;
+
+/**
+ * The collector's topology, built by one method that production, tests and the benchmark share.
+ *
+ * <pre>
+ * athena.requests (raw bytes) ─► admission ─┬─► athena.requests.dlq      (original bytes + reason headers)
+ *                                           ├─► athena.batch-results     (REJECTED item results)
+ *                                           └─► batching ─► athena.batches (key = route)
+ * </pre>
+ *
+ * Values are read as raw bytes so no deserializer can throw; admission decodes them itself.
+ */
+public final class CollectorTopology {
+    public static final Duration SEEN_RETENTION = Duration.ofHours(24);
+    static final String SOURCE = "requests";
+    static final String ADMISSION = "admission";
+    static final String BATCHING = "batching";
+    static final String DLQ_SINK = "dead-letters";
+    static final String RESULTS_SINK = "direct-results";
+    static final String BATCHES_SINK = "batches";
+
+    private CollectorTopology() {
+    }
+
+    public static Topology build(CollectorSettings settings, Clock clock, CollectorMetrics metrics) {
+        RequestDecoder decoder = new RequestDecoder(new RequestLimits(settings.maxCodeBytes()));
+        var children = new AdmissionProcessor.Children(DLQ_SINK, RESULTS_SINK, BATCHING);
+        Topology topology = new Topology();
+        topology.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), Topics.REQUESTS);
+        topology.addProcessor(ADMISSION,
+                () -> new AdmissionProcessor(decoder, clock, metrics, SEEN_RETENTION, children), SOURCE);
+        topology.addProcessor(BATCHING, () -> new BatchWindowProcessor(settings, metrics), ADMISSION);
+        AdmissionProcessor.stores().forEach(store -> topology.addStateStore(store, ADMISSION));
+        BatchWindowProcessor.stores().forEach(store -> topology.addStateStore(store, BATCHING));
+        topology.addSink(DLQ_SINK, Topics.REQUESTS_DLQ, new ByteArraySerializer(), new ByteArraySerializer(),
+                ADMISSION);
+        topology.addSink(RESULTS_SINK, Topics.BATCH_RESULTS, new StringSerializer(),
+                JsonSerde.of(BatchResult.class).serializer(), ADMISSION);
+        topology.addSink(BATCHES_SINK, Topics.BATCHES, new StringSerializer(),
+                JsonSerde.of(AnalysisBatch.class).serializer(), BATCHING);
+        return topology;
+    }
+}

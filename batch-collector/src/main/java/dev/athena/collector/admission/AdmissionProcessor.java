@@ -1,0 +1,190 @@
+package dev.athena.collector.admission;
+
+import dev.athena.collector.metrics.CollectorMetrics;
+import dev.athena.schemas.cache.CacheKey;
+import dev.athena.schemas.message.AnalysisRequest;
+import dev.athena.schemas.message.Route;
+import dev.athena.schemas.topic.Topics;
+import dev.athena.schemas.validation.Decoded;
+import dev.athena.schemas.validation.Rejection;
+import dev.athena.schemas.validation.RejectionReason;
+import dev.athena.schemas.validation.RequestDecoder;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Admission: decode the raw bytes (never throwing), turn away what must not reach a provider, drop repeated
+ * request ids, and hand the rest to batching. Bad records go to the DLQ with the reason in headers and, when the
+ * requester can be named, a REJECTED item result. Every request id that got an answer or a window is remembered
+ * in a changelogged store for {@code retention}, so a client retrying gets no second result.
+ *
+ * <p>Dedup relies on the contract that records are keyed by requestId, so retries land on the same partition.
+ * Expiry follows the Streams wall-clock; deadlines are compared with the injected {@link Clock}.
+ */
+public final class AdmissionProcessor implements Processor<byte[], byte[], Object, Object> {
+    public static final String SEEN_STORE = "collector-seen-requests";
+    public static final String TRACEPARENT = "traceparent";
+    public static final String CLIENT_ID_HEADER = "athena-client-id";
+    /** The decoder's rule for request ids, applied to record keys. */
+    private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
+    private static final Logger LOG = LoggerFactory.getLogger(AdmissionProcessor.class);
+
+    private final RequestDecoder decoder;
+    private final Clock clock;
+    private final CollectorMetrics metrics;
+    private final Duration retention;
+    private final Children children;
+    private ProcessorContext<Object, Object> context;
+    private KeyValueStore<String, Long> seen;
+
+    /** Names of the downstream nodes this processor writes to. */
+    public record Children(String deadLetters, String directResults, String batching) {
+    }
+
+    public AdmissionProcessor(RequestDecoder decoder, Clock clock, CollectorMetrics metrics, Duration retention,
+            Children children) {
+        this.decoder = decoder;
+        this.clock = clock;
+        this.metrics = metrics;
+        this.retention = retention;
+        this.children = children;
+    }
+
+    /** The stores this processor needs: request ids already answered or batched, with when they were seen. */
+    public static List<StoreBuilder<?>> stores() {
+        return List.of(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SEEN_STORE), Serdes.String(),
+                Serdes.Long()));
+    }
+
+    @Override
+    public void init(ProcessorContext<Object, Object> context) {
+        this.context = context;
+        this.seen = context.getStateStore(SEEN_STORE);
+        Duration sweep = retention.dividedBy(24).compareTo(Duration.ofMinutes(5)) < 0
+                ? retention.dividedBy(24) : Duration.ofMinutes(5);
+        context.schedule(sweep.isZero() ? Duration.ofMillis(1) : sweep, PunctuationType.WALL_CLOCK_TIME,
+                this::expireSeen);
+    }
+
+    @Override
+    public void process(Record<byte[], byte[]> record) {
+        String traceparent = header(record, TRACEPARENT);
+        switch (decoder.decode(record.value())) {
+            case Decoded.Rejected rejected -> reject(record, identified(record, rejected.rejection()), null, null,
+                    traceparent);
+            case Decoded.Accepted accepted -> admit(record, accepted.request(), traceparent);
+        }
+    }
+
+    private void admit(Record<byte[], byte[]> record, AnalysisRequest request, String traceparent) {
+        if (seen.get(request.requestId()) != null) {
+            metrics.duplicate();
+            LOG.debug("dropped duplicate request {} of client {}", request.requestId(), request.clientId());
+            return;
+        }
+        Route route;
+        try {
+            route = new Route(request.providerOrAuto(), request.modelOrAuto(), request.lane());
+        } catch (IllegalArgumentException e) {
+            reject(record, new Rejection(RejectionReason.INVALID_FIELD, "provider", "fields 'provider' and 'model' "
+                    + "must not contain '/'", request.requestId(), request.clientId()), request, null, traceparent);
+            return;
+        }
+        Instant now = clock.instant();
+        if (request.deadline() != null && !request.deadline().isAfter(now)) {
+            reject(record, new Rejection(RejectionReason.DEADLINE_PASSED, "deadline", "field 'deadline' ("
+                    + request.deadline() + ") had already passed at admission (" + now + ")",
+                    request.requestId(), request.clientId()), request, route.key(), traceparent);
+            return;
+        }
+        seen.put(request.requestId(), context.currentSystemTimeMs());
+        metrics.accepted();
+        Admitted admitted = new Admitted(request, route, CacheKey.ofRequested(request).value(), traceparent);
+        context.forward(new Record<Object, Object>(route.key(), admitted, record.timestamp()), children.batching());
+    }
+
+    private void reject(Record<byte[], byte[]> record, Rejection rejection, AnalysisRequest request, String route,
+            String traceparent) {
+        metrics.rejected(rejection.reason());
+        LOG.info("rejected request {} of client {}: {} ({})", rejection.requestId(), rejection.clientId(),
+                rejection.reason(), rejection.field());
+        var source = context.recordMetadata().orElse(null);
+        context.forward(new Record<Object, Object>(record.key(), record.value(), record.timestamp(),
+                DeadLetter.headers(record.headers(), rejection, source)), children.deadLetters());
+        if (!rejection.clientKnown() || seen.get(rejection.requestId()) != null) {
+            return;
+        }
+        seen.put(rejection.requestId(), context.currentSystemTimeMs());
+        var result = DirectResults.rejected(rejection, request, route, traceparent, clock.instant());
+        context.forward(new Record<Object, Object>(result.batchId(), result, record.timestamp()),
+                children.directResults());
+    }
+
+    /**
+     * When the body is unreadable, the requester may still be named by the record: the key is the requestId by
+     * contract, and producers may set the {@code athena-client-id} header.
+     */
+    private static Rejection identified(Record<byte[], byte[]> record, Rejection rejection) {
+        if (rejection.clientKnown()) {
+            return rejection;
+        }
+        String requestId = rejection.requestId() != null ? rejection.requestId() : strictUtf8(record.key());
+        String clientId = rejection.clientId() != null ? rejection.clientId() : header(record, CLIENT_ID_HEADER);
+        requestId = requestId != null && REQUEST_ID.matcher(requestId).matches() ? requestId : null;
+        clientId = clientId != null && Topics.CLIENT_ID.matcher(clientId).matches() ? clientId : null;
+        return new Rejection(rejection.reason(), rejection.field(), rejection.message(), requestId, clientId);
+    }
+
+    private static String strictUtf8(byte[] bytes) {
+        if (bytes == null) {
+            return null;
+        }
+        try {
+            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            return null;
+        }
+    }
+
+    private void expireSeen(long now) {
+        long oldest = now - retention.toMillis();
+        List<String> expired = new ArrayList<>();
+        try (KeyValueIterator<String, Long> all = seen.all()) {
+            while (all.hasNext()) {
+                KeyValue<String, Long> entry = all.next();
+                if (entry.value < oldest) {
+                    expired.add(entry.key);
+                }
+            }
+        }
+        expired.forEach(seen::delete);
+        if (!expired.isEmpty()) {
+            LOG.debug("forgot {} request ids older than {}", expired.size(), retention);
+        }
+    }
+
+    private static String header(Record<?, ?> record, String name) {
+        Header header = record.headers().lastHeader(name);
+        return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,38 @@
+package dev.athena.collector.admission;
+
+import dev.athena.schemas.message.AnalysisRequest;
+import dev.athena.schemas.message.BatchResult;
+import dev.athena.schemas.message.ItemResult;
+import dev.athena.schemas.message.Requester;
+import dev.athena.schemas.message.ResultStatus;
+import dev.athena.schemas.message.SchemaVersion;
+import dev.athena.schemas.message.Usage;
+import dev.athena.schemas.validation.Rejection;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Results the collector answers itself, without a provider. They go to {@code athena.batch-results} as one-item
+ * batch results, so the result-splitter stays the one writer of client result topics. Batch ids are derived from
+ * the request id, so a replay writes the same id and downstream can tell.
+ */
+public final class DirectResults {
+    private DirectResults() {
+    }
+
+    public static String rejectionBatchId(String requestId) {
+        return "reject-" + requestId;
+    }
+
+    /** {@code request} is null when the record could not be decoded. */
+    static BatchResult rejected(Rejection rejection, AnalysisRequest request, String route, String traceparent,
+            Instant now) {
+        Requester requester = request != null ? Requester.of(request, traceparent)
+                : new Requester(rejection.requestId(), rejection.clientId(), null, traceparent);
+        ItemResult item = new ItemResult(null, List.of(requester),
+                request == null ? null : request.analysisType(), request == null ? null : request.path(),
+                ResultStatus.REJECTED, null, List.of(), rejection.message(), Usage.NONE, rejection.toError(), false);
+        return new BatchResult(SchemaVersion.CURRENT, rejectionBatchId(requester.requestId()), route, List.of(item),
+                now);
+    }
+}

@@ -1,0 +1,131 @@
+package dev.athena.collector.metrics;
+
+import dev.athena.schemas.message.Lane;
+import dev.athena.schemas.validation.RejectionReason;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Every meter of the collector, declared once. Tags are low-cardinality only (lane, reason, tier, outcome):
+ * request and client ids belong in logs and traces, never in tags. Thread-safe: stream threads share it.
+ */
+public final class CollectorMetrics {
+    /** Why a window was closed. */
+    public enum CloseReason { TIME, ITEMS, TOKENS }
+
+    /** Where a cache hit came from. */
+    public enum CacheTier { L1, REDIS }
+
+    private final Counter accepted;
+    private final Counter duplicates;
+    private final Counter coalesced;
+    private final Counter cacheMisses;
+    private final Counter processingErrors;
+    private final Map<RejectionReason, Counter> rejections = new EnumMap<>(RejectionReason.class);
+    private final Map<CacheTier, Counter> cacheHits = new EnumMap<>(CacheTier.class);
+    private final Map<Lane, Map<CloseReason, Counter>> batches = new EnumMap<>(Lane.class);
+    private final Map<Lane, DistributionSummary> batchItems = new EnumMap<>(Lane.class);
+    private final Map<Lane, DistributionSummary> batchRequests = new EnumMap<>(Lane.class);
+    private final Map<Lane, Timer> windowFill = new EnumMap<>(Lane.class);
+    private final AtomicLong openRecords = new AtomicLong();
+
+    public CollectorMetrics(MeterRegistry registry) {
+        accepted = Counter.builder("athena.collector.requests").tag("outcome", "accepted")
+                .description("requests admitted into a window").register(registry);
+        duplicates = Counter.builder("athena.collector.requests").tag("outcome", "duplicate")
+                .description("requests dropped because their requestId was already seen").register(registry);
+        coalesced = Counter.builder("athena.collector.coalesced")
+                .description("requests that joined an identical question already in the window").register(registry);
+        cacheMisses = Counter.builder("athena.collector.cache.misses").register(registry);
+        processingErrors = Counter.builder("athena.collector.processing.errors")
+                .description("records skipped by the processing exception handler").register(registry);
+        for (RejectionReason reason : RejectionReason.values()) {
+            rejections.put(reason, Counter.builder("athena.collector.rejections").tag("reason", tag(reason))
+                    .register(registry));
+        }
+        for (CacheTier tier : CacheTier.values()) {
+            cacheHits.put(tier, Counter.builder("athena.collector.cache.hits").tag("tier", tag(tier))
+                    .register(registry));
+        }
+        for (Lane lane : Lane.values()) {
+            Map<CloseReason, Counter> byReason = new EnumMap<>(CloseReason.class);
+            for (CloseReason reason : CloseReason.values()) {
+                byReason.put(reason, Counter.builder("athena.collector.batches").tag("lane", lane.wireName())
+                        .tag("close", tag(reason)).register(registry));
+            }
+            batches.put(lane, byReason);
+            batchItems.put(lane, DistributionSummary.builder("athena.collector.batch.items")
+                    .tag("lane", lane.wireName()).publishPercentileHistogram().register(registry));
+            batchRequests.put(lane, DistributionSummary.builder("athena.collector.batch.requests")
+                    .tag("lane", lane.wireName()).publishPercentileHistogram().register(registry));
+            windowFill.put(lane, Timer.builder("athena.collector.window.fill").tag("lane", lane.wireName())
+                    .description("from a window's first item to its batch").register(registry));
+        }
+        Gauge.builder("athena.collector.window.open.records", openRecords, AtomicLong::get)
+                .description("requests waiting in open windows").register(registry);
+    }
+
+    /** For tests and tools that do not look at meters. */
+    public static CollectorMetrics discarding() {
+        return new CollectorMetrics(new SimpleMeterRegistry());
+    }
+
+    public void accepted() {
+        accepted.increment();
+        openRecords.incrementAndGet();
+    }
+
+    public void duplicate() {
+        duplicates.increment();
+    }
+
+    public void coalesced() {
+        coalesced.increment();
+    }
+
+    public void rejected(RejectionReason reason) {
+        rejections.get(reason).increment();
+    }
+
+    public void cacheHit(CacheTier tier) {
+        cacheHits.get(tier).increment();
+    }
+
+    public void cacheMiss() {
+        cacheMisses.increment();
+    }
+
+    public void processingError() {
+        processingErrors.increment();
+    }
+
+    public void batchClosed(Lane lane, CloseReason reason, int items, int requests, Duration fill) {
+        batches.get(lane).get(reason).increment();
+        batchItems.get(lane).record(items);
+        batchRequests.get(lane).record(requests);
+        windowFill.get(lane).record(fill);
+        openRecords.addAndGet(-requests);
+    }
+
+    /** Windows restored from a changelog (or handed to another instance) change what is open here. */
+    public void openRecordsRestored(long delta) {
+        openRecords.addAndGet(delta);
+    }
+
+    public long openRecords() {
+        return openRecords.get();
+    }
+
+    private static String tag(Enum<?> value) {
+        return value.name().toLowerCase(Locale.ROOT);
+    }
+}

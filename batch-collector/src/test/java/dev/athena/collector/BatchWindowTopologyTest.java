@@ -1,0 +1,200 @@
+package dev.athena.collector;
+
+import static dev.athena.collector.TestRequests.fields;
+import static dev.athena.collector.TestRequests.json;
+import static dev.athena.collector.TestRequests.request;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.athena.collector.window.TokenEstimate;
+import dev.athena.schemas.message.AnalysisBatch;
+import dev.athena.schemas.message.BatchItem;
+import dev.athena.schemas.message.Requester;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BatchWindowTopologyTest {
+    @TempDir
+    Path stateDir;
+    private TopologyFixture fixture;
+
+    private TopologyFixture start(int maxItems, long maxTokens) {
+        CollectorSettings settings = new CollectorSettings("127.0.0.1:1", "collector-window-test", stateDir,
+                Duration.ofMillis(100), Duration.ofMillis(100), maxItems, maxTokens, 256 * 1024,
+                Duration.ofMillis(50));
+        fixture = new TopologyFixture(settings);
+        return fixture;
+    }
+
+    @AfterEach
+    void close() {
+        if (fixture != null) {
+            fixture.close();
+        }
+    }
+
+    @Test
+    void shouldCloseWindowHundredMillisecondsAfterItsFirstItem() {
+        TopologyFixture f = start(32, 100_000);
+        f.send("r-1", request("r-1", "team-a", "print(1)"));
+        for (int elapsed = 20; elapsed < 100; elapsed += 20) {
+            f.advance(20);
+            assertThat(f.batches.isEmpty()).as("no batch after %d ms", elapsed).isTrue();
+        }
+        f.send("r-2", request("r-2", "team-a", "print(2)"));
+        f.advance(20);
+
+        var record = f.batches.readRecord();
+        AnalysisBatch batch = record.value();
+        assertThat(record.key()).isEqualTo("auto/auto/interactive");
+        assertThat(batch.route()).isEqualTo("auto/auto/interactive");
+        assertThat(batch.items()).extracting(i -> i.request().requestId()).containsExactly("r-1", "r-2");
+        assertThat(Duration.between(batch.windowStart(), batch.windowEnd())).isEqualTo(Duration.ofMillis(100));
+        assertThat(f.batches.isEmpty()).isTrue();
+        assertThat(f.registry.get("athena.collector.batches").tag("lane", "interactive").tag("close", "time").counter().count())
+                .isEqualTo(1.0);
+    }
+
+    @Test
+    void shouldFlushQuietRouteWithoutFurtherInput() {
+        TopologyFixture f = start(32, 100_000);
+        f.send("q-1", request("q-1", "team-a", "x = 1"));
+        f.advance(100);
+        assertThat(f.batches.readValue().items()).hasSize(1);
+        f.advance(1_000);
+        assertThat(f.batches.isEmpty()).isTrue();
+    }
+
+    @Test
+    void shouldCloseWindowEarlyWhenItReachesMaxItems() {
+        TopologyFixture f = start(3, 100_000);
+        for (int i = 1; i <= 4; i++) {
+            f.send("m-" + i, request("m-" + i, "team-a", "print(" + i + ")"));
+        }
+        AnalysisBatch full = f.batches.readValue();
+        assertThat(full.items()).extracting(i -> i.request().requestId()).containsExactly("m-1", "m-2", "m-3");
+        assertThat(f.batches.isEmpty()).isTrue();
+
+        f.advance(100);
+        assertThat(f.batches.readValue().items()).extracting(i -> i.request().requestId()).containsExactly("m-4");
+    }
+
+    @Test
+    void shouldCloseWindowBeforeItemWouldExceedTokenBudget() {
+        String code = "a".repeat(400); // 100 tokens of code
+        long perItem = code.length() / 4 + TokenEstimate.PROMPT_OVERHEAD;
+        TopologyFixture f = start(32, perItem * 2 + 1);
+        for (int i = 1; i <= 3; i++) {
+            f.send("t-" + i, request("t-" + i, "team-a", code + i));
+        }
+        AnalysisBatch first = f.batches.readValue();
+        assertThat(first.items()).extracting(i -> i.request().requestId()).containsExactly("t-1", "t-2");
+        f.advance(100);
+        assertThat(f.batches.readValue().items()).extracting(i -> i.request().requestId()).containsExactly("t-3");
+    }
+
+    @Test
+    void shouldSendItemLargerThanTokenBudgetAloneInItsBatch() {
+        TopologyFixture f = start(32, 300);
+        f.send("big-1", request("big-1", "team-a", "b".repeat(4_000)));
+        assertThat(f.batches.readValue().items()).extracting(i -> i.request().requestId()).containsExactly("big-1");
+    }
+
+    @Test
+    void shouldCoalesceIdenticalQuestionsIntoOneItemWithEveryRequester() {
+        TopologyFixture f = start(32, 100_000);
+        f.send("c-1", request("c-1", "team-a", "eval(input())"));
+        f.send("c-2", request("c-2", "team-b", "eval(input())"));
+        f.send("c-3", request("c-3", "team-a", "exec(input())"));
+        f.advance(100);
+
+        AnalysisBatch batch = f.batches.readValue();
+        assertThat(batch.items()).hasSize(2);
+        BatchItem shared = batch.items().get(0);
+        assertThat(shared.requesters()).extracting(Requester::requestId, Requester::clientId)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("c-1", "team-a"),
+                        org.assertj.core.groups.Tuple.tuple("c-2", "team-b"));
+        assertThat(batch.requestCount()).isEqualTo(3);
+        assertThat(f.registry.get("athena.collector.coalesced").counter().count()).isEqualTo(1.0);
+    }
+
+    @Test
+    void shouldKeepDifferentOptionsAndTypesApart() {
+        TopologyFixture f = start(32, 100_000);
+        Map<String, Object> withOptions = fields("o-2", "team-a", "eval(x)");
+        withOptions.put("options", Map.of("depth", "deep"));
+        Map<String, Object> quality = fields("o-3", "team-a", "eval(x)");
+        quality.put("analysisType", "quality");
+        f.send("o-1", request("o-1", "team-a", "eval(x)"));
+        f.send("o-2", json(withOptions));
+        f.send("o-3", json(quality));
+        f.advance(100);
+        assertThat(f.batches.readValue().items()).hasSize(3);
+    }
+
+    @Test
+    void shouldDropDuplicateRequestIdWithoutSecondItemOrResult() {
+        TopologyFixture f = start(32, 100_000);
+        f.send("d-1", request("d-1", "team-a", "print(1)"));
+        f.send("d-1", request("d-1", "team-a", "print(1)"));
+        f.advance(100);
+        f.send("d-1", request("d-1", "team-a", "print(1)"));
+        f.advance(100);
+
+        AnalysisBatch batch = f.batches.readValue();
+        assertThat(batch.requestCount()).isEqualTo(1);
+        assertThat(f.batches.isEmpty()).isTrue();
+        assertThat(f.results.isEmpty()).isTrue();
+        assertThat(f.registry.get("athena.collector.requests").tag("outcome", "duplicate").counter().count())
+                .isEqualTo(2.0);
+    }
+
+    @Test
+    void shouldBatchEachRouteSeparately() {
+        TopologyFixture f = start(32, 100_000);
+        Map<String, Object> bulk = fields("b-1", "team-a", "print(1)");
+        bulk.put("lane", "bulk");
+        Map<String, Object> anthropic = fields("p-1", "team-a", "print(1)");
+        anthropic.put("provider", "anthropic");
+        anthropic.put("model", "claude-sonnet");
+        f.send("i-1", request("i-1", "team-a", "print(1)"));
+        f.send("b-1", json(bulk));
+        f.send("p-1", json(anthropic));
+        f.advance(100);
+        assertThat(f.batches.readKeyValuesToMap().keySet())
+                .containsExactlyInAnyOrder("auto/auto/interactive", "auto/auto/bulk", "anthropic/claude-sonnet/interactive");
+    }
+
+    @Test
+    void shouldCarryTraceparentIntoRequester() {
+        TopologyFixture f = start(32, 100_000);
+        String traceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+        var headers = new RecordHeaders().add("traceparent", traceparent.getBytes(StandardCharsets.UTF_8));
+        f.send("tp-1", request("tp-1", "team-a", "print(1)"), headers);
+        f.advance(100);
+        assertThat(f.batches.readValue().items().get(0).requesters().get(0).traceparent()).isEqualTo(traceparent);
+    }
+
+    @Test
+    void shouldGiveEveryWindowItsOwnBatchId() {
+        TopologyFixture f = start(1, 100_000);
+        f.send("u-1", request("u-1", "team-a", "print(1)"));
+        f.send("u-2", request("u-2", "team-a", "print(2)"));
+        assertThat(f.batches.readValue().batchId()).isNotEqualTo(f.batches.readValue().batchId());
+    }
+
+    @Test
+    void shouldCountRequestsInOpenWindows() {
+        TopologyFixture f = start(32, 100_000);
+        f.send("g-1", request("g-1", "team-a", "print(1)"));
+        f.send("g-2", request("g-2", "team-a", "print(1)"));
+        assertThat(f.registry.get("athena.collector.window.open.records").gauge().value()).isEqualTo(2.0);
+        f.advance(100);
+        assertThat(f.registry.get("athena.collector.window.open.records").gauge().value()).isEqualTo(0.0);
+    }
+}
