@@ -1,6 +1,7 @@
 package dev.athena.schemas.message;
 
 import java.time.Instant;
+import java.util.Collections;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -35,7 +36,9 @@ public record AnalysisRequest(
         Objects.requireNonNull(analysisType, "analysisType");
         Objects.requireNonNull(code, "code");
         lane = lane == null ? Lane.INTERACTIVE : lane;
-        options = options == null ? Map.of() : Map.copyOf(new TreeMap<>(options));
+        // Map.copyOf alone rejects nulls but iterates in a per-JVM random order; the sorted view keeps the
+        // promise that equal requests serialise to equal bytes.
+        options = options == null ? Map.of() : Collections.unmodifiableSortedMap(new TreeMap<>(Map.copyOf(options)));
     }
 
     public String providerOrAuto() {

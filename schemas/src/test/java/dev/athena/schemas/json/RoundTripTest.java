@@ -108,6 +108,15 @@ class RoundTripTest {
         String json = Json.writeString(SampleMessages.fullRequest());
 
         assertThat(json).contains("\"options\":{\"focus\":\"injection\",\"maxFindings\":\"20\"}");
+        java.util.Map<String, String> many = new java.util.LinkedHashMap<>();
+        for (int i = 9; i >= 0; i--) {
+            many.put("k" + i, "v" + i);
+        }
+        AnalysisRequest request = new AnalysisRequest(1, "r", "c", dev.athena.schemas.message.AnalysisType.QUALITY,
+                null, null, "x", null, null, null, many, null, null, null, null);
+        JsonNode options = Json.tree(Json.write(request)).get("options");
+        assertThat(options.propertyNames()).containsExactly("k0", "k1", "k2", "k3", "k4", "k5", "k6", "k7", "k8",
+                "k9");
     }
 
     @Test
