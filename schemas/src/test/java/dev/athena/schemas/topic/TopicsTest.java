@@ -1,0 +1,90 @@
+package dev.athena.schemas.topic;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.internals.Topic;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class TopicsTest {
+
+    @Test
+    void shouldDeclareEveryPipelineTopicOnce() {
+        assertThat(Topics.pipeline()).extracting(TopicSpec::name).containsExactly("athena.requests",
+                "athena.requests.dlq", "athena.batches", "athena.batch-results", "athena.chunks");
+        assertThat(Topics.pipeline()).extracting(TopicSpec::name).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void shouldGiveEveryPipelineTopicALegalNameRetentionAndPartitions() {
+        for (TopicSpec spec : Topics.pipeline()) {
+            Topic.validate(spec.name());
+            assertThat(spec.partitions()).as(spec.name()).isPositive();
+            assertThat(Long.parseLong(spec.configs().get("retention.ms"))).as(spec.name()).isPositive();
+        }
+    }
+
+    @Test
+    void shouldAllowMessagesAsLargeAsTheLargestRequest() {
+        // A request may carry 256 KiB of code, escaped in JSON up to 6x; batches carry several of them.
+        for (String name : new String[] {Topics.REQUESTS, Topics.REQUESTS_DLQ, Topics.BATCHES, Topics.BATCH_RESULTS}) {
+            TopicSpec spec = Topics.pipeline().stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
+            assertThat(Integer.parseInt(spec.configs().get("max.message.bytes"))).as(name)
+                    .isGreaterThanOrEqualTo(6 * 256 * 1024);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"team-payments", "a", "Team.A_1", "0", "x123456789012345678901234567890123456789012345678901234567890123"})
+    void shouldNameAResultTopicPerClient(String clientId) {
+        String name = Topics.resultsTopicName(clientId);
+
+        assertThat(name).isEqualTo("athena.results." + clientId);
+        Topic.validate(name);
+        assertThat(Topics.CLIENT_ID.matcher(clientId).matches()).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "-team", ".team", "team payments", "team/a", "team:a", "tëam",
+            "x1234567890123456789012345678901234567890123456789012345678901234"})
+    void shouldRefuseAnIllegalClientIdEchoingIt(String clientId) {
+        assertThatThrownBy(() -> Topics.resultsTopicName(clientId))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("clientId must match " + Topics.CLIENT_ID.pattern() + " but was '" + clientId + "'");
+    }
+
+    @Test
+    void shouldRefuseANullClientId() {
+        assertThatThrownBy(() -> Topics.resultsFor(null)).hasMessageContaining("but was 'null'");
+    }
+
+    @Test
+    void shouldSpecifyAResultTopicForAClient() {
+        TopicSpec spec = Topics.resultsFor("team-a");
+
+        assertThat(spec.name()).isEqualTo("athena.results.team-a");
+        assertThat(spec.partitions()).isPositive();
+        assertThat(spec.configs()).containsKey("retention.ms");
+    }
+
+    @Test
+    void shouldTurnASpecIntoAKafkaNewTopicLeavingReplicationToTheBroker() {
+        NewTopic topic = new TopicSpec("athena.x", 4, Map.of("retention.ms", "1000")).toNewTopic();
+
+        assertThat(topic.name()).isEqualTo("athena.x");
+        assertThat(topic.numPartitions()).isEqualTo(4);
+        assertThat(topic.replicationFactor()).isEqualTo((short) -1);
+        assertThat(topic.configs()).containsEntry("retention.ms", "1000");
+    }
+
+    @Test
+    void shouldRefuseASpecWithoutPartitionsEchoingIt() {
+        assertThatThrownBy(() -> new TopicSpec("athena.x", 0, Map.of()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("partitions must be >= 1 but was 0 for athena.x");
+    }
+}
