@@ -1,5 +1,7 @@
 package dev.athena.collector;
 
+import dev.athena.collector.cache.CacheLookup;
+import dev.athena.collector.cache.TieredCacheLookup;
 import dev.athena.collector.metrics.CollectorMetrics;
 import dev.athena.schemas.topic.TopicProvisioner;
 import dev.athena.schemas.topic.Topics;
@@ -31,14 +33,19 @@ public final class BatchCollector implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BatchCollector.class);
 
     private final KafkaStreams streams;
+    private final CacheLookup cache;
 
-    private BatchCollector(KafkaStreams streams) {
+    private BatchCollector(KafkaStreams streams, CacheLookup cache) {
         this.streams = streams;
+        this.cache = cache;
     }
 
     public static BatchCollector start(CollectorSettings settings, MeterRegistry registry) {
         provisionTopics(settings.bootstrap());
-        var topology = CollectorTopology.build(settings, Clock.systemUTC(), new CollectorMetrics(registry));
+        Clock clock = Clock.systemUTC();
+        CacheLookup cache = settings.redisUrl() == null ? CacheLookup.none()
+                : TieredCacheLookup.connect(settings.redisUrl(), clock);
+        var topology = CollectorTopology.build(settings, clock, new CollectorMetrics(registry), cache);
         KafkaStreams streams = new KafkaStreams(topology, streamsConfig(settings));
         CountDownLatch running = new CountDownLatch(1);
         streams.setStateListener((now, before) -> {
@@ -55,15 +62,17 @@ public final class BatchCollector implements AutoCloseable {
         try {
             if (!running.await(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
                 streams.close(CLOSE_TIMEOUT);
+                cache.close();
                 throw new IllegalStateException("collector " + settings.applicationId() + " did not reach RUNNING "
                         + "within " + START_TIMEOUT + " (state " + streams.state() + ")");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             streams.close(CLOSE_TIMEOUT);
+            cache.close();
             throw new IllegalStateException("interrupted while starting the collector", e);
         }
-        return new BatchCollector(streams);
+        return new BatchCollector(streams, cache);
     }
 
     static Properties streamsConfig(CollectorSettings settings) {
@@ -101,5 +110,6 @@ public final class BatchCollector implements AutoCloseable {
         if (!streams.close(CLOSE_TIMEOUT)) {
             LOG.warn("collector did not stop within {}", CLOSE_TIMEOUT);
         }
+        cache.close();
     }
 }

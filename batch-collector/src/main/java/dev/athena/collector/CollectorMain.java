@@ -6,7 +6,7 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * Runs the collector alone. {@code ATHENA_KAFKA_BOOTSTRAP} (default 127.0.0.1:9092) and {@code ATHENA_STATE_DIR}
- * (default {@code ./.athena/collector-state}). Stops cleanly on SIGTERM or Ctrl-C.
+ * (default {@code ./.athena/collector-state}), optional {@code ATHENA_REDIS_URL} for cache hits. Stops cleanly on SIGTERM or Ctrl-C.
  */
 public final class CollectorMain {
     private CollectorMain() {
@@ -16,8 +16,10 @@ public final class CollectorMain {
         String bootstrap = env("ATHENA_KAFKA_BOOTSTRAP", "127.0.0.1:9092");
         Path stateDir = Path.of(env("ATHENA_STATE_DIR", ".athena/collector-state"));
         CountDownLatch stopped = new CountDownLatch(1);
-        BatchCollector collector = BatchCollector.start(CollectorSettings.defaults(bootstrap, stateDir),
-                new SimpleMeterRegistry());
+        String redisUrl = System.getenv("ATHENA_REDIS_URL");
+        CollectorSettings settings = CollectorSettings.defaults(bootstrap, stateDir)
+                .withRedisUrl(redisUrl == null || redisUrl.isBlank() ? null : redisUrl);
+        BatchCollector collector = BatchCollector.start(settings, new SimpleMeterRegistry());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             collector.close();
             stopped.countDown();

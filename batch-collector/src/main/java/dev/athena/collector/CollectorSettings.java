@@ -10,11 +10,13 @@ import java.util.Objects;
  * bulk's 100 ms, because every exactly-once hop already adds up to a commit interval of latency on the way to the
  * client (DESIGN.md, "Exactly-once costs latency").
  *
+ * @param redisUrl  the shared answer cache ({@code redis://host:port}); null means no cache lookups
  * @param maxTokens estimated input tokens per batch (see {@code TokenEstimate}); one item larger than the budget
  *                  travels alone in its batch
  */
 public record CollectorSettings(String bootstrap, String applicationId, Path stateDir, Duration interactiveWindow,
-        Duration bulkWindow, int maxItems, long maxTokens, int maxCodeBytes, Duration commitInterval) {
+        Duration bulkWindow, int maxItems, long maxTokens, int maxCodeBytes, Duration commitInterval,
+        String redisUrl) {
     public static final String DEFAULT_APPLICATION_ID = "athena-batch-collector";
 
     public CollectorSettings {
@@ -30,14 +32,30 @@ public record CollectorSettings(String bootstrap, String applicationId, Path sta
         if (maxTokens < 1) {
             throw new IllegalArgumentException("maxTokens must be >= 1 but was " + maxTokens);
         }
+        if (redisUrl != null && !redisUrl.startsWith("redis://") && !redisUrl.startsWith("rediss://")) {
+            throw new IllegalArgumentException("redisUrl must start with redis:// or rediss:// but was '" + redisUrl
+                    + "'");
+        }
         if (maxCodeBytes < 1) {
             throw new IllegalArgumentException("maxCodeBytes must be >= 1 but was " + maxCodeBytes);
         }
     }
 
+    /** Without a Redis cache. */
+    public CollectorSettings(String bootstrap, String applicationId, Path stateDir, Duration interactiveWindow,
+            Duration bulkWindow, int maxItems, long maxTokens, int maxCodeBytes, Duration commitInterval) {
+        this(bootstrap, applicationId, stateDir, interactiveWindow, bulkWindow, maxItems, maxTokens, maxCodeBytes,
+                commitInterval, null);
+    }
+
     public static CollectorSettings defaults(String bootstrap, Path stateDir) {
         return new CollectorSettings(bootstrap, DEFAULT_APPLICATION_ID, stateDir, Duration.ofMillis(50),
                 Duration.ofMillis(100), 32, 100_000, 256 * 1024, Duration.ofMillis(50));
+    }
+
+    public CollectorSettings withRedisUrl(String url) {
+        return new CollectorSettings(bootstrap, applicationId, stateDir, interactiveWindow, bulkWindow, maxItems,
+                maxTokens, maxCodeBytes, commitInterval, url);
     }
 
     public Duration window(Lane lane) {
@@ -46,17 +64,17 @@ public record CollectorSettings(String bootstrap, String applicationId, Path sta
 
     public CollectorSettings withApplicationId(String id) {
         return new CollectorSettings(bootstrap, id, stateDir, interactiveWindow, bulkWindow, maxItems, maxTokens,
-                maxCodeBytes, commitInterval);
+                maxCodeBytes, commitInterval, redisUrl);
     }
 
     public CollectorSettings withWindows(Duration interactive, Duration bulk) {
         return new CollectorSettings(bootstrap, applicationId, stateDir, interactive, bulk, maxItems, maxTokens,
-                maxCodeBytes, commitInterval);
+                maxCodeBytes, commitInterval, redisUrl);
     }
 
     public CollectorSettings withCaps(int items, long tokens) {
         return new CollectorSettings(bootstrap, applicationId, stateDir, interactiveWindow, bulkWindow, items,
-                tokens, maxCodeBytes, commitInterval);
+                tokens, maxCodeBytes, commitInterval, redisUrl);
     }
 
     private static void requireText(String value, String name) {

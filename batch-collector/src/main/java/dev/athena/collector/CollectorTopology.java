@@ -1,6 +1,7 @@
 package dev.athena.collector;
 
 import dev.athena.collector.admission.AdmissionProcessor;
+import dev.athena.collector.cache.CacheLookup;
 import dev.athena.collector.metrics.CollectorMetrics;
 import dev.athena.collector.window.BatchWindowProcessor;
 import dev.athena.schemas.json.JsonSerde;
@@ -21,7 +22,7 @@ import org.apache.kafka.streams.Topology;
  *
  * <pre>
  * athena.requests (raw bytes) ─► admission ─┬─► athena.requests.dlq      (original bytes + reason headers)
- *                                           ├─► athena.batch-results     (REJECTED item results)
+ *                                           ├─► athena.batch-results     (REJECTED and cached item results)
  *                                           └─► batching ─► athena.batches (key = route)
  * </pre>
  *
@@ -39,13 +40,19 @@ public final class CollectorTopology {
     private CollectorTopology() {
     }
 
+    /** Without a cache. */
     public static Topology build(CollectorSettings settings, Clock clock, CollectorMetrics metrics) {
+        return build(settings, clock, metrics, CacheLookup.none());
+    }
+
+    public static Topology build(CollectorSettings settings, Clock clock, CollectorMetrics metrics,
+            CacheLookup cache) {
         RequestDecoder decoder = new RequestDecoder(new RequestLimits(settings.maxCodeBytes()));
         var children = new AdmissionProcessor.Children(DLQ_SINK, RESULTS_SINK, BATCHING);
         Topology topology = new Topology();
         topology.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), Topics.REQUESTS);
         topology.addProcessor(ADMISSION,
-                () -> new AdmissionProcessor(decoder, clock, metrics, SEEN_RETENTION, children), SOURCE);
+                () -> new AdmissionProcessor(decoder, cache, clock, metrics, SEEN_RETENTION, children), SOURCE);
         topology.addProcessor(BATCHING, () -> new BatchWindowProcessor(settings, metrics), ADMISSION);
         AdmissionProcessor.stores().forEach(store -> topology.addStateStore(store, ADMISSION));
         BatchWindowProcessor.stores().forEach(store -> topology.addStateStore(store, BATCHING));

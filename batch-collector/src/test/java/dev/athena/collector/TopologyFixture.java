@@ -1,5 +1,6 @@
 package dev.athena.collector;
 
+import dev.athena.collector.cache.CacheLookup;
 import dev.athena.collector.metrics.CollectorMetrics;
 import dev.athena.schemas.json.JsonSerde;
 import dev.athena.schemas.message.AnalysisBatch;
@@ -33,8 +34,12 @@ final class TopologyFixture implements AutoCloseable {
     final TestOutputTopic<byte[], byte[]> deadLetters;
 
     TopologyFixture(CollectorSettings settings) {
+        this(settings, CacheLookup.none());
+    }
+
+    TopologyFixture(CollectorSettings settings, CacheLookup cache) {
         Clock clock = Clock.fixed(START, ZoneOffset.UTC);
-        driver = new TopologyTestDriver(CollectorTopology.build(settings, clock, metrics),
+        driver = new TopologyTestDriver(CollectorTopology.build(settings, clock, metrics, cache),
                 BatchCollector.streamsConfig(settings), START);
         requests = driver.createInputTopic(Topics.REQUESTS, new ByteArraySerializer(), new ByteArraySerializer(),
                 START, Duration.ZERO);

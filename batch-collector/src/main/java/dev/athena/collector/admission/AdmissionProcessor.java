@@ -1,5 +1,7 @@
 package dev.athena.collector.admission;
 
+import dev.athena.collector.cache.CacheHit;
+import dev.athena.collector.cache.CacheLookup;
 import dev.athena.collector.metrics.CollectorMetrics;
 import dev.athena.schemas.cache.CacheKey;
 import dev.athena.schemas.message.AnalysisRequest;
@@ -17,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.Serdes;
@@ -35,7 +38,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Admission: decode the raw bytes (never throwing), turn away what must not reach a provider, drop repeated
  * request ids, and hand the rest to batching. Bad records go to the DLQ with the reason in headers and, when the
- * requester can be named, a REJECTED item result. Every request id that got an answer or a window is remembered
+ * requester can be named, a REJECTED item result. A question already answered in the cache gets a COMPLETED
+ * item result marked cached, without a provider. Every request id that got an answer or a window is remembered
  * in a changelogged store for {@code retention}, so a client retrying gets no second result.
  *
  * <p>Dedup relies on the contract that records are keyed by requestId, so retries land on the same partition.
@@ -50,6 +54,7 @@ public final class AdmissionProcessor implements Processor<byte[], byte[], Objec
     private static final Logger LOG = LoggerFactory.getLogger(AdmissionProcessor.class);
 
     private final RequestDecoder decoder;
+    private final CacheLookup cache;
     private final Clock clock;
     private final CollectorMetrics metrics;
     private final Duration retention;
@@ -61,9 +66,10 @@ public final class AdmissionProcessor implements Processor<byte[], byte[], Objec
     public record Children(String deadLetters, String directResults, String batching) {
     }
 
-    public AdmissionProcessor(RequestDecoder decoder, Clock clock, CollectorMetrics metrics, Duration retention,
-            Children children) {
+    public AdmissionProcessor(RequestDecoder decoder, CacheLookup cache, Clock clock, CollectorMetrics metrics,
+            Duration retention, Children children) {
         this.decoder = decoder;
+        this.cache = cache;
         this.clock = clock;
         this.metrics = metrics;
         this.retention = retention;
@@ -118,8 +124,19 @@ public final class AdmissionProcessor implements Processor<byte[], byte[], Objec
             return;
         }
         seen.put(request.requestId(), context.currentSystemTimeMs());
+        String cacheKey = CacheKey.ofRequested(request).value();
+        Optional<CacheHit> hit = servable(request, cache.find(cacheKey));
+        if (hit.isPresent()) {
+            metrics.cacheHit(hit.get().tier());
+            var result = DirectResults.cached(request, route.key(), cacheKey, hit.get().analysis(), traceparent,
+                    now);
+            context.forward(new Record<Object, Object>(result.batchId(), result, record.timestamp()),
+                    children.directResults());
+            return;
+        }
+        metrics.cacheMiss();
         metrics.accepted();
-        Admitted admitted = new Admitted(request, route, CacheKey.ofRequested(request).value(), traceparent);
+        Admitted admitted = new Admitted(request, route, cacheKey, traceparent);
         context.forward(new Record<Object, Object>(route.key(), admitted, record.timestamp()), children.batching());
     }
 
@@ -138,6 +155,12 @@ public final class AdmissionProcessor implements Processor<byte[], byte[], Objec
         var result = DirectResults.rejected(rejection, request, route, traceparent, clock.instant());
         context.forward(new Record<Object, Object>(result.batchId(), result, record.timestamp()),
                 children.directResults());
+    }
+
+    /** A degraded (offline fallback) answer never serves a request that asked for a real model. */
+    private static Optional<CacheHit> servable(AnalysisRequest request, Optional<CacheHit> hit) {
+        return hit.filter(h -> !h.analysis().servedBy().degraded()
+                || h.analysis().servedBy().provider().equals(request.providerOrAuto()));
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.athena.collector.admission;
 
 import dev.athena.schemas.message.AnalysisRequest;
 import dev.athena.schemas.message.BatchResult;
+import dev.athena.schemas.message.CachedAnalysis;
 import dev.athena.schemas.message.ItemResult;
 import dev.athena.schemas.message.Requester;
 import dev.athena.schemas.message.ResultStatus;
@@ -22,6 +23,19 @@ public final class DirectResults {
 
     public static String rejectionBatchId(String requestId) {
         return "reject-" + requestId;
+    }
+
+    public static String cachedBatchId(String requestId) {
+        return "cache-" + requestId;
+    }
+
+    /** Usage is none: a cached answer costs nothing now; what it cost once is on the original result. */
+    static BatchResult cached(AnalysisRequest request, String route, String cacheKey, CachedAnalysis answer,
+            String traceparent, Instant now) {
+        ItemResult item = new ItemResult(cacheKey, List.of(Requester.of(request, traceparent)),
+                request.analysisType(), request.path(), ResultStatus.COMPLETED, answer.servedBy(), answer.findings(),
+                answer.summary(), Usage.NONE, null, true);
+        return new BatchResult(SchemaVersion.CURRENT, cachedBatchId(request.requestId()), route, List.of(item), now);
     }
 
     /** {@code request} is null when the record could not be decoded. */

@@ -1,5 +1,6 @@
 package dev.athena.collector.metrics;
 
+import dev.athena.collector.cache.CacheTier;
 import dev.athena.schemas.message.Lane;
 import dev.athena.schemas.validation.RejectionReason;
 import io.micrometer.core.instrument.Counter;
@@ -21,9 +22,6 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class CollectorMetrics {
     /** Why a window was closed. */
     public enum CloseReason { TIME, ITEMS, TOKENS }
-
-    /** Where a cache hit came from. */
-    public enum CacheTier { L1, REDIS }
 
     private final Counter accepted;
     private final Counter duplicates;
