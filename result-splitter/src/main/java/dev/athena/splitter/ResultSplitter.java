@@ -1,0 +1,165 @@
+package dev.athena.splitter;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.athena.schemas.topic.TopicProvisioner;
+import dev.athena.splitter.cache.CacheSettings;
+import dev.athena.splitter.cache.RedisConnection;
+import dev.athena.splitter.cache.TieredCache;
+import dev.athena.splitter.delivery.DeliveryLoop;
+import dev.athena.splitter.delivery.KafkaConfigs;
+import dev.athena.splitter.metrics.SplitterMetrics;
+import dev.athena.splitter.store.Database;
+import dev.athena.splitter.store.Migrations;
+import dev.athena.splitter.store.PersistenceLoop;
+import dev.athena.splitter.store.ResultStore;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.redisson.api.RedissonClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One result-splitter instance: the transactional delivery path, the answer cache and the PostgreSQL record.
+ * Scale out by starting more instances with the same group and distinct instance ids.
+ */
+public final class ResultSplitter implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ResultSplitter.class);
+    private static final Duration JOIN_THREADS = Duration.ofSeconds(20);
+
+    private final SplitterSettings settings;
+    private final HikariDataSource dataSource;
+    private final RedissonClient redis;
+    private final TieredCache cache;
+    private final Admin admin;
+    private final DeliveryLoop delivery;
+    private final PersistenceLoop persistence;
+    private final Thread deliveryThread;
+    private final Thread persistenceThread;
+
+    private ResultSplitter(SplitterSettings settings, HikariDataSource dataSource, RedissonClient redis,
+            TieredCache cache, Admin admin, DeliveryLoop delivery, PersistenceLoop persistence) {
+        this.settings = settings;
+        this.dataSource = dataSource;
+        this.redis = redis;
+        this.cache = cache;
+        this.admin = admin;
+        this.delivery = delivery;
+        this.persistence = persistence;
+        this.deliveryThread = new Thread(delivery, "athena-splitter-delivery-" + settings.instanceId());
+        this.persistenceThread = new Thread(persistence, "athena-splitter-store-" + settings.instanceId());
+    }
+
+    /**
+     * Migrates the schema (or leaves that to the writer when PostgreSQL is down), starts both paths and returns
+     * once both consumer groups have assigned this instance its partitions.
+     *
+     * @throws IllegalStateException when the consumers did not join within {@code settings.startTimeout()}
+     */
+    public static ResultSplitter start(SplitterSettings settings, MeterRegistry registry) {
+        Clock clock = Clock.systemUTC();
+        SplitterMetrics metrics = new SplitterMetrics(registry);
+        HikariDataSource dataSource = Database.pool(settings.jdbcUrl(), settings.dbUser(), settings.dbPassword());
+        boolean migrated = migrateIfReachable(dataSource);
+        RedissonClient redis = RedisConnection.open(settings.redisUrl());
+        TieredCache cache = new TieredCache(redis, new CacheSettings(settings.l1Ttl(), settings.l1MaxEntries(),
+                settings.redisTtl(), settings.redisTtlByType()), clock, metrics);
+        Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrap()));
+        DeliveryLoop delivery = new DeliveryLoop(
+                KafkaConfigs.consumer(settings.bootstrap(), settings.groupId(), settings.transactionalId()),
+                KafkaConfigs.transactionalProducer(settings.bootstrap(), settings.transactionalId()),
+                settings.inputTopic(), new TopicProvisioner(admin), cache, metrics, clock);
+        PersistenceLoop persistence = new PersistenceLoop(
+                KafkaConfigs.consumer(settings.bootstrap(), settings.storeGroupId(),
+                        settings.transactionalId() + ".store"),
+                settings.inputTopic(), dataSource, migrated, metrics, clock);
+        ResultSplitter splitter = new ResultSplitter(settings, dataSource, redis, cache, admin, delivery,
+                persistence);
+        splitter.deliveryThread.start();
+        splitter.persistenceThread.start();
+        splitter.awaitJoined();
+        LOG.info("result splitter {} started: {}", settings.instanceId(), settings);
+        return splitter;
+    }
+
+    private static boolean migrateIfReachable(HikariDataSource dataSource) {
+        try {
+            int applied = Migrations.migrate(dataSource);
+            LOG.info("splitter schema migrated ({} migrations applied)", applied);
+            return true;
+        } catch (RuntimeException e) {
+            LOG.warn("PostgreSQL not reachable at start, persistence will migrate and catch up later: {}",
+                    e.getMessage());
+            return false;
+        }
+    }
+
+    private void awaitJoined() {
+        try {
+            long deadline = System.nanoTime() + settings.startTimeout().toNanos();
+            boolean deliveryJoined = delivery.awaitJoined(Duration.ofNanos(deadline - System.nanoTime()));
+            boolean storeJoined = deliveryJoined
+                    && persistence.awaitJoined(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+            if (!deliveryJoined || !storeJoined) {
+                close();
+                throw new IllegalStateException("result splitter did not join its consumer groups within "
+                        + settings.startTimeout() + " (delivery joined: " + deliveryJoined + ")");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            close();
+            throw new IllegalStateException("interrupted while starting the result splitter", e);
+        }
+    }
+
+    /** The persisted results, for the product's queries. */
+    public ResultStore store() {
+        return persistence.store();
+    }
+
+    /** The answer cache of this instance. */
+    public TieredCache cache() {
+        return cache;
+    }
+
+    /** False once the delivery path has stopped on its own (fenced by another instance, or a fatal error). */
+    public boolean isDelivering() {
+        return deliveryThread.isAlive() && !delivery.hasFailed();
+    }
+
+    /** Stops delivery, writes pending rows to PostgreSQL (bounded), then releases every client. */
+    @Override
+    public void close() {
+        delivery.stop();
+        join(deliveryThread);
+        persistence.stop();
+        join(persistenceThread);
+        try {
+            cache.awaitWrites(Duration.ofSeconds(2));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        cache.close();
+        redis.shutdown(0, 2, java.util.concurrent.TimeUnit.SECONDS);
+        admin.close(Duration.ofSeconds(5));
+        dataSource.close();
+        LOG.info("result splitter {} stopped", settings.instanceId());
+    }
+
+    private static void join(Thread thread) {
+        if (!thread.isAlive()) {
+            return;
+        }
+        try {
+            thread.join(JOIN_THREADS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (thread.isAlive()) {
+            LOG.warn("{} did not stop within {}", thread.getName(), JOIN_THREADS);
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package dev.athena.splitter;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs one splitter alone against external Kafka, Redis and PostgreSQL, configured from {@code ATHENA_KAFKA_BOOTSTRAP}
+ * (default 127.0.0.1:9092), {@code ATHENA_REDIS_URL}, {@code ATHENA_DB_URL}, {@code ATHENA_DB_USER},
+ * {@code ATHENA_DB_PASSWORD} and optionally {@code ATHENA_SPLITTER_GROUP} and {@code ATHENA_INSTANCE_ID} (a stable
+ * id per instance lets a restart fence its predecessor at once; defaults to HOSTNAME). Stops on SIGTERM.
+ */
+public final class SplitterMain {
+    private SplitterMain() {
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        SplitterSettings settings = SplitterSettings.defaults(
+                env("ATHENA_KAFKA_BOOTSTRAP", "127.0.0.1:9092"),
+                env("ATHENA_REDIS_URL", "redis://127.0.0.1:6379"),
+                env("ATHENA_DB_URL", "jdbc:postgresql://127.0.0.1:5432/postgres"),
+                env("ATHENA_DB_USER", "postgres"),
+                env("ATHENA_DB_PASSWORD", ""))
+                .withGroupId(env("ATHENA_SPLITTER_GROUP", SplitterSettings.DEFAULT_GROUP));
+        String instance = env("ATHENA_INSTANCE_ID", env("HOSTNAME", ""));
+        if (!instance.isBlank()) {
+            settings = settings.withInstanceId(instance);
+        }
+        String input = env("ATHENA_SPLITTER_INPUT", "");
+        if (!input.isBlank()) {
+            settings = settings.withInputTopic(input);
+        }
+        ResultSplitter splitter = ResultSplitter.start(settings, new SimpleMeterRegistry());
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            splitter.close();
+            stopped.countDown();
+        }, "athena-splitter-shutdown"));
+        System.out.println("athena-result-splitter: ready");
+        while (!stopped.await(1, TimeUnit.SECONDS)) {
+            if (!splitter.isDelivering()) {
+                System.err.println("athena-result-splitter: delivery stopped (fenced or failed), exiting");
+                System.exit(1);
+            }
+        }
+    }
+
+    private static String env(String name, String fallback) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? fallback : value;
+    }
+}

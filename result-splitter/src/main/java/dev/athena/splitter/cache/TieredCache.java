@@ -1,0 +1,150 @@
+package dev.athena.splitter.cache;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.RemovalCause;
+import dev.athena.schemas.json.Json;
+import dev.athena.schemas.message.CachedAnalysis;
+import dev.athena.schemas.message.ItemResult;
+import dev.athena.schemas.message.SchemaVersion;
+import dev.athena.splitter.metrics.SplitterMetrics;
+import dev.athena.splitter.metrics.SplitterMetrics.Lookup;
+import dev.athena.splitter.metrics.SplitterMetrics.Tier;
+import dev.athena.splitter.metrics.SplitterMetrics.Write;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.redisson.api.BatchOptions;
+import org.redisson.api.RBatch;
+import org.redisson.api.RedissonClient;
+import org.redisson.client.codec.StringCodec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * L1 (Caffeine, bounded by size and TTL) over L3 (Redis). Redis values are the {@link CachedAnalysis} JSON under
+ * the cache key itself ({@code analysis:...}), readable by any Redis client; each key is also added to a Redis
+ * set per tag ({@code athena:cache:tag:<tag>}) so that invalidation by tag finds it.
+ *
+ * <p>Design notes: writes to Redis are asynchronous and bounded by a semaphore of in-flight batches, so a slow or
+ * absent Redis drops cache writes (counted) instead of queueing without bound or blocking the delivery thread.
+ * Reads wait at most {@link #READ_TIMEOUT}.
+ */
+public final class TieredCache implements AnalysisCache {
+    public static final String TAG_PREFIX = "athena:cache:tag:";
+    static final Duration READ_TIMEOUT = Duration.ofMillis(500);
+    private static final Logger LOG = LoggerFactory.getLogger(TieredCache.class);
+    private static final int MAX_IN_FLIGHT = 256;
+
+    private final RedissonClient redis;
+    private final Cache<String, CachedAnalysis> l1;
+    private final CacheSettings settings;
+    private final Clock clock;
+    private final SplitterMetrics metrics;
+    private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
+
+    public TieredCache(RedissonClient redis, CacheSettings settings, Clock clock, SplitterMetrics metrics) {
+        this.redis = redis;
+        this.settings = settings;
+        this.clock = clock;
+        this.metrics = metrics;
+        this.l1 = Caffeine.newBuilder()
+                .maximumSize(settings.l1MaxEntries())
+                .expireAfterWrite(settings.l1Ttl())
+                .evictionListener((String key, CachedAnalysis value, RemovalCause cause) ->
+                        metrics.eviction(cause.name().toLowerCase(Locale.ROOT)).increment())
+                .build();
+        metrics.l1Entries(l1::estimatedSize);
+    }
+
+    @Override
+    public void put(ItemResult item) {
+        Set<String> keys = CacheKeys.keysFor(item);
+        if (keys.isEmpty()) {
+            return;
+        }
+        Set<String> tags = CacheKeys.tagsFor(item);
+        Duration ttl = settings.redisTtlFor(item.analysisType());
+        RBatch batch = redis.createBatch(BatchOptions.defaults().retryAttempts(0)
+                .responseTimeout(1, TimeUnit.SECONDS).skipResult());
+        for (String key : keys) {
+            CachedAnalysis entry = new CachedAnalysis(SchemaVersion.CURRENT, key, item.servedBy(), item.findings(),
+                    item.summary(), item.usage(), clock.instant());
+            l1.put(key, entry);
+            metrics.write(Tier.L1, Write.OK).increment();
+            batch.getBucket(key, StringCodec.INSTANCE).setAsync(Json.writeString(entry), ttl);
+            for (String tag : tags) {
+                var set = batch.getSet(TAG_PREFIX + tag, StringCodec.INSTANCE);
+                set.addAsync(key);
+                set.expireAsync(settings.longestRedisTtl());
+            }
+        }
+        if (!inFlight.tryAcquire()) {
+            metrics.write(Tier.REDIS, Write.DROPPED).increment(keys.size());
+            return;
+        }
+        batch.executeAsync().whenComplete((ignored, error) -> {
+            inFlight.release();
+            if (error == null) {
+                metrics.write(Tier.REDIS, Write.OK).increment(keys.size());
+            } else {
+                metrics.write(Tier.REDIS, Write.FAILED).increment(keys.size());
+                metrics.redisError();
+                LOG.debug("cache write to Redis failed: {}", error.toString());
+            }
+        });
+    }
+
+    @Override
+    public Optional<CachedAnalysis> get(String key) {
+        CachedAnalysis local = l1.getIfPresent(key);
+        if (local != null) {
+            metrics.lookup(Tier.L1, Lookup.HIT).increment();
+            return Optional.of(local);
+        }
+        metrics.lookup(Tier.L1, Lookup.MISS).increment();
+        String json;
+        try {
+            json = redis.<String>getBucket(key, StringCodec.INSTANCE).getAsync().toCompletableFuture()
+                    .get(READ_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        } catch (Exception e) {
+            metrics.redisError();
+            metrics.lookup(Tier.REDIS, Lookup.MISS).increment();
+            return Optional.empty();
+        }
+        if (json == null) {
+            metrics.lookup(Tier.REDIS, Lookup.MISS).increment();
+            return Optional.empty();
+        }
+        CachedAnalysis entry = Json.read(json, CachedAnalysis.class);
+        l1.put(key, entry);
+        metrics.lookup(Tier.REDIS, Lookup.HIT).increment();
+        return Optional.of(entry);
+    }
+
+    /** The L1 entry alone, without touching Redis or the metrics: for tests and the admin view. */
+    public Optional<CachedAnalysis> peekL1(String key) {
+        return Optional.ofNullable(l1.getIfPresent(key));
+    }
+
+    /** Waits until the Redis writes started so far have finished (or the timeout passes). */
+    public boolean awaitWrites(Duration timeout) throws InterruptedException {
+        if (inFlight.tryAcquire(MAX_IN_FLIGHT, timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            inFlight.release(MAX_IN_FLIGHT);
+            return true;
+        }
+        return false;
+    }
+
+    @Override
+    public void close() {
+        l1.invalidateAll();
+    }
+}

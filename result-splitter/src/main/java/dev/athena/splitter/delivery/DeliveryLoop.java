@@ -1,0 +1,232 @@
+package dev.athena.splitter.delivery;
+
+import dev.athena.schemas.json.Json;
+import dev.athena.schemas.message.ItemResult;
+import dev.athena.schemas.topic.TopicProvisioner;
+import dev.athena.splitter.cache.AnalysisCache;
+import dev.athena.splitter.fanout.Delivery;
+import dev.athena.splitter.fanout.FanOut;
+import dev.athena.splitter.fanout.ReplyTopics;
+import dev.athena.splitter.fanout.SplitBatch;
+import dev.athena.splitter.metrics.SplitterMetrics;
+import dev.athena.splitter.metrics.SplitterMetrics.Poison;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.OutOfOrderSequenceException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.UnsupportedVersionException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The hot path: read committed BatchResults, write one AnalysisResult per requester, commit the input offsets in
+ * the same Kafka transaction. A crash before the commit aborts (or times out) the transaction, so read_committed
+ * clients see neither the partial output nor a gap: the batch is split again by whoever owns the partition next.
+ *
+ * <p>Design notes: one thread owns the consumer and the producer (neither is shared). Cache writes happen after
+ * the commit and never block (see TieredCache). Persistence is not here at all: it reads the same committed input
+ * on its own consumer group, so PostgreSQL can neither slow nor lose a delivery.
+ */
+public final class DeliveryLoop implements Runnable {
+    public static final String CLIENT_ID_HEADER = "athena-client-id";
+    public static final String TRACEPARENT_HEADER = "traceparent";
+    private static final Logger LOG = LoggerFactory.getLogger(DeliveryLoop.class);
+    private static final Duration POLL = Duration.ofMillis(100);
+
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final String inputTopic;
+    private final TopicProvisioner provisioner;
+    private final AnalysisCache cache;
+    private final SplitterMetrics metrics;
+    private final Clock clock;
+    private final CountDownLatch joined = new CountDownLatch(1);
+    private volatile boolean running = true;
+    private volatile boolean failed;
+
+    public DeliveryLoop(Map<String, Object> consumerConfig, Map<String, Object> producerConfig, String inputTopic,
+            TopicProvisioner provisioner, AnalysisCache cache, SplitterMetrics metrics, Clock clock) {
+        this.consumer = new KafkaConsumer<>(consumerConfig);
+        this.producer = new KafkaProducer<>(producerConfig);
+        this.inputTopic = inputTopic;
+        this.provisioner = provisioner;
+        this.cache = cache;
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    @Override
+    public void run() {
+        try {
+            producer.initTransactions();
+            consumer.subscribe(List.of(inputTopic), new ConsumerRebalanceListener() {
+                @Override
+                public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                    // offsets are committed inside each transaction, before the next poll: nothing is pending here
+                }
+
+                @Override
+                public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                    LOG.info("delivery assigned {} partitions of {}", partitions.size(), inputTopic);
+                    joined.countDown();
+                }
+            });
+            while (running) {
+                ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
+                if (!records.isEmpty()) {
+                    metrics.transactionTimer().record(() -> process(records));
+                }
+            }
+        } catch (WakeupException e) {
+            // close() asked us to stop
+        } catch (ProducerFencedException | InvalidProducerEpochException e) {
+            failed = true;
+            LOG.error("another instance took over transactional id; this one stops delivering: {}", e.toString());
+        } catch (RuntimeException e) {
+            failed = true;
+            LOG.error("delivery loop stopped", e);
+        } finally {
+            closeClients();
+        }
+    }
+
+    private void process(ConsumerRecords<byte[], byte[]> records) {
+        List<ItemResult> committedItems = new ArrayList<>();
+        List<Delivery> delivered = new ArrayList<>();
+        producer.beginTransaction();
+        try {
+            for (ConsumerRecord<byte[], byte[]> record : records) {
+                SplitBatch split = FanOut.split(record.value(), clock.instant());
+                if (split.isPoison()) {
+                    metrics.poison(Poison.RECORD);
+                    LOG.warn("skipping unreadable batch result at {}-{}@{}: {}", record.topic(), record.partition(),
+                            record.offset(), split.problems());
+                    continue;
+                }
+                split.problems().forEach(p -> {
+                    metrics.poison(Poison.ITEM);
+                    LOG.warn("skipping part of batch result at {}-{}@{}: {}", record.topic(), record.partition(),
+                            record.offset(), p);
+                });
+                for (Delivery delivery : split.deliveries()) {
+                    send(delivery);
+                }
+                delivered.addAll(split.deliveries());
+                committedItems.addAll(split.items());
+            }
+            producer.sendOffsetsToTransaction(nextOffsets(records), consumer.groupMetadata());
+            producer.commitTransaction();
+        } catch (ProducerFencedException | InvalidProducerEpochException | OutOfOrderSequenceException
+                | UnsupportedVersionException | AuthorizationException e) {
+            throw e;
+        } catch (KafkaException | IllegalStateException e) {
+            abortAndRewind(e);
+            return;
+        }
+        metrics.transactionCommitted();
+        for (Delivery delivery : delivered) {
+            metrics.result(delivery.result().status());
+        }
+        metrics.batch();
+        committedItems.forEach(cache::put);
+    }
+
+    private void send(Delivery delivery) {
+        provisioner.ensure(ReplyTopics.specFor(delivery.topic(), delivery.clientId()));
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(CLIENT_ID_HEADER, delivery.clientId().getBytes(StandardCharsets.UTF_8));
+        if (delivery.traceparent() != null) {
+            headers.add(TRACEPARENT_HEADER, delivery.traceparent().getBytes(StandardCharsets.UTF_8));
+        }
+        producer.send(new ProducerRecord<>(delivery.topic(), null, delivery.requestId().getBytes(StandardCharsets.UTF_8),
+                Json.write(delivery.result()), headers));
+    }
+
+    /** Abandons the transaction and seeks back to the committed offsets, so the same records are split again. */
+    private void abortAndRewind(RuntimeException cause) {
+        LOG.warn("aborting transaction, input will be split again: {}", cause.toString());
+        metrics.transactionAborted();
+        try {
+            producer.abortTransaction();
+        } catch (ProducerFencedException | InvalidProducerEpochException e) {
+            throw e;
+        } catch (KafkaException e) {
+            LOG.warn("abort failed: {}", e.toString());
+        }
+        var assigned = consumer.assignment();
+        Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(assigned);
+        for (TopicPartition tp : assigned) {
+            OffsetAndMetadata offset = committed.get(tp);
+            if (offset == null) {
+                consumer.seekToBeginning(List.of(tp));
+            } else {
+                consumer.seek(tp, offset.offset());
+            }
+        }
+        sleepQuietly(Duration.ofMillis(500));
+    }
+
+    private static Map<TopicPartition, OffsetAndMetadata> nextOffsets(ConsumerRecords<byte[], byte[]> records) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        for (TopicPartition tp : records.partitions()) {
+            List<ConsumerRecord<byte[], byte[]>> part = records.records(tp);
+            offsets.put(tp, new OffsetAndMetadata(part.get(part.size() - 1).offset() + 1));
+        }
+        return offsets;
+    }
+
+    public boolean awaitJoined(Duration timeout) throws InterruptedException {
+        return joined.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    public boolean hasFailed() {
+        return failed;
+    }
+
+    public void stop() {
+        running = false;
+        consumer.wakeup();
+    }
+
+    private void closeClients() {
+        try {
+            producer.close(Duration.ofSeconds(5));
+        } catch (RuntimeException e) {
+            LOG.warn("closing producer: {}", e.toString());
+        }
+        try {
+            consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(5)));
+        } catch (RuntimeException e) {
+            LOG.warn("closing consumer: {}", e.toString());
+        }
+    }
+
+    private static void sleepQuietly(Duration duration) {
+        try {
+            Thread.sleep(duration);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
