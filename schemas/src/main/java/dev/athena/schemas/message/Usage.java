@@ -5,7 +5,9 @@ public record Usage(long inputTokens, long outputTokens, long cacheReadTokens, d
     public static final Usage NONE = new Usage(0, 0, 0, 0.0);
 
     public Usage {
-        if (inputTokens < 0 || outputTokens < 0 || cacheReadTokens < 0 || costUsd < 0) {
+        // !(costUsd >= 0) also refuses NaN, which JSON cannot carry as a number.
+        if (inputTokens < 0 || outputTokens < 0 || cacheReadTokens < 0 || !(costUsd >= 0)
+                || Double.isInfinite(costUsd)) {
             throw new IllegalArgumentException("usage must not be negative but was " + inputTokens + "/"
                     + outputTokens + "/" + cacheReadTokens + "/" + costUsd);
         }

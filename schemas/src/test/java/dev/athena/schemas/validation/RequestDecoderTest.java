@@ -1,0 +1,114 @@
+package dev.athena.schemas.validation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.athena.schemas.message.AnalysisRequest;
+import dev.athena.schemas.message.Lane;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class RequestDecoderTest {
+    private static final String VALID = "{\"schemaVersion\":1,\"requestId\":\"req-1\",\"clientId\":\"team-a\","
+            + "\"analysisType\":\"security\",\"code\":\"eval(x)\",\"options\":{\"max\":20,\"deep\":true,\"s\":\"v\"},"
+            + "\"deadline\":\"2026-11-30T10:20:00+01:00\",\"stream\":true}";
+
+    private final RequestDecoder decoder = RequestDecoder.ofDefaults();
+
+    private Decoded decode(String json) {
+        return decoder.decode(json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String withVersion(String version) {
+        return "{\"schemaVersion\":" + version + ",\"requestId\":\"req-1\",\"clientId\":\"team-a\","
+                + "\"analysisType\":\"security\",\"code\":\"x\"}";
+    }
+
+    @Test
+    void shouldAcceptAValidRequestWithDefaultsAndOptionsAsStrings() {
+        AnalysisRequest request = ((Decoded.Accepted) decode(VALID)).request();
+
+        assertThat(request.lane()).isEqualTo(Lane.INTERACTIVE);
+        assertThat(request.options()).isEqualTo(Map.of("max", "20", "deep", "true", "s", "v"));
+        assertThat(request.deadline()).isEqualTo(Instant.parse("2026-11-30T09:20:00Z"));
+        assertThat(request.streaming()).isTrue();
+        assertThat(request.providerOrAuto()).isEqualTo("auto");
+    }
+
+    @Test
+    void shouldRejectASchemaVersionBeyondIntInsteadOfThrowing() {
+        // 4294967297 used to be cut to int 1 (or throw): it must be rejected like any other unknown version.
+        for (String version : new String[] {"4294967297", "99999999999999999999999", "-4294967295"}) {
+            Decoded decoded = decode(withVersion(version));
+
+            assertThat(decoded).as(version).isInstanceOf(Decoded.Rejected.class);
+            Rejection rejection = ((Decoded.Rejected) decoded).rejection();
+            assertThat(rejection.reason()).isEqualTo(RejectionReason.UNSUPPORTED_SCHEMA_VERSION);
+            assertThat(rejection.message()).contains("schemaVersion").contains(version);
+            assertThat(rejection.clientKnown()).isTrue();
+        }
+    }
+
+    @Test
+    void shouldAcceptSchemaVersionWrittenAsAWholeFloat() {
+        assertThat(decode(withVersion("1.0"))).isInstanceOf(Decoded.Accepted.class);
+        assertThat(decode(withVersion("1e0"))).isInstanceOf(Decoded.Accepted.class);
+        assertThat(((Decoded.Rejected) decode(withVersion("1.5"))).rejection().reason())
+                .isEqualTo(RejectionReason.INVALID_FIELD);
+    }
+
+    @Test
+    void shouldCheckFieldsInADocumentedOrderSoTheFirstProblemIsNamed() {
+        Rejection rejection = ((Decoded.Rejected) decode("{\"schemaVersion\":1,\"requestId\":\"r\","
+                + "\"clientId\":\"c\",\"analysisType\":\"poetry\",\"code\":\"\"}")).rejection();
+
+        assertThat(rejection.reason()).isEqualTo(RejectionReason.UNKNOWN_ANALYSIS_TYPE);
+        assertThat(rejection.message()).contains("poetry").contains("security, quality, complexity, explain");
+    }
+
+    @Test
+    void shouldAbbreviateAnEchoedValueThatIsVeryLong() {
+        String longType = "t".repeat(500);
+        Rejection rejection = ((Decoded.Rejected) decode("{\"schemaVersion\":1,\"requestId\":\"r\",\"clientId\":\"c\","
+                + "\"analysisType\":\"" + longType + "\",\"code\":\"x\"}")).rejection();
+
+        assertThat(rejection.message()).contains("...").hasSizeLessThan(200);
+    }
+
+    @Test
+    void shouldAcceptCodeExactlyAtTheLimit() {
+        RequestDecoder small = new RequestDecoder(new RequestLimits(4));
+
+        assertThat(small.decode(withCode("abcd"))).isInstanceOf(Decoded.Accepted.class);
+        assertThat(small.decode(withCode("abcde"))).isInstanceOf(Decoded.Rejected.class);
+    }
+
+    private static byte[] withCode(String code) {
+        return ("{\"schemaVersion\":1,\"requestId\":\"r\",\"clientId\":\"c\",\"analysisType\":\"quality\","
+                + "\"code\":\"" + code + "\"}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void shouldNeverThrowOnMangledRecords() {
+        byte[] valid = VALID.getBytes(StandardCharsets.UTF_8);
+        var random = new SplittableRandom(20261130L);
+        int rejected = 0;
+        for (int i = 0; i < 5_000; i++) {
+            byte[] mangled = java.util.Arrays.copyOf(valid, 1 + random.nextInt(valid.length + 8));
+            for (int flips = random.nextInt(1, 4); flips > 0; flips--) {
+                mangled[random.nextInt(mangled.length)] = (byte) random.nextInt(256);
+            }
+
+            Decoded decoded = decoder.decode(mangled);
+
+            assertThat(decoded).isNotNull();
+            if (decoded instanceof Decoded.Rejected r) {
+                rejected++;
+                assertThat(r.rejection().message()).isNotBlank();
+            }
+        }
+        assertThat(rejected).isGreaterThan(4_000);
+    }
+}
