@@ -76,6 +76,7 @@ class BatchWindowTopologyTest {
         for (int i = 1; i <= 4; i++) {
             f.send("m-" + i, request("m-" + i, "team-a", "print(" + i + ")"));
         }
+        f.advance(20); // one tick, well before the 100 ms window
         AnalysisBatch full = f.batches.readValue();
         assertThat(full.items()).extracting(i -> i.request().requestId()).containsExactly("m-1", "m-2", "m-3");
         assertThat(f.batches.isEmpty()).isTrue();
@@ -92,6 +93,7 @@ class BatchWindowTopologyTest {
         for (int i = 1; i <= 3; i++) {
             f.send("t-" + i, request("t-" + i, "team-a", code + i));
         }
+        f.advance(20);
         AnalysisBatch first = f.batches.readValue();
         assertThat(first.items()).extracting(i -> i.request().requestId()).containsExactly("t-1", "t-2");
         f.advance(100);
@@ -102,6 +104,7 @@ class BatchWindowTopologyTest {
     void shouldSendItemLargerThanTokenBudgetAloneInItsBatch() {
         TopologyFixture f = start(32, 300);
         f.send("big-1", request("big-1", "team-a", "b".repeat(4_000)));
+        f.advance(20);
         assertThat(f.batches.readValue().items()).extracting(i -> i.request().requestId()).containsExactly("big-1");
     }
 
@@ -185,6 +188,7 @@ class BatchWindowTopologyTest {
         TopologyFixture f = start(1, 100_000);
         f.send("u-1", request("u-1", "team-a", "print(1)"));
         f.send("u-2", request("u-2", "team-a", "print(2)"));
+        f.advance(20);
         assertThat(f.batches.readValue().batchId()).isNotEqualTo(f.batches.readValue().batchId());
     }
 
@@ -196,5 +200,95 @@ class BatchWindowTopologyTest {
         assertThat(f.registry.get("athena.collector.window.open.records").gauge().value()).isEqualTo(2.0);
         f.advance(100);
         assertThat(f.registry.get("athena.collector.window.open.records").gauge().value()).isEqualTo(0.0);
+    }
+
+    @Test
+    void shouldShareFullBatchesRoundRobinAcrossClients() {
+        TopologyFixture f = start(4, 100_000);
+        for (int i = 1; i <= 10; i++) {
+            f.send("flood-" + i, request("flood-" + i, "team-flood", "print(" + i + ")"));
+        }
+        f.send("calm-1", request("calm-1", "team-calm", "print('calm')"));
+        f.advance(20);
+
+        AnalysisBatch first = f.batches.readValue();
+        assertThat(first.items()).extracting(i -> i.request().requestId())
+                .containsExactly("flood-1", "calm-1", "flood-2", "flood-3");
+        assertThat(f.batches.readValue().items()).hasSize(4);
+        assertThat(f.batches.isEmpty()).as("the rest waits for its window").isTrue();
+        f.advance(80);
+        assertThat(f.batches.readValue().items()).extracting(i -> i.request().requestId())
+                .containsExactly("flood-8", "flood-9", "flood-10");
+    }
+
+    @Test
+    void shouldGiveTurnToClientThatDidNotFitInPreviousBatch() {
+        TopologyFixture f = start(2, 100_000);
+        f.send("a-1", request("a-1", "team-a", "print(1)"));
+        f.send("a-2", request("a-2", "team-a", "print(2)"));
+        f.send("a-3", request("a-3", "team-a", "print(3)"));
+        f.send("b-1", request("b-1", "team-b", "print(4)"));
+        f.send("c-1", request("c-1", "team-c", "print(5)"));
+        f.advance(20);
+        assertThat(f.batches.readValue().items()).extracting(i -> i.request().requestId())
+                .containsExactly("a-1", "b-1");
+        assertThat(f.batches.readValue().items()).extracting(i -> i.request().requestId())
+                .containsExactly("c-1", "a-2");
+    }
+
+    @Test
+    void shouldCloseInteractiveOnItsOwnShorterWindowWhileBulkFloods() {
+        CollectorSettings settings = new CollectorSettings("127.0.0.1:1", "collector-lane-test", stateDir,
+                Duration.ofMillis(50), Duration.ofMillis(100), 8, 100_000, 256 * 1024, Duration.ofMillis(50));
+        fixture = new TopologyFixture(settings);
+        TopologyFixture f = fixture;
+        for (int i = 1; i <= 20; i++) {
+            Map<String, Object> bulk = fields("bulk-" + i, "scanner", "print(" + i + ")");
+            bulk.put("lane", "bulk");
+            f.send("bulk-" + i, json(bulk));
+        }
+        f.send("int-1", request("int-1", "team-a", "print('now')"));
+        f.advance(10);
+        // the bulk route is full: its batches go, but the interactive one goes first in the tick it is due
+        assertThat(f.batches.readKeyValuesToList()).extracting(kv -> kv.key)
+                .containsOnly("auto/auto/bulk").hasSize(2);
+        for (int elapsed = 20; elapsed <= 40; elapsed += 10) {
+            f.advance(10);
+        }
+        assertThat(f.batches.isEmpty()).isTrue();
+        f.advance(10);
+        var atFifty = f.batches.readKeyValuesToList();
+        assertThat(atFifty).extracting(kv -> kv.key).containsExactly("auto/auto/interactive");
+        f.advance(50);
+        assertThat(f.batches.readKeyValuesToList()).extracting(kv -> kv.key).containsExactly("auto/auto/bulk");
+    }
+
+    @Test
+    void shouldCloseInteractiveBeforeBulkWhenBothAreDueInOneTick() {
+        TopologyFixture f = start(32, 100_000);
+        Map<String, Object> bulk = fields("bulk-1", "scanner", "print(1)");
+        bulk.put("lane", "bulk");
+        f.send("bulk-1", json(bulk));
+        f.send("int-1", request("int-1", "team-a", "print(2)"));
+        f.advance(100);
+        assertThat(f.batches.readKeyValuesToList()).extracting(kv -> kv.key)
+                .containsExactly("auto/auto/interactive", "auto/auto/bulk");
+    }
+
+    @Test
+    void shouldCoalesceIntoItemStillWaitingFromEarlierFullWindow() {
+        TopologyFixture f = start(1, 100_000);
+        f.send("w-1", request("w-1", "team-a", "print(1)"));
+        f.send("w-2", request("w-2", "team-a", "print(2)"));
+        f.advance(20);
+        assertThat(f.batches.readValue().items()).hasSize(1);
+        assertThat(f.batches.readValue().items()).hasSize(1);
+        f.send("w-3", request("w-3", "team-a", "print(3)"));
+        f.send("w-4", request("w-4", "team-b", "print(3)"));
+        f.advance(20);
+        AnalysisBatch batch = f.batches.readValue();
+        assertThat(batch.items()).singleElement()
+                .satisfies(item -> assertThat(item.requesters()).extracting(Requester::requestId)
+                        .containsExactly("w-3", "w-4"));
     }
 }

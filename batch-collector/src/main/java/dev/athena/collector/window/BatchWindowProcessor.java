@@ -4,7 +4,6 @@ import dev.athena.collector.CollectorSettings;
 import dev.athena.collector.admission.Admitted;
 import dev.athena.collector.metrics.CollectorMetrics;
 import dev.athena.collector.metrics.CollectorMetrics.CloseReason;
-import dev.athena.schemas.json.JsonSerde;
 import dev.athena.schemas.message.AnalysisBatch;
 import dev.athena.schemas.message.BatchItem;
 import dev.athena.schemas.message.Lane;
@@ -17,41 +16,40 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
-import org.apache.kafka.streams.state.Stores;
 
 /**
  * Micro-batching per route (provider/model/lane). A window opens on its first item and closes after its lane's
- * window on the Streams wall-clock (so a quiet route still flushes), or at once when it reaches {@code maxItems}
- * or would exceed the token budget. Requests with the same cache key inside a window become one item with all
- * their requesters.
+ * window on the Streams wall-clock (so a quiet route still flushes), or earlier, at the next tick, once it holds
+ * {@code maxItems} items or its token budget. Requests with the same cache key pending in a route become one
+ * item with all their requesters.
  *
- * <p>Open windows live in two changelogged stores, written before the input offset commits in the same
- * exactly-once transaction: a restart resumes them, and a batch is emitted in the transaction that deletes its
- * window, so nothing is lost or emitted twice. Batch ids are derived from the route and the window's first
- * request id, which admission makes unique.
+ * <p>Design notes. Windows are checked every {@link #tick}, not on each record: what arrived within one tick is
+ * then shared out {@link RoundRobin round-robin} across clients, so one client's flood cannot push another
+ * client's request behind it; the price is at most one tick of extra latency for a full window. Interactive
+ * windows are closed before bulk ones in every tick and each lane has its own window length, so bulk never delays
+ * interactive here. Open windows live in changelogged stores written in the same exactly-once transaction as the
+ * input offsets and the emitted batch: a restart resumes them and nothing is lost or emitted twice. Batch ids
+ * derive from the route and the first requester of the batch, whom admission made unique.
  */
 public final class BatchWindowProcessor implements Processor<String, Admitted, String, AnalysisBatch> {
-    public static final String WINDOWS_STORE = "collector-windows";
-    public static final String ITEMS_STORE = "collector-window-items";
-
     private final CollectorSettings settings;
     private final CollectorMetrics metrics;
     private ProcessorContext<String, AnalysisBatch> context;
-    private KeyValueStore<String, OpenWindow> windows;
-    private KeyValueStore<String, BatchItem> items;
-    private long restoredRequests;
+    private WindowStores stores;
 
     public BatchWindowProcessor(CollectorSettings settings, CollectorMetrics metrics) {
         this.settings = settings;
         this.metrics = metrics;
+    }
+
+    /** The stores of open windows. */
+    public static List<StoreBuilder<?>> stores() {
+        return WindowStores.builders();
     }
 
     /** How often windows are checked: a fifth of the shorter window, so a batch leaves at most that late. */
@@ -62,24 +60,11 @@ public final class BatchWindowProcessor implements Processor<String, Admitted, S
         return tick.compareTo(Duration.ofMillis(1)) < 0 ? Duration.ofMillis(1) : tick;
     }
 
-    /** The stores of open windows: heads by route, items by {@code route#slot}. */
-    public static List<StoreBuilder<?>> stores() {
-        return List.of(
-                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(WINDOWS_STORE), Serdes.String(),
-                        JsonSerde.of(OpenWindow.class)),
-                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ITEMS_STORE), Serdes.String(),
-                        JsonSerde.of(BatchItem.class)));
-    }
-
     @Override
     public void init(ProcessorContext<String, AnalysisBatch> context) {
         this.context = context;
-        this.windows = context.getStateStore(WINDOWS_STORE);
-        this.items = context.getStateStore(ITEMS_STORE);
-        try (KeyValueIterator<String, OpenWindow> all = windows.all()) {
-            all.forEachRemaining(kv -> restoredRequests += kv.value.requests());
-        }
-        metrics.openRecordsRestored(restoredRequests);
+        this.stores = new WindowStores(context);
+        metrics.openRecordsRestored(openRequests());
         context.schedule(tick(settings), PunctuationType.WALL_CLOCK_TIME, this::closeDueWindows);
     }
 
@@ -87,94 +72,82 @@ public final class BatchWindowProcessor implements Processor<String, Admitted, S
     public void process(Record<String, Admitted> record) {
         Admitted admitted = record.value();
         String route = admitted.route().key();
-        long now = context.currentSystemTimeMs();
-        OpenWindow window = windows.get(route);
-        if (window != null) {
-            int slot = window.cacheKeys().indexOf(admitted.cacheKey());
-            if (slot >= 0) {
-                coalesce(window, slot, admitted.requester());
-                return;
-            }
-        }
-        long tokens = TokenEstimate.of(admitted.request());
-        if (window != null && window.tokens() + tokens > settings.maxTokens()) {
-            emit(window, now, CloseReason.TOKENS);
-            window = null;
-        }
+        RouteWindow window = stores.window(route);
         if (window == null) {
-            window = OpenWindow.open(route, admitted.route().lane(), now, admitted.request().requestId());
+            window = RouteWindow.open(route, admitted.route().lane(), context.currentSystemTimeMs());
         }
-        items.put(OpenWindow.slotKey(route, window.items()),
-                new BatchItem(admitted.cacheKey(), admitted.request(), List.of(admitted.requester())));
-        window = window.plusItem(admitted.cacheKey(), tokens);
-        if (window.items() >= settings.maxItems()) {
-            emit(window, now, CloseReason.ITEMS);
-        } else if (window.tokens() >= settings.maxTokens()) {
-            emit(window, now, CloseReason.TOKENS);
-        } else {
-            windows.put(route, window);
+        String pending = stores.locate(route, admitted.cacheKey());
+        if (pending != null) {
+            coalesce(window, pending, admitted.requester());
+            return;
         }
+        String clientId = admitted.request().clientId();
+        String itemKey = WindowStores.itemKey(route, clientId, window.tailOf(clientId));
+        long tokens = TokenEstimate.of(admitted.request());
+        stores.putItem(route, itemKey, new PendingItem(
+                new BatchItem(admitted.cacheKey(), admitted.request(), List.of(admitted.requester())), tokens));
+        stores.put(window.pushed(clientId, tokens));
     }
 
     @Override
     public void close() {
-        // the windows stay in the store for whoever owns this task next; they are not open here any more
-        long open = 0;
-        if (windows != null) {
-            try (KeyValueIterator<String, OpenWindow> all = windows.all()) {
-                while (all.hasNext()) {
-                    open += all.next().value.requests();
-                }
-            } catch (RuntimeException e) {
-                open = 0;
-            }
+        // the windows stay in the stores for whoever owns this task next; they are no longer open here
+        try {
+            metrics.openRecordsRestored(-openRequests());
+        } catch (RuntimeException e) {
+            // stores already closed: nothing to account for
         }
-        metrics.openRecordsRestored(-open);
     }
 
-    private void coalesce(OpenWindow window, int slot, Requester requester) {
-        String key = OpenWindow.slotKey(window.route(), slot);
-        BatchItem item = items.get(key);
-        List<Requester> requesters = new ArrayList<>(item.requesters());
+    private long openRequests() {
+        return stores.all().stream().mapToLong(RouteWindow::requests).sum();
+    }
+
+    private void coalesce(RouteWindow window, String itemKey, Requester requester) {
+        PendingItem pending = stores.item(itemKey);
+        List<Requester> requesters = new ArrayList<>(pending.item().requesters());
         requesters.add(requester);
-        items.put(key, new BatchItem(item.cacheKey(), item.request(), requesters));
-        windows.put(window.route(), window.plusRequester());
+        BatchItem item = pending.item();
+        stores.replaceItem(itemKey, new PendingItem(new BatchItem(item.cacheKey(), item.request(), requesters),
+                pending.tokens()));
+        stores.put(window.plusRequester());
         metrics.coalesced();
     }
 
     private void closeDueWindows(long now) {
-        List<OpenWindow> due = new ArrayList<>();
-        try (KeyValueIterator<String, OpenWindow> all = windows.all()) {
-            while (all.hasNext()) {
-                OpenWindow window = all.next().value;
-                if (now - window.openedAtMs() >= settings.window(window.lane()).toMillis()) {
-                    due.add(window);
-                }
+        List<RouteWindow> windows = stores.all();
+        // interactive first: within one tick, bulk never goes ahead of interactive
+        windows.sort(Comparator.comparing((RouteWindow w) -> w.lane() != Lane.INTERACTIVE)
+                .thenComparingLong(RouteWindow::openedAtMs));
+        for (RouteWindow window : windows) {
+            boolean due = now - window.openedAtMs() >= settings.window(window.lane()).toMillis();
+            RouteWindow current = window;
+            while (!current.isEmpty() && (due || full(current))) {
+                current = emit(current, now, due && !full(current) ? CloseReason.TIME
+                        : current.items() >= settings.maxItems() ? CloseReason.ITEMS : CloseReason.TOKENS);
+            }
+            if (current != window) {
+                stores.put(current);
             }
         }
-        // interactive first: within one tick, bulk never goes ahead of interactive
-        due.sort(Comparator.comparing((OpenWindow w) -> w.lane() != Lane.INTERACTIVE)
-                .thenComparingLong(OpenWindow::openedAtMs));
-        due.forEach(window -> emit(window, now, CloseReason.TIME));
     }
 
-    private void emit(OpenWindow window, long now, CloseReason reason) {
-        List<BatchItem> batchItems = new ArrayList<>(window.items());
-        for (int slot = 0; slot < window.items(); slot++) {
-            String key = OpenWindow.slotKey(window.route(), slot);
-            batchItems.add(items.get(key));
-            items.delete(key);
-        }
-        windows.delete(window.route());
-        AnalysisBatch batch = new AnalysisBatch(SchemaVersion.CURRENT, batchId(window), window.route(),
-                Instant.ofEpochMilli(window.openedAtMs()), Instant.ofEpochMilli(now), batchItems);
-        metrics.batchClosed(window.lane(), reason, batchItems.size(), batch.requestCount(),
+    private boolean full(RouteWindow window) {
+        return window.items() >= settings.maxItems() || window.tokens() >= settings.maxTokens();
+    }
+
+    private RouteWindow emit(RouteWindow window, long now, CloseReason reason) {
+        RoundRobin.Taken taken = RoundRobin.take(window, stores, settings.maxItems(), settings.maxTokens());
+        AnalysisBatch batch = new AnalysisBatch(SchemaVersion.CURRENT, batchId(window.route(), taken.items()),
+                window.route(), Instant.ofEpochMilli(window.openedAtMs()), Instant.ofEpochMilli(now), taken.items());
+        metrics.batchClosed(window.lane(), reason, batch.items().size(), batch.requestCount(),
                 Duration.ofMillis(Math.max(0, now - window.openedAtMs())));
         context.forward(new Record<>(window.route(), batch, now));
+        return taken.rest();
     }
 
-    static String batchId(OpenWindow window) {
-        return UUID.nameUUIDFromBytes(("batch:" + window.route() + ":" + window.firstRequestId())
-                .getBytes(StandardCharsets.UTF_8)).toString();
+    static String batchId(String route, List<BatchItem> items) {
+        String first = items.get(0).requesters().get(0).requestId();
+        return UUID.nameUUIDFromBytes(("batch:" + route + ":" + first).getBytes(StandardCharsets.UTF_8)).toString();
     }
 }
