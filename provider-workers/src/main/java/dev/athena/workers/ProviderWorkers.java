@@ -1,0 +1,144 @@
+package dev.athena.workers;
+
+import dev.athena.schemas.topic.TopicProvisioner;
+import dev.athena.schemas.topic.Topics;
+import dev.athena.workers.execution.BatchExecutor;
+import dev.athena.workers.execution.BatchLoop;
+import dev.athena.workers.execution.ItemExecutor;
+import dev.athena.workers.execution.ProviderRoster;
+import dev.athena.workers.metrics.WorkerMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running worker instance: a member of the workers' consumer group on {@code athena.batches} that writes one
+ * {@code BatchResult} per batch to {@code athena.batch-results}, transactionally with its offsets.
+ */
+public final class ProviderWorkers implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ProviderWorkers.class);
+    private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(20);
+    /** An item gets at most this long when its request names no earlier deadline. */
+    static final Duration MAX_ITEM_TIME = Duration.ofSeconds(120);
+
+    private final BatchLoop loop;
+    private final Thread thread;
+    private final ExecutorService virtualThreads;
+    private final WorkerSettings settings;
+
+    private ProviderWorkers(BatchLoop loop, Thread thread, ExecutorService virtualThreads, WorkerSettings settings) {
+        this.loop = loop;
+        this.thread = thread;
+        this.virtualThreads = virtualThreads;
+        this.settings = settings;
+    }
+
+    /**
+     * Starts a worker and returns once its consumer has joined the group and received an assignment.
+     *
+     * @throws IllegalStateException when it could not join within a minute, or its loop failed on start
+     */
+    public static ProviderWorkers start(WorkerSettings settings, MeterRegistry registry) {
+        return start(settings, registry, ProviderRoster.builtinOnly(), Clock.systemUTC());
+    }
+
+    static ProviderWorkers start(WorkerSettings settings, MeterRegistry registry, ProviderRoster roster,
+            InstantSource clock) {
+        ensureTopics(settings);
+        WorkerMetrics metrics = new WorkerMetrics(registry);
+        ExecutorService virtualThreads = Executors.newThreadPerTaskExecutor(
+                Thread.ofVirtual().name("athena-worker-task-", 0).factory());
+        ItemExecutor items = new ItemExecutor(roster, clock, MAX_ITEM_TIME, virtualThreads, metrics);
+        BatchExecutor batches = new BatchExecutor(items, virtualThreads, clock);
+        BatchLoop loop = new BatchLoop(new KafkaConsumer<>(consumerConfig(settings)),
+                new KafkaProducer<>(producerConfig(settings)), batches, virtualThreads,
+                settings.maxConcurrentBatches(), metrics, clock);
+        Thread thread = Thread.ofPlatform().name("athena-worker-loop-" + settings.instanceId()).start(loop);
+        ProviderWorkers workers = new ProviderWorkers(loop, thread, virtualThreads, settings);
+        try {
+            if (!loop.awaitAssignment(JOIN_TIMEOUT)) {
+                Throwable cause = loop.failure();
+                workers.close();
+                throw new IllegalStateException("worker " + settings.instanceId() + " did not join group "
+                        + settings.groupId() + " within " + JOIN_TIMEOUT.toSeconds() + "s"
+                        + (cause == null ? "" : ": " + cause), cause);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            workers.close();
+            throw new IllegalStateException("interrupted while starting worker " + settings.instanceId(), e);
+        }
+        LOG.info("provider worker {} running in group {} with providers {}", settings.instanceId(),
+                settings.groupId(), roster.names());
+        return workers;
+    }
+
+    /** Stops consuming, abandons unfinished batches to the next owner, and closes the clients; bounded. */
+    @Override
+    public void close() {
+        try {
+            if (!loop.stop(CLOSE_TIMEOUT)) {
+                LOG.warn("worker {} did not stop within {}s", settings.instanceId(), CLOSE_TIMEOUT.toSeconds());
+                thread.interrupt();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            virtualThreads.shutdownNow();
+        }
+    }
+
+    private static void ensureTopics(WorkerSettings settings) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrap(),
+                AdminClientConfig.CLIENT_ID_CONFIG, "athena-workers-admin-" + settings.instanceId()))) {
+            new TopicProvisioner(admin).ensure(Topics.pipeline());
+        }
+    }
+
+    private static Map<String, Object> consumerConfig(WorkerSettings s) {
+        return Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, s.bootstrap(),
+                ConsumerConfig.GROUP_ID_CONFIG, s.groupId(),
+                ConsumerConfig.CLIENT_ID_CONFIG, "athena-workers-" + s.instanceId(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.max(4, s.maxConcurrentBatches() * 2),
+                // a poll's batches are executed before the next poll; items are capped at MAX_ITEM_TIME
+                ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) (MAX_ITEM_TIME.toMillis() * 2 + 60_000),
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+    }
+
+    private static Map<String, Object> producerConfig(WorkerSettings s) {
+        return Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, s.bootstrap(),
+                ProducerConfig.CLIENT_ID_CONFIG, "athena-workers-tx-" + s.instanceId(),
+                ProducerConfig.TRANSACTIONAL_ID_CONFIG, "athena-workers-" + s.groupId() + "-" + s.instanceId(),
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.LINGER_MS_CONFIG, 0,
+                // transactions only hold sends and offsets: a short timeout bounds how long an instance that
+                // died mid-commit can hold back read_committed readers
+                ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 15_000,
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+    }
+}

@@ -1,0 +1,165 @@
+package dev.athena.workers.execution;
+
+import dev.athena.schemas.message.AnalysisRequest;
+import dev.athena.schemas.message.BatchItem;
+import dev.athena.schemas.message.ErrorInfo;
+import dev.athena.schemas.message.ItemResult;
+import dev.athena.schemas.message.ResultStatus;
+import dev.athena.schemas.message.ServedBy;
+import dev.athena.workers.metrics.WorkerMetrics;
+import dev.athena.workers.provider.spi.FatalProviderException;
+import dev.athena.workers.provider.spi.ProviderAnswer;
+import dev.athena.workers.provider.spi.ProviderCall;
+import dev.athena.workers.provider.spi.ProviderException;
+import dev.athena.workers.provider.spi.RetriableProviderException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns one batch item into exactly one {@link ItemResult}, whatever happens: walks the item's failover chain,
+ * moving on when a provider fails in a way another provider may not, and stops at the item's deadline. It never
+ * throws. Each attempt runs on its own virtual thread so that a provider that ignores its deadline cannot hold
+ * the item past it.
+ */
+public final class ItemExecutor {
+    private static final Logger LOG = LoggerFactory.getLogger(ItemExecutor.class);
+
+    private final ProviderRoster roster;
+    private final InstantSource clock;
+    private final Duration maxItemTime;
+    private final ExecutorService calls;
+    private final WorkerMetrics metrics;
+
+    public ItemExecutor(ProviderRoster roster, InstantSource clock, Duration maxItemTime, ExecutorService calls,
+            WorkerMetrics metrics) {
+        this.roster = roster;
+        this.clock = clock;
+        this.maxItemTime = maxItemTime;
+        this.calls = calls;
+        this.metrics = metrics;
+    }
+
+    public ItemResult execute(BatchItem item) {
+        ItemResult result;
+        try {
+            result = run(item);
+        } catch (RuntimeException e) {
+            LOG.error("item {} failed unexpectedly", item.cacheKey(), e);
+            result = ended(item, ResultStatus.FAILED, new ErrorInfo("INTERNAL_ERROR",
+                    "the worker failed while executing this item: " + e.getClass().getSimpleName()));
+        }
+        metrics.item(result.servedBy() == null ? "none" : result.servedBy().provider(), result.status().name());
+        return result;
+    }
+
+    private ItemResult run(BatchItem item) {
+        AnalysisRequest request = item.request();
+        Instant start = clock.instant();
+        if (request.deadline() != null && !start.isBefore(request.deadline())) {
+            return expired(item, "the deadline " + request.deadline() + " had passed before work started");
+        }
+        Instant cap = start.plus(maxItemTime);
+        Instant deadline = request.deadline() != null && request.deadline().isBefore(cap) ? request.deadline() : cap;
+        StringBuilder failures = new StringBuilder();
+        String lastCode = "PROVIDERS_FAILED";
+        List<Attempt> chain = roster.chainFor(request);
+        for (Attempt attempt : chain) {
+            Duration remaining = Duration.between(clock.instant(), deadline);
+            if (remaining.isNegative() || remaining.isZero()) {
+                break;
+            }
+            String name = attempt.provider().name();
+            Instant began = clock.instant();
+            try {
+                ProviderAnswer answer = call(attempt, request, deadline, remaining);
+                metrics.providerCall(name, attempt.model(), "success", Duration.between(began, clock.instant()));
+                return completed(item, attempt, answer);
+            } catch (FatalProviderException e) {
+                metrics.providerCall(name, attempt.model(), e.kind().name().toLowerCase(java.util.Locale.ROOT),
+                        Duration.between(began, clock.instant()));
+                if (!e.kind().failover()) {
+                    return ended(item, ResultStatus.FAILED, new ErrorInfo(e.code(), name + ": " + e.getMessage()));
+                }
+                lastCode = e.code();
+                note(failures, name, e.getMessage());
+                metrics.failover(name, e.kind().name().toLowerCase(java.util.Locale.ROOT));
+            } catch (RetriableProviderException e) {
+                metrics.providerCall(name, attempt.model(), e.kind().name().toLowerCase(java.util.Locale.ROOT),
+                        Duration.between(began, clock.instant()));
+                lastCode = e.code();
+                note(failures, name, e.getMessage());
+                metrics.failover(name, e.kind().name().toLowerCase(java.util.Locale.ROOT));
+            } catch (TimeoutException e) {
+                metrics.providerCall(name, attempt.model(), "deadline", Duration.between(began, clock.instant()));
+                lastCode = "PROVIDER_TIMEOUT";
+                note(failures, name, "no answer before the deadline");
+            }
+            LOG.debug("item {}: {} failed, moving on ({})", item.cacheKey(), name, failures);
+        }
+        if (request.deadline() != null && !clock.instant().isBefore(request.deadline())) {
+            return expired(item, "no answer before the deadline " + request.deadline()
+                    + (failures.isEmpty() ? "" : " (" + failures + ")"));
+        }
+        return ended(item, ResultStatus.FAILED, new ErrorInfo(lastCode, failures.isEmpty()
+                ? "no provider answered before the worker's time limit of " + maxItemTime.toSeconds() + "s"
+                : "every provider failed: " + failures));
+    }
+
+    private ProviderAnswer call(Attempt attempt, AnalysisRequest request, Instant deadline, Duration remaining)
+            throws TimeoutException {
+        ProviderCall call = new ProviderCall(request, attempt.model(), deadline, ProviderCall.DeltaSink.NONE);
+        Future<ProviderAnswer> future = calls.submit(() -> attempt.provider().analyse(call));
+        try {
+            return future.get(Math.max(1, remaining.toMillis()), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            future.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new RetriableProviderException(attempt.provider().name(), RetriableProviderException.Kind.TIMEOUT,
+                    0, "interrupted while waiting for the provider");
+        } catch (TimeoutException e) {
+            future.cancel(true);
+            throw e;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof ProviderException pe) {
+                throw pe;
+            }
+            LOG.warn("provider {} raised an unexpected error", attempt.provider().name(), e.getCause());
+            throw new RetriableProviderException(attempt.provider().name(),
+                    RetriableProviderException.Kind.SERVER_ERROR, 0, null,
+                    "unexpected " + e.getCause().getClass().getSimpleName() + " in the adapter", null);
+        }
+    }
+
+    private static void note(StringBuilder failures, String provider, String message) {
+        if (!failures.isEmpty()) {
+            failures.append("; ");
+        }
+        failures.append(provider).append(": ").append(message);
+    }
+
+    private static ItemResult completed(BatchItem item, Attempt attempt, ProviderAnswer answer) {
+        AnalysisRequest request = item.request();
+        return new ItemResult(item.cacheKey(), item.requesters(), request.analysisType(), request.path(),
+                ResultStatus.COMPLETED, new ServedBy(attempt.provider().name(), answer.model(), attempt.degraded()),
+                answer.findings(), answer.summary(), answer.usage(), null, false);
+    }
+
+    private static ItemResult expired(BatchItem item, String message) {
+        return ended(item, ResultStatus.EXPIRED, new ErrorInfo("DEADLINE_EXCEEDED", message));
+    }
+
+    private static ItemResult ended(BatchItem item, ResultStatus status, ErrorInfo error) {
+        AnalysisRequest request = item.request();
+        return new ItemResult(item.cacheKey(), item.requesters(), request.analysisType(), request.path(), status,
+                null, List.of(), error.message(), null, error, false);
+    }
+}

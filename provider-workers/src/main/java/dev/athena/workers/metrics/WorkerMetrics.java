@@ -1,0 +1,71 @@
+package dev.athena.workers.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+
+/**
+ * Every meter of the provider workers, declared here once. Tags are low-cardinality only: provider, model,
+ * outcome, status, reason. Request, batch and client ids go to logs, never to tags.
+ */
+public final class WorkerMetrics {
+    public static final String BATCHES = "athena.workers.batches";
+    public static final String BATCH_DURATION = "athena.workers.batch.duration";
+    public static final String ITEMS = "athena.workers.items";
+    public static final String POISON_RECORDS = "athena.workers.poison.records";
+    public static final String TRANSACTIONS = "athena.workers.transactions";
+    public static final String PROVIDER_CALLS = "athena.provider.calls";
+    public static final String PROVIDER_LATENCY = "athena.provider.latency";
+    public static final String FAILOVERS = "athena.provider.failovers";
+
+    private final MeterRegistry registry;
+    private final Counter poison;
+    private final Timer batchDuration;
+
+    public WorkerMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        this.poison = Counter.builder(POISON_RECORDS)
+                .description("batch records that could not be read and were skipped")
+                .register(registry);
+        this.batchDuration = Timer.builder(BATCH_DURATION)
+                .description("time to execute one batch, all items")
+                .register(registry);
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    public void poisonRecord() {
+        poison.increment();
+    }
+
+    public void batch(String outcome, Duration took) {
+        Counter.builder(BATCHES).description("batches handled").tag("outcome", outcome).register(registry)
+                .increment();
+        batchDuration.record(took);
+    }
+
+    public void item(String provider, String status) {
+        Counter.builder(ITEMS).description("batch items by final status").tag("provider", provider)
+                .tag("status", status).register(registry).increment();
+    }
+
+    public void transaction(String outcome) {
+        Counter.builder(TRANSACTIONS).description("worker transactions").tag("outcome", outcome)
+                .register(registry).increment();
+    }
+
+    public void providerCall(String provider, String model, String outcome, Duration took) {
+        Counter.builder(PROVIDER_CALLS).description("provider attempts").tag("provider", provider)
+                .tag("model", model).tag("outcome", outcome).register(registry).increment();
+        Timer.builder(PROVIDER_LATENCY).description("provider attempt latency").tag("provider", provider)
+                .tag("model", model).register(registry).record(took);
+    }
+
+    public void failover(String from, String reason) {
+        Counter.builder(FAILOVERS).description("items moved on to the next provider").tag("from", from)
+                .tag("reason", reason).register(registry).increment();
+    }
+}

@@ -1,0 +1,42 @@
+package dev.athena.workers.provider.spi;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/** The same call may succeed later: timeouts, resets, 429, 5xx, 529, an overload error inside a stream. */
+public final class RetriableProviderException extends ProviderException {
+    /** Why the attempt failed; decides metrics and whether the breaker counts it. */
+    public enum Kind {
+        TIMEOUT, CONNECTION, RATE_LIMITED, SERVER_ERROR, OVERLOADED, LOCALLY_LIMITED
+    }
+
+    private final Kind kind;
+    private final int status;
+    private final Duration retryAfter;
+
+    public RetriableProviderException(String provider, Kind kind, int status, Duration retryAfter, String message,
+            Throwable cause) {
+        super(provider, "PROVIDER_" + kind.name(), message, cause);
+        this.kind = kind;
+        this.status = status;
+        this.retryAfter = retryAfter;
+    }
+
+    public RetriableProviderException(String provider, Kind kind, int status, String message) {
+        this(provider, kind, status, null, message, null);
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    /** The HTTP status, or 0 when there was none (timeout, reset). */
+    public int status() {
+        return status;
+    }
+
+    /** How long the provider asked us to wait, when it said so. */
+    public Optional<Duration> retryAfter() {
+        return Optional.ofNullable(retryAfter);
+    }
+}

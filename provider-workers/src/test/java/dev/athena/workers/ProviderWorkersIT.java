@@ -1,0 +1,128 @@
+package dev.athena.workers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.athena.infra.stack.Endpoints;
+import dev.athena.infra.stack.SharedLocalStack;
+import dev.athena.schemas.json.Json;
+import dev.athena.schemas.message.AnalysisType;
+import dev.athena.schemas.message.BatchResult;
+import dev.athena.schemas.message.ItemResult;
+import dev.athena.schemas.message.ResultStatus;
+import dev.athena.schemas.topic.Topics;
+import dev.athena.workers.metrics.WorkerMetrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+@Tag("integration")
+class ProviderWorkersIT {
+    private static final String ROUTE = "builtin/rules-1/interactive";
+
+    @Test
+    void shouldWriteExactlyOneBatchResultWithFindingsAndSkipPoisonRecords() throws Exception {
+        Endpoints endpoints = SharedLocalStack.get().endpoints();
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        WorkerSettings settings = WorkerSettings.defaults(endpoints.kafkaBootstrap(), endpoints.redisUrl())
+                .withGroupId("it-workers-" + suffix);
+        String batchId = "it-batch-" + suffix;
+        try (ProviderWorkers ignored = ProviderWorkers.start(settings, registry)) {
+            produce(endpoints, "{not a batch".getBytes(StandardCharsets.UTF_8));
+            produce(endpoints, batchJson(batchId, suffix).getBytes(StandardCharsets.UTF_8));
+
+            List<BatchResult> results = readResults(endpoints, batchId, suffix);
+
+            assertThat(results).hasSize(1);
+            BatchResult result = results.getFirst();
+            assertThat(result.route()).isEqualTo(ROUTE);
+            assertThat(result.items()).hasSize(2);
+            ItemResult sql = result.items().get(0);
+            assertThat(sql.status()).isEqualTo(ResultStatus.COMPLETED);
+            assertThat(sql.servedBy().provider()).isEqualTo("builtin");
+            assertThat(sql.servedBy().model()).isEqualTo("rules-1");
+            assertThat(sql.servedBy().degraded()).isFalse();
+            assertThat(sql.cacheKey()).isEqualTo("analysis:auto:auto:security:0123456789abcdef:00000000");
+            assertThat(sql.requesters()).extracting(r -> r.requestId())
+                    .containsExactly("req-a-" + suffix, "req-b-" + suffix);
+            assertThat(sql.analysisType()).isEqualTo(AnalysisType.SECURITY);
+            assertThat(sql.path()).isEqualTo("app/db.py");
+            assertThat(sql.summary()).isEqualTo("1 finding");
+            assertThat(sql.findings()).singleElement().satisfies(f -> {
+                assertThat(f.ruleId()).isEqualTo("sql-injection");
+                assertThat(f.line()).isEqualTo(2);
+            });
+            ItemResult late = result.items().get(1);
+            assertThat(late.status()).isEqualTo(ResultStatus.EXPIRED);
+            assertThat(late.error().code()).isEqualTo("DEADLINE_EXCEEDED");
+            assertThat(registry.get(WorkerMetrics.POISON_RECORDS).counter().count()).isGreaterThanOrEqualTo(1.0);
+        }
+    }
+
+    private static String batchJson(String batchId, String suffix) {
+        String code = "def find(u):\\n    return db.execute(\\\"SELECT * FROM users WHERE name='\\\" + u + \\\"'\\\")\\n";
+        String now = Instant.now().toString();
+        return """
+                {"schemaVersion":1,"batchId":"%s","route":"%s","windowStart":"%s","windowEnd":"%s","items":[
+                 {"cacheKey":"analysis:auto:auto:security:0123456789abcdef:00000000",
+                  "request":{"schemaVersion":1,"requestId":"req-a-%s","clientId":"team-it","analysisType":"security",
+                             "language":"python","path":"app/db.py","code":"%s","lane":"interactive","createdAt":"%s"},
+                  "requesters":[{"requestId":"req-a-%s","clientId":"team-it"},{"requestId":"req-b-%s","clientId":"team-other"}]},
+                 {"cacheKey":"analysis:auto:auto:quality:fedcba9876543210:00000000",
+                  "request":{"schemaVersion":1,"requestId":"req-c-%s","clientId":"team-it","analysisType":"quality",
+                             "code":"x = 1\\n","deadline":"2020-01-01T00:00:00Z"},
+                  "requesters":[{"requestId":"req-c-%s","clientId":"team-it"}]}]}
+                """.formatted(batchId, ROUTE, now, now, suffix, code, now, suffix, suffix, suffix, suffix);
+    }
+
+    private static void produce(Endpoints endpoints, byte[] value) throws Exception {
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, endpoints.kafkaBootstrap(),
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
+            producer.send(new ProducerRecord<>(Topics.BATCHES, ROUTE, value)).get();
+        }
+    }
+
+    /** Every result for our batch id that appears within the deadline, plus a quiet period to catch duplicates. */
+    private static List<BatchResult> readResults(Endpoints endpoints, String batchId, String suffix) {
+        List<BatchResult> found = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, endpoints.kafkaBootstrap(),
+                ConsumerConfig.GROUP_ID_CONFIG, "it-results-" + suffix,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class))) {
+            consumer.subscribe(List.of(Topics.BATCH_RESULTS));
+            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+            long quietUntil = Long.MAX_VALUE;
+            while (System.nanoTime() < Math.min(deadline, quietUntil)) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(250))) {
+                    if (batchId.equals(record.key())) {
+                        found.add(Json.read(record.value(), BatchResult.class));
+                        quietUntil = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+                    }
+                }
+            }
+        }
+        return found;
+    }
+}

@@ -1,0 +1,151 @@
+package dev.athena.workers.execution;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.athena.schemas.message.AnalysisRequest;
+import dev.athena.schemas.message.AnalysisType;
+import dev.athena.schemas.message.BatchItem;
+import dev.athena.schemas.message.ItemResult;
+import dev.athena.schemas.message.Lane;
+import dev.athena.schemas.message.Requester;
+import dev.athena.schemas.message.ResultStatus;
+import dev.athena.schemas.message.SchemaVersion;
+import dev.athena.schemas.message.Usage;
+import dev.athena.workers.metrics.WorkerMetrics;
+import dev.athena.workers.provider.builtin.BuiltinProvider;
+import dev.athena.workers.provider.spi.FatalProviderException;
+import dev.athena.workers.provider.spi.Provider;
+import dev.athena.workers.provider.spi.ProviderAnswer;
+import dev.athena.workers.provider.spi.ProviderCall;
+import dev.athena.workers.provider.spi.RetriableProviderException;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class ItemExecutorTest {
+    private static final Instant NOW = Instant.parse("2026-11-30T10:00:00Z");
+    private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
+    @AfterEach
+    void stop() {
+        threads.shutdownNow();
+    }
+
+    private ItemExecutor executor(ProviderRoster roster, InstantSource clock) {
+        return new ItemExecutor(roster, clock, Duration.ofSeconds(5), threads, new WorkerMetrics(registry));
+    }
+
+    private static BatchItem item(String provider, Instant deadline) {
+        AnalysisRequest request = new AnalysisRequest(SchemaVersion.CURRENT, "r1", "c1", AnalysisType.SECURITY,
+                "python", "a.py", "x = eval(s)\n", provider, null, Lane.INTERACTIVE, Map.of(), deadline, null, null,
+                null);
+        return new BatchItem("analysis:k", request, List.of(new Requester("r1", "c1", null, null)));
+    }
+
+    private static Provider provider(String name, Function<ProviderCall, ProviderAnswer> behaviour) {
+        return new Provider() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public String defaultModel() {
+                return name + "-model";
+            }
+
+            @Override
+            public ProviderAnswer analyse(ProviderCall call) {
+                return behaviour.apply(call);
+            }
+        };
+    }
+
+    @Test
+    void shouldServeAutoFromBuiltinWhenItIsTheOnlyProvider() {
+        ItemResult result = executor(ProviderRoster.builtinOnly(), InstantSource.fixed(NOW)).execute(item(null, null));
+        assertThat(result.status()).isEqualTo(ResultStatus.COMPLETED);
+        assertThat(result.servedBy().provider()).isEqualTo("builtin");
+        assertThat(result.servedBy().model()).isEqualTo("rules-1");
+        assertThat(result.servedBy().degraded()).isFalse();
+        assertThat(result.findings()).extracting(f -> f.ruleId()).containsExactly("code-injection");
+        assertThat(result.summary()).isEqualTo("1 finding");
+    }
+
+    @Test
+    void shouldExpireItemWhoseDeadlineHasPassed() {
+        ItemResult result = executor(ProviderRoster.builtinOnly(), InstantSource.fixed(NOW))
+                .execute(item(null, NOW.minusSeconds(1)));
+        assertThat(result.status()).isEqualTo(ResultStatus.EXPIRED);
+        assertThat(result.error().code()).isEqualTo("DEADLINE_EXCEEDED");
+        assertThat(result.requesters()).extracting(Requester::requestId).containsExactly("r1");
+    }
+
+    @Test
+    void shouldFailOverToNextProviderAndDegradeToBuiltinLast() {
+        Provider down = provider("primary", call -> {
+            throw new RetriableProviderException("primary", RetriableProviderException.Kind.OVERLOADED, 529, "overloaded");
+        });
+        Provider secondary = provider("secondary", call -> new ProviderAnswer(List.of(), null, call.model(),
+                new Usage(10, 5, 0, 0.001)));
+        ItemResult served = executor(ProviderRoster.of(List.of(down, secondary), new BuiltinProvider()),
+                InstantSource.fixed(NOW)).execute(item(null, null));
+        assertThat(served.servedBy().provider()).isEqualTo("secondary");
+        assertThat(served.servedBy().model()).isEqualTo("secondary-model");
+        assertThat(served.usage().inputTokens()).isEqualTo(10);
+
+        ItemResult degraded = executor(ProviderRoster.of(List.of(down), new BuiltinProvider()),
+                InstantSource.fixed(NOW)).execute(item(null, null));
+        assertThat(degraded.status()).isEqualTo(ResultStatus.COMPLETED);
+        assertThat(degraded.servedBy().provider()).isEqualTo("builtin");
+        assertThat(degraded.servedBy().degraded()).isTrue();
+        assertThat(registry.get("athena.provider.failovers").tag("from", "primary").counter().count()).isEqualTo(2.0);
+    }
+
+    @Test
+    void shouldFailItemWhenProviderAnswerBreaksTheContract() {
+        Provider garbled = provider("primary", call -> {
+            throw new FatalProviderException("primary", FatalProviderException.Kind.CONTRACT,
+                    "the answer held no findings JSON");
+        });
+        ItemResult result = executor(ProviderRoster.of(List.of(garbled), new BuiltinProvider()),
+                InstantSource.fixed(NOW)).execute(item(null, null));
+        assertThat(result.status()).isEqualTo(ResultStatus.FAILED);
+        assertThat(result.error().code()).isEqualTo("PROVIDER_CONTRACT");
+        assertThat(result.error().message()).isEqualTo("primary: the answer held no findings JSON");
+    }
+
+    @Test
+    void shouldExpireWhenProviderStallsPastTheDeadline() {
+        Provider stalls = provider("primary", call -> {
+            try {
+                Thread.sleep(Duration.ofMinutes(1));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            throw new IllegalStateException("unreachable");
+        });
+        InstantSource clock = InstantSource.system();
+        ItemResult result = executor(ProviderRoster.of(List.of(stalls), new BuiltinProvider()), clock)
+                .execute(item("primary", clock.instant().plusMillis(300)));
+        assertThat(result.status()).isEqualTo(ResultStatus.EXPIRED);
+        assertThat(result.error().message()).contains("primary: no answer before the deadline");
+    }
+
+    @Test
+    void shouldDegradeNamedProviderThatIsNotConfigured() {
+        ItemResult result = executor(ProviderRoster.builtinOnly(), InstantSource.fixed(NOW))
+                .execute(item("anthropic", null));
+        assertThat(result.servedBy().provider()).isEqualTo("builtin");
+        assertThat(result.servedBy().degraded()).isTrue();
+    }
+}
