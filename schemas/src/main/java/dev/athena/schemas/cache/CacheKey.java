@@ -1,5 +1,6 @@
 package dev.athena.schemas.cache;
 
+import dev.athena.schemas.json.Json;
 import dev.athena.schemas.message.AnalysisRequest;
 import dev.athena.schemas.message.AnalysisType;
 import java.nio.charset.StandardCharsets;
@@ -9,12 +10,11 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
-import java.util.stream.Collectors;
 
 /**
  * The identity of a question: {@code analysis:{provider}:{model}:{analysisType}:{sha256(code)[0:16]}:
- * {md5(sorted options)[0:8]}}. Options are written as {@code key=value} lines sorted by key, so their order on
- * the wire never changes the key.
+ * {md5(sorted options)[0:8]}}. Options are hashed as a JSON object sorted by key (the empty string when there
+ * are none), so their order on the wire never changes the key and no value can pose as another option.
  */
 public record CacheKey(String provider, String model, AnalysisType analysisType, String codeHash,
         String optionsHash) {
@@ -29,9 +29,7 @@ public record CacheKey(String provider, String model, AnalysisType analysisType,
     public static CacheKey of(String provider, String model, AnalysisType type, String code,
             Map<String, String> options) {
         String codeHash = hex(digest("SHA-256", code.getBytes(StandardCharsets.UTF_8))).substring(0, 16);
-        String sortedOptions = new TreeMap<>(options).entrySet().stream()
-                .map(e -> e.getKey() + "=" + e.getValue())
-                .collect(Collectors.joining("\n"));
+        String sortedOptions = options.isEmpty() ? "" : Json.writeString(new TreeMap<>(options));
         String optionsHash = hex(digest("MD5", sortedOptions.getBytes(StandardCharsets.UTF_8))).substring(0, 8);
         return new CacheKey(provider, model, type, codeHash, optionsHash);
     }

@@ -24,11 +24,18 @@ class CacheKeyTest {
     }
 
     @Test
-    void shouldHashOptionsAsSortedKeyValueLines() {
+    void shouldHashOptionsAsAJsonObjectSortedByKey() {
         CacheKey key = CacheKey.of("p", "m", AnalysisType.QUALITY, "abc", Map.of("b", "2", "a", "1"));
 
-        // md5("a=1\nb=2") starts 36daa8ea
-        assertThat(key.optionsHash()).isEqualTo("36daa8ea");
+        // md5('{"a":"1","b":"2"}') starts 8018d630
+        assertThat(key.optionsHash()).isEqualTo("8018d630");
+    }
+
+    @Test
+    void shouldNotConfuseAnOptionValueHoldingASeparatorWithTwoOptions() {
+        CacheKey one = CacheKey.of("p", "m", AnalysisType.QUALITY, "abc", Map.of("a", "1\nb=2"));
+        CacheKey two = CacheKey.of("p", "m", AnalysisType.QUALITY, "abc", Map.of("a", "1", "b", "2"));
+        assertThat(one.optionsHash()).isNotEqualTo(two.optionsHash());
     }
 
     @Test
