@@ -1,0 +1,43 @@
+package dev.athena.ingest.gateway;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+/** Every meter of the gateway, declared once. Tags are low-cardinality: never ids, keys or clients. */
+public final class GatewayMetrics {
+    private final MeterRegistry registry;
+    private final Timer submitLatency;
+
+    public GatewayMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        this.submitLatency = Timer.builder("athena.gateway.submit.latency")
+                .description("time from POST /v1/analyses received to the record acknowledged by Kafka")
+                .publishPercentiles(0.5, 0.99)
+                .register(registry);
+    }
+
+    /** outcome: accepted, replayed, invalid, conflict, unavailable. */
+    public void submission(String outcome) {
+        Counter.builder("athena.gateway.submissions").tag("outcome", outcome).register(registry).increment();
+    }
+
+    /** reason: missing, not-bearer, malformed, unknown-key, scope. */
+    public void authFailure(String reason) {
+        Counter.builder("athena.gateway.auth.failures").tag("reason", reason).register(registry).increment();
+    }
+
+    /** scope: key, ip, global. */
+    public void rateLimited(String scope) {
+        Counter.builder("athena.gateway.rate.limited").tag("scope", scope).register(registry).increment();
+    }
+
+    /** outcome: done, pending, not-found. */
+    public void lookup(String outcome) {
+        Counter.builder("athena.gateway.lookups").tag("outcome", outcome).register(registry).increment();
+    }
+
+    public Timer submitLatency() {
+        return submitLatency;
+    }
+}

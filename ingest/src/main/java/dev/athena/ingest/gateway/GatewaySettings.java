@@ -1,0 +1,78 @@
+package dev.athena.ingest.gateway;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Everything the gateway needs, bound once at the edge. {@code adminKey} null disables the bootstrap admin key;
+ * {@code keyHashSecret} null means the secret is created once in PostgreSQL and shared by every instance.
+ * {@code toString} never prints secrets.
+ */
+public record GatewaySettings(String bootstrap, String redisUrl, String jdbcUrl, String dbUser, String dbPassword,
+        String bindHost, int port, String adminKey, List<String> corsOrigins, String keyHashSecret,
+        int maxBodyBytes, Duration maxWait, RateLimits rateLimits) {
+    public static final int MIN_ADMIN_KEY_CHARS = 32;
+    public static final int DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
+    public GatewaySettings {
+        Objects.requireNonNull(bootstrap, "bootstrap");
+        Objects.requireNonNull(redisUrl, "redisUrl");
+        Objects.requireNonNull(jdbcUrl, "jdbcUrl");
+        bindHost = bindHost == null || bindHost.isBlank() ? "127.0.0.1" : bindHost;
+        if (port < 0 || port > 65_535) {
+            throw new IllegalArgumentException("port must be 0..65535 but was " + port);
+        }
+        if (adminKey != null && adminKey.length() < MIN_ADMIN_KEY_CHARS) {
+            throw new IllegalArgumentException("the admin key (ATHENA_ADMIN_KEY) must be at least "
+                    + MIN_ADMIN_KEY_CHARS + " characters but was " + adminKey.length());
+        }
+        if (keyHashSecret != null && keyHashSecret.length() < 32) {
+            throw new IllegalArgumentException("keyHashSecret must be at least 32 characters but was "
+                    + keyHashSecret.length());
+        }
+        corsOrigins = corsOrigins == null ? List.of() : List.copyOf(corsOrigins);
+        if (maxBodyBytes < 1024) {
+            throw new IllegalArgumentException("maxBodyBytes must be >= 1024 but was " + maxBodyBytes);
+        }
+        maxWait = maxWait == null ? Duration.ofSeconds(60) : maxWait;
+        if (maxWait.isNegative() || maxWait.compareTo(Duration.ofMinutes(5)) > 0) {
+            throw new IllegalArgumentException("maxWait must be 0..5 minutes but was " + maxWait);
+        }
+        rateLimits = rateLimits == null ? RateLimits.ofDefaults() : rateLimits;
+    }
+
+    public static GatewaySettings defaults(String bootstrap, String redisUrl, String jdbcUrl, String dbUser,
+            String dbPassword, int port) {
+        return new GatewaySettings(bootstrap, redisUrl, jdbcUrl, dbUser, dbPassword, "127.0.0.1", port, null,
+                List.of(), null, DEFAULT_MAX_BODY_BYTES, Duration.ofSeconds(60), RateLimits.ofDefaults());
+    }
+
+    public GatewaySettings withAdminKey(String key) {
+        return new GatewaySettings(bootstrap, redisUrl, jdbcUrl, dbUser, dbPassword, bindHost, port, key,
+                corsOrigins, keyHashSecret, maxBodyBytes, maxWait, rateLimits);
+    }
+
+    public GatewaySettings withCorsOrigins(List<String> origins) {
+        return new GatewaySettings(bootstrap, redisUrl, jdbcUrl, dbUser, dbPassword, bindHost, port, adminKey,
+                origins, keyHashSecret, maxBodyBytes, maxWait, rateLimits);
+    }
+
+    public GatewaySettings withMaxBodyBytes(int bytes) {
+        return new GatewaySettings(bootstrap, redisUrl, jdbcUrl, dbUser, dbPassword, bindHost, port, adminKey,
+                corsOrigins, keyHashSecret, bytes, maxWait, rateLimits);
+    }
+
+    public GatewaySettings withRateLimits(RateLimits limits) {
+        return new GatewaySettings(bootstrap, redisUrl, jdbcUrl, dbUser, dbPassword, bindHost, port, adminKey,
+                corsOrigins, keyHashSecret, maxBodyBytes, maxWait, limits);
+    }
+
+    @Override
+    public String toString() {
+        return "GatewaySettings[bootstrap=" + bootstrap + ", redis=" + redisUrl.replaceAll("//[^@/]*@", "//***@")
+                + ", db=" + jdbcUrl + ", bind=" + bindHost + ":" + port + ", adminKey="
+                + (adminKey == null ? "none" : "set") + ", cors=" + corsOrigins + ", maxBodyBytes=" + maxBodyBytes
+                + ", maxWait=" + maxWait + ", " + rateLimits + "]";
+    }
+}

@@ -1,0 +1,178 @@
+package dev.athena.ingest.gateway.analysis;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.athena.schemas.json.Json;
+import dev.athena.schemas.json.JsonContractException;
+import dev.athena.schemas.message.AnalysisChunk;
+import dev.athena.schemas.message.AnalysisResult;
+import dev.athena.schemas.topic.Topics;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Follows {@code athena.chunks} and every {@code athena.results.<clientId>} topic, keeps recent results and
+ * chunks in memory, and tells listeners of a request as records arrive.
+ *
+ * <p>Design notes: one consumer on one named thread, in a group of its own (nothing committed), so every gateway
+ * instance sees every record. On its first assignment it starts at the end of each partition (history is in
+ * PostgreSQL); topics that appear later (a new client) are read from their beginning, because their first
+ * results may precede the metadata refresh that reveals them. Listeners run on this thread.
+ */
+public final class LiveFeed implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LiveFeed.class);
+    private static final Pattern TOPICS = Pattern.compile(Pattern.quote(Topics.CHUNKS) + "|"
+            + Pattern.quote(Topics.RESULTS_PREFIX) + ".+");
+
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final Cache<String, AnalysisResult> results;
+    private final Cache<String, ConcurrentSkipListMap<Long, AnalysisChunk>> chunks;
+    private final Map<String, List<FeedListener>> listeners = new ConcurrentHashMap<>();
+    private final CountDownLatch positioned = new CountDownLatch(1);
+    private final Thread poller;
+    private volatile boolean running = true;
+
+    public LiveFeed(String bootstrap, Duration metadataRefresh) {
+        this.consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.GROUP_ID_CONFIG, "athena-gateway-feed-" + UUID.randomUUID(),
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.METADATA_MAX_AGE_CONFIG, (int) metadataRefresh.toMillis(),
+                ConsumerConfig.CLIENT_ID_CONFIG, "athena-gateway-feed"),
+                new StringDeserializer(), new ByteArrayDeserializer());
+        this.results = Caffeine.newBuilder().maximumSize(50_000).expireAfterWrite(Duration.ofMinutes(30)).build();
+        this.chunks = Caffeine.newBuilder().maximumSize(10_000).expireAfterAccess(Duration.ofMinutes(15)).build();
+        this.poller = Thread.ofPlatform().name("athena-gateway-feed").daemon().unstarted(this::pollLoop);
+    }
+
+    /** Starts following; returns once the first assignment is positioned (or after {@code wait}). */
+    public LiveFeed start(Duration wait) {
+        poller.start();
+        try {
+            if (!positioned.await(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.warn("live feed not positioned within {}; continuing, results still come from PostgreSQL", wait);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return this;
+    }
+
+    public AnalysisResult recentResult(String requestId) {
+        return results.getIfPresent(requestId);
+    }
+
+    /** The chunks seen so far for a request, in sequence order. */
+    public Collection<AnalysisChunk> chunksOf(String requestId) {
+        var log = chunks.getIfPresent(requestId);
+        return log == null ? List.of() : List.copyOf(log.values());
+    }
+
+    public AutoCloseable subscribe(String requestId, FeedListener listener) {
+        listeners.computeIfAbsent(requestId, id -> new CopyOnWriteArrayList<>()).add(listener);
+        return () -> listeners.computeIfPresent(requestId, (id, list) -> {
+            list.remove(listener);
+            return list.isEmpty() ? null : list;
+        });
+    }
+
+    private void pollLoop() {
+        Set<TopicPartition> known = new HashSet<>();
+        consumer.subscribe(TOPICS, new ConsumerRebalanceListener() {
+            @Override
+            public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            }
+
+            @Override
+            public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                if (positioned.getCount() > 0) {
+                    consumer.seekToEnd(partitions);
+                    partitions.forEach(consumer::position);
+                    positioned.countDown();
+                }
+                known.addAll(partitions);
+            }
+        });
+        try {
+            while (running) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    handle(record);
+                }
+            }
+        } catch (WakeupException e) {
+            if (running) {
+                throw e;
+            }
+        } catch (RuntimeException e) {
+            LOG.error("live feed stopped: {}", e.toString());
+        } finally {
+            consumer.close(Duration.ofSeconds(2));
+        }
+    }
+
+    private void handle(ConsumerRecord<String, byte[]> record) {
+        try {
+            if (record.topic().equals(Topics.CHUNKS)) {
+                AnalysisChunk chunk = Json.read(record.value(), AnalysisChunk.class);
+                chunks.get(chunk.requestId(), id -> new ConcurrentSkipListMap<>()).put(chunk.sequence(), chunk);
+                notify(chunk.requestId(), l -> l.onChunk(chunk));
+            } else {
+                AnalysisResult result = Json.read(record.value(), AnalysisResult.class);
+                results.put(result.requestId(), result);
+                notify(result.requestId(), l -> l.onResult(result));
+            }
+        } catch (JsonContractException | NullPointerException e) {
+            LOG.warn("skipping unreadable record at {}-{}@{}: {}", record.topic(), record.partition(),
+                    record.offset(), e.getMessage());
+        }
+    }
+
+    private void notify(String requestId, java.util.function.Consumer<FeedListener> event) {
+        List<FeedListener> list = listeners.get(requestId);
+        if (list == null) {
+            return;
+        }
+        for (FeedListener listener : new ArrayList<>(list)) {
+            try {
+                event.accept(listener);
+            } catch (RuntimeException e) {
+                LOG.warn("feed listener failed for a request: {}", e.toString());
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        consumer.wakeup();
+        try {
+            poller.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

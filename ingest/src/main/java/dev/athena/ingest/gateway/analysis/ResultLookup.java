@@ -1,0 +1,84 @@
+package dev.athena.ingest.gateway.analysis;
+
+import dev.athena.schemas.json.Json;
+import dev.athena.schemas.message.AnalysisChunk;
+import dev.athena.schemas.message.AnalysisResult;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import javax.sql.DataSource;
+
+/**
+ * Finds a request's result for its own client: PostgreSQL first (the splitter's table), then results this
+ * instance saw on the result topics, then the gateway's own record of the submission (pending). Long polls wait
+ * on the live feed and look at PostgreSQL again every {@code recheck}, in case another instance's feed or a
+ * restart means this one never sees the record.
+ */
+public final class ResultLookup {
+    private final ResultTable table;
+    private final LiveFeed feed;
+    private final Submitter submitter;
+    private final Duration recheck;
+
+    public ResultLookup(DataSource dataSource, LiveFeed feed, Submitter submitter, Duration recheck) {
+        this.table = new ResultTable(dataSource);
+        this.feed = feed;
+        this.submitter = submitter;
+        this.recheck = recheck;
+    }
+
+    public Lookup find(String clientId, String requestId) {
+        Optional<String> stored = table.find(clientId, requestId);
+        if (stored.isPresent()) {
+            return new Lookup.Done(stored.get());
+        }
+        AnalysisResult recent = feed.recentResult(requestId);
+        if (recent != null && Objects.equals(recent.clientId(), clientId)) {
+            return new Lookup.Done(Json.writeString(recent));
+        }
+        return submitter.owns(clientId, requestId) ? new Lookup.Pending() : new Lookup.NotFound();
+    }
+
+    /** Like {@link #find} but waits up to {@code wait} while the request is pending. */
+    public Lookup await(String clientId, String requestId, Duration wait) throws InterruptedException {
+        long deadline = System.nanoTime() + wait.toNanos();
+        CompletableFuture<AnalysisResult> arrived = new CompletableFuture<>();
+        try (AutoCloseable ignored = feed.subscribe(requestId, new FeedListener() {
+            @Override
+            public void onChunk(AnalysisChunk chunk) {
+            }
+
+            @Override
+            public void onResult(AnalysisResult result) {
+                if (Objects.equals(result.clientId(), clientId)) {
+                    arrived.complete(result);
+                }
+            }
+        })) {
+            Lookup now = find(clientId, requestId);
+            while (now instanceof Lookup.Pending) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return now;
+                }
+                try {
+                    AnalysisResult result = arrived.get(Math.min(left, recheck.toNanos()), TimeUnit.NANOSECONDS);
+                    return new Lookup.Done(Json.writeString(result));
+                } catch (TimeoutException e) {
+                    now = find(clientId, requestId);
+                } catch (ExecutionException e) {
+                    throw new IllegalStateException("a result future never fails", e);
+                }
+            }
+            return now;
+        } catch (InterruptedException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("closing a feed subscription never throws", e);
+        }
+    }
+}

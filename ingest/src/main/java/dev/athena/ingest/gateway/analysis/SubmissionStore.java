@@ -1,0 +1,80 @@
+package dev.athena.ingest.gateway.analysis;
+
+import dev.athena.ingest.gateway.store.StoreUnavailableException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.InstantSource;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/** Requests accepted over HTTP: who owns each id, and which id an idempotency key already produced. */
+final class SubmissionStore {
+    /** The row that holds an idempotency key: its request id and the digest of the body first sent with it. */
+    record Existing(String requestId, String bodyHash) {
+    }
+
+    private final DataSource dataSource;
+    private final InstantSource clock;
+
+    SubmissionStore(DataSource dataSource, InstantSource clock) {
+        this.dataSource = dataSource;
+        this.clock = clock;
+    }
+
+    /** @return empty when inserted, or the row that already holds this client's idempotency key */
+    Optional<Existing> claim(String requestId, String clientId, String idempotencyHash, String bodyHash) {
+        try (Connection c = dataSource.getConnection()) {
+            try (PreparedStatement ps = c.prepareStatement("insert into gateway_submissions(request_id, client_id, "
+                    + "idempotency_hash, body_hash, created_at) values (?, ?, ?, ?, ?) on conflict do nothing")) {
+                ps.setString(1, requestId);
+                ps.setString(2, clientId);
+                ps.setString(3, idempotencyHash);
+                ps.setString(4, bodyHash);
+                ps.setTimestamp(5, Timestamp.from(clock.instant()));
+                if (ps.executeUpdate() == 1) {
+                    return Optional.empty();
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("select request_id, body_hash from gateway_submissions "
+                    + "where client_id = ? and idempotency_hash = ?")) {
+                ps.setString(1, clientId);
+                ps.setString(2, idempotencyHash);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        throw new IllegalStateException("request id " + requestId + " collided with an existing one");
+                    }
+                    return Optional.of(new Existing(rs.getString(1), rs.getString(2)));
+                }
+            }
+        } catch (SQLException e) {
+            throw new StoreUnavailableException("recording a submission", e);
+        }
+    }
+
+    /** Undo a claim whose record never reached Kafka, so a retry with the same key tries again. */
+    void release(String requestId) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("delete from gateway_submissions where request_id = ?")) {
+            ps.setString(1, requestId);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new StoreUnavailableException("releasing a submission", e);
+        }
+    }
+
+    boolean owns(String clientId, String requestId) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "select 1 from gateway_submissions where request_id = ? and client_id = ?")) {
+            ps.setString(1, requestId);
+            ps.setString(2, clientId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        } catch (SQLException e) {
+            throw new StoreUnavailableException("reading a submission", e);
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package dev.athena.ingest.gateway.analysis;
+
+import dev.athena.ingest.gateway.auth.Authenticator;
+import dev.athena.schemas.json.Json;
+import dev.athena.schemas.json.JsonContractException;
+import dev.athena.schemas.message.Lane;
+import dev.athena.schemas.message.SchemaVersion;
+import dev.athena.schemas.topic.Topics;
+import dev.athena.schemas.validation.Decoded;
+import dev.athena.schemas.validation.Rejection;
+import dev.athena.schemas.validation.RejectionReason;
+import dev.athena.schemas.validation.RequestDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import javax.sql.DataSource;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Builds the {@code AnalysisRequest} JSON from an HTTP body and the caller's client id, validates it with the
+ * same {@link RequestDecoder} the collector uses (so HTTP and Kafka accept and refuse alike), records the
+ * submission and produces it to {@code athena.requests}. The call returns only when Kafka has the record.
+ */
+public final class Submitter {
+    /** Fields a caller may set; the gateway sets ids, lane and time itself. */
+    private static final List<String> CALLER_FIELDS = List.of("analysisType", "code", "language", "path",
+            "provider", "model", "options", "stream", "deadline");
+
+    private final Producer<String, byte[]> producer;
+    private final SubmissionStore submissions;
+    private final RequestDecoder decoder;
+    private final InstantSource clock;
+    private final Duration sendTimeout;
+
+    public Submitter(Producer<String, byte[]> producer, DataSource dataSource, RequestDecoder decoder,
+            InstantSource clock, Duration sendTimeout) {
+        this.producer = producer;
+        this.submissions = new SubmissionStore(dataSource, clock);
+        this.decoder = decoder;
+        this.clock = clock;
+        this.sendTimeout = sendTimeout;
+    }
+
+    public SubmitOutcome submit(String clientId, byte[] body, String idempotencyKey, String traceparent) {
+        JsonNode given;
+        try {
+            given = Json.tree(body);
+        } catch (JsonContractException e) {
+            return invalid(RejectionReason.INVALID_JSON, null, "body is " + e.getMessage());
+        }
+        if (given == null || !given.isObject()) {
+            return invalid(RejectionReason.INVALID_JSON, null, "body must be a JSON object");
+        }
+        String requestId = UUID.randomUUID().toString();
+        ObjectNode request = Json.mapper().createObjectNode();
+        request.put("schemaVersion", SchemaVersion.CURRENT);
+        request.put("requestId", requestId);
+        request.put("clientId", clientId);
+        request.put("lane", Lane.INTERACTIVE.wireName());
+        request.put("createdAt", clock.instant().toString());
+        for (String field : CALLER_FIELDS) {
+            JsonNode value = given.get(field);
+            if (value != null) {
+                request.set(field, value);
+            }
+        }
+        byte[] bytes = Json.write(request);
+        Decoded decoded = decoder.decode(bytes);
+        if (decoded instanceof Decoded.Rejected rejected) {
+            return new SubmitOutcome.Invalid(rejected.rejection());
+        }
+        String idempotencyHash = idempotencyKey == null ? null : Authenticator.sha256Hex(idempotencyKey);
+        String bodyHash = Authenticator.sha256Hex(new String(body, StandardCharsets.UTF_8));
+        Optional<SubmissionStore.Existing> existing = submissions.claim(requestId, clientId, idempotencyHash,
+                bodyHash);
+        if (existing.isPresent()) {
+            return existing.get().bodyHash().equals(bodyHash)
+                    ? new SubmitOutcome.Accepted(existing.get().requestId(), true)
+                    : new SubmitOutcome.IdempotencyMismatch(existing.get().requestId());
+        }
+        try {
+            send(requestId, clientId, bytes, traceparent);
+        } catch (RuntimeException e) {
+            submissions.release(requestId);
+            throw e;
+        }
+        return new SubmitOutcome.Accepted(requestId, false);
+    }
+
+    public boolean owns(String clientId, String requestId) {
+        return submissions.owns(clientId, requestId);
+    }
+
+    private void send(String requestId, String clientId, byte[] bytes, String traceparent) {
+        var record = new ProducerRecord<>(Topics.REQUESTS, requestId, bytes);
+        record.headers().add("athena-client-id", clientId.getBytes(StandardCharsets.UTF_8));
+        record.headers().add("traceparent", Traceparent.continueOrStart(traceparent)
+                .getBytes(StandardCharsets.US_ASCII));
+        try {
+            producer.send(record).get(sendTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KafkaUnavailableException("interrupted while producing " + requestId, e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new KafkaUnavailableException("could not produce " + requestId + " to " + Topics.REQUESTS, e);
+        }
+    }
+
+    private static SubmitOutcome invalid(RejectionReason reason, String field, String message) {
+        return new SubmitOutcome.Invalid(new Rejection(reason, field, message, null, null));
+    }
+}

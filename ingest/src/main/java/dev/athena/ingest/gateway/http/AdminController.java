@@ -1,0 +1,121 @@
+package dev.athena.ingest.gateway.http;
+
+import dev.athena.ingest.gateway.auth.Authenticator;
+import dev.athena.ingest.gateway.auth.KeyRecord;
+import dev.athena.ingest.gateway.auth.Principal;
+import dev.athena.ingest.gateway.auth.Scope;
+import dev.athena.schemas.json.Json;
+import dev.athena.schemas.json.JsonContractException;
+import dev.athena.schemas.topic.Topics;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
+
+/** Key administration (scope admin). Every action is audited by key id and hint, never by key. */
+@RestController
+public class AdminController {
+    private final GatewayCore core;
+
+    public AdminController(GatewayCore core) {
+        this.core = core;
+    }
+
+    @PostMapping("/v1/admin/keys")
+    ResponseEntity<String> create(HttpServletRequest request, HttpServletResponse response) {
+        Principal admin = core.guard().require(request, response, Scope.ADMIN);
+        JsonNode body;
+        try {
+            body = Json.tree(Bodies.read(request, 16 * 1024));
+        } catch (JsonContractException e) {
+            throw new ApiProblem(400, "Bad Request", "body is " + e.getMessage(), "body", Map.of());
+        }
+        JsonNode clientNode = body == null ? null : body.get("clientId");
+        if (clientNode == null || !clientNode.isString()
+                || !Topics.CLIENT_ID.matcher(clientNode.stringValue()).matches()) {
+            throw unprocessable("clientId", "field 'clientId' must match " + Topics.CLIENT_ID.pattern());
+        }
+        Set<Scope> scopes = scopes(body.get("scopes"));
+        Authenticator.CreatedKey created = core.authenticator().create(clientNode.stringValue(), scopes);
+        core.audit().record("key.created", admin.keyId(), request.getRemoteAddr(), created.record().keyId()
+                + " client=" + created.record().clientId() + " scopes=" + Scope.toList(scopes) + " hint="
+                + created.record().hint());
+        Map<String, Object> out = view(created.record());
+        out.put("key", created.key());
+        return ResponseEntity.status(HttpStatus.CREATED).contentType(MediaType.APPLICATION_JSON)
+                .header("Cache-Control", "no-store").body(Json.writeString(out));
+    }
+
+    @GetMapping("/v1/admin/keys")
+    ResponseEntity<String> list(@RequestParam(name = "clientId", required = false) String clientId,
+            HttpServletRequest request, HttpServletResponse response) {
+        Principal admin = core.guard().require(request, response, Scope.ADMIN);
+        List<Map<String, Object>> keys = core.authenticator().list(clientId).stream().map(AdminController::view)
+                .toList();
+        core.audit().record("key.listed", admin.keyId(), request.getRemoteAddr(),
+                clientId == null ? "all" : "client=" + clientId);
+        return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(Json.writeString(Map.of("keys", keys)));
+    }
+
+    @DeleteMapping("/v1/admin/keys/{keyId}")
+    ResponseEntity<Void> revoke(@PathVariable("keyId") String keyId, HttpServletRequest request,
+            HttpServletResponse response) {
+        Principal admin = core.guard().require(request, response, Scope.ADMIN);
+        if (!core.authenticator().revoke(keyId)) {
+            throw new ApiProblem(404, "Not Found", "no active key with this id");
+        }
+        core.audit().record("key.revoked", admin.keyId(), request.getRemoteAddr(), keyId);
+        return ResponseEntity.noContent().build();
+    }
+
+    @GetMapping("/v1/admin/audit")
+    ResponseEntity<String> audit(@RequestParam(name = "limit", defaultValue = "100") int limit,
+            HttpServletRequest request, HttpServletResponse response) {
+        core.guard().require(request, response, Scope.ADMIN);
+        var entries = core.audit().recent(Math.clamp(limit, 1, 1000));
+        return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON)
+                .body(Json.writeString(Map.of("entries", entries)));
+    }
+
+    private static Set<Scope> scopes(JsonNode node) {
+        if (node == null || !node.isArray() || node.isEmpty()) {
+            throw unprocessable("scopes", "field 'scopes' must be a non-empty array of submit, read, admin");
+        }
+        Set<Scope> scopes = EnumSet.noneOf(Scope.class);
+        for (JsonNode item : node) {
+            String name = item.isString() ? item.stringValue() : item.toString();
+            scopes.add(Scope.fromWire(name).orElseThrow(() -> unprocessable("scopes",
+                    "unknown scope '" + (name.length() > 32 ? name.substring(0, 29) + "..." : name)
+                            + "' (expected submit, read or admin)")));
+        }
+        return scopes;
+    }
+
+    private static ApiProblem unprocessable(String field, String detail) {
+        return new ApiProblem(422, "Unprocessable Content", detail, field, Map.of());
+    }
+
+    private static Map<String, Object> view(KeyRecord key) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("keyId", key.keyId());
+        out.put("clientId", key.clientId());
+        out.put("scopes", key.scopes().stream().sorted().map(Scope::wireName).toList());
+        out.put("hint", key.hint());
+        out.put("createdAt", key.createdAt().toString());
+        out.put("revokedAt", key.revokedAt() == null ? null : key.revokedAt().toString());
+        return out;
+    }
+}

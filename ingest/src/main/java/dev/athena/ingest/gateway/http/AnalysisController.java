@@ -1,0 +1,121 @@
+package dev.athena.ingest.gateway.http;
+
+import dev.athena.ingest.gateway.analysis.Lookup;
+import dev.athena.ingest.gateway.analysis.SubmitOutcome;
+import dev.athena.ingest.gateway.auth.Principal;
+import dev.athena.ingest.gateway.auth.Scope;
+import dev.athena.schemas.json.Json;
+import dev.athena.schemas.validation.Rejection;
+import dev.athena.schemas.validation.RejectionReason;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.net.URI;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Submitting analyses and reading their results. */
+@RestController
+public class AnalysisController {
+    static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
+    private static final int MAX_IDEMPOTENCY_KEY = 255;
+
+    private final GatewayCore core;
+
+    public AnalysisController(GatewayCore core) {
+        this.core = core;
+    }
+
+    @PostMapping("/v1/analyses")
+    ResponseEntity<String> submit(HttpServletRequest request, HttpServletResponse response,
+            @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
+            @RequestHeader(name = "traceparent", required = false) String traceparent) {
+        var timer = io.micrometer.core.instrument.Timer.start(core.registry());
+        Principal principal = core.guard().require(request, response, Scope.SUBMIT);
+        byte[] body = Bodies.read(request, core.maxBodyBytes());
+        if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > MAX_IDEMPOTENCY_KEY)) {
+            throw new ApiProblem(422, "Unprocessable Content", "header 'Idempotency-Key' must be 1-"
+                    + MAX_IDEMPOTENCY_KEY + " characters", "Idempotency-Key", Map.of());
+        }
+        SubmitOutcome outcome = core.submitter().submit(principal.clientId(), body, idempotencyKey, traceparent);
+        switch (outcome) {
+            case SubmitOutcome.Accepted accepted -> {
+                core.metrics().submission(accepted.replay() ? "replayed" : "accepted");
+                timer.stop(core.metrics().submitLatency());
+                String location = "/v1/analyses/" + accepted.requestId();
+                var builder = ResponseEntity.status(HttpStatus.ACCEPTED).location(URI.create(location))
+                        .contentType(MediaType.APPLICATION_JSON);
+                if (accepted.replay()) {
+                    builder.header("Idempotent-Replayed", "true");
+                }
+                return builder.body(Json.writeString(status(accepted.requestId(), "PENDING", location)));
+            }
+            case SubmitOutcome.Invalid invalid -> {
+                core.metrics().submission("invalid");
+                Rejection r = invalid.rejection();
+                if (r.reason() == RejectionReason.INVALID_JSON && r.field() == null) {
+                    throw new ApiProblem(400, "Bad Request", r.message(), "body", Map.of());
+                }
+                throw new ApiProblem(422, "Unprocessable Content", r.message(), r.field(),
+                        Map.of("X-Athena-Rejection", r.reason().name()));
+            }
+            case SubmitOutcome.IdempotencyMismatch mismatch -> {
+                core.metrics().submission("conflict");
+                throw new ApiProblem(422, "Unprocessable Content", "this Idempotency-Key was already used with a "
+                        + "different body", "Idempotency-Key", Map.of());
+            }
+        }
+    }
+
+    @GetMapping("/v1/analyses/{id}")
+    ResponseEntity<String> get(@PathVariable("id") String id, @RequestParam(name = "wait", required = false) String wait,
+            HttpServletRequest request, HttpServletResponse response) throws InterruptedException {
+        Principal principal = core.guard().require(request, response, Scope.READ);
+        Duration waitFor = WaitParameter.parse(wait, core.maxWait());
+        if (!REQUEST_ID.matcher(id).matches()) {
+            throw notFound();
+        }
+        Lookup lookup = waitFor.isZero() ? core.lookup().find(principal.clientId(), id)
+                : core.lookup().await(principal.clientId(), id, waitFor);
+        return switch (lookup) {
+            case Lookup.Done done -> {
+                core.metrics().lookup("done");
+                yield ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(done.resultJson());
+            }
+            case Lookup.Pending pending -> {
+                core.metrics().lookup("pending");
+                yield ResponseEntity.status(HttpStatus.ACCEPTED).contentType(MediaType.APPLICATION_JSON)
+                        .header(HttpHeaders.RETRY_AFTER, "1")
+                        .body(Json.writeString(status(id, "PENDING", "/v1/analyses/" + id)));
+            }
+            case Lookup.NotFound notFound -> {
+                core.metrics().lookup("not-found");
+                throw notFound();
+            }
+        };
+    }
+
+    static ApiProblem notFound() {
+        return new ApiProblem(404, "Not Found", "no analysis with this id");
+    }
+
+    private static Map<String, Object> status(String id, String status, String location) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("id", id);
+        body.put("status", status);
+        body.put("location", location);
+        body.put("events", location + "/events");
+        return body;
+    }
+}

@@ -1,0 +1,17 @@
+package dev.athena.ingest.gateway.http;
+
+import dev.athena.ingest.gateway.GatewayMetrics;
+import dev.athena.ingest.gateway.analysis.LiveFeed;
+import dev.athena.ingest.gateway.analysis.ResultLookup;
+import dev.athena.ingest.gateway.analysis.Submitter;
+import dev.athena.ingest.gateway.auth.Authenticator;
+import dev.athena.ingest.gateway.store.AuditLog;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.List;
+
+/** The plain-Java parts the web layer calls, built by {@code Gateway.start} and handed to Spring as one bean. */
+public record GatewayCore(Authenticator authenticator, Submitter submitter, ResultLookup lookup, LiveFeed feed,
+        AuditLog audit, GatewayMetrics metrics, MeterRegistry registry, RequestGuard guard, int maxBodyBytes,
+        Duration maxWait, List<String> corsOrigins) {
+}

@@ -1,0 +1,31 @@
+package dev.athena.ingest.gateway.http;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Unauthenticated operations endpoints, outside /v1. */
+@RestController
+public class OpsController {
+    private final GatewayCore core;
+
+    public OpsController(GatewayCore core) {
+        this.core = core;
+    }
+
+    @GetMapping("/health")
+    ResponseEntity<String> health() {
+        return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body("{\"status\":\"UP\"}");
+    }
+
+    @GetMapping("/metrics")
+    ResponseEntity<String> metrics() {
+        if (core.registry() instanceof PrometheusMeterRegistry prometheus) {
+            return ResponseEntity.ok().contentType(MediaType.parseMediaType("text/plain; version=0.0.4; charset=utf-8"))
+                    .body(prometheus.scrape());
+        }
+        throw new ApiProblem(404, "Not Found", "metrics are not exported by this gateway");
+    }
+}

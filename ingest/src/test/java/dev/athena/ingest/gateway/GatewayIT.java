@@ -1,0 +1,333 @@
+package dev.athena.ingest.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.athena.infra.stack.Endpoints;
+import dev.athena.infra.stack.SharedLocalStack;
+import dev.athena.schemas.json.Json;
+import dev.athena.schemas.message.AnalysisRequest;
+import dev.athena.schemas.message.AnalysisResult;
+import dev.athena.schemas.message.Finding;
+import dev.athena.schemas.message.Lane;
+import dev.athena.schemas.message.ResultStatus;
+import dev.athena.schemas.message.SchemaVersion;
+import dev.athena.schemas.message.ServedBy;
+import dev.athena.schemas.message.Severity;
+import dev.athena.schemas.topic.TopicProvisioner;
+import dev.athena.schemas.topic.Topics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+@Tag("integration")
+class GatewayIT {
+    static final String ADMIN_KEY = "test-admin-" + "k".repeat(40);
+    static final String CODE = "def find(u):\n    return db.execute(\"SELECT * FROM users WHERE name='\" + u + \"'\")\n";
+
+    static Endpoints endpoints;
+    static Gateway gateway;
+    static GatewayClient http;
+
+    @BeforeAll
+    static void start() {
+        endpoints = SharedLocalStack.get().endpoints();
+        GatewaySettings settings = GatewaySettings.defaults(endpoints.kafkaBootstrap(), endpoints.redisUrl(),
+                endpoints.jdbcUrl(), endpoints.dbUser(), endpoints.dbPassword(), 0).withAdminKey(ADMIN_KEY)
+                .withMaxBodyBytes(64 * 1024).withRateLimits(RateLimits.off());
+        gateway = Gateway.start(settings, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+        http = new GatewayClient(gateway.port());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (gateway != null) {
+            gateway.close();
+        }
+    }
+
+    static String client() {
+        return "gw-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    static String createKey(String clientId, String... scopes) {
+        String body = Json.writeString(Map.of("clientId", clientId, "scopes", List.of(scopes)));
+        HttpResponse<String> response = http.post("/v1/admin/keys", ADMIN_KEY, body);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+        return json(response).get("key").stringValue();
+    }
+
+    static JsonNode json(HttpResponse<String> response) {
+        return Json.tree(response.body().getBytes(StandardCharsets.UTF_8));
+    }
+
+    static String analysis(String type) {
+        return Json.writeString(Map.of("analysisType", type, "code", CODE, "language", "python", "path", "app/db.py"));
+    }
+
+    static void assertProblem(HttpResponse<String> response, int status, String field) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+                v -> assertThat(v).startsWith("application/problem+json"));
+        JsonNode problem = json(response);
+        assertThat(problem.get("status").asInt()).isEqualTo(status);
+        assertThat(problem.get("title").stringValue()).isNotBlank();
+        if (field != null) {
+            assertThat(problem.get("field").stringValue()).isEqualTo(field);
+        }
+    }
+
+    @Test
+    void shouldServeHealthAndMetricsWithoutAKey() {
+        HttpResponse<String> health = http.get("/health", null);
+        assertThat(health.statusCode()).isEqualTo(200);
+        assertThat(json(health).get("status").stringValue()).isEqualTo("UP");
+        http.get("/v1/analyses/x", null);
+        HttpResponse<String> metrics = http.get("/metrics", null);
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        assertThat(metrics.body()).contains("athena_gateway_auth_failures");
+    }
+
+    @Test
+    void shouldAnswer401ForMissingMalformedAndUnknownKeys() {
+        assertProblem(http.get("/v1/analyses/abc", null), 401, null);
+        assertProblem(http.get("/v1/analyses/abc", "ath_not-a-key"), 401, null);
+        String wellFormedButUnknown = new dev.athena.ingest.gateway.auth.ApiKeyFormat(new java.security.SecureRandom())
+                .generate();
+        HttpResponse<String> unknown = http.get("/v1/analyses/abc", wellFormedButUnknown);
+        assertProblem(unknown, 401, null);
+        assertThat(unknown.headers().firstValue("WWW-Authenticate")).isPresent();
+    }
+
+    @Test
+    void shouldAnswer403WhenTheKeyLacksTheScope() {
+        String readOnly = createKey(client(), "read");
+        assertProblem(http.post("/v1/analyses", readOnly, analysis("security")), 403, null);
+        String submitOnly = createKey(client(), "submit");
+        assertProblem(http.get("/v1/admin/keys", submitOnly), 403, null);
+    }
+
+    @Test
+    void shouldAcceptAnAnalysisAndProduceItToKafkaForTheKeysClient() {
+        String clientId = client();
+        String key = createKey(clientId, "submit", "read");
+        String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+        HttpResponse<String> response = http.post("/v1/analyses", key, analysis("security"),
+                "traceparent", "00-" + traceId + "-00f067aa0ba902b7-01");
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        String id = json(response).get("id").stringValue();
+        assertThat(response.headers().firstValue("Location")).hasValue("/v1/analyses/" + id);
+
+        ConsumerRecord<String, byte[]> record = findRequest(id);
+        AnalysisRequest request = Json.read(record.value(), AnalysisRequest.class);
+        assertThat(request.clientId()).isEqualTo(clientId);
+        assertThat(request.lane()).isEqualTo(Lane.INTERACTIVE);
+        assertThat(request.code()).isEqualTo(CODE);
+        assertThat(new String(record.headers().lastHeader("athena-client-id").value(), StandardCharsets.UTF_8))
+                .isEqualTo(clientId);
+        assertThat(new String(record.headers().lastHeader("traceparent").value(), StandardCharsets.US_ASCII))
+                .startsWith("00-" + traceId + "-");
+
+        HttpResponse<String> pending = http.get("/v1/analyses/" + id, key);
+        assertThat(pending.statusCode()).isEqualTo(202);
+        assertThat(json(pending).get("status").stringValue()).isEqualTo("PENDING");
+    }
+
+    @Test
+    void shouldReturnTheSameIdForARetriedIdempotencyKey() {
+        String key = createKey(client(), "submit", "read");
+        String idem = UUID.randomUUID().toString();
+        HttpResponse<String> first = http.post("/v1/analyses", key, analysis("quality"), "Idempotency-Key", idem);
+        HttpResponse<String> second = http.post("/v1/analyses", key, analysis("quality"), "Idempotency-Key", idem);
+        assertThat(first.statusCode()).isEqualTo(202);
+        assertThat(second.statusCode()).isEqualTo(202);
+        assertThat(json(second).get("id").stringValue()).isEqualTo(json(first).get("id").stringValue());
+        assertThat(second.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+        HttpResponse<String> other = http.post("/v1/analyses", key, analysis("quality"));
+        assertThat(json(other).get("id").stringValue()).isNotEqualTo(json(first).get("id").stringValue());
+        assertProblem(http.post("/v1/analyses", key, analysis("complexity"), "Idempotency-Key", idem), 422,
+                "Idempotency-Key");
+    }
+
+    @Test
+    void shouldAnswer422NamingTheField() {
+        String key = createKey(client(), "submit");
+        assertProblem(http.post("/v1/analyses", key, Json.writeString(Map.of("analysisType", "security"))), 422,
+                "code");
+        assertProblem(http.post("/v1/analyses", key, Json.writeString(Map.of("analysisType", "poetry", "code", "x"))),
+                422, "analysisType");
+        assertProblem(http.post("/v1/analyses", key, Json.writeString(Map.of("analysisType", "security",
+                "code", "x", "deadline", "tomorrow"))), 422, "deadline");
+        assertProblem(http.post("/v1/analyses", key, "{not json"), 400, "body");
+    }
+
+    @Test
+    void shouldAnswer413ForAnOversizeBody() {
+        String key = createKey(client(), "submit");
+        String big = Json.writeString(Map.of("analysisType", "security", "code", "x".repeat(70 * 1024)));
+        assertProblem(http.post("/v1/analyses", key, big), 413, "body");
+    }
+
+    @Test
+    void shouldHideAnotherClientsAnalysisAs404() {
+        String owner = createKey(client(), "submit", "read");
+        String stranger = createKey(client(), "submit", "read");
+        String id = json(http.post("/v1/analyses", owner, analysis("security"))).get("id").stringValue();
+        assertProblem(http.get("/v1/analyses/" + id, stranger), 404, null);
+        assertProblem(http.get("/v1/analyses/" + UUID.randomUUID(), owner), 404, null);
+    }
+
+    @Test
+    void shouldLongPollUntilTheResultArrivesOnTheClientsResultTopic() throws Exception {
+        String clientId = client();
+        String key = createKey(clientId, "submit", "read");
+        String id = json(http.post("/v1/analyses", key, analysis("security"))).get("id").stringValue();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, endpoints.kafkaBootstrap()))) {
+            new TopicProvisioner(admin).ensure(Topics.resultsFor(clientId));
+        }
+        Thread writer = Thread.ofVirtual().start(() -> {
+            sleep(Duration.ofSeconds(2));
+            produceResult(completed(id, clientId));
+        });
+        HttpResponse<String> done = http.get("/v1/analyses/" + id + "?wait=40s", key);
+        writer.join();
+        assertThat(done.statusCode()).as(done.body()).isEqualTo(200);
+        AnalysisResult result = Json.read(done.body(), AnalysisResult.class);
+        assertThat(result.status()).isEqualTo(ResultStatus.COMPLETED);
+        assertThat(result.findings()).extracting(Finding::ruleId).containsExactly("sql-injection");
+        String strangerKey = createKey(client(), "read");
+        assertProblem(http.get("/v1/analyses/" + id, strangerKey), 404, null);
+    }
+
+    @Test
+    void shouldReadACompletedResultFromTheSplittersTable() throws Exception {
+        String clientId = client();
+        String key = createKey(clientId, "read");
+        String id = "kafka-direct-" + UUID.randomUUID();
+        insertResultRow(completed(id, clientId));
+        HttpResponse<String> done = http.get("/v1/analyses/" + id, key);
+        assertThat(done.statusCode()).as(done.body()).isEqualTo(200);
+        assertThat(Json.read(done.body(), AnalysisResult.class).requestId()).isEqualTo(id);
+        assertProblem(http.get("/v1/analyses/" + id, createKey(client(), "read")), 404, null);
+    }
+
+    @Test
+    void shouldListAndRevokeKeysAndAuditIt() {
+        String clientId = client();
+        String key = createKey(clientId, "read");
+        HttpResponse<String> list = http.get("/v1/admin/keys?clientId=" + clientId, ADMIN_KEY);
+        assertThat(list.statusCode()).isEqualTo(200);
+        assertThat(list.body()).doesNotContain(key);
+        JsonNode keys = json(list).get("keys");
+        assertThat(keys).hasSize(1);
+        String keyId = keys.get(0).get("keyId").stringValue();
+        assertThat(http.get("/v1/analyses/" + UUID.randomUUID(), key).statusCode()).isEqualTo(404);
+        assertThat(http.delete("/v1/admin/keys/" + keyId, ADMIN_KEY).statusCode()).isEqualTo(204);
+        assertProblem(http.get("/v1/analyses/" + UUID.randomUUID(), key), 401, null);
+        assertProblem(http.delete("/v1/admin/keys/" + keyId, ADMIN_KEY), 404, null);
+        HttpResponse<String> audit = http.get("/v1/admin/audit?limit=1000", ADMIN_KEY);
+        assertThat(audit.body()).contains("key.revoked").contains(keyId).contains("auth.failed")
+                .doesNotContain(key);
+    }
+
+    static AnalysisResult completed(String id, String clientId) {
+        return new AnalysisResult(SchemaVersion.CURRENT, id, clientId, ResultStatus.COMPLETED,
+                List.of(new Finding("sql-injection", Severity.HIGH, 2, "SQL built by string concatenation",
+                        "use a parameterised query")), "1 finding", new ServedBy("builtin", "rules-1", false), false,
+                "batch-1", null, null, Instant.parse("2026-11-30T10:15:00.140Z"));
+    }
+
+    static void produceResult(AnalysisResult result) {
+        try (var producer = new KafkaProducer<>(Map.<String, Object>of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, endpoints.kafkaBootstrap()),
+                new StringSerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(Topics.resultsTopicName(result.clientId()), result.requestId(),
+                    Json.write(result)));
+        }
+    }
+
+    /** The row as the result splitter writes it (its migration owns the table; here it is created if absent). */
+    static void insertResultRow(AnalysisResult result) throws SQLException {
+        try (Connection c = DriverManager.getConnection(endpoints.jdbcUrl(), endpoints.dbUser(),
+                endpoints.dbPassword())) {
+            try (Statement s = c.createStatement()) {
+                s.execute("create table if not exists analysis_results (request_id text primary key, client_id text "
+                        + "not null, status text not null, served_provider text, served_model text, degraded boolean "
+                        + "not null default false, cached boolean not null, batch_id text not null, result jsonb not "
+                        + "null, completed_at timestamptz not null, stored_at timestamptz not null default now())");
+            }
+            try (PreparedStatement ps = c.prepareStatement("insert into analysis_results(request_id, client_id, "
+                    + "status, served_provider, served_model, cached, batch_id, result, completed_at) "
+                    + "values (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?)")) {
+                ps.setString(1, result.requestId());
+                ps.setString(2, result.clientId());
+                ps.setString(3, result.status().name());
+                ps.setString(4, result.servedBy().provider());
+                ps.setString(5, result.servedBy().model());
+                ps.setBoolean(6, result.cached());
+                ps.setString(7, result.batchId());
+                ps.setString(8, Json.writeString(result));
+                ps.setTimestamp(9, Timestamp.from(result.completedAt()));
+                ps.executeUpdate();
+            }
+        }
+    }
+
+    static ConsumerRecord<String, byte[]> findRequest(String id) {
+        try (var consumer = new KafkaConsumer<>(Map.<String, Object>of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, endpoints.kafkaBootstrap(),
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(Topics.REQUESTS).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    if (id.equals(record.key())) {
+                        return record;
+                    }
+                }
+            }
+        }
+        throw new AssertionError("request " + id + " never reached " + Topics.REQUESTS);
+    }
+
+    static void sleep(Duration d) {
+        try {
+            Thread.sleep(d);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
