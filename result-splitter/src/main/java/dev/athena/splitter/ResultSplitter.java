@@ -2,6 +2,7 @@ package dev.athena.splitter;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.athena.schemas.topic.TopicProvisioner;
+import dev.athena.splitter.cache.CacheInvalidator;
 import dev.athena.splitter.cache.CacheSettings;
 import dev.athena.splitter.cache.RedisConnection;
 import dev.athena.splitter.cache.TieredCache;
@@ -37,11 +38,13 @@ public final class ResultSplitter implements AutoCloseable {
     private final Admin admin;
     private final DeliveryLoop delivery;
     private final PersistenceLoop persistence;
+    private final CacheInvalidator invalidator;
     private final Thread deliveryThread;
     private final Thread persistenceThread;
 
     private ResultSplitter(SplitterSettings settings, HikariDataSource dataSource, RedissonClient redis,
-            TieredCache cache, Admin admin, DeliveryLoop delivery, PersistenceLoop persistence) {
+            TieredCache cache, Admin admin, DeliveryLoop delivery, PersistenceLoop persistence,
+            CacheInvalidator invalidator) {
         this.settings = settings;
         this.dataSource = dataSource;
         this.redis = redis;
@@ -49,6 +52,7 @@ public final class ResultSplitter implements AutoCloseable {
         this.admin = admin;
         this.delivery = delivery;
         this.persistence = persistence;
+        this.invalidator = invalidator;
         this.deliveryThread = new Thread(delivery, "athena-splitter-delivery-" + settings.instanceId());
         this.persistenceThread = new Thread(persistence, "athena-splitter-store-" + settings.instanceId());
     }
@@ -76,8 +80,11 @@ public final class ResultSplitter implements AutoCloseable {
                 KafkaConfigs.consumer(settings.bootstrap(), settings.storeGroupId(),
                         settings.transactionalId() + ".store"),
                 settings.inputTopic(), dataSource, migrated, metrics, clock);
+        CacheInvalidator invalidator = new CacheInvalidator(redis, cache, persistence.store()::recordAudit, metrics,
+                clock, settings.instanceId());
+        invalidator.start();
         ResultSplitter splitter = new ResultSplitter(settings, dataSource, redis, cache, admin, delivery,
-                persistence);
+                persistence, invalidator);
         splitter.deliveryThread.start();
         splitter.persistenceThread.start();
         splitter.awaitJoined();
@@ -125,6 +132,11 @@ public final class ResultSplitter implements AutoCloseable {
         return cache;
     }
 
+    /** Invalidation of cached answers, on every instance. */
+    public CacheInvalidator invalidator() {
+        return invalidator;
+    }
+
     /** False once the delivery path has stopped on its own (fenced by another instance, or a fatal error). */
     public boolean isDelivering() {
         return deliveryThread.isAlive() && !delivery.hasFailed();
@@ -142,6 +154,7 @@ public final class ResultSplitter implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        invalidator.close();
         cache.close();
         redis.shutdown(0, 2, java.util.concurrent.TimeUnit.SECONDS);
         admin.close(Duration.ofSeconds(5));

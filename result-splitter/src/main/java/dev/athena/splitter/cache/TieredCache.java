@@ -13,11 +13,13 @@ import dev.athena.splitter.metrics.SplitterMetrics.Tier;
 import dev.athena.splitter.metrics.SplitterMetrics.Write;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.redisson.api.BatchOptions;
 import org.redisson.api.RBatch;
 import org.redisson.api.RedissonClient;
@@ -41,7 +43,7 @@ public final class TieredCache implements AnalysisCache {
     private static final int MAX_IN_FLIGHT = 256;
 
     private final RedissonClient redis;
-    private final Cache<String, CachedAnalysis> l1;
+    private final Cache<String, L1Entry> l1;
     private final CacheSettings settings;
     private final Clock clock;
     private final SplitterMetrics metrics;
@@ -55,7 +57,7 @@ public final class TieredCache implements AnalysisCache {
         this.l1 = Caffeine.newBuilder()
                 .maximumSize(settings.l1MaxEntries())
                 .expireAfterWrite(settings.l1Ttl())
-                .evictionListener((String key, CachedAnalysis value, RemovalCause cause) ->
+                .evictionListener((String key, L1Entry value, RemovalCause cause) ->
                         metrics.eviction(cause.name().toLowerCase(Locale.ROOT)).increment())
                 .build();
         metrics.l1Entries(l1::estimatedSize);
@@ -74,7 +76,7 @@ public final class TieredCache implements AnalysisCache {
         for (String key : keys) {
             CachedAnalysis entry = new CachedAnalysis(SchemaVersion.CURRENT, key, item.servedBy(), item.findings(),
                     item.summary(), item.usage(), clock.instant());
-            l1.put(key, entry);
+            l1.put(key, new L1Entry(entry, tags));
             metrics.write(Tier.L1, Write.OK).increment();
             batch.getBucket(key, StringCodec.INSTANCE).setAsync(Json.writeString(entry), ttl);
             for (String tag : tags) {
@@ -101,10 +103,10 @@ public final class TieredCache implements AnalysisCache {
 
     @Override
     public Optional<CachedAnalysis> get(String key) {
-        CachedAnalysis local = l1.getIfPresent(key);
+        L1Entry local = l1.getIfPresent(key);
         if (local != null) {
             metrics.lookup(Tier.L1, Lookup.HIT).increment();
-            return Optional.of(local);
+            return Optional.of(local.analysis());
         }
         metrics.lookup(Tier.L1, Lookup.MISS).increment();
         String json;
@@ -124,14 +126,67 @@ public final class TieredCache implements AnalysisCache {
             return Optional.empty();
         }
         CachedAnalysis entry = Json.read(json, CachedAnalysis.class);
-        l1.put(key, entry);
+        l1.put(key, new L1Entry(entry, tagsOf(key, entry)));
         metrics.lookup(Tier.REDIS, Lookup.HIT).increment();
         return Optional.of(entry);
     }
 
     /** The L1 entry alone, without touching Redis or the metrics: for tests and the admin view. */
     public Optional<CachedAnalysis> peekL1(String key) {
-        return Optional.ofNullable(l1.getIfPresent(key));
+        return Optional.ofNullable(l1.getIfPresent(key)).map(L1Entry::analysis);
+    }
+
+    /**
+     * Drops what an invalidation covers from this instance's L1: the keys it resolved to in Redis, plus any local
+     * entry that matches it by key, glob or tag (entries whose Redis write never happened are known only here).
+     *
+     * @return the number of L1 entries dropped
+     */
+    public int apply(InvalidationEvent event) {
+        Invalidation request = event.request();
+        if (event.flushL1() || request.kind() == Invalidation.Kind.ALL) {
+            int size = (int) l1.estimatedSize();
+            l1.invalidateAll();
+            metrics.eviction("invalidated").increment(size);
+            return size;
+        }
+        Set<String> doomed = new HashSet<>(event.keys());
+        switch (request.kind()) {
+            case KEY -> doomed.add(request.value());
+            case PATTERN -> {
+                Pattern glob = Globs.toRegex(request.redisPattern());
+                l1.asMap().keySet().stream().filter(k -> glob.matcher(k).matches()).forEach(doomed::add);
+            }
+            case TAG -> l1.asMap().forEach((k, v) -> {
+                if (v.tags().contains(request.value())) {
+                    doomed.add(k);
+                }
+            });
+            default -> throw new IllegalStateException("unhandled " + request.kind());
+        }
+        int dropped = 0;
+        for (String key : doomed) {
+            if (l1.asMap().remove(key) != null) {
+                dropped++;
+            }
+        }
+        metrics.eviction("invalidated").increment(dropped);
+        return dropped;
+    }
+
+    /** Tags of an entry read back from Redis: what its key and servedBy say (path and repo are not in them). */
+    private static Set<String> tagsOf(String key, CachedAnalysis entry) {
+        Set<String> tags = new HashSet<>();
+        CacheKeys.parse(key).ifPresent(k -> {
+            tags.add("type:" + k.analysisType().wireName());
+            tags.add("model:" + k.provider() + "/" + k.model());
+        });
+        tags.add("model:" + entry.servedBy().provider() + "/" + entry.servedBy().model());
+        return tags;
+    }
+
+    /** An L1 value: the answer and the tags it was indexed under. */
+    record L1Entry(CachedAnalysis analysis, Set<String> tags) {
     }
 
     /** Waits until the Redis writes started so far have finished (or the timeout passes). */
