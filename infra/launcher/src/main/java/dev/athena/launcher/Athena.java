@@ -1,0 +1,215 @@
+package dev.athena.launcher;
+
+import dev.athena.ingest.cli.FileRequests;
+import dev.athena.ingest.cli.ResultFormatter;
+import dev.athena.ingest.client.KafkaAthenaClient;
+import dev.athena.schemas.json.Json;
+import dev.athena.schemas.message.AnalysisRequest;
+import dev.athena.schemas.message.AnalysisResult;
+import dev.athena.schemas.message.AnalysisType;
+import dev.athena.schemas.message.ResultStatus;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+
+/** The {@code ./athena} command line: {@code up}, {@code submit}, {@code tail}. */
+public final class Athena {
+    private static final String USAGE = """
+            usage:
+              athena up [--kafka-port 9092] [--http-port 8080] [--data .athena]
+              athena submit FILE... [--type security|quality|complexity|explain] [--client ID] [--kafka HOST:PORT]
+                                    [--timeout SECONDS] [--json]
+              athena tail --client ID [--kafka HOST:PORT] [--json]
+            environment: ATHENA_KAFKA_BOOTSTRAP, ATHENA_REDIS_URL, ATHENA_DB_URL (external servers instead of embedded)""";
+
+    private static final Map<String, Set<String>> VALUE_OPTIONS = Map.of(
+            "up", Set.of("kafka-port", "http-port", "data"),
+            "submit", Set.of("type", "client", "kafka", "timeout"),
+            "tail", Set.of("client", "kafka"),
+            "help", Set.of());
+    private static final Map<String, Set<String>> FLAGS = Map.of("submit", Set.of("json"), "tail", Set.of("json"));
+
+    private final PrintStream out;
+
+    Athena(PrintStream out) {
+        this.out = out;
+    }
+
+    public static void main(String[] args) {
+        int code;
+        try {
+            code = new Athena(System.out).run(args);
+        } catch (CommandLine.UsageException e) {
+            System.err.println("athena: " + e.getMessage());
+            System.err.println(USAGE);
+            code = 2;
+        } catch (Exception e) {
+            System.err.println("athena: " + e.getMessage());
+            code = 1;
+        }
+        System.exit(code);
+    }
+
+    int run(String[] args) throws Exception {
+        CommandLine cli = CommandLine.parse(args, VALUE_OPTIONS, FLAGS);
+        return switch (cli.command()) {
+            case "up" -> up(cli);
+            case "submit" -> submit(cli);
+            case "tail" -> tail(cli);
+            default -> {
+                out.println(USAGE);
+                yield 0;
+            }
+        };
+    }
+
+    private int up(CommandLine cli) throws InterruptedException {
+        Path data = Path.of(cli.option("data").orElse(".athena")).toAbsolutePath();
+        EmbeddedPipeline pipeline = EmbeddedPipeline.start(data, cli.intOption("kafka-port", 9092),
+                cli.intOption("http-port", 8080));
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            pipeline.close();
+            stopped.countDown();
+        }, "athena-shutdown"));
+        out.println("athena: ready (kafka " + pipeline.kafkaBootstrap() + ", http 127.0.0.1:"
+                + cli.intOption("http-port", 8080) + ", data " + data + ")");
+        out.flush();
+        stopped.await();
+        return 0;
+    }
+
+    private int submit(CommandLine cli) throws Exception {
+        if (cli.positional().isEmpty()) {
+            throw new CommandLine.UsageException("submit needs at least one FILE");
+        }
+        AnalysisType type = AnalysisType.fromWire(cli.option("type").orElse("security")).orElseThrow(() ->
+                new CommandLine.UsageException("--type must be one of " + AnalysisType.wireNames()));
+        String clientId = cli.option("client").orElse("cli");
+        FileRequests files = new FileRequests(clientId, type, Clock.systemUTC());
+        Map<Path, AnalysisRequest> requests = new LinkedHashMap<>();
+        for (String name : cli.positional()) {
+            Path file = Path.of(name);
+            requests.put(file, files.from(file));
+        }
+        String bootstrap = cli.option("kafka").orElse(envOr("ATHENA_KAFKA_BOOTSTRAP", "127.0.0.1:9092"));
+        Duration timeout = Duration.ofSeconds(Long.parseLong(cli.option("timeout").orElse("120")));
+        if (brokerReachable(bootstrap)) {
+            return submitTo(bootstrap, clientId, requests, timeout, cli.flag("json"));
+        }
+        out.println("athena: no pipeline at " + bootstrap + "; starting one for this submission");
+        Path temp = Files.createTempDirectory("athena-submit-");
+        try (EmbeddedPipeline pipeline = EmbeddedPipeline.start(temp, 0, -1)) {
+            return submitTo(pipeline.kafkaBootstrap(), clientId, requests, timeout, cli.flag("json"));
+        } finally {
+            TempDirs.delete(temp);
+        }
+    }
+
+    private int submitTo(String bootstrap, String clientId, Map<Path, AnalysisRequest> requests, Duration timeout,
+            boolean json) throws InterruptedException {
+        try (KafkaAthenaClient client = KafkaAthenaClient.connect(bootstrap, clientId)) {
+            Map<String, Path> labels = new LinkedHashMap<>();
+            List<CompletableFuture<AnalysisResult>> futures = new ArrayList<>();
+            for (var entry : requests.entrySet()) {
+                labels.put(entry.getValue().requestId(), entry.getKey());
+                futures.add(client.submit(entry.getValue()).thenApply(result -> {
+                    print(labels.get(result.requestId()).toString(), result, json);
+                    return result;
+                }));
+            }
+            client.flush();
+            int failures = 0;
+            long deadline = System.nanoTime() + timeout.toNanos();
+            for (var future : futures) {
+                try {
+                    AnalysisResult result = future.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                    failures += result.status() == ResultStatus.COMPLETED ? 0 : 1;
+                } catch (TimeoutException e) {
+                    out.println("athena: no result within " + timeout.toSeconds() + " s");
+                    return 1;
+                } catch (ExecutionException e) {
+                    out.println("athena: submission failed: " + e.getCause().getMessage());
+                    return 1;
+                }
+            }
+            return failures == 0 ? 0 : 1;
+        }
+    }
+
+    private int tail(CommandLine cli) throws InterruptedException {
+        String clientId = cli.option("client").orElseThrow(() ->
+                new CommandLine.UsageException("tail needs --client ID"));
+        String bootstrap = cli.option("kafka").orElse(envOr("ATHENA_KAFKA_BOOTSTRAP", "127.0.0.1:9092"));
+        if (!brokerReachable(bootstrap)) {
+            out.println("athena: no Kafka at " + bootstrap + " (start one with ./athena up)");
+            return 1;
+        }
+        boolean json = cli.flag("json");
+        CountDownLatch stopped = new CountDownLatch(1);
+        try (KafkaAthenaClient client = KafkaAthenaClient.connect(bootstrap, clientId)) {
+            client.onResult(result -> print(result.requestId(), result, json));
+            out.println("athena: following results of client " + clientId + " (Ctrl-C to stop)");
+            out.flush();
+            Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "athena-tail-stop"));
+            stopped.await();
+        }
+        return 0;
+    }
+
+    private void print(String label, AnalysisResult result, boolean json) {
+        synchronized (out) {
+            out.println(json ? Json.writeString(result) : ResultFormatter.format(label, result));
+            out.flush();
+        }
+    }
+
+    private static boolean brokerReachable(String bootstrap) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000,
+                AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 500))) {
+            admin.describeCluster().clusterId().get(3, TimeUnit.SECONDS);
+            return true;
+        } catch (ExecutionException | TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static String envOr(String name, String fallback) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? fallback : value;
+    }
+
+    static final class TempDirs {
+        private TempDirs() {
+        }
+
+        static void delete(Path dir) throws IOException {
+            if (!Files.exists(dir)) {
+                return;
+            }
+            try (var paths = Files.walk(dir)) {
+                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+}

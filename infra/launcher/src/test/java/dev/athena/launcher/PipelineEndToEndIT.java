@@ -1,0 +1,144 @@
+package dev.athena.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.athena.infra.stack.Endpoints;
+import dev.athena.infra.stack.SharedLocalStack;
+import dev.athena.schemas.cache.CacheKey;
+import dev.athena.schemas.json.Json;
+import dev.athena.schemas.message.AnalysisResult;
+import dev.athena.schemas.message.AnalysisType;
+import dev.athena.schemas.message.ResultStatus;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.redisson.Redisson;
+import org.redisson.api.RedissonClient;
+import org.redisson.client.codec.StringCodec;
+import org.redisson.config.Config;
+
+/** A request written by a plain Kafka producer travels the whole pipeline on real Kafka, Redis and PostgreSQL. */
+@Tag("integration")
+class PipelineEndToEndIT {
+    private static final String SQL_INJECTION = "def find(u):\n"
+            + "    return db.execute(\"SELECT * FROM users WHERE name='\" + u + \"'\")\n";
+
+    private static Endpoints endpoints;
+    private static PipelineServices services;
+    private static KafkaProbe kafka;
+
+    @BeforeAll
+    static void startPipeline(@TempDir Path state) {
+        endpoints = SharedLocalStack.get().endpoints();
+        services = PipelineServices.start(endpoints, state, new SimpleMeterRegistry());
+        kafka = new KafkaProbe(endpoints.kafkaBootstrap());
+    }
+
+    @AfterAll
+    static void stopPipeline() {
+        if (services != null) {
+            services.close();
+        }
+    }
+
+    @Test
+    void shouldTurnARawJsonRequestIntoExactlyOneCompletedResultStoredAndCached() throws Exception {
+        String client = "team-" + UUID.randomUUID().toString().substring(0, 8);
+        String requestId = UUID.randomUUID().toString();
+        String json = """
+                {"schemaVersion": 1, "requestId": "%s", "clientId": "%s", "analysisType": "security",
+                 "language": "python", "path": "app/db.py", "code": %s, "lane": "interactive",
+                 "createdAt": "2026-11-30T10:15:00Z", "someFutureField": {"ignored": true}}"""
+                .formatted(requestId, client, Json.writeString(SQL_INJECTION));
+        kafka.produceRaw(requestId, json.getBytes(StandardCharsets.UTF_8));
+
+        List<AnalysisResult> results = kafka.readResults(client, 1, Duration.ofSeconds(60), Duration.ofSeconds(3));
+        assertThat(results).hasSize(1);
+        AnalysisResult result = results.getFirst();
+        assertThat(result.requestId()).isEqualTo(requestId);
+        assertThat(result.clientId()).isEqualTo(client);
+        assertThat(result.status()).isEqualTo(ResultStatus.COMPLETED);
+        assertThat(result.servedBy().provider()).isEqualTo("builtin");
+        assertThat(result.servedBy().model()).isEqualTo("rules-1");
+        assertThat(result.findings()).anySatisfy(f -> {
+            assertThat(f.ruleId()).isEqualTo("sql-injection");
+            assertThat(f.line()).isEqualTo(2);
+        });
+
+        assertThat(resultRowsFor(requestId)).isEqualTo(1);
+        String servedKey = CacheKey.of("builtin", "rules-1", AnalysisType.SECURITY, SQL_INJECTION, Map.of()).value();
+        assertThat(redisHas(servedKey)).as("Redis entry %s", servedKey).isTrue();
+    }
+
+    @Test
+    void shouldAnswerABadRequestWithOneRejectedResultNamingTheField() throws Exception {
+        String client = "team-" + UUID.randomUUID().toString().substring(0, 8);
+        String requestId = UUID.randomUUID().toString();
+        String json = """
+                {"schemaVersion": 1, "requestId": "%s", "clientId": "%s", "analysisType": "security",
+                 "code": ""}""".formatted(requestId, client);
+        kafka.produceRaw(requestId, json.getBytes(StandardCharsets.UTF_8));
+
+        List<AnalysisResult> results = kafka.readResults(client, 1, Duration.ofSeconds(60), Duration.ofSeconds(2));
+        assertThat(results).singleElement().satisfies(r -> {
+            assertThat(r.requestId()).isEqualTo(requestId);
+            assertThat(r.status()).isEqualTo(ResultStatus.REJECTED);
+            assertThat(r.error().message()).contains("code");
+        });
+    }
+
+    @Test
+    void shouldSubmitAFileFromTheCommandLineAndPrintItsResult(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("db.py"), SQL_INJECTION);
+        var printed = new ByteArrayOutputStream();
+        int code = new Athena(new PrintStream(printed, true, StandardCharsets.UTF_8)).run(new String[] {
+                "submit", file.toString(), "--client", "cli-" + UUID.randomUUID().toString().substring(0, 8),
+                "--kafka", endpoints.kafkaBootstrap(), "--timeout", "60"});
+        String output = printed.toString(StandardCharsets.UTF_8);
+        assertThat(code).as(output).isZero();
+        assertThat(output).contains("db.py: COMPLETED").contains("sql-injection");
+    }
+
+    private static int resultRowsFor(String requestId) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            try (var conn = DriverManager.getConnection(endpoints.jdbcUrl(), endpoints.dbUser(),
+                    endpoints.dbPassword());
+                    var statement = conn.prepareStatement("select count(*) from analysis_results where request_id = ?")) {
+                statement.setString(1, requestId);
+                try (var rs = statement.executeQuery()) {
+                    rs.next();
+                    int rows = rs.getInt(1);
+                    if (rows > 0 || System.nanoTime() > deadline) {
+                        return rows;
+                    }
+                }
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    private static boolean redisHas(String key) {
+        Config config = new Config();
+        config.useSingleServer().setAddress(endpoints.redisUrl());
+        RedissonClient redis = Redisson.create(config);
+        try {
+            return redis.getBucket(key, StringCodec.INSTANCE).isExists();
+        } finally {
+            redis.shutdown();
+        }
+    }
+}
