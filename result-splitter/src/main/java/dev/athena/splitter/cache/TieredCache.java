@@ -71,8 +71,9 @@ public final class TieredCache implements AnalysisCache {
         }
         Set<String> tags = CacheKeys.tagsFor(item);
         Duration ttl = settings.redisTtlFor(item.analysisType());
-        RBatch batch = redis.createBatch(BatchOptions.defaults().retryAttempts(0)
-                .responseTimeout(1, TimeUnit.SECONDS).skipResult());
+        // one quick retry: the first command after a Redis restart may meet a connection that died with it
+        RBatch batch = redis.createBatch(BatchOptions.defaults().retryAttempts(2)
+                .retryDelay(attempt -> Duration.ofMillis(300)).responseTimeout(1, TimeUnit.SECONDS).skipResult());
         for (String key : keys) {
             CachedAnalysis entry = new CachedAnalysis(SchemaVersion.CURRENT, key, item.servedBy(), item.findings(),
                     item.summary(), item.usage(), clock.instant());

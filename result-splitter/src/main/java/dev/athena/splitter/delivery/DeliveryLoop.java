@@ -216,7 +216,7 @@ public final class DeliveryLoop implements Runnable {
             LOG.warn("closing producer: {}", e.toString());
         }
         try {
-            consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(5)));
+            consumer.close(KafkaConfigs.leaveGroup(Duration.ofSeconds(5)));
         } catch (RuntimeException e) {
             LOG.warn("closing consumer: {}", e.toString());
         }

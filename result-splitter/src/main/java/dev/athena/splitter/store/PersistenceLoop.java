@@ -1,5 +1,6 @@
 package dev.athena.splitter.store;
 
+import dev.athena.splitter.delivery.KafkaConfigs;
 import dev.athena.splitter.fanout.Delivery;
 import dev.athena.splitter.fanout.FanOut;
 import dev.athena.splitter.fanout.SplitBatch;
@@ -15,7 +16,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
-import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -101,7 +101,7 @@ public final class PersistenceLoop implements Runnable {
             LOG.error("persistence loop stopped; rows will be written by the next owner of its partitions", e);
         } finally {
             try {
-                consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
+                consumer.close(KafkaConfigs.leaveGroup(Duration.ofSeconds(5)));
             } catch (RuntimeException e) {
                 LOG.warn("closing store consumer: {}", e.toString());
             }
