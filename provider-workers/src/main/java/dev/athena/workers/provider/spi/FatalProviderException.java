@@ -16,6 +16,11 @@ public final class FatalProviderException extends ProviderException {
         QUOTA_EXHAUSTED(true, true),
         /** The answer broke the wire or findings contract (unparseable JSON): the item fails and says why. */
         CONTRACT(false, true),
+        /**
+         * A stream broke after text had already been passed on to the client: another provider's answer would not
+         * continue it, so the item ends and says it was cut instead of being silently truncated.
+         */
+        STREAM_CUT(false, true),
         /** The provider does not serve the requested model. */
         UNSUPPORTED(true, false);
 

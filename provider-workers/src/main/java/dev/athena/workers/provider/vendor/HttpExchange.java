@@ -1,0 +1,62 @@
+package dev.athena.workers.provider.vendor;
+
+import dev.athena.workers.provider.spi.RetriableProviderException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.InstantSource;
+
+/**
+ * One HTTP call as the adapters need it: the request times out at the first-byte timeout (until headers),
+ * the body is guarded by the idle timeout, and errors are already typed. The caller closes the body.
+ */
+public final class HttpExchange {
+    private final HttpClient client;
+    private final VendorSettings settings;
+    private final InstantSource clock;
+
+    public HttpExchange(VendorSettings settings, InstantSource clock) {
+        this.settings = settings;
+        this.clock = clock;
+        this.client = HttpClient.newBuilder()
+                .connectTimeout(settings.connectTimeout())
+                .version(HttpClient.Version.HTTP_1_1)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
+    }
+
+    /** A successful (2xx) response; anything else is thrown as the contract's typed error. */
+    public Response send(HttpRequest.Builder request, Duration remaining) {
+        Duration firstByte = remaining.compareTo(settings.firstByteTimeout()) < 0 ? remaining : settings.firstByteTimeout();
+        HttpRequest built = request.timeout(firstByte.isZero() || firstByte.isNegative() ? Duration.ofMillis(1) : firstByte)
+                .build();
+        HttpResponse<InputStream> response;
+        try {
+            response = client.send(built, HttpResponse.BodyHandlers.ofInputStream());
+        } catch (IOException e) {
+            throw HttpFailures.fromIo(settings.name(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RetriableProviderException(settings.name(), RetriableProviderException.Kind.TIMEOUT, 0,
+                    "interrupted while waiting for the response");
+        }
+        InputStream body = new IdleGuardedStream(response.body(), settings.idleTimeout());
+        if (response.statusCode() / 100 != 2) {
+            byte[] bytes;
+            try (body) {
+                bytes = body.readNBytes(64 * 1024);
+            } catch (IOException e) {
+                bytes = new byte[0];
+            }
+            throw HttpFailures.fromStatus(settings.name(), response.statusCode(), response.headers(), bytes, clock);
+        }
+        return new Response(response.statusCode(), response.headers(), body);
+    }
+
+    public record Response(int status, HttpHeaders headers, InputStream body) {
+    }
+}

@@ -1,0 +1,275 @@
+package dev.athena.workers.fake;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A loopback HTTP/1.1 server that speaks the Anthropic Messages API ({@code POST /v1/messages}) or the OpenAI
+ * Chat Completions API ({@code POST /v1/chat/completions}), JSON and SSE, and misbehaves on demand: scripted
+ * {@link Fault}s are served first-in first-out, then the default answer. An enforced requests-per-minute
+ * limit (sliding 60 s window) answers 429 with the dialect's real headers. Every request is recorded.
+ *
+ * <p>One request per connection ({@code Connection: close}), each on a virtual thread; written on raw sockets
+ * so that resets, stalls and truncated bodies are real.
+ */
+public final class FakeProviderServer implements AutoCloseable {
+    public enum Dialect { ANTHROPIC, OPENAI }
+
+    /** A request as the server saw it. Header names are lower-case. */
+    public record Recorded(Instant at, String method, String path, Map<String, String> headers, String body) {
+        public boolean streaming() {
+            return body.replace(" ", "").contains("\"stream\":true");
+        }
+    }
+
+    private final Dialect dialect;
+    private final ServerSocket socket;
+    private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+    private final ConcurrentLinkedQueue<Fault> script = new ConcurrentLinkedQueue<>();
+    private final List<Recorded> recorded = new CopyOnWriteArrayList<>();
+    private final Deque<Instant> window = new ArrayDeque<>();
+    private final List<Socket> open = Collections.synchronizedList(new ArrayList<>());
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicInteger maxInFlight = new AtomicInteger();
+    private final Clock clock = Clock.systemUTC();
+    private volatile String answer = "{\"findings\": []}";
+    private volatile int requestsPerMinute = Integer.MAX_VALUE;
+    private volatile boolean running = true;
+
+    private FakeProviderServer(Dialect dialect, ServerSocket socket) {
+        this.dialect = dialect;
+        this.socket = socket;
+    }
+
+    public static FakeProviderServer start(Dialect dialect) {
+        try {
+            ServerSocket socket = new ServerSocket(0, 200, InetAddress.getLoopbackAddress());
+            FakeProviderServer server = new FakeProviderServer(dialect, socket);
+            Thread.ofPlatform().daemon().name("fake-" + dialect.name().toLowerCase(Locale.ROOT) + "-accept")
+                    .start(server::accept);
+            return server;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot bind the fake provider server", e);
+        }
+    }
+
+    /** As the SDKs expect it: Anthropic the host root, OpenAI including {@code /v1}. */
+    public String baseUrl() {
+        String root = "http://127.0.0.1:" + socket.getLocalPort();
+        return dialect == Dialect.OPENAI ? root + "/v1" : root;
+    }
+
+    public FakeProviderServer answer(String text) {
+        this.answer = text;
+        return this;
+    }
+
+    public FakeProviderServer enqueue(Fault... faults) {
+        script.addAll(List.of(faults));
+        return this;
+    }
+
+    public FakeProviderServer limitRequestsPerMinute(int limit) {
+        this.requestsPerMinute = limit;
+        return this;
+    }
+
+    public List<Recorded> requests() {
+        return List.copyOf(recorded);
+    }
+
+    public int requestCount() {
+        return recorded.size();
+    }
+
+    public int maxConcurrentRequests() {
+        return maxInFlight.get();
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // closing
+        }
+        synchronized (open) {
+            for (Socket s : open) {
+                try {
+                    s.close();
+                } catch (IOException ignored) {
+                    // closing
+                }
+            }
+        }
+        threads.shutdownNow();
+    }
+
+    private void accept() {
+        while (running) {
+            try {
+                Socket s = socket.accept();
+                open.add(s);
+                threads.submit(() -> serve(s));
+            } catch (IOException e) {
+                if (running) {
+                    continue;
+                }
+                return;
+            }
+        }
+    }
+
+    private void serve(Socket s) {
+        int now = inFlight.incrementAndGet();
+        maxInFlight.accumulateAndGet(now, Math::max);
+        try (s) {
+            Recorded request = read(s.getInputStream());
+            if (request == null) {
+                return;
+            }
+            recorded.add(request);
+            Fault fault = overLimit() ? new Fault.RateLimited(1) : nextFault();
+            respond(s, request, fault);
+        } catch (IOException | InterruptedException e) {
+            // the client went away or the server is closing
+        } finally {
+            inFlight.decrementAndGet();
+            open.remove(s);
+        }
+    }
+
+    private Fault nextFault() {
+        Fault f = script.poll();
+        return f == null ? new Fault.Answer(answer) : f;
+    }
+
+    private synchronized boolean overLimit() {
+        Instant now = clock.instant();
+        while (!window.isEmpty() && !window.peekFirst().isAfter(now.minusSeconds(60))) {
+            window.pollFirst();
+        }
+        if (window.size() >= requestsPerMinute) {
+            return true;
+        }
+        window.addLast(now);
+        return false;
+    }
+
+    private void respond(Socket s, Recorded request, Fault fault) throws IOException, InterruptedException {
+        OutputStream out = s.getOutputStream();
+        switch (fault) {
+            case Fault.Delayed d -> {
+                Thread.sleep(d.delay());
+                respond(s, request, d.then());
+            }
+            case Fault.Answer a -> {
+                if (request.streaming()) {
+                    stream(out, Wire.chunks(a.text()), Wire.End.COMPLETE, request);
+                } else {
+                    write(out, 200, "OK", Map.of("content-type", "application/json"), Wire.message(dialect, a.text(), request));
+                }
+            }
+            case Fault.RateLimited r -> write(out, 429, "Too Many Requests", Wire.rateLimitHeaders(dialect, r.retryAfterSeconds(), clock.instant()),
+                    Wire.error(dialect, 429, false));
+            case Fault.QuotaExhausted q -> write(out, 429, "Too Many Requests", Map.of("content-type", "application/json"),
+                    Wire.error(dialect, 429, true));
+            case Fault.Status st -> write(out, st.status(), "Error", Map.of("content-type", "application/json"),
+                    Wire.error(dialect, st.status(), false));
+            case Fault.Reset r -> {
+                s.setSoLinger(true, 0);
+                s.close();
+            }
+            case Fault.Stall st -> Thread.sleep(st.duration());
+            case Fault.Malformed m -> write(out, 200, "OK", Map.of("content-type", "application/json"), m.body());
+            case Fault.OverloadedInStream o -> stream(out, o.deltas(), Wire.End.OVERLOADED, request);
+            case Fault.TruncatedStream t -> stream(out, t.deltas(), Wire.End.CUT, request);
+        }
+    }
+
+    private void stream(OutputStream out, List<String> deltas, Wire.End end, Recorded request) throws IOException {
+        String head = "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ncache-control: no-cache\r\n"
+                + "transfer-encoding: chunked\r\nconnection: close\r\n\r\n";
+        out.write(head.getBytes(StandardCharsets.US_ASCII));
+        for (String event : Wire.events(dialect, deltas, end, request)) {
+            byte[] bytes = event.getBytes(StandardCharsets.UTF_8);
+            out.write((Integer.toHexString(bytes.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(bytes);
+            out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+        }
+        if (end != Wire.End.CUT) {
+            out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        }
+        out.flush();
+    }
+
+    private static void write(OutputStream out, int status, String reason, Map<String, String> headers, String body)
+            throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        StringBuilder head = new StringBuilder("HTTP/1.1 ").append(status).append(' ').append(reason).append("\r\n");
+        headers.forEach((k, v) -> head.append(k).append(": ").append(v).append("\r\n"));
+        head.append("content-length: ").append(bytes.length).append("\r\nconnection: close\r\n\r\n");
+        out.write(head.toString().getBytes(StandardCharsets.US_ASCII));
+        out.write(bytes);
+        out.flush();
+    }
+
+    private Recorded read(InputStream raw) throws IOException {
+        BufferedInputStream in = new BufferedInputStream(raw);
+        String requestLine = line(in);
+        if (requestLine == null || requestLine.isEmpty()) {
+            return null;
+        }
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (String h = line(in); h != null && !h.isEmpty(); h = line(in)) {
+            int colon = h.indexOf(':');
+            if (colon > 0) {
+                headers.put(h.substring(0, colon).trim().toLowerCase(Locale.ROOT), h.substring(colon + 1).trim());
+            }
+        }
+        int length = Integer.parseInt(headers.getOrDefault("content-length", "0"));
+        byte[] body = in.readNBytes(length);
+        String[] parts = requestLine.split(" ");
+        return new Recorded(clock.instant(), parts[0], parts.length > 1 ? parts[1] : "", headers,
+                new String(body, StandardCharsets.UTF_8));
+    }
+
+    private static String line(InputStream in) throws IOException {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        int c;
+        while ((c = in.read()) != -1) {
+            if (c == '\n') {
+                break;
+            }
+            if (c != '\r') {
+                buf.write(c);
+            }
+        }
+        return c == -1 && buf.size() == 0 ? null : buf.toString(StandardCharsets.US_ASCII);
+    }
+}
