@@ -9,6 +9,7 @@ import dev.athena.ingest.gateway.analysis.Submitter;
 import dev.athena.ingest.gateway.auth.Authenticator;
 import dev.athena.ingest.gateway.auth.KeyHasher;
 import dev.athena.ingest.gateway.auth.KeyStore;
+import dev.athena.ingest.gateway.cache.CacheInvalidations;
 import dev.athena.ingest.gateway.http.GatewayCore;
 import dev.athena.ingest.gateway.http.GatewayWebConfig;
 import dev.athena.ingest.gateway.http.RequestGuard;
@@ -16,6 +17,7 @@ import dev.athena.ingest.gateway.limit.RateLimiter;
 import dev.athena.ingest.gateway.store.AuditLog;
 import dev.athena.ingest.gateway.store.GatewayMigrations;
 import dev.athena.ingest.gateway.store.SecretStore;
+import dev.athena.ingest.gateway.stream.EventPump;
 import dev.athena.schemas.validation.RequestDecoder;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -84,10 +86,11 @@ public final class Gateway implements AutoCloseable {
             Submitter submitter = new Submitter(producer, dataSource, RequestDecoder.ofDefaults(), clock,
                     Duration.ofSeconds(10));
             ResultLookup lookup = new ResultLookup(dataSource, feed, submitter, Duration.ofSeconds(1));
-            RequestGuard guard = new RequestGuard(authenticator, new RateLimiter(redisson, settings.rateLimits()),
-                    audit, metrics);
-            GatewayCore core = new GatewayCore(authenticator, submitter, lookup, feed, audit, metrics, registry,
-                    guard, settings.maxBodyBytes(), settings.maxWait(), settings.corsOrigins());
+            RateLimiter limiter = new RateLimiter(redisson, settings.rateLimits());
+            RequestGuard guard = new RequestGuard(authenticator, limiter, audit, metrics);
+            EventPump pump = new EventPump(feed, lookup, clock, Duration.ofSeconds(1), Duration.ofSeconds(15));
+            GatewayCore core = new GatewayCore(authenticator, submitter, lookup, feed, audit, pump, metrics, registry,
+                    guard, limiter, new CacheInvalidations(redisson), settings.maxBodyBytes(), settings.maxWait(), settings.corsOrigins());
             ConfigurableApplicationContext context = web(settings, core);
             Gateway gateway = new Gateway(context, resources);
             LOG.info("gateway listening on {}:{} ({})", settings.bindHost(), gateway.port, settings);

@@ -51,7 +51,8 @@ import tools.jackson.databind.JsonNode;
 
 @Tag("integration")
 class GatewayIT {
-    static final String ADMIN_KEY = "test-admin-" + "k".repeat(40);
+    static final String ADMIN_KEY = TestStack.ADMIN_KEY;
+    static final String ALLOWED_ORIGIN = "https://app.example";
     static final String CODE = "def find(u):\n    return db.execute(\"SELECT * FROM users WHERE name='\" + u + \"'\")\n";
 
     static Endpoints endpoints;
@@ -61,9 +62,7 @@ class GatewayIT {
     @BeforeAll
     static void start() {
         endpoints = SharedLocalStack.get().endpoints();
-        GatewaySettings settings = GatewaySettings.defaults(endpoints.kafkaBootstrap(), endpoints.redisUrl(),
-                endpoints.jdbcUrl(), endpoints.dbUser(), endpoints.dbPassword(), 0).withAdminKey(ADMIN_KEY)
-                .withMaxBodyBytes(64 * 1024).withRateLimits(RateLimits.off());
+        GatewaySettings settings = TestStack.settings().withCorsOrigins(List.of(ALLOWED_ORIGIN));
         gateway = Gateway.start(settings, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
         http = new GatewayClient(gateway.port());
     }
@@ -257,6 +256,65 @@ class GatewayIT {
         HttpResponse<String> audit = http.get("/v1/admin/audit?limit=1000", ADMIN_KEY);
         assertThat(audit.body()).contains("key.revoked").contains(keyId).contains("auth.failed")
                 .doesNotContain(key);
+    }
+
+    @Test
+    void shouldAllowOnlyConfiguredOriginsForCors() {
+        HttpResponse<String> allowed = http.send(http.builder("/v1/analyses", null)
+                .header("Origin", ALLOWED_ORIGIN).header("Access-Control-Request-Method", "POST")
+                .header("Access-Control-Request-Headers", "authorization,content-type,idempotency-key")
+                .method("OPTIONS", java.net.http.HttpRequest.BodyPublishers.noBody()).build());
+        assertThat(allowed.statusCode()).isEqualTo(200);
+        assertThat(allowed.headers().firstValue("Access-Control-Allow-Origin")).hasValue(ALLOWED_ORIGIN);
+        HttpResponse<String> refused = http.send(http.builder("/v1/analyses", null)
+                .header("Origin", "https://evil.example").header("Access-Control-Request-Method", "POST")
+                .method("OPTIONS", java.net.http.HttpRequest.BodyPublishers.noBody()).build());
+        assertThat(refused.statusCode()).isEqualTo(403);
+        assertThat(refused.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+        String key = createKey(client(), "read");
+        HttpResponse<String> simple = http.send(http.builder("/v1/analyses/" + UUID.randomUUID(), key)
+                .header("Origin", ALLOWED_ORIGIN).GET().build());
+        assertThat(simple.headers().firstValue("Access-Control-Allow-Origin")).hasValue(ALLOWED_ORIGIN);
+    }
+
+    @Test
+    void shouldServeTheOpenApiDocumentWithoutAKey() {
+        HttpResponse<String> response = http.get("/v1/openapi.json", null);
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonNode doc = json(response);
+        assertThat(doc.get("openapi").stringValue()).startsWith("3.");
+        assertThat(doc.get("paths").propertyNames()).contains("/v1/analyses", "/v1/analyses/{id}",
+                "/v1/analyses/{id}/events", "/v1/stream", "/v1/admin/keys");
+    }
+
+    @Test
+    void shouldPublishACacheInvalidationForTheSplittersAndAuditIt() throws Exception {
+        var redisson = org.redisson.Redisson.create(redisConfig());
+        try {
+            var heard = new java.util.concurrent.LinkedBlockingQueue<String>();
+            var topic = redisson.getTopic("athena:cache:invalidation-requests",
+                    org.redisson.client.codec.StringCodec.INSTANCE);
+            topic.addListener(String.class, (channel, message) -> heard.add(message));
+            HttpResponse<String> response = http.post("/v1/admin/cache/invalidations", ADMIN_KEY,
+                    "{\"kind\":\"tag\",\"value\":\"path:app/db.py\"}");
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+            JsonNode message = Json.tree(heard.poll(20, java.util.concurrent.TimeUnit.SECONDS)
+                    .getBytes(StandardCharsets.UTF_8));
+            assertThat(message.get("kind").stringValue()).isEqualTo("tag");
+            assertThat(message.get("value").stringValue()).isEqualTo("path:app/db.py");
+            assertThat(message.get("actor").stringValue()).isEqualTo("bootstrap-admin");
+            assertProblem(http.post("/v1/admin/cache/invalidations", ADMIN_KEY, "{\"kind\":\"tag\",\"value\":\"x\"}"),
+                    422, "value");
+            assertThat(http.get("/v1/admin/audit", ADMIN_KEY).body()).contains("cache.invalidated");
+        } finally {
+            redisson.shutdown();
+        }
+    }
+
+    static org.redisson.config.Config redisConfig() {
+        var config = new org.redisson.config.Config();
+        config.useSingleServer().setAddress(endpoints.redisUrl());
+        return config;
     }
 
     static AnalysisResult completed(String id, String clientId) {

@@ -4,6 +4,7 @@ import dev.athena.ingest.gateway.auth.Authenticator;
 import dev.athena.ingest.gateway.auth.KeyRecord;
 import dev.athena.ingest.gateway.auth.Principal;
 import dev.athena.ingest.gateway.auth.Scope;
+import dev.athena.ingest.gateway.cache.CacheInvalidations;
 import dev.athena.schemas.json.Json;
 import dev.athena.schemas.json.JsonContractException;
 import dev.athena.schemas.topic.Topics;
@@ -79,6 +80,29 @@ public class AdminController {
         }
         core.audit().record("key.revoked", admin.keyId(), request.getRemoteAddr(), keyId);
         return ResponseEntity.noContent().build();
+    }
+
+    @PostMapping("/v1/admin/cache/invalidations")
+    ResponseEntity<String> invalidate(HttpServletRequest request, HttpServletResponse response) {
+        Principal admin = core.guard().require(request, response, Scope.ADMIN);
+        JsonNode body;
+        try {
+            body = Json.tree(Bodies.read(request, 16 * 1024));
+        } catch (JsonContractException e) {
+            throw new ApiProblem(400, "Bad Request", "body is " + e.getMessage(), "body", Map.of());
+        }
+        String kind = body != null && body.has("kind") ? body.get("kind").asString() : null;
+        String value = body != null && body.has("value") ? body.get("value").asString() : null;
+        CacheInvalidations.Published published;
+        try {
+            published = core.invalidations().publish(kind, value, admin.keyId());
+        } catch (IllegalArgumentException e) {
+            throw unprocessable(kind == null || e.getMessage().startsWith("kind") ? "kind" : "value", e.getMessage());
+        }
+        core.audit().record("cache.invalidated", admin.keyId(), request.getRemoteAddr(), kind + " "
+                + (value == null ? "" : value) + " id=" + published.id());
+        return ResponseEntity.status(HttpStatus.ACCEPTED).contentType(MediaType.APPLICATION_JSON).body(
+                Json.writeString(Map.of("id", published.id(), "receivers", published.receivers())));
     }
 
     @GetMapping("/v1/admin/audit")

@@ -5,6 +5,9 @@ import dev.athena.ingest.gateway.analysis.LiveFeed;
 import dev.athena.ingest.gateway.analysis.ResultLookup;
 import dev.athena.ingest.gateway.analysis.Submitter;
 import dev.athena.ingest.gateway.auth.Authenticator;
+import dev.athena.ingest.gateway.cache.CacheInvalidations;
+import dev.athena.ingest.gateway.limit.RateLimiter;
+import dev.athena.ingest.gateway.stream.EventPump;
 import dev.athena.ingest.gateway.store.AuditLog;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -12,6 +15,7 @@ import java.util.List;
 
 /** The plain-Java parts the web layer calls, built by {@code Gateway.start} and handed to Spring as one bean. */
 public record GatewayCore(Authenticator authenticator, Submitter submitter, ResultLookup lookup, LiveFeed feed,
-        AuditLog audit, GatewayMetrics metrics, MeterRegistry registry, RequestGuard guard, int maxBodyBytes,
+        AuditLog audit, EventPump pump, GatewayMetrics metrics, MeterRegistry registry, RequestGuard guard, RateLimiter limiter, CacheInvalidations invalidations,
+        int maxBodyBytes,
         Duration maxWait, List<String> corsOrigins) {
 }

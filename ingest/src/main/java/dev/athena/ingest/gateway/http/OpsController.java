@@ -11,8 +11,27 @@ import org.springframework.web.bind.annotation.RestController;
 public class OpsController {
     private final GatewayCore core;
 
+    private final String openApi;
+
     public OpsController(GatewayCore core) {
         this.core = core;
+        this.openApi = readOpenApi();
+    }
+
+    @GetMapping("/v1/openapi.json")
+    ResponseEntity<String> openApi() {
+        return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(openApi);
+    }
+
+    private static String readOpenApi() {
+        try (var in = OpsController.class.getResourceAsStream("/dev/athena/ingest/gateway/openapi.json")) {
+            if (in == null) {
+                throw new IllegalStateException("openapi.json is missing from the gateway's resources");
+            }
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @GetMapping("/health")

@@ -65,7 +65,7 @@ public class Problems {
         body.put("title", p.title());
         body.put("status", p.status());
         body.put("detail", p.getMessage());
-        body.put("instance", instance);
+        // No "instance": a request path can hold what a caller pasted by mistake (a key), and errors never echo it.
         if (p.field() != null) {
             body.put("field", p.field());
         }

@@ -1,0 +1,241 @@
+package dev.athena.ingest.gateway.http;
+
+import dev.athena.ingest.gateway.analysis.Lookup;
+import dev.athena.ingest.gateway.analysis.SubmitOutcome;
+import dev.athena.ingest.gateway.auth.AuthenticationException;
+import dev.athena.ingest.gateway.auth.Principal;
+import dev.athena.ingest.gateway.auth.Scope;
+import dev.athena.ingest.gateway.limit.RateLimiter;
+import dev.athena.ingest.gateway.stream.EventSink;
+import dev.athena.schemas.json.Json;
+import dev.athena.schemas.json.JsonContractException;
+import dev.athena.schemas.message.AnalysisChunk;
+import dev.athena.schemas.validation.Rejection;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.PingMessage;
+import org.springframework.web.socket.TextMessage;
+import org.springframework.web.socket.WebSocketSession;
+import org.springframework.web.socket.handler.ConcurrentWebSocketSessionDecorator;
+import org.springframework.web.socket.handler.TextWebSocketHandler;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * {@code /v1/stream}: submit and follow analyses on one connection. Messages are JSON objects with a
+ * {@code type}: from the client {@code auth} {key}, {@code submit} {ref, request, idempotencyKey?}, {@code watch}
+ * {id, after?}; from the server {@code authenticated}, {@code accepted} {ref, id}, {@code chunk} {id, chunk},
+ * {@code result} {id, result}, {@code error} {ref?, status, field?, detail}. A key may also come in the handshake's
+ * Authorization header. Each followed request is pumped on a virtual thread of its own.
+ */
+public final class StreamSocket extends TextWebSocketHandler {
+    private static final Logger LOG = LoggerFactory.getLogger(StreamSocket.class);
+    static final String PRINCIPAL = "athena.principal";
+    private static final String WATCHERS = "athena.watchers";
+    private static final String IP = "athena.ip";
+    private static final Duration MAX_FOLLOW = Duration.ofMinutes(10);
+
+    private final GatewayCore core;
+    private final RateLimiter limiter;
+
+    public StreamSocket(GatewayCore core, RateLimiter limiter) {
+        this.core = core;
+        this.limiter = limiter;
+    }
+
+    @Override
+    public void afterConnectionEstablished(WebSocketSession session) {
+        session.getAttributes().put(WATCHERS, new CopyOnWriteArrayList<Thread>());
+        session.getAttributes().put(IP, session.getRemoteAddress() == null ? null
+                : session.getRemoteAddress().getAddress().getHostAddress());
+    }
+
+    @Override
+    protected void handleTextMessage(WebSocketSession raw, TextMessage message) throws IOException {
+        WebSocketSession session = decorated(raw);
+        JsonNode node;
+        try {
+            node = Json.tree(message.asBytes());
+        } catch (JsonContractException e) {
+            send(session, error(null, 400, "body", "message is " + e.getMessage()));
+            return;
+        }
+        String type = text(node, "type");
+        String ref = text(node, "ref");
+        try {
+            switch (type == null ? "" : type) {
+                case "auth" -> auth(session, text(node, "key"));
+                case "submit" -> submit(session, ref, node);
+                case "watch" -> watch(session, ref, text(node, "id"), node.has("after") ? node.get("after").asLong(-1)
+                        : -1);
+                default -> send(session, error(ref, 400, "type", "type must be auth, submit or watch"));
+            }
+        } catch (ApiProblem p) {
+            send(session, error(ref, p.status(), p.field(), p.getMessage()));
+        }
+    }
+
+    private void auth(WebSocketSession session, String key) {
+        try {
+            Principal principal = core.authenticator().authenticate(key == null ? null : "Bearer " + key);
+            session.getAttributes().put(PRINCIPAL, principal);
+            send(session, Map.of("type", "authenticated", "clientId", String.valueOf(principal.clientId())));
+        } catch (AuthenticationException e) {
+            core.metrics().authFailure(e.reason());
+            core.audit().record("auth.failed", null, (String) session.getAttributes().get(IP),
+                    e.reason() + " websocket");
+            throw new ApiProblem(401, "Unauthorized", e.getMessage());
+        }
+    }
+
+    private void submit(WebSocketSession session, String ref, JsonNode node) {
+        Principal principal = require(session, Scope.SUBMIT);
+        RateLimiter.Decision decision = limiter.checkKey(principal.keyId());
+        if (!decision.allowed()) {
+            core.metrics().rateLimited(decision.scope());
+            throw new ApiProblem(429, "Too Many Requests", "rate limit exceeded; retry after "
+                    + decision.retryAfterSeconds() + " s");
+        }
+        JsonNode request = node.get("request");
+        byte[] body = request == null ? new byte[0] : Json.write(request);
+        if (body.length > core.maxBodyBytes()) {
+            throw new ApiProblem(413, "Content Too Large", "request is over " + core.maxBodyBytes() + " bytes",
+                    "request", Map.of());
+        }
+        SubmitOutcome outcome = core.submitter().submit(principal.clientId(), body, text(node, "idempotencyKey"),
+                null);
+        switch (outcome) {
+            case SubmitOutcome.Accepted accepted -> {
+                core.metrics().submission(accepted.replay() ? "replayed" : "accepted");
+                send(session, Map.of("type", "accepted", "ref", String.valueOf(ref), "id", accepted.requestId()));
+                if (principal.has(Scope.READ)) {
+                    follow(session, principal, accepted.requestId(), -1);
+                }
+            }
+            case SubmitOutcome.Invalid invalid -> {
+                core.metrics().submission("invalid");
+                Rejection r = invalid.rejection();
+                throw new ApiProblem(r.field() == null ? 400 : 422, "Unprocessable Content", r.message(),
+                        r.field() == null ? "request" : r.field(), Map.of());
+            }
+            case SubmitOutcome.IdempotencyMismatch mismatch -> throw new ApiProblem(422, "Unprocessable Content",
+                    "this idempotencyKey was already used with a different request", "idempotencyKey", Map.of());
+        }
+    }
+
+    private void watch(WebSocketSession session, String ref, String id, long after) {
+        Principal principal = require(session, Scope.READ);
+        if (id == null || !AnalysisController.REQUEST_ID.matcher(id).matches()
+                || core.lookup().find(principal.clientId(), id) instanceof Lookup.NotFound) {
+            throw AnalysisController.notFound();
+        }
+        follow(session, principal, id, after);
+    }
+
+    @SuppressWarnings("unchecked")
+    private void follow(WebSocketSession session, Principal principal, String id, long after) {
+        List<Thread> watchers = (List<Thread>) session.getAttributes().get(WATCHERS);
+        Thread watcher = Thread.ofVirtual().name("athena-ws-follow").unstarted(() -> {
+            try {
+                core.pump().run(principal.clientId(), id, after, MAX_FOLLOW, sink(session));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                LOG.warn("websocket follow ended by {}", e.getClass().getSimpleName());
+            } finally {
+                watchers.remove(Thread.currentThread());
+            }
+        });
+        watchers.add(watcher);
+        watcher.start();
+    }
+
+    private EventSink sink(WebSocketSession session) {
+        return new EventSink() {
+            @Override
+            public void chunk(AnalysisChunk chunk) throws IOException {
+                sendOrThrow(session, Map.of("type", "chunk", "id", chunk.requestId(), "chunk", chunk));
+            }
+
+            @Override
+            public void result(String requestId, String resultJson) throws IOException {
+                sendOrThrow(session, Map.of("type", "result", "id", requestId,
+                        "result", Json.tree(resultJson.getBytes(StandardCharsets.UTF_8))));
+            }
+
+            @Override
+            public void heartbeat() throws IOException {
+                session.sendMessage(new PingMessage(ByteBuffer.allocate(0)));
+            }
+        };
+    }
+
+    private static Principal require(WebSocketSession session, Scope scope) {
+        Principal principal = (Principal) session.getAttributes().get(PRINCIPAL);
+        if (principal == null) {
+            throw new ApiProblem(401, "Unauthorized", "send {\"type\":\"auth\",\"key\":\"ath_...\"} first");
+        }
+        if (!principal.has(scope)) {
+            throw new ApiProblem(403, "Forbidden", "this key lacks the '" + scope.wireName() + "' scope");
+        }
+        return principal;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public void afterConnectionClosed(WebSocketSession session, CloseStatus status) {
+        List<Thread> watchers = (List<Thread>) session.getAttributes().get(WATCHERS);
+        if (watchers != null) {
+            watchers.forEach(Thread::interrupt);
+        }
+    }
+
+    private static WebSocketSession decorated(WebSocketSession raw) {
+        Object existing = raw.getAttributes().get("athena.decorated");
+        if (existing instanceof WebSocketSession s) {
+            return s;
+        }
+        WebSocketSession s = new ConcurrentWebSocketSessionDecorator(raw, 10_000, 1024 * 1024);
+        raw.getAttributes().put("athena.decorated", s);
+        return s;
+    }
+
+    private static void send(WebSocketSession session, Map<String, ?> message) {
+        try {
+            sendOrThrow(session, message);
+        } catch (IOException e) {
+            LOG.debug("websocket send failed: {}", e.getClass().getSimpleName());
+        }
+    }
+
+    private static void sendOrThrow(WebSocketSession session, Map<String, ?> message) throws IOException {
+        decorated(session).sendMessage(new TextMessage(Json.writeString(message)));
+    }
+
+    private static Map<String, Object> error(String ref, int status, String field, String detail) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("type", "error");
+        if (ref != null) {
+            out.put("ref", ref);
+        }
+        out.put("status", status);
+        if (field != null) {
+            out.put("field", field);
+        }
+        out.put("detail", detail);
+        return out;
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode value = node == null ? null : node.get(field);
+        return value != null && value.isString() ? value.stringValue() : null;
+    }
+}

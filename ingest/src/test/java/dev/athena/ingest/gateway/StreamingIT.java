@@ -1,0 +1,233 @@
+package dev.athena.ingest.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.athena.schemas.json.Json;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+@Tag("integration")
+class StreamingIT {
+    static Gateway gateway;
+    static GatewayClient http;
+
+    @BeforeAll
+    static void start() {
+        gateway = TestStack.start(TestStack.settings());
+        http = new GatewayClient(gateway.port());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (gateway != null) {
+            gateway.close();
+        }
+    }
+
+    /** One parsed SSE event; END marks the end of the stream. */
+    record Event(String id, String name, String data) {
+        static final Event END = new Event(null, "end", null);
+    }
+
+    static BlockingQueue<Event> openEvents(String id, String key, String lastEventId) throws Exception {
+        HttpRequest.Builder b = http.builder("/v1/analyses/" + id + "/events", key).timeout(Duration.ofMinutes(2))
+                .header("Accept", "text/event-stream");
+        if (lastEventId != null) {
+            b.header("Last-Event-ID", lastEventId);
+        }
+        HttpResponse<Stream<String>> response = HttpClient.newHttpClient().send(b.GET().build(),
+                HttpResponse.BodyHandlers.ofLines());
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+                v -> assertThat(v).startsWith("text/event-stream"));
+        BlockingQueue<Event> events = new LinkedBlockingQueue<>();
+        Thread.ofVirtual().start(() -> {
+            String eventId = null;
+            String name = null;
+            StringBuilder data = new StringBuilder();
+            try (Stream<String> lines = response.body()) {
+                for (String line : (Iterable<String>) lines::iterator) {
+                    if (line.isEmpty()) {
+                        if (name != null) {
+                            events.add(new Event(eventId, name, data.toString()));
+                        }
+                        eventId = null;
+                        name = null;
+                        data.setLength(0);
+                    } else if (line.startsWith("id: ")) {
+                        eventId = line.substring(4);
+                    } else if (line.startsWith("event: ")) {
+                        name = line.substring(7);
+                    } else if (line.startsWith("data: ")) {
+                        data.append(line.substring(6));
+                    }
+                }
+            } finally {
+                events.add(Event.END);
+            }
+        });
+        return events;
+    }
+
+    static Event next(BlockingQueue<Event> events) throws InterruptedException {
+        Event event = events.poll(40, TimeUnit.SECONDS);
+        assertThat(event).as("an event within 40 s").isNotNull();
+        return event;
+    }
+
+    @Test
+    void shouldStreamChunksThenTheResultAndResumeAfterLastEventId() throws Exception {
+        String clientId = TestStack.client();
+        String key = TestStack.createKey(http, clientId, "submit", "read");
+        TestStack.ensureResultTopic(clientId);
+        String id = submit(key);
+
+        BlockingQueue<Event> first = openEvents(id, key, null);
+        for (int seq = 0; seq < 3; seq++) {
+            TestStack.produceChunk(id, seq, "part " + seq, seq == 2);
+        }
+        List<String> firstIds = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            Event e = next(first);
+            assertThat(e.name()).isEqualTo("chunk");
+            firstIds.add(e.id());
+        }
+        assertThat(firstIds).containsExactly("0", "1", "2");
+
+        BlockingQueue<Event> resumed = openEvents(id, key, "1");
+        Event onlyMissing = next(resumed);
+        assertThat(onlyMissing.id()).isEqualTo("2");
+        assertThat(Json.tree(onlyMissing.data().getBytes(StandardCharsets.UTF_8)).get("delta").stringValue())
+                .isEqualTo("part 2");
+
+        TestStack.produceResult(GatewayIT.completed(id, clientId));
+        for (BlockingQueue<Event> stream : List.of(first, resumed)) {
+            Event result = next(stream);
+            assertThat(result.name()).isEqualTo("result");
+            assertThat(result.id()).isEqualTo("result");
+            assertThat(Json.tree(result.data().getBytes(StandardCharsets.UTF_8)).get("status").stringValue())
+                    .isEqualTo("COMPLETED");
+            assertThat(next(stream)).isEqualTo(Event.END);
+        }
+        HttpResponse<String> done = http.send(http.builder("/v1/analyses/" + id + "/events", key)
+                .header("Last-Event-ID", "result").GET().build());
+        assertThat(done.statusCode()).isEqualTo(204);
+    }
+
+    @Test
+    void shouldRefuseEventsOfAnotherClient() {
+        String owner = TestStack.createKey(http, TestStack.client(), "submit", "read");
+        String stranger = TestStack.createKey(http, TestStack.client(), "read");
+        String id = submit(owner);
+        assertThat(http.get("/v1/analyses/" + id + "/events", stranger).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void shouldSubmitAndReceiveChunksAndTheResultOverOneWebSocket() throws Exception {
+        String clientId = TestStack.client();
+        String key = TestStack.createKey(http, clientId, "submit", "read");
+        TestStack.ensureResultTopic(clientId);
+        BlockingQueue<JsonNode> messages = new LinkedBlockingQueue<>();
+        WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder()
+                .header("Authorization", "Bearer " + key)
+                .buildAsync(URI.create("ws://127.0.0.1:" + gateway.port() + "/v1/stream"), collector(messages))
+                .get(20, TimeUnit.SECONDS);
+        socket.sendText(Json.writeString(Map.of("type", "submit", "ref", "r1", "request",
+                Map.of("analysisType", "security", "code", GatewayIT.CODE))), true).get(10, TimeUnit.SECONDS);
+        JsonNode accepted = nextMessage(messages);
+        assertThat(accepted.get("type").stringValue()).isEqualTo("accepted");
+        assertThat(accepted.get("ref").stringValue()).isEqualTo("r1");
+        String id = accepted.get("id").stringValue();
+
+        TestStack.produceChunk(id, 0, "thinking", false);
+        JsonNode chunk = nextMessage(messages);
+        assertThat(chunk.get("type").stringValue()).isEqualTo("chunk");
+        assertThat(chunk.get("chunk").get("delta").stringValue()).isEqualTo("thinking");
+        TestStack.produceResult(GatewayIT.completed(id, clientId));
+        JsonNode result = nextMessage(messages);
+        assertThat(result.get("type").stringValue()).isEqualTo("result");
+        assertThat(result.get("result").get("requestId").stringValue()).isEqualTo(id);
+
+        socket.sendText(Json.writeString(Map.of("type", "submit", "ref", "r2", "request",
+                Map.of("analysisType", "security"))), true).get(10, TimeUnit.SECONDS);
+        JsonNode error = nextMessage(messages);
+        assertThat(error.get("type").stringValue()).isEqualTo("error");
+        assertThat(error.get("status").asInt()).isEqualTo(422);
+        assertThat(error.get("field").stringValue()).isEqualTo("code");
+        socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void shouldRequireAuthOnTheWebSocketBeforeAnythingElse() throws Exception {
+        String key = TestStack.createKey(http, TestStack.client(), "read");
+        BlockingQueue<JsonNode> messages = new LinkedBlockingQueue<>();
+        WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder()
+                .buildAsync(URI.create("ws://127.0.0.1:" + gateway.port() + "/v1/stream"), collector(messages))
+                .get(20, TimeUnit.SECONDS);
+        socket.sendText("{\"type\":\"watch\",\"id\":\"abc\"}", true).get(10, TimeUnit.SECONDS);
+        assertThat(nextMessage(messages).get("status").asInt()).isEqualTo(401);
+        socket.sendText(Json.writeString(Map.of("type", "auth", "key", key)), true).get(10, TimeUnit.SECONDS);
+        assertThat(nextMessage(messages).get("type").stringValue()).isEqualTo("authenticated");
+        socket.sendText("{\"type\":\"watch\",\"id\":\"abc\"}", true).get(10, TimeUnit.SECONDS);
+        assertThat(nextMessage(messages).get("status").asInt()).isEqualTo(404);
+        socket.sendText("{\"type\":\"submit\",\"request\":{}}", true).get(10, TimeUnit.SECONDS);
+        assertThat(nextMessage(messages).get("status").asInt()).isEqualTo(403);
+        socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void shouldRefuseAWebSocketHandshakeWithABadKey() {
+        var attempt = HttpClient.newHttpClient().newWebSocketBuilder()
+                .header("Authorization", "Bearer ath_bad")
+                .buildAsync(URI.create("ws://127.0.0.1:" + gateway.port() + "/v1/stream"),
+                        collector(new LinkedBlockingQueue<>()));
+        assertThat(attempt).failsWithin(Duration.ofSeconds(20));
+    }
+
+    static String submit(String key) {
+        HttpResponse<String> response = http.post("/v1/analyses", key, GatewayIT.analysis("security"));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        return Json.tree(response.body().getBytes(StandardCharsets.UTF_8)).get("id").stringValue();
+    }
+
+    static JsonNode nextMessage(BlockingQueue<JsonNode> messages) throws InterruptedException {
+        JsonNode message = messages.poll(40, TimeUnit.SECONDS);
+        assertThat(message).as("a message within 40 s").isNotNull();
+        return message;
+    }
+
+    static WebSocket.Listener collector(BlockingQueue<JsonNode> messages) {
+        return new WebSocket.Listener() {
+            private final StringBuilder partial = new StringBuilder();
+
+            @Override
+            public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+                partial.append(data);
+                if (last) {
+                    messages.add(Json.tree(partial.toString().getBytes(StandardCharsets.UTF_8)));
+                    partial.setLength(0);
+                }
+                webSocket.request(1);
+                return null;
+            }
+        };
+    }
+}
