@@ -18,6 +18,14 @@ public final class WorkerMetrics {
     public static final String PROVIDER_CALLS = "athena.provider.calls";
     public static final String PROVIDER_LATENCY = "athena.provider.latency";
     public static final String FAILOVERS = "athena.provider.failovers";
+    public static final String RETRIES = "athena.provider.retries";
+    public static final String LIMITER_REJECTIONS = "athena.provider.ratelimit.rejections";
+    public static final String BULKHEAD_QUEUED = "athena.provider.bulkhead.queued";
+    public static final String TOKENS = "athena.provider.tokens";
+    public static final String COST = "athena.provider.cost.usd";
+    public static final String CHUNKS = "athena.workers.chunks";
+    // resilience4j's own meters are bound as well: resilience4j.circuitbreaker.state, .calls,
+    // resilience4j.bulkhead.available.concurrent.calls, ... tagged by name = provider
 
     private final MeterRegistry registry;
     private final Counter poison;
@@ -62,6 +70,36 @@ public final class WorkerMetrics {
                 .tag("model", model).tag("outcome", outcome).register(registry).increment();
         Timer.builder(PROVIDER_LATENCY).description("provider attempt latency").tag("provider", provider)
                 .tag("model", model).register(registry).record(took);
+    }
+
+    public void retry(String provider, String kind) {
+        Counter.builder(RETRIES).description("attempts repeated at the same provider").tag("provider", provider)
+                .tag("kind", kind).register(registry).increment();
+    }
+
+    public void limiterRejection(String provider) {
+        Counter.builder(LIMITER_REJECTIONS).description("calls refused by our own rate limiter or bulkhead")
+                .tag("provider", provider).register(registry).increment();
+    }
+
+    public void bulkheadQueued(String provider, java.util.concurrent.atomic.AtomicInteger queued) {
+        io.micrometer.core.instrument.Gauge.builder(BULKHEAD_QUEUED, queued, java.util.concurrent.atomic.AtomicInteger::get)
+                .description("callers waiting for a bulkhead slot").tag("provider", provider).register(registry);
+    }
+
+    public void usage(String provider, String model, dev.athena.schemas.message.Usage usage) {
+        Counter.builder(TOKENS).description("tokens used").tag("provider", provider).tag("model", model)
+                .tag("direction", "input").register(registry).increment(usage.inputTokens());
+        Counter.builder(TOKENS).description("tokens used").tag("provider", provider).tag("model", model)
+                .tag("direction", "output").register(registry).increment(usage.outputTokens());
+        Counter.builder(TOKENS).description("tokens used").tag("provider", provider).tag("model", model)
+                .tag("direction", "cache_read").register(registry).increment(usage.cacheReadTokens());
+        Counter.builder(COST).description("money spent").tag("provider", provider).tag("model", model)
+                .register(registry).increment(usage.costUsd());
+    }
+
+    public void chunk() {
+        Counter.builder(CHUNKS).description("streamed chunks published").register(registry).increment();
     }
 
     public void failover(String from, String reason) {

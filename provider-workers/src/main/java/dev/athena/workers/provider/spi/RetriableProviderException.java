@@ -5,9 +5,23 @@ import java.util.Optional;
 
 /** The same call may succeed later: timeouts, resets, 429, 5xx, 529, an overload error inside a stream. */
 public final class RetriableProviderException extends ProviderException {
-    /** Why the attempt failed; decides metrics and whether the breaker counts it. */
+    /** Why the attempt failed; decides metrics, whether it is retried here and whether the breaker counts it. */
     public enum Kind {
-        TIMEOUT, CONNECTION, RATE_LIMITED, SERVER_ERROR, OVERLOADED, LOCALLY_LIMITED
+        TIMEOUT, CONNECTION, RATE_LIMITED, SERVER_ERROR, OVERLOADED,
+        /** Our own rate limiter or bulkhead said no: move on to the next provider, do not wait here. */
+        LOCALLY_LIMITED,
+        /** The provider's circuit breaker is open: move on to the next provider. */
+        CIRCUIT_OPEN;
+
+        /** Worth another attempt at the same provider (the others fail over at once). */
+        public boolean retriedHere() {
+            return this != LOCALLY_LIMITED && this != CIRCUIT_OPEN;
+        }
+
+        /** The provider's own trouble, counted by its circuit breaker. */
+        public boolean providerFault() {
+            return this != LOCALLY_LIMITED && this != CIRCUIT_OPEN;
+        }
     }
 
     private final Kind kind;

@@ -1,0 +1,26 @@
+package dev.athena.workers.resilience;
+
+import java.time.Duration;
+
+/**
+ * Requests and tokens per minute for one provider. {@link #acquire} takes one request and {@code tokens}
+ * tokens, waiting at most {@code maxWait}; if the budget does not free up in time it throws a
+ * {@code RetriableProviderException} of kind {@code LOCALLY_LIMITED} so that the item fails over instead of
+ * queueing past its deadline. {@link #pause} applies what the provider itself said (a 429's reset).
+ */
+public interface RateLimit {
+    void acquire(long tokens, Duration maxWait);
+
+    void pause(Duration duration);
+
+    /** No limit: for providers configured without one. */
+    RateLimit NONE = new RateLimit() {
+        @Override
+        public void acquire(long tokens, Duration maxWait) {
+        }
+
+        @Override
+        public void pause(Duration duration) {
+        }
+    };
+}

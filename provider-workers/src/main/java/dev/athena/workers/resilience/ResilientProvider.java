@@ -1,0 +1,160 @@
+package dev.athena.workers.resilience;
+
+import dev.athena.workers.metrics.WorkerMetrics;
+import dev.athena.workers.provider.spi.FatalProviderException;
+import dev.athena.workers.provider.spi.Provider;
+import dev.athena.workers.provider.spi.ProviderAnswer;
+import dev.athena.workers.provider.spi.ProviderCall;
+import dev.athena.workers.provider.spi.RetriableProviderException;
+import dev.athena.workers.provider.vendor.Prompt;
+import io.github.resilience4j.bulkhead.Bulkhead;
+import io.github.resilience4j.bulkhead.BulkheadConfig;
+import io.github.resilience4j.bulkhead.BulkheadFullException;
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+/**
+ * A provider behind its guards, composed in this order (innermost first, as resilience4j's {@code Decorators}
+ * would stack them): rate limit, then bulkhead, then circuit breaker, then retry. So every attempt, retries
+ * included, spends rate budget and holds a bulkhead slot; the breaker sees each attempt; the retry sees the
+ * breaker's refusals and does not retry them. What the guards refuse (our limiter, a full bulkhead, an open
+ * breaker) comes out as {@link RetriableProviderException} kinds that the failover moves on from at once.
+ */
+public final class ResilientProvider implements Provider {
+    private final Provider delegate;
+    private final ProviderPolicy policy;
+    private final RateLimit rateLimit;
+    private final Bulkhead bulkhead;
+    private final CircuitBreaker breaker;
+    private final RetryPolicy retry;
+    private final Clock clock;
+    private final WorkerMetrics metrics;
+    private final AtomicInteger queued = new AtomicInteger();
+
+    public ResilientProvider(Provider delegate, ProviderPolicy policy, RateLimit rateLimit, Clock clock,
+            Sleeper sleeper, java.util.random.RandomGenerator random, WorkerMetrics metrics) {
+        this.delegate = delegate;
+        this.policy = policy;
+        this.rateLimit = rateLimit;
+        this.clock = clock;
+        this.metrics = metrics;
+        this.bulkhead = Bulkhead.of(delegate.name(), BulkheadConfig.custom()
+                .maxConcurrentCalls(policy.maxConcurrent())
+                .maxWaitDuration(policy.maxQueueWait())
+                .build());
+        this.breaker = CircuitBreaker.of(delegate.name(), breakerConfig(policy, clock));
+        this.retry = new RetryPolicy(policy.maxAttempts(), policy.initialBackoff(), policy.maxBackoff(), clock,
+                sleeper, random, (provider, kind, wait) -> metrics.retry(provider, kind.name().toLowerCase(java.util.Locale.ROOT)));
+        metrics.bulkheadQueued(delegate.name(), queued);
+    }
+
+    static CircuitBreakerConfig breakerConfig(ProviderPolicy policy, Clock clock) {
+        return CircuitBreakerConfig.custom()
+                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+                .slidingWindowSize(policy.slidingWindowCalls())
+                .minimumNumberOfCalls(policy.minimumCalls())
+                .failureRateThreshold(policy.failureRateThreshold())
+                .slowCallRateThreshold(policy.slowCallRateThreshold())
+                .slowCallDurationThreshold(policy.slowCallDuration())
+                .permittedNumberOfCallsInHalfOpenState(policy.halfOpenCalls())
+                .waitIntervalFunctionInOpenState(policy.openBackoff().intervalFunction(policy.openWait(),
+                        policy.maxOpenWait()))
+                .recordException(providerFault())
+                .ignoreException(providerFault().negate())
+                .clock(clock)
+                .build();
+    }
+
+    /** Only the provider's own failures count against it; the caller's 4xx and our own refusals do not. */
+    static Predicate<Throwable> providerFault() {
+        return e -> e instanceof RetriableProviderException r ? r.kind().providerFault()
+                : e instanceof FatalProviderException f ? f.kind().providerFault()
+                : !(e instanceof BulkheadFullException) && e instanceof RuntimeException;
+    }
+
+    public CircuitBreaker circuitBreaker() {
+        return breaker;
+    }
+
+    public Bulkhead bulkhead() {
+        return bulkhead;
+    }
+
+    @Override
+    public String name() {
+        return delegate.name();
+    }
+
+    @Override
+    public String defaultModel() {
+        return delegate.defaultModel();
+    }
+
+    @Override
+    public ProviderAnswer analyse(ProviderCall call) {
+        long tokens = Prompt.estimateTokens(call.request());
+        Supplier<ProviderAnswer> attempt = () -> delegate.analyse(call);
+        Supplier<ProviderAnswer> limited = () -> {                                        // 1. rate limit
+            rateLimit.acquire(tokens, waitBudget(call));
+            return attempt.get();
+        };
+        Supplier<ProviderAnswer> isolated = queueBounded(Bulkhead.decorateSupplier(bulkhead, limited)); // 2. bulkhead
+        Supplier<ProviderAnswer> guarded = CircuitBreaker.decorateSupplier(breaker, isolated);          // 3. breaker
+        return retry.execute(() -> typed(guarded), call.deadline());                                   // 4. retry
+    }
+
+    private Duration waitBudget(ProviderCall call) {
+        Duration left = Duration.between(clock.instant(), call.deadline());
+        return left.compareTo(policy.maxQueueWait()) < 0 ? left : policy.maxQueueWait();
+    }
+
+    /** The bulkhead's semaphore waits; this bounds how many may wait at once. */
+    private Supplier<ProviderAnswer> queueBounded(Supplier<ProviderAnswer> inner) {
+        return () -> {
+            boolean mustWait = bulkhead.getMetrics().getAvailableConcurrentCalls() == 0;
+            if (mustWait && queued.get() >= policy.maxQueued()) {
+                throw BulkheadFullException.createBulkheadFullException(bulkhead);
+            }
+            if (mustWait) {
+                queued.incrementAndGet();
+            }
+            try {
+                return inner.get();
+            } finally {
+                if (mustWait) {
+                    queued.decrementAndGet();
+                }
+            }
+        };
+    }
+
+    /** Guards' refusals as the contract's kinds; a provider's rate limit slows every instance down. */
+    private ProviderAnswer typed(Supplier<ProviderAnswer> guarded) {
+        try {
+            ProviderAnswer answer = guarded.get();
+            metrics.usage(name(), answer.model(), answer.usage());
+            return answer;
+        } catch (BulkheadFullException e) {
+            metrics.limiterRejection(name());
+            throw new RetriableProviderException(name(), RetriableProviderException.Kind.LOCALLY_LIMITED, 0,
+                    "all " + policy.maxConcurrent() + " slots busy and the queue is full");
+        } catch (CallNotPermittedException e) {
+            throw new RetriableProviderException(name(), RetriableProviderException.Kind.CIRCUIT_OPEN, 0,
+                    "circuit breaker open");
+        } catch (RetriableProviderException e) {
+            if (e.kind() == RetriableProviderException.Kind.LOCALLY_LIMITED) {
+                metrics.limiterRejection(name());
+            }
+            if (e.kind() == RetriableProviderException.Kind.RATE_LIMITED && e.retryAfter().isPresent()) {
+                rateLimit.pause(e.retryAfter().get());
+            }
+            throw e;
+        }
+    }
+}

@@ -1,0 +1,145 @@
+package dev.athena.workers.resilience;
+
+import dev.athena.workers.provider.spi.RetriableProviderException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.concurrent.TimeUnit;
+import org.redisson.api.RBucket;
+import org.redisson.api.RRateLimiter;
+import org.redisson.api.RateType;
+import org.redisson.api.RedissonClient;
+import org.redisson.client.RedisException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Requests and tokens per minute shared by every worker instance through Redis (Redisson's sliding-window
+ * {@link RRateLimiter}, rate type OVERALL), plus a shared pause key set from a provider's 429. When Redis fails,
+ * each instance falls back to a local limit of its share ({@code limit / expectedInstances}) until Redis answers
+ * again; the switch is logged once each way.
+ */
+public final class SharedRateLimit implements RateLimit {
+    private static final Logger LOG = LoggerFactory.getLogger(SharedRateLimit.class);
+
+    private final String provider;
+    private final RRateLimiter requests;
+    private final RRateLimiter tokens;
+    private final RBucket<Long> pausedUntil;
+    private final long tokensPerMinute;
+    private final LocalRateLimit fallback;
+    private final InstantSource clock;
+    private final Sleeper sleeper;
+    private volatile boolean degraded;
+    private volatile long nextProbeMillis;
+
+    public SharedRateLimit(RedissonClient redis, String provider, long requestsPerMinute, long tokensPerMinute,
+            int expectedInstances, InstantSource clock, Sleeper sleeper) {
+        this.provider = provider;
+        this.tokensPerMinute = tokensPerMinute;
+        this.clock = clock;
+        this.sleeper = sleeper;
+        String prefix = "athena:ratelimit:" + provider + ":";
+        this.requests = redis.getRateLimiter(prefix + "requests");
+        this.tokens = redis.getRateLimiter(prefix + "tokens");
+        this.pausedUntil = redis.getBucket(prefix + "paused-until");
+        int share = Math.max(1, expectedInstances);
+        this.fallback = new LocalRateLimit(provider, Math.max(1, requestsPerMinute / share),
+                Math.max(1, tokensPerMinute / share), clock, sleeper);
+        try {
+            // setRate, not trySetRate: a changed limit in config wins over the one stored by an older instance
+            requests.setRate(RateType.OVERALL, requestsPerMinute, Duration.ofMinutes(1));
+            tokens.setRate(RateType.OVERALL, tokensPerMinute, Duration.ofMinutes(1));
+        } catch (RedisException e) {
+            degrade(e);
+        }
+    }
+
+    @Override
+    public void acquire(long wantedTokens, Duration maxWait) {
+        if (degraded && !redisBack()) {
+            fallback.acquire(wantedTokens, maxWait);
+            return;
+        }
+        try {
+            Instant start = clock.instant();
+            waitOutPause(maxWait);
+            Duration left = maxWait.minus(Duration.between(start, clock.instant()));
+            if (left.isNegative() || !requests.tryAcquire(1, left.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw limited("no request budget within " + maxWait.toMillis() + " ms");
+            }
+            long take = Math.min(Math.max(1, wantedTokens), tokensPerMinute);
+            left = maxWait.minus(Duration.between(start, clock.instant()));
+            if (left.isNegative() || !tokens.tryAcquire(take, left.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw limited("no token budget for " + take + " tokens within " + maxWait.toMillis() + " ms");
+            }
+        } catch (RedisException e) {
+            degrade(e);
+            fallback.acquire(wantedTokens, maxWait);
+        }
+    }
+
+    private void waitOutPause(Duration maxWait) {
+        Long until = pausedUntil.get();
+        if (until == null) {
+            return;
+        }
+        long wait = until - clock.millis();
+        if (wait <= 0) {
+            return;
+        }
+        if (wait > maxWait.toMillis()) {
+            throw limited(provider + " asked us to pause for " + wait + " ms");
+        }
+        try {
+            sleeper.sleep(Duration.ofMillis(wait));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw limited("interrupted while paused");
+        }
+    }
+
+    @Override
+    public void pause(Duration duration) {
+        fallback.pause(duration);
+        try {
+            long until = clock.millis() + duration.toMillis();
+            Long current = pausedUntil.get();
+            if (current == null || current < until) {
+                pausedUntil.set(until, duration.plusSeconds(1));
+            }
+        } catch (RedisException e) {
+            degrade(e);
+        }
+    }
+
+    /** At most one probe every five seconds, so that a Redis outage does not cost every call a timeout. */
+    private boolean redisBack() {
+        long now = clock.millis();
+        if (now < nextProbeMillis) {
+            return false;
+        }
+        nextProbeMillis = now + 5_000;
+        try {
+            requests.availablePermits();
+            degraded = false;
+            LOG.info("rate limit of {} is shared through Redis again", provider);
+            return true;
+        } catch (RedisException e) {
+            return false;
+        }
+    }
+
+    private void degrade(RedisException e) {
+        nextProbeMillis = clock.millis() + 5_000;
+        if (!degraded) {
+            degraded = true;
+            LOG.warn("Redis unavailable for the rate limit of {}: this instance limits itself to its share ({})",
+                    provider, e.getClass().getSimpleName());
+        }
+    }
+
+    private RetriableProviderException limited(String message) {
+        return new RetriableProviderException(provider, RetriableProviderException.Kind.LOCALLY_LIMITED, 0, message);
+    }
+}

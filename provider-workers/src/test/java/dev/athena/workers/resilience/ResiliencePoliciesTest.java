@@ -1,0 +1,186 @@
+package dev.athena.workers.resilience;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.athena.schemas.message.AnalysisRequest;
+import dev.athena.schemas.message.AnalysisType;
+import dev.athena.workers.metrics.WorkerMetrics;
+import dev.athena.workers.provider.spi.FatalProviderException;
+import dev.athena.workers.provider.spi.Provider;
+import dev.athena.workers.provider.spi.ProviderAnswer;
+import dev.athena.workers.provider.spi.ProviderCall;
+import dev.athena.workers.provider.spi.RetriableProviderException;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+
+class ResiliencePoliciesTest {
+    private static final Instant T0 = Instant.parse("2026-11-30T10:00:00Z");
+    private final MutableClock clock = new MutableClock(T0);
+
+    private RetryPolicy retry(int attempts) {
+        return new RetryPolicy(attempts, Duration.ofMillis(400), Duration.ofSeconds(10), clock, clock.sleeper,
+                new SplittableRandom(42), RetryPolicy.RetryListener.NONE);
+    }
+
+    private static RetriableProviderException overloaded() {
+        return new RetriableProviderException("p", RetriableProviderException.Kind.OVERLOADED, 529, "overloaded");
+    }
+
+    private static Supplier<String> failing(AtomicInteger calls, int failures, Supplier<RuntimeException> error) {
+        return () -> {
+            if (calls.incrementAndGet() <= failures) {
+                throw error.get();
+            }
+            return "ok";
+        };
+    }
+
+    @Test
+    void shouldRetryWithJitteredExponentialBackoff() {
+        AtomicInteger calls = new AtomicInteger();
+        assertThat(retry(4).execute(failing(calls, 3, ResiliencePoliciesTest::overloaded), T0.plusSeconds(60)))
+                .isEqualTo("ok");
+        assertThat(calls).hasValue(4);
+        assertThat(clock.sleeps).hasSize(3);
+        long[][] bounds = {{200, 400}, {400, 800}, {800, 1600}};
+        for (int i = 0; i < 3; i++) {
+            assertThat(clock.sleeps.get(i).toMillis()).isBetween(bounds[i][0], bounds[i][1]);
+        }
+    }
+
+    @Test
+    void shouldHonourRetryAfterOnEveryAttempt() {
+        AtomicInteger calls = new AtomicInteger();
+        Supplier<RuntimeException> limited = () -> new RetriableProviderException("p",
+                RetriableProviderException.Kind.RATE_LIMITED, 429, Duration.ofSeconds(3), "429", null);
+        retry(3).execute(failing(calls, 2, limited), T0.plusSeconds(60));
+        assertThat(clock.sleeps).containsExactly(Duration.ofSeconds(3), Duration.ofSeconds(3));
+    }
+
+    @Test
+    void shouldNeverRetryQuotaExhaustionOrOwnRefusals() {
+        AtomicInteger calls = new AtomicInteger();
+        assertThatThrownBy(() -> retry(5).execute(failing(calls, 9, () -> new FatalProviderException("p",
+                FatalProviderException.Kind.QUOTA_EXHAUSTED, "insufficient_quota")), T0.plusSeconds(60)))
+                .isInstanceOf(FatalProviderException.class);
+        assertThat(calls).hasValue(1);
+        AtomicInteger open = new AtomicInteger();
+        assertThatThrownBy(() -> retry(5).execute(failing(open, 9, () -> new RetriableProviderException("p",
+                RetriableProviderException.Kind.CIRCUIT_OPEN, 0, "open")), T0.plusSeconds(60)))
+                .isInstanceOf(RetriableProviderException.class);
+        assertThat(open).hasValue(1);
+        assertThat(clock.sleeps).isEmpty();
+    }
+
+    @Test
+    void shouldGiveUpWhenTheWaitWouldPassTheDeadline() {
+        AtomicInteger calls = new AtomicInteger();
+        Supplier<RuntimeException> limited = () -> new RetriableProviderException("p",
+                RetriableProviderException.Kind.RATE_LIMITED, 429, Duration.ofSeconds(30), "429", null);
+        assertThatThrownBy(() -> retry(5).execute(failing(calls, 9, limited), T0.plusSeconds(10)))
+                .isInstanceOf(RetriableProviderException.class);
+        assertThat(calls).hasValue(1);
+    }
+
+    @Test
+    void shouldLimitRequestsAndTokensPerMinuteWithInjectedClock() {
+        LocalRateLimit limit = new LocalRateLimit("p", 2, 1000, clock, clock.sleeper);
+        limit.acquire(100, Duration.ZERO);
+        limit.acquire(100, Duration.ZERO);
+        assertThatThrownBy(() -> limit.acquire(100, Duration.ofSeconds(5)))
+                .isInstanceOfSatisfying(RetriableProviderException.class,
+                        e -> assertThat(e.kind()).isEqualTo(RetriableProviderException.Kind.LOCALLY_LIMITED));
+        limit.acquire(100, Duration.ofSeconds(30));
+        assertThat(clock.sleeps).containsExactly(Duration.ofSeconds(30));
+        clock.advance(Duration.ofMinutes(1));
+        // tokens: 900 tokens at 1000/min after a full refill leaves 100; the next 500 waits 24 s
+        limit.acquire(900, Duration.ZERO);
+        limit.acquire(500, Duration.ofMinutes(1));
+        assertThat(clock.sleeps.getLast()).isEqualTo(Duration.ofSeconds(24));
+    }
+
+    @Test
+    void shouldPauseForWhatTheProviderSaid() {
+        LocalRateLimit limit = new LocalRateLimit("p", 100, 100_000, clock, clock.sleeper);
+        limit.pause(Duration.ofSeconds(7));
+        limit.acquire(1, Duration.ofSeconds(10));
+        assertThat(clock.sleeps).containsExactly(Duration.ofSeconds(7));
+    }
+
+    @Test
+    void shouldOpenBreakerOnProviderFailuresOnlyAndProbeAfterTheWait() {
+        Deque<RuntimeException> script = new ArrayDeque<>();
+        AtomicInteger calls = new AtomicInteger();
+        Provider scripted = new Provider() {
+            @Override
+            public String name() {
+                return "p";
+            }
+
+            @Override
+            public String defaultModel() {
+                return "m";
+            }
+
+            @Override
+            public ProviderAnswer analyse(ProviderCall call) {
+                calls.incrementAndGet();
+                RuntimeException next = script.poll();
+                if (next != null) {
+                    throw next;
+                }
+                return new ProviderAnswer(List.of(), null, "m", null);
+            }
+        };
+        ProviderPolicy policy = ProviderPolicy.of(1000, 1_000_000, 4).withRetry(1, Duration.ZERO, Duration.ZERO)
+                .withBreaker(4, 4, Duration.ofSeconds(10), Backoff.EXPONENTIAL);
+        ResilientProvider guarded = new ResilientProvider(scripted, policy, RateLimit.NONE, clock, clock.sleeper,
+                new SplittableRandom(1), new WorkerMetrics(new SimpleMeterRegistry()));
+        ProviderCall call = new ProviderCall(AnalysisRequest.of("r", "c", AnalysisType.SECURITY, "x"), "m",
+                T0.plusSeconds(3600), null);
+        for (int i = 0; i < 4; i++) {
+            script.add(new FatalProviderException("p", FatalProviderException.Kind.INVALID_INPUT, "400"));
+        }
+        for (int i = 0; i < 4; i++) {
+            assertThatThrownBy(() -> guarded.analyse(call)).isInstanceOf(FatalProviderException.class);
+        }
+        assertThat(guarded.circuitBreaker().getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+        for (int i = 0; i < 4; i++) {
+            script.add(overloaded());
+        }
+        for (int i = 0; i < 4; i++) {
+            assertThatThrownBy(() -> guarded.analyse(call)).isInstanceOf(RetriableProviderException.class);
+        }
+        assertThat(guarded.circuitBreaker().getState()).isEqualTo(CircuitBreaker.State.OPEN);
+        int before = calls.get();
+        assertThatThrownBy(() -> guarded.analyse(call)).isInstanceOfSatisfying(RetriableProviderException.class,
+                e -> assertThat(e.kind()).isEqualTo(RetriableProviderException.Kind.CIRCUIT_OPEN));
+        assertThat(calls.get()).isEqualTo(before);
+        clock.advance(Duration.ofSeconds(11));
+        assertThat(guarded.analyse(call).model()).isEqualTo("m");
+        assertThat(guarded.circuitBreaker().getState()).isEqualTo(CircuitBreaker.State.HALF_OPEN);
+    }
+
+    @Test
+    void shouldGrowOpenWaitByTheConfiguredBackoff() {
+        Duration base = Duration.ofSeconds(2);
+        Duration max = Duration.ofMinutes(1);
+        assertThat(List.of(1, 2, 3, 4, 5).stream().map(n -> Backoff.LINEAR.delay(base, n, max).toSeconds()))
+                .containsExactly(2L, 4L, 6L, 8L, 10L);
+        assertThat(List.of(1, 2, 3, 4, 5).stream().map(n -> Backoff.EXPONENTIAL.delay(base, n, max).toSeconds()))
+                .containsExactly(2L, 4L, 8L, 16L, 32L);
+        assertThat(List.of(1, 2, 3, 4, 5, 6).stream().map(n -> Backoff.FIBONACCI.delay(base, n, max).toSeconds()))
+                .containsExactly(2L, 2L, 4L, 6L, 10L, 16L);
+        assertThat(Backoff.EXPONENTIAL.delay(base, 10, max)).isEqualTo(max);
+    }
+}
