@@ -1,0 +1,80 @@
+package dev.athena.splitter;
+
+import dev.athena.infra.stack.Endpoints;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/** {@link SplitterMain} in a JVM of its own, so a test can kill it with SIGKILL like a crashed pod. */
+final class SplitterProcess implements AutoCloseable {
+    private final Process process;
+    private final Path log;
+
+    private SplitterProcess(Process process, Path log) {
+        this.process = process;
+        this.log = log;
+    }
+
+    static SplitterProcess start(Endpoints endpoints, String group, String instance, String input, Path log) {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder builder = new ProcessBuilder(List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp",
+                System.getProperty("java.class.path"), SplitterMain.class.getName()));
+        builder.environment().put("ATHENA_KAFKA_BOOTSTRAP", endpoints.kafkaBootstrap());
+        builder.environment().put("ATHENA_REDIS_URL", endpoints.redisUrl());
+        builder.environment().put("ATHENA_DB_URL", endpoints.jdbcUrl());
+        builder.environment().put("ATHENA_DB_USER", endpoints.dbUser());
+        builder.environment().put("ATHENA_DB_PASSWORD", endpoints.dbPassword());
+        builder.environment().put("ATHENA_SPLITTER_GROUP", group);
+        builder.environment().put("ATHENA_INSTANCE_ID", instance);
+        builder.environment().put("ATHENA_SPLITTER_INPUT", input);
+        builder.redirectErrorStream(true).redirectOutput(log.toFile());
+        try {
+            Files.createDirectories(log.getParent());
+            SplitterProcess child = new SplitterProcess(builder.start(), log);
+            child.awaitReady(Duration.ofSeconds(120));
+            return child;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the splitter process", e);
+        }
+    }
+
+    private void awaitReady(Duration timeout) throws IOException {
+        long until = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < until) {
+            if (Files.exists(log) && Files.readString(log).contains("athena-result-splitter: ready")) {
+                return;
+            }
+            if (!process.isAlive()) {
+                throw new IllegalStateException("splitter process exited early; see " + log);
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        process.destroyForcibly();
+        throw new IllegalStateException("splitter process not ready within " + timeout + "; see " + log);
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    /** SIGKILL: no shutdown hook, no abort, no flush; whatever transaction is open stays open. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            kill();
+        }
+    }
+}
