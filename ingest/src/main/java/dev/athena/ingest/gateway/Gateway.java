@@ -85,7 +85,7 @@ public final class Gateway implements AutoCloseable {
                     random, settings.adminKey(), Duration.ofSeconds(5), Ticker.systemTicker());
             Submitter submitter = new Submitter(producer, dataSource, RequestDecoder.ofDefaults(), clock,
                     Duration.ofSeconds(10));
-            ResultLookup lookup = new ResultLookup(dataSource, feed, submitter, Duration.ofSeconds(1));
+            ResultLookup lookup = new ResultLookup(dataSource, feed, submitter, Duration.ofSeconds(1), clock);
             RateLimiter limiter = new RateLimiter(redisson, settings.rateLimits());
             RequestGuard guard = new RequestGuard(authenticator, limiter, audit, metrics);
             EventPump pump = new EventPump(feed, lookup, clock, Duration.ofSeconds(1), Duration.ofSeconds(15));
@@ -158,6 +158,11 @@ public final class Gateway implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /** For tests of the wiring: what Spring was allowed to create. */
+    ConfigurableApplicationContext context() {
+        return context;
     }
 
     @Override

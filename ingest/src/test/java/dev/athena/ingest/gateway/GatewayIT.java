@@ -278,6 +278,22 @@ class GatewayIT {
     }
 
     @Test
+    void shouldLetSpringCreateOnlyTheWebLayer() {
+        var context = gateway.context();
+        assertThat(context.getBeanNamesForType(javax.sql.DataSource.class)).isEmpty();
+        assertThat(context.getBeanNamesForType(org.flywaydb.core.Flyway.class)).isEmpty();
+        assertThat(context.getBeanNamesForType(org.redisson.api.RedissonClient.class)).isEmpty();
+        assertThat(context.getBeanNamesForType(org.apache.kafka.clients.producer.Producer.class)).isEmpty();
+        assertThat(context.getBeanNamesForType(
+                org.springframework.web.servlet.DispatcherServlet.class)).hasSize(1);
+    }
+
+    @Test
+    void shouldAnswerUnknownPathsAsProblemJson() {
+        assertProblem(http.get("/v1/nothing-here", null), 404, null);
+    }
+
+    @Test
     void shouldServeTheOpenApiDocumentWithoutAKey() {
         HttpResponse<String> response = http.get("/v1/openapi.json", null);
         assertThat(response.statusCode()).isEqualTo(200);

@@ -119,16 +119,20 @@ public final class LiveFeed implements AutoCloseable {
         });
         try {
             while (running) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                    handle(record);
+                try {
+                    for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                        handle(record);
+                    }
+                } catch (WakeupException e) {
+                    if (running) {
+                        throw e;
+                    }
+                } catch (org.apache.kafka.common.KafkaException e) {
+                    // The feed only speeds answers up (PostgreSQL is re-read anyway): keep following, never die.
+                    LOG.warn("live feed poll failed, retrying in 1 s: {}", e.toString());
+                    pause();
                 }
             }
-        } catch (WakeupException e) {
-            if (running) {
-                throw e;
-            }
-        } catch (RuntimeException e) {
-            LOG.error("live feed stopped: {}", e.toString());
         } finally {
             consumer.close(Duration.ofSeconds(2));
         }
@@ -162,6 +166,15 @@ public final class LiveFeed implements AutoCloseable {
             } catch (RuntimeException e) {
                 LOG.warn("feed listener failed for a request: {}", e.toString());
             }
+        }
+    }
+
+    private void pause() {
+        try {
+            Thread.sleep(1_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
         }
     }
 

@@ -4,6 +4,8 @@ import dev.athena.schemas.json.Json;
 import dev.athena.schemas.message.AnalysisChunk;
 import dev.athena.schemas.message.AnalysisResult;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -23,12 +25,15 @@ public final class ResultLookup {
     private final LiveFeed feed;
     private final Submitter submitter;
     private final Duration recheck;
+    private final InstantSource clock;
 
-    public ResultLookup(DataSource dataSource, LiveFeed feed, Submitter submitter, Duration recheck) {
+    public ResultLookup(DataSource dataSource, LiveFeed feed, Submitter submitter, Duration recheck,
+            InstantSource clock) {
         this.table = new ResultTable(dataSource);
         this.feed = feed;
         this.submitter = submitter;
         this.recheck = recheck;
+        this.clock = clock;
     }
 
     public Lookup find(String clientId, String requestId) {
@@ -45,7 +50,7 @@ public final class ResultLookup {
 
     /** Like {@link #find} but waits up to {@code wait} while the request is pending. */
     public Lookup await(String clientId, String requestId, Duration wait) throws InterruptedException {
-        long deadline = System.nanoTime() + wait.toNanos();
+        Instant deadline = clock.instant().plus(wait);
         CompletableFuture<AnalysisResult> arrived = new CompletableFuture<>();
         try (AutoCloseable ignored = feed.subscribe(requestId, new FeedListener() {
             @Override
@@ -61,12 +66,13 @@ public final class ResultLookup {
         })) {
             Lookup now = find(clientId, requestId);
             while (now instanceof Lookup.Pending) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
+                Duration left = Duration.between(clock.instant(), deadline);
+                if (left.isNegative() || left.isZero()) {
                     return now;
                 }
                 try {
-                    AnalysisResult result = arrived.get(Math.min(left, recheck.toNanos()), TimeUnit.NANOSECONDS);
+                    AnalysisResult result = arrived.get(Math.min(left.toNanos(), recheck.toNanos()),
+                            TimeUnit.NANOSECONDS);
                     return new Lookup.Done(Json.writeString(result));
                 } catch (TimeoutException e) {
                     now = find(clientId, requestId);

@@ -74,6 +74,8 @@ public final class RateLimiter {
                     "RateLimit-Policy", perMinute + ";w=" + INTERVAL.toSeconds() + ";scope=" + scope);
             return new Decision(allowed, scope, allowed ? 0 : retryAfter, headers);
         } catch (RedisException e) {
+            // A restarted Redis may have lost the limiter's rate: configure it again on the next call.
+            configured.invalidate(name);
             LOG.warn("rate limit {} not checked, Redis unavailable: {}", scope, e.getClass().getSimpleName());
             return Decision.allow();
         }

@@ -1,0 +1,39 @@
+package dev.athena.ingest.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.athena.infra.stack.SharedLocalStack;
+import java.net.http.HttpResponse;
+import java.util.UUID;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/** Rate limits live in Redis, but Redis is not the source of truth: while it is away the gateway still serves. */
+@Tag("integration")
+class RedisOutageIT {
+    @Test
+    void shouldKeepServingWithLimitsDegradedWhileRedisIsDown() {
+        var redis = SharedLocalStack.get().embeddedRedis().orElseThrow();
+        try (Gateway gateway = TestStack.start(TestStack.settings().withRateLimits(new RateLimits(1_000, 0, 0)))) {
+            GatewayClient http = new GatewayClient(gateway.port());
+            String clientId = TestStack.client();
+            String key = TestStack.createKey(http, clientId, "submit", "read");
+            assertThat(http.get("/v1/analyses/" + UUID.randomUUID(), key).statusCode()).isEqualTo(404);
+            redis.stop();
+            try {
+                HttpResponse<String> submitted = http.post("/v1/analyses", key, GatewayIT.analysis("security"));
+                assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(202);
+                assertThat(http.get(submitted.headers().firstValue("Location").orElseThrow(), key).statusCode())
+                        .isEqualTo(202);
+            } finally {
+                redis.restart();
+            }
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            HttpResponse<String> after;
+            do {
+                after = http.get("/v1/analyses/" + UUID.randomUUID(), key);
+            } while (after.headers().firstValue("RateLimit-Limit").isEmpty() && System.nanoTime() < deadline);
+            assertThat(after.headers().firstValue("RateLimit-Limit")).as("limits back once Redis is").hasValue("1000");
+        }
+    }
+}
