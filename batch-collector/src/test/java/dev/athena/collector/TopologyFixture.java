@@ -20,6 +20,9 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
+import org.apache.kafka.streams.state.Stores;
+import java.util.function.Function;
 
 /** The production topology in a TopologyTestDriver, with its topics and a wall-clock the test moves. */
 final class TopologyFixture implements AutoCloseable {
@@ -38,8 +41,13 @@ final class TopologyFixture implements AutoCloseable {
     }
 
     TopologyFixture(CollectorSettings settings, CacheLookup cache) {
+        this(settings, cache, Stores::persistentKeyValueStore);
+    }
+
+    TopologyFixture(CollectorSettings settings, CacheLookup cache,
+            Function<String, KeyValueBytesStoreSupplier> storeKind) {
         Clock clock = Clock.fixed(START, ZoneOffset.UTC);
-        driver = new TopologyTestDriver(CollectorTopology.build(settings, clock, metrics, cache),
+        driver = new TopologyTestDriver(CollectorTopology.build(settings, clock, metrics, cache, storeKind),
                 BatchCollector.streamsConfig(settings), START);
         requests = driver.createInputTopic(Topics.REQUESTS, new ByteArraySerializer(), new ByteArraySerializer(),
                 START, Duration.ZERO);

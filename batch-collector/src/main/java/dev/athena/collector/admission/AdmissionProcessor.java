@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.Serdes;
@@ -28,6 +29,7 @@ import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
@@ -77,9 +79,8 @@ public final class AdmissionProcessor implements Processor<byte[], byte[], Objec
     }
 
     /** The stores this processor needs: request ids already answered or batched, with when they were seen. */
-    public static List<StoreBuilder<?>> stores() {
-        return List.of(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SEEN_STORE), Serdes.String(),
-                Serdes.Long()));
+    public static List<StoreBuilder<?>> stores(Function<String, KeyValueBytesStoreSupplier> kind) {
+        return List.of(Stores.keyValueStoreBuilder(kind.apply(SEEN_STORE), Serdes.String(), Serdes.Long()));
     }
 
     @Override

@@ -16,10 +16,12 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Function;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.StoreBuilder;
 
 /**
@@ -48,8 +50,8 @@ public final class BatchWindowProcessor implements Processor<String, Admitted, S
     }
 
     /** The stores of open windows. */
-    public static List<StoreBuilder<?>> stores() {
-        return WindowStores.builders();
+    public static List<StoreBuilder<?>> stores(Function<String, KeyValueBytesStoreSupplier> kind) {
+        return WindowStores.builders(kind);
     }
 
     /** How often windows are checked: a fifth of the shorter window, so a batch leaves at most that late. */

@@ -3,8 +3,10 @@ package dev.athena.collector.window;
 import dev.athena.schemas.json.JsonSerde;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
@@ -31,14 +33,11 @@ final class WindowStores {
         this.locations = context.getStateStore(LOCATIONS);
     }
 
-    static List<StoreBuilder<?>> builders() {
+    static List<StoreBuilder<?>> builders(Function<String, KeyValueBytesStoreSupplier> kind) {
         return List.of(
-                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(WINDOWS), Serdes.String(),
-                        JsonSerde.of(RouteWindow.class)),
-                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ITEMS), Serdes.String(),
-                        JsonSerde.of(PendingItem.class)),
-                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LOCATIONS), Serdes.String(),
-                        Serdes.String()));
+                Stores.keyValueStoreBuilder(kind.apply(WINDOWS), Serdes.String(), JsonSerde.of(RouteWindow.class)),
+                Stores.keyValueStoreBuilder(kind.apply(ITEMS), Serdes.String(), JsonSerde.of(PendingItem.class)),
+                Stores.keyValueStoreBuilder(kind.apply(LOCATIONS), Serdes.String(), Serdes.String()));
     }
 
     RouteWindow window(String route) {
