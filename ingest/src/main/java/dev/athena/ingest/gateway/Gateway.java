@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.athena.ingest.gateway.analysis.LiveFeed;
 import dev.athena.ingest.gateway.analysis.ResultLookup;
+import dev.athena.ingest.gateway.analysis.ResultTopics;
 import dev.athena.ingest.gateway.analysis.Submitter;
 import dev.athena.ingest.gateway.auth.Authenticator;
 import dev.athena.ingest.gateway.auth.KeyHasher;
@@ -76,6 +77,8 @@ public final class Gateway implements AutoCloseable {
             resources.push(producer);
             RedissonClient redisson = redisson(settings.redisUrl());
             resources.push(redisson::shutdown);
+            ResultTopics resultTopics = new ResultTopics(settings.bootstrap());
+            resources.push(resultTopics);
             LiveFeed feed = new LiveFeed(settings.bootstrap(), Duration.ofSeconds(5)).start(Duration.ofSeconds(30));
             resources.push(feed);
 
@@ -90,7 +93,8 @@ public final class Gateway implements AutoCloseable {
             RequestGuard guard = new RequestGuard(authenticator, limiter, audit, metrics);
             EventPump pump = new EventPump(feed, lookup, clock, Duration.ofSeconds(1), Duration.ofSeconds(15));
             GatewayCore core = new GatewayCore(authenticator, submitter, lookup, feed, audit, pump, metrics, registry,
-                    guard, limiter, new CacheInvalidations(redisson), settings.maxBodyBytes(), settings.maxWait(), settings.corsOrigins());
+                    guard, limiter, new CacheInvalidations(redisson), resultTopics,
+                    settings.maxBodyBytes(), settings.maxWait(), settings.corsOrigins());
             ConfigurableApplicationContext context = web(settings, core);
             Gateway gateway = new Gateway(context, resources);
             LOG.info("gateway listening on {}:{} ({})", settings.bindHost(), gateway.port, settings);

@@ -289,6 +289,29 @@ class GatewayIT {
     }
 
     @Test
+    void shouldDescribeEveryMappedPathInTheOpenApiDocument() {
+        var mapping = gateway.context().getBean("requestMappingHandlerMapping",
+                org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping.class);
+        java.util.Set<String> mapped = new java.util.TreeSet<>();
+        mapping.getHandlerMethods().keySet().forEach(info -> mapped.addAll(info.getPatternValues()));
+        java.util.Set<String> documented = new java.util.TreeSet<>(json(http.get("/v1/openapi.json", null))
+                .get("paths").propertyNames());
+        assertThat(mapped).isNotEmpty();
+        assertThat(documented).containsAll(mapped).contains("/v1/stream");
+    }
+
+    @Test
+    void shouldCreateTheResultTopicOfANewClientWithItsFirstKey() throws Exception {
+        String clientId = client();
+        createKey(clientId, "read");
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                endpoints.kafkaBootstrap()))) {
+            assertThat(admin.listTopics().names().get(30, java.util.concurrent.TimeUnit.SECONDS))
+                    .contains(Topics.resultsTopicName(clientId));
+        }
+    }
+
+    @Test
     void shouldAnswerUnknownPathsAsProblemJson() {
         assertProblem(http.get("/v1/nothing-here", null), 404, null);
     }

@@ -51,6 +51,7 @@ public class AdminController {
         }
         Set<Scope> scopes = scopes(body.get("scopes"));
         Authenticator.CreatedKey created = core.authenticator().create(clientNode.stringValue(), scopes);
+        core.resultTopics().ensure(created.record().clientId());
         core.audit().record("key.created", admin.keyId(), request.getRemoteAddr(), created.record().keyId()
                 + " client=" + created.record().clientId() + " scopes=" + Scope.toList(scopes) + " hint="
                 + created.record().hint());
