@@ -4,13 +4,14 @@ import dev.athena.schemas.topic.TopicProvisioner;
 import dev.athena.schemas.topic.Topics;
 import dev.athena.workers.execution.BatchExecutor;
 import dev.athena.workers.execution.BatchLoop;
+import dev.athena.workers.config.ProviderCatalog;
 import dev.athena.workers.execution.ItemExecutor;
+import dev.athena.workers.execution.KafkaChunkPublisher;
 import dev.athena.workers.execution.ProviderRoster;
 import dev.athena.workers.metrics.WorkerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.InstantSource;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -43,11 +44,17 @@ public final class ProviderWorkers implements AutoCloseable {
     private final ExecutorService virtualThreads;
     private final WorkerSettings settings;
 
-    private ProviderWorkers(BatchLoop loop, Thread thread, ExecutorService virtualThreads, WorkerSettings settings) {
+    private final ProviderAssembly providers;
+    private final KafkaProducer<String, byte[]> chunkProducer;
+
+    private ProviderWorkers(BatchLoop loop, Thread thread, ExecutorService virtualThreads, WorkerSettings settings,
+            ProviderAssembly providers, KafkaProducer<String, byte[]> chunkProducer) {
         this.loop = loop;
         this.thread = thread;
         this.virtualThreads = virtualThreads;
         this.settings = settings;
+        this.providers = providers;
+        this.chunkProducer = chunkProducer;
     }
 
     /**
@@ -56,22 +63,28 @@ public final class ProviderWorkers implements AutoCloseable {
      * @throws IllegalStateException when it could not join within a minute, or its loop failed on start
      */
     public static ProviderWorkers start(WorkerSettings settings, MeterRegistry registry) {
-        return start(settings, registry, ProviderRoster.builtinOnly(), Clock.systemUTC());
+        return start(settings, registry, ProviderCatalog.fromEnvironment(System.getenv()));
     }
 
-    static ProviderWorkers start(WorkerSettings settings, MeterRegistry registry, ProviderRoster roster,
-            InstantSource clock) {
+    /** With the remote providers given explicitly instead of read from the environment. */
+    public static ProviderWorkers start(WorkerSettings settings, MeterRegistry registry, ProviderCatalog catalog) {
+        Clock clock = Clock.systemUTC();
         ensureTopics(settings);
         WorkerMetrics metrics = new WorkerMetrics(registry);
+        ProviderAssembly providers = ProviderAssembly.build(catalog, settings.redisUrl(), clock, metrics);
+        ProviderRoster roster = providers.roster();
         ExecutorService virtualThreads = Executors.newThreadPerTaskExecutor(
                 Thread.ofVirtual().name("athena-worker-task-", 0).factory());
-        ItemExecutor items = new ItemExecutor(roster, clock, MAX_ITEM_TIME, virtualThreads, metrics);
+        KafkaProducer<String, byte[]> chunkProducer = new KafkaProducer<>(chunkProducerConfig(settings));
+        ItemExecutor items = new ItemExecutor(roster, clock, MAX_ITEM_TIME, virtualThreads, metrics,
+                new KafkaChunkPublisher(chunkProducer, metrics));
         BatchExecutor batches = new BatchExecutor(items, virtualThreads, clock);
         BatchLoop loop = new BatchLoop(new KafkaConsumer<>(consumerConfig(settings)),
                 new KafkaProducer<>(producerConfig(settings)), batches, virtualThreads,
                 settings.maxConcurrentBatches(), metrics, clock);
         Thread thread = Thread.ofPlatform().name("athena-worker-loop-" + settings.instanceId()).start(loop);
-        ProviderWorkers workers = new ProviderWorkers(loop, thread, virtualThreads, settings);
+        ProviderWorkers workers = new ProviderWorkers(loop, thread, virtualThreads, settings, providers,
+                chunkProducer);
         try {
             if (!loop.awaitAssignment(JOIN_TIMEOUT)) {
                 Throwable cause = loop.failure();
@@ -102,6 +115,8 @@ public final class ProviderWorkers implements AutoCloseable {
             Thread.currentThread().interrupt();
         } finally {
             virtualThreads.shutdownNow();
+            chunkProducer.close(Duration.ofSeconds(5));
+            providers.close();
         }
     }
 
@@ -125,6 +140,17 @@ public final class ProviderWorkers implements AutoCloseable {
                 ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) (MAX_ITEM_TIME.toMillis() * 2 + 60_000),
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+    }
+
+    private static Map<String, Object> chunkProducerConfig(WorkerSettings s) {
+        return Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, s.bootstrap(),
+                ProducerConfig.CLIENT_ID_CONFIG, "athena-workers-chunks-" + s.instanceId(),
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.LINGER_MS_CONFIG, 5,
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
     }
 
     private static Map<String, Object> producerConfig(WorkerSettings s) {

@@ -38,30 +38,61 @@ public final class ItemExecutor {
     private final Duration maxItemTime;
     private final ExecutorService calls;
     private final WorkerMetrics metrics;
+    private final ChunkPublisher chunks;
 
     public ItemExecutor(ProviderRoster roster, InstantSource clock, Duration maxItemTime, ExecutorService calls,
             WorkerMetrics metrics) {
+        this(roster, clock, maxItemTime, calls, metrics, ChunkPublisher.NONE);
+    }
+
+    public ItemExecutor(ProviderRoster roster, InstantSource clock, Duration maxItemTime, ExecutorService calls,
+            WorkerMetrics metrics, ChunkPublisher chunks) {
         this.roster = roster;
         this.clock = clock;
         this.maxItemTime = maxItemTime;
         this.calls = calls;
         this.metrics = metrics;
+        this.chunks = chunks;
     }
 
     public ItemResult execute(BatchItem item) {
         ItemResult result;
+        Chunks stream = item.request().streaming() ? new Chunks(item) : null;
         try {
-            result = run(item);
+            result = run(item, stream == null ? ProviderCall.DeltaSink.NONE : stream::delta);
         } catch (RuntimeException e) {
             LOG.error("item {} failed unexpectedly", item.cacheKey(), e);
             result = ended(item, ResultStatus.FAILED, new ErrorInfo("INTERNAL_ERROR",
                     "the worker failed while executing this item: " + e.getClass().getSimpleName()));
         }
         metrics.item(result.servedBy() == null ? "none" : result.servedBy().provider(), result.status().name());
+        if (stream != null) {
+            stream.end();
+        }
         return result;
     }
 
-    private ItemResult run(BatchItem item) {
+    /** The chunks of one streamed item, the same sequence for each of its requesters. */
+    private final class Chunks {
+        private final BatchItem item;
+        private final java.util.concurrent.atomic.AtomicLong sequence = new java.util.concurrent.atomic.AtomicLong();
+
+        Chunks(BatchItem item) {
+            this.item = item;
+        }
+
+        void delta(String text) {
+            long seq = sequence.getAndIncrement();
+            item.requesters().forEach(r -> chunks.publish(r.requestId(), seq, text, false));
+        }
+
+        void end() {
+            long seq = sequence.getAndIncrement();
+            item.requesters().forEach(r -> chunks.publish(r.requestId(), seq, "", true));
+        }
+    }
+
+    private ItemResult run(BatchItem item, ProviderCall.DeltaSink sink) {
         AnalysisRequest request = item.request();
         Instant start = clock.instant();
         if (request.deadline() != null && !start.isBefore(request.deadline())) {
@@ -80,7 +111,7 @@ public final class ItemExecutor {
             String name = attempt.provider().name();
             Instant began = clock.instant();
             try {
-                ProviderAnswer answer = call(attempt, request, deadline, remaining);
+                ProviderAnswer answer = call(attempt, request, deadline, remaining, sink);
                 metrics.providerCall(name, attempt.model(), "success", Duration.between(began, clock.instant()));
                 return completed(item, attempt, answer);
             } catch (FatalProviderException e) {
@@ -114,9 +145,9 @@ public final class ItemExecutor {
                 : "every provider failed: " + failures));
     }
 
-    private ProviderAnswer call(Attempt attempt, AnalysisRequest request, Instant deadline, Duration remaining)
-            throws TimeoutException {
-        ProviderCall call = new ProviderCall(request, attempt.model(), deadline, ProviderCall.DeltaSink.NONE);
+    private ProviderAnswer call(Attempt attempt, AnalysisRequest request, Instant deadline, Duration remaining,
+            ProviderCall.DeltaSink sink) throws TimeoutException {
+        ProviderCall call = new ProviderCall(request, attempt.model(), deadline, sink);
         Future<ProviderAnswer> future = calls.submit(() -> attempt.provider().analyse(call));
         try {
             return future.get(Math.max(1, remaining.toMillis()), TimeUnit.MILLISECONDS);

@@ -39,22 +39,34 @@ public final class ResilientProvider implements Provider {
 
     public ResilientProvider(Provider delegate, ProviderPolicy policy, RateLimit rateLimit, Clock clock,
             Sleeper sleeper, java.util.random.RandomGenerator random, WorkerMetrics metrics) {
+        this(delegate, policy, rateLimit, CircuitBreaker.of(delegate.name(), breakerConfig(policy, clock)),
+                Bulkhead.of(delegate.name(), bulkheadConfig(policy)), clock, sleeper, random, metrics);
+    }
+
+    /** With breaker and bulkhead taken from registries, whose meters are bound to the meter registry. */
+    public ResilientProvider(Provider delegate, ProviderPolicy policy, RateLimit rateLimit, CircuitBreaker breaker,
+            Bulkhead bulkhead, Clock clock, Sleeper sleeper, java.util.random.RandomGenerator random,
+            WorkerMetrics metrics) {
         this.delegate = delegate;
         this.policy = policy;
         this.rateLimit = rateLimit;
         this.clock = clock;
         this.metrics = metrics;
-        this.bulkhead = Bulkhead.of(delegate.name(), BulkheadConfig.custom()
-                .maxConcurrentCalls(policy.maxConcurrent())
-                .maxWaitDuration(policy.maxQueueWait())
-                .build());
-        this.breaker = CircuitBreaker.of(delegate.name(), breakerConfig(policy, clock));
+        this.bulkhead = bulkhead;
+        this.breaker = breaker;
         this.retry = new RetryPolicy(policy.maxAttempts(), policy.initialBackoff(), policy.maxBackoff(), clock,
                 sleeper, random, (provider, kind, wait) -> metrics.retry(provider, kind.name().toLowerCase(java.util.Locale.ROOT)));
         metrics.bulkheadQueued(delegate.name(), queued);
     }
 
-    static CircuitBreakerConfig breakerConfig(ProviderPolicy policy, Clock clock) {
+    public static BulkheadConfig bulkheadConfig(ProviderPolicy policy) {
+        return BulkheadConfig.custom()
+                .maxConcurrentCalls(policy.maxConcurrent())
+                .maxWaitDuration(policy.maxQueueWait())
+                .build();
+    }
+
+    public static CircuitBreakerConfig breakerConfig(ProviderPolicy policy, Clock clock) {
         return CircuitBreakerConfig.custom()
                 .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
                 .slidingWindowSize(policy.slidingWindowCalls())

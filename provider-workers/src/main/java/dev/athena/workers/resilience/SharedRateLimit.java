@@ -64,19 +64,22 @@ public final class SharedRateLimit implements RateLimit {
         try {
             Instant start = clock.instant();
             waitOutPause(maxWait);
-            Duration left = maxWait.minus(Duration.between(start, clock.instant()));
-            if (left.isNegative() || !requests.tryAcquire(1, left.toMillis(), TimeUnit.MILLISECONDS)) {
+            if (!take(requests, 1, start, maxWait)) {
                 throw limited("no request budget within " + maxWait.toMillis() + " ms");
             }
-            long take = Math.min(Math.max(1, wantedTokens), tokensPerMinute);
-            left = maxWait.minus(Duration.between(start, clock.instant()));
-            if (left.isNegative() || !tokens.tryAcquire(take, left.toMillis(), TimeUnit.MILLISECONDS)) {
-                throw limited("no token budget for " + take + " tokens within " + maxWait.toMillis() + " ms");
+            long tokenCount = Math.min(Math.max(1, wantedTokens), tokensPerMinute);
+            if (!take(tokens, tokenCount, start, maxWait)) {
+                throw limited("no token budget for " + tokenCount + " tokens within " + maxWait.toMillis() + " ms");
             }
         } catch (RedisException e) {
             degrade(e);
             fallback.acquire(wantedTokens, maxWait);
         }
+    }
+
+    private boolean take(RRateLimiter limiter, long permits, Instant start, Duration maxWait) {
+        long left = maxWait.toMillis() - Duration.between(start, clock.instant()).toMillis();
+        return left <= 0 ? limiter.tryAcquire(permits) : limiter.tryAcquire(permits, left, TimeUnit.MILLISECONDS);
     }
 
     private void waitOutPause(Duration maxWait) {

@@ -1,0 +1,99 @@
+package dev.athena.workers;
+
+import dev.athena.workers.config.ProviderCatalog;
+import dev.athena.workers.config.ProviderConfig;
+import dev.athena.workers.execution.ProviderRoster;
+import dev.athena.workers.metrics.WorkerMetrics;
+import dev.athena.workers.provider.builtin.BuiltinProvider;
+import dev.athena.workers.provider.spi.Provider;
+import dev.athena.workers.provider.vendor.VendorSettings;
+import dev.athena.workers.provider.vendor.anthropic.AnthropicProvider;
+import dev.athena.workers.provider.vendor.openai.OpenAiCompatibleProvider;
+import dev.athena.workers.resilience.LocalRateLimit;
+import dev.athena.workers.resilience.RateLimit;
+import dev.athena.workers.resilience.ResilientProvider;
+import dev.athena.workers.resilience.SharedRateLimit;
+import dev.athena.workers.resilience.Sleeper;
+import io.github.resilience4j.bulkhead.BulkheadRegistry;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.micrometer.tagged.TaggedBulkheadMetrics;
+import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.redisson.Redisson;
+import org.redisson.api.RedissonClient;
+import org.redisson.config.Config;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Builds the failover roster from the catalogue: each remote provider's adapter behind its guards, the shared
+ * (Redis) or local rate limit, breakers and bulkheads registered so their meters are bound; builtin last.
+ */
+final class ProviderAssembly implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ProviderAssembly.class);
+
+    private final ProviderRoster roster;
+    private final RedissonClient redis;
+
+    private ProviderAssembly(ProviderRoster roster, RedissonClient redis) {
+        this.roster = roster;
+        this.redis = redis;
+    }
+
+    static ProviderAssembly build(ProviderCatalog catalog, String redisUrl, Clock clock, WorkerMetrics metrics) {
+        RedissonClient redis = catalog.providers().isEmpty() ? null : connect(redisUrl);
+        CircuitBreakerRegistry breakers = CircuitBreakerRegistry.ofDefaults();
+        BulkheadRegistry bulkheads = BulkheadRegistry.ofDefaults();
+        List<Provider> providers = new ArrayList<>();
+        SplittableRandom random = new SplittableRandom();
+        for (ProviderConfig c : catalog.providers()) {
+            VendorSettings vendor = VendorSettings.of(c.name(), c.baseUrl(), c.apiKey(), c.model(), c.pricing());
+            Provider adapter = c.dialect() == ProviderConfig.Dialect.ANTHROPIC ? new AnthropicProvider(vendor, clock)
+                    : new OpenAiCompatibleProvider(vendor, clock);
+            RateLimit limit = redis == null
+                    ? new LocalRateLimit(c.name(), Math.max(1, c.policy().requestsPerMinute() / catalog.expectedInstances()),
+                            Math.max(1, c.policy().tokensPerMinute() / catalog.expectedInstances()), clock, Sleeper.SYSTEM)
+                    : new SharedRateLimit(redis, c.name(), c.policy().requestsPerMinute(), c.policy().tokensPerMinute(),
+                            catalog.expectedInstances(), clock, Sleeper.SYSTEM);
+            providers.add(new ResilientProvider(adapter, c.policy(), limit,
+                    breakers.circuitBreaker(c.name(), ResilientProvider.breakerConfig(c.policy(), clock)),
+                    bulkheads.bulkhead(c.name(), ResilientProvider.bulkheadConfig(c.policy())), clock, Sleeper.SYSTEM,
+                    random.split(), metrics));
+            LOG.info("provider {} enabled: {}", c.name(), c);
+        }
+        TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakers).bindTo(metrics.registry());
+        TaggedBulkheadMetrics.ofBulkheadRegistry(bulkheads).bindTo(metrics.registry());
+        return new ProviderAssembly(ProviderRoster.of(providers, new BuiltinProvider()), redis);
+    }
+
+    private static RedissonClient connect(String redisUrl) {
+        if (redisUrl == null || redisUrl.isBlank()) {
+            LOG.warn("no Redis URL: provider rate limits are per instance");
+            return null;
+        }
+        try {
+            Config config = new Config();
+            config.useSingleServer().setAddress(redisUrl).setConnectTimeout(2_000).setTimeout(1_000)
+                    .setConnectionMinimumIdleSize(1).setConnectionPoolSize(8);
+            return Redisson.create(config);
+        } catch (RuntimeException e) {
+            LOG.warn("Redis at {} unavailable ({}): provider rate limits are per instance",
+                    redisUrl.replaceAll("//[^@/]*@", "//***@"), e.getClass().getSimpleName());
+            return null;
+        }
+    }
+
+    ProviderRoster roster() {
+        return roster;
+    }
+
+    @Override
+    public void close() {
+        if (redis != null) {
+            redis.shutdown();
+        }
+    }
+}

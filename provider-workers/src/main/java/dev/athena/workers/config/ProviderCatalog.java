@@ -1,0 +1,94 @@
+package dev.athena.workers.config;
+
+import dev.athena.workers.provider.vendor.Pricing;
+import dev.athena.workers.resilience.ProviderPolicy;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The remote providers a worker may call, read the way the official SDKs read their settings:
+ * {@code ANTHROPIC_API_KEY}/{@code ANTHROPIC_BASE_URL} (host root), {@code OPENAI_API_KEY}/{@code OPENAI_BASE_URL}
+ * (including {@code /v1}), {@code DEEPSEEK_API_KEY}/{@code DEEPSEEK_BASE_URL}, and {@code ATHENA_LOCAL_BASE_URL}
+ * for any OpenAI-compatible local server (no key). A provider without its key is skipped with one log line.
+ * Per provider, {@code ATHENA_<NAME>_MODEL}, {@code _PRIORITY}, {@code _RPM}, {@code _TPM} and
+ * {@code _MAX_CONCURRENT} override the defaults (priorities anthropic 1, openai 2, deepseek 3, local 4;
+ * bulkheads 20/20/10/5). {@code ATHENA_WORKER_INSTANCES} is how many instances share the limits, used for each
+ * one's local share when Redis is away.
+ */
+public record ProviderCatalog(List<ProviderConfig> providers, int expectedInstances) {
+    private static final Logger LOG = LoggerFactory.getLogger(ProviderCatalog.class);
+
+    public ProviderCatalog {
+        providers = providers.stream().sorted(Comparator.comparingInt(ProviderConfig::priority)).toList();
+        if (expectedInstances < 1) {
+            throw new IllegalArgumentException("expectedInstances must be >= 1 but was " + expectedInstances);
+        }
+    }
+
+    public static ProviderCatalog none() {
+        return new ProviderCatalog(List.of(), 1);
+    }
+
+    public static ProviderCatalog fromEnvironment(Map<String, String> env) {
+        List<ProviderConfig> out = new ArrayList<>();
+        keyed(env, out, "anthropic", ProviderConfig.Dialect.ANTHROPIC, 1, "ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL",
+                "https://api.anthropic.com", "claude-sonnet-4-5", new Pricing(3.0, 15.0, 0.30), 50, 40_000, 20);
+        keyed(env, out, "openai", ProviderConfig.Dialect.OPENAI, 2, "OPENAI_API_KEY", "OPENAI_BASE_URL",
+                "https://api.openai.com/v1", "gpt-4o-mini", new Pricing(0.15, 0.60, 0.075), 500, 200_000, 20);
+        keyed(env, out, "deepseek", ProviderConfig.Dialect.OPENAI, 3, "DEEPSEEK_API_KEY", "DEEPSEEK_BASE_URL",
+                "https://api.deepseek.com/v1", "deepseek-chat", new Pricing(0.27, 1.10, 0.07), 60, 100_000, 10);
+        String local = value(env, "ATHENA_LOCAL_BASE_URL");
+        if (local == null) {
+            LOG.info("provider local skipped: ATHENA_LOCAL_BASE_URL is not set");
+        } else {
+            out.add(build(env, "local", ProviderConfig.Dialect.OPENAI, 4, local, null, "llama3.1", Pricing.FREE,
+                    600, 1_000_000, 5));
+        }
+        String instances = value(env, "ATHENA_WORKER_INSTANCES");
+        return new ProviderCatalog(out, instances == null ? 1 : Integer.parseInt(instances.trim()));
+    }
+
+    private static void keyed(Map<String, String> env, List<ProviderConfig> out, String name,
+            ProviderConfig.Dialect dialect, int priority, String keyVar, String urlVar, String defaultUrl, String model,
+            Pricing pricing, long rpm, long tpm, int concurrent) {
+        String key = value(env, keyVar);
+        if (key == null) {
+            LOG.info("provider {} skipped: {} is not set", name, keyVar);
+            return;
+        }
+        String url = Objects.requireNonNullElse(value(env, urlVar), defaultUrl);
+        out.add(build(env, name, dialect, priority, url, key, model, pricing, rpm, tpm, concurrent));
+    }
+
+    private static ProviderConfig build(Map<String, String> env, String name, ProviderConfig.Dialect dialect,
+            int priority, String url, String key, String model, Pricing pricing, long rpm, long tpm, int concurrent) {
+        String prefix = "ATHENA_" + name.toUpperCase(Locale.ROOT) + "_";
+        ProviderPolicy policy = ProviderPolicy.of(number(env, prefix + "RPM", rpm), number(env, prefix + "TPM", tpm),
+                (int) number(env, prefix + "MAX_CONCURRENT", concurrent));
+        return new ProviderConfig(name, dialect, (int) number(env, prefix + "PRIORITY", priority), url, key,
+                Objects.requireNonNullElse(value(env, prefix + "MODEL"), model), pricing, policy);
+    }
+
+    private static long number(Map<String, String> env, String name, long fallback) {
+        String v = value(env, name);
+        if (v == null) {
+            return fallback;
+        }
+        try {
+            return Long.parseLong(v.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a whole number but was '" + v + "'", e);
+        }
+    }
+
+    private static String value(Map<String, String> env, String name) {
+        String v = env.get(name);
+        return v == null || v.isBlank() ? null : v.trim();
+    }
+}

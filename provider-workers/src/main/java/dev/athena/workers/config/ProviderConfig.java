@@ -1,0 +1,40 @@
+package dev.athena.workers.config;
+
+import dev.athena.workers.provider.vendor.Pricing;
+import dev.athena.workers.resilience.ProviderPolicy;
+import java.util.Objects;
+
+/**
+ * One configured remote provider: its kind of wire ({@code anthropic} or an OpenAI-compatible one), priority
+ * (1 is tried first), where it is, its key (never printed), default model, prices and resilience policy.
+ */
+public record ProviderConfig(String name, Dialect dialect, int priority, String baseUrl, String apiKey, String model,
+        Pricing pricing, ProviderPolicy policy) {
+    /** The wire format a provider speaks. */
+    public enum Dialect { ANTHROPIC, OPENAI }
+
+    public ProviderConfig {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(dialect, "dialect");
+        Objects.requireNonNull(baseUrl, "baseUrl");
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(policy, "policy");
+        if (priority < 1) {
+            throw new IllegalArgumentException("priority must be >= 1 but was " + priority + " for " + name);
+        }
+        if (!baseUrl.startsWith("http://") && !baseUrl.startsWith("https://")) {
+            throw new IllegalArgumentException("base URL of " + name + " must be http(s) but was '" + baseUrl + "'");
+        }
+        pricing = pricing == null ? Pricing.FREE : pricing;
+    }
+
+    public ProviderConfig withPolicy(ProviderPolicy newPolicy) {
+        return new ProviderConfig(name, dialect, priority, baseUrl, apiKey, model, pricing, newPolicy);
+    }
+
+    @Override
+    public String toString() {
+        return "ProviderConfig[" + name + ", priority " + priority + ", " + baseUrl + ", model " + model + ", key "
+                + (apiKey == null ? "none" : "set") + "]";
+    }
+}

@@ -1,0 +1,94 @@
+package dev.athena.workers.resilience;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.athena.infra.stack.EmbeddedRedis;
+import dev.athena.infra.stack.LocalStack;
+import dev.athena.infra.stack.SharedLocalStack;
+import dev.athena.workers.provider.spi.RetriableProviderException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.redisson.Redisson;
+import org.redisson.api.RedissonClient;
+import org.redisson.config.Config;
+
+/** Two "instances" (two Redis clients) share one provider's budget; with Redis gone each keeps to its share. */
+@Tag("integration")
+class SharedRateLimitIT {
+    private LocalStack stack;
+    private RedissonClient first;
+    private RedissonClient second;
+
+    @BeforeEach
+    void connect() {
+        stack = SharedLocalStack.get();
+        first = client();
+        second = client();
+    }
+
+    @AfterEach
+    void disconnect() {
+        stack.embeddedRedis().ifPresent(EmbeddedRedis::restart);
+        first.shutdown();
+        second.shutdown();
+    }
+
+    private RedissonClient client() {
+        Config config = new Config();
+        config.useSingleServer().setAddress(stack.endpoints().redisUrl()).setTimeout(500).setConnectTimeout(1000)
+                .setConnectionMinimumIdleSize(1).setConnectionPoolSize(2);
+        return Redisson.create(config);
+    }
+
+    @Test
+    void shouldShareRequestsPerMinuteAcrossInstances() {
+        String provider = "it-shared-" + UUID.randomUUID();
+        SharedRateLimit a = new SharedRateLimit(first, provider, 5, 1_000_000, 2, Clock.systemUTC(), Sleeper.SYSTEM);
+        SharedRateLimit b = new SharedRateLimit(second, provider, 5, 1_000_000, 2, Clock.systemUTC(), Sleeper.SYSTEM);
+        int granted = 0;
+        for (int i = 0; i < 10; i++) {
+            SharedRateLimit limit = i % 2 == 0 ? a : b;
+            try {
+                limit.acquire(10, Duration.ZERO);
+                granted++;
+            } catch (RetriableProviderException e) {
+                assertThat(e.kind()).isEqualTo(RetriableProviderException.Kind.LOCALLY_LIMITED);
+            }
+        }
+        assertThat(granted).isEqualTo(5);
+    }
+
+    @Test
+    void shouldShareAProvidersPauseAcrossInstances() {
+        String provider = "it-pause-" + UUID.randomUUID();
+        SharedRateLimit a = new SharedRateLimit(first, provider, 100, 1_000_000, 2, Clock.systemUTC(), Sleeper.SYSTEM);
+        SharedRateLimit b = new SharedRateLimit(second, provider, 100, 1_000_000, 2, Clock.systemUTC(), Sleeper.SYSTEM);
+        a.pause(Duration.ofSeconds(30));
+        assertThatThrownBy(() -> b.acquire(1, Duration.ofSeconds(1)))
+                .isInstanceOf(RetriableProviderException.class).hasMessageContaining("pause");
+    }
+
+    @Test
+    void shouldFallBackToLocalShareWhenRedisIsDown() {
+        EmbeddedRedis redis = stack.embeddedRedis().orElseThrow();
+        String provider = "it-fallback-" + UUID.randomUUID();
+        SharedRateLimit a = new SharedRateLimit(first, provider, 6, 1_000_000, 2, Clock.systemUTC(), Sleeper.SYSTEM);
+        redis.stop();
+        int granted = 0;
+        for (int i = 0; i < 6; i++) {
+            try {
+                a.acquire(10, Duration.ZERO);
+                granted++;
+            } catch (RetriableProviderException e) {
+                assertThat(e.kind()).isEqualTo(RetriableProviderException.Kind.LOCALLY_LIMITED);
+            }
+        }
+        assertThat(granted).isEqualTo(3); // half of 6: this instance's share of two
+    }
+}
