@@ -51,7 +51,7 @@ public final class Athena {
     }
 
     public static void main(String[] args) {
-        int code;
+        int code = 1;
         try {
             code = new Athena(System.out).run(args);
         } catch (CommandLine.UsageException e) {
@@ -60,9 +60,14 @@ public final class Athena {
             code = 2;
         } catch (Exception e) {
             System.err.println("athena: " + e.getMessage());
-            code = 1;
+        } catch (Error e) {
+            // reported here because the exit below would otherwise swallow it
+            System.err.println("athena: fatal: " + e);
+            e.printStackTrace();
+        } finally {
+            // also after an Error: the embedded broker's threads must not keep a failed launcher alive
+            System.exit(code);
         }
-        System.exit(code);
     }
 
     int run(String[] args) throws Exception {

@@ -29,7 +29,7 @@ final class EmbeddedPipeline implements AutoCloseable {
             PipelineServices services = PipelineServices.start(stack.endpoints(), dataDir.resolve("state"), registry);
             readiness.set(true);
             return new EmbeddedPipeline(stack, services, http);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             if (stack != null) {
                 stack.close();
             }

@@ -59,7 +59,8 @@ public final class LocalStack implements AutoCloseable {
             createTopics(kafka);
             LOG.info("local stack up: {}", endpoints);
             return new LocalStack(endpoints, started, Optional.ofNullable(embeddedRedis));
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // stop what did start (a broker's threads would keep the JVM alive), then let the failure through
             closeAll(started);
             throw e;
         }
