@@ -9,7 +9,8 @@ import java.util.concurrent.CountDownLatch;
 /**
  * Runs the gateway alone, configured from the environment: ATHENA_KAFKA_BOOTSTRAP, ATHENA_REDIS_URL,
  * ATHENA_DB_URL/USER/PASSWORD, ATHENA_ADMIN_KEY, ATHENA_HTTP_PORT (8080), ATHENA_HTTP_HOST (127.0.0.1),
- * ATHENA_CORS_ORIGINS (comma-separated), ATHENA_KEY_HASH_SECRET (optional).
+ * ATHENA_CORS_ORIGINS (comma-separated), ATHENA_KEY_HASH_SECRET (optional), ATHENA_RATE_LIMIT_PER_KEY,
+ * ATHENA_RATE_LIMIT_PER_IP, ATHENA_RATE_LIMIT_GLOBAL (requests per minute, 0 = off).
  */
 public final class GatewayMain {
     private GatewayMain() {
@@ -28,7 +29,10 @@ public final class GatewayMain {
         GatewaySettings settings = new GatewaySettings(defaults.bootstrap(), defaults.redisUrl(), defaults.jdbcUrl(),
                 defaults.dbUser(), defaults.dbPassword(), env("ATHENA_HTTP_HOST", "127.0.0.1"), defaults.port(),
                 System.getenv("ATHENA_ADMIN_KEY"), cors, System.getenv("ATHENA_KEY_HASH_SECRET"),
-                defaults.maxBodyBytes(), defaults.maxWait(), defaults.rateLimits());
+                defaults.maxBodyBytes(), defaults.maxWait(), new RateLimits(
+                        limit("ATHENA_RATE_LIMIT_PER_KEY", defaults.rateLimits().perKeyPerMinute()),
+                        limit("ATHENA_RATE_LIMIT_PER_IP", defaults.rateLimits().perIpPerMinute()),
+                        limit("ATHENA_RATE_LIMIT_GLOBAL", defaults.rateLimits().globalPerMinute())));
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Gateway gateway = Gateway.start(settings, registry);
         CountDownLatch stopped = new CountDownLatch(1);
@@ -38,6 +42,10 @@ public final class GatewayMain {
         }, "athena-gateway-shutdown"));
         System.out.println("athena gateway: listening on port " + gateway.port());
         stopped.await();
+    }
+
+    private static long limit(String name, long fallback) {
+        return Long.parseLong(env(name, String.valueOf(fallback)));
     }
 
     private static String env(String name, String fallback) {
