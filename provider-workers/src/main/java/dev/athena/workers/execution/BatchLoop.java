@@ -97,7 +97,8 @@ public final class BatchLoop implements Runnable {
                 failure = e;
             }
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            // stop() interrupted execution: the loop ends here, the abandoned batches go to the next owner
+            LOG.info("worker stopped while executing; unfinished batches are left to the next owner");
         } catch (ProducerFencedException | InvalidProducerEpochException | OutOfOrderSequenceException
                 | AuthorizationException e) {
             failure = e;
@@ -107,6 +108,7 @@ public final class BatchLoop implements Runnable {
             LOG.error("worker loop failed", e);
         } finally {
             running = false;
+            Thread.interrupted(); // a stop() interrupt must not break the clients' clean close (leave group, abort)
             closeQuietly();
             assigned.countDown();
             stopped.countDown();

@@ -208,6 +208,10 @@ public final class FakeProviderServer implements AutoCloseable {
             case Fault.Malformed m -> write(out, 200, "OK", Map.of("content-type", "application/json"), m.body());
             case Fault.OverloadedInStream o -> stream(out, o.deltas(), Wire.End.OVERLOADED, request);
             case Fault.TruncatedStream t -> stream(out, t.deltas(), Wire.End.CUT, request);
+            case Fault.StallInStream t -> {
+                stream(out, t.deltas(), Wire.End.CUT, request);
+                Thread.sleep(t.stall());
+            }
         }
     }
 

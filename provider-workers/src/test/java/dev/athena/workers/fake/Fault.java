@@ -41,6 +41,10 @@ public sealed interface Fault {
     record TruncatedStream(List<String> deltas) implements Fault {
     }
 
+    /** HTTP 200 stream that sends {@code deltas} and then goes silent for {@code stall}, connection open. */
+    record StallInStream(List<String> deltas, Duration stall) implements Fault {
+    }
+
     /** {@code then}, after waiting {@code delay} before the status line. */
     record Delayed(Duration delay, Fault then) implements Fault {
     }

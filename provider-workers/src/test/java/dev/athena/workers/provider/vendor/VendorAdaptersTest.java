@@ -123,6 +123,16 @@ class VendorAdaptersTest {
     }
 
     @Test
+    void shouldTimeOutStreamThatGoesSilent() {
+        anthropicServer.enqueue(new Fault.StallInStream(List.of("{\"fin"), Duration.ofSeconds(5)));
+        assertThatThrownBy(() -> anthropic().analyse(call(true, null))).isInstanceOfSatisfying(
+                RetriableProviderException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(RetriableProviderException.Kind.TIMEOUT);
+                    assertThat(e.getMessage()).contains("idle stream timeout");
+                });
+    }
+
+    @Test
     void shouldCallAnthropicWithCacheablePrefixAndRecordCacheReads() {
         anthropicServer.answer(FENCED);
         ProviderAnswer answer = anthropic().analyse(call(false, null));
