@@ -55,6 +55,9 @@ public final class ResultSplitter implements AutoCloseable {
         this.invalidator = invalidator;
         this.deliveryThread = new Thread(delivery, "athena-splitter-delivery-" + settings.instanceId());
         this.persistenceThread = new Thread(persistence, "athena-splitter-store-" + settings.instanceId());
+        Thread.UncaughtExceptionHandler report = (thread, error) -> LOG.error("{} died", thread.getName(), error);
+        deliveryThread.setUncaughtExceptionHandler(report);
+        persistenceThread.setUncaughtExceptionHandler(report);
     }
 
     /**
@@ -140,6 +143,11 @@ public final class ResultSplitter implements AutoCloseable {
     /** False once the delivery path has stopped on its own (fenced by another instance, or a fatal error). */
     public boolean isDelivering() {
         return deliveryThread.isAlive() && !delivery.hasFailed();
+    }
+
+    /** False once the persistence path has died; its rows then wait in Kafka for the next instance. */
+    public boolean isPersisting() {
+        return persistenceThread.isAlive();
     }
 
     /** Stops delivery, writes pending rows to PostgreSQL (bounded), then releases every client. */
