@@ -178,6 +178,32 @@ class GatewayIT {
     }
 
     @Test
+    void shouldStartOneAnalysisForConcurrentRetriesWithOneIdempotencyKey() throws Exception {
+        String key = createKey(client(), "submit");
+        String idem = UUID.randomUUID().toString();
+        List<java.util.concurrent.Future<HttpResponse<String>>> calls = new java.util.ArrayList<>();
+        try (var executor = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < 8; i++) {
+                calls.add(executor.submit(() -> http.post("/v1/analyses", key, analysis("explain"),
+                        "Idempotency-Key", idem)));
+            }
+        }
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        for (var call : calls) {
+            HttpResponse<String> response = call.get();
+            assertThat(response.statusCode()).isEqualTo(202);
+            ids.add(json(response).get("id").stringValue());
+        }
+        assertThat(ids).hasSize(1);
+        assertThat(countRequests(ids.iterator().next())).isEqualTo(1);
+    }
+
+    @Test
+    void shouldAnswer400ForABadQueryParameterType() {
+        assertProblem(http.get("/v1/admin/audit?limit=many", ADMIN_KEY), 400, null);
+    }
+
+    @Test
     void shouldAnswer422NamingTheField() {
         String key = createKey(client(), "submit");
         assertProblem(http.post("/v1/analyses", key, Json.writeString(Map.of("analysisType", "security"))), 422,
@@ -418,6 +444,31 @@ class GatewayIT {
             }
         }
         throw new AssertionError("request " + id + " never reached " + Topics.REQUESTS);
+    }
+
+    /** Records on athena.requests with this key, read up to the current end of every partition. */
+    static int countRequests(String id) {
+        try (var consumer = new KafkaConsumer<>(Map.<String, Object>of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, endpoints.kafkaBootstrap(),
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(Topics.REQUESTS).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            int count = 0;
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))
+                    && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    if (id.equals(record.key())) {
+                        count++;
+                    }
+                }
+            }
+            return count;
+        }
     }
 
     static void sleep(Duration d) {

@@ -60,6 +60,19 @@ class RateLimitIT {
     }
 
     @Test
+    void shouldLimitPerIpBeforeAuthentication() {
+        try (Gateway perIp = TestStack.start(TestStack.settings().withRateLimits(new RateLimits(0, 3, 0)))) {
+            GatewayClient http = new GatewayClient(perIp.port());
+            List<Integer> statuses = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                statuses.add(http.get("/v1/analyses/x", "ath_guessing").statusCode());
+            }
+            assertThat(statuses).containsExactly(401, 401, 401, 429, 429);
+            assertThat(http.get("/health", null).statusCode()).as("ops endpoints are not limited").isEqualTo(200);
+        }
+    }
+
+    @Test
     void shouldCountAllowedRequestsInTheRateLimitHeaders() {
         GatewayClient a = new GatewayClient(first.port());
         String key = TestStack.createKey(a, TestStack.client(), "read");

@@ -130,6 +130,13 @@ class StreamingIT {
         HttpResponse<String> done = http.send(http.builder("/v1/analyses/" + id + "/events", key)
                 .header("Last-Event-ID", "result").GET().build());
         assertThat(done.statusCode()).isEqualTo(204);
+
+        BlockingQueue<Event> late = openEvents(id, key, null);
+        List<String> lateIds = new ArrayList<>();
+        for (Event e = next(late); e != Event.END; e = next(late)) {
+            lateIds.add(e.id());
+        }
+        assertThat(lateIds).as("a late subscriber gets everything once").containsExactly("0", "1", "2", "result");
     }
 
     @Test

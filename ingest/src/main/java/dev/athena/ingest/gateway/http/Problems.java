@@ -12,7 +12,10 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
+import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
+import org.springframework.web.bind.ServletRequestBindingException;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.servlet.NoHandlerFoundException;
@@ -37,6 +40,13 @@ public class Problems {
     @ExceptionHandler(HttpRequestMethodNotSupportedException.class)
     ResponseEntity<String> method(HttpRequestMethodNotSupportedException e, HttpServletRequest request) {
         return render(new ApiProblem(405, "Method Not Allowed", "method " + e.getMethod() + " is not allowed here"),
+                request.getRequestURI());
+    }
+
+    @ExceptionHandler({ServletRequestBindingException.class, MethodArgumentTypeMismatchException.class,
+            HttpMessageNotReadableException.class})
+    ResponseEntity<String> badRequest(Exception e, HttpServletRequest request) {
+        return render(new ApiProblem(400, "Bad Request", "the request's parameters or headers are not valid"),
                 request.getRequestURI());
     }
 
