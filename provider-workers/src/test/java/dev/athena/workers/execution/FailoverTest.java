@@ -62,9 +62,9 @@ class FailoverTest {
 
     private ItemExecutor executor(boolean withSecondary) {
         VendorSettings a = VendorSettings.of("anthropic", primary.baseUrl(), "k1", "claude-sonnet-4-5", Pricing.FREE)
-                .withTimeouts(Duration.ofSeconds(1), Duration.ofMillis(500), Duration.ofMillis(500));
+                .withTimeouts(Duration.ofSeconds(1), Duration.ofMillis(1500), Duration.ofMillis(1500));
         VendorSettings o = VendorSettings.of("openai", secondary.baseUrl(), "k2", "gpt-4o-mini", Pricing.FREE)
-                .withTimeouts(Duration.ofSeconds(1), Duration.ofMillis(500), Duration.ofMillis(500));
+                .withTimeouts(Duration.ofSeconds(1), Duration.ofMillis(1500), Duration.ofMillis(1500));
         List<Provider> providers = withSecondary
                 ? List.of(guarded(new AnthropicProvider(a, clock)), guarded(new OpenAiCompatibleProvider(o, clock)))
                 : List.of(guarded(new AnthropicProvider(a, clock)));

@@ -207,7 +207,10 @@ public final class FakeProviderServer implements AutoCloseable {
             case Fault.Stall st -> Thread.sleep(st.duration());
             case Fault.Malformed m -> write(out, 200, "OK", Map.of("content-type", "application/json"), m.body());
             case Fault.OverloadedInStream o -> stream(out, o.deltas(), Wire.End.OVERLOADED, request);
-            case Fault.TruncatedStream t -> stream(out, t.deltas(), Wire.End.CUT, request);
+            case Fault.TruncatedStream t -> {
+                stream(out, t.deltas(), Wire.End.CUT, request);
+                Thread.sleep(200); // let the client read what was sent before the connection drops
+            }
             case Fault.StallInStream t -> {
                 stream(out, t.deltas(), Wire.End.CUT, request);
                 Thread.sleep(t.stall());

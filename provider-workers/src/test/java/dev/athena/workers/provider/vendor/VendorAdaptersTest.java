@@ -43,14 +43,14 @@ class VendorAdaptersTest {
 
     private Provider openAi() {
         return new OpenAiCompatibleProvider(VendorSettings.of("openai", openAiServer.baseUrl(), "sk-test-key",
-                "gpt-4o-mini", PRICES).withTimeouts(Duration.ofSeconds(2), Duration.ofMillis(700), Duration.ofMillis(700)),
+                "gpt-4o-mini", PRICES).withTimeouts(Duration.ofSeconds(2), Duration.ofMillis(2000), Duration.ofMillis(1000)),
                 clock);
     }
 
     private Provider anthropic() {
         return new AnthropicProvider(VendorSettings.of("anthropic", anthropicServer.baseUrl(), "ant-test-key",
-                "claude-sonnet-4-5", PRICES).withTimeouts(Duration.ofSeconds(2), Duration.ofMillis(700),
-                Duration.ofMillis(700)), clock);
+                "claude-sonnet-4-5", PRICES).withTimeouts(Duration.ofSeconds(2), Duration.ofMillis(2000),
+                Duration.ofMillis(1000)), clock);
     }
 
     private ProviderCall call(boolean stream, ProviderCall.DeltaSink sink) {
@@ -91,7 +91,7 @@ class VendorAdaptersTest {
     @Test
     void shouldTypeOpenAiFailures() {
         openAiServer.enqueue(new Fault.RateLimited(2), new Fault.QuotaExhausted(), new Fault.Status(503),
-                new Fault.Malformed("<html>oops</html>"), new Fault.Reset(), new Fault.Stall(Duration.ofSeconds(3)),
+                new Fault.Malformed("<html>oops</html>"), new Fault.Reset(), new Fault.Stall(Duration.ofSeconds(4)),
                 new Fault.Status(401), new Fault.Status(400));
         Provider p = openAi();
         assertThatThrownBy(() -> p.analyse(call(false, null))).isInstanceOfSatisfying(RetriableProviderException.class,
