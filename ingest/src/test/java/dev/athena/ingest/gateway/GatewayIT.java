@@ -312,6 +312,8 @@ class GatewayIT {
         assertThat(context.getBeanNamesForType(org.apache.kafka.clients.producer.Producer.class)).isEmpty();
         assertThat(context.getBeanNamesForType(
                 org.springframework.web.servlet.DispatcherServlet.class)).hasSize(1);
+        assertThat(context.containsBean("tomcatVirtualThreadsProtocolHandlerCustomizer"))
+                .as("requests, long polls and event streams run on virtual threads").isTrue();
     }
 
     @Test
