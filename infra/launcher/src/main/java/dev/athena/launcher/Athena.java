@@ -93,7 +93,7 @@ public final class Athena {
             stopped.countDown();
         }, "athena-shutdown"));
         out.println("athena: ready (kafka " + pipeline.kafkaBootstrap() + ", http 127.0.0.1:"
-                + cli.intOption("http-port", 8080) + ", data " + data + ")");
+                + pipeline.httpPort().orElse(-1) + ", data " + data + ")");
         out.flush();
         stopped.await();
         return 0;

@@ -1,55 +1,72 @@
 package dev.athena.launcher;
 
+import dev.athena.infra.stack.Endpoints;
 import dev.athena.infra.stack.LocalStack;
 import dev.athena.infra.stack.StackOptions;
+import dev.athena.ingest.gateway.Gateway;
+import dev.athena.ingest.gateway.GatewaySettings;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
 
-/** The whole product in one JVM: local stack, the three services and the ops endpoint. */
+/** The whole product in one JVM: local stack, the three pipeline services and the HTTP gateway. */
 final class EmbeddedPipeline implements AutoCloseable {
     private final LocalStack stack;
     private final PipelineServices services;
-    private final OpsHttpServer http;
+    private final Optional<Gateway> gateway;
 
-    private EmbeddedPipeline(LocalStack stack, PipelineServices services, OpsHttpServer http) {
+    private EmbeddedPipeline(LocalStack stack, PipelineServices services, Optional<Gateway> gateway) {
         this.stack = stack;
         this.services = services;
-        this.http = http;
+        this.gateway = gateway;
     }
 
-    /** {@code httpPort} 0 picks a free port; a negative one runs without the HTTP endpoint. */
+    /** {@code httpPort} 0 picks a free port; a negative one runs without the gateway. */
     static EmbeddedPipeline start(Path dataDir, int kafkaPort, int httpPort) {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        var readiness = new java.util.concurrent.atomic.AtomicBoolean();
-        OpsHttpServer http = httpPort >= 0 ? OpsHttpServer.start(httpPort, registry, readiness::get) : null;
-        LocalStack stack = null;
+        LocalStack stack = LocalStack.start(StackOptions.fromEnvironment(dataDir, kafkaPort));
+        PipelineServices services = null;
         try {
-            stack = LocalStack.start(StackOptions.fromEnvironment(dataDir, kafkaPort));
-            PipelineServices services = PipelineServices.start(stack.endpoints(), dataDir.resolve("state"), registry);
-            readiness.set(true);
-            return new EmbeddedPipeline(stack, services, http);
+            services = PipelineServices.start(stack.endpoints(), dataDir.resolve("state"), registry);
+            Optional<Gateway> gateway = httpPort < 0 ? Optional.empty()
+                    : Optional.of(Gateway.start(gatewaySettings(stack.endpoints(), httpPort), registry));
+            return new EmbeddedPipeline(stack, services, gateway);
         } catch (RuntimeException | Error e) {
-            if (stack != null) {
-                stack.close();
+            if (services != null) {
+                services.close();
             }
-            if (http != null) {
-                http.close();
-            }
+            stack.close();
             throw e;
         }
+    }
+
+    /** The gateway reads its secrets and allowlist from the same variables as when it runs alone. */
+    private static GatewaySettings gatewaySettings(Endpoints endpoints, int port) {
+        GatewaySettings defaults = GatewaySettings.defaults(endpoints.kafkaBootstrap(), endpoints.redisUrl(),
+                endpoints.jdbcUrl(), endpoints.dbUser(), endpoints.dbPassword(), port);
+        List<String> cors = Arrays.stream(Optional.ofNullable(System.getenv("ATHENA_CORS_ORIGINS")).orElse("")
+                .split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+        return new GatewaySettings(defaults.bootstrap(), defaults.redisUrl(), defaults.jdbcUrl(), defaults.dbUser(),
+                defaults.dbPassword(), defaults.bindHost(), port, System.getenv("ATHENA_ADMIN_KEY"), cors,
+                System.getenv("ATHENA_KEY_HASH_SECRET"), defaults.maxBodyBytes(), defaults.maxWait(),
+                defaults.rateLimits());
     }
 
     String kafkaBootstrap() {
         return stack.endpoints().kafkaBootstrap();
     }
 
+    Optional<Integer> httpPort() {
+        return gateway.map(Gateway::port);
+    }
+
     @Override
     public void close() {
+        gateway.ifPresent(Gateway::close);
         services.close();
-        if (http != null) {
-            http.close();
-        }
         stack.close();
     }
 }

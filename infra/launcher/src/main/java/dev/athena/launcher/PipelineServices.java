@@ -36,7 +36,7 @@ public final class PipelineServices implements AutoCloseable {
             started.push(ProviderWorkers.start(WorkerSettings.defaults(endpoints.kafkaBootstrap(),
                     endpoints.redisUrl()), registry));
             started.push(BatchCollector.start(CollectorSettings.defaults(endpoints.kafkaBootstrap(),
-                    stateDir.resolve("collector")), registry));
+                    stateDir.resolve("collector")).withRedisUrl(endpoints.redisUrl()), registry));
             return new PipelineServices(started);
         } catch (RuntimeException e) {
             closeAll(started);
