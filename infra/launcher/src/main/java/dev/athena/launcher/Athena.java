@@ -35,25 +35,34 @@ public final class Athena {
               athena submit FILE... [--type security|quality|complexity|explain] [--client ID] [--kafka HOST:PORT]
                                     [--timeout SECONDS] [--json]
               athena tail --client ID [--kafka HOST:PORT] [--json]
+              athena keys create --client ID --scopes submit,read[,admin] [--url http://127.0.0.1:8080]
+              athena cache invalidate (--key K | --pattern GLOB | --tag TAG | --all) [--url http://127.0.0.1:8080]
+            keys and cache call the gateway's admin API with the key in ATHENA_ADMIN_KEY.
             environment: ATHENA_KAFKA_BOOTSTRAP, ATHENA_REDIS_URL, ATHENA_DB_URL (external servers instead of embedded)""";
 
     private static final Map<String, Set<String>> VALUE_OPTIONS = Map.of(
             "up", Set.of("kafka-port", "http-port", "data"),
             "submit", Set.of("type", "client", "kafka", "timeout"),
             "tail", Set.of("client", "kafka"),
+            "keys", Set.of("client", "scopes", "url"),
+            "cache", Set.of("key", "pattern", "tag", "url"),
             "help", Set.of());
-    private static final Map<String, Set<String>> FLAGS = Map.of("submit", Set.of("json"), "tail", Set.of("json"));
+    private static final Map<String, Set<String>> FLAGS = Map.of("submit", Set.of("json"), "tail", Set.of("json"),
+            "cache", Set.of("all"));
+    private static final String DEFAULT_URL = "http://127.0.0.1:8080";
 
     private final PrintStream out;
+    private final Map<String, String> env;
 
-    Athena(PrintStream out) {
+    Athena(PrintStream out, Map<String, String> env) {
         this.out = out;
+        this.env = env;
     }
 
     public static void main(String[] args) {
         int code = 1;
         try {
-            code = new Athena(System.out).run(args);
+            code = new Athena(System.out, System.getenv()).run(args);
         } catch (CommandLine.UsageException e) {
             System.err.println("athena: " + e.getMessage());
             System.err.println(USAGE);
@@ -76,6 +85,8 @@ public final class Athena {
             case "up" -> up(cli);
             case "submit" -> submit(cli);
             case "tail" -> tail(cli);
+            case "keys" -> keys(cli);
+            case "cache" -> cache(cli);
             default -> {
                 out.println(USAGE);
                 yield 0;
@@ -177,6 +188,38 @@ public final class Athena {
         return 0;
     }
 
+    private int keys(CommandLine cli) throws IOException, InterruptedException {
+        if (!cli.positional().equals(java.util.List.of("create"))) {
+            throw new CommandLine.UsageException("keys supports: keys create --client ID --scopes LIST");
+        }
+        String clientId = cli.option("client").orElseThrow(() ->
+                new CommandLine.UsageException("keys create needs --client ID"));
+        String[] scopes = cli.option("scopes").orElse("submit,read").split(",");
+        var created = new AdminApi(cli.option("url").orElse(DEFAULT_URL), env.get("ATHENA_ADMIN_KEY"))
+                .createKey(clientId, scopes);
+        out.println(created.get("key").asString());
+        System.err.println("athena: key " + created.get("keyId").asString() + " for client " + clientId
+                + " (shown once: store it now)");
+        return 0;
+    }
+
+    private int cache(CommandLine cli) throws IOException, InterruptedException {
+        if (!cli.positional().equals(java.util.List.of("invalidate"))) {
+            throw new CommandLine.UsageException("cache supports: cache invalidate (--key|--pattern|--tag|--all)");
+        }
+        var chosen = java.util.stream.Stream.of("key", "pattern", "tag", "all").filter(cli.options()::containsKey)
+                .toList();
+        if (chosen.size() != 1) {
+            throw new CommandLine.UsageException("cache invalidate needs exactly one of --key, --pattern, --tag, --all");
+        }
+        String kind = chosen.getFirst();
+        var answer = new AdminApi(cli.option("url").orElse(DEFAULT_URL), env.get("ATHENA_ADMIN_KEY"))
+                .invalidate(kind, kind.equals("all") ? null : cli.option(kind).orElseThrow());
+        out.println("athena: invalidation " + answer.get("id").asString() + " (" + kind + ") sent to "
+                + answer.get("receivers").asLong() + " splitter instance(s)");
+        return 0;
+    }
+
     private void print(String label, AnalysisResult result, boolean json) {
         synchronized (out) {
             out.println(json ? Json.writeString(result) : ResultFormatter.format(label, result));
@@ -199,8 +242,8 @@ public final class Athena {
         }
     }
 
-    private static String envOr(String name, String fallback) {
-        String value = System.getenv(name);
+    private String envOr(String name, String fallback) {
+        String value = env.get(name);
         return value == null || value.isBlank() ? fallback : value;
     }
 

@@ -104,7 +104,7 @@ class PipelineEndToEndIT {
     void shouldSubmitAFileFromTheCommandLineAndPrintItsResult(@TempDir Path dir) throws Exception {
         Path file = Files.writeString(dir.resolve("db.py"), SQL_INJECTION);
         var printed = new ByteArrayOutputStream();
-        int code = new Athena(new PrintStream(printed, true, StandardCharsets.UTF_8)).run(new String[] {
+        int code = new Athena(new PrintStream(printed, true, StandardCharsets.UTF_8), Map.of()).run(new String[] {
                 "submit", file.toString(), "--client", "cli-" + UUID.randomUUID().toString().substring(0, 8),
                 "--kafka", endpoints.kafkaBootstrap(), "--timeout", "60"});
         String output = printed.toString(StandardCharsets.UTF_8);
