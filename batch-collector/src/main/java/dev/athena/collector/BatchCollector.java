@@ -92,7 +92,6 @@ public final class BatchCollector implements AutoCloseable {
         // Streams stays in its group on close to spare a rebalance on a quick bounce; we prefer a replacement
         // (or the survivors) to take the partitions at once instead of after the session timeout
         props.put(StreamsConfig.mainConsumerPrefix("internal.leave.group.on.close"), true);
-        props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), "0");
         props.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
                 Integer.toString(9 * 1024 * 1024));
         return props;

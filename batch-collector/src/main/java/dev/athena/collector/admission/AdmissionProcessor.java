@@ -80,7 +80,8 @@ public final class AdmissionProcessor implements Processor<byte[], byte[], Objec
 
     /** The stores this processor needs: request ids already answered or batched, with when they were seen. */
     public static List<StoreBuilder<?>> stores(Function<String, KeyValueBytesStoreSupplier> kind) {
-        return List.of(Stores.keyValueStoreBuilder(kind.apply(SEEN_STORE), Serdes.String(), Serdes.Long()));
+        return List.of(Stores.keyValueStoreBuilder(kind.apply(SEEN_STORE), Serdes.String(), Serdes.Long())
+                .withCachingEnabled());
     }
 
     @Override

@@ -4,25 +4,32 @@ import dev.athena.collector.CollectorSettings;
 import dev.athena.collector.admission.Admitted;
 import dev.athena.collector.metrics.CollectorMetrics;
 import dev.athena.collector.metrics.CollectorMetrics.CloseReason;
+import dev.athena.schemas.json.JsonSerde;
 import dev.athena.schemas.message.AnalysisBatch;
 import dev.athena.schemas.message.BatchItem;
 import dev.athena.schemas.message.Lane;
-import dev.athena.schemas.message.Requester;
 import dev.athena.schemas.message.SchemaVersion;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
 
 /**
  * Micro-batching per route (provider/model/lane). A window opens on its first item and closes after its lane's
@@ -31,27 +38,35 @@ import org.apache.kafka.streams.state.StoreBuilder;
  * item with all their requesters.
  *
  * <p>Design notes. Windows are checked every {@link #tick}, not on each record: what arrived within one tick is
- * then shared out {@link RoundRobin round-robin} across clients, so one client's flood cannot push another
+ * then shared out round-robin across clients ({@link RouteState#take}), so one client's flood cannot push another
  * client's request behind it; the price is at most one tick of extra latency for a full window. Interactive
  * windows are closed before bulk ones in every tick and each lane has its own window length, so bulk never delays
- * interactive here. Open windows live in changelogged stores written in the same exactly-once transaction as the
- * input offsets and the emitted batch: a restart resumes them and nothing is lost or emitted twice. Batch ids
- * derive from the route and the first requester of the batch, whom admission made unique.
+ * interactive here. Every pending item is in a changelogged store (one write per request), written in the same
+ * exactly-once transaction as the input offsets and the emitted batch; the in-memory routes are rebuilt from it
+ * when the task starts, so a restart loses nothing and emits nothing twice. Batch ids derive from the route and
+ * the first requester of the batch, whom admission made unique.
  */
 public final class BatchWindowProcessor implements Processor<String, Admitted, String, AnalysisBatch> {
+    public static final String ITEMS_STORE = "collector-window-items";
+
     private final CollectorSettings settings;
     private final CollectorMetrics metrics;
+    private final Map<String, RouteState> routes = new HashMap<>();
     private ProcessorContext<String, AnalysisBatch> context;
-    private WindowStores stores;
+    private KeyValueStore<String, PendingItem> store;
 
     public BatchWindowProcessor(CollectorSettings settings, CollectorMetrics metrics) {
         this.settings = settings;
         this.metrics = metrics;
     }
 
-    /** The stores of open windows. */
+    /**
+     * The store of pending items, key {@code route NUL seq}. Caching on: an item added and batched within one
+     * commit interval reaches the changelog as one tombstone.
+     */
     public static List<StoreBuilder<?>> stores(Function<String, KeyValueBytesStoreSupplier> kind) {
-        return WindowStores.builders(kind);
+        return List.of(Stores.keyValueStoreBuilder(kind.apply(ITEMS_STORE), Serdes.String(),
+                JsonSerde.of(PendingItem.class)).withCachingEnabled());
     }
 
     /** How often windows are checked: a fifth of the shorter window, so a batch leaves at most that late. */
@@ -65,87 +80,85 @@ public final class BatchWindowProcessor implements Processor<String, Admitted, S
     @Override
     public void init(ProcessorContext<String, AnalysisBatch> context) {
         this.context = context;
-        this.stores = new WindowStores(context);
+        this.store = context.getStateStore(ITEMS_STORE);
+        restore();
         metrics.openRecordsRestored(openRequests());
         context.schedule(tick(settings), PunctuationType.WALL_CLOCK_TIME, this::closeDueWindows);
+    }
+
+    private void restore() {
+        List<KeyValue<String, PendingItem>> pending = new ArrayList<>();
+        try (KeyValueIterator<String, PendingItem> all = store.all()) {
+            all.forEachRemaining(pending::add);
+        }
+        pending.sort(Comparator.comparingLong(kv -> RouteState.seqOf(kv.key)));
+        for (KeyValue<String, PendingItem> kv : pending) {
+            String route = RouteState.routeOf(kv.key);
+            PendingItem item = kv.value;
+            routes.computeIfAbsent(route, r -> new RouteState(r, item.item().request().lane(),
+                    item.windowOpenedAtMs())).restore(kv.key, item);
+        }
     }
 
     @Override
     public void process(Record<String, Admitted> record) {
         Admitted admitted = record.value();
         String route = admitted.route().key();
-        RouteWindow window = stores.window(route);
-        if (window == null) {
-            window = RouteWindow.open(route, admitted.route().lane(), context.currentSystemTimeMs());
-        }
-        String pending = stores.locate(route, admitted.cacheKey());
+        RouteState state = routes.computeIfAbsent(route,
+                r -> new RouteState(r, admitted.route().lane(), context.currentSystemTimeMs()));
+        String pending = state.locate(admitted.cacheKey());
         if (pending != null) {
-            coalesce(window, pending, admitted.requester());
+            store.put(pending, state.coalesce(pending, admitted.requester()));
+            metrics.coalesced();
             return;
         }
-        String clientId = admitted.request().clientId();
-        String itemKey = WindowStores.itemKey(route, clientId, window.tailOf(clientId));
-        long tokens = TokenEstimate.of(admitted.request());
-        stores.putItem(route, itemKey, new PendingItem(
-                new BatchItem(admitted.cacheKey(), admitted.request(), List.of(admitted.requester())), tokens));
-        stores.put(window.pushed(clientId, tokens));
+        PendingItem item = new PendingItem(
+                new BatchItem(admitted.cacheKey(), admitted.request(), List.of(admitted.requester())),
+                TokenEstimate.of(admitted.request()), state.openedAtMs());
+        store.put(state.add(item), item);
     }
 
     @Override
     public void close() {
-        // the windows stay in the stores for whoever owns this task next; they are no longer open here
-        try {
-            metrics.openRecordsRestored(-openRequests());
-        } catch (RuntimeException e) {
-            // stores already closed: nothing to account for
-        }
+        // the items stay in the store for whoever owns this task next; they are no longer open here
+        metrics.openRecordsRestored(-openRequests());
+        routes.clear();
     }
 
     private long openRequests() {
-        return stores.all().stream().mapToLong(RouteWindow::requests).sum();
-    }
-
-    private void coalesce(RouteWindow window, String itemKey, Requester requester) {
-        PendingItem pending = stores.item(itemKey);
-        List<Requester> requesters = new ArrayList<>(pending.item().requesters());
-        requesters.add(requester);
-        BatchItem item = pending.item();
-        stores.replaceItem(itemKey, new PendingItem(new BatchItem(item.cacheKey(), item.request(), requesters),
-                pending.tokens()));
-        stores.put(window.plusRequester());
-        metrics.coalesced();
+        return routes.values().stream().mapToLong(RouteState::requests).sum();
     }
 
     private void closeDueWindows(long now) {
-        List<RouteWindow> windows = stores.all();
+        List<RouteState> states = new ArrayList<>(routes.values());
         // interactive first: within one tick, bulk never goes ahead of interactive
-        windows.sort(Comparator.comparing((RouteWindow w) -> w.lane() != Lane.INTERACTIVE)
-                .thenComparingLong(RouteWindow::openedAtMs));
-        for (RouteWindow window : windows) {
-            boolean due = now - window.openedAtMs() >= settings.window(window.lane()).toMillis();
-            RouteWindow current = window;
-            while (!current.isEmpty() && (due || full(current))) {
-                current = emit(current, now, due && !full(current) ? CloseReason.TIME
-                        : current.items() >= settings.maxItems() ? CloseReason.ITEMS : CloseReason.TOKENS);
+        states.sort(Comparator.comparing((RouteState s) -> s.lane() != Lane.INTERACTIVE)
+                .thenComparingLong(RouteState::openedAtMs));
+        for (RouteState state : states) {
+            boolean due = now - state.openedAtMs() >= settings.window(state.lane()).toMillis();
+            while (!state.isEmpty() && (due || full(state))) {
+                emit(state, now, full(state)
+                        ? (state.items() >= settings.maxItems() ? CloseReason.ITEMS : CloseReason.TOKENS)
+                        : CloseReason.TIME);
             }
-            if (current != window) {
-                stores.put(current);
+            if (state.isEmpty()) {
+                routes.remove(state.route());
             }
         }
     }
 
-    private boolean full(RouteWindow window) {
-        return window.items() >= settings.maxItems() || window.tokens() >= settings.maxTokens();
+    private boolean full(RouteState state) {
+        return state.items() >= settings.maxItems() || state.tokens() >= settings.maxTokens();
     }
 
-    private RouteWindow emit(RouteWindow window, long now, CloseReason reason) {
-        RoundRobin.Taken taken = RoundRobin.take(window, stores, settings.maxItems(), settings.maxTokens());
-        AnalysisBatch batch = new AnalysisBatch(SchemaVersion.CURRENT, batchId(window.route(), taken.items()),
-                window.route(), Instant.ofEpochMilli(window.openedAtMs()), Instant.ofEpochMilli(now), taken.items());
-        metrics.batchClosed(window.lane(), reason, batch.items().size(), batch.requestCount(),
-                Duration.ofMillis(Math.max(0, now - window.openedAtMs())));
-        context.forward(new Record<>(window.route(), batch, now));
-        return taken.rest();
+    private void emit(RouteState state, long now, CloseReason reason) {
+        RouteState.Taken taken = state.take(settings.maxItems(), settings.maxTokens());
+        taken.keys().forEach(store::delete);
+        AnalysisBatch batch = new AnalysisBatch(SchemaVersion.CURRENT, batchId(state.route(), taken.items()),
+                state.route(), Instant.ofEpochMilli(state.openedAtMs()), Instant.ofEpochMilli(now), taken.items());
+        metrics.batchClosed(state.lane(), reason, batch.items().size(), batch.requestCount(),
+                Duration.ofMillis(Math.max(0, now - state.openedAtMs())));
+        context.forward(new Record<>(state.route(), batch, now));
     }
 
     static String batchId(String route, List<BatchItem> items) {

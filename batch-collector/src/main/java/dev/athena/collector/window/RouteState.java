@@ -1,0 +1,156 @@
+package dev.athena.collector.window;
+
+import dev.athena.schemas.message.BatchItem;
+import dev.athena.schemas.message.Lane;
+import dev.athena.schemas.message.Requester;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What is pending for one route, in memory: one queue of item keys per client, in round-robin order, the items,
+ * and where each pending cache key sits (for coalescing). The items store mirrors the items, so this is rebuilt
+ * from it when a task starts; nothing here needs a store of its own.
+ *
+ * <p>Design notes: owned by one task's processor, so single-threaded. Round-robin: the client at the head of
+ * {@code turns} gives one item, then goes to the back if it has more; a client whose item does not fit the token
+ * budget stays at the head and goes first in the next batch.
+ */
+final class RouteState {
+    private static final char SEP = '\u0000';
+
+    private final String route;
+    private final Lane lane;
+    private final long openedAtMs;
+    private final ArrayDeque<ClientLine> turns = new ArrayDeque<>();
+    private final Map<String, ClientLine> lines = new HashMap<>();
+    private final Map<String, PendingItem> items = new HashMap<>();
+    private final Map<String, String> locations = new HashMap<>();
+    private long nextSeq;
+    private long tokens;
+    private int requests;
+
+    private record ClientLine(String clientId, ArrayDeque<String> keys) {
+    }
+
+    record Taken(List<BatchItem> items, List<String> keys) {
+    }
+
+    RouteState(String route, Lane lane, long openedAtMs) {
+        this.route = route;
+        this.lane = lane;
+        this.openedAtMs = openedAtMs;
+    }
+
+    static String routeOf(String itemKey) {
+        return itemKey.substring(0, itemKey.indexOf(SEP));
+    }
+
+    static long seqOf(String itemKey) {
+        return Long.parseLong(itemKey.substring(itemKey.indexOf(SEP) + 1));
+    }
+
+    String route() {
+        return route;
+    }
+
+    Lane lane() {
+        return lane;
+    }
+
+    long openedAtMs() {
+        return openedAtMs;
+    }
+
+    int items() {
+        return items.size();
+    }
+
+    long tokens() {
+        return tokens;
+    }
+
+    int requests() {
+        return requests;
+    }
+
+    boolean isEmpty() {
+        return items.isEmpty();
+    }
+
+    /** The key of the pending item with this cache key, or null. */
+    String locate(String cacheKey) {
+        return locations.get(cacheKey);
+    }
+
+    /** Adds a new item; returns its key in the items store. */
+    String add(PendingItem item) {
+        return put(route + SEP + nextSeq, item);
+    }
+
+    /** Puts back an item read from the store (keys in arrival order). */
+    String restore(String key, PendingItem item) {
+        nextSeq = Math.max(nextSeq, seqOf(key));
+        return put(key, item);
+    }
+
+    private String put(String key, PendingItem item) {
+        nextSeq++;
+        items.put(key, item);
+        locations.put(item.item().cacheKey(), key);
+        ClientLine line = lines.computeIfAbsent(item.clientId(), id -> {
+            ClientLine created = new ClientLine(id, new ArrayDeque<>());
+            turns.addLast(created);
+            return created;
+        });
+        line.keys().addLast(key);
+        tokens += item.tokens();
+        requests += item.item().requesters().size();
+        return key;
+    }
+
+    /** Adds a requester to a pending item; returns the item as it now is. */
+    PendingItem coalesce(String key, Requester requester) {
+        PendingItem pending = items.get(key);
+        List<Requester> requesters = new ArrayList<>(pending.item().requesters());
+        requesters.add(requester);
+        BatchItem item = pending.item();
+        PendingItem updated = new PendingItem(new BatchItem(item.cacheKey(), item.request(), requesters),
+                pending.tokens(), pending.windowOpenedAtMs());
+        items.put(key, updated);
+        requests++;
+        return updated;
+    }
+
+    /** One batch: an item per client in turn, up to {@code maxItems}, stopping before the token budget overflows. */
+    Taken take(int maxItems, long maxTokens) {
+        List<BatchItem> batch = new ArrayList<>();
+        List<String> keys = new ArrayList<>();
+        long batchTokens = 0;
+        while (batch.size() < maxItems && !turns.isEmpty()) {
+            ClientLine line = turns.peekFirst();
+            String key = line.keys().peekFirst();
+            PendingItem next = items.get(key);
+            if (!batch.isEmpty() && batchTokens + next.tokens() > maxTokens) {
+                break;
+            }
+            turns.pollFirst();
+            line.keys().pollFirst();
+            if (line.keys().isEmpty()) {
+                lines.remove(line.clientId());
+            } else {
+                turns.addLast(line);
+            }
+            items.remove(key);
+            locations.remove(next.item().cacheKey());
+            tokens -= next.tokens();
+            requests -= next.item().requesters().size();
+            batchTokens += next.tokens();
+            batch.add(next.item());
+            keys.add(key);
+        }
+        return new Taken(batch, keys);
+    }
+}

@@ -1,0 +1,189 @@
+package dev.athena.collector;
+
+import dev.athena.collector.metrics.CollectorMetrics;
+import dev.athena.infra.stack.EmbeddedKafka;
+import dev.athena.infra.stack.FreePorts;
+import dev.athena.schemas.topic.TopicProvisioner;
+import dev.athena.schemas.topic.TopicSpec;
+import dev.athena.schemas.topic.Topics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.Topology;
+
+/**
+ * Records per second through admission and batching, beside a pass-through topology (bytes in, bytes out, same
+ * exactly-once settings) on the same in-process broker and the same input, in one run.
+ *
+ * <pre>
+ * ./mvnw -q -pl batch-collector test-compile exec:exec@bench            # 100,000 requests, 2 rounds
+ * ./mvnw -q -pl batch-collector test-compile exec:exec@bench -Dbench.records=20000
+ * </pre>
+ *
+ * Timing starts when the application is RUNNING and stops when its committed offsets reach the end of the
+ * input: every record processed and its transaction committed.
+ */
+public final class CollectorBenchmark {
+    private static final String PASS_THROUGH_TOPIC = "bench.pass-through";
+
+    private CollectorBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int records = Integer.getInteger("bench.records", 100_000);
+        int rounds = Integer.getInteger("bench.rounds", 2);
+        Path dir = Files.createTempDirectory("collector-bench-");
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"), FreePorts.pick());
+                Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrap()))) {
+            String bootstrap = kafka.bootstrap();
+            var provisioner = new TopicProvisioner(admin);
+            provisioner.ensure(Topics.pipeline());
+            provisioner.ensure(new TopicSpec(PASS_THROUGH_TOPIC, 6, Map.of()));
+            awaitLeaders(admin);
+            long produceMs = produce(bootstrap, records);
+            System.out.printf(Locale.ROOT, "produced %,d requests in %,d ms%n", records, produceMs);
+
+            List<String> lines = new ArrayList<>();
+            for (int round = 1; round <= rounds; round++) {
+                CollectorSettings settings = CollectorSettings.defaults(bootstrap, dir.resolve("state-" + round));
+                double pass = run(admin, settings.withApplicationId("bench-pass-" + round), passThrough(), records);
+                var metrics = new CollectorMetrics(new SimpleMeterRegistry());
+                double collector = run(admin, settings.withApplicationId("bench-collector-" + round),
+                        CollectorTopology.build(settings, Clock.systemUTC(), metrics), records);
+                lines.add(String.format(Locale.ROOT, "round %d: pass-through %,10.0f rec/s | collector %,10.0f rec/s"
+                        + " | ratio %.2f", round, pass, collector, collector / pass));
+            }
+            System.out.println("records=" + records + ", 1 stream thread each, exactly_once_v2, commit "
+                    + CollectorSettings.defaults(bootstrap, dir).commitInterval().toMillis() + " ms, "
+                    + Runtime.getRuntime().availableProcessors() + " cores");
+            lines.forEach(System.out::println);
+        } finally {
+            deleteTree(dir);
+        }
+    }
+
+    static Topology passThrough() {
+        Topology topology = new Topology();
+        topology.addSource("in", new ByteArrayDeserializer(), new ByteArrayDeserializer(), Topics.REQUESTS);
+        topology.addSink("out", PASS_THROUGH_TOPIC, new ByteArraySerializer(), new ByteArraySerializer(), "in");
+        return topology;
+    }
+
+    /** Eight clients, both lanes, one question in ten asked twice (so some coalescing), a few hundred bytes each. */
+    private static long produce(String bootstrap, int records) {
+        long started = System.nanoTime();
+        try (var producer = new KafkaProducer<>(Map.<String, Object>of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.LINGER_MS_CONFIG, 10,
+                ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024, ProducerConfig.ACKS_CONFIG, "all"),
+                new StringSerializer(), new ByteArraySerializer())) {
+            for (int i = 0; i < records; i++) {
+                String requestId = "bench-" + i;
+                int question = i % 10 == 9 ? i - 1 : i;
+                String body = "{\"schemaVersion\":1,\"requestId\":\"" + requestId + "\",\"clientId\":\"client-"
+                        + (i % 8) + "\",\"analysisType\":\"security\",\"language\":\"python\",\"path\":\"src/m"
+                        + question + ".py\",\"code\":\"import os\\ndef handler_" + question + "(event):\\n"
+                        + "    cmd = event['cmd']\\n    return os.system(cmd + '" + question + "')\\n\","
+                        + "\"lane\":\"" + (i % 5 == 0 ? "bulk" : "interactive") + "\","
+                        + "\"createdAt\":\"2026-11-30T10:15:00Z\"}";
+                producer.send(new ProducerRecord<>(Topics.REQUESTS, requestId,
+                        body.getBytes(StandardCharsets.UTF_8)));
+            }
+            producer.flush();
+        }
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+    }
+
+    private static double run(Admin admin, CollectorSettings settings, Topology topology, int records)
+            throws Exception {
+        KafkaStreams streams = new KafkaStreams(topology, BatchCollector.streamsConfig(settings));
+        CountDownLatch running = new CountDownLatch(1);
+        streams.setStateListener((now, before) -> {
+            if (now == KafkaStreams.State.RUNNING) {
+                running.countDown();
+            }
+        });
+        streams.start();
+        try {
+            if (!running.await(60, TimeUnit.SECONDS)) {
+                throw new IllegalStateException(settings.applicationId() + " did not start");
+            }
+            long started = System.nanoTime();
+            Map<TopicPartition, Long> end = endOffsets(admin);
+            while (committed(admin, settings.applicationId(), end.keySet()) < end.values().stream()
+                    .mapToLong(Long::longValue).sum()) {
+                if (System.nanoTime() - started > TimeUnit.MINUTES.toNanos(10)) {
+                    throw new IllegalStateException(settings.applicationId() + " did not finish in 10 minutes");
+                }
+                Thread.sleep(20);
+            }
+            double seconds = (System.nanoTime() - started) / 1e9;
+            return records / seconds;
+        } finally {
+            streams.close(Duration.ofSeconds(30));
+        }
+    }
+
+    /** Fresh partitions answer NOT_LEADER for a moment; producing into that only measures retries. */
+    private static void awaitLeaders(Admin admin) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            boolean ready;
+            try {
+                ready = admin.describeTopics(List.of(Topics.REQUESTS, Topics.BATCHES, PASS_THROUGH_TOPIC))
+                        .allTopicNames().get().values().stream().flatMap(t -> t.partitions().stream())
+                        .allMatch(p -> p.leader() != null);
+            } catch (java.util.concurrent.ExecutionException e) {
+                ready = false; // metadata not everywhere yet
+            }
+            if (ready) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private static Map<TopicPartition, Long> endOffsets(Admin admin) throws Exception {
+        var partitions = admin.describeTopics(List.of(Topics.REQUESTS)).allTopicNames().get().get(Topics.REQUESTS)
+                .partitions().stream().map(p -> new TopicPartition(Topics.REQUESTS, p.partition()))
+                .collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest()));
+        return admin.listOffsets(partitions).all().get().entrySet().stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
+    }
+
+    private static long committed(Admin admin, String group, java.util.Set<TopicPartition> partitions)
+            throws Exception {
+        return admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().entrySet().stream()
+                .filter(e -> partitions.contains(e.getKey()) && e.getValue() != null)
+                .mapToLong(e -> e.getValue().offset()).sum();
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package dev.athena.collector.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.athena.collector.cache.CacheTier;
+import dev.athena.collector.metrics.CollectorMetrics.CloseReason;
+import dev.athena.schemas.message.Lane;
+import dev.athena.schemas.validation.RejectionReason;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class CollectorMetricsTest {
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final CollectorMetrics metrics = new CollectorMetrics(registry);
+
+    @Test
+    void shouldDeclareEveryMeterUpFrontWithLowCardinalityTags() {
+        assertThat(registry.getMeters()).extracting(m -> m.getId().getName()).contains(
+                "athena.collector.requests", "athena.collector.coalesced", "athena.collector.rejections",
+                "athena.collector.cache.hits", "athena.collector.cache.misses", "athena.collector.batches",
+                "athena.collector.batch.items", "athena.collector.batch.requests", "athena.collector.window.fill",
+                "athena.collector.window.open.records");
+        assertThat(registry.find("athena.collector.rejections").counters())
+                .hasSize(RejectionReason.values().length);
+        assertThat(registry.find("athena.collector.batches").counters())
+                .hasSize(Lane.values().length * CloseReason.values().length);
+        for (Meter meter : registry.getMeters()) {
+            assertThat(meter.getId().getName()).matches("[a-z.]+");
+            meter.getId().getTags().forEach(tag -> assertThat(tag.getKey()).isIn("outcome", "reason", "tier",
+                    "lane", "close"));
+        }
+    }
+
+    @Test
+    void shouldRecordBatchSizeFillTimeAndOpenRecords() {
+        metrics.accepted();
+        metrics.accepted();
+        metrics.accepted();
+        assertThat(registry.get("athena.collector.window.open.records").gauge().value()).isEqualTo(3.0);
+
+        metrics.batchClosed(Lane.BULK, CloseReason.ITEMS, 2, 3, Duration.ofMillis(40));
+
+        assertThat(registry.get("athena.collector.window.open.records").gauge().value()).isZero();
+        assertThat(registry.get("athena.collector.batches").tag("lane", "bulk").tag("close", "items").counter()
+                .count()).isEqualTo(1.0);
+        var items = registry.get("athena.collector.batch.items").tag("lane", "bulk").summary();
+        assertThat(items.count()).isEqualTo(1);
+        assertThat(items.totalAmount()).isEqualTo(2.0);
+        assertThat(registry.get("athena.collector.batch.requests").tag("lane", "bulk").summary().totalAmount())
+                .isEqualTo(3.0);
+        assertThat(registry.get("athena.collector.window.fill").tag("lane", "bulk").timer()
+                .totalTime(TimeUnit.MILLISECONDS)).isEqualTo(40.0);
+    }
+
+    @Test
+    void shouldCountCacheHitsByTierAndRejectionsByReason() {
+        metrics.cacheHit(CacheTier.L1);
+        metrics.cacheHit(CacheTier.L1);
+        metrics.cacheHit(CacheTier.REDIS);
+        metrics.rejected(RejectionReason.EMPTY_CODE);
+        assertThat(registry.get("athena.collector.cache.hits").tag("tier", "l1").counter().count()).isEqualTo(2.0);
+        assertThat(registry.get("athena.collector.cache.hits").tag("tier", "redis").counter().count())
+                .isEqualTo(1.0);
+        assertThat(registry.get("athena.collector.rejections").tag("reason", "empty_code").counter().count())
+                .isEqualTo(1.0);
+    }
+}

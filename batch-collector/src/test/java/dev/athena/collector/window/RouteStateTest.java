@@ -1,0 +1,73 @@
+package dev.athena.collector.window;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.athena.schemas.message.AnalysisRequest;
+import dev.athena.schemas.message.AnalysisType;
+import dev.athena.schemas.message.BatchItem;
+import dev.athena.schemas.message.Lane;
+import dev.athena.schemas.message.Requester;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class RouteStateTest {
+    private static final String ROUTE = "auto/auto/interactive";
+
+    private static PendingItem item(String requestId, String clientId, String cacheKey, long tokens) {
+        AnalysisRequest request = AnalysisRequest.of(requestId, clientId, AnalysisType.SECURITY, "code");
+        return new PendingItem(new BatchItem(cacheKey, request, List.of(Requester.of(request, null))), tokens, 1_000);
+    }
+
+    @Test
+    void shouldRebuildFromStoredItemsWithCoalescingAndTurns() {
+        RouteState before = new RouteState(ROUTE, Lane.INTERACTIVE, 1_000);
+        Map<String, PendingItem> store = new LinkedHashMap<>();
+        for (PendingItem item : List.of(item("a-1", "a", "k1", 10), item("a-2", "a", "k2", 10),
+                item("b-1", "b", "k3", 10))) {
+            store.put(before.add(item), item);
+        }
+        String shared = before.locate("k1");
+        store.put(shared, before.coalesce(shared, new Requester("c-1", "c", null, null)));
+
+        RouteState after = new RouteState(ROUTE, Lane.INTERACTIVE, 1_000);
+        store.forEach(after::restore);
+
+        assertThat(after.items()).isEqualTo(3);
+        assertThat(after.requests()).isEqualTo(4);
+        assertThat(after.tokens()).isEqualTo(30);
+        assertThat(after.locate("k1")).isEqualTo(shared);
+        String next = after.add(item("a-3", "a", "k4", 10));
+        assertThat(store).doesNotContainKey(next);
+
+        RouteState.Taken taken = after.take(3, 1_000);
+        assertThat(taken.items()).extracting(i -> i.requesters().get(0).requestId())
+                .containsExactly("a-1", "b-1", "a-2");
+        assertThat(taken.items().get(0).requesters()).extracting(Requester::requestId).containsExactly("a-1", "c-1");
+        assertThat(after.take(3, 1_000).items()).extracting(i -> i.requesters().get(0).requestId())
+                .containsExactly("a-3");
+        assertThat(after.isEmpty()).isTrue();
+        assertThat(after.requests()).isZero();
+    }
+
+    @Test
+    void shouldStopBeforeTokenBudgetAndKeepThatClientFirst() {
+        RouteState state = new RouteState(ROUTE, Lane.INTERACTIVE, 0);
+        state.add(item("a-1", "a", "k1", 60));
+        state.add(item("b-1", "b", "k2", 60));
+        state.add(item("c-1", "c", "k3", 10));
+        assertThat(state.take(10, 100).items()).hasSize(1);
+        assertThat(state.take(10, 100).items()).extracting(i -> i.requesters().get(0).clientId())
+                .containsExactly("b", "c");
+    }
+
+    @Test
+    void shouldSendItemOverBudgetAlone() {
+        RouteState state = new RouteState(ROUTE, Lane.INTERACTIVE, 0);
+        state.add(item("a-1", "a", "k1", 500));
+        state.add(item("a-2", "a", "k2", 10));
+        assertThat(state.take(10, 100).items()).hasSize(1);
+        assertThat(state.take(10, 100).items()).hasSize(1);
+    }
+}
