@@ -111,4 +111,18 @@ class CacheShortCircuitTopologyTest {
         f.send("once-1", request("once-1", "team-a", CODE));
         assertThat(f.results.readValuesToList()).hasSize(1);
     }
+
+    @Test
+    void shouldBatchRequestWhenCacheLookupBreaksItsContract() {
+        f.close();
+        f = new TopologyFixture(new CollectorSettings("127.0.0.1:1", "collector-cache-test", stateDir,
+                Duration.ofMillis(100), Duration.ofMillis(100), 32, 100_000, 1024, Duration.ofMillis(50)),
+                key -> {
+                    throw new IllegalStateException("broken cache");
+                });
+        f.send("broken-1", request("broken-1", "team-a", CODE));
+        f.advance(100);
+        assertThat(f.batches.readValue().items()).hasSize(1);
+        assertThat(f.results.isEmpty()).isTrue();
+    }
 }

@@ -127,7 +127,7 @@ public final class AdmissionProcessor implements Processor<byte[], byte[], Objec
         }
         seen.put(request.requestId(), context.currentSystemTimeMs());
         String cacheKey = CacheKey.ofRequested(request).value();
-        Optional<CacheHit> hit = servable(request, cache.find(cacheKey));
+        Optional<CacheHit> hit = servable(request, lookup(cacheKey));
         if (hit.isPresent()) {
             metrics.cacheHit(hit.get().tier());
             var result = DirectResults.cached(request, route.key(), cacheKey, hit.get().analysis(), traceparent,
@@ -157,6 +157,16 @@ public final class AdmissionProcessor implements Processor<byte[], byte[], Objec
         var result = DirectResults.rejected(rejection, request, route, traceparent, clock.instant());
         context.forward(new Record<Object, Object>(result.batchId(), result, record.timestamp()),
                 children.directResults());
+    }
+
+    /** The cache promises not to throw; should one break that promise, the request is batched, not lost. */
+    private Optional<CacheHit> lookup(String cacheKey) {
+        try {
+            return cache.find(cacheKey);
+        } catch (RuntimeException e) {
+            LOG.warn("cache lookup failed, treating it as a miss: {}", e.toString());
+            return Optional.empty();
+        }
     }
 
     /** A degraded (offline fallback) answer never serves a request that asked for a real model. */
