@@ -7,6 +7,7 @@ import java.time.InstantSource;
 import java.util.concurrent.TimeUnit;
 import org.redisson.api.RBucket;
 import org.redisson.api.RRateLimiter;
+import org.redisson.api.RateLimiterConfig;
 import org.redisson.api.RateType;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.RedisException;
@@ -21,6 +22,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class SharedRateLimit implements RateLimit {
     private static final Logger LOG = LoggerFactory.getLogger(SharedRateLimit.class);
+
+    /**
+     * A minute and a second: the provider counts a request when it arrives, a little after we granted it, so a
+     * window exactly one minute long could let the provider see one request too many at the window's edge.
+     */
+    static final Duration WINDOW = Duration.ofSeconds(61);
 
     private final String provider;
     private final RRateLimiter requests;
@@ -47,11 +54,24 @@ public final class SharedRateLimit implements RateLimit {
         this.fallback = new LocalRateLimit(provider, Math.max(1, requestsPerMinute / share),
                 Math.max(1, tokensPerMinute / share), clock, sleeper);
         try {
-            // setRate, not trySetRate: a changed limit in config wins over the one stored by an older instance
-            requests.setRate(RateType.OVERALL, requestsPerMinute, Duration.ofMinutes(1));
-            tokens.setRate(RateType.OVERALL, tokensPerMinute, Duration.ofMinutes(1));
+            configure(requests, requestsPerMinute);
+            configure(tokens, tokensPerMinute);
         } catch (RedisException e) {
             degrade(e);
+        }
+    }
+
+    /**
+     * Sets the rate only when it is missing or different: setRate resets the window, so an instance starting
+     * while others run must not wipe the budget they already spent.
+     */
+    private static void configure(RRateLimiter limiter, long perWindow) {
+        if (limiter.trySetRate(RateType.OVERALL, perWindow, WINDOW)) {
+            return;
+        }
+        RateLimiterConfig current = limiter.getConfig();
+        if (current.getRate() != perWindow || current.getRateInterval() != WINDOW.toMillis()) {
+            limiter.setRate(RateType.OVERALL, perWindow, WINDOW);
         }
     }
 
