@@ -50,14 +50,19 @@ final class ProviderAssembly implements AutoCloseable {
         List<Provider> providers = new ArrayList<>();
         SplittableRandom random = new SplittableRandom();
         for (ProviderConfig c : catalog.providers()) {
-            VendorSettings vendor = VendorSettings.of(c.name(), c.baseUrl(), c.apiKey(), c.model(), c.pricing());
-            Provider adapter = c.dialect() == ProviderConfig.Dialect.ANTHROPIC ? new AnthropicProvider(vendor, clock)
-                    : new OpenAiCompatibleProvider(vendor, clock);
+            VendorSettings vendor = VendorSettings.of(c.name(), c.baseUrl(), c.apiKey(), c.model(), c.pricing())
+                    .withTimeouts(c.connectTimeout(), c.firstByteTimeout(), c.idleTimeout());
             RateLimit limit = redis == null
                     ? new LocalRateLimit(c.name(), Math.max(1, c.policy().requestsPerMinute() / catalog.expectedInstances()),
                             Math.max(1, c.policy().tokensPerMinute() / catalog.expectedInstances()), clock, Sleeper.SYSTEM)
                     : new SharedRateLimit(redis, c.name(), c.policy().requestsPerMinute(), c.policy().tokensPerMinute(),
                             catalog.expectedInstances(), clock, Sleeper.SYSTEM);
+            // a response that says a budget is used up pauses every instance until the provider's reset
+            java.util.function.Consumer<dev.athena.workers.provider.vendor.RateLimitHeaders> observer =
+                    headers -> headers.exhaustedFor().ifPresent(limit::pause);
+            Provider adapter = c.dialect() == ProviderConfig.Dialect.ANTHROPIC
+                    ? new AnthropicProvider(vendor, clock, observer)
+                    : new OpenAiCompatibleProvider(vendor, clock, observer);
             providers.add(new ResilientProvider(adapter, c.policy(), limit,
                     breakers.circuitBreaker(c.name(), ResilientProvider.breakerConfig(c.policy(), clock)),
                     bulkheads.bulkhead(c.name(), ResilientProvider.bulkheadConfig(c.policy())), clock, Sleeper.SYSTEM,

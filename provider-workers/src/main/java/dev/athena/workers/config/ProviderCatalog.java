@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * (including {@code /v1}), {@code DEEPSEEK_API_KEY}/{@code DEEPSEEK_BASE_URL}, and {@code ATHENA_LOCAL_BASE_URL}
  * for any OpenAI-compatible local server (no key). A provider without its key is skipped with one log line.
  * Per provider, {@code ATHENA_<NAME>_MODEL}, {@code _PRIORITY}, {@code _RPM}, {@code _TPM} and
- * {@code _MAX_CONCURRENT} override the defaults (priorities anthropic 1, openai 2, deepseek 3, local 4;
+ * {@code _MAX_CONCURRENT}, {@code _CONNECT_TIMEOUT_MS}, {@code _FIRST_BYTE_TIMEOUT_MS} and
+ * {@code _IDLE_TIMEOUT_MS} override the defaults (priorities anthropic 1, openai 2, deepseek 3, local 4;
  * bulkheads 20/20/10/5). {@code ATHENA_WORKER_INSTANCES} is how many instances share the limits, used for each
  * one's local share when Redis is away.
  */
@@ -72,7 +73,10 @@ public record ProviderCatalog(List<ProviderConfig> providers, int expectedInstan
         ProviderPolicy policy = ProviderPolicy.of(number(env, prefix + "RPM", rpm), number(env, prefix + "TPM", tpm),
                 (int) number(env, prefix + "MAX_CONCURRENT", concurrent));
         return new ProviderConfig(name, dialect, (int) number(env, prefix + "PRIORITY", priority), url, key,
-                Objects.requireNonNullElse(value(env, prefix + "MODEL"), model), pricing, policy);
+                Objects.requireNonNullElse(value(env, prefix + "MODEL"), model), pricing, policy,
+                java.time.Duration.ofMillis(number(env, prefix + "CONNECT_TIMEOUT_MS", 5_000)),
+                java.time.Duration.ofMillis(number(env, prefix + "FIRST_BYTE_TIMEOUT_MS", 60_000)),
+                java.time.Duration.ofMillis(number(env, prefix + "IDLE_TIMEOUT_MS", 30_000)));
     }
 
     private static long number(Map<String, String> env, String name, long fallback) {

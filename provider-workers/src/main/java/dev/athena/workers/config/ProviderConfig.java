@@ -2,14 +2,17 @@ package dev.athena.workers.config;
 
 import dev.athena.workers.provider.vendor.Pricing;
 import dev.athena.workers.resilience.ProviderPolicy;
+import java.time.Duration;
 import java.util.Objects;
 
 /**
  * One configured remote provider: its kind of wire ({@code anthropic} or an OpenAI-compatible one), priority
- * (1 is tried first), where it is, its key (never printed), default model, prices and resilience policy.
+ * (1 is tried first), where it is, its key (never printed), default model, prices, resilience policy and the
+ * transport timeouts (connect; first byte, until response headers; idle, between streamed bytes).
  */
 public record ProviderConfig(String name, Dialect dialect, int priority, String baseUrl, String apiKey, String model,
-        Pricing pricing, ProviderPolicy policy) {
+        Pricing pricing, ProviderPolicy policy, Duration connectTimeout, Duration firstByteTimeout,
+        Duration idleTimeout) {
     /** The wire format a provider speaks. */
     public enum Dialect { ANTHROPIC, OPENAI }
 
@@ -26,10 +29,14 @@ public record ProviderConfig(String name, Dialect dialect, int priority, String 
             throw new IllegalArgumentException("base URL of " + name + " must be http(s) but was '" + baseUrl + "'");
         }
         pricing = pricing == null ? Pricing.FREE : pricing;
+        connectTimeout = connectTimeout == null ? Duration.ofSeconds(5) : connectTimeout;
+        firstByteTimeout = firstByteTimeout == null ? Duration.ofSeconds(60) : firstByteTimeout;
+        idleTimeout = idleTimeout == null ? Duration.ofSeconds(30) : idleTimeout;
     }
 
     public ProviderConfig withPolicy(ProviderPolicy newPolicy) {
-        return new ProviderConfig(name, dialect, priority, baseUrl, apiKey, model, pricing, newPolicy);
+        return new ProviderConfig(name, dialect, priority, baseUrl, apiKey, model, pricing, newPolicy, connectTimeout,
+                firstByteTimeout, idleTimeout);
     }
 
     @Override

@@ -18,10 +18,19 @@ public final class HttpExchange {
     private final HttpClient client;
     private final VendorSettings settings;
     private final InstantSource clock;
+    private final java.util.function.Consumer<RateLimitHeaders> limits;
 
     public HttpExchange(VendorSettings settings, InstantSource clock) {
+        this(settings, clock, headers -> {
+        });
+    }
+
+    /** {@code limits} hears what every successful response says about the provider's remaining budget. */
+    public HttpExchange(VendorSettings settings, InstantSource clock,
+            java.util.function.Consumer<RateLimitHeaders> limits) {
         this.settings = settings;
         this.clock = clock;
+        this.limits = limits;
         this.client = HttpClient.newBuilder()
                 .connectTimeout(settings.connectTimeout())
                 .version(HttpClient.Version.HTTP_1_1)
@@ -54,6 +63,7 @@ public final class HttpExchange {
             }
             throw HttpFailures.fromStatus(settings.name(), response.statusCode(), response.headers(), bytes, clock);
         }
+        limits.accept(RateLimitHeaders.from(response.headers(), clock));
         return new Response(response.statusCode(), response.headers(), body);
     }
 

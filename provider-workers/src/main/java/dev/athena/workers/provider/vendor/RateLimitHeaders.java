@@ -36,9 +36,11 @@ public record RateLimitHeaders(Duration retryAfter, OptionalLong remainingReques
 
     /** How long to wait before the next attempt: retry-after, else the reset of whatever ran out. */
     public Optional<Duration> suggestedWait() {
-        if (retryAfter != null) {
-            return Optional.of(retryAfter);
-        }
+        return retryAfter != null ? Optional.of(retryAfter) : exhaustedFor();
+    }
+
+    /** When a response says a budget is used up (remaining 0), how long until it resets. */
+    public Optional<Duration> exhaustedFor() {
         Duration wait = null;
         if (remainingRequests.isPresent() && remainingRequests.getAsLong() == 0 && requestsReset != null) {
             wait = requestsReset;

@@ -89,6 +89,21 @@ class WireFormatTest {
     }
 
     @Test
+    void shouldSayHowLongABudgetIsExhaustedFromSuccessHeaders() {
+        InstantSource now = InstantSource.fixed(Instant.parse("2026-11-30T10:15:00Z"));
+        HttpHeaders spent = HttpHeaders.of(Map.of("x-ratelimit-remaining-requests", List.of("0"),
+                "x-ratelimit-reset-requests", List.of("2s"), "x-ratelimit-remaining-tokens", List.of("900"),
+                "x-ratelimit-reset-tokens", List.of("40ms")), (a, b) -> true);
+        assertThat(RateLimitHeaders.from(spent, now).exhaustedFor()).contains(Duration.ofSeconds(2));
+        HttpHeaders anthropicTokens = HttpHeaders.of(Map.of("anthropic-ratelimit-tokens-remaining", List.of("0"),
+                "anthropic-ratelimit-tokens-reset", List.of("2026-11-30T10:15:09Z")), (a, b) -> true);
+        assertThat(RateLimitHeaders.from(anthropicTokens, now).exhaustedFor()).contains(Duration.ofSeconds(9));
+        HttpHeaders plenty = HttpHeaders.of(Map.of("x-ratelimit-remaining-requests", List.of("41"),
+                "x-ratelimit-reset-requests", List.of("2s")), (a, b) -> true);
+        assertThat(RateLimitHeaders.from(plenty, now).exhaustedFor()).isEmpty();
+    }
+
+    @Test
     void shouldClassifyQuotaExhaustionFromFixturesAsNotRetriable() throws IOException {
         for (String name : List.of("openai/429-insufficient-quota.http", "anthropic/429-spend-limit.http")) {
             String http = fixture(name);

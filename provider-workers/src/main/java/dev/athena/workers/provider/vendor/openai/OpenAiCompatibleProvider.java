@@ -35,9 +35,16 @@ public final class OpenAiCompatibleProvider implements Provider {
     private final InstantSource clock;
 
     public OpenAiCompatibleProvider(VendorSettings settings, InstantSource clock) {
+        this(settings, clock, headers -> {
+        });
+    }
+
+    /** {@code limits} hears the provider's rate-limit headers on every successful response. */
+    public OpenAiCompatibleProvider(VendorSettings settings, InstantSource clock,
+            java.util.function.Consumer<dev.athena.workers.provider.vendor.RateLimitHeaders> limits) {
         this.settings = settings;
         this.clock = clock;
-        this.http = new HttpExchange(settings, clock);
+        this.http = new HttpExchange(settings, clock, limits);
     }
 
     @Override
