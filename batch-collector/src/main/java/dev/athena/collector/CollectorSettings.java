@@ -1,5 +1,6 @@
 package dev.athena.collector;
 
+import dev.athena.collector.quota.ClientQuotas;
 import dev.athena.schemas.message.Lane;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,18 +12,20 @@ import java.util.Objects;
  * client (DESIGN.md, "Exactly-once costs latency").
  *
  * @param redisUrl  the shared answer cache ({@code redis://host:port}); null means no cache lookups
+ * @param quotas    per-client rates at batch formation; null means none
  * @param maxTokens estimated input tokens per batch (see {@code TokenEstimate}); one item larger than the budget
  *                  travels alone in its batch
  */
 public record CollectorSettings(String bootstrap, String applicationId, Path stateDir, Duration interactiveWindow,
         Duration bulkWindow, int maxItems, long maxTokens, int maxCodeBytes, Duration commitInterval,
-        String redisUrl) {
+        String redisUrl, ClientQuotas quotas) {
     public static final String DEFAULT_APPLICATION_ID = "athena-batch-collector";
 
     public CollectorSettings {
         requireText(bootstrap, "bootstrap");
         requireText(applicationId, "applicationId");
         Objects.requireNonNull(stateDir, "stateDir");
+        quotas = quotas == null ? ClientQuotas.unlimited() : quotas;
         requirePositive(interactiveWindow, "interactiveWindow");
         requirePositive(bulkWindow, "bulkWindow");
         requirePositive(commitInterval, "commitInterval");
@@ -45,7 +48,15 @@ public record CollectorSettings(String bootstrap, String applicationId, Path sta
     public CollectorSettings(String bootstrap, String applicationId, Path stateDir, Duration interactiveWindow,
             Duration bulkWindow, int maxItems, long maxTokens, int maxCodeBytes, Duration commitInterval) {
         this(bootstrap, applicationId, stateDir, interactiveWindow, bulkWindow, maxItems, maxTokens, maxCodeBytes,
-                commitInterval, null);
+                commitInterval, null, null);
+    }
+
+    /** Without client quotas. */
+    public CollectorSettings(String bootstrap, String applicationId, Path stateDir, Duration interactiveWindow,
+            Duration bulkWindow, int maxItems, long maxTokens, int maxCodeBytes, Duration commitInterval,
+            String redisUrl) {
+        this(bootstrap, applicationId, stateDir, interactiveWindow, bulkWindow, maxItems, maxTokens, maxCodeBytes,
+                commitInterval, redisUrl, null);
     }
 
     public static CollectorSettings defaults(String bootstrap, Path stateDir) {
@@ -55,7 +66,12 @@ public record CollectorSettings(String bootstrap, String applicationId, Path sta
 
     public CollectorSettings withRedisUrl(String url) {
         return new CollectorSettings(bootstrap, applicationId, stateDir, interactiveWindow, bulkWindow, maxItems,
-                maxTokens, maxCodeBytes, commitInterval, url);
+                maxTokens, maxCodeBytes, commitInterval, url, quotas);
+    }
+
+    public CollectorSettings withQuotas(ClientQuotas clientQuotas) {
+        return new CollectorSettings(bootstrap, applicationId, stateDir, interactiveWindow, bulkWindow, maxItems,
+                maxTokens, maxCodeBytes, commitInterval, redisUrl, clientQuotas);
     }
 
     public Duration window(Lane lane) {
@@ -64,17 +80,17 @@ public record CollectorSettings(String bootstrap, String applicationId, Path sta
 
     public CollectorSettings withApplicationId(String id) {
         return new CollectorSettings(bootstrap, id, stateDir, interactiveWindow, bulkWindow, maxItems, maxTokens,
-                maxCodeBytes, commitInterval, redisUrl);
+                maxCodeBytes, commitInterval, redisUrl, quotas);
     }
 
     public CollectorSettings withWindows(Duration interactive, Duration bulk) {
         return new CollectorSettings(bootstrap, applicationId, stateDir, interactive, bulk, maxItems, maxTokens,
-                maxCodeBytes, commitInterval, redisUrl);
+                maxCodeBytes, commitInterval, redisUrl, quotas);
     }
 
     public CollectorSettings withCaps(int items, long tokens) {
         return new CollectorSettings(bootstrap, applicationId, stateDir, interactiveWindow, bulkWindow, items,
-                tokens, maxCodeBytes, commitInterval, redisUrl);
+                tokens, maxCodeBytes, commitInterval, redisUrl, quotas);
     }
 
     private static void requireText(String value, String name) {

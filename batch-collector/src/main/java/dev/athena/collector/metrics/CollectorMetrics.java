@@ -27,7 +27,7 @@ public final class CollectorMetrics {
     private final Counter duplicates;
     private final Counter coalesced;
     private final Counter cacheMisses;
-    private final Counter processingErrors;
+    private final Counter quotaDeferred;
     private final Map<RejectionReason, Counter> rejections = new EnumMap<>(RejectionReason.class);
     private final Map<CacheTier, Counter> cacheHits = new EnumMap<>(CacheTier.class);
     private final Map<Lane, Map<CloseReason, Counter>> batches = new EnumMap<>(Lane.class);
@@ -44,8 +44,9 @@ public final class CollectorMetrics {
         coalesced = Counter.builder("athena.collector.coalesced")
                 .description("requests that joined an identical question already in the window").register(registry);
         cacheMisses = Counter.builder("athena.collector.cache.misses").register(registry);
-        processingErrors = Counter.builder("athena.collector.processing.errors")
-                .description("records skipped by the processing exception handler").register(registry);
+        quotaDeferred = Counter.builder("athena.collector.quota.deferred")
+                .description("items left waiting at a batch because their clients were over quota")
+                .register(registry);
         for (RejectionReason reason : RejectionReason.values()) {
             rejections.put(reason, Counter.builder("athena.collector.rejections").tag("reason", tag(reason))
                     .register(registry));
@@ -102,8 +103,8 @@ public final class CollectorMetrics {
         cacheMisses.increment();
     }
 
-    public void processingError() {
-        processingErrors.increment();
+    public void quotaDeferred(int items) {
+        quotaDeferred.increment(items);
     }
 
     public void batchClosed(Lane lane, CloseReason reason, int items, int requests, Duration fill) {

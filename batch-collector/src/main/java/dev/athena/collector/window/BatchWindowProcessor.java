@@ -4,11 +4,14 @@ import dev.athena.collector.CollectorSettings;
 import dev.athena.collector.admission.Admitted;
 import dev.athena.collector.metrics.CollectorMetrics;
 import dev.athena.collector.metrics.CollectorMetrics.CloseReason;
+import dev.athena.collector.quota.QuotaGate;
 import dev.athena.schemas.json.JsonSerde;
 import dev.athena.schemas.message.AnalysisBatch;
 import dev.athena.schemas.message.BatchItem;
 import dev.athena.schemas.message.Lane;
 import dev.athena.schemas.message.SchemaVersion;
+import dev.athena.schemas.topic.TopicSpec;
+import dev.athena.schemas.topic.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,7 +47,8 @@ import org.apache.kafka.streams.state.Stores;
  * interactive here. Every pending item is in a changelogged store (one write per request), written in the same
  * exactly-once transaction as the input offsets and the emitted batch; the in-memory routes are rebuilt from it
  * when the task starts, so a restart loses nothing and emits nothing twice. Batch ids derive from the route and
- * the first requester of the batch, whom admission made unique.
+ * the first requester of the batch, whom admission made unique. Client quotas act at batch formation: a client
+ * over its rate is passed over and its items wait in the window for a later tick; they are never dropped.
  */
 public final class BatchWindowProcessor implements Processor<String, Admitted, String, AnalysisBatch> {
     public static final String ITEMS_STORE = "collector-window-items";
@@ -52,12 +56,19 @@ public final class BatchWindowProcessor implements Processor<String, Admitted, S
     private final CollectorSettings settings;
     private final CollectorMetrics metrics;
     private final Map<String, RouteState> routes = new HashMap<>();
+    private final QuotaGate quotas;
     private ProcessorContext<String, AnalysisBatch> context;
     private KeyValueStore<String, PendingItem> store;
 
     public BatchWindowProcessor(CollectorSettings settings, CollectorMetrics metrics) {
         this.settings = settings;
         this.metrics = metrics;
+        this.quotas = new QuotaGate(settings.quotas(), 1.0 / inputPartitions());
+    }
+
+    private static int inputPartitions() {
+        return Topics.pipeline().stream().filter(t -> t.name().equals(Topics.REQUESTS)).findFirst()
+                .map(TopicSpec::partitions).orElse(1);
     }
 
     /**
@@ -136,8 +147,9 @@ public final class BatchWindowProcessor implements Processor<String, Admitted, S
                 .thenComparingLong(RouteState::openedAtMs));
         for (RouteState state : states) {
             boolean due = now - state.openedAtMs() >= settings.window(state.lane()).toMillis();
-            while (!state.isEmpty() && (due || full(state))) {
-                emit(state, now, full(state)
+            boolean emitted = true;
+            while (emitted && !state.isEmpty() && (due || full(state))) {
+                emitted = emit(state, now, full(state)
                         ? (state.items() >= settings.maxItems() ? CloseReason.ITEMS : CloseReason.TOKENS)
                         : CloseReason.TIME);
             }
@@ -151,14 +163,22 @@ public final class BatchWindowProcessor implements Processor<String, Admitted, S
         return state.items() >= settings.maxItems() || state.tokens() >= settings.maxTokens();
     }
 
-    private void emit(RouteState state, long now, CloseReason reason) {
-        RouteState.Taken taken = state.take(settings.maxItems(), settings.maxTokens());
+    /** Returns false when nothing could go: every pending client is over its quota. */
+    private boolean emit(RouteState state, long now, CloseReason reason) {
+        int before = state.items();
+        RouteState.Taken taken = state.take(settings.maxItems(), settings.maxTokens(),
+                client -> quotas.tryAcquire(client, now));
+        if (taken.items().isEmpty()) {
+            metrics.quotaDeferred(before);
+            return false;
+        }
         taken.keys().forEach(store::delete);
         AnalysisBatch batch = new AnalysisBatch(SchemaVersion.CURRENT, batchId(state.route(), taken.items()),
                 state.route(), Instant.ofEpochMilli(state.openedAtMs()), Instant.ofEpochMilli(now), taken.items());
         metrics.batchClosed(state.lane(), reason, batch.items().size(), batch.requestCount(),
                 Duration.ofMillis(Math.max(0, now - state.openedAtMs())));
         context.forward(new Record<>(state.route(), batch, now));
+        return true;
     }
 
     static String batchId(String route, List<BatchItem> items) {

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * What is pending for one route, in memory: one queue of item keys per client, in round-robin order, the items,
@@ -124,12 +125,17 @@ final class RouteState {
         return updated;
     }
 
-    /** One batch: an item per client in turn, up to {@code maxItems}, stopping before the token budget overflows. */
-    Taken take(int maxItems, long maxTokens) {
+    /**
+     * One batch: an item per client in turn, up to {@code maxItems}, stopping before the token budget overflows.
+     * A client without quota ({@code quota} says no) is passed over, keeping its items, until none is left that
+     * may go.
+     */
+    Taken take(int maxItems, long maxTokens, Predicate<String> quota) {
         List<BatchItem> batch = new ArrayList<>();
         List<String> keys = new ArrayList<>();
         long batchTokens = 0;
-        while (batch.size() < maxItems && !turns.isEmpty()) {
+        int passedOver = 0;
+        while (batch.size() < maxItems && passedOver < turns.size()) {
             ClientLine line = turns.peekFirst();
             String key = line.keys().peekFirst();
             PendingItem next = items.get(key);
@@ -137,6 +143,12 @@ final class RouteState {
                 break;
             }
             turns.pollFirst();
+            if (!quota.test(line.clientId())) {
+                turns.addLast(line);
+                passedOver++;
+                continue;
+            }
+            passedOver = 0;
             line.keys().pollFirst();
             if (line.keys().isEmpty()) {
                 lines.remove(line.clientId());
@@ -152,5 +164,9 @@ final class RouteState {
             keys.add(key);
         }
         return new Taken(batch, keys);
+    }
+
+    Taken take(int maxItems, long maxTokens) {
+        return take(maxItems, maxTokens, client -> true);
     }
 }
