@@ -32,6 +32,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ItemExecutor {
     private static final Logger LOG = LoggerFactory.getLogger(ItemExecutor.class);
+    private static final Duration BUILTIN_RESERVE = Duration.ofSeconds(2);
 
     private final ProviderRoster roster;
     private final InstantSource clock;
@@ -103,15 +104,17 @@ public final class ItemExecutor {
         StringBuilder failures = new StringBuilder();
         String lastCode = "PROVIDERS_FAILED";
         List<Attempt> chain = roster.chainFor(request);
-        for (Attempt attempt : chain) {
+        for (int i = 0; i < chain.size(); i++) {
+            Attempt attempt = chain.get(i);
             Duration remaining = Duration.between(clock.instant(), deadline);
             if (remaining.isNegative() || remaining.isZero()) {
                 break;
             }
+            Duration budget = budget(chain, i, remaining);
             String name = attempt.provider().name();
             Instant began = clock.instant();
             try {
-                ProviderAnswer answer = call(attempt, request, deadline, remaining, sink);
+                ProviderAnswer answer = call(attempt, request, clock.instant().plus(budget), budget, sink);
                 metrics.providerCall(name, attempt.model(), "success", Duration.between(began, clock.instant()));
                 return completed(item, attempt, answer);
             } catch (FatalProviderException e) {
@@ -143,6 +146,25 @@ public final class ItemExecutor {
         return ended(item, ResultStatus.FAILED, new ErrorInfo(lastCode, failures.isEmpty()
                 ? "no provider answered before the worker's time limit of " + maxItemTime.toSeconds() + "s"
                 : "every provider failed: " + failures));
+    }
+
+    /**
+     * How long attempt {@code index} may take: the remote providers still in the chain share what is left
+     * equally, so a provider that stalls or waits out rate limits cannot use up the time of those after it; the
+     * offline analyser, last and near-instant, keeps a small reserve.
+     */
+    static Duration budget(List<Attempt> chain, int index, Duration remaining) {
+        long remoteLeft = chain.subList(index, chain.size()).stream()
+                .filter(a -> !a.provider().name().equals(dev.athena.workers.provider.builtin.BuiltinProvider.NAME))
+                .count();
+        if (remoteLeft == 0 || index == chain.size() - 1) {
+            return remaining;
+        }
+        boolean builtinAfter = chain.getLast().provider().name()
+                .equals(dev.athena.workers.provider.builtin.BuiltinProvider.NAME);
+        Duration reserve = builtinAfter ? BUILTIN_RESERVE : Duration.ZERO;
+        Duration shared = remaining.minus(reserve);
+        return shared.isNegative() || shared.isZero() ? remaining : shared.dividedBy(remoteLeft);
     }
 
     private ProviderAnswer call(Attempt attempt, AnalysisRequest request, Instant deadline, Duration remaining,

@@ -142,6 +142,35 @@ class ItemExecutorTest {
     }
 
     @Test
+    void shouldLeaveTimeForTheNextProviderWhenPrimaryStalls() {
+        Provider stalls = provider("primary", call -> {
+            try {
+                Thread.sleep(Duration.ofMinutes(1));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            throw new IllegalStateException("unreachable");
+        });
+        Provider answers = provider("secondary", call -> new ProviderAnswer(List.of(), null, call.model(), null));
+        ItemExecutor executor = new ItemExecutor(ProviderRoster.of(List.of(stalls, answers), new BuiltinProvider()),
+                InstantSource.system(), Duration.ofSeconds(6), threads, new WorkerMetrics(registry));
+        ItemResult result = executor.execute(item(null, null));
+        assertThat(result.status()).isEqualTo(ResultStatus.COMPLETED);
+        assertThat(result.servedBy().provider()).isEqualTo("secondary");
+    }
+
+    @Test
+    void shouldShareTheRemainingTimeAmongRemoteProvidersOnly() {
+        Provider a = provider("a", call -> null);
+        Provider b = provider("b", call -> null);
+        List<Attempt> chain = List.of(new Attempt(a, "m", false), new Attempt(b, "m", false),
+                new Attempt(new BuiltinProvider(), "rules-1", true));
+        assertThat(ItemExecutor.budget(chain, 0, Duration.ofSeconds(22))).isEqualTo(Duration.ofSeconds(10));
+        assertThat(ItemExecutor.budget(chain, 1, Duration.ofSeconds(12))).isEqualTo(Duration.ofSeconds(10));
+        assertThat(ItemExecutor.budget(chain, 2, Duration.ofSeconds(2))).isEqualTo(Duration.ofSeconds(2));
+    }
+
+    @Test
     void shouldDegradeNamedProviderThatIsNotConfigured() {
         ItemResult result = executor(ProviderRoster.builtinOnly(), InstantSource.fixed(NOW))
                 .execute(item("anthropic", null));
