@@ -20,6 +20,7 @@ public final class WorkerMetrics {
     public static final String FAILOVERS = "athena.provider.failovers";
     public static final String RETRIES = "athena.provider.retries";
     public static final String LIMITER_REJECTIONS = "athena.provider.ratelimit.rejections";
+    public static final String LIMITER_WAIT = "athena.provider.ratelimit.wait";
     public static final String BULKHEAD_QUEUED = "athena.provider.bulkhead.queued";
     public static final String TOKENS = "athena.provider.tokens";
     public static final String COST = "athena.provider.cost.usd";
@@ -75,6 +76,11 @@ public final class WorkerMetrics {
     public void retry(String provider, String kind) {
         Counter.builder(RETRIES).description("attempts repeated at the same provider").tag("provider", provider)
                 .tag("kind", kind).register(registry).increment();
+    }
+
+    public void limiterWait(String provider, Duration waited) {
+        Timer.builder(LIMITER_WAIT).description("time spent waiting for rate budget").tag("provider", provider)
+                .register(registry).record(waited);
     }
 
     public void limiterRejection(String provider) {

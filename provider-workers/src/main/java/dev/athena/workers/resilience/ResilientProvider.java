@@ -113,7 +113,9 @@ public final class ResilientProvider implements Provider {
         long tokens = Prompt.estimateTokens(call.request());
         Supplier<ProviderAnswer> attempt = () -> delegate.analyse(call);
         Supplier<ProviderAnswer> limited = () -> {                                        // 1. rate limit
+            java.time.Instant asked = clock.instant();
             rateLimit.acquire(tokens, waitBudget(call));
+            metrics.limiterWait(name(), Duration.between(asked, clock.instant()));
             return attempt.get();
         };
         Supplier<ProviderAnswer> isolated = queueBounded(Bulkhead.decorateSupplier(bulkhead, limited)); // 2. bulkhead

@@ -51,12 +51,14 @@ public final class FakeProviderServer implements AutoCloseable {
     private final ConcurrentLinkedQueue<Fault> script = new ConcurrentLinkedQueue<>();
     private final List<Recorded> recorded = new CopyOnWriteArrayList<>();
     private final Deque<Instant> window = new ArrayDeque<>();
+    private final Deque<long[]> tokenWindow = new ArrayDeque<>(); // {epochMilli, tokens}
     private final List<Socket> open = Collections.synchronizedList(new ArrayList<>());
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger maxInFlight = new AtomicInteger();
     private final Clock clock = Clock.systemUTC();
     private volatile String answer = "{\"findings\": []}";
     private volatile int requestsPerMinute = Integer.MAX_VALUE;
+    private volatile long tokensPerMinute = Long.MAX_VALUE;
     private volatile boolean running = true;
 
     private FakeProviderServer(Dialect dialect, ServerSocket socket) {
@@ -94,6 +96,12 @@ public final class FakeProviderServer implements AutoCloseable {
 
     public FakeProviderServer limitRequestsPerMinute(int limit) {
         this.requestsPerMinute = limit;
+        return this;
+    }
+
+    /** Input tokens are counted as the request body's length / 4, as the fake's usage reports them. */
+    public FakeProviderServer limitTokensPerMinute(long limit) {
+        this.tokensPerMinute = limit;
         return this;
     }
 
@@ -153,7 +161,7 @@ public final class FakeProviderServer implements AutoCloseable {
                 return;
             }
             recorded.add(request);
-            Fault fault = overLimit() ? new Fault.RateLimited(1) : nextFault();
+            Fault fault = overLimit(Math.max(1, request.body().length() / 4)) ? new Fault.RateLimited(1) : nextFault();
             respond(s, request, fault);
         } catch (IOException | InterruptedException e) {
             // the client went away or the server is closing
@@ -168,15 +176,20 @@ public final class FakeProviderServer implements AutoCloseable {
         return f == null ? new Fault.Answer(answer) : f;
     }
 
-    private synchronized boolean overLimit() {
+    private synchronized boolean overLimit(long tokens) {
         Instant now = clock.instant();
         while (!window.isEmpty() && !window.peekFirst().isAfter(now.minusSeconds(60))) {
             window.pollFirst();
         }
-        if (window.size() >= requestsPerMinute) {
+        while (!tokenWindow.isEmpty() && tokenWindow.peekFirst()[0] <= now.minusSeconds(60).toEpochMilli()) {
+            tokenWindow.pollFirst();
+        }
+        long used = tokenWindow.stream().mapToLong(t -> t[1]).sum();
+        if (window.size() >= requestsPerMinute || used + tokens > tokensPerMinute) {
             return true;
         }
         window.addLast(now);
+        tokenWindow.addLast(new long[] {now.toEpochMilli(), tokens});
         return false;
     }
 
