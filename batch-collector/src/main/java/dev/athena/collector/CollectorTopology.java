@@ -3,6 +3,7 @@ package dev.athena.collector;
 import dev.athena.collector.admission.AdmissionProcessor;
 import dev.athena.collector.cache.CacheLookup;
 import dev.athena.collector.metrics.CollectorMetrics;
+import dev.athena.collector.state.StoreKind;
 import dev.athena.collector.window.BatchWindowProcessor;
 import dev.athena.schemas.json.JsonSerde;
 import dev.athena.schemas.message.AnalysisBatch;
@@ -15,10 +16,7 @@ import java.time.Duration;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import java.util.function.Function;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
-import org.apache.kafka.streams.state.Stores;
 
 /**
  * The collector's topology, built by one method that production, tests and the benchmark share.
@@ -50,12 +48,12 @@ public final class CollectorTopology {
 
     public static Topology build(CollectorSettings settings, Clock clock, CollectorMetrics metrics,
             CacheLookup cache) {
-        return build(settings, clock, metrics, cache, Stores::persistentKeyValueStore);
+        return build(settings, clock, metrics, cache, StoreKind.PERSISTENT);
     }
 
     /** With another kind of store (tests that drive thousands of commits use in-memory ones; both changelog). */
     static Topology build(CollectorSettings settings, Clock clock, CollectorMetrics metrics, CacheLookup cache,
-            Function<String, KeyValueBytesStoreSupplier> storeKind) {
+            StoreKind storeKind) {
         RequestDecoder decoder = new RequestDecoder(new RequestLimits(settings.maxCodeBytes()));
         var children = new AdmissionProcessor.Children(DLQ_SINK, RESULTS_SINK, BATCHING);
         Topology topology = new Topology();
@@ -63,7 +61,7 @@ public final class CollectorTopology {
         topology.addProcessor(ADMISSION,
                 () -> new AdmissionProcessor(decoder, cache, clock, metrics, SEEN_RETENTION, children), SOURCE);
         topology.addProcessor(BATCHING, () -> new BatchWindowProcessor(settings, metrics), ADMISSION);
-        AdmissionProcessor.stores(storeKind).forEach(store -> topology.addStateStore(store, ADMISSION));
+        AdmissionProcessor.stores(storeKind, SEEN_RETENTION).forEach(store -> topology.addStateStore(store, ADMISSION));
         BatchWindowProcessor.stores(storeKind).forEach(store -> topology.addStateStore(store, BATCHING));
         topology.addSink(DLQ_SINK, Topics.REQUESTS_DLQ, new ByteArraySerializer(), new ByteArraySerializer(),
                 ADMISSION);

@@ -291,4 +291,18 @@ class BatchWindowTopologyTest {
                 .satisfies(item -> assertThat(item.requesters()).extracting(Requester::requestId)
                         .containsExactly("w-3", "w-4"));
     }
+
+    @Test
+    void shouldForgetRequestIdsOnceStreamTimeIsWellPastTheirRetention() {
+        TopologyFixture f = start(32, 100_000);
+        f.send("old-1", request("old-1", "team-a", "print(1)"));
+        f.advance(100);
+        assertThat(f.batches.readValue().items()).hasSize(1);
+        var later = TopologyFixture.START.plus(CollectorTopology.SEEN_RETENTION.multipliedBy(2));
+        f.send("new-1", request("new-1", "team-a", "print(2)"), new RecordHeaders(), later);
+        f.send("old-1", request("old-1", "team-a", "print(1)"), new RecordHeaders(), later);
+        f.advance(100);
+        assertThat(f.batches.readValue().items()).extracting(i -> i.request().requestId())
+                .containsExactly("new-1", "old-1");
+    }
 }

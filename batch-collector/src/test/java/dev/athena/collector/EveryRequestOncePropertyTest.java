@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.athena.collector.cache.CacheHit;
 import dev.athena.collector.cache.CacheLookup;
 import dev.athena.collector.cache.CacheTier;
+import dev.athena.collector.state.StoreKind;
 import dev.athena.collector.window.TokenEstimate;
 import dev.athena.schemas.message.AnalysisBatch;
 import dev.athena.schemas.message.BatchItem;
@@ -28,7 +29,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import net.jqwik.api.Arbitraries;
-import org.apache.kafka.streams.state.Stores;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
 import net.jqwik.api.From;
@@ -80,7 +80,7 @@ class EveryRequestOncePropertyTest {
             stateDir = Files.createTempDirectory("collector-property-");
             fixture = new TopologyFixture(new CollectorSettings("127.0.0.1:1", "collector-property", stateDir,
                     Duration.ofMillis(50), Duration.ofMillis(100), MAX_ITEMS, MAX_TOKENS, 4 * 1024,
-                    Duration.ofMillis(50)), new CachedCodeLookup(), Stores::inMemoryKeyValueStore);
+                    Duration.ofMillis(50)), new CachedCodeLookup(), StoreKind.IN_MEMORY);
         }
         return fixture;
     }

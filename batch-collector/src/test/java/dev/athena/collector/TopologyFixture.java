@@ -2,6 +2,7 @@ package dev.athena.collector;
 
 import dev.athena.collector.cache.CacheLookup;
 import dev.athena.collector.metrics.CollectorMetrics;
+import dev.athena.collector.state.StoreKind;
 import dev.athena.schemas.json.JsonSerde;
 import dev.athena.schemas.message.AnalysisBatch;
 import dev.athena.schemas.message.BatchResult;
@@ -20,9 +21,6 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
-import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
-import org.apache.kafka.streams.state.Stores;
-import java.util.function.Function;
 
 /** The production topology in a TopologyTestDriver, with its topics and a wall-clock the test moves. */
 final class TopologyFixture implements AutoCloseable {
@@ -41,11 +39,11 @@ final class TopologyFixture implements AutoCloseable {
     }
 
     TopologyFixture(CollectorSettings settings, CacheLookup cache) {
-        this(settings, cache, Stores::persistentKeyValueStore);
+        this(settings, cache, StoreKind.PERSISTENT);
     }
 
     TopologyFixture(CollectorSettings settings, CacheLookup cache,
-            Function<String, KeyValueBytesStoreSupplier> storeKind) {
+            StoreKind storeKind) {
         Clock clock = Clock.fixed(START, ZoneOffset.UTC);
         driver = new TopologyTestDriver(CollectorTopology.build(settings, clock, metrics, cache, storeKind),
                 BatchCollector.streamsConfig(settings), START);
@@ -64,8 +62,13 @@ final class TopologyFixture implements AutoCloseable {
     }
 
     void send(String requestId, byte[] body, Headers headers) {
+        send(requestId, body, headers, START);
+    }
+
+    /** With an explicit record timestamp, which moves stream time. */
+    void send(String requestId, byte[] body, Headers headers, Instant timestamp) {
         byte[] key = requestId == null ? null : requestId.getBytes(StandardCharsets.UTF_8);
-        requests.pipeInput(new org.apache.kafka.streams.test.TestRecord<>(key, body, headers, START));
+        requests.pipeInput(new org.apache.kafka.streams.test.TestRecord<>(key, body, headers, timestamp));
     }
 
     void advance(long millis) {

@@ -3,6 +3,7 @@ package dev.athena.collector.admission;
 import dev.athena.collector.cache.CacheHit;
 import dev.athena.collector.cache.CacheLookup;
 import dev.athena.collector.metrics.CollectorMetrics;
+import dev.athena.collector.state.StoreKind;
 import dev.athena.schemas.cache.CacheKey;
 import dev.athena.schemas.message.AnalysisRequest;
 import dev.athena.schemas.message.Route;
@@ -17,23 +18,18 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.streams.state.WindowStore;
+import org.apache.kafka.streams.state.WindowStoreIterator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,10 +38,11 @@ import org.slf4j.LoggerFactory;
  * request ids, and hand the rest to batching. Bad records go to the DLQ with the reason in headers and, when the
  * requester can be named, a REJECTED item result. A question already answered in the cache gets a COMPLETED
  * item result marked cached, without a provider. Every request id that got an answer or a window is remembered
- * in a changelogged store for {@code retention}, so a client retrying gets no second result.
+ * in a changelogged window store for {@code retention} (expired by whole segments, so nothing sweeps it), so a
+ * client retrying gets no second result.
  *
  * <p>Dedup relies on the contract that records are keyed by requestId, so retries land on the same partition.
- * Expiry follows the Streams wall-clock; deadlines are compared with the injected {@link Clock}.
+ * Expiry follows stream time; deadlines are compared with the injected {@link Clock}.
  */
 public final class AdmissionProcessor implements Processor<byte[], byte[], Object, Object> {
     public static final String SEEN_STORE = "collector-seen-requests";
@@ -58,11 +55,11 @@ public final class AdmissionProcessor implements Processor<byte[], byte[], Objec
     private final RequestDecoder decoder;
     private final CacheLookup cache;
     private final Clock clock;
-    private final CollectorMetrics metrics;
     private final Duration retention;
+    private final CollectorMetrics metrics;
     private final Children children;
     private ProcessorContext<Object, Object> context;
-    private KeyValueStore<String, Long> seen;
+    private WindowStore<String, Long> seen;
 
     /** Names of the downstream nodes this processor writes to. */
     public record Children(String deadLetters, String directResults, String batching) {
@@ -73,25 +70,21 @@ public final class AdmissionProcessor implements Processor<byte[], byte[], Objec
         this.decoder = decoder;
         this.cache = cache;
         this.clock = clock;
-        this.metrics = metrics;
         this.retention = retention;
+        this.metrics = metrics;
         this.children = children;
     }
 
     /** The stores this processor needs: request ids already answered or batched, with when they were seen. */
-    public static List<StoreBuilder<?>> stores(Function<String, KeyValueBytesStoreSupplier> kind) {
-        return List.of(Stores.keyValueStoreBuilder(kind.apply(SEEN_STORE), Serdes.String(), Serdes.Long())
-                .withCachingEnabled());
+    public static List<StoreBuilder<?>> stores(StoreKind kind, Duration retention) {
+        return List.of(Stores.windowStoreBuilder(kind.expiring(SEEN_STORE, retention), Serdes.String(),
+                Serdes.Long()).withCachingEnabled());
     }
 
     @Override
     public void init(ProcessorContext<Object, Object> context) {
         this.context = context;
         this.seen = context.getStateStore(SEEN_STORE);
-        Duration sweep = retention.dividedBy(24).compareTo(Duration.ofMinutes(5)) < 0
-                ? retention.dividedBy(24) : Duration.ofMinutes(5);
-        context.schedule(sweep.isZero() ? Duration.ofMillis(1) : sweep, PunctuationType.WALL_CLOCK_TIME,
-                this::expireSeen);
     }
 
     @Override
@@ -105,7 +98,7 @@ public final class AdmissionProcessor implements Processor<byte[], byte[], Objec
     }
 
     private void admit(Record<byte[], byte[]> record, AnalysisRequest request, String traceparent) {
-        if (seen.get(request.requestId()) != null) {
+        if (seen(request.requestId())) {
             metrics.duplicate();
             LOG.debug("dropped duplicate request {} of client {}", request.requestId(), request.clientId());
             return;
@@ -125,7 +118,7 @@ public final class AdmissionProcessor implements Processor<byte[], byte[], Objec
                     request.requestId(), request.clientId()), request, route.key(), traceparent);
             return;
         }
-        seen.put(request.requestId(), context.currentSystemTimeMs());
+        remember(request.requestId());
         String cacheKey = CacheKey.ofRequested(request).value();
         Optional<CacheHit> hit = servable(request, lookup(cacheKey));
         if (hit.isPresent()) {
@@ -150,10 +143,10 @@ public final class AdmissionProcessor implements Processor<byte[], byte[], Objec
         var source = context.recordMetadata().orElse(null);
         context.forward(new Record<Object, Object>(record.key(), record.value(), record.timestamp(),
                 DeadLetter.headers(record.headers(), rejection, source)), children.deadLetters());
-        if (!rejection.clientKnown() || seen.get(rejection.requestId()) != null) {
+        if (!rejection.clientKnown() || seen(rejection.requestId())) {
             return;
         }
-        seen.put(rejection.requestId(), context.currentSystemTimeMs());
+        remember(rejection.requestId());
         var result = DirectResults.rejected(rejection, request, route, traceparent, clock.instant());
         context.forward(new Record<Object, Object>(result.batchId(), result, record.timestamp()),
                 children.directResults());
@@ -201,21 +194,17 @@ public final class AdmissionProcessor implements Processor<byte[], byte[], Objec
         }
     }
 
-    private void expireSeen(long now) {
-        long oldest = now - retention.toMillis();
-        List<String> expired = new ArrayList<>();
-        try (KeyValueIterator<String, Long> all = seen.all()) {
-            while (all.hasNext()) {
-                KeyValue<String, Long> entry = all.next();
-                if (entry.value < oldest) {
-                    expired.add(entry.key);
-                }
-            }
+    private boolean seen(String requestId) {
+        // segments are dropped lazily; anything stamped before the retention counts as forgotten already
+        long from = Math.max(0, context.currentStreamTimeMs() - retention.toMillis());
+        try (WindowStoreIterator<Long> found = seen.fetch(requestId, from, Long.MAX_VALUE)) {
+            return found.hasNext();
         }
-        expired.forEach(seen::delete);
-        if (!expired.isEmpty()) {
-            LOG.debug("forgot {} request ids older than {}", expired.size(), retention);
-        }
+    }
+
+    /** Stamped with stream time: the store drops whole segments once stream time is past the retention. */
+    private void remember(String requestId) {
+        seen.put(requestId, context.currentSystemTimeMs(), Math.max(0, context.currentStreamTimeMs()));
     }
 
     private static String header(Record<?, ?> record, String name) {

@@ -5,6 +5,7 @@ import dev.athena.collector.admission.Admitted;
 import dev.athena.collector.metrics.CollectorMetrics;
 import dev.athena.collector.metrics.CollectorMetrics.CloseReason;
 import dev.athena.collector.quota.QuotaGate;
+import dev.athena.collector.state.StoreKind;
 import dev.athena.schemas.json.JsonSerde;
 import dev.athena.schemas.message.AnalysisBatch;
 import dev.athena.schemas.message.BatchItem;
@@ -21,14 +22,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.Function;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
@@ -75,8 +74,8 @@ public final class BatchWindowProcessor implements Processor<String, Admitted, S
      * The store of pending items, key {@code route NUL seq}. Caching on: an item added and batched within one
      * commit interval reaches the changelog as one tombstone.
      */
-    public static List<StoreBuilder<?>> stores(Function<String, KeyValueBytesStoreSupplier> kind) {
-        return List.of(Stores.keyValueStoreBuilder(kind.apply(ITEMS_STORE), Serdes.String(),
+    public static List<StoreBuilder<?>> stores(StoreKind kind) {
+        return List.of(Stores.keyValueStoreBuilder(kind.keyValue(ITEMS_STORE), Serdes.String(),
                 JsonSerde.of(PendingItem.class)).withCachingEnabled());
     }
 
