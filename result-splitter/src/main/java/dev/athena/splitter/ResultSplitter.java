@@ -16,9 +16,11 @@ import dev.athena.splitter.store.ResultStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.redisson.api.RedissonClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -79,9 +81,11 @@ public final class ResultSplitter implements AutoCloseable {
                 KafkaConfigs.consumer(settings.bootstrap(), settings.groupId(), settings.transactionalId()),
                 KafkaConfigs.transactionalProducer(settings.bootstrap(), settings.transactionalId()),
                 settings.inputTopic(), new TopicProvisioner(admin), cache, metrics, clock);
-        PersistenceLoop persistence = new PersistenceLoop(
-                KafkaConfigs.consumer(settings.bootstrap(), settings.storeGroupId(),
-                        settings.transactionalId() + ".store"),
+        Map<String, Object> storeConsumer = new HashMap<>(KafkaConfigs.consumer(settings.bootstrap(),
+                settings.storeGroupId(), settings.transactionalId() + ".store"));
+        storeConsumer.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+                settings.storeBatchSize());
+        PersistenceLoop persistence = new PersistenceLoop(storeConsumer,
                 settings.inputTopic(), dataSource, migrated, metrics, clock);
         CacheInvalidator invalidator = new CacheInvalidator(redis, cache, persistence.store()::recordAudit, metrics,
                 clock, settings.instanceId());

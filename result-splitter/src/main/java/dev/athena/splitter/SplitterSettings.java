@@ -19,7 +19,7 @@ import java.util.UUID;
  * @param l1MaxEntries   size bound of the in-process cache
  * @param redisTtl       default time to live of an answer in Redis
  * @param redisTtlByType per analysis type overrides of {@code redisTtl}
- * @param storeBatchSize most result rows written to PostgreSQL in one transaction
+ * @param storeBatchSize most BatchResults whose rows are written to PostgreSQL in one transaction
  * @param startTimeout   how long {@link ResultSplitter#start} waits for the consumer groups to assign partitions
  */
 public record SplitterSettings(String bootstrap, String redisUrl, String jdbcUrl, String dbUser, String dbPassword,

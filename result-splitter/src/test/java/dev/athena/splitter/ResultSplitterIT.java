@@ -99,6 +99,9 @@ class ResultSplitterIT {
             assertThat(store.find(b, "req-a-" + run)).as("another client's result").isEmpty();
             assertThat(store.resultsOfBatch(batchId)).extracting(AnalysisResult::requestId)
                     .containsExactly("req-a-" + run, "req-b-" + run, "req-c-" + run);
+            assertThat(store.resultsDeliveredTo(c, Topics.resultsTopicName(c) + ".inbox"))
+                    .extracting(AnalysisResult::requestId).containsExactly("req-c-" + run);
+            assertThat(store.resultsDeliveredTo(b, Topics.resultsTopicName(a))).as("b's replyTo was ignored").isEmpty();
             LocalDate today = LocalDate.ofInstant(completedAt, ZoneOffset.UTC);
             assertThat(store.usagePerDay(a, today, today)).singleElement().satisfies(u -> {
                 assertThat(u.provider()).isEqualTo("builtin");

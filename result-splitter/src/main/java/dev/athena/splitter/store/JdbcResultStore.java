@@ -24,12 +24,13 @@ import javax.sql.DataSource;
 public final class JdbcResultStore implements ResultStore {
     private static final String UPSERT_RESULT = """
             insert into analysis_results (request_id, client_id, status, served_provider, served_model, degraded,
-                cached, batch_id, result, completed_at)
-            values (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?)
+                cached, batch_id, result, completed_at, delivered_to)
+            values (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?)
             on conflict (request_id) do update set client_id = excluded.client_id, status = excluded.status,
                 served_provider = excluded.served_provider, served_model = excluded.served_model,
                 degraded = excluded.degraded, cached = excluded.cached, batch_id = excluded.batch_id,
-                result = excluded.result, completed_at = excluded.completed_at, stored_at = now()
+                result = excluded.result, completed_at = excluded.completed_at,
+                delivered_to = excluded.delivered_to, stored_at = now()
             """;
     private static final String INSERT_USAGE = """
             insert into usage_ledger (request_id, client_id, provider, model, input_tokens, output_tokens,
@@ -62,7 +63,7 @@ public final class JdbcResultStore implements ResultStore {
             try (PreparedStatement results = conn.prepareStatement(UPSERT_RESULT);
                     PreparedStatement usage = conn.prepareStatement(INSERT_USAGE)) {
                 for (Delivery delivery : deliveries) {
-                    addResult(results, delivery.result());
+                    addResult(results, delivery);
                     if (delivery.result().servedBy() != null) {
                         addUsage(usage, delivery);
                     }
@@ -109,6 +110,12 @@ public final class JdbcResultStore implements ResultStore {
     }
 
     @Override
+    public List<AnalysisResult> resultsDeliveredTo(String clientId, String topic) {
+        return query("select result::text from analysis_results where client_id = ? and delivered_to = ?"
+                + " order by request_id", clientId, topic);
+    }
+
+    @Override
     public List<DailyUsage> usagePerDay(String clientId, LocalDate from, LocalDate to) {
         String sql = """
                 select (occurred_at at time zone 'UTC')::date as day, provider, model, count(*),
@@ -151,7 +158,8 @@ public final class JdbcResultStore implements ResultStore {
         }
     }
 
-    private static void addResult(PreparedStatement ps, AnalysisResult result) throws SQLException {
+    private static void addResult(PreparedStatement ps, Delivery delivery) throws SQLException {
+        AnalysisResult result = delivery.result();
         ServedBy served = result.servedBy();
         ps.setString(1, result.requestId());
         ps.setString(2, result.clientId());
@@ -163,6 +171,7 @@ public final class JdbcResultStore implements ResultStore {
         ps.setString(8, result.batchId());
         ps.setString(9, Json.writeString(result));
         ps.setObject(10, OffsetDateTime.ofInstant(result.completedAt(), ZoneOffset.UTC));
+        ps.setString(11, delivery.topic());
         ps.addBatch();
     }
 

@@ -18,4 +18,10 @@ public interface ResultStore {
 
     /** Every result that came out of one batch, ordered by requestId. */
     List<AnalysisResult> resultsOfBatch(String batchId);
+
+    /**
+     * A client's results delivered to one of its topics, ordered by requestId: a scan that named its own reply
+     * topic ({@code athena.results.<clientId>.<scan>}) finds its results here.
+     */
+    List<AnalysisResult> resultsDeliveredTo(String clientId, String topic);
 }
