@@ -29,9 +29,24 @@ final class TestKafka {
         this.bootstrap = bootstrap;
     }
 
+    /**
+     * Creates a topic and waits until every partition has a leader: producing into a topic whose leaders are not
+     * yet known makes an idempotent producer meet NOT_LEADER and then OutOfOrderSequence on retry.
+     */
     void createTopic(String name, int partitions) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             new TopicProvisioner(admin).ensure(new TopicSpec(name, partitions, Map.of()));
+            Eventually.await("leaders of " + name, Duration.ofSeconds(30), () -> {
+                try {
+                    return admin.describeTopics(List.of(name)).allTopicNames().get().get(name).partitions().stream()
+                            .allMatch(p -> p.leader() != null && p.leader().id() >= 0);
+                } catch (Exception e) {
+                    return false;
+                }
+            }, ok -> ok);
+        }
+        try (var producer = producer()) {
+            producer.partitionsFor(name);
         }
     }
 

@@ -54,8 +54,10 @@ public final class DeliveryLoop implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryLoop.class);
     private static final Duration POLL = Duration.ofMillis(100);
 
-    private final KafkaConsumer<byte[], byte[]> consumer;
-    private final KafkaProducer<byte[], byte[]> producer;
+    private final Map<String, Object> consumerConfig;
+    private final Map<String, Object> producerConfig;
+    private volatile KafkaConsumer<byte[], byte[]> consumer;
+    private KafkaProducer<byte[], byte[]> producer;
     private final String inputTopic;
     private final TopicProvisioner provisioner;
     private final AnalysisCache cache;
@@ -67,8 +69,8 @@ public final class DeliveryLoop implements Runnable {
 
     public DeliveryLoop(Map<String, Object> consumerConfig, Map<String, Object> producerConfig, String inputTopic,
             TopicProvisioner provisioner, AnalysisCache cache, SplitterMetrics metrics, Clock clock) {
-        this.consumer = new KafkaConsumer<>(consumerConfig);
-        this.producer = new KafkaProducer<>(producerConfig);
+        this.consumerConfig = Map.copyOf(consumerConfig);
+        this.producerConfig = Map.copyOf(producerConfig);
         this.inputTopic = inputTopic;
         this.provisioner = provisioner;
         this.cache = cache;
@@ -76,38 +78,51 @@ public final class DeliveryLoop implements Runnable {
         this.clock = clock;
     }
 
+    /**
+     * Runs until stopped or fenced. A producer that reaches a fatal state (other than being fenced by a newer
+     * instance) is replaced, with a fresh consumer that resumes from the committed offsets: the new producer's
+     * {@code initTransactions} aborts whatever the old one left open, so nothing is delivered twice.
+     */
     @Override
     public void run() {
-        try {
-            producer.initTransactions();
-            consumer.subscribe(List.of(inputTopic), new ConsumerRebalanceListener() {
-                @Override
-                public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-                    // offsets are committed inside each transaction, before the next poll: nothing is pending here
-                }
+        while (running) {
+            try {
+                consumer = new KafkaConsumer<>(consumerConfig);
+                producer = new KafkaProducer<>(producerConfig);
+                producer.initTransactions();
+                consumer.subscribe(List.of(inputTopic), new ConsumerRebalanceListener() {
+                    @Override
+                    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                        // offsets are committed inside each transaction, before the next poll: nothing is pending
+                    }
 
-                @Override
-                public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-                    LOG.info("delivery assigned {} partitions of {}", partitions.size(), inputTopic);
-                    joined.countDown();
+                    @Override
+                    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                        LOG.info("delivery assigned {} partitions of {}", partitions.size(), inputTopic);
+                        joined.countDown();
+                    }
+                });
+                while (running) {
+                    ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
+                    if (!records.isEmpty()) {
+                        metrics.transactionTimer().record(() -> process(records));
+                    }
                 }
-            });
-            while (running) {
-                ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
-                if (!records.isEmpty()) {
-                    metrics.transactionTimer().record(() -> process(records));
-                }
+            } catch (WakeupException e) {
+                // close() asked us to stop
+            } catch (ProducerFencedException e) {
+                failed = true;
+                running = false;
+                LOG.error("another instance took over transactional id; this one stops delivering: {}", e.toString());
+            } catch (RuntimeException e) {
+                LOG.error("delivery clients failed, replacing them", e);
+                metrics.transactionAborted();
+            } finally {
+                closeClients();
             }
-        } catch (WakeupException e) {
-            // close() asked us to stop
-        } catch (ProducerFencedException | InvalidProducerEpochException e) {
-            failed = true;
-            LOG.error("another instance took over transactional id; this one stops delivering: {}", e.toString());
-        } catch (RuntimeException e) {
-            failed = true;
-            LOG.error("delivery loop stopped", e);
-        } finally {
-            closeClients();
+            if (running) {
+                sleepQuietly(Duration.ofSeconds(1));
+            }
         }
     }
 
@@ -169,10 +184,11 @@ public final class DeliveryLoop implements Runnable {
         metrics.transactionAborted();
         try {
             producer.abortTransaction();
-        } catch (ProducerFencedException | InvalidProducerEpochException e) {
+        } catch (ProducerFencedException e) {
             throw e;
         } catch (KafkaException e) {
             LOG.warn("abort failed: {}", e.toString());
+            throw e;
         }
         var assigned = consumer.assignment();
         Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(assigned);
@@ -206,21 +222,31 @@ public final class DeliveryLoop implements Runnable {
 
     public void stop() {
         running = false;
-        consumer.wakeup();
+        KafkaConsumer<byte[], byte[]> current = consumer;
+        if (current != null) {
+            current.wakeup();
+        }
     }
 
     private void closeClients() {
-        try {
-            producer.close(Duration.ofSeconds(5));
-        } catch (RuntimeException e) {
-            LOG.warn("closing producer: {}", e.toString());
+        if (producer != null) {
+            try {
+                producer.close(Duration.ofSeconds(5));
+            } catch (RuntimeException e) {
+                LOG.warn("closing producer: {}", e.toString());
+            }
+            producer = null;
         }
-        try {
-            consumer.close(KafkaConfigs.leaveGroup(Duration.ofSeconds(5)));
-        } catch (RuntimeException e) {
-            LOG.warn("closing consumer: {}", e.toString());
+        if (consumer != null) {
+            try {
+                consumer.close(KafkaConfigs.leaveGroup(Duration.ofSeconds(5)));
+            } catch (RuntimeException e) {
+                LOG.warn("closing consumer: {}", e.toString());
+            }
+            consumer = null;
         }
     }
+
 
     private static void sleepQuietly(Duration duration) {
         try {
