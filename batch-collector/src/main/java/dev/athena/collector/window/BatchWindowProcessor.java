@@ -171,7 +171,8 @@ public final class BatchWindowProcessor implements Processor<String, Admitted, S
             metrics.quotaDeferred(before);
             return false;
         }
-        taken.keys().forEach(store::delete);
+        // put(null), not delete(): delete returns the old value, and decoding it was a third of the batching cost
+        taken.keys().forEach(key -> store.put(key, null));
         AnalysisBatch batch = new AnalysisBatch(SchemaVersion.CURRENT, batchId(state.route(), taken.items()),
                 state.route(), Instant.ofEpochMilli(state.openedAtMs()), Instant.ofEpochMilli(now), taken.items());
         metrics.batchClosed(state.lane(), reason, batch.items().size(), batch.requestCount(),
