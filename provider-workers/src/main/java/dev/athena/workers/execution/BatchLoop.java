@@ -3,18 +3,17 @@ package dev.athena.workers.execution;
 import dev.athena.schemas.json.Json;
 import dev.athena.schemas.message.AnalysisBatch;
 import dev.athena.schemas.message.BatchResult;
+import dev.athena.schemas.message.Lane;
 import dev.athena.schemas.topic.Topics;
 import dev.athena.workers.metrics.WorkerMetrics;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
@@ -24,7 +23,6 @@ import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
@@ -40,33 +38,37 @@ import org.slf4j.LoggerFactory;
 /**
  * The consume-execute-produce loop. Design notes:
  * <ul>
- * <li>One thread owns the consumer and the transactional producer. Each poll's records are executed (batches in
- * parallel, at most {@code maxConcurrentBatches} at once, items on virtual threads), then one transaction writes
- * one {@link BatchResult} per batch and the consumer offsets of every record polled, poison records included.
- * A crash before the commit leaves nothing visible to read_committed readers; the batches are redone.</li>
- * <li>Nothing is in flight while {@code poll} runs, so a rebalance never races with execution.</li>
- * <li>A failed transaction is aborted and the consumer rewound to the first record of the poll; a fenced
- * producer means another instance owns our partitions now, so the loop stops.</li>
- * <li>Stopping interrupts execution; the open transaction is aborted and the work is left for the next owner.</li>
+ * <li>One thread owns the consumer and the transactional producer and never blocks on a batch: it polls,
+ * hands each batch to a virtual thread (at most {@code maxConcurrentBatches} per lane run at once, so bulk
+ * never holds the slots interactive work needs), and writes what is ready. A slow batch therefore delays only
+ * the later records of its own partition.</li>
+ * <li>Each partition's done prefix is written in one transaction: its {@link BatchResult}s and the offsets that
+ * cover them, poison records included ({@link PendingBatches}). A crash before a commit leaves nothing visible
+ * to read_committed readers; the batches are redone by the next owner.</li>
+ * <li>On revocation the ready prefix is committed and the rest abandoned (cancelled, redone by the new owner).
+ * An aborted transaction rewinds the partitions it covered. A fenced producer means another instance owns our
+ * partitions now, so the loop stops.</li>
+ * <li>Too much pending work pauses consumption until half of it is done.</li>
  * </ul>
  */
 public final class BatchLoop implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(BatchLoop.class);
-    private static final Duration POLL = Duration.ofMillis(200);
+    private static final Duration IDLE_POLL = Duration.ofMillis(200);
+    private static final long COMPLETION_WAIT_MS = 20;
 
     private final Consumer<String, byte[]> consumer;
     private final Producer<String, byte[]> producer;
     private final BatchExecutor executor;
-    private final ExecutorService batchThreads;
-    private final Semaphore batchPermits;
+    private final ExecutorCompletionService<Done> completions;
+    private final Semaphore interactivePermits;
+    private final Semaphore bulkPermits;
+    private final int maxPending;
     private final WorkerMetrics metrics;
     private final InstantSource clock;
+    private final PendingBatches pending = new PendingBatches();
     private final CountDownLatch assigned = new CountDownLatch(1);
     private final CountDownLatch stopped = new CountDownLatch(1);
-    private final Object phase = new Object();
     private volatile boolean running = true;
-    private boolean executing; // guarded by phase
-    private volatile Thread owner;
     private volatile Throwable failure;
 
     public BatchLoop(Consumer<String, byte[]> consumer, Producer<String, byte[]> producer, BatchExecutor executor,
@@ -74,31 +76,35 @@ public final class BatchLoop implements Runnable {
         this.consumer = consumer;
         this.producer = producer;
         this.executor = executor;
-        this.batchThreads = batchThreads;
-        this.batchPermits = new Semaphore(maxConcurrentBatches);
+        this.completions = new ExecutorCompletionService<>(batchThreads);
+        this.interactivePermits = new Semaphore(maxConcurrentBatches);
+        this.bulkPermits = new Semaphore(maxConcurrentBatches);
+        this.maxPending = maxConcurrentBatches * 8;
         this.metrics = metrics;
         this.clock = clock;
     }
 
+    private record Done(PendingBatches.Slot slot, BatchResult result) {
+    }
+
     @Override
     public void run() {
-        owner = Thread.currentThread();
         try {
             producer.initTransactions();
             consumer.subscribe(List.of(Topics.BATCHES), new Rebalance());
             while (running) {
-                ConsumerRecords<String, byte[]> records = consumer.poll(POLL);
-                if (!records.isEmpty()) {
-                    handle(records);
-                }
+                ConsumerRecords<String, byte[]> records = consumer.poll(pending.isEmpty() ? IDLE_POLL : Duration.ZERO);
+                records.forEach(this::start);
+                collect(records.isEmpty() && !pending.isEmpty());
+                commitReady();
+                backpressure();
             }
         } catch (WakeupException e) {
             if (running) {
                 failure = e;
             }
         } catch (InterruptedException e) {
-            // stop() interrupted execution: the loop ends here, the abandoned batches go to the next owner
-            LOG.info("worker stopped while executing; unfinished batches are left to the next owner");
+            LOG.info("worker loop interrupted; unfinished batches are left to the next owner");
         } catch (ProducerFencedException | InvalidProducerEpochException | OutOfOrderSequenceException
                 | AuthorizationException e) {
             failure = e;
@@ -108,66 +114,58 @@ public final class BatchLoop implements Runnable {
             LOG.error("worker loop failed", e);
         } finally {
             running = false;
-            Thread.interrupted(); // a stop() interrupt must not break the clients' clean close (leave group, abort)
+            pending.dropAll(); // abandoned work is redone by the next owner: nothing of it was written
+            Thread.interrupted(); // an interrupt must not break the clients' clean close (leave group, abort)
             closeQuietly();
             assigned.countDown();
             stopped.countDown();
         }
     }
 
-    private void handle(ConsumerRecords<String, byte[]> records) throws InterruptedException {
-        List<ConsumerRecord<String, byte[]>> polled = new ArrayList<>();
-        records.forEach(polled::add);
-        List<Future<BatchResult>> pending = new ArrayList<>();
-        for (ConsumerRecord<String, byte[]> record : polled) {
-            AnalysisBatch batch = decode(record);
-            if (batch != null) {
-                pending.add(submit(batch));
-            }
+    private void start(ConsumerRecord<String, byte[]> record) {
+        PendingBatches.Slot slot = pending.add(record);
+        AnalysisBatch batch = decode(record);
+        if (batch == null) {
+            pending.complete(slot, null); // poison or tombstone: skipped, its offset still moves on
+        } else {
+            slot.running(completions.submit(() -> new Done(slot, execute(batch))));
         }
-        synchronized (phase) {
-            if (!running) {
-                pending.forEach(f -> f.cancel(true));
-                return;
-            }
-            executing = true;
-        }
-        List<BatchResult> results = new ArrayList<>();
-        try {
-            for (Future<BatchResult> f : pending) {
-                results.add(f.get());
-            }
-        } catch (InterruptedException e) {
-            pending.forEach(f -> f.cancel(true));
-            throw e;
-        } catch (ExecutionException e) {
-            pending.forEach(f -> f.cancel(true));
-            if (e.getCause() instanceof InterruptedException ie) {
-                throw ie;
-            }
-            throw new IllegalStateException("batch execution failed", e.getCause());
-        }
-        synchronized (phase) {
-            executing = false;
-            if (!running) {
-                return; // stopping: the results are not written, the next owner redoes the batches
-            }
-        }
-        commit(polled, results);
     }
 
-    private Future<BatchResult> submit(AnalysisBatch batch) {
-        return batchThreads.submit(() -> {
-            batchPermits.acquire();
-            Instant began = clock.instant();
-            try {
-                BatchResult result = executor.execute(batch);
-                metrics.batch("processed", Duration.between(began, clock.instant()));
-                return result;
-            } finally {
-                batchPermits.release();
+    /** Takes in finished batches; waits briefly for one when there is nothing else to do. */
+    private void collect(boolean wait) throws InterruptedException {
+        Future<Done> next = wait ? completions.poll(COMPLETION_WAIT_MS, TimeUnit.MILLISECONDS) : completions.poll();
+        while (next != null) {
+            if (!next.isCancelled()) {
+                try {
+                    Done done = next.get();
+                    pending.complete(done.slot(), done.result());
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof InterruptedException)) {
+                        throw new IllegalStateException("batch execution failed", e.getCause());
+                    }
+                    // interrupted while stopping: its slot stays pending and is abandoned
+                }
             }
-        });
+            next = completions.poll();
+        }
+    }
+
+    private BatchResult execute(AnalysisBatch batch) throws InterruptedException {
+        Semaphore permits = lane(batch) == Lane.BULK ? bulkPermits : interactivePermits;
+        permits.acquire();
+        Instant began = clock.instant();
+        try {
+            BatchResult result = executor.execute(batch);
+            metrics.batch("processed", Duration.between(began, clock.instant()));
+            return result;
+        } finally {
+            permits.release();
+        }
+    }
+
+    private static Lane lane(AnalysisBatch batch) {
+        return batch.items().isEmpty() ? Lane.INTERACTIVE : batch.items().getFirst().request().lane();
     }
 
     private AnalysisBatch decode(ConsumerRecord<String, byte[]> record) {
@@ -184,14 +182,18 @@ public final class BatchLoop implements Runnable {
         }
     }
 
-    private void commit(List<ConsumerRecord<String, byte[]>> polled, List<BatchResult> results) {
-        Map<TopicPartition, OffsetAndMetadata> offsets = nextOffsets(polled);
+    /** Writes every partition's done prefix in one transaction; an abort rewinds and drops those partitions. */
+    private void commitReady() {
+        PendingBatches.Ready ready = pending.takeReady();
+        if (ready.isEmpty()) {
+            return;
+        }
         try {
             producer.beginTransaction();
-            for (BatchResult result : results) {
+            for (BatchResult result : ready.results()) {
                 producer.send(new ProducerRecord<>(Topics.BATCH_RESULTS, result.batchId(), Json.write(result)));
             }
-            producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
+            producer.sendOffsetsToTransaction(ready.offsets(), consumer.groupMetadata());
             producer.commitTransaction();
             metrics.transaction("committed");
         } catch (ProducerFencedException | InvalidProducerEpochException | OutOfOrderSequenceException
@@ -200,32 +202,25 @@ public final class BatchLoop implements Runnable {
             throw e;
         } catch (KafkaException e) {
             metrics.transaction("aborted");
-            LOG.warn("transaction for {} batch results aborted, redoing them: {}", results.size(), e.toString());
+            LOG.warn("transaction for {} batch results aborted, redoing them: {}", ready.results().size(),
+                    e.toString());
             producer.abortTransaction();
-            rewind(polled);
+            pending.drop(ready.firstOffsets().keySet());
+            Collection<TopicPartition> owned = consumer.assignment();
+            ready.firstOffsets().forEach((tp, offset) -> {
+                if (owned.contains(tp)) {
+                    consumer.seek(tp, offset);
+                }
+            });
         }
     }
 
-    private static Map<TopicPartition, OffsetAndMetadata> nextOffsets(List<ConsumerRecord<String, byte[]>> polled) {
-        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        for (ConsumerRecord<String, byte[]> r : polled) {
-            offsets.merge(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1),
-                    (a, b) -> a.offset() >= b.offset() ? a : b);
+    private void backpressure() {
+        if (pending.size() >= maxPending && consumer.paused().isEmpty()) {
+            consumer.pause(consumer.assignment());
+        } else if (pending.size() <= maxPending / 2 && !consumer.paused().isEmpty()) {
+            consumer.resume(consumer.paused());
         }
-        return offsets;
-    }
-
-    private void rewind(List<ConsumerRecord<String, byte[]>> polled) {
-        Map<TopicPartition, Long> first = new HashMap<>();
-        for (ConsumerRecord<String, byte[]> r : polled) {
-            first.merge(new TopicPartition(r.topic(), r.partition()), r.offset(), Math::min);
-        }
-        Collection<TopicPartition> owned = consumer.assignment();
-        first.forEach((tp, offset) -> {
-            if (owned.contains(tp)) {
-                consumer.seek(tp, offset);
-            }
-        });
     }
 
     /** Waits until the consumer has joined its group and received an assignment (possibly empty). */
@@ -237,15 +232,9 @@ public final class BatchLoop implements Runnable {
         return failure;
     }
 
-    /** Asks the loop to stop and waits for it, at most {@code timeout}. */
+    /** Asks the loop to stop and waits for it, at most {@code timeout}; unfinished batches are abandoned. */
     public boolean stop(Duration timeout) throws InterruptedException {
-        synchronized (phase) {
-            running = false;
-            Thread thread = owner;
-            if (executing && thread != null) {
-                thread.interrupt(); // abandon execution; never interrupt a commit
-            }
-        }
+        running = false;
         consumer.wakeup();
         return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -266,7 +255,16 @@ public final class BatchLoop implements Runnable {
     private final class Rebalance implements ConsumerRebalanceListener {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            if (running) {
+                commitReady(); // what is done is kept; the rest goes to the next owner
+            }
+            pending.drop(partitions);
             LOG.debug("partitions revoked: {}", partitions);
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            pending.drop(partitions); // no longer ours: nothing may be committed for them
         }
 
         @Override

@@ -1,0 +1,114 @@
+package dev.athena.workers.execution;
+
+import dev.athena.schemas.message.BatchResult;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Future;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Polled batch records on their way to committed results. Batches finish in any order, but a partition's offset
+ * may only move past records that are all done, and a result may only be written together with the offset that
+ * covers it (else a crash in between would redo a batch whose result is already out). So each partition keeps
+ * its records in offset order and releases its done prefix: a slow bulk batch holds back its own partition
+ * only. Used by the loop thread only.
+ */
+final class PendingBatches {
+    /** One polled record; {@code result} stays null for a poison record, which is done at once. */
+    static final class Slot {
+        private final long offset;
+        private BatchResult result;
+        private boolean done;
+        private boolean dropped;
+        private Future<?> future;
+
+        private Slot(long offset) {
+            this.offset = offset;
+        }
+
+        void running(Future<?> execution) {
+            this.future = execution;
+        }
+    }
+
+    /** Results ready to write, the offsets that cover them, and where to read again if the write fails. */
+    record Ready(List<BatchResult> results, Map<TopicPartition, OffsetAndMetadata> offsets,
+            Map<TopicPartition, Long> firstOffsets) {
+        boolean isEmpty() {
+            return offsets.isEmpty();
+        }
+    }
+
+    private final Map<TopicPartition, ArrayDeque<Slot>> partitions = new LinkedHashMap<>();
+    private int size;
+
+    Slot add(ConsumerRecord<?, ?> record) {
+        Slot slot = new Slot(record.offset());
+        partitions.computeIfAbsent(new TopicPartition(record.topic(), record.partition()), k -> new ArrayDeque<>())
+                .addLast(slot);
+        size++;
+        return slot;
+    }
+
+    /** Records a finished batch; ignored when its partition was dropped meanwhile. */
+    void complete(Slot slot, BatchResult result) {
+        if (!slot.dropped) {
+            slot.result = result;
+            slot.done = true;
+        }
+    }
+
+    /** Takes every partition's done prefix out. */
+    Ready takeReady() {
+        List<BatchResult> results = new ArrayList<>();
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        Map<TopicPartition, Long> first = new HashMap<>();
+        partitions.forEach((tp, queue) -> {
+            while (!queue.isEmpty() && queue.peekFirst().done) {
+                Slot slot = queue.pollFirst();
+                size--;
+                first.putIfAbsent(tp, slot.offset);
+                offsets.put(tp, new OffsetAndMetadata(slot.offset + 1));
+                if (slot.result != null) {
+                    results.add(slot.result);
+                }
+            }
+        });
+        return new Ready(results, offsets, first);
+    }
+
+    /** Forgets these partitions' unfinished records and cancels their work: they will be read again. */
+    void drop(Collection<TopicPartition> dropped) {
+        for (TopicPartition tp : dropped) {
+            ArrayDeque<Slot> queue = partitions.remove(tp);
+            if (queue != null) {
+                for (Slot slot : queue) {
+                    slot.dropped = true;
+                    if (slot.future != null) {
+                        slot.future.cancel(true);
+                    }
+                }
+                size -= queue.size();
+            }
+        }
+    }
+
+    void dropAll() {
+        drop(List.copyOf(partitions.keySet()));
+    }
+
+    int size() {
+        return size;
+    }
+
+    boolean isEmpty() {
+        return size == 0;
+    }
+}

@@ -1,0 +1,138 @@
+package dev.athena.workers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.athena.infra.stack.Endpoints;
+import dev.athena.infra.stack.SharedLocalStack;
+import dev.athena.schemas.json.Json;
+import dev.athena.schemas.message.AnalysisBatch;
+import dev.athena.schemas.message.AnalysisRequest;
+import dev.athena.schemas.message.AnalysisType;
+import dev.athena.schemas.message.BatchItem;
+import dev.athena.schemas.message.BatchResult;
+import dev.athena.schemas.message.Lane;
+import dev.athena.schemas.message.Requester;
+import dev.athena.schemas.message.ResultStatus;
+import dev.athena.schemas.message.SchemaVersion;
+import dev.athena.schemas.topic.Topics;
+import dev.athena.workers.config.ProviderCatalog;
+import dev.athena.workers.fake.FakeProviderServer;
+import dev.athena.workers.fake.Fault;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/** A slow bulk batch does not hold back an interactive batch that arrives after it on another partition. */
+@Tag("integration")
+class LaneIsolationIT {
+    @Test
+    void shouldWriteInteractiveResultWhileSlowBulkBatchIsStillRunning() throws Exception {
+        Endpoints endpoints = SharedLocalStack.get().endpoints();
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        String group = "it-lanes-" + suffix;
+        startGroupAtEnd(endpoints, group);
+        try (FakeProviderServer anthropic = FakeProviderServer.start(FakeProviderServer.Dialect.ANTHROPIC)
+                .answer("{\"findings\": []}")) {
+            anthropic.enqueue(new Fault.Delayed(Duration.ofSeconds(12), new Fault.Answer("{\"findings\": []}")));
+            ProviderCatalog catalog = ProviderCatalog.fromEnvironment(Map.of("ANTHROPIC_API_KEY", "k",
+                    "ANTHROPIC_BASE_URL", anthropic.baseUrl(), "ATHENA_ANTHROPIC_RPM", "600"));
+            WorkerSettings settings = WorkerSettings.defaults(endpoints.kafkaBootstrap(), endpoints.redisUrl())
+                    .withGroupId(group);
+            try (ProviderWorkers ignored = ProviderWorkers.start(settings, new SimpleMeterRegistry(), catalog)) {
+                String bulk = "it-lanes-bulk-" + suffix;
+                String interactive = "it-lanes-interactive-" + suffix;
+                produce(endpoints, 0, batch(bulk, "anthropic", Lane.BULK));
+                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                while (anthropic.requestCount() == 0 && System.nanoTime() < deadline) {
+                    Thread.sleep(50);
+                }
+                Instant sent = Instant.now();
+                produce(endpoints, 1, batch(interactive, "builtin", Lane.INTERACTIVE));
+
+                List<String> order = new ArrayList<>();
+                Map<String, Instant> seen = new HashMap<>();
+                readResults(endpoints, suffix, List.of(bulk, interactive), order, seen);
+                assertThat(order).containsExactly(interactive, bulk);
+                assertThat(Duration.between(sent, seen.get(interactive))).isLessThan(Duration.ofSeconds(8));
+            }
+        }
+    }
+
+    private static byte[] batch(String batchId, String provider, Lane lane) {
+        AnalysisRequest request = new AnalysisRequest(SchemaVersion.CURRENT, "req-" + batchId, "team-it",
+                AnalysisType.SECURITY, "python", "a.py", "x = eval(y)\n", provider, null, lane, Map.of(), null, null,
+                Instant.now(), null);
+        return Json.write(new AnalysisBatch(SchemaVersion.CURRENT, batchId, provider + "/auto/" + lane.wireName(),
+                Instant.now(), Instant.now(), List.of(new BatchItem("analysis:" + provider + ":auto:security:a:b",
+                        request, List.of(new Requester(request.requestId(), "team-it", null, null))))));
+    }
+
+    private static void startGroupAtEnd(Endpoints endpoints, String group) {
+        try (KafkaConsumer<String, byte[]> consumer = consumer(endpoints, group)) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            consumer.partitionsFor(Topics.BATCHES).forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
+            consumer.assign(partitions);
+            consumer.seekToEnd(partitions);
+            Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+            partitions.forEach(tp -> offsets.put(tp, new OffsetAndMetadata(consumer.position(tp))));
+            consumer.commitSync(offsets);
+        }
+    }
+
+    private static void produce(Endpoints endpoints, int partition, byte[] value) throws Exception {
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, endpoints.kafkaBootstrap(),
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
+            producer.send(new ProducerRecord<>(Topics.BATCHES, partition, "route", value)).get();
+        }
+    }
+
+    private static KafkaConsumer<String, byte[]> consumer(Endpoints endpoints, String group) {
+        return new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, endpoints.kafkaBootstrap(),
+                ConsumerConfig.GROUP_ID_CONFIG, group,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class));
+    }
+
+    private static void readResults(Endpoints endpoints, String suffix, List<String> wanted, List<String> order,
+            Map<String, Instant> seen) {
+        try (KafkaConsumer<String, byte[]> consumer = consumer(endpoints, "it-lanes-results-" + suffix)) {
+            consumer.subscribe(List.of(Topics.BATCH_RESULTS));
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (System.nanoTime() < deadline && order.size() < wanted.size()) {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+                    if (wanted.contains(r.key())) {
+                        BatchResult result = Json.read(r.value(), BatchResult.class);
+                        assertThat(result.items().getFirst().status()).isEqualTo(ResultStatus.COMPLETED);
+                        order.add(r.key());
+                        seen.put(r.key(), Instant.now());
+                    }
+                }
+            }
+        }
+    }
+}
