@@ -30,7 +30,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A running worker instance: a member of the workers' consumer group on {@code athena.batches} that writes one
- * {@code BatchResult} per batch to {@code athena.batch-results}, transactionally with its offsets.
+ * {@code BatchResult} per batch to {@code athena.batch-results}, transactionally with its offsets, and streamed
+ * {@code AnalysisChunk}s to {@code athena.chunks}. Remote providers come from the environment
+ * ({@link ProviderCatalog#fromEnvironment}) or are given explicitly; {@code builtin} is always last in line.
  */
 public final class ProviderWorkers implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ProviderWorkers.class);
@@ -136,8 +138,6 @@ public final class ProviderWorkers implements AutoCloseable {
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.max(4, s.maxConcurrentBatches() * 2),
-                // a poll's batches are executed before the next poll; items are capped at MAX_ITEM_TIME
-                ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) (MAX_ITEM_TIME.toMillis() * 2 + 60_000),
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
     }
