@@ -72,31 +72,43 @@ public final class ResultSplitter implements AutoCloseable {
         Clock clock = Clock.systemUTC();
         SplitterMetrics metrics = new SplitterMetrics(registry);
         HikariDataSource dataSource = Database.pool(settings.jdbcUrl(), settings.dbUser(), settings.dbPassword());
-        boolean migrated = migrateIfReachable(dataSource);
-        RedissonClient redis = RedisConnection.open(settings.redisUrl());
-        TieredCache cache = new TieredCache(redis, new CacheSettings(settings.l1Ttl(), settings.l1MaxEntries(),
-                settings.redisTtl(), settings.redisTtlByType()), clock, metrics);
-        Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrap()));
-        DeliveryLoop delivery = new DeliveryLoop(
-                KafkaConfigs.consumer(settings.bootstrap(), settings.groupId(), settings.transactionalId()),
-                KafkaConfigs.transactionalProducer(settings.bootstrap(), settings.transactionalId()),
-                settings.inputTopic(), new TopicProvisioner(admin), cache, metrics, clock);
-        Map<String, Object> storeConsumer = new HashMap<>(KafkaConfigs.consumer(settings.bootstrap(),
-                settings.storeGroupId(), settings.transactionalId() + ".store"));
-        storeConsumer.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
-                settings.storeBatchSize());
-        PersistenceLoop persistence = new PersistenceLoop(storeConsumer,
-                settings.inputTopic(), dataSource, migrated, metrics, clock);
-        CacheInvalidator invalidator = new CacheInvalidator(redis, cache, persistence.store()::recordAudit, metrics,
-                clock, settings.instanceId());
-        invalidator.start();
-        ResultSplitter splitter = new ResultSplitter(settings, dataSource, redis, cache, admin, delivery,
-                persistence, invalidator);
-        splitter.deliveryThread.start();
-        splitter.persistenceThread.start();
-        splitter.awaitJoined();
-        LOG.info("result splitter {} started: {}", settings.instanceId(), settings);
-        return splitter;
+        RedissonClient redis = null;
+        Admin admin = null;
+        try {
+            boolean migrated = migrateIfReachable(dataSource);
+            redis = RedisConnection.open(settings.redisUrl());
+            TieredCache cache = new TieredCache(redis, new CacheSettings(settings.l1Ttl(), settings.l1MaxEntries(),
+                    settings.redisTtl(), settings.redisTtlByType()), clock, metrics);
+            admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrap()));
+            DeliveryLoop delivery = new DeliveryLoop(
+                    KafkaConfigs.consumer(settings.bootstrap(), settings.groupId(), settings.transactionalId()),
+                    KafkaConfigs.transactionalProducer(settings.bootstrap(), settings.transactionalId()),
+                    settings.inputTopic(), new TopicProvisioner(admin), cache, metrics, clock);
+            Map<String, Object> storeConsumer = new HashMap<>(KafkaConfigs.consumer(settings.bootstrap(),
+                    settings.storeGroupId(), settings.transactionalId() + ".store"));
+            storeConsumer.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, settings.storeBatchSize());
+            PersistenceLoop persistence = new PersistenceLoop(storeConsumer, settings.inputTopic(), dataSource,
+                    migrated, metrics, clock);
+            CacheInvalidator invalidator = new CacheInvalidator(redis, cache, persistence.store()::recordAudit,
+                    metrics, clock, settings.instanceId());
+            invalidator.start();
+            ResultSplitter splitter = new ResultSplitter(settings, dataSource, redis, cache, admin, delivery,
+                    persistence, invalidator);
+            splitter.deliveryThread.start();
+            splitter.persistenceThread.start();
+            splitter.awaitJoined();
+            LOG.info("result splitter {} started: {}", settings.instanceId(), settings);
+            return splitter;
+        } catch (RuntimeException e) {
+            if (admin != null) {
+                admin.close(Duration.ofSeconds(5));
+            }
+            if (redis != null && !redis.isShutdown()) {
+                redis.shutdown();
+            }
+            dataSource.close();
+            throw e;
+        }
     }
 
     private static boolean migrateIfReachable(HikariDataSource dataSource) {
