@@ -174,6 +174,38 @@ class ResultSplitterIT {
         }
     }
 
+    @Test
+    void shouldSkipARequesterWhoseTopicKafkaRefusesAndKeepDeliveringToTheOthers() {
+        String input = "splitter-it-collide-" + run;
+        kafka.createTopic(input, 1);
+        // Kafka refuses athena.results.col.<run> once athena.results.col_<run> exists: the names collide
+        kafka.createTopic(Topics.resultsTopicName("col_" + run), 1);
+        String refused = "col." + run;
+        String fine = "fine-" + run;
+        var registry = new SimpleMeterRegistry();
+        ItemResult failed = new ItemResult(null, List.of(new Requester("req-col-" + run, refused, null, null),
+                new Requester("req-fine-1-" + run, fine, null, null)), AnalysisType.SECURITY, null,
+                ResultStatus.FAILED, null, null, null, null, new ErrorInfo("PROVIDER_DOWN", "every provider failed"),
+                false);
+        ItemResult later = new ItemResult(null, List.of(new Requester("req-fine-2-" + run, fine, null, null)),
+                AnalysisType.SECURITY, null, ResultStatus.EXPIRED, null, null, null, null,
+                new ErrorInfo("DEADLINE", "deadline passed"), false);
+
+        try (ResultSplitter splitter = ResultSplitter.start(settings(input), registry)) {
+            kafka.produce(input, "b1", Json.write(new BatchResult(1, "b1-" + run, "r", List.of(failed), null)));
+            kafka.produce(input, "b2", Json.write(new BatchResult(1, "b2-" + run, "r", List.of(later), null)));
+
+            var results = kafka.readCommitted(Topics.resultsTopicName(fine), r -> r.size() >= 2, DEADLINE, SETTLE);
+
+            assertThat(results).extracting(TestKafka::key).containsExactly("req-fine-1-" + run, "req-fine-2-" + run);
+            assertThat(registry.get("athena.splitter.poison").tag("kind", "requester").counter().count())
+                    .isEqualTo(1);
+            assertThat(Eventually.await("refused requester's row", DEADLINE,
+                    () -> splitter.store().find(refused, "req-col-" + run), java.util.Optional::isPresent))
+                    .hasValueSatisfying(r -> assertThat(r.status()).isEqualTo(ResultStatus.FAILED));
+        }
+    }
+
     private static void assertOnlyOwnResult(List<ConsumerRecord<byte[], byte[]>> records, String requestId,
             String clientId, String batchId) {
         assertThat(records).as("results on %s's topic", clientId).hasSize(1);

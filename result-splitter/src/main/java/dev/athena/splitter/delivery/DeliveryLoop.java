@@ -3,6 +3,7 @@ package dev.athena.splitter.delivery;
 import dev.athena.schemas.json.Json;
 import dev.athena.schemas.message.ItemResult;
 import dev.athena.schemas.topic.TopicProvisioner;
+import dev.athena.schemas.topic.Topics;
 import dev.athena.splitter.cache.AnalysisCache;
 import dev.athena.splitter.fanout.Delivery;
 import dev.athena.splitter.fanout.FanOut;
@@ -30,7 +31,11 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.InvalidConfigurationException;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.InvalidTopicException;
+import org.apache.kafka.common.errors.PolicyViolationException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
@@ -145,9 +150,10 @@ public final class DeliveryLoop implements Runnable {
                             record.offset(), p);
                 });
                 for (Delivery delivery : split.deliveries()) {
-                    send(delivery);
+                    if (send(delivery)) {
+                        delivered.add(delivery);
+                    }
                 }
-                delivered.addAll(split.deliveries());
                 committedItems.addAll(split.items());
             }
             producer.sendOffsetsToTransaction(nextOffsets(records), consumer.groupMetadata());
@@ -167,15 +173,50 @@ public final class DeliveryLoop implements Runnable {
         committedItems.forEach(cache::put);
     }
 
-    private void send(Delivery delivery) {
-        provisioner.ensure(ReplyTopics.specFor(delivery.topic(), delivery.clientId()));
+    /**
+     * Produces one result. A reply topic that Kafka refuses for good (a name that collides with an existing topic,
+     * such as {@code a.b} beside {@code a_b}, or no permission) falls back to the client's default topic; when that
+     * is refused too the requester is skipped and counted, so one unaddressable client cannot stall the partition.
+     * Its row still reaches PostgreSQL, where the gateway can serve it.
+     *
+     * @return whether the result was sent
+     */
+    private boolean send(Delivery delivery) {
+        String topic = delivery.topic();
+        if (!provisioned(topic, delivery.clientId())) {
+            String fallback = Topics.resultsTopicName(delivery.clientId());
+            if (topic.equals(fallback) || !provisioned(fallback, delivery.clientId())) {
+                metrics.poison(Poison.REQUESTER);
+                LOG.error("no result topic can be created for client {} (request {}); result kept in PostgreSQL only",
+                        delivery.clientId(), delivery.requestId());
+                return false;
+            }
+            topic = fallback;
+        }
         RecordHeaders headers = new RecordHeaders();
         headers.add(CLIENT_ID_HEADER, delivery.clientId().getBytes(StandardCharsets.UTF_8));
         if (delivery.traceparent() != null) {
             headers.add(TRACEPARENT_HEADER, delivery.traceparent().getBytes(StandardCharsets.UTF_8));
         }
-        producer.send(new ProducerRecord<>(delivery.topic(), null, delivery.requestId().getBytes(StandardCharsets.UTF_8),
+        producer.send(new ProducerRecord<>(topic, null, delivery.requestId().getBytes(StandardCharsets.UTF_8),
                 Json.write(delivery.result()), headers));
+        return true;
+    }
+
+    /** False when Kafka refuses the topic for good; transient trouble throws, aborting the transaction. */
+    private boolean provisioned(String topic, String clientId) {
+        try {
+            provisioner.ensure(ReplyTopics.specFor(topic, clientId));
+            return true;
+        } catch (IllegalStateException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof InvalidTopicException || cause instanceof TopicAuthorizationException
+                    || cause instanceof PolicyViolationException || cause instanceof InvalidConfigurationException) {
+                LOG.warn("Kafka refuses topic {}: {}", topic, cause.toString());
+                return false;
+            }
+            throw e;
+        }
     }
 
     /** Abandons the transaction and seeks back to the committed offsets, so the same records are split again. */
