@@ -1,5 +1,6 @@
 package dev.athena.collector;
 
+import dev.athena.collector.admission.ClientAllowlist;
 import dev.athena.collector.quota.ClientQuotas;
 import dev.athena.schemas.message.Lane;
 import java.nio.file.Path;
@@ -13,12 +14,13 @@ import java.util.Objects;
  *
  * @param redisUrl  the shared answer cache ({@code redis://host:port}); null means no cache lookups
  * @param quotas    per-client rates at batch formation; null means none
+ * @param allowedClients who may submit requests (ids and {@code prefix*} globs); null or empty means everyone
  * @param maxTokens estimated input tokens per batch (see {@code TokenEstimate}); one item larger than the budget
  *                  travels alone in its batch
  */
 public record CollectorSettings(String bootstrap, String applicationId, Path stateDir, Duration interactiveWindow,
         Duration bulkWindow, int maxItems, long maxTokens, int maxCodeBytes, Duration commitInterval,
-        String redisUrl, ClientQuotas quotas) {
+        String redisUrl, ClientQuotas quotas, ClientAllowlist allowedClients) {
     public static final String DEFAULT_APPLICATION_ID = "athena-batch-collector";
 
     public CollectorSettings {
@@ -26,6 +28,7 @@ public record CollectorSettings(String bootstrap, String applicationId, Path sta
         requireText(applicationId, "applicationId");
         Objects.requireNonNull(stateDir, "stateDir");
         quotas = quotas == null ? ClientQuotas.unlimited() : quotas;
+        allowedClients = allowedClients == null ? ClientAllowlist.everyone() : allowedClients;
         requirePositive(interactiveWindow, "interactiveWindow");
         requirePositive(bulkWindow, "bulkWindow");
         requirePositive(commitInterval, "commitInterval");
@@ -48,7 +51,7 @@ public record CollectorSettings(String bootstrap, String applicationId, Path sta
     public CollectorSettings(String bootstrap, String applicationId, Path stateDir, Duration interactiveWindow,
             Duration bulkWindow, int maxItems, long maxTokens, int maxCodeBytes, Duration commitInterval) {
         this(bootstrap, applicationId, stateDir, interactiveWindow, bulkWindow, maxItems, maxTokens, maxCodeBytes,
-                commitInterval, null, null);
+                commitInterval, null, null, null);
     }
 
     /** Without client quotas. */
@@ -56,7 +59,15 @@ public record CollectorSettings(String bootstrap, String applicationId, Path sta
             Duration bulkWindow, int maxItems, long maxTokens, int maxCodeBytes, Duration commitInterval,
             String redisUrl) {
         this(bootstrap, applicationId, stateDir, interactiveWindow, bulkWindow, maxItems, maxTokens, maxCodeBytes,
-                commitInterval, redisUrl, null);
+                commitInterval, redisUrl, null, null);
+    }
+
+    /** Without an allowlist: every client is allowed. */
+    public CollectorSettings(String bootstrap, String applicationId, Path stateDir, Duration interactiveWindow,
+            Duration bulkWindow, int maxItems, long maxTokens, int maxCodeBytes, Duration commitInterval,
+            String redisUrl, ClientQuotas quotas) {
+        this(bootstrap, applicationId, stateDir, interactiveWindow, bulkWindow, maxItems, maxTokens, maxCodeBytes,
+                commitInterval, redisUrl, quotas, null);
     }
 
     public static CollectorSettings defaults(String bootstrap, Path stateDir) {
@@ -66,12 +77,18 @@ public record CollectorSettings(String bootstrap, String applicationId, Path sta
 
     public CollectorSettings withRedisUrl(String url) {
         return new CollectorSettings(bootstrap, applicationId, stateDir, interactiveWindow, bulkWindow, maxItems,
-                maxTokens, maxCodeBytes, commitInterval, url, quotas);
+                maxTokens, maxCodeBytes, commitInterval, url, quotas, allowedClients);
     }
 
     public CollectorSettings withQuotas(ClientQuotas clientQuotas) {
         return new CollectorSettings(bootstrap, applicationId, stateDir, interactiveWindow, bulkWindow, maxItems,
-                maxTokens, maxCodeBytes, commitInterval, redisUrl, clientQuotas);
+                maxTokens, maxCodeBytes, commitInterval, redisUrl, clientQuotas, allowedClients);
+    }
+
+    /** Only these clients may submit requests; others are dead-lettered as UNAUTHORISED_CLIENT. */
+    public CollectorSettings withAllowedClients(ClientAllowlist allowlist) {
+        return new CollectorSettings(bootstrap, applicationId, stateDir, interactiveWindow, bulkWindow, maxItems,
+                maxTokens, maxCodeBytes, commitInterval, redisUrl, quotas, allowlist);
     }
 
     public Duration window(Lane lane) {
@@ -80,17 +97,17 @@ public record CollectorSettings(String bootstrap, String applicationId, Path sta
 
     public CollectorSettings withApplicationId(String id) {
         return new CollectorSettings(bootstrap, id, stateDir, interactiveWindow, bulkWindow, maxItems, maxTokens,
-                maxCodeBytes, commitInterval, redisUrl, quotas);
+                maxCodeBytes, commitInterval, redisUrl, quotas, allowedClients);
     }
 
     public CollectorSettings withWindows(Duration interactive, Duration bulk) {
         return new CollectorSettings(bootstrap, applicationId, stateDir, interactive, bulk, maxItems, maxTokens,
-                maxCodeBytes, commitInterval, redisUrl, quotas);
+                maxCodeBytes, commitInterval, redisUrl, quotas, allowedClients);
     }
 
     public CollectorSettings withCaps(int items, long tokens) {
         return new CollectorSettings(bootstrap, applicationId, stateDir, interactiveWindow, bulkWindow, items,
-                tokens, maxCodeBytes, commitInterval, redisUrl, quotas);
+                tokens, maxCodeBytes, commitInterval, redisUrl, quotas, allowedClients);
     }
 
     private static void requireText(String value, String name) {

@@ -59,7 +59,8 @@ public final class CollectorTopology {
         Topology topology = new Topology();
         topology.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), Topics.REQUESTS);
         topology.addProcessor(ADMISSION,
-                () -> new AdmissionProcessor(decoder, cache, clock, metrics, SEEN_RETENTION, children), SOURCE);
+                () -> new AdmissionProcessor(decoder, cache, clock, metrics, SEEN_RETENTION, children,
+                        settings.allowedClients()), SOURCE);
         topology.addProcessor(BATCHING, () -> new BatchWindowProcessor(settings, metrics), ADMISSION);
         AdmissionProcessor.stores(storeKind, SEEN_RETENTION).forEach(store -> topology.addStateStore(store, ADMISSION));
         BatchWindowProcessor.stores(storeKind).forEach(store -> topology.addStateStore(store, BATCHING));

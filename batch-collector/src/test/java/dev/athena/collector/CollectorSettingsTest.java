@@ -22,6 +22,8 @@ class CollectorSettingsTest {
         assertThat(defaults.maxTokens()).isEqualTo(100_000);
         assertThat(defaults.maxCodeBytes()).isEqualTo(256 * 1024);
         assertThat(defaults.redisUrl()).isNull();
+        assertThat(defaults.allowedClients().restricts()).isFalse();
+        assertThat(defaults.withRedisUrl("redis://127.0.0.1:6379").allowedClients().restricts()).isFalse();
     }
 
     @Test

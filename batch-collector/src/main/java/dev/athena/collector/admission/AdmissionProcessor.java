@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Admission: decode the raw bytes (never throwing), turn away what must not reach a provider, drop repeated
- * request ids, and hand the rest to batching. Bad records go to the DLQ with the reason in headers and, when the
+ * request ids, refuse clients not on the allowlist, and hand the rest to batching. Bad records go to the DLQ with the reason in headers and, when the
  * requester can be named, a REJECTED item result. A question already answered in the cache gets a COMPLETED
  * item result marked cached, without a provider. Every request id that got an answer or a window is remembered
  * in a changelogged window store for {@code retention} (expired by whole segments, so nothing sweeps it), so a
@@ -58,6 +58,7 @@ public final class AdmissionProcessor implements Processor<byte[], byte[], Objec
     private final Duration retention;
     private final CollectorMetrics metrics;
     private final Children children;
+    private final ClientAllowlist.Matcher allowed;
     private ProcessorContext<Object, Object> context;
     private WindowStore<String, Long> seen;
 
@@ -65,8 +66,15 @@ public final class AdmissionProcessor implements Processor<byte[], byte[], Objec
     public record Children(String deadLetters, String directResults, String batching) {
     }
 
+    /** Every client allowed. */
     public AdmissionProcessor(RequestDecoder decoder, CacheLookup cache, Clock clock, CollectorMetrics metrics,
             Duration retention, Children children) {
+        this(decoder, cache, clock, metrics, retention, children, ClientAllowlist.everyone());
+    }
+
+    public AdmissionProcessor(RequestDecoder decoder, CacheLookup cache, Clock clock, CollectorMetrics metrics,
+            Duration retention, Children children, ClientAllowlist allowlist) {
+        this.allowed = allowlist.matcher();
         this.decoder = decoder;
         this.cache = cache;
         this.clock = clock;
@@ -98,6 +106,13 @@ public final class AdmissionProcessor implements Processor<byte[], byte[], Objec
     }
 
     private void admit(Record<byte[], byte[]> record, AnalysisRequest request, String traceparent) {
+        // before dedup: a refused client's every record is dead-lettered, so operators see each attempt
+        if (!allowed.test(request.clientId())) {
+            reject(record, new Rejection(RejectionReason.UNAUTHORISED_CLIENT, "clientId", "client '"
+                    + request.clientId() + "' is not allowed to submit requests to this collector",
+                    request.requestId(), request.clientId()), request, null, traceparent);
+            return;
+        }
         if (seen(request.requestId())) {
             metrics.duplicate();
             LOG.debug("dropped duplicate request {} of client {}", request.requestId(), request.clientId());
