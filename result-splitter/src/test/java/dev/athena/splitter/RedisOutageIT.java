@@ -103,6 +103,29 @@ class RedisOutageIT {
         }
     }
 
+    @Test
+    void shouldStartAndDeliverWithoutRedisAtAll() {
+        String input = "redis-absent-" + run;
+        kafka.createTopic(input, 1);
+        CacheKey key = CacheKey.of("auto", "auto", AnalysisType.SECURITY, "absent " + run, Map.of());
+        var registry = new SimpleMeterRegistry();
+        String nowhere = "redis://127.0.0.1:" + dev.athena.infra.stack.FreePorts.pick();
+        SplitterSettings settings = SplitterSettings.defaults(endpoints.kafkaBootstrap(), nowhere,
+                endpoints.jdbcUrl(), endpoints.dbUser(), endpoints.dbPassword()).withGroupId("redis-absent-" + run)
+                .withInstanceId("redis-absent-" + run).withInputTopic(input);
+        try (ResultSplitter splitter = ResultSplitter.start(settings, registry)) {
+            kafka.produce(input, "b1", batch("b1-" + run, key, "absent-" + run));
+
+            var results = kafka.readCommitted(Topics.resultsTopicName(client), r -> r.size() >= 1, DEADLINE,
+                    Duration.ZERO);
+
+            assertThat(results).extracting(TestKafka::key).containsExactly("absent-" + run);
+            assertThat(splitter.cache().peekL1(key.value())).isPresent();
+            Eventually.await("Redis failures counted", DEADLINE,
+                    () -> registry.get("athena.splitter.redis.errors").counter().count(), n -> n > 0);
+        }
+    }
+
     private boolean redisHas(String key) {
         RedissonClient redis = RedisConnection.open(endpoints.redisUrl());
         try {

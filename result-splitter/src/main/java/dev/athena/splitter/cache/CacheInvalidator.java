@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -50,7 +50,11 @@ public final class CacheInvalidator implements AutoCloseable {
     private final SplitterMetrics metrics;
     private final Clock clock;
     private final String instanceId;
-    private final ExecutorService worker;
+    private static final Duration RESUBSCRIBE = Duration.ofSeconds(5);
+
+    private final ScheduledExecutorService worker;
+    private volatile Integer eventsListener;
+    private volatile Integer requestsListener;
     private final RTopic requests;
     private final RTopic events;
 
@@ -62,28 +66,45 @@ public final class CacheInvalidator implements AutoCloseable {
         this.metrics = metrics;
         this.clock = clock;
         this.instanceId = instanceId;
-        this.worker = Executors.newSingleThreadExecutor(r -> new Thread(r, "athena-splitter-invalidator-"
-                + instanceId));
+        this.worker = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r,
+                "athena-splitter-invalidator-" + instanceId));
         this.requests = redis.getTopic(REQUESTS_CHANNEL, StringCodec.INSTANCE);
         this.events = redis.getTopic(EVENTS_CHANNEL, StringCodec.INSTANCE);
     }
 
     /**
-     * Subscribes to both channels, waiting a few seconds for the subscriptions; when Redis is down it carries on
-     * (Redisson subscribes once Redis is reachable).
+     * Subscribes to both channels, waiting a few seconds; when Redis is away it keeps trying every few seconds in
+     * the background (a missed subscription would leave this L1 deaf to invalidations once Redis is back).
      */
     public void start() {
-        var onEvents = events.addListenerAsync(String.class, (channel, json) -> onEvent(json));
-        var onRequests = requests.addListenerAsync(String.class,
-                (channel, json) -> worker.execute(() -> onRequest(json)));
+        subscribe();
+    }
+
+    private void subscribe() {
         try {
-            onEvents.toCompletableFuture().get(5, TimeUnit.SECONDS);
-            onRequests.toCompletableFuture().get(5, TimeUnit.SECONDS);
+            if (eventsListener == null) {
+                eventsListener = events.addListenerAsync(String.class, (channel, json) -> onEvent(json))
+                        .toCompletableFuture().get(5, TimeUnit.SECONDS);
+            }
+            if (requestsListener == null) {
+                requestsListener = requests.addListenerAsync(String.class,
+                        (channel, json) -> {
+                            if (!worker.isShutdown()) {
+                                worker.execute(() -> onRequest(json));
+                            }
+                        })
+                        .toCompletableFuture().get(5, TimeUnit.SECONDS);
+            }
+            LOG.info("listening for cache invalidations");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
             metrics.redisError();
-            LOG.warn("invalidation channels not subscribed yet (Redis down?): {}", e.toString());
+            LOG.warn("invalidation channels not subscribed (Redis away?), retrying in {}: {}", RESUBSCRIBE,
+                    e.toString());
+            if (!worker.isShutdown()) {
+                worker.schedule(this::subscribe, RESUBSCRIBE.toMillis(), TimeUnit.MILLISECONDS);
+            }
         }
     }
 
@@ -201,13 +222,17 @@ public final class CacheInvalidator implements AutoCloseable {
 
     @Override
     public void close() {
+        worker.shutdownNow();
         try {
-            requests.removeAllListeners();
-            events.removeAllListeners();
+            if (requestsListener != null) {
+                requests.removeListener(requestsListener);
+            }
+            if (eventsListener != null) {
+                events.removeListener(eventsListener);
+            }
         } catch (RuntimeException e) {
             LOG.debug("removing listeners: {}", e.toString());
         }
-        worker.shutdown();
         try {
             worker.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
