@@ -145,7 +145,7 @@ public final class DeliveryLoop implements Runnable {
                     continue;
                 }
                 split.problems().forEach(p -> {
-                    metrics.poison(Poison.ITEM);
+                    metrics.poison(p.kind() == SplitBatch.Problem.Kind.REQUESTER ? Poison.REQUESTER : Poison.ITEM);
                     LOG.warn("skipping part of batch result at {}-{}@{}: {}", record.topic(), record.partition(),
                             record.offset(), p);
                 });

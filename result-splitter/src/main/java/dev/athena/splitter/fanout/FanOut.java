@@ -9,6 +9,8 @@ import dev.athena.schemas.message.Requester;
 import dev.athena.schemas.message.ResultStatus;
 import dev.athena.schemas.message.SchemaVersion;
 import dev.athena.schemas.message.Usage;
+import dev.athena.splitter.fanout.SplitBatch.Problem;
+import dev.athena.splitter.fanout.SplitBatch.Problem.Kind;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -46,14 +48,14 @@ public final class FanOut {
         Instant completedAt = instant(root.path("completedAt"), now);
         List<Delivery> deliveries = new ArrayList<>();
         List<ItemResult> items = new ArrayList<>();
-        List<String> problems = new ArrayList<>();
+        List<Problem> problems = new ArrayList<>();
         int index = 0;
         for (JsonNode node : root.get("items")) {
             ItemResult item;
             try {
                 item = Json.mapper().treeToValue(node, ItemResult.class);
             } catch (RuntimeException e) {
-                problems.add("batch " + batchId + " item " + index + ": " + e.getMessage());
+                problems.add(new Problem(Kind.ITEM, "batch " + batchId + " item " + index + ": " + e.getMessage()));
                 deliveries.addAll(failedForUnreadable(node, batchId, completedAt, problems));
                 index++;
                 continue;
@@ -67,7 +69,7 @@ public final class FanOut {
 
     /** One result per requester of a decoded item; each result names only its own requester. */
     public static List<Delivery> resultsOf(ItemResult item, String batchId, Instant completedAt,
-            List<String> problems) {
+            List<Problem> problems) {
         List<Delivery> out = new ArrayList<>(item.requesters().size());
         boolean costCharged = false;
         for (Requester requester : item.requesters()) {
@@ -75,7 +77,8 @@ public final class FanOut {
             try {
                 topic = ReplyTopics.resolve(requester);
             } catch (IllegalArgumentException e) {
-                problems.add("batch " + batchId + " request " + requester.requestId() + ": " + e.getMessage());
+                problems.add(new Problem(Kind.REQUESTER, "batch " + batchId + " request " + requester.requestId()
+                        + ": " + e.getMessage()));
                 continue;
             }
             AnalysisResult result = new AnalysisResult(SchemaVersion.CURRENT, requester.requestId(),
@@ -88,7 +91,7 @@ public final class FanOut {
     }
 
     private static List<Delivery> failedForUnreadable(JsonNode node, String batchId, Instant completedAt,
-            List<String> problems) {
+            List<Problem> problems) {
         List<Delivery> out = new ArrayList<>();
         for (JsonNode r : node.path("requesters")) {
             Requester requester;
@@ -101,7 +104,8 @@ public final class FanOut {
             try {
                 topic = ReplyTopics.resolve(requester);
             } catch (IllegalArgumentException e) {
-                problems.add("batch " + batchId + " request " + requester.requestId() + ": " + e.getMessage());
+                problems.add(new Problem(Kind.REQUESTER, "batch " + batchId + " request " + requester.requestId()
+                        + ": " + e.getMessage()));
                 continue;
             }
             ErrorInfo error = new ErrorInfo(INVALID_ITEM, "the analysis finished but its result could not be read");

@@ -100,7 +100,8 @@ class FanOutTest {
                 ]}""";
         SplitBatch split = FanOut.split(json.getBytes(StandardCharsets.UTF_8), NOW);
 
-        assertThat(split.problems()).hasSize(1);
+        assertThat(split.problems()).singleElement()
+                .satisfies(p -> assertThat(p.kind()).isEqualTo(SplitBatch.Problem.Kind.ITEM));
         assertThat(split.deliveries()).extracting(Delivery::requestId).containsExactly("r-bad", "r-ok");
         assertThat(split.deliveries().get(0).result().status()).isEqualTo(ResultStatus.FAILED);
         assertThat(split.deliveries().get(0).result().error().code()).isEqualTo(FanOut.INVALID_ITEM);
@@ -116,7 +117,10 @@ class FanOutTest {
 
         assertThat(split.deliveries()).extracting(Delivery::requestId).containsExactly("r-2");
         assertThat(split.deliveries().get(0).bearsCost()).isTrue();
-        assertThat(split.problems()).singleElement().asString().contains("r-1");
+        assertThat(split.problems()).singleElement().satisfies(p -> {
+            assertThat(p.kind()).isEqualTo(SplitBatch.Problem.Kind.REQUESTER);
+            assertThat(p.message()).contains("r-1");
+        });
     }
 
     @Test
