@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * earlier session is replayed. One named thread polls; futures are completed on it, so callers must not block
  * inside their callbacks.
  */
-public final class KafkaAthenaClient implements AutoCloseable {
+public final class KafkaAthenaClient implements AthenaClient {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaAthenaClient.class);
 
     private final String clientId;
@@ -95,6 +95,14 @@ public final class KafkaAthenaClient implements AutoCloseable {
         this.listener = Objects.requireNonNull(newListener);
     }
 
+    /** Chunks are not delivered over this transport: {@code athena.chunks} is shared by every client. */
+    @Override
+    public CompletableFuture<AnalysisResult> submit(AnalysisRequest request,
+            Consumer<dev.athena.schemas.message.AnalysisChunk> onChunk) {
+        return submit(request);
+    }
+
+    @Override
     public CompletableFuture<AnalysisResult> submit(AnalysisRequest request) {
         if (!clientId.equals(request.clientId())) {
             throw new IllegalArgumentException("this client is '" + clientId + "' but the request is for '"

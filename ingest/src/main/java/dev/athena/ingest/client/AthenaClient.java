@@ -1,0 +1,29 @@
+package dev.athena.ingest.client;
+
+import dev.athena.schemas.message.AnalysisChunk;
+import dev.athena.schemas.message.AnalysisRequest;
+import dev.athena.schemas.message.AnalysisResult;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * Submits analyses and hands back their one result. Implementations: {@link KafkaAthenaClient} (speaks to the
+ * request and result topics) and {@link HttpAthenaClient} (speaks to the gateway).
+ *
+ * <p>Contract: the future completes with the request's terminal result (any status, REJECTED included), or
+ * exceptionally when the request could not be handed over or the transport failed. Futures complete on the
+ * client's own threads; do not block inside callbacks.
+ */
+public interface AthenaClient extends AutoCloseable {
+
+    CompletableFuture<AnalysisResult> submit(AnalysisRequest request);
+
+    /**
+     * Like {@link #submit(AnalysisRequest)}, and calls {@code onChunk} with the model's output as it streams,
+     * in order, before the result completes. Where a transport cannot stream, no chunk is delivered.
+     */
+    CompletableFuture<AnalysisResult> submit(AnalysisRequest request, Consumer<AnalysisChunk> onChunk);
+
+    @Override
+    void close();
+}
