@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.athena.infra.stack.SharedLocalStack;
 import dev.athena.schemas.message.AnalysisRequest;
 import dev.athena.schemas.message.AnalysisType;
-import dev.athena.workers.fake.FakeProviderServer;
+import dev.athena.infra.fake.FakeProviderServer;
 import dev.athena.workers.metrics.WorkerMetrics;
 import dev.athena.workers.provider.spi.ProviderCall;
 import dev.athena.workers.provider.spi.ProviderException;

@@ -1,6 +1,6 @@
-package dev.athena.workers.fake;
+package dev.athena.infra.fake;
 
-import dev.athena.schemas.json.Json;
+import tools.jackson.databind.json.JsonMapper;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -8,8 +8,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The two providers' wire shapes, as in {@code shared/fixtures/providers}. */
+/** The two providers' wire shapes, as recorded in provider-workers' {@code fixtures/providers}. */
 final class Wire {
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
     enum End { COMPLETE, OVERLOADED, CUT }
 
     static final String MODEL_ANTHROPIC = "claude-sonnet-4-5";
@@ -32,7 +34,7 @@ final class Wire {
         long in = Math.max(1, request.body().length() / 4);
         long out = Math.max(1, text.length() / 4);
         if (dialect == FakeProviderServer.Dialect.ANTHROPIC) {
-            return Json.writeString(Map.of("id", "msg_fake", "type", "message", "role", "assistant", "model", MODEL_ANTHROPIC,
+            return json(Map.of("id", "msg_fake", "type", "message", "role", "assistant", "model", MODEL_ANTHROPIC,
                     "content", List.of(Map.of("type", "text", "text", text)), "stop_reason", "end_turn",
                     "usage", anthropicUsage(in, out, request)));
         }
@@ -45,7 +47,7 @@ final class Wire {
         choice.put("message", message);
         choice.put("logprobs", null);
         choice.put("finish_reason", "stop");
-        return Json.writeString(Map.of("id", "chatcmpl-fake", "object", "chat.completion", "created", 1796033700,
+        return json(Map.of("id", "chatcmpl-fake", "object", "chat.completion", "created", 1796033700,
                 "model", MODEL_OPENAI, "choices", List.of(choice),
                 "usage", Map.of("prompt_tokens", in, "completion_tokens", out, "total_tokens", in + out,
                         "prompt_tokens_details", Map.of("cached_tokens", 0))));
@@ -66,7 +68,7 @@ final class Wire {
                 case 400 -> "invalid_request_error";
                 default -> "api_error";
             };
-            return Json.writeString(Map.of("type", "error", "error", Map.of("type", type, "message", type.replace('_', ' '))));
+            return json(Map.of("type", "error", "error", Map.of("type", type, "message", type.replace('_', ' '))));
         }
         String code = switch (status) {
             case 429 -> quota ? "insufficient_quota" : "rate_limit_exceeded";
@@ -80,7 +82,7 @@ final class Wire {
         error.put("type", quota ? "insufficient_quota" : status == 429 ? "tokens" : "server_error");
         error.put("param", null);
         error.put("code", code);
-        return Json.writeString(Map.of("error", error));
+        return json(Map.of("error", error));
     }
 
     static Map<String, String> rateLimitHeaders(FakeProviderServer.Dialect dialect, int retryAfter, Instant now) {
@@ -160,7 +162,7 @@ final class Wire {
         }
         out.add(data(chunk(Map.of(), "stop")));
         long in = Math.max(1, request.body().length() / 4);
-        out.add(data(Json.writeString(Map.of("id", "chatcmpl-fake", "object", "chat.completion.chunk", "model", MODEL_OPENAI,
+        out.add(data(json(Map.of("id", "chatcmpl-fake", "object", "chat.completion.chunk", "model", MODEL_OPENAI,
                 "choices", List.of(), "usage", Map.of("prompt_tokens", in, "completion_tokens", outTokens,
                         "total_tokens", in + outTokens)))));
         out.add("data: [DONE]\n\n");
@@ -179,11 +181,15 @@ final class Wire {
         c.put("model", MODEL_OPENAI);
         c.put("choices", List.of(choice));
         c.put("usage", null);
-        return Json.writeString(c);
+        return json(c);
     }
 
     private static String sse(String event, Map<String, Object> data) {
-        return "event: " + event + "\ndata: " + Json.writeString(data) + "\n\n";
+        return "event: " + event + "\ndata: " + json(data) + "\n\n";
+    }
+
+    static String json(Object value) {
+        return JSON.writeValueAsString(value);
     }
 
     private static String data(String json) {

@@ -1,4 +1,4 @@
-package dev.athena.workers.fake;
+package dev.athena.infra.fake;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
@@ -25,12 +25,17 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 /**
- * A loopback HTTP/1.1 server that speaks the Anthropic Messages API ({@code POST /v1/messages}) or the OpenAI
+ * A loopback HTTP/1.1 server that speaks the Anthropic Messages API ({@code POST /v1/messages}) and the OpenAI
  * Chat Completions API ({@code POST /v1/chat/completions}), JSON and SSE, and misbehaves on demand: scripted
- * {@link Fault}s are served first-in first-out, then the default answer. An enforced requests-per-minute
- * limit (sliding 60 s window) answers 429 with the dialect's real headers. Every request is recorded.
+ * {@link Fault}s are served first-in first-out, then whatever the {@linkplain #respond responder} decides for the
+ * request (by default the fixed {@linkplain #answer answer}). Enforced requests- and tokens-per-minute limits
+ * (sliding 60 s window) answer 429 with the dialect's real headers. Every request is recorded.
+ *
+ * <p>The wire follows the path ({@code .../messages} is Anthropic, {@code .../chat/completions} OpenAI), so one
+ * server can stand in for both; the dialect given at start only decides {@link #baseUrl()} and other paths.
  *
  * <p>One request per connection ({@code Connection: close}), each on a virtual thread; written on raw sockets
  * so that resets, stalls and truncated bodies are real.
@@ -57,6 +62,7 @@ public final class FakeProviderServer implements AutoCloseable {
     private final AtomicInteger maxInFlight = new AtomicInteger();
     private final Clock clock = Clock.systemUTC();
     private volatile String answer = "{\"findings\": []}";
+    private volatile Function<Recorded, Fault> responder = request -> new Fault.Answer(answer);
     private volatile int requestsPerMinute = Integer.MAX_VALUE;
     private volatile long tokensPerMinute = Long.MAX_VALUE;
     private volatile boolean running = true;
@@ -66,9 +72,15 @@ public final class FakeProviderServer implements AutoCloseable {
         this.socket = socket;
     }
 
+    /** On a free loopback port. */
     public static FakeProviderServer start(Dialect dialect) {
+        return start(dialect, 0);
+    }
+
+    /** On {@code port} of 127.0.0.1 (0 for a free one). */
+    public static FakeProviderServer start(Dialect dialect, int port) {
         try {
-            ServerSocket socket = new ServerSocket(0, 200, InetAddress.getLoopbackAddress());
+            ServerSocket socket = new ServerSocket(port, 200, InetAddress.getLoopbackAddress());
             FakeProviderServer server = new FakeProviderServer(dialect, socket);
             Thread.ofPlatform().daemon().name("fake-" + dialect.name().toLowerCase(Locale.ROOT) + "-accept")
                     .start(server::accept);
@@ -80,13 +92,38 @@ public final class FakeProviderServer implements AutoCloseable {
 
     /** As the SDKs expect it: Anthropic the host root, OpenAI including {@code /v1}. */
     public String baseUrl() {
-        String root = "http://127.0.0.1:" + socket.getLocalPort();
-        return dialect == Dialect.OPENAI ? root + "/v1" : root;
+        return baseUrl(dialect);
     }
 
+    /** Where an adapter of {@code wire} should point ({@code ANTHROPIC_BASE_URL} or {@code OPENAI_BASE_URL}). */
+    public String baseUrl(Dialect wire) {
+        String root = "http://127.0.0.1:" + socket.getLocalPort();
+        return wire == Dialect.OPENAI ? root + "/v1" : root;
+    }
+
+    public int port() {
+        return socket.getLocalPort();
+    }
+
+    /** The assistant text of the default answer (the model's reply, e.g. findings JSON). */
     public FakeProviderServer answer(String text) {
         this.answer = text;
+        this.responder = request -> new Fault.Answer(answer);
         return this;
+    }
+
+    /**
+     * Decides the response to every request that no scripted fault or limit answers: a function of the request
+     * as received (e.g. a model answer built from the prompt, or the same fault every time).
+     */
+    public FakeProviderServer respond(Function<Recorded, Fault> responder) {
+        this.responder = java.util.Objects.requireNonNull(responder, "responder");
+        return this;
+    }
+
+    /** The same response to every request. */
+    public FakeProviderServer always(Fault fault) {
+        return respond(request -> fault);
     }
 
     public FakeProviderServer enqueue(Fault... faults) {
@@ -161,7 +198,8 @@ public final class FakeProviderServer implements AutoCloseable {
                 return;
             }
             recorded.add(request);
-            Fault fault = overLimit(Math.max(1, request.body().length() / 4)) ? new Fault.RateLimited(1) : nextFault();
+            Fault fault = overLimit(Math.max(1, request.body().length() / 4)) ? new Fault.RateLimited(1)
+                    : nextFault(request);
             respond(s, request, fault);
         } catch (IOException | InterruptedException e) {
             // the client went away or the server is closing
@@ -171,9 +209,16 @@ public final class FakeProviderServer implements AutoCloseable {
         }
     }
 
-    private Fault nextFault() {
+    private Fault nextFault(Recorded request) {
         Fault f = script.poll();
-        return f == null ? new Fault.Answer(answer) : f;
+        return f == null ? responder.apply(request) : f;
+    }
+
+    private Dialect wireOf(Recorded request) {
+        if (request.path().contains("/chat/completions")) {
+            return Dialect.OPENAI;
+        }
+        return request.path().endsWith("/messages") ? Dialect.ANTHROPIC : dialect;
     }
 
     private synchronized boolean overLimit(long tokens) {
@@ -195,6 +240,7 @@ public final class FakeProviderServer implements AutoCloseable {
 
     private void respond(Socket s, Recorded request, Fault fault) throws IOException, InterruptedException {
         OutputStream out = s.getOutputStream();
+        Dialect dialect = wireOf(request);
         switch (fault) {
             case Fault.Delayed d -> {
                 Thread.sleep(d.delay());
@@ -202,7 +248,7 @@ public final class FakeProviderServer implements AutoCloseable {
             }
             case Fault.Answer a -> {
                 if (request.streaming()) {
-                    stream(out, Wire.chunks(a.text()), Wire.End.COMPLETE, request);
+                    stream(out, dialect, Wire.chunks(a.text()), Wire.End.COMPLETE, request);
                 } else {
                     write(out, 200, "OK", Map.of("content-type", "application/json"), Wire.message(dialect, a.text(), request));
                 }
@@ -218,20 +264,30 @@ public final class FakeProviderServer implements AutoCloseable {
                 s.close();
             }
             case Fault.Stall st -> Thread.sleep(st.duration());
+            case Fault.TruncatedBody t -> {
+                byte[] whole = Wire.message(dialect, answer, request).getBytes(StandardCharsets.UTF_8);
+                String head = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: " + whole.length
+                        + "\r\nconnection: close\r\n\r\n";
+                out.write(head.getBytes(StandardCharsets.US_ASCII));
+                out.write(whole, 0, whole.length / 2);
+                out.flush();
+                Thread.sleep(200); // let the client read the half before the connection drops
+            }
             case Fault.Malformed m -> write(out, 200, "OK", Map.of("content-type", "application/json"), m.body());
-            case Fault.OverloadedInStream o -> stream(out, o.deltas(), Wire.End.OVERLOADED, request);
+            case Fault.OverloadedInStream o -> stream(out, dialect, o.deltas(), Wire.End.OVERLOADED, request);
             case Fault.TruncatedStream t -> {
-                stream(out, t.deltas(), Wire.End.CUT, request);
+                stream(out, dialect, t.deltas(), Wire.End.CUT, request);
                 Thread.sleep(200); // let the client read what was sent before the connection drops
             }
             case Fault.StallInStream t -> {
-                stream(out, t.deltas(), Wire.End.CUT, request);
+                stream(out, dialect, t.deltas(), Wire.End.CUT, request);
                 Thread.sleep(t.stall());
             }
         }
     }
 
-    private void stream(OutputStream out, List<String> deltas, Wire.End end, Recorded request) throws IOException {
+    private static void stream(OutputStream out, Dialect dialect, List<String> deltas, Wire.End end, Recorded request)
+            throws IOException {
         String head = "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ncache-control: no-cache\r\n"
                 + "transfer-encoding: chunked\r\nconnection: close\r\n\r\n";
         out.write(head.getBytes(StandardCharsets.US_ASCII));

@@ -1,4 +1,4 @@
-package dev.athena.workers.fake;
+package dev.athena.infra.fake;
 
 import java.time.Duration;
 import java.util.List;
@@ -35,6 +35,10 @@ public sealed interface Fault {
 
     /** HTTP 200 stream that sends {@code deltas} and then an overloaded error event. */
     record OverloadedInStream(List<String> deltas) implements Fault {
+    }
+
+    /** HTTP 200 whose JSON body stops halfway although its length said more (connection closed). */
+    record TruncatedBody() implements Fault {
     }
 
     /** HTTP 200 stream that sends {@code deltas} and then stops without its end (connection closed). */
