@@ -3,6 +3,7 @@ package dev.athena.workers;
 import dev.athena.workers.config.ProviderCatalog;
 import dev.athena.workers.config.ProviderConfig;
 import dev.athena.workers.execution.ProviderRoster;
+import dev.athena.workers.health.HealthSource;
 import dev.athena.workers.metrics.WorkerMetrics;
 import dev.athena.workers.provider.builtin.BuiltinProvider;
 import dev.athena.workers.provider.spi.Provider;
@@ -37,17 +38,21 @@ final class ProviderAssembly implements AutoCloseable {
 
     private final ProviderRoster roster;
     private final RedissonClient redis;
+    private final List<HealthSource> health;
 
-    private ProviderAssembly(ProviderRoster roster, RedissonClient redis) {
+    private ProviderAssembly(ProviderRoster roster, RedissonClient redis, List<HealthSource> health) {
         this.roster = roster;
         this.redis = redis;
+        this.health = List.copyOf(health);
     }
 
     static ProviderAssembly build(ProviderCatalog catalog, String redisUrl, Clock clock, WorkerMetrics metrics) {
-        RedissonClient redis = catalog.providers().isEmpty() ? null : connect(redisUrl);
+        // connected even without remote providers: builtin's health is published through it
+        RedissonClient redis = connect(redisUrl);
         CircuitBreakerRegistry breakers = CircuitBreakerRegistry.ofDefaults();
         BulkheadRegistry bulkheads = BulkheadRegistry.ofDefaults();
         List<Provider> providers = new ArrayList<>();
+        List<HealthSource> health = new ArrayList<>();
         SplittableRandom random = new SplittableRandom();
         for (ProviderConfig c : catalog.providers()) {
             VendorSettings vendor = VendorSettings.of(c.name(), c.baseUrl(), c.apiKey(), c.model(), c.pricing())
@@ -63,15 +68,18 @@ final class ProviderAssembly implements AutoCloseable {
             Provider adapter = c.dialect() == ProviderConfig.Dialect.ANTHROPIC
                     ? new AnthropicProvider(vendor, clock, observer)
                     : new OpenAiCompatibleProvider(vendor, clock, observer);
-            providers.add(new ResilientProvider(adapter, c.policy(), limit,
+            ResilientProvider guarded = new ResilientProvider(adapter, c.policy(), limit,
                     breakers.circuitBreaker(c.name(), ResilientProvider.breakerConfig(c.policy(), clock)),
                     bulkheads.bulkhead(c.name(), ResilientProvider.bulkheadConfig(c.policy())), clock, Sleeper.SYSTEM,
-                    random.split(), metrics));
+                    random.split(), metrics);
+            providers.add(guarded);
+            health.add(HealthSource.of(c.priority(), guarded));
             LOG.info("provider {} enabled: {}", c.name(), c);
         }
         TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakers).bindTo(metrics.registry());
         TaggedBulkheadMetrics.ofBulkheadRegistry(bulkheads).bindTo(metrics.registry());
-        return new ProviderAssembly(ProviderRoster.of(providers, new BuiltinProvider()), redis);
+        health.add(HealthSource.unguarded(BuiltinProvider.NAME, BuiltinProvider.MODEL));
+        return new ProviderAssembly(ProviderRoster.of(providers, new BuiltinProvider()), redis, health);
     }
 
     private static RedissonClient connect(String redisUrl) {
@@ -93,6 +101,16 @@ final class ProviderAssembly implements AutoCloseable {
 
     ProviderRoster roster() {
         return roster;
+    }
+
+    /** Every provider of the roster, for the health publisher. */
+    List<HealthSource> health() {
+        return health;
+    }
+
+    /** {@code null} when no Redis is configured or it was unreachable at start-up. */
+    RedissonClient redis() {
+        return redis;
     }
 
     @Override

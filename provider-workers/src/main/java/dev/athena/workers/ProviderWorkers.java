@@ -8,6 +8,7 @@ import dev.athena.workers.config.ProviderCatalog;
 import dev.athena.workers.execution.ItemExecutor;
 import dev.athena.workers.execution.KafkaChunkPublisher;
 import dev.athena.workers.execution.ProviderRoster;
+import dev.athena.workers.health.ProviderHealthPublisher;
 import dev.athena.workers.metrics.WorkerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -48,15 +49,17 @@ public final class ProviderWorkers implements AutoCloseable {
 
     private final ProviderAssembly providers;
     private final KafkaProducer<String, byte[]> chunkProducer;
+    private final ProviderHealthPublisher health;
 
     private ProviderWorkers(BatchLoop loop, Thread thread, ExecutorService virtualThreads, WorkerSettings settings,
-            ProviderAssembly providers, KafkaProducer<String, byte[]> chunkProducer) {
+            ProviderAssembly providers, KafkaProducer<String, byte[]> chunkProducer, ProviderHealthPublisher health) {
         this.loop = loop;
         this.thread = thread;
         this.virtualThreads = virtualThreads;
         this.settings = settings;
         this.providers = providers;
         this.chunkProducer = chunkProducer;
+        this.health = health;
     }
 
     /**
@@ -85,8 +88,10 @@ public final class ProviderWorkers implements AutoCloseable {
                 new KafkaProducer<>(producerConfig(settings)), batches, virtualThreads,
                 settings.maxConcurrentBatches(), metrics, clock);
         Thread thread = Thread.ofPlatform().name("athena-worker-loop-" + settings.instanceId()).start(loop);
+        ProviderHealthPublisher health = ProviderHealthPublisher.start(providers.redis(), settings.instanceId(),
+                providers.health(), clock, metrics);
         ProviderWorkers workers = new ProviderWorkers(loop, thread, virtualThreads, settings, providers,
-                chunkProducer);
+                chunkProducer, health);
         try {
             if (!loop.awaitAssignment(JOIN_TIMEOUT)) {
                 Throwable cause = loop.failure();
@@ -118,6 +123,7 @@ public final class ProviderWorkers implements AutoCloseable {
         } finally {
             virtualThreads.shutdownNow();
             chunkProducer.close(Duration.ofSeconds(5));
+            health.close(); // before the Redis client it writes through goes away
             providers.close();
         }
     }

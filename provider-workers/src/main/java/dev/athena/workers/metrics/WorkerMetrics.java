@@ -25,6 +25,7 @@ public final class WorkerMetrics {
     public static final String TOKENS = "athena.provider.tokens";
     public static final String COST = "athena.provider.cost.usd";
     public static final String CHUNKS = "athena.workers.chunks";
+    public static final String HEALTH_PUBLISHES = "athena.workers.health.publishes";
     // resilience4j's own meters are bound as well: resilience4j.circuitbreaker.state, .calls,
     // resilience4j.bulkhead.available.concurrent.calls, ... tagged by name = provider
 
@@ -106,6 +107,12 @@ public final class WorkerMetrics {
 
     public void chunk() {
         Counter.builder(CHUNKS).description("streamed chunks published").register(registry).increment();
+    }
+
+    /** outcome: published, skipped (Redis unavailable: the snapshot is dropped, the workers carry on). */
+    public void healthPublish(String outcome) {
+        Counter.builder(HEALTH_PUBLISHES).description("provider health snapshots written to Redis")
+                .tag("outcome", outcome).register(registry).increment();
     }
 
     public void failover(String from, String reason) {

@@ -67,6 +67,13 @@ public final class LocalRateLimit implements RateLimit {
         }
     }
 
+    @Override
+    public synchronized java.util.Optional<LimiterHeadroom> headroom() {
+        Instant now = clock.instant();
+        return java.util.Optional.of(new LimiterHeadroom(requests.capacity, requests.remaining(now), tokens.capacity,
+                tokens.remaining(now), pausedUntil.isAfter(now) ? pausedUntil : null, false));
+    }
+
     private RetriableProviderException limited(String message) {
         return new RetriableProviderException(provider, RetriableProviderException.Kind.LOCALLY_LIMITED, 0, message);
     }
@@ -95,6 +102,11 @@ public final class LocalRateLimit implements RateLimit {
             refill(now);
             double deficit = wanted - available;
             return deficit <= 0 ? 0 : (long) Math.ceil(deficit * 60_000.0 / capacity);
+        }
+
+        long remaining(Instant now) {
+            refill(now);
+            return Math.max(0, (long) Math.floor(available));
         }
 
         void take(long n, Instant now) {

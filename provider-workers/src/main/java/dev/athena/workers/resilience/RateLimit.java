@@ -13,6 +13,11 @@ public interface RateLimit {
 
     void pause(Duration duration);
 
+    /** What is left of the budget now, for health reports; empty when this limit cannot tell. */
+    default java.util.Optional<LimiterHeadroom> headroom() {
+        return java.util.Optional.empty();
+    }
+
     /** No limit: for providers configured without one. */
     RateLimit NONE = new RateLimit() {
         @Override

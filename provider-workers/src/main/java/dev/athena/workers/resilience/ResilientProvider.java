@@ -98,6 +98,15 @@ public final class ResilientProvider implements Provider {
         return bulkhead;
     }
 
+    public RateLimit rateLimit() {
+        return rateLimit;
+    }
+
+    /** Callers waiting for a bulkhead slot right now. */
+    public int queued() {
+        return queued.get();
+    }
+
     @Override
     public String name() {
         return delegate.name();

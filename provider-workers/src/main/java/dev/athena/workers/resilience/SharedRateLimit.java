@@ -33,6 +33,7 @@ public final class SharedRateLimit implements RateLimit {
     private final RRateLimiter requests;
     private final RRateLimiter tokens;
     private final RBucket<Long> pausedUntil;
+    private final long requestsPerMinute;
     private final long tokensPerMinute;
     private final LocalRateLimit fallback;
     private final InstantSource clock;
@@ -43,6 +44,7 @@ public final class SharedRateLimit implements RateLimit {
     public SharedRateLimit(RedissonClient redis, String provider, long requestsPerMinute, long tokensPerMinute,
             int expectedInstances, InstantSource clock, Sleeper sleeper) {
         this.provider = provider;
+        this.requestsPerMinute = requestsPerMinute;
         this.tokensPerMinute = tokensPerMinute;
         this.clock = clock;
         this.sleeper = sleeper;
@@ -133,6 +135,25 @@ public final class SharedRateLimit implements RateLimit {
             }
         } catch (RedisException e) {
             degrade(e);
+        }
+    }
+
+    /**
+     * The shared budget as Redis holds it; this instance's share while Redis is away. Reading does not switch
+     * the limit's mode: only acquiring does.
+     */
+    @Override
+    public java.util.Optional<LimiterHeadroom> headroom() {
+        if (degraded) {
+            return fallback.headroom();
+        }
+        try {
+            Long until = pausedUntil.get();
+            Instant paused = until == null || until <= clock.millis() ? null : Instant.ofEpochMilli(until);
+            return java.util.Optional.of(new LimiterHeadroom(requestsPerMinute, requests.availablePermits(),
+                    tokensPerMinute, tokens.availablePermits(), paused, true));
+        } catch (RedisException e) {
+            return fallback.headroom();
         }
     }
 
