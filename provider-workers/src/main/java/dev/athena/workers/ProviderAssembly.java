@@ -79,7 +79,7 @@ final class ProviderAssembly implements AutoCloseable {
         TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakers).bindTo(metrics.registry());
         TaggedBulkheadMetrics.ofBulkheadRegistry(bulkheads).bindTo(metrics.registry());
         health.add(HealthSource.unguarded(BuiltinProvider.NAME, BuiltinProvider.MODEL));
-        return new ProviderAssembly(ProviderRoster.of(providers, new BuiltinProvider()), redis, health);
+        return new ProviderAssembly(ProviderRoster.of(providers, new BuiltinProvider()).withPacking(catalog.packing()), redis, health);
     }
 
     private static RedissonClient connect(String redisUrl) {

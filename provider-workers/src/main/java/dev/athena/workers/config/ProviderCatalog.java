@@ -1,5 +1,6 @@
 package dev.athena.workers.config;
 
+import dev.athena.workers.execution.Packing;
 import dev.athena.workers.provider.vendor.Pricing;
 import dev.athena.workers.resilience.ProviderPolicy;
 import java.util.ArrayList;
@@ -19,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * Per provider, {@code ATHENA_<NAME>_MODEL}, {@code _PRIORITY}, {@code _RPM}, {@code _TPM} and
  * {@code _MAX_CONCURRENT}, {@code _CONNECT_TIMEOUT_MS}, {@code _FIRST_BYTE_TIMEOUT_MS} and
  * {@code _IDLE_TIMEOUT_MS} override the defaults (priorities anthropic 1, openai 2, deepseek 3, local 4;
- * bulkheads 20/20/10/5). {@code ATHENA_WORKER_INSTANCES} is how many instances share the limits, used for each
+ * bulkheads 20/20/10/5). Packing is off unless {@code _PACKING_MAX_ITEMS} is 2 or more (items per call;
+ * {@code _PACKING_MAX_TOKENS}, default 4000, bounds the files of one call). {@code ATHENA_WORKER_INSTANCES} is how many instances share the limits, used for each
  * one's local share when Redis is away.
  */
 public record ProviderCatalog(List<ProviderConfig> providers, int expectedInstances) {
@@ -76,7 +78,24 @@ public record ProviderCatalog(List<ProviderConfig> providers, int expectedInstan
                 Objects.requireNonNullElse(value(env, prefix + "MODEL"), model), pricing, policy,
                 java.time.Duration.ofMillis(number(env, prefix + "CONNECT_TIMEOUT_MS", 5_000)),
                 java.time.Duration.ofMillis(number(env, prefix + "FIRST_BYTE_TIMEOUT_MS", 60_000)),
-                java.time.Duration.ofMillis(number(env, prefix + "IDLE_TIMEOUT_MS", 30_000)));
+                java.time.Duration.ofMillis(number(env, prefix + "IDLE_TIMEOUT_MS", 30_000)),
+                packing(env, prefix));
+    }
+
+    /** Off unless {@code _PACKING_MAX_ITEMS} is 2 or more; {@code _PACKING_MAX_TOKENS} defaults to 4000. */
+    private static Packing packing(Map<String, String> env, String prefix) {
+        long items = number(env, prefix + "PACKING_MAX_ITEMS", 0);
+        if (items < 2) {
+            return null;
+        }
+        return new Packing((int) Math.min(items, 100), number(env, prefix + "PACKING_MAX_TOKENS", 4_000));
+    }
+
+    /** The providers that pack, by name. */
+    public Map<String, Packing> packing() {
+        Map<String, Packing> out = new java.util.LinkedHashMap<>();
+        providers.stream().filter(p -> p.packing() != null).forEach(p -> out.put(p.name(), p.packing()));
+        return out;
     }
 
     private static long number(Map<String, String> env, String name, long fallback) {

@@ -1,5 +1,6 @@
 package dev.athena.workers.config;
 
+import dev.athena.workers.execution.Packing;
 import dev.athena.workers.provider.vendor.Pricing;
 import dev.athena.workers.resilience.ProviderPolicy;
 import java.time.Duration;
@@ -12,7 +13,7 @@ import java.util.Objects;
  */
 public record ProviderConfig(String name, Dialect dialect, int priority, String baseUrl, String apiKey, String model,
         Pricing pricing, ProviderPolicy policy, Duration connectTimeout, Duration firstByteTimeout,
-        Duration idleTimeout) {
+        Duration idleTimeout, Packing packing) {
     /** The wire format a provider speaks. */
     public enum Dialect { ANTHROPIC, OPENAI }
 
@@ -34,14 +35,29 @@ public record ProviderConfig(String name, Dialect dialect, int priority, String 
         idleTimeout = idleTimeout == null ? Duration.ofSeconds(30) : idleTimeout;
     }
 
+    /** Without packing. */
+    public ProviderConfig(String name, Dialect dialect, int priority, String baseUrl, String apiKey, String model,
+            Pricing pricing, ProviderPolicy policy, Duration connectTimeout, Duration firstByteTimeout,
+            Duration idleTimeout) {
+        this(name, dialect, priority, baseUrl, apiKey, model, pricing, policy, connectTimeout, firstByteTimeout,
+                idleTimeout, null);
+    }
+
     public ProviderConfig withPolicy(ProviderPolicy newPolicy) {
         return new ProviderConfig(name, dialect, priority, baseUrl, apiKey, model, pricing, newPolicy, connectTimeout,
-                firstByteTimeout, idleTimeout);
+                firstByteTimeout, idleTimeout, packing);
+    }
+
+    /** {@code null} turns packing off. */
+    public ProviderConfig withPacking(Packing newPacking) {
+        return new ProviderConfig(name, dialect, priority, baseUrl, apiKey, model, pricing, policy, connectTimeout,
+                firstByteTimeout, idleTimeout, newPacking);
     }
 
     @Override
     public String toString() {
         return "ProviderConfig[" + name + ", priority " + priority + ", " + baseUrl + ", model " + model + ", key "
-                + (apiKey == null ? "none" : "set") + "]";
+                + (apiKey == null ? "none" : "set") + (packing == null ? "" : ", packing " + packing.maxItems() + " items/"
+                + packing.maxTokens() + " tokens") + "]";
     }
 }

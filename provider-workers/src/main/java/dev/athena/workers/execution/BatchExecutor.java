@@ -16,7 +16,8 @@ import java.util.concurrent.Future;
 
 /**
  * Runs every item of a batch at once, each on its own virtual thread (concurrency per provider is bounded by
- * the provider's bulkhead, not here), and assembles one {@link BatchResult} with the items in batch order.
+ * the provider's bulkhead, not here), or a few small ones together in one packed call where their provider
+ * packs, and assembles one {@link BatchResult} with the items in batch order.
  */
 public final class BatchExecutor {
     private final ItemExecutor items;
@@ -34,28 +35,36 @@ public final class BatchExecutor {
      *     the caller aborts its transaction instead of writing anything
      */
     public BatchResult execute(AnalysisBatch batch) throws InterruptedException {
-        List<Future<ItemResult>> futures = new ArrayList<>();
-        for (BatchItem item : batch.items()) {
-            futures.add(threads.submit(() -> items.execute(item)));
+        List<List<Integer>> groups = items.groups(batch.items());
+        List<Future<List<ItemResult>>> futures = new ArrayList<>();
+        for (List<Integer> group : groups) {
+            List<BatchItem> members = group.stream().map(batch.items()::get).toList();
+            futures.add(threads.submit(() -> items.executeGroup(members)));
         }
-        List<ItemResult> results = new ArrayList<>();
+        ItemResult[] results = new ItemResult[batch.items().size()];
         try {
-            for (int i = 0; i < futures.size(); i++) {
-                results.add(await(futures.get(i), batch.items().get(i)));
+            for (int g = 0; g < groups.size(); g++) {
+                List<Integer> group = groups.get(g);
+                List<ItemResult> done = await(futures.get(g), group.stream().map(batch.items()::get).toList());
+                for (int k = 0; k < group.size(); k++) {
+                    results[group.get(k)] = done.get(k);
+                }
             }
         } catch (InterruptedException e) {
             futures.forEach(f -> f.cancel(true));
             throw e;
         }
-        return new BatchResult(SchemaVersion.CURRENT, batch.batchId(), batch.route(), results, clock.instant());
+        return new BatchResult(SchemaVersion.CURRENT, batch.batchId(), batch.route(), List.of(results),
+                clock.instant());
     }
 
-    private static ItemResult await(Future<ItemResult> future, BatchItem item) throws InterruptedException {
+    private static List<ItemResult> await(Future<List<ItemResult>> future, List<BatchItem> group)
+            throws InterruptedException {
         try {
             return future.get();
         } catch (ExecutionException e) {
-            // ItemExecutor never throws; only an Error gets here, and the item still needs its one result
-            return internalError(item);
+            // ItemExecutor never throws for an item; only an Error gets here, and each item still needs its result
+            return group.stream().map(BatchExecutor::internalError).toList();
         }
     }
 

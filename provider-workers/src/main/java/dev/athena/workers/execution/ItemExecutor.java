@@ -15,7 +15,10 @@ import dev.athena.workers.provider.spi.RetriableProviderException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import dev.athena.workers.provider.spi.Pack;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -91,6 +94,98 @@ public final class ItemExecutor {
             long seq = sequence.getAndIncrement();
             item.requesters().forEach(r -> chunks.publish(r.requestId(), seq, "", true));
         }
+    }
+
+    /** The batch's items grouped for {@link #executeGroup}: packed together where a provider packs, else alone. */
+    public List<List<Integer>> groups(List<BatchItem> items) {
+        return PackPlanner.plan(items, roster, clock.instant());
+    }
+
+    /**
+     * One result per item, in order. A group of one is {@link #execute executed}; a larger group goes to its
+     * first provider in one packed call, and every item the answer does not cover unambiguously (or all of them,
+     * when the call fails) is then executed on its own, with its whole failover chain.
+     *
+     * @throws InterruptedException when the worker is stopping
+     */
+    public List<ItemResult> executeGroup(List<BatchItem> items) throws InterruptedException {
+        if (items.size() == 1) {
+            return List.of(execute(items.getFirst()));
+        }
+        List<Pack.Item> packed = new ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            packed.add(new Pack.Item(packId(items.get(i), i), items.get(i).request()));
+        }
+        Pack pack = new Pack(packed);
+        List<Attempt> chain = roster.chainFor(items.getFirst().request());
+        Attempt attempt = chain.getFirst();
+        Map<String, ProviderAnswer> parts = packedCall(attempt, chain, pack, items);
+        List<Future<ItemResult>> alone = new ArrayList<>();
+        ItemResult[] results = new ItemResult[items.size()];
+        for (int i = 0; i < items.size(); i++) {
+            ProviderAnswer part = parts.get(packed.get(i).id());
+            if (part != null) {
+                results[i] = completed(items.get(i), attempt, part);
+                metrics.item(attempt.provider().name(), results[i].status().name());
+                alone.add(null);
+            } else {
+                BatchItem item = items.get(i);
+                alone.add(calls.submit(() -> execute(item)));
+            }
+        }
+        LOG.debug("packed call to {}: {} of {} items answered", attempt.provider().name(), parts.size(), items.size());
+        try {
+            for (int i = 0; i < items.size(); i++) {
+                if (alone.get(i) != null) {
+                    results[i] = alone.get(i).get();
+                }
+            }
+        } catch (InterruptedException e) {
+            alone.stream().filter(java.util.Objects::nonNull).forEach(f -> f.cancel(true));
+            throw e;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("an item failed outside its own error handling", e.getCause());
+        }
+        return List.of(results);
+    }
+
+    /** Not guessable from the position alone, so a model cannot produce another item's id by counting. */
+    private static String packId(BatchItem item, int index) {
+        return Integer.toHexString(item.cacheKey().hashCode() & 0x0fffffff) + "-" + (index + 1);
+    }
+
+    /** The parts the packed call answered; none when it failed (each item then runs on its own). */
+    private Map<String, ProviderAnswer> packedCall(Attempt attempt, List<Attempt> chain, Pack pack,
+            List<BatchItem> items) {
+        Instant start = clock.instant();
+        Instant deadline = start.plus(maxItemTime);
+        for (BatchItem item : items) {
+            Instant own = item.request().deadline();
+            if (own != null && own.isBefore(deadline)) {
+                deadline = own;
+            }
+        }
+        Duration remaining = Duration.between(start, deadline);
+        if (remaining.isNegative() || remaining.isZero()) {
+            return Map.of();
+        }
+        Duration budget = budget(chain, 0, remaining);
+        String name = attempt.provider().name();
+        try {
+            ProviderAnswer answer = call(attempt, ProviderCall.packed(pack, attempt.model(), start.plus(budget)), budget);
+            metrics.providerCall(name, attempt.model(), "success", Duration.between(start, clock.instant()));
+            return answer.parts();
+        } catch (FatalProviderException e) {
+            metrics.providerCall(name, attempt.model(), e.kind().name().toLowerCase(java.util.Locale.ROOT),
+                    Duration.between(start, clock.instant()));
+        } catch (RetriableProviderException e) {
+            metrics.providerCall(name, attempt.model(), e.kind().name().toLowerCase(java.util.Locale.ROOT),
+                    Duration.between(start, clock.instant()));
+        } catch (TimeoutException e) {
+            metrics.providerCall(name, attempt.model(), "deadline", Duration.between(start, clock.instant()));
+        }
+        LOG.debug("packed call to {} failed; its {} items run on their own", name, items.size());
+        return Map.of();
     }
 
     private ItemResult run(BatchItem item, ProviderCall.DeltaSink sink) {
@@ -169,7 +264,10 @@ public final class ItemExecutor {
 
     private ProviderAnswer call(Attempt attempt, AnalysisRequest request, Instant deadline, Duration remaining,
             ProviderCall.DeltaSink sink) throws TimeoutException {
-        ProviderCall call = new ProviderCall(request, attempt.model(), deadline, sink);
+        return call(attempt, new ProviderCall(request, attempt.model(), deadline, sink), remaining);
+    }
+
+    private ProviderAnswer call(Attempt attempt, ProviderCall call, Duration remaining) throws TimeoutException {
         Future<ProviderAnswer> future = calls.submit(() -> attempt.provider().analyse(call));
         try {
             return future.get(Math.max(1, remaining.toMillis()), TimeUnit.MILLISECONDS);

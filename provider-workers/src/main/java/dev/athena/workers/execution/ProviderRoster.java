@@ -5,7 +5,9 @@ import dev.athena.workers.provider.builtin.BuiltinProvider;
 import dev.athena.workers.provider.spi.Provider;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The providers this worker may call, highest priority first, with {@code builtin} always present and last.
@@ -21,10 +23,22 @@ import java.util.Objects;
 public final class ProviderRoster {
     private final List<Provider> byPriority;
     private final Provider builtin;
+    private final Map<String, Packing> packing;
 
-    private ProviderRoster(List<Provider> byPriority, Provider builtin) {
+    private ProviderRoster(List<Provider> byPriority, Provider builtin, Map<String, Packing> packing) {
         this.byPriority = byPriority;
         this.builtin = builtin;
+        this.packing = packing;
+    }
+
+    /** The same roster, with packing turned on for the providers named in {@code byProvider}. */
+    public ProviderRoster withPacking(Map<String, Packing> byProvider) {
+        return new ProviderRoster(byPriority, builtin, Map.copyOf(byProvider));
+    }
+
+    /** How {@code provider} packs, when it does; never for {@code builtin}. */
+    public Optional<Packing> packingFor(String provider) {
+        return provider.equals(BuiltinProvider.NAME) ? Optional.empty() : Optional.ofNullable(packing.get(provider));
     }
 
     /** {@code providers} in priority order; a builtin among them is ignored in favour of the one given. */
@@ -36,7 +50,7 @@ public final class ProviderRoster {
                 ordered.add(p);
             }
         }
-        return new ProviderRoster(List.copyOf(ordered), builtin);
+        return new ProviderRoster(List.copyOf(ordered), builtin, Map.of());
     }
 
     public static ProviderRoster builtinOnly() {

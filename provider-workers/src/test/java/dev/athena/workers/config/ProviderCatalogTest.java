@@ -46,4 +46,19 @@ class ProviderCatalogTest {
                 .hasMessageContaining("ftp://x");
         assertThat(ProviderCatalog.fromEnvironment(Map.of()).providers()).isEmpty();
     }
+
+    @Test
+    void shouldTurnPackingOnPerProviderOnlyWhenAsked() {
+        ProviderCatalog catalog = ProviderCatalog.fromEnvironment(Map.of(
+                "OPENAI_API_KEY", "sk-1", "DEEPSEEK_API_KEY", "ds-1",
+                "ATHENA_DEEPSEEK_PACKING_MAX_ITEMS", "8", "ATHENA_DEEPSEEK_PACKING_MAX_TOKENS", "6000"));
+        assertThat(catalog.providers().getFirst().packing()).isNull();
+        assertThat(catalog.packing()).containsOnlyKeys("deepseek");
+        assertThat(catalog.packing().get("deepseek")).isEqualTo(new dev.athena.workers.execution.Packing(8, 6000));
+        assertThat(ProviderCatalog.fromEnvironment(Map.of("OPENAI_API_KEY", "sk-1",
+                "ATHENA_OPENAI_PACKING_MAX_ITEMS", "1")).packing()).isEmpty();
+        assertThatThrownBy(() -> ProviderCatalog.fromEnvironment(Map.of("OPENAI_API_KEY", "sk-1",
+                "ATHENA_OPENAI_PACKING_MAX_ITEMS", "4", "ATHENA_OPENAI_PACKING_MAX_TOKENS", "0")))
+                .hasMessageContaining("but was 0");
+    }
 }

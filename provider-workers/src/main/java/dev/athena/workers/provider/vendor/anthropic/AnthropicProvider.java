@@ -10,6 +10,7 @@ import dev.athena.workers.provider.spi.ProviderCall;
 import dev.athena.workers.provider.vendor.FindingsParser;
 import dev.athena.workers.provider.vendor.HttpExchange;
 import dev.athena.workers.provider.vendor.HttpFailures;
+import dev.athena.workers.provider.vendor.PackedPrompt;
 import dev.athena.workers.provider.vendor.Prompt;
 import dev.athena.workers.provider.vendor.SseReader;
 import dev.athena.workers.provider.vendor.StreamText;
@@ -84,7 +85,7 @@ public final class AnthropicProvider implements Provider {
         body.put("temperature", 0);
         body.put("system", List.of(Prompt.ordered("type", "text", "text", Prompt.INSTRUCTIONS,
                 "cache_control", Prompt.ordered("type", "ephemeral"))));
-        body.put("messages", List.of(Prompt.ordered("role", "user", "content", Prompt.userMessage(call.request()))));
+        body.put("messages", List.of(Prompt.ordered("role", "user", "content", PackedPrompt.userMessage(call))));
         if (stream) {
             body.put("stream", true);
         }
@@ -110,7 +111,8 @@ public final class AnthropicProvider implements Provider {
             }
         }
         JsonNode usage = root.path("usage");
-        return answer(text.toString(), root.path("model").asString(call.model()), usage, usage.path("output_tokens").asLong(0));
+        return answer(call, text.toString(), root.path("model").asString(call.model()), usage,
+                usage.path("output_tokens").asLong(0));
     }
 
     private ProviderAnswer readStream(InputStream body, ProviderCall call) {
@@ -135,7 +137,7 @@ public final class AnthropicProvider implements Provider {
                     }
                     case "message_delta" -> outputTokens = data.path("usage").path("output_tokens").asLong(outputTokens);
                     case "message_stop" -> {
-                        return answer(text.text(), model, startUsage, outputTokens);
+                        return answer(call, text.text(), model, startUsage, outputTokens);
                     }
                     case "error" -> throw text.broken(HttpFailures.fromStreamError(name(), data.path("error")));
                     default -> {
@@ -152,13 +154,16 @@ public final class AnthropicProvider implements Provider {
         throw text.truncated();
     }
 
-    private ProviderAnswer answer(String text, String model, JsonNode usage, long outputTokens) {
-        FindingsParser.Parsed parsed = FindingsParser.parse(name(), text);
+    private ProviderAnswer answer(ProviderCall call, String text, String model, JsonNode usage, long outputTokens) {
         long fresh = usage == null ? 0 : usage.path("input_tokens").asLong(0);
         long cacheRead = usage == null ? 0 : usage.path("cache_read_input_tokens").asLong(0);
         long cacheWrite = usage == null ? 0 : usage.path("cache_creation_input_tokens").asLong(0);
         // Anthropic counts cache reads and writes apart from input_tokens; our Usage counts them inside it
         Usage cost = settings.pricing().usage(fresh + cacheRead + cacheWrite, outputTokens, cacheRead);
+        if (call.pack() != null) {
+            return PackedPrompt.answer(name(), text, call.pack(), model, cost, settings.pricing());
+        }
+        FindingsParser.Parsed parsed = FindingsParser.parse(name(), text);
         return new ProviderAnswer(parsed.findings(), parsed.summary(), model, cost);
     }
 }

@@ -9,6 +9,7 @@ import dev.athena.workers.provider.spi.ProviderCall;
 import dev.athena.workers.provider.vendor.FindingsParser;
 import dev.athena.workers.provider.vendor.HttpExchange;
 import dev.athena.workers.provider.vendor.HttpFailures;
+import dev.athena.workers.provider.vendor.PackedPrompt;
 import dev.athena.workers.provider.vendor.Prompt;
 import dev.athena.workers.provider.vendor.SseReader;
 import dev.athena.workers.provider.vendor.StreamText;
@@ -79,7 +80,7 @@ public final class OpenAiCompatibleProvider implements Provider {
         body.put("model", call.model());
         body.put("messages", List.of(
                 Prompt.ordered("role", "system", "content", Prompt.INSTRUCTIONS),
-                Prompt.ordered("role", "user", "content", Prompt.userMessage(call.request()))));
+                Prompt.ordered("role", "user", "content", PackedPrompt.userMessage(call))));
         body.put("temperature", 0);
         // OpenAI's newer models refuse max_tokens; compatible servers mostly know only max_tokens
         body.put(name().equals("openai") ? "max_completion_tokens" : "max_tokens", settings.maxOutputTokens());
@@ -106,7 +107,7 @@ public final class OpenAiCompatibleProvider implements Provider {
             throw new FatalProviderException(name(), FatalProviderException.Kind.CONTRACT,
                     "the response had no choices[0].message.content");
         }
-        return answer(content.stringValue(), root.path("model").asString(call.model()), root.path("usage"));
+        return answer(call, content.stringValue(), root.path("model").asString(call.model()), root.path("usage"));
     }
 
     private ProviderAnswer readStream(InputStream body, ProviderCall call) throws IOException {
@@ -116,7 +117,7 @@ public final class OpenAiCompatibleProvider implements Provider {
         try (SseReader sse = new SseReader(body)) {
             for (SseReader.Event event = sse.next(); event != null; event = sse.next()) {
                 if (event.data().strip().equals("[DONE]")) {
-                    return answer(text.text(), model, usage);
+                    return answer(call, text.text(), model, usage);
                 }
                 JsonNode chunk = Json.tree(event.data().getBytes(java.nio.charset.StandardCharsets.UTF_8));
                 if (chunk.has("error")) {
@@ -140,12 +141,15 @@ public final class OpenAiCompatibleProvider implements Provider {
         throw text.truncated();
     }
 
-    private ProviderAnswer answer(String text, String model, JsonNode usage) {
-        FindingsParser.Parsed parsed = FindingsParser.parse(name(), text);
+    private ProviderAnswer answer(ProviderCall call, String text, String model, JsonNode usage) {
         long in = usage == null ? 0 : usage.path("prompt_tokens").asLong(0);
         long out = usage == null ? 0 : usage.path("completion_tokens").asLong(0);
         long cached = usage == null ? 0 : usage.path("prompt_tokens_details").path("cached_tokens").asLong(0);
         Usage cost = settings.pricing().usage(in, out, Math.min(cached, in));
+        if (call.pack() != null) {
+            return PackedPrompt.answer(name(), text, call.pack(), model, cost, settings.pricing());
+        }
+        FindingsParser.Parsed parsed = FindingsParser.parse(name(), text);
         return new ProviderAnswer(parsed.findings(), parsed.summary(), model, cost);
     }
 }
