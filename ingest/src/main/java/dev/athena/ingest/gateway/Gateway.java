@@ -11,6 +11,7 @@ import dev.athena.ingest.gateway.auth.Authenticator;
 import dev.athena.ingest.gateway.auth.KeyHasher;
 import dev.athena.ingest.gateway.auth.KeyStore;
 import dev.athena.ingest.gateway.cache.CacheInvalidations;
+import dev.athena.ingest.gateway.health.ProviderHealthReader;
 import dev.athena.ingest.gateway.http.GatewayCore;
 import dev.athena.ingest.gateway.http.GatewayWebConfig;
 import dev.athena.ingest.gateway.http.RequestGuard;
@@ -94,6 +95,7 @@ public final class Gateway implements AutoCloseable {
             EventPump pump = new EventPump(feed, lookup, clock, Duration.ofSeconds(1), Duration.ofSeconds(15));
             GatewayCore core = new GatewayCore(authenticator, submitter, lookup, feed, audit, pump, metrics, registry,
                     guard, limiter, new CacheInvalidations(redisson), resultTopics,
+                    new ProviderHealthReader(redisson, clock, ProviderHealthReader.DEFAULT_MAX_AGE),
                     settings.maxBodyBytes(), settings.maxWait(), settings.corsOrigins());
             ConfigurableApplicationContext context = web(settings, core);
             Gateway gateway = new Gateway(context, resources);

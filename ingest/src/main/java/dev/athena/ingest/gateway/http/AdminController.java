@@ -5,6 +5,8 @@ import dev.athena.ingest.gateway.auth.KeyRecord;
 import dev.athena.ingest.gateway.auth.Principal;
 import dev.athena.ingest.gateway.auth.Scope;
 import dev.athena.ingest.gateway.cache.CacheInvalidations;
+import dev.athena.ingest.gateway.health.ProviderHealth;
+import dev.athena.ingest.gateway.health.ProviderHealthReader;
 import dev.athena.schemas.json.Json;
 import dev.athena.schemas.json.JsonContractException;
 import dev.athena.schemas.topic.Topics;
@@ -15,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.redisson.client.RedisException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -26,7 +29,10 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
 
-/** Key administration (scope admin). Every action is audited by key id and hint, never by key. */
+/**
+ * Administration (scope admin): keys, cache invalidation, provider health, the audit log. Every action and every
+ * read but the audit log's own is audited by key id and hint, never by key.
+ */
 @RestController
 public class AdminController {
     private final GatewayCore core;
@@ -104,6 +110,29 @@ public class AdminController {
                 + (value == null ? "" : value) + " id=" + published.id());
         return ResponseEntity.status(HttpStatus.ACCEPTED).contentType(MediaType.APPLICATION_JSON).body(
                 Json.writeString(Map.of("id", published.id(), "receivers", published.receivers())));
+    }
+
+    /** Provider health as the live worker instances last published it; stale instances are counted, not shown. */
+    @GetMapping("/v1/admin/providers")
+    ResponseEntity<String> providers(HttpServletRequest request, HttpServletResponse response) {
+        Principal admin = core.guard().require(request, response, Scope.ADMIN);
+        ProviderHealthReader.Report report;
+        try {
+            report = core.providerHealth().read();
+        } catch (RedisException e) {
+            throw new ApiProblem(503, "Service Unavailable",
+                    "provider health is kept in Redis, which is unavailable; retry later");
+        }
+        core.audit().record("providers.read", admin.keyId(), request.getRemoteAddr(),
+                report.providers().size() + " providers, " + report.staleSnapshots() + " stale snapshots");
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("generatedAt", report.generatedAt().toString());
+        out.put("maxAgeSeconds", report.maxAge().toSeconds());
+        out.put("providers", report.providers().stream().map(ProviderHealth::view).toList());
+        out.put("staleSnapshots", report.staleSnapshots());
+        out.put("unreadableSnapshots", report.unreadableSnapshots());
+        return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).header("Cache-Control", "no-store")
+                .body(Json.writeString(out));
     }
 
     @GetMapping("/v1/admin/audit")
