@@ -163,10 +163,31 @@ public final class CollectorBenchmark {
                 Thread.sleep(20);
             }
             double seconds = (System.nanoTime() - started) / 1e9;
+            System.out.printf(Locale.ROOT, "  %s: %,.0f rec/s, %.1f us CPU/record in its threads%n",
+                    settings.applicationId(), records / seconds, cpuNanos(settings.applicationId()) / 1e3 / records);
             return records / seconds;
         } finally {
             streams.close(Duration.ofSeconds(30));
         }
+    }
+
+    /**
+     * CPU used by the application's threads (stream, producer and consumer network threads are all named after
+     * it), so a loaded machine can still compare the two topologies by work done rather than by wall time.
+     */
+    private static long cpuNanos(String applicationId) {
+        var mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        long sum = 0;
+        for (Thread thread : Thread.getAllStackTraces().keySet()) {
+            if (thread.getName().contains(applicationId)) {
+                long cpu = Math.max(0, mx.getThreadCpuTime(thread.threadId()));
+                sum += cpu;
+                if (Boolean.getBoolean("bench.threads")) {
+                    System.out.printf(Locale.ROOT, "    %6d ms %s%n", cpu / 1_000_000, thread.getName());
+                }
+            }
+        }
+        return sum;
     }
 
     /** Fresh partitions answer NOT_LEADER for a moment; producing into that only measures retries. */

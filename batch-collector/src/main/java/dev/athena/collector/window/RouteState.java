@@ -118,8 +118,7 @@ final class RouteState {
         List<Requester> requesters = new ArrayList<>(pending.item().requesters());
         requesters.add(requester);
         BatchItem item = pending.item();
-        PendingItem updated = new PendingItem(new BatchItem(item.cacheKey(), item.request(), requesters),
-                pending.tokens(), pending.windowOpenedAtMs());
+        PendingItem updated = pending.withItem(new BatchItem(item.cacheKey(), item.request(), requesters));
         items.put(key, updated);
         requests++;
         return updated;
