@@ -2,6 +2,7 @@ package dev.athena.workers.config;
 
 import dev.athena.workers.execution.Packing;
 import dev.athena.workers.provider.vendor.Pricing;
+import dev.athena.workers.resilience.Backoff;
 import dev.athena.workers.resilience.ProviderPolicy;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -21,8 +22,11 @@ import org.slf4j.LoggerFactory;
  * {@code _MAX_CONCURRENT}, {@code _CONNECT_TIMEOUT_MS}, {@code _FIRST_BYTE_TIMEOUT_MS} and
  * {@code _IDLE_TIMEOUT_MS} override the defaults (priorities anthropic 1, openai 2, deepseek 3, local 4;
  * bulkheads 20/20/10/5). Packing is off unless {@code _PACKING_MAX_ITEMS} is 2 or more (items per call;
- * {@code _PACKING_MAX_TOKENS}, default 4000, bounds the files of one call). {@code ATHENA_WORKER_INSTANCES} is how many instances share the limits, used for each
- * one's local share when Redis is away.
+ * {@code _PACKING_MAX_TOKENS}, default 4000, bounds the files of one call). {@code _BREAKER_BACKOFF}
+ * ({@code linear}, {@code exponential}, {@code fibonacci}), {@code _BREAKER_OPEN_WAIT_MS} and
+ * {@code _BREAKER_MAX_OPEN_WAIT_MS} shape how long the circuit breaker stays open each time it opens.
+ * {@code ATHENA_WORKER_INSTANCES} is how many instances share the limits, used for each one's local share when
+ * Redis is away.
  */
 public record ProviderCatalog(List<ProviderConfig> providers, int expectedInstances) {
     private static final Logger LOG = LoggerFactory.getLogger(ProviderCatalog.class);
@@ -74,12 +78,28 @@ public record ProviderCatalog(List<ProviderConfig> providers, int expectedInstan
         String prefix = "ATHENA_" + name.toUpperCase(Locale.ROOT) + "_";
         ProviderPolicy policy = ProviderPolicy.of(number(env, prefix + "RPM", rpm), number(env, prefix + "TPM", tpm),
                 (int) number(env, prefix + "MAX_CONCURRENT", concurrent));
+        policy = breaker(env, prefix, policy);
         return new ProviderConfig(name, dialect, (int) number(env, prefix + "PRIORITY", priority), url, key,
                 Objects.requireNonNullElse(value(env, prefix + "MODEL"), model), pricing, policy,
                 java.time.Duration.ofMillis(number(env, prefix + "CONNECT_TIMEOUT_MS", 5_000)),
                 java.time.Duration.ofMillis(number(env, prefix + "FIRST_BYTE_TIMEOUT_MS", 60_000)),
                 java.time.Duration.ofMillis(number(env, prefix + "IDLE_TIMEOUT_MS", 30_000)),
                 packing(env, prefix));
+    }
+
+    /** {@code _BREAKER_BACKOFF} (linear, exponential, fibonacci), {@code _BREAKER_OPEN_WAIT_MS}, {@code _BREAKER_MAX_OPEN_WAIT_MS}. */
+    private static ProviderPolicy breaker(Map<String, String> env, String prefix, ProviderPolicy policy) {
+        String backoff = value(env, prefix + "BREAKER_BACKOFF");
+        Backoff curve;
+        try {
+            curve = backoff == null ? policy.openBackoff() : Backoff.fromConfig(backoff);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(prefix + "BREAKER_BACKOFF: " + e.getMessage(), e);
+        }
+        return policy.withOpenWait(
+                java.time.Duration.ofMillis(number(env, prefix + "BREAKER_OPEN_WAIT_MS", policy.openWait().toMillis())),
+                java.time.Duration.ofMillis(number(env, prefix + "BREAKER_MAX_OPEN_WAIT_MS",
+                        policy.maxOpenWait().toMillis())), curve);
     }
 
     /** Off unless {@code _PACKING_MAX_ITEMS} is 2 or more; {@code _PACKING_MAX_TOKENS} defaults to 4000. */

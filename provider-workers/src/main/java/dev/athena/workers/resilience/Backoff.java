@@ -25,7 +25,12 @@ public enum Backoff {
     }
 
     public static Backoff fromConfig(String value) {
-        return valueOf(value.trim().toUpperCase(Locale.ROOT));
+        try {
+            return valueOf(value.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("backoff must be linear, exponential or fibonacci but was '" + value
+                    + "'", e);
+        }
     }
 
     private static long fibonacci(int n) {

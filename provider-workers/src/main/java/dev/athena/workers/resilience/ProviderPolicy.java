@@ -51,6 +51,13 @@ public record ProviderPolicy(long requestsPerMinute, long tokensPerMinute, int m
                 openWait, maxOpenWait, openBackoff, halfOpenCalls, attempts, initial, max);
     }
 
+    /** The open-state wait: {@code wait} after the first opening, growing by {@code backoff} up to {@code max}. */
+    public ProviderPolicy withOpenWait(Duration wait, Duration max, Backoff backoff) {
+        return new ProviderPolicy(requestsPerMinute, tokensPerMinute, maxConcurrent, maxQueued, maxQueueWait,
+                failureRateThreshold, slowCallRateThreshold, slowCallDuration, slidingWindowCalls, minimumCalls, wait,
+                max, backoff, halfOpenCalls, maxAttempts, initialBackoff, maxBackoff);
+    }
+
     public ProviderPolicy withBreaker(int windowCalls, int minCalls, Duration wait, Backoff backoff) {
         return new ProviderPolicy(requestsPerMinute, tokensPerMinute, maxConcurrent, maxQueued, maxQueueWait,
                 failureRateThreshold, slowCallRateThreshold, slowCallDuration, windowCalls, minCalls, wait,

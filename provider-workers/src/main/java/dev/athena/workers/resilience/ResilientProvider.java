@@ -80,6 +80,8 @@ public final class ResilientProvider implements Provider {
                 .recordException(providerFault())
                 .ignoreException(providerFault().negate())
                 .clock(clock)
+                // call durations (slow-call rate) on the same clock as the open-state wait, so tests drive both
+                .currentTimestampFunction(Clock::millis, java.util.concurrent.TimeUnit.MILLISECONDS)
                 .build();
     }
 

@@ -183,4 +183,130 @@ class ResiliencePoliciesTest {
                 .containsExactly(2L, 2L, 4L, 6L, 10L, 16L);
         assertThat(Backoff.EXPONENTIAL.delay(base, 10, max)).isEqualTo(max);
     }
+
+    /** A provider whose calls take {@code took} on the test clock and then end as {@code outcome} says. */
+    private Provider timed(java.util.function.Supplier<Duration> took, Supplier<RuntimeException> outcome) {
+        return new Provider() {
+            @Override
+            public String name() {
+                return "p";
+            }
+
+            @Override
+            public String defaultModel() {
+                return "m";
+            }
+
+            @Override
+            public ProviderAnswer analyse(ProviderCall call) {
+                clock.advance(took.get());
+                RuntimeException e = outcome.get();
+                if (e != null) {
+                    throw e;
+                }
+                return new ProviderAnswer(List.of(), null, "m", null);
+            }
+        };
+    }
+
+    private ResilientProvider guarded(Provider p, ProviderPolicy policy) {
+        return new ResilientProvider(p, policy, RateLimit.NONE, clock, clock.sleeper, new SplittableRandom(1),
+                new WorkerMetrics(new SimpleMeterRegistry()));
+    }
+
+    private static ProviderCall call() {
+        return new ProviderCall(AnalysisRequest.of("r", "c", AnalysisType.SECURITY, "x"), "m", T0.plusSeconds(86_400),
+                null);
+    }
+
+    @Test
+    void shouldOpenBreakerWhenCallsAreSlowOnTheInjectedClock() {
+        AtomicInteger seconds = new AtomicInteger(29);
+        ProviderPolicy policy = ProviderPolicy.of(1000, 1_000_000, 4).withRetry(1, Duration.ZERO, Duration.ZERO)
+                .withBreaker(4, 4, Duration.ofSeconds(10), Backoff.EXPONENTIAL); // slow: over 30 s, at 80 %
+        ResilientProvider guarded = guarded(timed(() -> Duration.ofSeconds(seconds.get()), () -> null), policy);
+        for (int i = 0; i < 4; i++) {
+            guarded.analyse(call());
+        }
+        assertThat(guarded.circuitBreaker().getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+        assertThat(guarded.circuitBreaker().getMetrics().getSlowCallRate()).isZero();
+        seconds.set(31);
+        for (int i = 0; i < 3; i++) {
+            guarded.analyse(call());
+        }
+        assertThat(guarded.circuitBreaker().getState()).isEqualTo(CircuitBreaker.State.CLOSED); // 3 of 4: 75 %
+        guarded.analyse(call());
+        assertThat(guarded.circuitBreaker().getMetrics().getSlowCallRate()).isEqualTo(100f);
+        assertThat(guarded.circuitBreaker().getState()).isEqualTo(CircuitBreaker.State.OPEN);
+        assertThatThrownBy(() -> guarded.analyse(call())).isInstanceOfSatisfying(RetriableProviderException.class,
+                e -> assertThat(e.kind()).isEqualTo(RetriableProviderException.Kind.CIRCUIT_OPEN));
+    }
+
+    /** Seconds the breaker stayed open after each of three openings, the probes in between failing. */
+    private List<Long> openWaits(Backoff backoff) {
+        ProviderPolicy policy = ProviderPolicy.of(1000, 1_000_000, 4).withRetry(1, Duration.ZERO, Duration.ZERO)
+                .withBreaker(2, 2, Duration.ofSeconds(10), Backoff.EXPONENTIAL)
+                .withOpenWait(Duration.ofSeconds(10), Duration.ofMinutes(5), backoff);
+        ResilientProvider guarded = guarded(timed(() -> Duration.ZERO, ResiliencePoliciesTest::overloaded), policy);
+        java.util.function.Predicate<RetriableProviderException.Kind> attempt = kind -> {
+            try {
+                guarded.analyse(call());
+                return false;
+            } catch (RetriableProviderException e) {
+                return e.kind() == kind;
+            }
+        };
+        attempt.test(RetriableProviderException.Kind.OVERLOADED);
+        attempt.test(RetriableProviderException.Kind.OVERLOADED);
+        List<Long> waits = new java.util.ArrayList<>();
+        for (int opening = 0; opening < 3; opening++) {
+            assertThat(guarded.circuitBreaker().getState()).isEqualTo(CircuitBreaker.State.OPEN);
+            Instant opened = clock.instant();
+            while (attempt.test(RetriableProviderException.Kind.CIRCUIT_OPEN)) {
+                clock.advance(Duration.ofSeconds(1));
+            }
+            waits.add(Duration.between(opened, clock.instant()).toSeconds());
+            attempt.test(RetriableProviderException.Kind.OVERLOADED); // the other half-open probes fail too
+            attempt.test(RetriableProviderException.Kind.OVERLOADED);
+        }
+        return waits;
+    }
+
+    @Test
+    void shouldStayOpenLongerEachTimeByTheConfiguredBackoff() {
+        // a probe is let through once the wait has fully passed: at most one 1 s step after it
+        assertWaits(openWaits(Backoff.LINEAR), 10, 20, 30);
+        assertWaits(openWaits(Backoff.EXPONENTIAL), 10, 20, 40);
+        assertWaits(openWaits(Backoff.FIBONACCI), 10, 10, 20);
+    }
+
+    private static void assertWaits(List<Long> actual, long... expected) {
+        assertThat(actual).hasSize(expected.length);
+        for (int i = 0; i < expected.length; i++) {
+            assertThat(actual.get(i)).as("wait %d of %s", i + 1, actual).isBetween(expected[i], expected[i] + 1);
+        }
+    }
+
+    @Test
+    void shouldReadTheOpenStateBackoffPerProviderFromTheEnvironment() {
+        var catalog = dev.athena.workers.config.ProviderCatalog.fromEnvironment(java.util.Map.of(
+                "OPENAI_API_KEY", "k", "ANTHROPIC_API_KEY", "a",
+                "ATHENA_OPENAI_BREAKER_BACKOFF", "Fibonacci", "ATHENA_OPENAI_BREAKER_OPEN_WAIT_MS", "2000",
+                "ATHENA_OPENAI_BREAKER_MAX_OPEN_WAIT_MS", "60000"));
+        ProviderPolicy openai = catalog.providers().stream().filter(p -> p.name().equals("openai")).findFirst()
+                .orElseThrow().policy();
+        assertThat(openai.openBackoff()).isEqualTo(Backoff.FIBONACCI);
+        assertThat(openai.openWait()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(openai.maxOpenWait()).isEqualTo(Duration.ofMinutes(1));
+        ProviderPolicy anthropic = catalog.providers().getFirst().policy();
+        assertThat(anthropic.openBackoff()).isEqualTo(Backoff.EXPONENTIAL);
+        assertThat(anthropic.openWait()).isEqualTo(Duration.ofSeconds(10));
+        // the configured curve is the breaker's: 2 s, 2 s, 4 s, 6 s ... capped at a minute
+        var waits = ResilientProvider.breakerConfig(openai, clock).getWaitIntervalFunctionInOpenState();
+        assertThat(List.of(1, 2, 3, 4, 20).stream().map(waits::apply))
+                .containsExactly(2_000L, 2_000L, 4_000L, 6_000L, 60_000L);
+        assertThatThrownBy(() -> dev.athena.workers.config.ProviderCatalog.fromEnvironment(java.util.Map.of(
+                "OPENAI_API_KEY", "k", "ATHENA_OPENAI_BREAKER_BACKOFF", "random")))
+                .hasMessageContaining("ATHENA_OPENAI_BREAKER_BACKOFF").hasMessageContaining("but was 'random'");
+    }
 }
