@@ -2,6 +2,7 @@ package dev.athena.launcher;
 
 import dev.athena.collector.BatchCollector;
 import dev.athena.collector.CollectorSettings;
+import dev.athena.collector.admission.ClientAllowlist;
 import dev.athena.infra.stack.Endpoints;
 import dev.athena.splitter.ResultSplitter;
 import dev.athena.splitter.SplitterSettings;
@@ -36,7 +37,8 @@ public final class PipelineServices implements AutoCloseable {
             started.push(ProviderWorkers.start(WorkerSettings.defaults(endpoints.kafkaBootstrap(),
                     endpoints.redisUrl()), registry));
             started.push(BatchCollector.start(CollectorSettings.defaults(endpoints.kafkaBootstrap(),
-                    stateDir.resolve("collector")).withRedisUrl(endpoints.redisUrl()), registry));
+                    stateDir.resolve("collector")).withRedisUrl(endpoints.redisUrl())
+                    .withAllowedClients(ClientAllowlist.fromEnvironment()), registry));
             return new PipelineServices(started);
         } catch (RuntimeException e) {
             closeAll(started);
