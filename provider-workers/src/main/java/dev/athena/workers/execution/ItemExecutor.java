@@ -134,6 +134,8 @@ public final class ItemExecutor {
             }
         }
         LOG.debug("packed call to {}: {} of {} items answered", attempt.provider().name(), parts.size(), items.size());
+        metrics.packedItems(attempt.provider().name(), "answered", parts.size());
+        metrics.packedItems(attempt.provider().name(), "alone", items.size() - parts.size());
         try {
             for (int i = 0; i < items.size(); i++) {
                 if (alone.get(i) != null) {

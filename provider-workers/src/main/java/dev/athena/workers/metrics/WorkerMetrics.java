@@ -18,6 +18,7 @@ public final class WorkerMetrics {
     public static final String PROVIDER_CALLS = "athena.provider.calls";
     public static final String PROVIDER_LATENCY = "athena.provider.latency";
     public static final String FAILOVERS = "athena.provider.failovers";
+    public static final String PACKED_ITEMS = "athena.provider.packed.items";
     public static final String RETRIES = "athena.provider.retries";
     public static final String LIMITER_REJECTIONS = "athena.provider.ratelimit.rejections";
     public static final String LIMITER_WAIT = "athena.provider.ratelimit.wait";
@@ -113,6 +114,12 @@ public final class WorkerMetrics {
     public void healthPublish(String outcome) {
         Counter.builder(HEALTH_PUBLISHES).description("provider health snapshots written to Redis")
                 .tag("outcome", outcome).register(registry).increment();
+    }
+
+    /** outcome: answered (by its packed call), alone (not covered unambiguously, or the call failed: run alone). */
+    public void packedItems(String provider, String outcome, int count) {
+        Counter.builder(PACKED_ITEMS).description("items sent in packed calls, by what became of them")
+                .tag("provider", provider).tag("outcome", outcome).register(registry).increment(count);
     }
 
     public void failover(String from, String reason) {

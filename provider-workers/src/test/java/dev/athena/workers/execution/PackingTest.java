@@ -56,7 +56,8 @@ class PackingTest {
 
     private final FakeProviderServer server = FakeProviderServer.start(FakeProviderServer.Dialect.OPENAI);
     private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
-    private final WorkerMetrics metrics = new WorkerMetrics(new SimpleMeterRegistry());
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final WorkerMetrics metrics = new WorkerMetrics(registry);
     private final Clock clock = Clock.systemUTC();
 
     @AfterEach
@@ -197,6 +198,10 @@ class PackingTest {
         List<String> alone = server.requests().stream().skip(1).map(r -> marker(userMessage(r))).sorted().toList();
         assertThat(alone).containsExactly("MARK-2", "MARK-3", "MARK-4", "MARK-5");
         assertThat(result.items().get(0).findings().getFirst().line()).isEqualTo(2);
+        assertThat(registry.counter(WorkerMetrics.PACKED_ITEMS, "provider", "openai", "outcome", "answered").count())
+                .isEqualTo(2.0);
+        assertThat(registry.counter(WorkerMetrics.PACKED_ITEMS, "provider", "openai", "outcome", "alone").count())
+                .isEqualTo(4.0);
     }
 
     @Test
