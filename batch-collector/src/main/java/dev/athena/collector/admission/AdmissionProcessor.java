@@ -26,6 +26,8 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.kstream.Windowed;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.WindowStore;
@@ -61,6 +63,7 @@ public final class AdmissionProcessor implements Processor<byte[], byte[], Objec
     private final ClientAllowlist.Matcher allowed;
     private ProcessorContext<Object, Object> context;
     private WindowStore<String, Long> seen;
+    private final SeenFilter filter;
 
     /** Names of the downstream nodes this processor writes to. */
     public record Children(String deadLetters, String directResults, String batching) {
@@ -74,6 +77,12 @@ public final class AdmissionProcessor implements Processor<byte[], byte[], Objec
 
     public AdmissionProcessor(RequestDecoder decoder, CacheLookup cache, Clock clock, CollectorMetrics metrics,
             Duration retention, Children children, ClientAllowlist allowlist) {
+        this(decoder, cache, clock, metrics, retention, children, allowlist, SeenFilter.DEFAULT_CAPACITY);
+    }
+
+    AdmissionProcessor(RequestDecoder decoder, CacheLookup cache, Clock clock, CollectorMetrics metrics,
+            Duration retention, Children children, ClientAllowlist allowlist, long filterCapacity) {
+        this.filter = new SeenFilter(filterCapacity);
         this.allowed = allowlist.matcher();
         this.decoder = decoder;
         this.cache = cache;
@@ -97,6 +106,16 @@ public final class AdmissionProcessor implements Processor<byte[], byte[], Objec
     public void init(ProcessorContext<Object, Object> context) {
         this.context = context;
         this.seen = context.getStateStore(SEEN_STORE);
+        refill();
+    }
+
+    /** The filter from the ids in the store (restored before init); also when it has taken its capacity. */
+    private void refill() {
+        filter.clear();
+        try (KeyValueIterator<Windowed<String>, Long> all = seen.all()) {
+            all.forEachRemaining(kv -> filter.add(kv.key.key()));
+        }
+        filter.refilled();
     }
 
     @Override
@@ -214,6 +233,9 @@ public final class AdmissionProcessor implements Processor<byte[], byte[], Objec
     }
 
     private boolean seen(String requestId) {
+        if (!filter.mightContain(requestId)) {
+            return false;
+        }
         // segments are dropped lazily; anything stamped before the retention counts as forgotten already
         long from = Math.max(0, context.currentStreamTimeMs() - retention.toMillis());
         try (WindowStoreIterator<Long> found = seen.fetch(requestId, from, Long.MAX_VALUE)) {
@@ -224,6 +246,11 @@ public final class AdmissionProcessor implements Processor<byte[], byte[], Objec
     /** Stamped with stream time: the store drops whole segments once stream time is past the retention. */
     private void remember(String requestId) {
         seen.put(requestId, context.currentSystemTimeMs(), Math.max(0, context.currentStreamTimeMs()));
+        if (filter.full()) {
+            refill();
+        } else {
+            filter.add(requestId);
+        }
     }
 
     private static String header(Record<?, ?> record, String name) {

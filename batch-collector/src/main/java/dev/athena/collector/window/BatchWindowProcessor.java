@@ -70,7 +70,7 @@ public final class BatchWindowProcessor implements Processor<String, Admitted, S
     }
 
     /**
-     * The store of pending items, key {@code route NUL seq}. Caching on: an item added and batched within one
+     * The store of pending items, key {@code seq NUL route}. Caching on: an item added and batched within one
      * commit interval reaches the changelog as one tombstone. Kept in memory whatever {@code kind} the other
      * stores are: it holds at most a few windows' worth of items, it is read only when a task starts (from its
      * changelog, which is what makes a restart safe), and RocksDB cost two local writes per request here.

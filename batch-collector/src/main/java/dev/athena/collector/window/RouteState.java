@@ -45,12 +45,20 @@ final class RouteState {
         this.openedAtMs = openedAtMs;
     }
 
+    /**
+     * Item keys are {@code seq NUL route}: the sequence first, so the sorted maps of the record cache and the
+     * in-memory store tell keys apart in a few bytes instead of comparing the shared route prefix every time.
+     */
+    static String itemKey(long seq, String route) {
+        return Long.toString(seq) + SEP + route;
+    }
+
     static String routeOf(String itemKey) {
-        return itemKey.substring(0, itemKey.indexOf(SEP));
+        return itemKey.substring(itemKey.indexOf(SEP) + 1);
     }
 
     static long seqOf(String itemKey) {
-        return Long.parseLong(itemKey.substring(itemKey.indexOf(SEP) + 1));
+        return Long.parseLong(itemKey.substring(0, itemKey.indexOf(SEP)));
     }
 
     String route() {
@@ -88,7 +96,7 @@ final class RouteState {
 
     /** Adds a new item; returns its key in the items store. */
     String add(PendingItem item) {
-        return put(route + SEP + nextSeq, item);
+        return put(itemKey(nextSeq, route), item);
     }
 
     /** Puts back an item read from the store (keys in arrival order). */
