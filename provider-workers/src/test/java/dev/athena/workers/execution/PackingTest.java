@@ -205,6 +205,20 @@ class PackingTest {
     }
 
     @Test
+    void shouldBeAnsweredInOneCallByTheFakesDefaultAnswer() throws Exception {
+        server.answer("{\"findings\": [], \"summary\": \"clean\"}");
+        List<BatchItem> items = List.of(item(1, false), item(2, false), item(3, false), item(4, false));
+        BatchResult result = executor(new Packing(4, 4_000)).execute(batch(items));
+
+        assertThat(server.requests()).hasSize(1);
+        assertThat(result.items()).allSatisfy(r -> {
+            assertThat(r.status()).isEqualTo(ResultStatus.COMPLETED);
+            assertThat(r.summary()).isEqualTo("clean");
+            assertThat(r.findings()).isEmpty();
+        });
+    }
+
+    @Test
     void shouldRunEveryItemAloneWhenThePackedCallFails() throws Exception {
         server.respond(PackingTest::honest).enqueue(new Fault.Status(503));
         List<BatchItem> items = List.of(item(1, false), item(2, false), item(3, false));

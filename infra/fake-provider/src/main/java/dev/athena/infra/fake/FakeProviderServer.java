@@ -62,7 +62,7 @@ public final class FakeProviderServer implements AutoCloseable {
     private final AtomicInteger maxInFlight = new AtomicInteger();
     private final Clock clock = Clock.systemUTC();
     private volatile String answer = "{\"findings\": []}";
-    private volatile Function<Recorded, Fault> responder = request -> new Fault.Answer(answer);
+    private volatile Function<Recorded, Fault> responder = request -> new Fault.Answer(Wire.forPrompt(answer, request));
     private volatile int requestsPerMinute = Integer.MAX_VALUE;
     private volatile long tokensPerMinute = Long.MAX_VALUE;
     private volatile boolean running = true;
@@ -105,10 +105,13 @@ public final class FakeProviderServer implements AutoCloseable {
         return socket.getLocalPort();
     }
 
-    /** The assistant text of the default answer (the model's reply, e.g. findings JSON). */
+    /**
+     * The assistant text of the default answer (the model's reply, e.g. findings JSON); a packed prompt gets it
+     * once per packed id, as {@code {"items": [{"id": ..., <answer's fields>}]}}.
+     */
     public FakeProviderServer answer(String text) {
         this.answer = text;
-        this.responder = request -> new Fault.Answer(answer);
+        this.responder = request -> new Fault.Answer(Wire.forPrompt(answer, request));
         return this;
     }
 

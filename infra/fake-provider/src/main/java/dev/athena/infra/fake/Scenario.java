@@ -35,7 +35,7 @@ enum Scenario {
      */
     Function<FakeProviderServer.Recorded, Fault> responder(String answer, Duration latency, Duration stall) {
         Function<FakeProviderServer.Recorded, Fault> base = switch (this) {
-            case OK, SLOW -> request -> new Fault.Answer(answer);
+            case OK, SLOW -> request -> new Fault.Answer(Wire.forPrompt(answer, request));
             case RATE_LIMITED -> request -> new Fault.RateLimited(1);
             case UNAVAILABLE -> request -> new Fault.Status(503);
             case OVERLOADED -> request -> new Fault.Status(529);

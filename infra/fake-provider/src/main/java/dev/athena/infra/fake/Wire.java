@@ -11,6 +11,8 @@ import java.util.Map;
 /** The two providers' wire shapes, as recorded in provider-workers' {@code fixtures/providers}. */
 final class Wire {
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final java.util.regex.Pattern PACKED_ID =
+            java.util.regex.Pattern.compile("=== item ([A-Za-z0-9-]{1,40}) ===");
 
     enum End { COMPLETE, OVERLOADED, CUT }
 
@@ -20,6 +22,37 @@ final class Wire {
     static final int CACHED_PREFIX_TOKENS = 256;
 
     private Wire() {
+    }
+
+    /**
+     * The model text for {@code request}: {@code answer} itself, or, when the prompt packs several files under
+     * {@code === item <id> ===} markers (provider workers' packing), {@code {"items": [...]}} with one copy of
+     * {@code answer} (a JSON object) per id, so that packed calls are answered in full by default.
+     */
+    static String forPrompt(String answer, FakeProviderServer.Recorded request) {
+        java.util.regex.Matcher m = PACKED_ID.matcher(request.body());
+        java.util.Set<String> ids = new java.util.LinkedHashSet<>();
+        while (m.find()) {
+            ids.add(m.group(1));
+        }
+        if (ids.isEmpty()) {
+            return answer;
+        }
+        Map<String, Object> body;
+        try {
+            body = JSON.readValue(answer, new tools.jackson.core.type.TypeReference<LinkedHashMap<String, Object>>() {
+            });
+        } catch (RuntimeException e) {
+            return answer; // not an object: sent as it is, the caller will retry each file alone
+        }
+        List<Object> items = new ArrayList<>();
+        for (String id : ids) {
+            Map<String, Object> item = new LinkedHashMap<>();
+            item.put("id", id);
+            item.putAll(body);
+            items.add(item);
+        }
+        return json(Map.of("items", items));
     }
 
     static List<String> chunks(String text) {

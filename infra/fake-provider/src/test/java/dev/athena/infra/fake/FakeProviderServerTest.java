@@ -71,6 +71,18 @@ class FakeProviderServerTest {
     }
 
     @Test
+    void shouldAnswerEveryIdOfAPackedPromptByDefault() throws Exception {
+        try (FakeProviderServer server = FakeProviderServer.start(FakeProviderServer.Dialect.OPENAI)
+                .answer("{\"findings\": [], \"summary\": \"clean\"}")) {
+            String body = "{\"messages\": [{\"role\": \"user\", \"content\": \"=== item ab12-1 ===\\nx\\n"
+                    + "=== end item ab12-1 ===\\n=== item cd34-2 ===\\ny\\n=== end item cd34-2 ===\\n\"}]}";
+            String answer = post(server, "/chat/completions", body).body();
+            assertThat(answer).contains("\\\"id\\\":\\\"ab12-1\\\"", "\\\"id\\\":\\\"cd34-2\\\"", "clean");
+            assertThat(post(server, "/chat/completions", "{}").body()).doesNotContain("items");
+        }
+    }
+
+    @Test
     void shouldRunADemoScenarioFromItsOptions() throws Exception {
         try (FakeProviderServer server = FakeProviderMain.configure(
                 FakeProviderMain.options(new String[] {"--port", "0", "--scenario", "529", "--rpm", "100"}))) {
