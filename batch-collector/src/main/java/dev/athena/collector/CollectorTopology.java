@@ -5,8 +5,8 @@ import dev.athena.collector.cache.CacheLookup;
 import dev.athena.collector.metrics.CollectorMetrics;
 import dev.athena.collector.state.StoreKind;
 import dev.athena.collector.window.BatchWindowProcessor;
+import dev.athena.collector.window.WireBatchSerializer;
 import dev.athena.schemas.json.JsonSerde;
-import dev.athena.schemas.message.AnalysisBatch;
 import dev.athena.schemas.message.BatchResult;
 import dev.athena.schemas.topic.Topics;
 import dev.athena.schemas.validation.RequestDecoder;
@@ -68,8 +68,7 @@ public final class CollectorTopology {
                 ADMISSION);
         topology.addSink(RESULTS_SINK, Topics.BATCH_RESULTS, new StringSerializer(),
                 JsonSerde.of(BatchResult.class).serializer(), ADMISSION);
-        topology.addSink(BATCHES_SINK, Topics.BATCHES, new StringSerializer(),
-                JsonSerde.of(AnalysisBatch.class).serializer(), BATCHING);
+        topology.addSink(BATCHES_SINK, Topics.BATCHES, new StringSerializer(), new WireBatchSerializer(), BATCHING);
         return topology;
     }
 }

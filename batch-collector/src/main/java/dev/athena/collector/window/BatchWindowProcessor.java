@@ -48,14 +48,14 @@ import org.apache.kafka.streams.state.Stores;
  * the first requester of the batch, whom admission made unique. Client quotas act at batch formation: a client
  * over its rate is passed over and its items wait in the window for a later tick; they are never dropped.
  */
-public final class BatchWindowProcessor implements Processor<String, Admitted, String, AnalysisBatch> {
+public final class BatchWindowProcessor implements Processor<String, Admitted, String, WireBatch> {
     public static final String ITEMS_STORE = "collector-window-items";
 
     private final CollectorSettings settings;
     private final CollectorMetrics metrics;
     private final Map<String, RouteState> routes = new HashMap<>();
     private final QuotaGate quotas;
-    private ProcessorContext<String, AnalysisBatch> context;
+    private ProcessorContext<String, WireBatch> context;
     private KeyValueStore<String, PendingItem> store;
 
     public BatchWindowProcessor(CollectorSettings settings, CollectorMetrics metrics) {
@@ -89,7 +89,7 @@ public final class BatchWindowProcessor implements Processor<String, Admitted, S
     }
 
     @Override
-    public void init(ProcessorContext<String, AnalysisBatch> context) {
+    public void init(ProcessorContext<String, WireBatch> context) {
         this.context = context;
         this.store = context.getStateStore(ITEMS_STORE);
         restore();
@@ -178,7 +178,7 @@ public final class BatchWindowProcessor implements Processor<String, Admitted, S
                 state.route(), Instant.ofEpochMilli(state.openedAtMs()), Instant.ofEpochMilli(now), taken.items());
         metrics.batchClosed(state.lane(), reason, batch.items().size(), batch.requestCount(),
                 Duration.ofMillis(Math.max(0, now - state.openedAtMs())));
-        context.forward(new Record<>(state.route(), batch, now));
+        context.forward(new Record<>(state.route(), new WireBatch(batch, taken.requestBytes()), now));
         return true;
     }
 

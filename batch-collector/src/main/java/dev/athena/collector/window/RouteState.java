@@ -36,7 +36,7 @@ final class RouteState {
     private record ClientLine(String clientId, ArrayDeque<String> keys) {
     }
 
-    record Taken(List<BatchItem> items, List<String> keys) {
+    record Taken(List<BatchItem> items, List<String> keys, List<byte[]> requestBytes) {
     }
 
     RouteState(String route, Lane lane, long openedAtMs) {
@@ -140,6 +140,7 @@ final class RouteState {
     Taken take(int maxItems, long maxTokens, Predicate<String> quota) {
         List<BatchItem> batch = new ArrayList<>();
         List<String> keys = new ArrayList<>();
+        List<byte[]> requestBytes = new ArrayList<>();
         long batchTokens = 0;
         int passedOver = 0;
         while (batch.size() < maxItems && passedOver < turns.size()) {
@@ -169,8 +170,9 @@ final class RouteState {
             batchTokens += next.tokens();
             batch.add(next.item());
             keys.add(key);
+            requestBytes.add(next.requestBytes());
         }
-        return new Taken(batch, keys);
+        return new Taken(batch, keys, requestBytes);
     }
 
     Taken take(int maxItems, long maxTokens) {

@@ -1,0 +1,57 @@
+package dev.athena.collector.window;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.athena.schemas.json.Json;
+import dev.athena.schemas.message.AnalysisBatch;
+import dev.athena.schemas.message.AnalysisRequest;
+import dev.athena.schemas.message.BatchItem;
+import dev.athena.schemas.message.Requester;
+import dev.athena.schemas.validation.Decoded;
+import dev.athena.schemas.validation.RequestDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class WireBatchSerializerTest {
+    private static final List<String> WIRE_FORMS = List.of(
+            // canonical, as the mapper writes it
+            new String(Json.write(AnalysisRequest.of("r-1", "team-a", dev.athena.schemas.message.AnalysisType.SECURITY,
+                    "print(1)")), StandardCharsets.UTF_8),
+            // what producers also send: float version, no lane, numeric options, unknown field, whitespace, escapes
+            "{ \"schemaVersion\": 1.0, \"requestId\": \"r-2\", \"clientId\": \"team-b\", \"analysisType\": \"security\","
+                    + " \"code\": \"print('\\u00e9')\\n\", \"options\": {\"depth\": 2, \"fast\": true},"
+                    + " \"deadline\": \"2026-11-30T10:15:00Z\", \"stream\": false, \"x-extra\": [1, {\"a\": null}] }",
+            "{\"schemaVersion\":1,\"requestId\":\"r-3\",\"clientId\":\"team-c\",\"analysisType\":\"security\","
+                    + "\"code\":\"é ✓ 😀\",\"lane\":\"bulk\",\"provider\":\"openai\",\"model\":\"gpt\","
+                    + "\"replyTo\":\"athena.results.team-c\",\"createdAt\":\"2026-11-30T10:15:00.123456Z\"}");
+
+    @Test
+    void shouldReadBackAsTheBatchTheMapperWouldHaveWritten() {
+        List<BatchItem> items = new ArrayList<>();
+        List<byte[]> bytes = new ArrayList<>();
+        for (String form : WIRE_FORMS) {
+            byte[] wire = form.getBytes(StandardCharsets.UTF_8);
+            AnalysisRequest request = ((Decoded.Accepted) RequestDecoder.ofDefaults().decode(wire)).request();
+            items.add(new BatchItem("key-" + request.requestId(), request,
+                    List.of(new Requester(request.requestId(), request.clientId(), request.replyTo(), "00-t-01"),
+                            new Requester("again-" + request.requestId(), "team-z", null, null))));
+            bytes.add(wire);
+        }
+        AnalysisBatch batch = new AnalysisBatch(1, "b-1", "auto/auto/interactive",
+                Instant.parse("2026-11-30T10:00:00.100Z"), Instant.parse("2026-11-30T10:00:00.150Z"), items);
+
+        byte[] spliced = new WireBatchSerializer().serialize("t", new WireBatch(batch, bytes));
+
+        assertThat(Json.read(spliced, AnalysisBatch.class)).isEqualTo(batch);
+        // and the envelope is the mapper's, field for field, wherever the request is the canonical form
+        var tree = Json.tree(spliced);
+        var expected = Json.tree(Json.write(batch));
+        assertThat(tree.get("items").get(0)).isEqualTo(expected.get("items").get(0));
+        assertThat(tree.properties().stream().map(java.util.Map.Entry::getKey).toList())
+                .isEqualTo(expected.properties().stream().map(java.util.Map.Entry::getKey).toList());
+        assertThat(tree.get("windowStart")).isEqualTo(expected.get("windowStart"));
+    }
+}
