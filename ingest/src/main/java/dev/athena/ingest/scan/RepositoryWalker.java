@@ -1,0 +1,167 @@
+package dev.athena.ingest.scan;
+
+import dev.athena.ingest.cli.Languages;
+import dev.athena.ingest.scan.ScanReport.SkippedFile;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * Finds the files of a repository worth analysing: matched by an include glob and no exclude glob (globs are
+ * matched against the path relative to the root, with '/'; a leading {@code **}{@code /} also matches at the
+ * root), regular files only, at most {@link #MAX_BYTES}, no NUL byte, valid UTF-8, not empty. Everything left
+ * out is reported with its reason.
+ */
+final class RepositoryWalker {
+    /** The pipeline's admission limit for code (RequestLimits.DEFAULT_MAX_CODE_BYTES). */
+    static final int MAX_BYTES = 256 * 1024;
+
+    private final List<PathMatcher> include;
+    private final List<PathMatcher> exclude;
+    private final long maxBytes;
+
+    RepositoryWalker(List<String> include, List<String> exclude, long maxBytes) {
+        this.include = matchers(include);
+        this.exclude = matchers(exclude);
+        this.maxBytes = maxBytes;
+    }
+
+    static RepositoryWalker of(ScanSettings settings) {
+        List<String> exclude = new ArrayList<>(settings.exclude());
+        if (settings.reportDir().startsWith(settings.repository())
+                && !settings.reportDir().equals(settings.repository())) {
+            // Our own reports must never become input of the next scan.
+            exclude.add(relative(settings.repository(), settings.reportDir()) + "/**");
+        }
+        return new RepositoryWalker(settings.include(), exclude, MAX_BYTES);
+    }
+
+    record Walk(List<SourceFile> files, List<SkippedFile> skipped) {
+    }
+
+    Walk walk(Path root) {
+        List<SourceFile> files = new ArrayList<>();
+        List<SkippedFile> skipped = new ArrayList<>();
+        try {
+            Files.walkFileTree(root, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+                    if (dir.equals(root)) {
+                        return FileVisitResult.CONTINUE;
+                    }
+                    String rel = relative(root, dir);
+                    return matches(exclude, rel + "/x") && matches(exclude, rel + "/x/y")
+                            ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                    String rel = relative(root, file);
+                    if (!matches(include, rel) || matches(exclude, rel)) {
+                        return FileVisitResult.CONTINUE;
+                    }
+                    if (!attrs.isRegularFile()) {
+                        skipped.add(new SkippedFile(rel, attrs.isSymbolicLink() ? "symbolic link" : "not a regular file"));
+                        return FileVisitResult.CONTINUE;
+                    }
+                    read(file, rel, attrs.size(), files, skipped);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFileFailed(Path file, IOException e) {
+                    skipped.add(new SkippedFile(relative(root, file), "unreadable: " + e.getClass().getSimpleName()));
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not walk " + root, e);
+        }
+        files.sort(Comparator.comparing(SourceFile::path));
+        skipped.sort(Comparator.comparing(SkippedFile::path));
+        return new Walk(List.copyOf(files), List.copyOf(skipped));
+    }
+
+    private void read(Path file, String rel, long size, List<SourceFile> files, List<SkippedFile> skipped) {
+        if (size > maxBytes) {
+            skipped.add(new SkippedFile(rel, "oversize: " + size + " bytes > " + maxBytes));
+            return;
+        }
+        if (size == 0) {
+            skipped.add(new SkippedFile(rel, "empty"));
+            return;
+        }
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (IOException e) {
+            skipped.add(new SkippedFile(rel, "unreadable: " + e.getClass().getSimpleName()));
+            return;
+        }
+        if (bytes.length > maxBytes) {
+            skipped.add(new SkippedFile(rel, "oversize: " + bytes.length + " bytes > " + maxBytes));
+            return;
+        }
+        for (byte b : bytes) {
+            if (b == 0) {
+                skipped.add(new SkippedFile(rel, "binary"));
+                return;
+            }
+        }
+        String code;
+        try {
+            code = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            skipped.add(new SkippedFile(rel, "not UTF-8"));
+            return;
+        }
+        files.add(new SourceFile(rel, code, sha256(bytes), Languages.of(file).orElse(null)));
+    }
+
+    static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK ships SHA-256", e);
+        }
+    }
+
+    private static boolean matches(List<PathMatcher> matchers, String rel) {
+        Path path = Path.of(rel);
+        return matchers.stream().anyMatch(m -> m.matches(path));
+    }
+
+    private static List<PathMatcher> matchers(List<String> globs) {
+        List<PathMatcher> matchers = new ArrayList<>();
+        for (String glob : globs) {
+            matchers.add(FileSystems.getDefault().getPathMatcher("glob:" + glob));
+            if (glob.startsWith("**/")) {
+                matchers.add(FileSystems.getDefault().getPathMatcher("glob:" + glob.substring(3)));
+            }
+        }
+        return List.copyOf(matchers);
+    }
+
+    static String relative(Path root, Path file) {
+        return root.relativize(file).toString().replace(file.getFileSystem().getSeparator(), "/");
+    }
+}

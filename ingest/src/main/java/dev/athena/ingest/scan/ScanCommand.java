@@ -1,0 +1,180 @@
+package dev.athena.ingest.scan;
+
+import dev.athena.schemas.message.AnalysisType;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code scan DIR --client ID [--type T] [--every 1h | --cron "0 0 * * * *"] [--timeout 30m] [--name REPO]
+ * [--include GLOB]... [--exclude GLOB]... [--report-dir DIR] [--kafka HOST:PORT] [--db-url URL] [--db-user U]
+ * [--db-password P]}. Without a schedule it scans once and exits 0 when nothing failed or is pending (2 when
+ * something is pending, 1 otherwise); with one it scans on every start until interrupted. Connection settings
+ * fall back to ATHENA_KAFKA_BOOTSTRAP, ATHENA_DB_URL, ATHENA_DB_USER, ATHENA_DB_PASSWORD.
+ */
+public final class ScanCommand {
+    private ScanCommand() {
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        System.exit(run(List.of(args), System.getenv(), System.out));
+    }
+
+    public static int run(List<String> args, Map<String, String> env, PrintStream out) throws InterruptedException {
+        ScanSettings settings;
+        ScanSchedule schedule;
+        try {
+            Parsed parsed = Parsed.of(args);
+            settings = parsed.settings(env);
+            schedule = parsed.schedule();
+        } catch (IllegalArgumentException e) {
+            out.println("athena scan: " + e.getMessage());
+            out.println("usage: athena scan DIR --client ID [--type " + AnalysisType.wireNames().replace(", ", "|")
+                    + "] [--every 1h | --cron EXPR] [--timeout 30m] [--include GLOB] [--exclude GLOB]");
+            return 64;
+        }
+        if (schedule == null) {
+            try {
+                ScanReport report = RepositoryScan.run(settings);
+                print(report, out);
+                return report.failed() + report.rejected() > 0 ? 1 : report.pending() > 0 ? 2 : 0;
+            } catch (ScanFailedException e) {
+                out.println("athena scan: " + e.getMessage());
+                return 1;
+            }
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        try (ScanScheduler scheduler = ScanScheduler.start(report -> print(report, out))) {
+            var scheduled = scheduler.schedule(settings, schedule);
+            out.println("athena scan: scanning " + settings.repository() + " now and then " + schedule
+                    + " (Ctrl-C stops)");
+            scheduler.runNow(settings);
+            Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "athena-scan-stop"));
+            stopped.await();
+            scheduled.cancel();
+        }
+        return 0;
+    }
+
+    static void print(ScanReport r, PrintStream out) {
+        out.printf(Locale.ROOT, "athena scan %s of %s: %d files, %d unchanged, %d submitted: %d completed, %d failed,"
+                + " %d rejected, %d pending; %d skipped; findings %s%n", r.scanId(), r.repoName(), r.scanned(),
+                r.skippedUnchanged(), r.submitted(), r.completed(), r.failed(), r.rejected(), r.pending(),
+                r.skipped().size(), r.findingsBySeverity());
+        r.pendingFiles().forEach(p -> out.println("  pending " + p.path() + " (request " + p.requestId() + ")"));
+        out.println("  sarif   " + r.sarif());
+        out.println("  summary " + r.summary());
+        out.flush();
+    }
+
+    /** Durations as {@code 90s}, {@code 30m}, {@code 1h}, {@code 2d} or ISO-8601 ({@code PT1H}). */
+    static Duration duration(String text) {
+        String t = text.strip().toLowerCase(Locale.ROOT);
+        try {
+            if (t.startsWith("p")) {
+                return Duration.parse(t.toUpperCase(Locale.ROOT));
+            }
+            long amount = Long.parseLong(t.substring(0, t.length() - 1));
+            return switch (t.charAt(t.length() - 1)) {
+                case 's' -> Duration.ofSeconds(amount);
+                case 'm' -> Duration.ofMinutes(amount);
+                case 'h' -> Duration.ofHours(amount);
+                case 'd' -> Duration.ofDays(amount);
+                default -> throw new IllegalArgumentException("bad unit");
+            };
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("expected a duration like 90s, 30m, 1h or 2d but was '" + text + "'");
+        }
+    }
+
+    private record Parsed(List<String> positional, Map<String, List<String>> options) {
+        static Parsed of(List<String> args) {
+            List<String> positional = new ArrayList<>();
+            Map<String, List<String>> options = new java.util.HashMap<>();
+            for (int i = 0; i < args.size(); i++) {
+                String a = args.get(i);
+                if (a.startsWith("--")) {
+                    String name = a.substring(2);
+                    String value;
+                    int eq = name.indexOf('=');
+                    if (eq >= 0) {
+                        value = name.substring(eq + 1);
+                        name = name.substring(0, eq);
+                    } else if (i + 1 < args.size()) {
+                        value = args.get(++i);
+                    } else {
+                        throw new IllegalArgumentException("--" + name + " needs a value");
+                    }
+                    options.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
+                } else {
+                    positional.add(a);
+                }
+            }
+            List<String> known = List.of("client", "type", "every", "cron", "timeout", "name", "include", "exclude",
+                    "report-dir", "kafka", "db-url", "db-user", "db-password");
+            for (String name : options.keySet()) {
+                if (!known.contains(name)) {
+                    throw new IllegalArgumentException("unknown option --" + name);
+                }
+            }
+            if (positional.size() != 1) {
+                throw new IllegalArgumentException("expected one DIR but got " + positional);
+            }
+            return new Parsed(positional, options);
+        }
+
+        String option(String name, String fallback) {
+            List<String> values = options.get(name);
+            return values == null ? fallback : values.getLast();
+        }
+
+        ScanSettings settings(Map<String, String> env) {
+            String clientId = option("client", null);
+            if (clientId == null) {
+                throw new IllegalArgumentException("--client ID is required");
+            }
+            ScanSettings s = ScanSettings.of(Path.of(positional.getFirst()), clientId,
+                    option("kafka", env.getOrDefault("ATHENA_KAFKA_BOOTSTRAP", "127.0.0.1:9092")),
+                    option("db-url", env.getOrDefault("ATHENA_DB_URL", "jdbc:postgresql://127.0.0.1:5432/postgres")),
+                    option("db-user", env.getOrDefault("ATHENA_DB_USER", "postgres")),
+                    option("db-password", env.getOrDefault("ATHENA_DB_PASSWORD", "")));
+            String type = option("type", "security");
+            s = s.withType(AnalysisType.fromWire(type).orElseThrow(() -> new IllegalArgumentException(
+                    "--type must be one of " + AnalysisType.wireNames() + " but was '" + type + "'")));
+            if (options.containsKey("name")) {
+                s = s.withRepoName(option("name", null));
+            }
+            if (options.containsKey("include") || options.containsKey("exclude")) {
+                List<String> exclude = new ArrayList<>(ScanSettings.DEFAULT_EXCLUDE);
+                exclude.addAll(options.getOrDefault("exclude", List.of()));
+                s = s.withGlobs(options.getOrDefault("include", ScanSettings.DEFAULT_INCLUDE), exclude);
+            }
+            if (options.containsKey("timeout")) {
+                s = s.withTimeout(duration(option("timeout", null)));
+            }
+            if (options.containsKey("report-dir")) {
+                s = s.withReportDir(Path.of(option("report-dir", null)));
+            }
+            return s;
+        }
+
+        ScanSchedule schedule() {
+            if (options.containsKey("every") && options.containsKey("cron")) {
+                throw new IllegalArgumentException("give --every or --cron, not both");
+            }
+            if (options.containsKey("every")) {
+                return ScanSchedule.every(duration(option("every", null)));
+            }
+            if (options.containsKey("cron")) {
+                return ScanSchedule.cron(option("cron", null), ZoneId.systemDefault());
+            }
+            return null;
+        }
+    }
+}

@@ -1,0 +1,148 @@
+package dev.athena.ingest.scan;
+
+import dev.athena.ingest.scan.ChangeDetector.Changes;
+import dev.athena.ingest.scan.ChangeDetector.Unchanged;
+import dev.athena.ingest.scan.RepositoryWalker.Walk;
+import dev.athena.ingest.scan.ScanReport.PendingFile;
+import dev.athena.schemas.cache.CacheKey;
+import dev.athena.schemas.message.AnalysisRequest;
+import dev.athena.schemas.message.AnalysisResult;
+import dev.athena.schemas.message.Finding;
+import dev.athena.schemas.message.Severity;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
+
+/**
+ * What the steps of one scan hand to each other. A run lives in one JVM and one job execution (every scan has a
+ * new id), so it is kept in memory; what must outlive the run is in {@code scan_files}. Steps run one after the
+ * other on the job's thread, so no field needs more than the happens-before the job launcher gives between steps.
+ */
+final class ScanRun {
+    private final ScanSettings settings;
+    private final String scanId;
+    private final Instant startedAt;
+    private Walk walk = new Walk(List.of(), List.of());
+    private Changes changes = new Changes(List.of(), List.of(), List.of());
+    private final Queue<SourceFile> toSubmit = new ArrayDeque<>();
+    private final Map<String, Submission> submitted = new LinkedHashMap<>();
+    private final Map<String, AnalysisResult> results = new LinkedHashMap<>();
+    private ScanReport report;
+
+    ScanRun(ScanSettings settings, String scanId, Instant startedAt) {
+        this.settings = settings;
+        this.scanId = scanId;
+        this.startedAt = startedAt;
+    }
+
+    /** A changed file as sent: its request and the cache key its code will be answered under. */
+    record Submission(SourceFile file, AnalysisRequest request, String cacheKey) {
+        static Submission of(SourceFile file, AnalysisRequest request) {
+            return new Submission(file, request, CacheKey.ofRequested(request).value());
+        }
+    }
+
+    ScanSettings settings() {
+        return settings;
+    }
+
+    String scanId() {
+        return scanId;
+    }
+
+    Instant startedAt() {
+        return startedAt;
+    }
+
+    Walk walk() {
+        return walk;
+    }
+
+    void detected(Walk newWalk, Changes newChanges) {
+        this.walk = newWalk;
+        this.changes = newChanges;
+        toSubmit.addAll(newChanges.changed());
+    }
+
+    /** The reader of the submit step: the next changed file, null when all were read. */
+    SourceFile nextToSubmit() {
+        return toSubmit.poll();
+    }
+
+    void submitted(List<Submission> batch) {
+        batch.forEach(s -> submitted.put(s.request().requestId(), s));
+    }
+
+    Set<String> awaited() {
+        return new LinkedHashSet<>(submitted.keySet());
+    }
+
+    boolean anySubmitted() {
+        return !submitted.isEmpty();
+    }
+
+    void collected(Map<String, AnalysisResult> arrived) {
+        results.putAll(arrived);
+    }
+
+    /** Every eligible file, carried-over and fresh, in path order. */
+    List<FileOutcome> outcomes() {
+        List<FileOutcome> outcomes = new ArrayList<>();
+        for (Unchanged u : changes.unchanged()) {
+            String key = CacheKey.of(AnalysisRequest.AUTO, AnalysisRequest.AUTO, settings.type(), u.file().code(),
+                    Map.of()).value();
+            outcomes.add(new FileOutcome(u.file().path(), u.previous().requestId(), key, false, u.result()));
+        }
+        for (Submission s : submitted.values()) {
+            outcomes.add(new FileOutcome(s.file().path(), s.request().requestId(), s.cacheKey(), true,
+                    results.get(s.request().requestId())));
+        }
+        outcomes.sort(Comparator.comparing(FileOutcome::path));
+        return outcomes;
+    }
+
+    ScanReport report(List<FileOutcome> outcomes, Path sarif, Path summary) {
+        int completed = 0;
+        int failed = 0;
+        int rejected = 0;
+        List<PendingFile> pending = new ArrayList<>();
+        Map<Severity, Integer> findings = new EnumMap<>(Severity.class);
+        for (FileOutcome o : outcomes) {
+            if (o.pending()) {
+                pending.add(new PendingFile(o.path(), o.requestId()));
+                continue;
+            }
+            for (Finding f : o.result().findings()) {
+                findings.merge(f.severity(), 1, Integer::sum);
+            }
+            if (!o.fresh()) {
+                continue;
+            }
+            switch (o.result().status()) {
+                case COMPLETED -> completed++;
+                case REJECTED -> rejected++;
+                case FAILED, EXPIRED, CANCELLED -> failed++;
+            }
+        }
+        return new ScanReport(scanId, settings.repoName(), walk.files().size(), changes.unchanged().size(),
+                submitted.size(), completed, failed, rejected, pending.size(), findings, walk.skipped(), pending,
+                sarif, summary);
+    }
+
+    void finished(ScanReport finalReport) {
+        this.report = finalReport;
+    }
+
+    ScanReport finalReport() {
+        return report;
+    }
+}

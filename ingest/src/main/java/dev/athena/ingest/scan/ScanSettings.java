@@ -1,0 +1,87 @@
+package dev.athena.ingest.scan;
+
+import dev.athena.schemas.message.AnalysisType;
+import dev.athena.schemas.topic.Topics;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One repository scan: what to walk, as whom, how long to wait for results and where to write the report.
+ * {@code repoName} keys the change detection, so two scans of the same repository must use the same name.
+ */
+public record ScanSettings(Path repository, String repoName, String clientId, AnalysisType type,
+        List<String> include, List<String> exclude, Duration timeout, String bootstrap, String jdbcUrl,
+        String dbUser, String dbPassword, Path reportDir) {
+
+    public static final List<String> DEFAULT_INCLUDE = List.of("**");
+    public static final List<String> DEFAULT_EXCLUDE = List.of(".git/**", "**/.git/**", "**/node_modules/**",
+            "**/target/**", ".athena/**");
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(30);
+
+    public ScanSettings {
+        Objects.requireNonNull(repository, "repository");
+        repository = repository.toAbsolutePath().normalize();
+        if (repoName == null || repoName.isBlank()) {
+            throw new IllegalArgumentException("repoName must not be blank but was '" + repoName + "'");
+        }
+        Topics.resultsTopicName(clientId);
+        Objects.requireNonNull(type, "type");
+        include = include == null || include.isEmpty() ? DEFAULT_INCLUDE : List.copyOf(include);
+        exclude = exclude == null ? List.of() : List.copyOf(exclude);
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("timeout must be positive but was " + timeout);
+        }
+        Objects.requireNonNull(bootstrap, "bootstrap");
+        Objects.requireNonNull(jdbcUrl, "jdbcUrl");
+        Objects.requireNonNull(reportDir, "reportDir");
+        reportDir = reportDir.toAbsolutePath().normalize();
+    }
+
+    /**
+     * A security scan of {@code repository} named after its folder, default globs, a 30 minute wait and reports
+     * under {@code .athena/scans/<repoName>} of the working directory.
+     */
+    public static ScanSettings of(Path repository, String clientId, String bootstrap, String jdbcUrl, String dbUser,
+            String dbPassword) {
+        Path absolute = repository.toAbsolutePath().normalize();
+        String name = absolute.getFileName() == null ? "root" : absolute.getFileName().toString();
+        return new ScanSettings(absolute, name, clientId, AnalysisType.SECURITY, DEFAULT_INCLUDE, DEFAULT_EXCLUDE,
+                DEFAULT_TIMEOUT, bootstrap, jdbcUrl, dbUser, dbPassword, Path.of(".athena", "scans", name));
+    }
+
+    public ScanSettings withRepoName(String newName) {
+        return new ScanSettings(repository, newName, clientId, type, include, exclude, timeout, bootstrap, jdbcUrl,
+                dbUser, dbPassword, reportDir);
+    }
+
+    public ScanSettings withType(AnalysisType newType) {
+        return new ScanSettings(repository, repoName, clientId, newType, include, exclude, timeout, bootstrap,
+                jdbcUrl, dbUser, dbPassword, reportDir);
+    }
+
+    public ScanSettings withGlobs(List<String> newInclude, List<String> newExclude) {
+        return new ScanSettings(repository, repoName, clientId, type, newInclude, newExclude, timeout, bootstrap,
+                jdbcUrl, dbUser, dbPassword, reportDir);
+    }
+
+    public ScanSettings withTimeout(Duration newTimeout) {
+        return new ScanSettings(repository, repoName, clientId, type, include, exclude, newTimeout, bootstrap,
+                jdbcUrl, dbUser, dbPassword, reportDir);
+    }
+
+    public ScanSettings withReportDir(Path newReportDir) {
+        return new ScanSettings(repository, repoName, clientId, type, include, exclude, timeout, bootstrap,
+                jdbcUrl, dbUser, dbPassword, newReportDir);
+    }
+
+    /** The password stays out of logs. */
+    @Override
+    public String toString() {
+        return "ScanSettings[repository=" + repository + ", repoName=" + repoName + ", clientId=" + clientId
+                + ", type=" + type.wireName() + ", include=" + include + ", exclude=" + exclude + ", timeout="
+                + timeout + ", bootstrap=" + bootstrap + ", jdbcUrl=" + jdbcUrl + ", reportDir=" + reportDir + "]";
+    }
+}

@@ -1,0 +1,94 @@
+package dev.athena.ingest.scan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.athena.schemas.message.AnalysisResult;
+import dev.athena.schemas.message.AnalysisType;
+import dev.athena.schemas.message.ResultStatus;
+import dev.athena.schemas.message.SchemaVersion;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class ChangeDetectorTest {
+    private static final ChangeDetector NOTHING_STORED = new ChangeDetector(id -> Optional.empty());
+
+    private static SourceFile file(String path, String sha) {
+        return new SourceFile(path, "code of " + path, sha, null);
+    }
+
+    private static AnalysisResult result(String requestId) {
+        return new AnalysisResult(SchemaVersion.CURRENT, requestId, "team-a", ResultStatus.COMPLETED, List.of(),
+                "ok", null, false, null, null, null, Instant.EPOCH);
+    }
+
+    private static FileState state(String path, String sha, AnalysisType type, String requestId,
+            AnalysisResult result) {
+        return new FileState(path, sha, type, requestId, "scan-1", result);
+    }
+
+    @Test
+    void shouldSubmitEveryFileOnTheFirstScan() {
+        var changes = NOTHING_STORED.detect(List.of(file("a", "1"), file("b", "2")), Map.of(), AnalysisType.SECURITY);
+
+        assertThat(changes.changed()).extracting(SourceFile::path).containsExactly("a", "b");
+        assertThat(changes.unchanged()).isEmpty();
+    }
+
+    @Test
+    void shouldKeepTheResultOfAFileWhoseHashAndTypeAreTheSame() {
+        var previous = Map.of("a", state("a", "1", AnalysisType.SECURITY, "r-a", result("r-a")),
+                "b", state("b", "2", AnalysisType.SECURITY, "r-b", result("r-b")));
+
+        var changes = NOTHING_STORED.detect(List.of(file("a", "1"), file("b", "22")), previous,
+                AnalysisType.SECURITY);
+
+        assertThat(changes.changed()).extracting(SourceFile::path).containsExactly("b");
+        assertThat(changes.unchanged()).singleElement().satisfies(u -> {
+            assertThat(u.file().path()).isEqualTo("a");
+            assertThat(u.result().requestId()).isEqualTo("r-a");
+        });
+    }
+
+    @Test
+    void shouldSubmitAgainWhenTheAnalysisTypeChanged() {
+        var previous = Map.of("a", state("a", "1", AnalysisType.QUALITY, "r-a", result("r-a")));
+
+        var changes = NOTHING_STORED.detect(List.of(file("a", "1")), previous, AnalysisType.SECURITY);
+
+        assertThat(changes.changed()).extracting(SourceFile::path).containsExactly("a");
+    }
+
+    @Test
+    void shouldTakeAResultThatArrivedAfterTheLastScanFromTheStoredResults() {
+        var previous = Map.of("a", state("a", "1", AnalysisType.SECURITY, "r-late", null));
+        ChangeDetector detector = new ChangeDetector(id -> id.equals("r-late") ? Optional.of(result(id))
+                : Optional.empty());
+
+        var changes = detector.detect(List.of(file("a", "1")), previous, AnalysisType.SECURITY);
+
+        assertThat(changes.changed()).isEmpty();
+        assertThat(changes.unchanged()).singleElement().extracting(u -> u.result().requestId()).isEqualTo("r-late");
+    }
+
+    @Test
+    void shouldSubmitAgainAnUnchangedFileWhoseResultNeverArrived() {
+        var previous = Map.of("a", state("a", "1", AnalysisType.SECURITY, "r-lost", null));
+
+        var changes = NOTHING_STORED.detect(List.of(file("a", "1")), previous, AnalysisType.SECURITY);
+
+        assertThat(changes.changed()).extracting(SourceFile::path).containsExactly("a");
+    }
+
+    @Test
+    void shouldNameFilesThatDisappearedSinceTheLastScan() {
+        var previous = Map.of("gone.py", state("gone.py", "9", AnalysisType.SECURITY, "r-g", result("r-g")),
+                "a", state("a", "1", AnalysisType.SECURITY, "r-a", result("r-a")));
+
+        var changes = NOTHING_STORED.detect(List.of(file("a", "1")), previous, AnalysisType.SECURITY);
+
+        assertThat(changes.removed()).containsExactly("gone.py");
+    }
+}

@@ -1,0 +1,179 @@
+package dev.athena.ingest.scan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.athena.infra.stack.Endpoints;
+import dev.athena.infra.stack.SharedLocalStack;
+import dev.athena.schemas.message.AnalysisRequest;
+import dev.athena.schemas.message.AnalysisType;
+import dev.athena.schemas.message.Lane;
+import dev.athena.schemas.message.Severity;
+import dev.athena.schemas.topic.Topics;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+@Tag("integration")
+class RepositoryScanIT {
+    private static final Endpoints ENDPOINTS = SharedLocalStack.get().endpoints();
+
+    @TempDir
+    Path repo;
+    @TempDir
+    Path reports;
+
+    private void write(String rel, String text) throws IOException {
+        write(rel, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private void write(String rel, byte[] bytes) throws IOException {
+        Path file = repo.resolve(rel);
+        Files.createDirectories(file.getParent());
+        Files.write(file, bytes);
+    }
+
+    private ScanSettings settings(String clientId, Duration timeout) {
+        return ScanSettings.of(repo, clientId, ENDPOINTS.kafkaBootstrap(), ENDPOINTS.jdbcUrl(), ENDPOINTS.dbUser(),
+                        ENDPOINTS.dbPassword())
+                .withRepoName("repo-" + clientId)
+                .withGlobs(ScanSettings.DEFAULT_INCLUDE, List.of("docs/**"))
+                .withTimeout(timeout)
+                .withReportDir(reports);
+    }
+
+    private static String client() {
+        return "scan-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    private void sampleRepository() throws IOException {
+        write("app/db.py", "def find(u):\n    return db.execute(\"SELECT * FROM users WHERE name='\" + u + \"'\")\n");
+        write("app/auth.py", "import hashlib\n\ndef h(p):\n    return hashlib.md5(p).hexdigest()\n");
+        write("src/Main.java", "class Main { public static void main(String[] a) { } }\n");
+        write("docs/guide.md", "excluded by glob\n");
+        write("assets/logo.png", new byte[] {(byte) 0x89, 'P', 'N', 'G', 0, 0, 0, 13});
+        write("data/huge.sql", "-- " + "x".repeat(300 * 1024) + "\n");
+    }
+
+    @Test
+    void shouldReportEveryFileAndOnTheNextScanSubmitOnlyTheChangedOne() throws Exception {
+        sampleRepository();
+        String clientId = client();
+        ScanSettings settings = settings(clientId, Duration.ofSeconds(90));
+        ScanReport first;
+        try (FakePipeline pipeline = new FakePipeline(ENDPOINTS.kafkaBootstrap(), clientId, r -> false)) {
+            first = RepositoryScan.run(settings);
+
+            assertThat(pipeline.requests()).extracting(AnalysisRequest::path)
+                    .containsExactlyInAnyOrder("app/db.py", "app/auth.py", "src/Main.java");
+            assertThat(pipeline.requests()).allSatisfy(r -> {
+                assertThat(r.lane()).isEqualTo(Lane.BULK);
+                assertThat(r.analysisType()).isEqualTo(AnalysisType.SECURITY);
+                assertThat(r.replyTo()).isEqualTo(Topics.resultsTopicName(clientId) + ".scan-" + first.scanId());
+                assertThat(r.deadline()).isNotNull();
+            });
+        }
+        assertThat(first.scanned()).isEqualTo(3);
+        assertThat(first.skippedUnchanged()).isZero();
+        assertThat(first.submitted()).isEqualTo(3);
+        assertThat(first.completed()).isEqualTo(3);
+        assertThat(first.failed() + first.rejected() + first.pending()).isZero();
+        assertThat(first.findingsBySeverity()).containsEntry(Severity.HIGH, 1).containsEntry(Severity.MEDIUM, 1);
+        assertThat(first.skipped()).extracting(ScanReport.SkippedFile::path)
+                .containsExactly("assets/logo.png", "data/huge.sql");
+        String sarif = Files.readString(first.sarif());
+        assertThat(SarifSchema.validate(sarif)).isEmpty();
+        assertThat(sarif).contains("\"uri\" : \"app/db.py\"", "\"startLine\" : 2", "sql-injection");
+        assertThat(Files.readString(first.summary())).contains("| completed | 3 |", "| high | 1 |",
+                "| `assets/logo.png` | binary |");
+        assertThat(jobExecutions(first.scanId())).isEqualTo("COMPLETED");
+        assertThat(topicExists(Topics.resultsTopicName(clientId) + ".scan-" + first.scanId()))
+                .as("a finished scan's reply topic is removed").isFalse();
+
+        write("src/Main.java", "class Main { String q = \"SELECT 1\"; }\n");
+        ScanReport second;
+        try (FakePipeline pipeline = new FakePipeline(ENDPOINTS.kafkaBootstrap(), clientId, r -> false)) {
+            second = RepositoryScan.run(settings);
+
+            assertThat(pipeline.requests()).extracting(AnalysisRequest::path).containsExactly("src/Main.java");
+        }
+        assertThat(second.scanId()).isNotEqualTo(first.scanId());
+        assertThat(second.scanned()).isEqualTo(3);
+        assertThat(second.skippedUnchanged()).isEqualTo(2);
+        assertThat(second.submitted()).isEqualTo(1);
+        assertThat(second.completed()).isEqualTo(1);
+        assertThat(second.findingsBySeverity()).as("unchanged files keep their findings")
+                .containsEntry(Severity.HIGH, 2).containsEntry(Severity.MEDIUM, 1);
+        String secondSarif = Files.readString(second.sarif());
+        assertThat(SarifSchema.validate(secondSarif)).isEmpty();
+        assertThat(secondSarif).contains("\"uri\" : \"app/auth.py\"", "\"uri\" : \"src/Main.java\"");
+    }
+
+    @Test
+    void shouldListTheFileStillPendingWhenItsResultDoesNotArriveInTime() throws Exception {
+        sampleRepository();
+        String clientId = client();
+        ScanReport report;
+        String withheldId;
+        try (FakePipeline pipeline = new FakePipeline(ENDPOINTS.kafkaBootstrap(), clientId,
+                r -> r.path().equals("app/auth.py"))) {
+            report = RepositoryScan.run(settings(clientId, Duration.ofSeconds(4)));
+            withheldId = pipeline.requests().stream().filter(r -> r.path().equals("app/auth.py")).findFirst()
+                    .orElseThrow().requestId();
+        }
+
+        assertThat(report.submitted()).isEqualTo(3);
+        assertThat(report.completed()).isEqualTo(2);
+        assertThat(report.pending()).isEqualTo(1);
+        assertThat(report.pendingFiles()).containsExactly(new ScanReport.PendingFile("app/auth.py", withheldId));
+        assertThat(Files.readString(report.summary())).contains("**Incomplete: 1 file(s) still pending**",
+                "| `app/auth.py` | `" + withheldId + "` |");
+        String sarif = Files.readString(report.sarif());
+        assertThat(SarifSchema.validate(sarif)).isEmpty();
+        assertThat(sarif).contains("pending: no result for request " + withheldId, "\"executionSuccessful\" : false");
+        assertThat(topicExists(Topics.resultsTopicName(clientId) + ".scan-" + report.scanId()))
+                .as("kept while something is pending").isTrue();
+
+        try (FakePipeline pipeline = new FakePipeline(ENDPOINTS.kafkaBootstrap(), clientId, r -> false)) {
+            ScanReport next = RepositoryScan.run(settings(clientId, Duration.ofSeconds(90)));
+
+            assertThat(pipeline.requests()).as("only the file whose result never came is asked again")
+                    .extracting(AnalysisRequest::path).containsExactly("app/auth.py");
+            assertThat(next.pending()).isZero();
+            assertThat(next.skippedUnchanged()).isEqualTo(2);
+        }
+    }
+
+    private static String jobExecutions(String scanId) throws Exception {
+        try (Connection c = DriverManager.getConnection(ENDPOINTS.jdbcUrl(), ENDPOINTS.dbUser(),
+                ENDPOINTS.dbPassword()); PreparedStatement ps = c.prepareStatement(
+                "select e.status from batch_job_execution e join batch_job_execution_params p"
+                        + " on p.job_execution_id = e.job_execution_id"
+                        + " where p.parameter_name = 'scanId' and p.parameter_value = ?")) {
+            ps.setString(1, scanId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : "none";
+            }
+        }
+    }
+
+    private static boolean topicExists(String topic) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                ENDPOINTS.kafkaBootstrap()))) {
+            return admin.listTopics().names().get(30, java.util.concurrent.TimeUnit.SECONDS).contains(topic);
+        }
+    }
+}

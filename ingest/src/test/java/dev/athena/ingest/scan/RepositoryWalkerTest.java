@@ -1,0 +1,97 @@
+package dev.athena.ingest.scan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.athena.ingest.scan.ScanReport.SkippedFile;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RepositoryWalkerTest {
+    @TempDir
+    Path root;
+
+    private void write(String rel, String text) throws IOException {
+        write(rel, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private void write(String rel, byte[] bytes) throws IOException {
+        Path file = root.resolve(rel);
+        Files.createDirectories(file.getParent());
+        Files.write(file, bytes);
+    }
+
+    @Test
+    void shouldListTextFilesByRelativePathInOrderWithHashAndLanguage() throws IOException {
+        write("src/b.py", "print(1)\n");
+        write("a.java", "class A {}\n");
+
+        var walk = new RepositoryWalker(List.of("**"), List.of(), RepositoryWalker.MAX_BYTES).walk(root);
+
+        assertThat(walk.files()).extracting(SourceFile::path).containsExactly("a.java", "src/b.py");
+        SourceFile py = walk.files().get(1);
+        assertThat(py.language()).isEqualTo("python");
+        assertThat(py.code()).isEqualTo("print(1)\n");
+        assertThat(py.sha256()).isEqualTo(RepositoryWalker.sha256("print(1)\n".getBytes(StandardCharsets.UTF_8)))
+                .hasSize(64);
+        assertThat(walk.skipped()).isEmpty();
+    }
+
+    @Test
+    void shouldHonourIncludeAndExcludeGlobsIncludingAtTheRoot() throws IOException {
+        write("app.py", "x = 1\n");
+        write("pkg/mod.py", "y = 2\n");
+        write("pkg/tests/test_mod.py", "z = 3\n");
+        write("README.md", "# hi\n");
+        write("node_modules/lib/index.py", "w = 4\n");
+
+        var walk = new RepositoryWalker(List.of("**/*.py"), List.of("**/tests/**", "**/node_modules/**"),
+                RepositoryWalker.MAX_BYTES).walk(root);
+
+        assertThat(walk.files()).extracting(SourceFile::path).containsExactly("app.py", "pkg/mod.py");
+        assertThat(walk.skipped()).as("excluded files are not skipped files, they are simply not ours").isEmpty();
+    }
+
+    @Test
+    void shouldSkipBinaryOversizeNonUtf8AndEmptyFilesWithTheirReasons() throws IOException {
+        write("ok.txt", "fine\n");
+        write("logo.png", new byte[] {(byte) 0x89, 'P', 'N', 'G', 0, 0, 1});
+        write("big.sql", "x".repeat(RepositoryWalker.MAX_BYTES + 1));
+        write("latin1.txt", new byte[] {'c', 'a', 'f', (byte) 0xE9});
+        write("empty.py", new byte[0]);
+
+        var walk = new RepositoryWalker(List.of("**"), List.of(), RepositoryWalker.MAX_BYTES).walk(root);
+
+        assertThat(walk.files()).extracting(SourceFile::path).containsExactly("ok.txt");
+        assertThat(walk.skipped()).containsExactly(
+                new SkippedFile("big.sql", "oversize: 262145 bytes > 262144"),
+                new SkippedFile("empty.py", "empty"),
+                new SkippedFile("latin1.txt", "not UTF-8"),
+                new SkippedFile("logo.png", "binary"));
+    }
+
+    @Test
+    void shouldAcceptAFileOfExactlyTheLimit() throws IOException {
+        write("limit.txt", "y".repeat(RepositoryWalker.MAX_BYTES));
+
+        var walk = new RepositoryWalker(List.of("**"), List.of(), RepositoryWalker.MAX_BYTES).walk(root);
+
+        assertThat(walk.files()).extracting(SourceFile::path).containsExactly("limit.txt");
+    }
+
+    @Test
+    void shouldNeverScanItsOwnReportsInsideTheRepository() throws IOException {
+        write("main.go", "package main\n");
+        write("reports/scan-1/summary.md", "# old report\n");
+        ScanSettings settings = ScanSettings.of(root, "team-a", "127.0.0.1:9092", "jdbc:postgresql://x/y", "u", "p")
+                .withReportDir(root.resolve("reports"));
+
+        var walk = RepositoryWalker.of(settings).walk(root);
+
+        assertThat(walk.files()).extracting(SourceFile::path).containsExactly("main.go");
+    }
+}

@@ -1,0 +1,70 @@
+package dev.athena.ingest.scan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.athena.ingest.scan.ScanReport.PendingFile;
+import dev.athena.schemas.message.Severity;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SummaryWriterTest {
+
+    @Test
+    void shouldCountFilesAndFindingsPerSeverity() {
+        String md = SummaryWriter.render(Reports.CONTEXT, Reports.report(), Reports.outcomes());
+
+        assertThat(md).startsWith("# Athena scan of payments")
+                .contains("| scanned | 4 |", "| unchanged (previous results kept) | 1 |", "| submitted | 3 |",
+                        "| completed | 1 |", "| failed | 1 |", "| pending | 1 |", "| skipped | 2 |")
+                .contains("| critical | 1 |", "| high | 1 |", "| medium | 1 |", "| low | 0 |", "| info | 0 |");
+    }
+
+    @Test
+    void shouldListTopFindingsMostSevereFirst() {
+        String md = SummaryWriter.render(Reports.CONTEXT, Reports.report(), Reports.outcomes());
+
+        int critical = md.indexOf("| critical | `app/db.py:7` | hardcoded-secret |");
+        int high = md.indexOf("| high | `app/db.py:2` | sql-injection | SQL built by string concatenation |");
+        int medium = md.indexOf("| medium | `app/util file.py` | weak-hash |");
+        assertThat(critical).isPositive();
+        assertThat(high).isGreaterThan(critical);
+        assertThat(medium).isGreaterThan(high);
+    }
+
+    @Test
+    void shouldNamePendingFilesWithTheirRequestIdsAndSayTheScanIsIncomplete() {
+        String md = SummaryWriter.render(Reports.CONTEXT, Reports.report(), Reports.outcomes());
+
+        assertThat(md).contains("**Incomplete: 1 file(s) still pending**")
+                .contains("## Still pending", "| `app/slow.py` | `r-3` |")
+                .contains("| `app/broken.py` | failed | PROVIDER_UNAVAILABLE: all providers failed |")
+                .contains("| `data/dump.sql` | oversize: 300000 bytes > 262144 |");
+    }
+
+    @Test
+    void shouldNotClaimIncompletenessWhenNothingIsPending(@TempDir Path dir) throws Exception {
+        ScanReport r = Reports.report();
+        ScanReport complete = new ScanReport(r.scanId(), r.repoName(), 1, 0, 1, 1, 0, 0, 0,
+                Map.of(Severity.HIGH, 2), List.of(), List.<PendingFile>of(), r.sarif(), r.summary());
+        Path target = dir.resolve("summary.md");
+
+        SummaryWriter.write(target, Reports.CONTEXT, complete, Reports.outcomes().subList(0, 1));
+
+        String md = Files.readString(target);
+        assertThat(md).doesNotContain("Incomplete", "Still pending").contains("| high | 2 |");
+    }
+
+    @Test
+    void shouldKeepATableCellOneCellWhenAMessageHasPipesOrLineBreaks() {
+        var outcome = new FileOutcome("a.py", "r-9", "k", true, Reports.completed("r-9",
+                new dev.athena.schemas.message.Finding("x", Severity.LOW, 3, "a | b\nc", null)));
+
+        String md = SummaryWriter.render(Reports.CONTEXT, Reports.report(), List.of(outcome));
+
+        assertThat(md).contains("| low | `a.py:3` | x | a \\| b c |");
+    }
+}
