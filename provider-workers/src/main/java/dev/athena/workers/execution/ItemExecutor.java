@@ -15,10 +15,7 @@ import dev.athena.workers.provider.spi.RetriableProviderException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
-import dev.athena.workers.provider.spi.Pack;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -102,92 +99,14 @@ public final class ItemExecutor {
     }
 
     /**
-     * One result per item, in order. A group of one is {@link #execute executed}; a larger group goes to its
-     * first provider in one packed call, and every item the answer does not cover unambiguously (or all of them,
-     * when the call fails) is then executed on its own, with its whole failover chain.
+     * One result per item, in order: a group of one is {@link #execute executed}, a larger one goes to its first
+     * provider in one packed call ({@link PackedExecution}).
      *
      * @throws InterruptedException when the worker is stopping
      */
     public List<ItemResult> executeGroup(List<BatchItem> items) throws InterruptedException {
-        if (items.size() == 1) {
-            return List.of(execute(items.getFirst()));
-        }
-        List<Pack.Item> packed = new ArrayList<>();
-        for (int i = 0; i < items.size(); i++) {
-            packed.add(new Pack.Item(packId(items.get(i), i), items.get(i).request()));
-        }
-        Pack pack = new Pack(packed);
-        List<Attempt> chain = roster.chainFor(items.getFirst().request());
-        Attempt attempt = chain.getFirst();
-        Map<String, ProviderAnswer> parts = packedCall(attempt, chain, pack, items);
-        List<Future<ItemResult>> alone = new ArrayList<>();
-        ItemResult[] results = new ItemResult[items.size()];
-        for (int i = 0; i < items.size(); i++) {
-            ProviderAnswer part = parts.get(packed.get(i).id());
-            if (part != null) {
-                results[i] = completed(items.get(i), attempt, part);
-                metrics.item(attempt.provider().name(), results[i].status().name());
-                alone.add(null);
-            } else {
-                BatchItem item = items.get(i);
-                alone.add(calls.submit(() -> execute(item)));
-            }
-        }
-        LOG.debug("packed call to {}: {} of {} items answered", attempt.provider().name(), parts.size(), items.size());
-        metrics.packedItems(attempt.provider().name(), "answered", parts.size());
-        metrics.packedItems(attempt.provider().name(), "alone", items.size() - parts.size());
-        try {
-            for (int i = 0; i < items.size(); i++) {
-                if (alone.get(i) != null) {
-                    results[i] = alone.get(i).get();
-                }
-            }
-        } catch (InterruptedException e) {
-            alone.stream().filter(java.util.Objects::nonNull).forEach(f -> f.cancel(true));
-            throw e;
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("an item failed outside its own error handling", e.getCause());
-        }
-        return List.of(results);
-    }
-
-    /** Not guessable from the position alone, so a model cannot produce another item's id by counting. */
-    private static String packId(BatchItem item, int index) {
-        return Integer.toHexString(item.cacheKey().hashCode() & 0x0fffffff) + "-" + (index + 1);
-    }
-
-    /** The parts the packed call answered; none when it failed (each item then runs on its own). */
-    private Map<String, ProviderAnswer> packedCall(Attempt attempt, List<Attempt> chain, Pack pack,
-            List<BatchItem> items) {
-        Instant start = clock.instant();
-        Instant deadline = start.plus(maxItemTime);
-        for (BatchItem item : items) {
-            Instant own = item.request().deadline();
-            if (own != null && own.isBefore(deadline)) {
-                deadline = own;
-            }
-        }
-        Duration remaining = Duration.between(start, deadline);
-        if (remaining.isNegative() || remaining.isZero()) {
-            return Map.of();
-        }
-        Duration budget = budget(chain, 0, remaining);
-        String name = attempt.provider().name();
-        try {
-            ProviderAnswer answer = call(attempt, ProviderCall.packed(pack, attempt.model(), start.plus(budget)), budget);
-            metrics.providerCall(name, attempt.model(), "success", Duration.between(start, clock.instant()));
-            return answer.parts();
-        } catch (FatalProviderException e) {
-            metrics.providerCall(name, attempt.model(), e.kind().name().toLowerCase(java.util.Locale.ROOT),
-                    Duration.between(start, clock.instant()));
-        } catch (RetriableProviderException e) {
-            metrics.providerCall(name, attempt.model(), e.kind().name().toLowerCase(java.util.Locale.ROOT),
-                    Duration.between(start, clock.instant()));
-        } catch (TimeoutException e) {
-            metrics.providerCall(name, attempt.model(), "deadline", Duration.between(start, clock.instant()));
-        }
-        LOG.debug("packed call to {} failed; its {} items run on their own", name, items.size());
-        return Map.of();
+        return items.size() == 1 ? List.of(execute(items.getFirst()))
+                : new PackedExecution(this, roster, clock, maxItemTime, calls, metrics).execute(items);
     }
 
     private ItemResult run(BatchItem item, ProviderCall.DeltaSink sink) {
@@ -269,7 +188,8 @@ public final class ItemExecutor {
         return call(attempt, new ProviderCall(request, attempt.model(), deadline, sink), remaining);
     }
 
-    private ProviderAnswer call(Attempt attempt, ProviderCall call, Duration remaining) throws TimeoutException {
+    /** One attempt on its own virtual thread, abandoned after {@code remaining}. */
+    ProviderAnswer call(Attempt attempt, ProviderCall call, Duration remaining) throws TimeoutException {
         Future<ProviderAnswer> future = calls.submit(() -> attempt.provider().analyse(call));
         try {
             return future.get(Math.max(1, remaining.toMillis()), TimeUnit.MILLISECONDS);
@@ -299,7 +219,7 @@ public final class ItemExecutor {
         failures.append(provider).append(": ").append(message);
     }
 
-    private static ItemResult completed(BatchItem item, Attempt attempt, ProviderAnswer answer) {
+    static ItemResult completed(BatchItem item, Attempt attempt, ProviderAnswer answer) {
         AnalysisRequest request = item.request();
         return new ItemResult(item.cacheKey(), item.requesters(), request.analysisType(), request.path(),
                 ResultStatus.COMPLETED, new ServedBy(attempt.provider().name(), answer.model(), attempt.degraded()),
