@@ -40,7 +40,7 @@ import org.apache.kafka.streams.Topology;
  * exactly-once settings) on the same in-process broker and the same input, in one run.
  *
  * <pre>
- * ./mvnw -q -pl batch-collector test-compile exec:exec@bench            # 100,000 requests, 2 rounds
+ * ./mvnw -q -pl batch-collector test-compile exec:exec@bench            # 100,000 requests, 1 warm-up + 2 rounds
  * ./mvnw -q -pl batch-collector test-compile exec:exec@bench -Dbench.records=20000
  * </pre>
  *
@@ -57,6 +57,7 @@ public final class CollectorBenchmark {
     public static void main(String[] args) throws Exception {
         int records = Integer.getInteger("bench.records", 100_000);
         int rounds = Integer.getInteger("bench.rounds", 2);
+        int warmups = Integer.getInteger("bench.warmups", 1);
         Path dir = Files.createTempDirectory("collector-bench-");
         try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"), FreePorts.pick());
                 Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrap()))) {
@@ -70,20 +71,27 @@ public final class CollectorBenchmark {
 
             List<String> lines = new ArrayList<>();
             List<Double> ratios = new ArrayList<>();
-            for (int round = 1; round <= rounds; round++) {
-                CollectorSettings settings = CollectorSettings.defaults(bootstrap, dir.resolve("state-" + round));
+            // warm-up rounds (not counted) first, so the counted ones compare JIT-compiled code on both sides
+            for (int round = 1 - warmups; round <= rounds; round++) {
+                int run = round + warmups;
+                CollectorSettings settings = CollectorSettings.defaults(bootstrap, dir.resolve("state-" + run));
                 // alternate which goes first, so neither always runs on the warmer JVM or the quieter machine
-                boolean passFirst = round % 2 == 1;
+                boolean passFirst = Math.floorMod(round, 2) == 1;
                 double pass = 0;
                 double collector = 0;
                 for (int leg = 0; leg < 2; leg++) {
                     if ((leg == 0) == passFirst) {
-                        pass = run(admin, settings.withApplicationId("bench-pass-" + round), passThrough(), records);
+                        pass = run(admin, settings.withApplicationId("bench-pass-" + run), passThrough(), records);
                     } else {
                         var metrics = new CollectorMetrics(new SimpleMeterRegistry());
-                        collector = run(admin, settings.withApplicationId("bench-collector-" + round),
+                        collector = run(admin, settings.withApplicationId("bench-collector-" + run),
                                 CollectorTopology.build(settings, Clock.systemUTC(), metrics), records);
                     }
+                }
+                if (round < 1) {
+                    System.out.printf(Locale.ROOT, "warm-up: pass-through %,.0f rec/s, collector %,.0f rec/s%n",
+                            pass, collector);
+                    continue;
                 }
                 ratios.add(collector / pass);
                 String line = String.format(Locale.ROOT, "round %d (%s first): pass-through %,10.0f rec/s | "

@@ -36,12 +36,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Admission: decode the raw bytes (never throwing), turn away what must not reach a provider, drop repeated
- * request ids, refuse clients not on the allowlist, and hand the rest to batching. Bad records go to the DLQ with the reason in headers and, when the
- * requester can be named, a REJECTED item result. A question already answered in the cache gets a COMPLETED
- * item result marked cached, without a provider. Every request id that got an answer or a window is remembered
+ * Admission: decode the raw bytes (never throwing), turn away what must not reach a provider, refuse clients not
+ * on the allowlist, drop repeated request ids, and hand the rest to batching. Bad records go to the DLQ with the
+ * reason in headers and, when the requester can be named, a REJECTED item result. A question already answered
+ * in the cache gets a COMPLETED item result marked cached, without a provider. Every request id that got an answer or a window is remembered
  * in a changelogged window store for {@code retention} (expired by whole segments, so nothing sweeps it), so a
- * client retrying gets no second result.
+ * client retrying gets no second result. A Bloom filter over those ids ({@link SeenFilter}) answers "never seen"
+ * for nearly every record without reading the store.
  *
  * <p>Dedup relies on the contract that records are keyed by requestId, so retries land on the same partition.
  * Expiry follows stream time; deadlines are compared with the injected {@link Clock}.

@@ -21,8 +21,9 @@ class WireBatchSerializerTest {
             new String(Json.write(AnalysisRequest.of("r-1", "team-a", dev.athena.schemas.message.AnalysisType.SECURITY,
                     "print(1)")), StandardCharsets.UTF_8),
             // what producers also send: float version, no lane, numeric options, unknown field, whitespace, escapes
-            "{ \"schemaVersion\": 1.0, \"requestId\": \"r-2\", \"clientId\": \"team-b\", \"analysisType\": \"security\","
-                    + " \"code\": \"print('\\u00e9')\\n\", \"options\": {\"depth\": 2, \"fast\": true},"
+            "{ \"schemaVersion\": 1.0, \"requestId\": \"r-2\", \"clientId\": \"team-b\","
+                    + " \"analysisType\": \"security\", \"code\": \"print('\\u00e9')\\n\","
+                    + " \"options\": {\"depth\": 2, \"fast\": true},"
                     + " \"deadline\": \"2026-11-30T10:15:00Z\", \"stream\": false, \"x-extra\": [1, {\"a\": null}] }",
             "{\"schemaVersion\":1,\"requestId\":\"r-3\",\"clientId\":\"team-c\",\"analysisType\":\"security\","
                     + "\"code\":\"é ✓ 😀\",\"lane\":\"bulk\",\"provider\":\"openai\",\"model\":\"gpt\","
