@@ -39,25 +39,32 @@ public final class RepositoryScan {
         try (HikariDataSource dataSource = dataSource(settings);
                 ScanKafka kafka = new ScanKafka(settings.bootstrap(), settings.clientId(), scanId)) {
             ScanMigrations.migrate(dataSource);
-            JobRepository jobRepository = jobRepository(dataSource);
-            // Step work commits on its own (Kafka acks, then scan_files rows), and the collect step may wait for
-            // many minutes: a database transaction held open across that wait would only pin a connection.
-            ScanJob scanJob = new ScanJob(jobRepository, new ResourcelessTransactionManager(),
-                    new ScanStateStore(dataSource), kafka, clock);
-            ScanRun run = new ScanRun(settings, scanId, clock.instant());
-            JobExecution execution = operator(jobRepository).start(scanJob.job(run), parameters(settings, scanId));
-            if (execution.getStatus() != BatchStatus.COMPLETED || run.finalReport() == null) {
-                Throwable cause = execution.getAllFailureExceptions().stream().findFirst().orElse(null);
-                throw new ScanFailedException("scan " + scanId + " of " + settings.repoName() + " ended "
-                        + execution.getStatus() + (cause == null ? "" : ": " + cause.getMessage()), cause);
+            try (RepositoryLock lock = RepositoryLock.acquire(dataSource, settings.repoName())) {
+                return runJob(settings, clock, scanId, dataSource, kafka);
             }
-            return run.finalReport();
-        } catch (ScanFailedException e) {
+        } catch (ScanFailedException | ScanAlreadyRunningException e) {
             throw e;
         } catch (Exception e) {
             throw new ScanFailedException("scan " + scanId + " of " + settings.repoName() + " could not run: "
                     + e.getMessage(), e);
         }
+    }
+
+    private static ScanReport runJob(ScanSettings settings, Clock clock, String scanId, HikariDataSource dataSource,
+            ScanKafka kafka) throws Exception {
+        JobRepository jobRepository = jobRepository(dataSource);
+        // Step work commits on its own (Kafka acks, then scan_files rows), and the collect step may wait for
+        // many minutes: a database transaction held open across that wait would only pin a connection.
+        ScanJob scanJob = new ScanJob(jobRepository, new ResourcelessTransactionManager(),
+                new ScanStateStore(dataSource), kafka, clock);
+        ScanRun run = new ScanRun(settings, scanId, clock.instant());
+        JobExecution execution = operator(jobRepository).start(scanJob.job(run), parameters(settings, scanId));
+        if (execution.getStatus() != BatchStatus.COMPLETED || run.finalReport() == null) {
+            Throwable cause = execution.getAllFailureExceptions().stream().findFirst().orElse(null);
+            throw new ScanFailedException("scan " + scanId + " of " + settings.repoName() + " ended "
+                    + execution.getStatus() + (cause == null ? "" : ": " + cause.getMessage()), cause);
+        }
+        return run.finalReport();
     }
 
     /** Sortable by time, unique by its random tail, and legal in a topic name. */

@@ -88,7 +88,7 @@ final class SarifWriter {
         Map<String, Object> run = new LinkedHashMap<>();
         run.put("tool", Map.of("driver", driver));
         run.put("automationDetails", Map.of("id", "athena-scan/" + context.repoName() + "/" + context.scanId()));
-        run.put("originalUriBaseIds", Map.of("SRCROOT", Map.of("uri", context.repository().toUri().toString())));
+        run.put("originalUriBaseIds", Map.of("SRCROOT", Map.of("uri", directoryUri(context.repository()))));
         run.put("invocations", List.of(invocation));
         run.put("results", results);
         run.put("properties", Map.of("analysisType", context.type().wireName()));
@@ -138,6 +138,12 @@ final class SarifWriter {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JDK ships SHA-256", e);
         }
+    }
+
+    /** SARIF resolves relative URIs against a base, which must end with '/' to be a folder. */
+    static String directoryUri(Path directory) {
+        String uri = directory.toAbsolutePath().toUri().toString();
+        return uri.endsWith("/") ? uri : uri + "/";
     }
 
     /** A relative path as a URI reference: spaces and other reserved characters percent-encoded. */

@@ -44,7 +44,7 @@ public final class ScanCommand {
                 ScanReport report = RepositoryScan.run(settings);
                 print(report, out);
                 return report.failed() + report.rejected() > 0 ? 1 : report.pending() > 0 ? 2 : 0;
-            } catch (ScanFailedException e) {
+            } catch (ScanFailedException | ScanAlreadyRunningException e) {
                 out.println("athena scan: " + e.getMessage());
                 return 1;
             }

@@ -72,16 +72,23 @@ public final class ScanScheduler implements AutoCloseable {
         CompletableFuture<ScanReport> done = new CompletableFuture<>();
         try {
             scans.execute(() -> {
+                ScanReport report;
                 try {
-                    ScanReport report = scan.apply(settings);
-                    onReport.accept(report);
-                    done.complete(report);
+                    report = scan.apply(settings);
                 } catch (RuntimeException e) {
+                    running.remove(settings.repoName());
                     LOG.warn("scan of {} failed: {}", settings.repoName(), e.getMessage());
                     done.completeExceptionally(e);
-                } finally {
-                    running.remove(settings.repoName());
+                    return;
                 }
+                // Free the repository before anyone learns the scan ended, so whoever reacts may start the next.
+                running.remove(settings.repoName());
+                try {
+                    onReport.accept(report);
+                } catch (RuntimeException e) {
+                    LOG.warn("report handler of {} failed: {}", settings.repoName(), e.toString());
+                }
+                done.complete(report);
             });
         } catch (RuntimeException e) {
             running.remove(settings.repoName());

@@ -1,6 +1,7 @@
 package dev.athena.ingest.scan;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.athena.infra.stack.Endpoints;
 import dev.athena.infra.stack.SharedLocalStack;
@@ -9,7 +10,9 @@ import dev.athena.schemas.message.AnalysisType;
 import dev.athena.schemas.message.Lane;
 import dev.athena.schemas.message.Severity;
 import dev.athena.schemas.topic.Topics;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -155,6 +158,49 @@ class RepositoryScanIT {
             assertThat(next.pending()).isZero();
             assertThat(next.skippedUnchanged()).isEqualTo(2);
         }
+    }
+
+    @Test
+    void shouldRefuseToScanARepositoryThatAnotherProcessIsScanning() throws Exception {
+        sampleRepository();
+        String clientId = client();
+        ScanSettings settings = settings(clientId, Duration.ofSeconds(90));
+        try (Connection other = DriverManager.getConnection(ENDPOINTS.jdbcUrl(), ENDPOINTS.dbUser(),
+                ENDPOINTS.dbPassword())) {
+            try (PreparedStatement ps = other.prepareStatement(
+                    "select pg_advisory_lock(hashtextextended('athena-scan:' || ?, 0))")) {
+                ps.setString(1, settings.repoName());
+                ps.execute();
+            }
+
+            assertThatThrownBy(() -> RepositoryScan.run(settings))
+                    .isInstanceOf(ScanAlreadyRunningException.class).hasMessageContaining(settings.repoName());
+        }
+        try (FakePipeline pipeline = new FakePipeline(ENDPOINTS.kafkaBootstrap(), clientId, r -> false)) {
+            assertThat(RepositoryScan.run(settings).completed()).as("free once the other session ended")
+                    .isEqualTo(3);
+        }
+    }
+
+    @Test
+    void shouldScanOnceFromTheCommandLineAndExitZeroWhenEverythingCompleted() throws Exception {
+        sampleRepository();
+        String clientId = client();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        int code;
+        try (FakePipeline pipeline = new FakePipeline(ENDPOINTS.kafkaBootstrap(), clientId, r -> false)) {
+            code = ScanCommand.run(List.of(repo.toString(), "--client", clientId, "--type", "quality",
+                    "--timeout", "90s", "--exclude", "docs/**", "--report-dir", reports.toString(),
+                    "--kafka", ENDPOINTS.kafkaBootstrap(), "--db-url", ENDPOINTS.jdbcUrl(), "--db-user",
+                    ENDPOINTS.dbUser(), "--db-password", ENDPOINTS.dbPassword(), "--name", "cli-" + clientId),
+                    Map.of(), new PrintStream(bytes, true, StandardCharsets.UTF_8));
+
+            assertThat(pipeline.requests()).hasSize(3)
+                    .allSatisfy(r -> assertThat(r.analysisType()).isEqualTo(AnalysisType.QUALITY));
+        }
+        String out = bytes.toString(StandardCharsets.UTF_8);
+        assertThat(code).as(out).isZero();
+        assertThat(out).contains("3 submitted: 3 completed, 0 failed, 0 rejected, 0 pending", "report.sarif.json");
     }
 
     private static String jobExecutions(String scanId) throws Exception {
