@@ -67,6 +67,9 @@ final class ScanJob {
             ChangeDetector detector = new ChangeDetector(id -> store.storedResult(settings.clientId(), id));
             Changes changes = detector.detect(walk.files(), store.load(settings.repoName()), settings.type());
             store.removed(settings.repoName(), changes.removed());
+            // Results that arrived after their scan ended were found in the splitter's table: keep them with us.
+            store.resulted(settings.repoName(), changes.unchanged().stream().filter(u -> u.previous().result() == null)
+                    .map(ChangeDetector.Unchanged::result).toList(), clock.instant());
             run.detected(walk, changes);
             var context = chunkContext.getStepContext().getStepExecution().getExecutionContext();
             context.putInt("scanned", walk.files().size());
