@@ -1,6 +1,8 @@
 package dev.athena.launcher;
 
+import dev.athena.infra.stack.Endpoints;
 import dev.athena.ingest.cli.FileRequests;
+import dev.athena.ingest.scan.ScanCommand;
 import dev.athena.ingest.cli.ResultFormatter;
 import dev.athena.ingest.client.KafkaAthenaClient;
 import dev.athena.schemas.json.Json;
@@ -35,6 +37,8 @@ public final class Athena {
               athena submit FILE... [--type security|quality|complexity|explain] [--client ID] [--kafka HOST:PORT]
                                     [--timeout SECONDS] [--json]
               athena tail --client ID [--kafka HOST:PORT] [--json]
+              athena scan DIR --client ID [--type T] [--every 1h | --cron EXPR] [--timeout 30m] [--include GLOB]
+                              [--exclude GLOB] [--report-dir DIR] [--kafka HOST:PORT] [--db-url URL]
               athena keys create --client ID --scopes submit,read[,admin] [--url http://127.0.0.1:8080]
               athena cache invalidate (--key K | --pattern GLOB | --tag TAG | --all) [--url http://127.0.0.1:8080]
             keys and cache call the gateway's admin API with the key in ATHENA_ADMIN_KEY.
@@ -80,6 +84,9 @@ public final class Athena {
     }
 
     int run(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("scan")) {
+            return scan(List.of(args).subList(1, args.length));
+        }
         CommandLine cli = CommandLine.parse(args, VALUE_OPTIONS, FLAGS);
         return switch (cli.command()) {
             case "up" -> up(cli);
@@ -98,8 +105,10 @@ public final class Athena {
         Path data = Path.of(cli.option("data").orElse(".athena")).toAbsolutePath();
         EmbeddedPipeline pipeline = EmbeddedPipeline.start(data, cli.intOption("kafka-port", 9092),
                 cli.intOption("http-port", 8080));
+        RunningPipeline.write(data, pipeline.endpoints());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            RunningPipeline.clear(data);
             pipeline.close();
             stopped.countDown();
         }, "athena-shutdown"));
@@ -135,6 +144,38 @@ public final class Athena {
         } finally {
             TempDirs.delete(temp);
         }
+    }
+
+    /**
+     * Scans need Kafka and PostgreSQL. Given neither by options nor by the environment, they use the pipeline
+     * of {@code ./athena up} in this directory, or a temporary one started for the scan.
+     */
+    private int scan(List<String> args) throws Exception {
+        boolean configured = args.contains("--db-url") || env.containsKey("ATHENA_DB_URL");
+        if (configured) {
+            return ScanCommand.run(args, env, out);
+        }
+        var running = RunningPipeline.read(Path.of(".athena").toAbsolutePath())
+                .filter(e -> brokerReachable(e.kafkaBootstrap()));
+        if (running.isPresent()) {
+            return ScanCommand.run(args, withEndpoints(running.get()), out);
+        }
+        out.println("athena: no pipeline running here; starting one for this scan");
+        Path temp = Files.createTempDirectory("athena-scan-");
+        try (EmbeddedPipeline pipeline = EmbeddedPipeline.start(temp, 0, -1)) {
+            return ScanCommand.run(args, withEndpoints(pipeline.endpoints()), out);
+        } finally {
+            TempDirs.delete(temp);
+        }
+    }
+
+    private Map<String, String> withEndpoints(Endpoints endpoints) {
+        Map<String, String> merged = new java.util.HashMap<>(env);
+        merged.put("ATHENA_KAFKA_BOOTSTRAP", endpoints.kafkaBootstrap());
+        merged.put("ATHENA_DB_URL", endpoints.jdbcUrl());
+        merged.put("ATHENA_DB_USER", endpoints.dbUser());
+        merged.put("ATHENA_DB_PASSWORD", endpoints.dbPassword() == null ? "" : endpoints.dbPassword());
+        return merged;
     }
 
     private int submitTo(String bootstrap, String clientId, Map<Path, AnalysisRequest> requests, Duration timeout,

@@ -60,6 +60,10 @@ final class EmbeddedPipeline implements AutoCloseable {
         return stack.endpoints().kafkaBootstrap();
     }
 
+    Endpoints endpoints() {
+        return stack.endpoints();
+    }
+
     Optional<Integer> httpPort() {
         return gateway.map(Gateway::port);
     }

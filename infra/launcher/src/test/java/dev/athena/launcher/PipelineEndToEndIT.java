@@ -112,6 +112,30 @@ class PipelineEndToEndIT {
         assertThat(output).contains("db.py: COMPLETED").contains("sql-injection");
     }
 
+    @Test
+    void shouldScanARepositoryThroughThePipelineIntoSarifAndASummary(@TempDir Path repo, @TempDir Path reports)
+            throws Exception {
+        Files.createDirectories(repo.resolve("app"));
+        Files.writeString(repo.resolve("app/db.py"), SQL_INJECTION);
+        Files.writeString(repo.resolve("app/ok.py"), "def add(a, b):\n    return a + b\n");
+        var printed = new ByteArrayOutputStream();
+        Map<String, String> env = Map.of("ATHENA_KAFKA_BOOTSTRAP", endpoints.kafkaBootstrap(),
+                "ATHENA_DB_URL", endpoints.jdbcUrl(), "ATHENA_DB_USER", endpoints.dbUser(),
+                "ATHENA_DB_PASSWORD", endpoints.dbPassword());
+        int code = new Athena(new PrintStream(printed, true, StandardCharsets.UTF_8), env).run(new String[] {
+                "scan", repo.toString(), "--client", "scan-" + UUID.randomUUID().toString().substring(0, 8),
+                "--timeout", "90s", "--report-dir", reports.toString()});
+        String output = printed.toString(StandardCharsets.UTF_8);
+        assertThat(code).as(output).isZero();
+        try (var files = Files.walk(reports)) {
+            Path sarif = files.filter(p -> p.getFileName().toString().equals("report.sarif.json")).findFirst()
+                    .orElseThrow(() -> new AssertionError("no SARIF report in " + output));
+            var log = Json.tree(Files.readAllBytes(sarif));
+            assertThat(log.get("version").asString()).isEqualTo("2.1.0");
+            assertThat(log.get("runs").get(0).get("results").toString()).contains("sql-injection", "app/db.py");
+        }
+    }
+
     private static int resultRowsFor(String requestId) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (true) {
