@@ -107,9 +107,10 @@ final class ScanJob {
         ScanSettings settings = run.settings();
         Instant now = clock.instant();
         // The deadline tells the pipeline how long this scan will wait, so slow provider batch APIs are used
-        // only when they can answer in time.
+        // only when they can answer in time. The path is written <repo>:<path in repo>, the form from which the
+        // result splitter derives the repo:<name> cache tag, so a repository's answers can be invalidated at once.
         return new AnalysisRequest(SchemaVersion.CURRENT, UUID.randomUUID().toString(), settings.clientId(),
-                settings.type(), file.language(), file.path(), file.code(), null, null, Lane.BULK, Map.of(),
+                settings.type(), file.language(), settings.repoName() + ":" + file.path(), file.code(), null, null, Lane.BULK, Map.of(),
                 now.plus(settings.timeout()), null, now, kafka.replyTopic());
     }
 

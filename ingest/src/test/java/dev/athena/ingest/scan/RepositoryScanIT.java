@@ -80,8 +80,9 @@ class RepositoryScanIT {
         try (FakePipeline pipeline = new FakePipeline(ENDPOINTS.kafkaBootstrap(), clientId, r -> false)) {
             first = RepositoryScan.run(settings);
 
+            String repo = settings.repoName() + ":";
             assertThat(pipeline.requests()).extracting(AnalysisRequest::path)
-                    .containsExactlyInAnyOrder("app/db.py", "app/auth.py", "src/Main.java");
+                    .containsExactlyInAnyOrder(repo + "app/db.py", repo + "app/auth.py", repo + "src/Main.java");
             assertThat(pipeline.requests()).allSatisfy(r -> {
                 assertThat(r.lane()).isEqualTo(Lane.BULK);
                 assertThat(r.analysisType()).isEqualTo(AnalysisType.SECURITY);
@@ -111,7 +112,7 @@ class RepositoryScanIT {
         try (FakePipeline pipeline = new FakePipeline(ENDPOINTS.kafkaBootstrap(), clientId, r -> false)) {
             second = RepositoryScan.run(settings);
 
-            assertThat(pipeline.requests()).extracting(AnalysisRequest::path).containsExactly("src/Main.java");
+            assertThat(pipeline.requests()).extracting(AnalysisRequest::path).containsExactly(settings.repoName() + ":src/Main.java");
         }
         assertThat(second.scanId()).isNotEqualTo(first.scanId());
         assertThat(second.scanned()).isEqualTo(3);
@@ -132,9 +133,9 @@ class RepositoryScanIT {
         ScanReport report;
         String withheldId;
         try (FakePipeline pipeline = new FakePipeline(ENDPOINTS.kafkaBootstrap(), clientId,
-                r -> r.path().equals("app/auth.py"))) {
+                r -> r.path().endsWith(":app/auth.py"))) {
             report = RepositoryScan.run(settings(clientId, Duration.ofSeconds(4)));
-            withheldId = pipeline.requests().stream().filter(r -> r.path().equals("app/auth.py")).findFirst()
+            withheldId = pipeline.requests().stream().filter(r -> r.path().endsWith(":app/auth.py")).findFirst()
                     .orElseThrow().requestId();
         }
 
@@ -154,7 +155,7 @@ class RepositoryScanIT {
             ScanReport next = RepositoryScan.run(settings(clientId, Duration.ofSeconds(90)));
 
             assertThat(pipeline.requests()).as("only the file whose result never came is asked again")
-                    .extracting(AnalysisRequest::path).containsExactly("app/auth.py");
+                    .extracting(AnalysisRequest::path).containsExactly("repo-" + clientId + ":app/auth.py");
             assertThat(next.pending()).isZero();
             assertThat(next.skippedUnchanged()).isEqualTo(2);
         }
