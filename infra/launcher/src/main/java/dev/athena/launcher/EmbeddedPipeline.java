@@ -8,8 +8,6 @@ import dev.athena.ingest.gateway.GatewaySettings;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -33,7 +31,8 @@ final class EmbeddedPipeline implements AutoCloseable {
         try {
             services = PipelineServices.start(stack.endpoints(), dataDir.resolve("state"), registry);
             Optional<Gateway> gateway = httpPort < 0 ? Optional.empty()
-                    : Optional.of(Gateway.start(gatewaySettings(stack.endpoints(), httpPort, System.getenv()), registry));
+                    : Optional.of(Gateway.start(gatewaySettings(stack.endpoints(), httpPort, System.getenv()),
+                            registry));
             return new EmbeddedPipeline(stack, services, gateway);
         } catch (RuntimeException | Error e) {
             if (services != null) {
@@ -46,14 +45,8 @@ final class EmbeddedPipeline implements AutoCloseable {
 
     /** The gateway reads its secrets and allowlist from the same variables as when it runs alone. */
     static GatewaySettings gatewaySettings(Endpoints endpoints, int port, Map<String, String> env) {
-        GatewaySettings defaults = GatewaySettings.defaults(endpoints.kafkaBootstrap(), endpoints.redisUrl(),
+        return GatewaySettings.fromEnvironment(env, endpoints.kafkaBootstrap(), endpoints.redisUrl(),
                 endpoints.jdbcUrl(), endpoints.dbUser(), endpoints.dbPassword(), port);
-        List<String> cors = Arrays.stream(Optional.ofNullable(env.get("ATHENA_CORS_ORIGINS")).orElse("")
-                .split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
-        return new GatewaySettings(defaults.bootstrap(), defaults.redisUrl(), defaults.jdbcUrl(), defaults.dbUser(),
-                defaults.dbPassword(), defaults.bindHost(), port, env.get("ATHENA_ADMIN_KEY"), cors,
-                env.get("ATHENA_KEY_HASH_SECRET"), defaults.maxBodyBytes(), defaults.maxWait(),
-                defaults.rateLimits());
     }
 
     String kafkaBootstrap() {

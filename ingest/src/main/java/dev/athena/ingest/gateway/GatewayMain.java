@@ -2,8 +2,6 @@ package dev.athena.ingest.gateway;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.util.Arrays;
-import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -17,22 +15,13 @@ public final class GatewayMain {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        GatewaySettings defaults = GatewaySettings.defaults(
+        GatewaySettings settings = GatewaySettings.fromEnvironment(System.getenv(),
                 env("ATHENA_KAFKA_BOOTSTRAP", "127.0.0.1:9092"),
                 env("ATHENA_REDIS_URL", "redis://127.0.0.1:6379"),
                 env("ATHENA_DB_URL", "jdbc:postgresql://127.0.0.1:5432/postgres"),
                 env("ATHENA_DB_USER", "postgres"),
                 env("ATHENA_DB_PASSWORD", ""),
                 Integer.parseInt(env("ATHENA_HTTP_PORT", "8080")));
-        List<String> cors = Arrays.stream(env("ATHENA_CORS_ORIGINS", "").split(","))
-                .map(String::strip).filter(s -> !s.isEmpty()).toList();
-        GatewaySettings settings = new GatewaySettings(defaults.bootstrap(), defaults.redisUrl(), defaults.jdbcUrl(),
-                defaults.dbUser(), defaults.dbPassword(), env("ATHENA_HTTP_HOST", "127.0.0.1"), defaults.port(),
-                System.getenv("ATHENA_ADMIN_KEY"), cors, System.getenv("ATHENA_KEY_HASH_SECRET"),
-                defaults.maxBodyBytes(), defaults.maxWait(), new RateLimits(
-                        limit("ATHENA_RATE_LIMIT_PER_KEY", defaults.rateLimits().perKeyPerMinute()),
-                        limit("ATHENA_RATE_LIMIT_PER_IP", defaults.rateLimits().perIpPerMinute()),
-                        limit("ATHENA_RATE_LIMIT_GLOBAL", defaults.rateLimits().globalPerMinute())));
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Gateway gateway = Gateway.start(settings, registry);
         CountDownLatch stopped = new CountDownLatch(1);
@@ -44,9 +33,6 @@ public final class GatewayMain {
         stopped.await();
     }
 
-    private static long limit(String name, long fallback) {
-        return Long.parseLong(env(name, String.valueOf(fallback)));
-    }
 
     private static String env(String name, String fallback) {
         String value = System.getenv(name);

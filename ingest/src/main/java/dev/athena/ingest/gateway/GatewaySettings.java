@@ -48,6 +48,43 @@ public record GatewaySettings(String bootstrap, String redisUrl, String jdbcUrl,
                 List.of(), null, DEFAULT_MAX_BODY_BYTES, Duration.ofSeconds(60), RateLimits.ofDefaults());
     }
 
+    /**
+     * These endpoints plus what a deployment sets in its environment: ATHENA_HTTP_HOST, ATHENA_ADMIN_KEY,
+     * ATHENA_CORS_ORIGINS (comma-separated), ATHENA_KEY_HASH_SECRET and ATHENA_RATE_LIMIT_PER_KEY / _PER_IP /
+     * _GLOBAL (per minute, 0 = off). Used alike by the gateway alone and by the all-in-one launcher.
+     */
+    public static GatewaySettings fromEnvironment(java.util.Map<String, String> env, String bootstrap,
+            String redisUrl, String jdbcUrl, String dbUser, String dbPassword, int port) {
+        GatewaySettings defaults = defaults(bootstrap, redisUrl, jdbcUrl, dbUser, dbPassword, port);
+        List<String> cors = java.util.Arrays.stream(env.getOrDefault("ATHENA_CORS_ORIGINS", "").split(","))
+                .map(String::strip).filter(s -> !s.isEmpty()).toList();
+        RateLimits limits = new RateLimits(
+                limit(env, "ATHENA_RATE_LIMIT_PER_KEY", defaults.rateLimits().perKeyPerMinute()),
+                limit(env, "ATHENA_RATE_LIMIT_PER_IP", defaults.rateLimits().perIpPerMinute()),
+                limit(env, "ATHENA_RATE_LIMIT_GLOBAL", defaults.rateLimits().globalPerMinute()));
+        String host = env.getOrDefault("ATHENA_HTTP_HOST", "");
+        return new GatewaySettings(bootstrap, redisUrl, jdbcUrl, dbUser, dbPassword,
+                host.isBlank() ? defaults.bindHost() : host, port, blankToNull(env.get("ATHENA_ADMIN_KEY")), cors,
+                blankToNull(env.get("ATHENA_KEY_HASH_SECRET")), defaults.maxBodyBytes(), defaults.maxWait(), limits);
+    }
+
+    private static long limit(java.util.Map<String, String> env, String name, long fallback) {
+        String value = env.get(name);
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        try {
+            return Long.parseLong(value.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a whole number of requests per minute but was '"
+                    + value + "'", e);
+        }
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value;
+    }
+
     public GatewaySettings withAdminKey(String key) {
         return new GatewaySettings(bootstrap, redisUrl, jdbcUrl, dbUser, dbPassword, bindHost, port, key,
                 corsOrigins, keyHashSecret, maxBodyBytes, maxWait, rateLimits);

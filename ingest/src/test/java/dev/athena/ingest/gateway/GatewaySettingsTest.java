@@ -29,4 +29,27 @@ class GatewaySettingsTest {
         assertThat(base.bindHost()).isEqualTo("127.0.0.1");
         assertThat(base.corsOrigins()).isEmpty();
     }
+
+    @Test
+    void shouldReadSecretsOriginsAndLimitsFromTheEnvironment() {
+        GatewaySettings settings = GatewaySettings.fromEnvironment(java.util.Map.of(
+                "ATHENA_ADMIN_KEY", "a".repeat(32), "ATHENA_CORS_ORIGINS", " https://a.example , ,https://b.example",
+                "ATHENA_RATE_LIMIT_PER_KEY", "0", "ATHENA_HTTP_HOST", "0.0.0.0"),
+                "127.0.0.1:9092", "redis://127.0.0.1:6379", "jdbc:postgresql://127.0.0.1/x", "u", "p", 8081);
+        assertThat(settings.adminKey()).isEqualTo("a".repeat(32));
+        assertThat(settings.corsOrigins()).containsExactly("https://a.example", "https://b.example");
+        assertThat(settings.rateLimits().perKeyPerMinute()).isZero();
+        assertThat(settings.rateLimits().perIpPerMinute()).isEqualTo(base.rateLimits().perIpPerMinute());
+        assertThat(settings.bindHost()).isEqualTo("0.0.0.0");
+        assertThat(settings.port()).isEqualTo(8081);
+        assertThat(settings.keyHashSecret()).isNull();
+    }
+
+    @Test
+    void shouldNameABadLimitVariable() {
+        assertThatThrownBy(() -> GatewaySettings.fromEnvironment(java.util.Map.of("ATHENA_RATE_LIMIT_GLOBAL", "lots"),
+                "k:1", "redis://r:1", "jdbc:postgresql://h/x", "u", "p", 0))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("ATHENA_RATE_LIMIT_GLOBAL").hasMessageContaining("lots");
+    }
 }
