@@ -53,7 +53,6 @@ public final class Athena {
             "help", Set.of());
     private static final Map<String, Set<String>> FLAGS = Map.of("submit", Set.of("json"), "tail", Set.of("json"),
             "cache", Set.of("all"));
-    private static final String DEFAULT_URL = "http://127.0.0.1:8080";
 
     private final PrintStream out;
     private final Map<String, String> env;
@@ -92,8 +91,8 @@ public final class Athena {
             case "up" -> up(cli);
             case "submit" -> submit(cli);
             case "tail" -> tail(cli);
-            case "keys" -> keys(cli);
-            case "cache" -> cache(cli);
+            case "keys" -> new AdminCommands(out, env).keys(cli);
+            case "cache" -> new AdminCommands(out, env).cache(cli);
             default -> {
                 out.println(USAGE);
                 yield 0;
@@ -226,38 +225,6 @@ public final class Athena {
             Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "athena-tail-stop"));
             stopped.await();
         }
-        return 0;
-    }
-
-    private int keys(CommandLine cli) throws IOException, InterruptedException {
-        if (!cli.positional().equals(java.util.List.of("create"))) {
-            throw new CommandLine.UsageException("keys supports: keys create --client ID --scopes LIST");
-        }
-        String clientId = cli.option("client").orElseThrow(() ->
-                new CommandLine.UsageException("keys create needs --client ID"));
-        String[] scopes = cli.option("scopes").orElse("submit,read").split(",");
-        var created = new AdminApi(cli.option("url").orElse(DEFAULT_URL), env.get("ATHENA_ADMIN_KEY"))
-                .createKey(clientId, scopes);
-        out.println(created.get("key").asString());
-        System.err.println("athena: key " + created.get("keyId").asString() + " for client " + clientId
-                + " (shown once: store it now)");
-        return 0;
-    }
-
-    private int cache(CommandLine cli) throws IOException, InterruptedException {
-        if (!cli.positional().equals(java.util.List.of("invalidate"))) {
-            throw new CommandLine.UsageException("cache supports: cache invalidate (--key|--pattern|--tag|--all)");
-        }
-        var chosen = java.util.stream.Stream.of("key", "pattern", "tag", "all").filter(cli.options()::containsKey)
-                .toList();
-        if (chosen.size() != 1) {
-            throw new CommandLine.UsageException("cache invalidate needs exactly one of --key, --pattern, --tag, --all");
-        }
-        String kind = chosen.getFirst();
-        var answer = new AdminApi(cli.option("url").orElse(DEFAULT_URL), env.get("ATHENA_ADMIN_KEY"))
-                .invalidate(kind, kind.equals("all") ? null : cli.option(kind).orElseThrow());
-        out.println("athena: invalidation " + answer.get("id").asString() + " (" + kind + ") sent to "
-                + answer.get("receivers").asLong() + " splitter instance(s)");
         return 0;
     }
 
