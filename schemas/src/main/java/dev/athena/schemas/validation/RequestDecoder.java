@@ -7,9 +7,6 @@ import dev.athena.schemas.message.AnalysisType;
 import dev.athena.schemas.message.Lane;
 import dev.athena.schemas.message.SchemaVersion;
 import dev.athena.schemas.topic.Topics;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -40,7 +37,7 @@ public final class RequestDecoder {
         if (bytes == null || bytes.length == 0) {
             return reject(RejectionReason.INVALID_JSON, null, "request is empty: expected a JSON object", null, null);
         }
-        int badByte = firstInvalidUtf8(bytes);
+        int badByte = Utf8.firstInvalid(bytes);
         if (badByte >= 0) {
             return reject(RejectionReason.INVALID_UTF8, null,
                     "request is not valid UTF-8 (bad byte at offset " + badByte + ")", null, null);
@@ -60,19 +57,6 @@ public final class RequestDecoder {
     private static Decoded reject(RejectionReason reason, String field, String message, String requestId,
             String clientId) {
         return new Decoded.Rejected(new Rejection(reason, field, message, requestId, clientId));
-    }
-
-    private static int firstInvalidUtf8(byte[] bytes) {
-        var decoder = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT);
-        ByteBuffer in = ByteBuffer.wrap(bytes);
-        try {
-            decoder.decode(in);
-            return -1;
-        } catch (CharacterCodingException e) {
-            return in.position();
-        }
     }
 
     /** One decoding pass; remembers the ids read so far so a rejection can still reach the client. */

@@ -1,0 +1,53 @@
+package dev.athena.schemas.validation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class Utf8Test {
+    /** The JDK's strict decoder is the reference: same verdict and same offset for every input. */
+    private static int reference(byte[] bytes) {
+        var decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        try {
+            decoder.decode(in);
+            return -1;
+        } catch (CharacterCodingException e) {
+            return in.position();
+        }
+    }
+
+    @Test
+    void shouldAgreeWithTheJdkDecoderOnRandomBytes() {
+        Random random = new Random(20261130L);
+        for (int run = 0; run < 200_000; run++) {
+            byte[] bytes = new byte[random.nextInt(12)];
+            for (int i = 0; i < bytes.length; i++) {
+                // biased towards the bytes that make multi-byte sequences interesting
+                bytes[i] = (byte) (random.nextBoolean() ? 0x80 + random.nextInt(0x80) : random.nextInt(256));
+            }
+            assertThat(Utf8.firstInvalid(bytes)).as("bytes %s", java.util.HexFormat.of().formatHex(bytes))
+                    .isEqualTo(reference(bytes));
+        }
+    }
+
+    @Test
+    void shouldAcceptEveryLengthOfWellFormedText() {
+        byte[] text = "a é € 𝄞 end".getBytes(StandardCharsets.UTF_8);
+        assertThat(Utf8.firstInvalid(text)).isEqualTo(-1);
+    }
+
+    @Test
+    void shouldPointAtTheFirstByteOfOverlongSurrogateAndTruncatedSequences() {
+        assertThat(Utf8.firstInvalid(new byte[] {'a', (byte) 0xC0, (byte) 0xAF})).isEqualTo(1);
+        assertThat(Utf8.firstInvalid(new byte[] {'a', 'b', (byte) 0xED, (byte) 0xA0, (byte) 0x80})).isEqualTo(2);
+        assertThat(Utf8.firstInvalid(new byte[] {(byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80})).isZero();
+        assertThat(Utf8.firstInvalid(new byte[] {'x', (byte) 0xE2, (byte) 0x82})).isEqualTo(1);
+    }
+}
