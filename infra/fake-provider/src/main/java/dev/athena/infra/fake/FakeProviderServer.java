@@ -34,6 +34,9 @@ import java.util.function.Function;
  * request (by default the fixed {@linkplain #answer answer}). Enforced requests- and tokens-per-minute limits
  * (sliding 60 s window) answer 429 with the dialect's real headers. Every request is recorded.
  *
+ * <p>The batch APIs are served too (OpenAI {@code /v1/files} and {@code /v1/batches}, Anthropic
+ * {@code /v1/messages/batches}), in memory, without faults or limits; see {@link #batchPollsBeforeDone}.
+ *
  * <p>The wire follows the path ({@code .../messages} is Anthropic, {@code .../chat/completions} OpenAI), so one
  * server can stand in for both; the dialect given at start only decides {@link #baseUrl()} and other paths.
  *
@@ -66,6 +69,7 @@ public final class FakeProviderServer implements AutoCloseable {
     private volatile int requestsPerMinute = Integer.MAX_VALUE;
     private volatile long tokensPerMinute = Long.MAX_VALUE;
     private volatile boolean running = true;
+    private final BatchEndpoints batches = new BatchEndpoints();
 
     private FakeProviderServer(Dialect dialect, ServerSocket socket) {
         this.dialect = dialect;
@@ -145,6 +149,26 @@ public final class FakeProviderServer implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Batch API: how many status polls of a batch answer "in progress" before it is done (default 1); applies to
+     * every batch, also those already submitted.
+     */
+    public FakeProviderServer batchPollsBeforeDone(int polls) {
+        batches.pollsBeforeDone = polls;
+        return this;
+    }
+
+    /** Batch API: the requests with these custom ids get an error result instead of the answer. */
+    public FakeProviderServer failInBatch(String... customIds) {
+        batches.failIds.addAll(List.of(customIds));
+        return this;
+    }
+
+    /** Batch API: how many batches were created ({@code POST /v1/batches} or {@code /v1/messages/batches}). */
+    public int batchSubmissions() {
+        return batches.submissions();
+    }
+
     public List<Recorded> requests() {
         return List.copyOf(recorded);
     }
@@ -201,6 +225,12 @@ public final class FakeProviderServer implements AutoCloseable {
                 return;
             }
             recorded.add(request);
+            BatchEndpoints.Reply batch = batches.handle(request, answer);
+            if (batch != null) {
+                write(s.getOutputStream(), batch.status(), batch.status() == 200 ? "OK" : "Error",
+                        Map.of("content-type", "application/json"), batch.body());
+                return;
+            }
             Fault fault = overLimit(Math.max(1, request.body().length() / 4)) ? new Fault.RateLimited(1)
                     : nextFault(request);
             respond(s, request, fault);
