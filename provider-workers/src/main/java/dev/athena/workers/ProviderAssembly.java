@@ -8,7 +8,9 @@ import dev.athena.workers.metrics.WorkerMetrics;
 import dev.athena.workers.provider.builtin.BuiltinProvider;
 import dev.athena.workers.provider.spi.Provider;
 import dev.athena.workers.provider.vendor.VendorSettings;
+import dev.athena.workers.provider.vendor.anthropic.AnthropicBatchApi;
 import dev.athena.workers.provider.vendor.anthropic.AnthropicProvider;
+import dev.athena.workers.provider.vendor.openai.OpenAiBatchApi;
 import dev.athena.workers.provider.vendor.openai.OpenAiCompatibleProvider;
 import dev.athena.workers.resilience.LocalRateLimit;
 import dev.athena.workers.resilience.RateLimit;
@@ -39,9 +41,12 @@ final class ProviderAssembly implements AutoCloseable {
     private final ProviderRoster roster;
     private final RedissonClient redis;
     private final List<HealthSource> health;
+    private final java.util.Map<String, dev.athena.workers.execution.ProviderBatches.Api> batchApis;
 
-    private ProviderAssembly(ProviderRoster roster, RedissonClient redis, List<HealthSource> health) {
+    private ProviderAssembly(ProviderRoster roster, RedissonClient redis, List<HealthSource> health,
+            java.util.Map<String, dev.athena.workers.execution.ProviderBatches.Api> batchApis) {
         this.roster = roster;
+        this.batchApis = java.util.Map.copyOf(batchApis);
         this.redis = redis;
         this.health = List.copyOf(health);
     }
@@ -54,6 +59,7 @@ final class ProviderAssembly implements AutoCloseable {
         List<Provider> providers = new ArrayList<>();
         List<HealthSource> health = new ArrayList<>();
         SplittableRandom random = new SplittableRandom();
+        java.util.Map<String, dev.athena.workers.execution.ProviderBatches.Api> batchApis = new java.util.HashMap<>();
         for (ProviderConfig c : catalog.providers()) {
             VendorSettings vendor = VendorSettings.of(c.name(), c.baseUrl(), c.apiKey(), c.model(), c.pricing())
                     .withTimeouts(c.connectTimeout(), c.firstByteTimeout(), c.idleTimeout());
@@ -75,11 +81,19 @@ final class ProviderAssembly implements AutoCloseable {
             providers.add(guarded);
             health.add(HealthSource.of(c.priority(), guarded));
             LOG.info("provider {} enabled: {}", c.name(), c);
+            java.time.Duration minDeadline = catalog.batchApis().minDeadlineByProvider().get(c.name());
+            if (minDeadline != null) {
+                // the batch API bypasses the per-call guards: it is a few small calls per batch, not one per item
+                batchApis.put(c.name(), new dev.athena.workers.execution.ProviderBatches.Api(
+                        c.dialect() == ProviderConfig.Dialect.ANTHROPIC ? new AnthropicBatchApi(vendor, clock)
+                                : new OpenAiBatchApi(vendor, clock), minDeadline));
+                LOG.info("provider {} batch API enabled for bulk batches with at least {} left", c.name(), minDeadline);
+            }
         }
         TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakers).bindTo(metrics.registry());
         TaggedBulkheadMetrics.ofBulkheadRegistry(bulkheads).bindTo(metrics.registry());
         health.add(HealthSource.unguarded(BuiltinProvider.NAME, BuiltinProvider.MODEL));
-        return new ProviderAssembly(ProviderRoster.of(providers, new BuiltinProvider()).withPacking(catalog.packing()), redis, health);
+        return new ProviderAssembly(ProviderRoster.of(providers, new BuiltinProvider()).withPacking(catalog.packing()), redis, health, batchApis);
     }
 
     private static RedissonClient connect(String redisUrl) {
@@ -106,6 +120,11 @@ final class ProviderAssembly implements AutoCloseable {
     /** Every provider of the roster, for the health publisher. */
     List<HealthSource> health() {
         return health;
+    }
+
+    /** The providers whose batch API takes bulk batches, by name; empty when none does. */
+    java.util.Map<String, dev.athena.workers.execution.ProviderBatches.Api> batchApis() {
+        return batchApis;
     }
 
     /** {@code null} when no Redis is configured or it was unreachable at start-up. */

@@ -7,6 +7,8 @@ import dev.athena.workers.execution.BatchLoop;
 import dev.athena.workers.config.ProviderCatalog;
 import dev.athena.workers.execution.ItemExecutor;
 import dev.athena.workers.execution.KafkaChunkPublisher;
+import dev.athena.workers.execution.ProviderBatchPoller;
+import dev.athena.workers.execution.ProviderBatches;
 import dev.athena.workers.execution.ProviderRoster;
 import dev.athena.workers.health.ProviderHealthPublisher;
 import dev.athena.workers.metrics.WorkerMetrics;
@@ -50,9 +52,14 @@ public final class ProviderWorkers implements AutoCloseable {
     private final ProviderAssembly providers;
     private final KafkaProducer<String, byte[]> chunkProducer;
     private final ProviderHealthPublisher health;
+    private final ProviderBatchPoller poller;
+    private final Thread pollerThread;
 
     private ProviderWorkers(BatchLoop loop, Thread thread, ExecutorService virtualThreads, WorkerSettings settings,
-            ProviderAssembly providers, KafkaProducer<String, byte[]> chunkProducer, ProviderHealthPublisher health) {
+            ProviderAssembly providers, KafkaProducer<String, byte[]> chunkProducer, ProviderHealthPublisher health,
+            ProviderBatchPoller poller, Thread pollerThread) {
+        this.poller = poller;
+        this.pollerThread = pollerThread;
         this.loop = loop;
         this.thread = thread;
         this.virtualThreads = virtualThreads;
@@ -74,7 +81,7 @@ public final class ProviderWorkers implements AutoCloseable {
     /** With the remote providers given explicitly instead of read from the environment. */
     public static ProviderWorkers start(WorkerSettings settings, MeterRegistry registry, ProviderCatalog catalog) {
         Clock clock = Clock.systemUTC();
-        ensureTopics(settings);
+        ensureTopics(settings, !catalog.batchApis().minDeadlineByProvider().isEmpty());
         WorkerMetrics metrics = new WorkerMetrics(registry);
         ProviderAssembly providers = ProviderAssembly.build(catalog, settings.redisUrl(), clock, metrics);
         ProviderRoster roster = providers.roster();
@@ -84,14 +91,32 @@ public final class ProviderWorkers implements AutoCloseable {
         ItemExecutor items = new ItemExecutor(roster, clock, MAX_ITEM_TIME, virtualThreads, metrics,
                 new KafkaChunkPublisher(chunkProducer, metrics));
         BatchExecutor batches = new BatchExecutor(items, virtualThreads, clock);
+        ProviderBatches providerBatches = providers.batchApis().isEmpty() ? null
+                : new ProviderBatches(settings.groupId(), providers.batchApis(), roster, batches, clock);
         BatchLoop loop = new BatchLoop(new KafkaConsumer<>(consumerConfig(settings)),
                 new KafkaProducer<>(producerConfig(settings)), batches, virtualThreads,
-                settings.maxConcurrentBatches(), metrics, clock);
+                settings.maxConcurrentBatches(), metrics, clock, providerBatches);
+        ProviderBatchPoller poller = null;
+        Thread pollerThread = null;
+        if (providerBatches != null) {
+            Map<String, Object> pollerConsumer = new java.util.HashMap<>(consumerConfig(settings));
+            pollerConsumer.put(ConsumerConfig.GROUP_ID_CONFIG, settings.groupId() + ".provider-batches");
+            pollerConsumer.put(ConsumerConfig.CLIENT_ID_CONFIG, "athena-workers-provider-batches-" + settings.instanceId());
+            pollerConsumer.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 100);
+            Map<String, Object> pollerProducer = new java.util.HashMap<>(producerConfig(settings));
+            pollerProducer.put(ProducerConfig.CLIENT_ID_CONFIG, "athena-workers-provider-batches-tx-" + settings.instanceId());
+            pollerProducer.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG,
+                    "athena-workers-provider-batches-" + settings.groupId() + "-" + settings.instanceId());
+            poller = new ProviderBatchPoller(new KafkaConsumer<>(pollerConsumer), new KafkaProducer<>(pollerProducer),
+                    providerBatches, catalog.batchApis().pollInterval(), clock);
+            pollerThread = Thread.ofPlatform().name("athena-provider-batch-poller-" + settings.instanceId())
+                    .start(poller);
+        }
         Thread thread = Thread.ofPlatform().name("athena-worker-loop-" + settings.instanceId()).start(loop);
         ProviderHealthPublisher health = ProviderHealthPublisher.start(providers.redis(), settings.instanceId(),
                 providers.health(), clock, metrics);
         ProviderWorkers workers = new ProviderWorkers(loop, thread, virtualThreads, settings, providers,
-                chunkProducer, health);
+                chunkProducer, health, poller, pollerThread);
         try {
             if (!loop.awaitAssignment(JOIN_TIMEOUT)) {
                 Throwable cause = loop.failure();
@@ -118,6 +143,11 @@ public final class ProviderWorkers implements AutoCloseable {
                 LOG.warn("worker {} did not stop within {}s", settings.instanceId(), CLOSE_TIMEOUT.toSeconds());
                 thread.interrupt();
             }
+            if (poller != null && !poller.stop(CLOSE_TIMEOUT)) {
+                LOG.warn("provider batch poller of {} did not stop within {}s", settings.instanceId(),
+                        CLOSE_TIMEOUT.toSeconds());
+                pollerThread.interrupt();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
@@ -128,10 +158,13 @@ public final class ProviderWorkers implements AutoCloseable {
         }
     }
 
-    private static void ensureTopics(WorkerSettings settings) {
+    private static void ensureTopics(WorkerSettings settings, boolean providerBatches) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrap(),
                 AdminClientConfig.CLIENT_ID_CONFIG, "athena-workers-admin-" + settings.instanceId()))) {
             new TopicProvisioner(admin).ensure(Topics.pipeline());
+            if (providerBatches) {
+                new TopicProvisioner(admin).ensure(ProviderBatches.TOPIC_SPEC);
+            }
         }
     }
 

@@ -26,9 +26,9 @@ import org.slf4j.LoggerFactory;
  * ({@code linear}, {@code exponential}, {@code fibonacci}), {@code _BREAKER_OPEN_WAIT_MS} and
  * {@code _BREAKER_MAX_OPEN_WAIT_MS} shape how long the circuit breaker stays open each time it opens.
  * {@code ATHENA_WORKER_INSTANCES} is how many instances share the limits, used for each one's local share when
- * Redis is away.
+ * Redis is away. Provider batch APIs for the bulk lane: see {@link BatchApiSettings}.
  */
-public record ProviderCatalog(List<ProviderConfig> providers, int expectedInstances) {
+public record ProviderCatalog(List<ProviderConfig> providers, int expectedInstances, BatchApiSettings batchApis) {
     private static final Logger LOG = LoggerFactory.getLogger(ProviderCatalog.class);
 
     public ProviderCatalog {
@@ -36,6 +36,16 @@ public record ProviderCatalog(List<ProviderConfig> providers, int expectedInstan
         if (expectedInstances < 1) {
             throw new IllegalArgumentException("expectedInstances must be >= 1 but was " + expectedInstances);
         }
+        batchApis = batchApis == null ? BatchApiSettings.OFF : batchApis;
+    }
+
+    /** Without batch APIs. */
+    public ProviderCatalog(List<ProviderConfig> providers, int expectedInstances) {
+        this(providers, expectedInstances, BatchApiSettings.OFF);
+    }
+
+    public ProviderCatalog withBatchApis(BatchApiSettings settings) {
+        return new ProviderCatalog(providers, expectedInstances, settings);
     }
 
     public static ProviderCatalog none() {
@@ -58,7 +68,8 @@ public record ProviderCatalog(List<ProviderConfig> providers, int expectedInstan
                     600, 1_000_000, 5));
         }
         String instances = value(env, "ATHENA_WORKER_INSTANCES");
-        return new ProviderCatalog(out, instances == null ? 1 : Integer.parseInt(instances.trim()));
+        return new ProviderCatalog(out, instances == null ? 1 : Integer.parseInt(instances.trim()),
+                BatchApiSettings.fromEnvironment(env, out.stream().map(ProviderConfig::name).toList()));
     }
 
     private static void keyed(Map<String, String> env, List<ProviderConfig> out, String name,

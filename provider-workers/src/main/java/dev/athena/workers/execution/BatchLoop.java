@@ -48,6 +48,10 @@ import org.slf4j.LoggerFactory;
  * <li>On revocation the ready prefix is committed and the rest abandoned (cancelled, redone by the new owner).
  * An aborted transaction rewinds the partitions it covered. A fenced producer means another instance owns our
  * partitions now, so the loop stops.</li>
+ * <li>A bulk batch that {@link ProviderBatches} hands to a provider's batch API is acknowledged with a pending
+ * record on {@link ProviderBatches#TOPIC} instead of a result, in the same transaction; {@link ProviderBatchPoller}
+ * writes its result later. If the transaction aborts, the batch is redone (and submitted again: the provider
+ * batch of the aborted attempt is left to expire unread).</li>
  * <li>Too much pending work pauses consumption until half of it is done.</li>
  * </ul>
  */
@@ -65,6 +69,7 @@ public final class BatchLoop implements Runnable {
     private final int maxPending;
     private final WorkerMetrics metrics;
     private final InstantSource clock;
+    private final ProviderBatches providerBatches;
     private final PendingBatches pending = new PendingBatches();
     private final CountDownLatch assigned = new CountDownLatch(1);
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -73,6 +78,14 @@ public final class BatchLoop implements Runnable {
 
     public BatchLoop(Consumer<String, byte[]> consumer, Producer<String, byte[]> producer, BatchExecutor executor,
             ExecutorService batchThreads, int maxConcurrentBatches, WorkerMetrics metrics, InstantSource clock) {
+        this(consumer, producer, executor, batchThreads, maxConcurrentBatches, metrics, clock, null);
+    }
+
+    /** {@code providerBatches} (null for none) takes the bulk batches that may wait for a provider's batch API. */
+    public BatchLoop(Consumer<String, byte[]> consumer, Producer<String, byte[]> producer, BatchExecutor executor,
+            ExecutorService batchThreads, int maxConcurrentBatches, WorkerMetrics metrics, InstantSource clock,
+            ProviderBatches providerBatches) {
+        this.providerBatches = providerBatches;
         this.consumer = consumer;
         this.producer = producer;
         this.executor = executor;
@@ -84,7 +97,8 @@ public final class BatchLoop implements Runnable {
         this.clock = clock;
     }
 
-    private record Done(PendingBatches.Slot slot, BatchResult result) {
+    /** A finished batch: its result, or (null result) the record of its submission to a provider's batch API. */
+    private record Done(PendingBatches.Slot slot, BatchResult result, ProviderBatchRecord submitted) {
     }
 
     @Override
@@ -128,7 +142,7 @@ public final class BatchLoop implements Runnable {
         if (batch == null) {
             pending.complete(slot, null); // poison or tombstone: skipped, its offset still moves on
         } else {
-            slot.running(completions.submit(() -> new Done(slot, execute(batch))));
+            slot.running(completions.submit(() -> execute(slot, batch)));
         }
     }
 
@@ -139,7 +153,7 @@ public final class BatchLoop implements Runnable {
             if (!next.isCancelled()) {
                 try {
                     Done done = next.get();
-                    pending.complete(done.slot(), done.result());
+                    pending.complete(done.slot(), done.result(), done.submitted());
                 } catch (ExecutionException e) {
                     if (!(e.getCause() instanceof InterruptedException)) {
                         throw new IllegalStateException("batch execution failed", e.getCause());
@@ -151,14 +165,21 @@ public final class BatchLoop implements Runnable {
         }
     }
 
-    private BatchResult execute(AnalysisBatch batch) throws InterruptedException {
+    private Done execute(PendingBatches.Slot slot, AnalysisBatch batch) throws InterruptedException {
         Semaphore permits = lane(batch) == Lane.BULK ? bulkPermits : interactivePermits;
         permits.acquire();
         Instant began = clock.instant();
         try {
+            if (providerBatches != null && lane(batch) == Lane.BULK) {
+                java.util.Optional<ProviderBatchRecord> submitted = providerBatches.trySubmit(batch);
+                if (submitted.isPresent()) {
+                    metrics.batch("provider-batch", Duration.between(began, clock.instant()));
+                    return new Done(slot, null, submitted.get());
+                }
+            }
             BatchResult result = executor.execute(batch);
             metrics.batch("processed", Duration.between(began, clock.instant()));
-            return result;
+            return new Done(slot, result, null);
         } finally {
             permits.release();
         }
@@ -192,6 +213,11 @@ public final class BatchLoop implements Runnable {
             producer.beginTransaction();
             for (BatchResult result : ready.results()) {
                 producer.send(new ProducerRecord<>(Topics.BATCH_RESULTS, result.batchId(), Json.write(result)));
+            }
+            // acknowledged without a result: the provider batch is pending, durably, for the poller to finish
+            for (ProviderBatchRecord submitted : ready.submitted()) {
+                producer.send(new ProducerRecord<>(ProviderBatches.TOPIC, submitted.batch().batchId(),
+                        Json.write(submitted)));
             }
             producer.sendOffsetsToTransaction(ready.offsets(), consumer.groupMetadata());
             producer.commitTransaction();

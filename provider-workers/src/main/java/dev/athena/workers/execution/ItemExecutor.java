@@ -226,11 +226,11 @@ public final class ItemExecutor {
                 answer.findings(), answer.summary(), answer.usage(), null, false);
     }
 
-    private static ItemResult expired(BatchItem item, String message) {
+    static ItemResult expired(BatchItem item, String message) {
         return ended(item, ResultStatus.EXPIRED, new ErrorInfo("DEADLINE_EXCEEDED", message));
     }
 
-    private static ItemResult ended(BatchItem item, ResultStatus status, ErrorInfo error) {
+    static ItemResult ended(BatchItem item, ResultStatus status, ErrorInfo error) {
         AnalysisRequest request = item.request();
         return new ItemResult(item.cacheKey(), item.requesters(), request.analysisType(), request.path(), status,
                 null, List.of(), error.message(), null, error, false);

@@ -25,6 +25,7 @@ final class PendingBatches {
     static final class Slot {
         private final long offset;
         private BatchResult result;
+        private ProviderBatchRecord submitted;
         private boolean done;
         private boolean dropped;
         private Future<?> future;
@@ -39,8 +40,8 @@ final class PendingBatches {
     }
 
     /** Results ready to write, the offsets that cover them, and where to read again if the write fails. */
-    record Ready(List<BatchResult> results, Map<TopicPartition, OffsetAndMetadata> offsets,
-            Map<TopicPartition, Long> firstOffsets) {
+    record Ready(List<BatchResult> results, List<ProviderBatchRecord> submitted,
+            Map<TopicPartition, OffsetAndMetadata> offsets, Map<TopicPartition, Long> firstOffsets) {
         boolean isEmpty() {
             return offsets.isEmpty();
         }
@@ -59,8 +60,14 @@ final class PendingBatches {
 
     /** Records a finished batch; ignored when its partition was dropped meanwhile. */
     void complete(Slot slot, BatchResult result) {
+        complete(slot, result, null);
+    }
+
+    /** A batch handed to a provider's batch API has no result yet, only its pending record to write. */
+    void complete(Slot slot, BatchResult result, ProviderBatchRecord submitted) {
         if (!slot.dropped) {
             slot.result = result;
+            slot.submitted = submitted;
             slot.done = true;
         }
     }
@@ -68,6 +75,7 @@ final class PendingBatches {
     /** Takes every partition's done prefix out. */
     Ready takeReady() {
         List<BatchResult> results = new ArrayList<>();
+        List<ProviderBatchRecord> submitted = new ArrayList<>();
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         Map<TopicPartition, Long> first = new HashMap<>();
         partitions.forEach((tp, queue) -> {
@@ -79,9 +87,12 @@ final class PendingBatches {
                 if (slot.result != null) {
                     results.add(slot.result);
                 }
+                if (slot.submitted != null) {
+                    submitted.add(slot.submitted);
+                }
             }
         });
-        return new Ready(results, offsets, first);
+        return new Ready(results, submitted, offsets, first);
     }
 
     /** Forgets these partitions' unfinished records and cancels their work: they will be read again. */

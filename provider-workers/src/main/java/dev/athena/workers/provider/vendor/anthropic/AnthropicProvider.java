@@ -78,7 +78,7 @@ public final class AnthropicProvider implements Provider {
         }
     }
 
-    private Map<String, Object> body(ProviderCall call, boolean stream) {
+    Map<String, Object> body(ProviderCall call, boolean stream) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("model", call.model());
         body.put("max_tokens", settings.maxOutputTokens());
@@ -92,7 +92,7 @@ public final class AnthropicProvider implements Provider {
         return body;
     }
 
-    private ProviderAnswer readJson(byte[] bytes, ProviderCall call) {
+    ProviderAnswer readJson(byte[] bytes, ProviderCall call) {
         JsonNode root;
         try {
             root = Json.tree(bytes);

@@ -75,7 +75,7 @@ public final class OpenAiCompatibleProvider implements Provider {
         }
     }
 
-    private Map<String, Object> body(ProviderCall call, boolean stream) {
+    Map<String, Object> body(ProviderCall call, boolean stream) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("model", call.model());
         body.put("messages", List.of(
@@ -94,7 +94,7 @@ public final class OpenAiCompatibleProvider implements Provider {
         return body;
     }
 
-    private ProviderAnswer readJson(byte[] bytes, ProviderCall call) {
+    ProviderAnswer readJson(byte[] bytes, ProviderCall call) {
         JsonNode root;
         try {
             root = Json.tree(bytes);

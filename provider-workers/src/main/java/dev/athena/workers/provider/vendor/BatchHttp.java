@@ -1,0 +1,61 @@
+package dev.athena.workers.provider.vendor;
+
+import dev.athena.schemas.json.Json;
+import dev.athena.workers.provider.spi.FatalProviderException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import tools.jackson.databind.JsonNode;
+
+/** The plain request/response exchanges a batch API needs: JSON in, JSON or JSONL out, typed errors. */
+public final class BatchHttp {
+    /** A batch-API call is short: it never waits for a model. */
+    private static final Duration CALL_TIME = Duration.ofSeconds(60);
+
+    private final String provider;
+    private final HttpExchange http;
+
+    public BatchHttp(String provider, HttpExchange http) {
+        this.provider = provider;
+        this.http = http;
+    }
+
+    public byte[] bytes(HttpRequest.Builder request) {
+        HttpExchange.Response response = http.send(request, CALL_TIME);
+        try (InputStream body = response.body()) {
+            return body.readAllBytes();
+        } catch (IOException e) {
+            throw HttpFailures.fromIo(provider, e);
+        }
+    }
+
+    public JsonNode json(HttpRequest.Builder request) {
+        byte[] bytes = bytes(request);
+        try {
+            return Json.tree(bytes);
+        } catch (RuntimeException e) {
+            throw new FatalProviderException(provider, FatalProviderException.Kind.CONTRACT,
+                    "the batch API's response was not JSON (" + bytes.length + " bytes)");
+        }
+    }
+
+    /** One JSON object per non-blank line. */
+    public List<JsonNode> jsonLines(HttpRequest.Builder request) {
+        List<JsonNode> lines = new ArrayList<>();
+        for (String line : new String(bytes(request), StandardCharsets.UTF_8).split("\n")) {
+            if (!line.isBlank()) {
+                try {
+                    lines.add(Json.tree(line.getBytes(StandardCharsets.UTF_8)));
+                } catch (RuntimeException e) {
+                    throw new FatalProviderException(provider, FatalProviderException.Kind.CONTRACT,
+                            "a batch result line was not JSON (" + line.length() + " characters)");
+                }
+            }
+        }
+        return lines;
+    }
+}

@@ -1,0 +1,94 @@
+package dev.athena.workers.provider.vendor.anthropic;
+
+import dev.athena.schemas.json.Json;
+import dev.athena.workers.provider.spi.BatchApi;
+import dev.athena.workers.provider.spi.FatalProviderException;
+import dev.athena.workers.provider.spi.ProviderCall;
+import dev.athena.workers.provider.vendor.BatchHttp;
+import dev.athena.workers.provider.vendor.HttpExchange;
+import dev.athena.workers.provider.vendor.Prompt;
+import dev.athena.workers.provider.vendor.VendorSettings;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Anthropic Message Batches: the requests go inline ({@code POST /v1/messages/batches}, each a custom id and
+ * the Messages parameters), the batch is polled ({@code GET /v1/messages/batches/{id}}) until its
+ * {@code processing_status} is {@code ended}, then its {@code results_url} is read: JSONL, one line per request
+ * with a result of type succeeded (with the message), errored, canceled or expired.
+ */
+public final class AnthropicBatchApi implements BatchApi {
+    private final AnthropicProvider provider;
+    private final VendorSettings settings;
+    private final BatchHttp http;
+
+    public AnthropicBatchApi(VendorSettings settings, InstantSource clock) {
+        this.provider = new AnthropicProvider(settings, clock);
+        this.settings = settings;
+        this.http = new BatchHttp(settings.name(), new HttpExchange(settings, clock));
+    }
+
+    @Override
+    public String submit(List<Call> calls) {
+        List<Object> requests = new ArrayList<>();
+        for (Call c : calls) {
+            requests.add(Prompt.ordered("custom_id", c.customId(), "params", provider.body(c.call(), false)));
+        }
+        JsonNode batch = http.json(request(settings.resolve("/v1/messages/batches"))
+                .header("content-type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(Json.write(Prompt.ordered("requests", requests)))));
+        String id = batch.path("id").asString("");
+        if (id.isEmpty()) {
+            throw new FatalProviderException(settings.name(), FatalProviderException.Kind.CONTRACT,
+                    "the batch API's response had no id");
+        }
+        return id;
+    }
+
+    @Override
+    public Status poll(String providerBatchId, Map<String, ProviderCall> calls) {
+        JsonNode batch = http.json(request(settings.resolve("/v1/messages/batches/" + providerBatchId)).GET());
+        String status = batch.path("processing_status").asString("");
+        if (!status.equals("ended")) {
+            return new Status.Pending(status);
+        }
+        String results = batch.path("results_url").asString("");
+        if (results.isEmpty()) {
+            return new Status.Failed("the provider batch ended without results");
+        }
+        Map<String, Outcome> outcomes = new HashMap<>();
+        for (JsonNode line : http.jsonLines(request(URI.create(results)).GET())) {
+            String id = line.path("custom_id").asString("");
+            ProviderCall call = calls.get(id);
+            if (call == null) {
+                continue;
+            }
+            JsonNode result = line.path("result");
+            String type = result.path("type").asString("");
+            if (!type.equals("succeeded")) {
+                outcomes.put(id, new Outcome.Errored(settings.name() + ": the batch request " + type
+                        + (result.path("error").isObject() ? " (" + result.path("error").path("type").asString("error")
+                                + ")" : "")));
+                continue;
+            }
+            try {
+                outcomes.put(id, new Outcome.Answered(provider.readJson(Json.write(result.path("message")), call)));
+            } catch (FatalProviderException e) {
+                outcomes.put(id, new Outcome.Errored(e.getMessage()));
+            }
+        }
+        return new Status.Done(outcomes);
+    }
+
+    private HttpRequest.Builder request(URI uri) {
+        return HttpRequest.newBuilder(uri)
+                .header("x-api-key", settings.apiKey() == null ? "" : settings.apiKey())
+                .header("anthropic-version", AnthropicProvider.API_VERSION);
+    }
+}

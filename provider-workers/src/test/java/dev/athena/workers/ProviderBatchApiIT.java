@@ -1,0 +1,204 @@
+package dev.athena.workers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.athena.infra.fake.FakeProviderServer;
+import dev.athena.infra.stack.Endpoints;
+import dev.athena.infra.stack.SharedLocalStack;
+import dev.athena.schemas.json.Json;
+import dev.athena.schemas.message.BatchResult;
+import dev.athena.schemas.message.ResultStatus;
+import dev.athena.schemas.topic.Topics;
+import dev.athena.workers.config.BatchApiSettings;
+import dev.athena.workers.config.ProviderCatalog;
+import dev.athena.workers.config.ProviderConfig;
+import dev.athena.workers.execution.ProviderBatchRecord;
+import dev.athena.workers.execution.ProviderBatches;
+import dev.athena.workers.provider.vendor.Pricing;
+import dev.athena.workers.resilience.ProviderPolicy;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/** Bulk batches through the OpenAI Batch API of the fake provider, durably pending between submit and result. */
+@Tag("integration")
+class ProviderBatchApiIT {
+    private static final String ROUTE = "auto/auto/bulk";
+    private static final String ANSWER = "{\"findings\": [{\"ruleId\": \"sql-injection\", \"severity\": \"high\", "
+            + "\"line\": 2, \"message\": \"SQL built by concatenation\"}]}";
+
+    private final FakeProviderServer fake = FakeProviderServer.start(FakeProviderServer.Dialect.OPENAI).answer(ANSWER);
+    private final Endpoints endpoints = SharedLocalStack.get().endpoints();
+    private final String suffix = UUID.randomUUID().toString().substring(0, 8);
+
+    @AfterEach
+    void stop() {
+        fake.close();
+    }
+
+    private ProviderCatalog catalog() {
+        // deepseek (OpenAI's wire), named by our requests: other tests' workers, which read every batch of
+        // athena.batches, have no deepseek and serve these with builtin instead of calling their providers
+        ProviderConfig deepseek = new ProviderConfig("deepseek", ProviderConfig.Dialect.OPENAI, 1, fake.baseUrl(),
+                "sk-test", "deepseek-chat", Pricing.FREE, ProviderPolicy.of(10_000, 10_000_000, 4),
+                Duration.ofSeconds(2), Duration.ofSeconds(10), Duration.ofSeconds(10));
+        return new ProviderCatalog(List.of(deepseek), 1).withBatchApis(BatchApiSettings.OFF
+                .with("deepseek", Duration.ofMinutes(30)).withPollInterval(Duration.ofMillis(300)));
+    }
+
+    private WorkerSettings settings() {
+        return WorkerSettings.defaults(endpoints.kafkaBootstrap(), endpoints.redisUrl())
+                .withGroupId("it-provider-batches-" + suffix);
+    }
+
+    @Test
+    void shouldSendBulkBatchToTheBatchApiAndWriteExactlyOneResultWhenItEnds() throws Exception {
+        fake.batchPollsBeforeDone(2);
+        String batchId = "it-pb-" + suffix;
+        try (ProviderWorkers ignored = ProviderWorkers.start(settings(), new SimpleMeterRegistry(), catalog())) {
+            produce(batchJson(batchId));
+
+            List<BatchResult> results = readResults(batchId);
+
+            assertThat(results).hasSize(1);
+            assertThat(results.getFirst().items()).hasSize(2).allSatisfy(item -> {
+                assertThat(item.status()).isEqualTo(ResultStatus.COMPLETED);
+                assertThat(item.servedBy().provider()).isEqualTo("deepseek");
+                assertThat(item.findings()).singleElement().satisfies(f -> assertThat(f.ruleId())
+                        .isEqualTo("sql-injection"));
+            });
+            assertThat(uploadsOfOurs()).isEqualTo(1);
+            assertThat(fake.requests()).noneMatch(this::chatOfOurs);
+            assertThat(fake.requests()).filteredOn(r -> r.method().equals("GET") && r.path().startsWith("/v1/batches/"))
+                    .hasSizeGreaterThanOrEqualTo(3);
+        }
+    }
+
+    @Test
+    void shouldResumePollingAfterRestartWithoutSubmittingAgain() throws Exception {
+        fake.batchPollsBeforeDone(Integer.MAX_VALUE);
+        String batchId = "it-pb-restart-" + suffix;
+        ProviderBatchRecord pending;
+        ProviderWorkers first = ProviderWorkers.start(settings().withInstanceId("pb-a-" + suffix),
+                new SimpleMeterRegistry(), catalog());
+        try {
+            produce(batchJson(batchId));
+            pending = awaitPendingRecord(batchId);
+            assertThat(pending.providerBatchId()).startsWith("batch_");
+            assertThat(pending.provider()).isEqualTo("deepseek");
+        } finally {
+            first.close();
+        }
+        fake.batchPollsBeforeDone(0);
+        int submittedBefore = fake.batchSubmissions();
+        try (ProviderWorkers ignored = ProviderWorkers.start(settings().withInstanceId("pb-b-" + suffix),
+                new SimpleMeterRegistry(), catalog())) {
+            List<BatchResult> results = readResults(batchId);
+
+            assertThat(results).hasSize(1);
+            assertThat(results.getFirst().items()).extracting(i -> i.status())
+                    .containsExactly(ResultStatus.COMPLETED, ResultStatus.COMPLETED);
+            assertThat(fake.batchSubmissions()).isEqualTo(submittedBefore);
+            assertThat(uploadsOfOurs()).isEqualTo(1);
+            assertThat(fake.requests()).noneMatch(this::chatOfOurs);
+            assertThat(fake.requests()).anyMatch(r -> r.path().equals("/v1/batches/" + pending.providerBatchId()));
+        }
+    }
+
+    /** Other tests' batches share athena.batches; ours carry the suffix in their paths. */
+    private long uploadsOfOurs() {
+        return fake.requests().stream().filter(r -> r.path().equals("/v1/files") && r.body().contains(suffix)).count();
+    }
+
+    private boolean chatOfOurs(FakeProviderServer.Recorded r) {
+        return r.path().endsWith("/chat/completions") && r.body().contains(suffix);
+    }
+
+    private String batchJson(String batchId) {
+        String code = "def find(u):\\n    return db.execute(\\\"SELECT * FROM users WHERE name='\\\" + u + \\\"'\\\")\\n";
+        String now = Instant.now().toString();
+        StringBuilder items = new StringBuilder();
+        for (int i = 0; i < 2; i++) {
+            items.append(i == 0 ? "" : ",").append("""
+                    {"cacheKey":"analysis:auto:auto:security:%s%d:00000000",
+                     "request":{"schemaVersion":1,"requestId":"req-%d-%s","clientId":"team-it","analysisType":"security",
+                                "language":"python","path":"app/db%d-%s.py","code":"%s","provider":"deepseek","lane":"bulk","createdAt":"%s"},
+                     "requesters":[{"requestId":"req-%d-%s","clientId":"team-it"}]}
+                    """.formatted(suffix, i, i, suffix, i, suffix, code, now, i, suffix));
+        }
+        return """
+                {"schemaVersion":1,"batchId":"%s","route":"%s","windowStart":"%s","windowEnd":"%s","items":[%s]}
+                """.formatted(batchId, ROUTE, now, now, items);
+    }
+
+    private void produce(String value) throws Exception {
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, endpoints.kafkaBootstrap(),
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
+            producer.send(new ProducerRecord<>(Topics.BATCHES, ROUTE, value.getBytes(StandardCharsets.UTF_8))).get();
+        }
+    }
+
+    private KafkaConsumer<String, byte[]> consumer(String topic, String group) {
+        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, endpoints.kafkaBootstrap(),
+                ConsumerConfig.GROUP_ID_CONFIG, group,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class));
+        consumer.subscribe(List.of(topic));
+        return consumer;
+    }
+
+    private ProviderBatchRecord awaitPendingRecord(String batchId) {
+        try (KafkaConsumer<String, byte[]> consumer = consumer(ProviderBatches.TOPIC, "it-pending-" + suffix)) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+            while (System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(250))) {
+                    if (batchId.equals(record.key()) && record.value() != null) {
+                        return Json.read(record.value(), ProviderBatchRecord.class);
+                    }
+                }
+            }
+        }
+        throw new AssertionError("no pending provider batch record for " + batchId + " within 90s");
+    }
+
+    /** Every result for our batch id that appears within the deadline, plus a quiet period to catch duplicates. */
+    private List<BatchResult> readResults(String batchId) {
+        List<BatchResult> found = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer = consumer(Topics.BATCH_RESULTS, "it-results-" + suffix)) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+            long quietUntil = Long.MAX_VALUE;
+            while (System.nanoTime() < Math.min(deadline, quietUntil)) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(250))) {
+                    if (batchId.equals(record.key())) {
+                        found.add(Json.read(record.value(), BatchResult.class));
+                        quietUntil = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+                    }
+                }
+            }
+        }
+        return found;
+    }
+}

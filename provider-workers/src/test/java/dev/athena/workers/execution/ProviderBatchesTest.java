@@ -1,0 +1,172 @@
+package dev.athena.workers.execution;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.athena.schemas.message.AnalysisBatch;
+import dev.athena.schemas.message.AnalysisRequest;
+import dev.athena.schemas.message.AnalysisType;
+import dev.athena.schemas.message.BatchItem;
+import dev.athena.schemas.message.BatchResult;
+import dev.athena.schemas.message.Lane;
+import dev.athena.schemas.message.Requester;
+import dev.athena.schemas.message.ResultStatus;
+import dev.athena.schemas.message.SchemaVersion;
+import dev.athena.workers.metrics.WorkerMetrics;
+import dev.athena.workers.provider.builtin.BuiltinProvider;
+import dev.athena.workers.provider.spi.BatchApi;
+import dev.athena.workers.provider.spi.Provider;
+import dev.athena.workers.provider.spi.ProviderAnswer;
+import dev.athena.workers.provider.spi.ProviderCall;
+import dev.athena.workers.provider.spi.RetriableProviderException;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class ProviderBatchesTest {
+    private static final Instant NOW = Instant.parse("2026-11-30T07:00:00Z");
+
+    private final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+    private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+    private final StubApi api = new StubApi();
+
+    @AfterEach
+    void stop() {
+        threads.shutdownNow();
+    }
+
+    private static final class StubApi implements BatchApi {
+        final List<List<Call>> submitted = new ArrayList<>();
+        Status next = new Status.Pending("in_progress");
+        boolean failSubmit;
+
+        @Override
+        public String submit(List<Call> calls) {
+            if (failSubmit) {
+                throw new RetriableProviderException("openai", RetriableProviderException.Kind.SERVER_ERROR, 500,
+                        "status 500");
+            }
+            submitted.add(calls);
+            return "batch_1";
+        }
+
+        @Override
+        public Status poll(String providerBatchId, Map<String, ProviderCall> calls) {
+            return next;
+        }
+    }
+
+    private static final Provider OPENAI = new Provider() {
+        @Override
+        public String name() {
+            return "openai";
+        }
+
+        @Override
+        public String defaultModel() {
+            return "gpt-4o-mini";
+        }
+
+        @Override
+        public ProviderAnswer analyse(ProviderCall call) {
+            return new ProviderAnswer(List.of(), "sync", "gpt-4o-mini", null);
+        }
+    };
+
+    private ProviderBatches batches() {
+        ProviderRoster roster = ProviderRoster.of(List.of(OPENAI), new BuiltinProvider());
+        ItemExecutor items = new ItemExecutor(roster, clock, Duration.ofSeconds(30), threads,
+                new WorkerMetrics(new SimpleMeterRegistry()));
+        return new ProviderBatches("group-a", Map.of("openai", new ProviderBatches.Api(api, Duration.ofMinutes(30))),
+                roster, new BatchExecutor(items, threads, clock), clock);
+    }
+
+    private static BatchItem item(String id, Lane lane, Instant deadline) {
+        AnalysisRequest request = new AnalysisRequest(SchemaVersion.CURRENT, id, "c1", AnalysisType.QUALITY, "python",
+                id + ".py", "x = 1\n", null, null, lane, Map.of(), deadline, null, null, null);
+        return new BatchItem("analysis:auto:auto:quality:" + id + ":00000000", request,
+                List.of(new Requester(id, "c1", null, null)));
+    }
+
+    private static AnalysisBatch batch(BatchItem... items) {
+        return new AnalysisBatch(SchemaVersion.CURRENT, "b-1", "auto/auto/bulk", NOW, NOW, List.of(items));
+    }
+
+    @Test
+    void shouldSubmitBulkBatchWhoseDeadlinesAreFarEnough() {
+        Optional<ProviderBatchRecord> record = batches().trySubmit(batch(item("a", Lane.BULK, null),
+                item("b", Lane.BULK, NOW.plus(Duration.ofHours(2)))));
+
+        assertThat(record).hasValueSatisfying(r -> {
+            assertThat(r.provider()).isEqualTo("openai");
+            assertThat(r.providerBatchId()).isEqualTo("batch_1");
+            assertThat(r.models()).containsExactly("gpt-4o-mini", "gpt-4o-mini");
+            assertThat(r.group()).isEqualTo("group-a");
+        });
+        assertThat(api.submitted).singleElement().satisfies(calls -> assertThat(calls)
+                .extracting(BatchApi.Call::customId).containsExactly("item-0", "item-1"));
+    }
+
+    @Test
+    void shouldKeepInteractiveOrSoonDueOrFailedSubmissionsOnTheNormalPath() {
+        assertThat(batches().trySubmit(batch(item("a", Lane.INTERACTIVE, null)))).isEmpty();
+        assertThat(batches().trySubmit(batch(item("a", Lane.BULK, NOW.plus(Duration.ofMinutes(10)))))).isEmpty();
+        assertThat(api.submitted).isEmpty();
+        api.failSubmit = true;
+        assertThat(batches().trySubmit(batch(item("a", Lane.BULK, null)))).isEmpty();
+    }
+
+    @Test
+    void shouldTurnEndedProviderBatchIntoOneResultWithEveryItemAccountedFor() throws Exception {
+        ProviderBatches batches = batches();
+        AnalysisBatch batch = batch(item("a", Lane.BULK, null), item("b", Lane.BULK, null),
+                item("c", Lane.BULK, null), item("d", Lane.BULK, NOW.minusSeconds(1)));
+        ProviderBatchRecord pending = new ProviderBatchRecord("group-a", batch, "openai", "batch_1",
+                List.of("gpt-4o-mini", "gpt-4o-mini", "gpt-4o-mini", "gpt-4o-mini"), NOW.minusSeconds(60));
+
+        assertThat(batches.poll(pending)).isEmpty();
+
+        Map<String, BatchApi.Outcome> outcomes = new HashMap<>();
+        outcomes.put("item-0", new BatchApi.Outcome.Answered(new ProviderAnswer(List.of(), "clean", "gpt-4o-mini",
+                null)));
+        outcomes.put("item-1", new BatchApi.Outcome.Errored("openai: the batch request failed with status 400"));
+        outcomes.put("item-3", new BatchApi.Outcome.Answered(new ProviderAnswer(List.of(), "late", "gpt-4o-mini",
+                null)));
+        api.next = new BatchApi.Status.Done(outcomes);
+        BatchResult result = batches.poll(pending).orElseThrow();
+
+        assertThat(result.batchId()).isEqualTo("b-1");
+        assertThat(result.items()).extracting(i -> i.status()).containsExactly(ResultStatus.COMPLETED,
+                ResultStatus.FAILED, ResultStatus.FAILED, ResultStatus.EXPIRED);
+        assertThat(result.items().get(0).servedBy().provider()).isEqualTo("openai");
+        assertThat(result.items().get(0).summary()).isEqualTo("clean");
+        assertThat(result.items().get(1).error().message()).contains("status 400");
+        assertThat(result.items().get(2).error().message()).contains("returned nothing for this item");
+        assertThat(result.items().get(3).error().code()).isEqualTo("DEADLINE_EXCEEDED");
+    }
+
+    @Test
+    void shouldRunFailedProviderBatchTheNormalWay() throws Exception {
+        api.next = new BatchApi.Status.Failed("the provider batch ended expired");
+        AnalysisBatch batch = batch(item("a", Lane.BULK, null));
+        ProviderBatchRecord pending = new ProviderBatchRecord("group-a", batch, "openai", "batch_1",
+                List.of("gpt-4o-mini"), NOW);
+
+        BatchResult result = batches().poll(pending).orElseThrow();
+
+        assertThat(result.items()).singleElement().satisfies(i -> {
+            assertThat(i.status()).isEqualTo(ResultStatus.COMPLETED);
+            assertThat(i.summary()).isEqualTo("sync");
+        });
+    }
+}
