@@ -18,6 +18,7 @@ import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
@@ -163,10 +164,18 @@ public final class ProviderBatchPoller implements Runnable {
 
     private boolean write(Tracked t, BatchResult result) {
         String batchId = t.record.batch().batchId();
+        if (!consumer.assignment().contains(t.partition)) {
+            return false;
+        }
         try {
             producer.beginTransaction();
             producer.send(new ProducerRecord<>(Topics.BATCH_RESULTS, batchId, Json.write(result)));
             producer.send(new ProducerRecord<>(ProviderBatches.TOPIC, batchId, null));
+            // The offsets themselves are never read back (every assignment starts from the beginning); they are
+            // sent so the group coordinator fences this transaction if a rebalance gave the partition to another
+            // instance meanwhile: the batch then gets its one result from the new owner only.
+            producer.sendOffsetsToTransaction(Map.of(t.partition, new OffsetAndMetadata(consumer.position(t.partition))),
+                    consumer.groupMetadata());
             producer.commitTransaction();
             LOG.info("batch {} finished from {}'s batch {}", batchId, t.record.provider(), t.record.providerBatchId());
             return true;
