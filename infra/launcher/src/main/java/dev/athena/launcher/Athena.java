@@ -1,6 +1,7 @@
 package dev.athena.launcher;
 
 import dev.athena.infra.stack.Endpoints;
+import dev.athena.infra.stack.TempDirectories;
 import dev.athena.ingest.cli.FileRequests;
 import dev.athena.ingest.scan.ScanCommand;
 import dev.athena.ingest.cli.ResultFormatter;
@@ -10,7 +11,6 @@ import dev.athena.schemas.message.AnalysisRequest;
 import dev.athena.schemas.message.AnalysisResult;
 import dev.athena.schemas.message.AnalysisType;
 import dev.athena.schemas.message.ResultStatus;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -141,7 +141,7 @@ public final class Athena {
         try (EmbeddedPipeline pipeline = EmbeddedPipeline.start(temp, 0, -1)) {
             return submitTo(pipeline.kafkaBootstrap(), clientId, requests, timeout, cli.flag("json"));
         } finally {
-            TempDirs.delete(temp);
+            TempDirectories.deleteTree(temp);
         }
     }
 
@@ -164,7 +164,7 @@ public final class Athena {
         try (EmbeddedPipeline pipeline = EmbeddedPipeline.start(temp, 0, -1)) {
             return ScanCommand.run(args, withEndpoints(pipeline.endpoints()), out);
         } finally {
-            TempDirs.delete(temp);
+            TempDirectories.deleteTree(temp);
         }
     }
 
@@ -253,19 +253,5 @@ public final class Athena {
     private String envOr(String name, String fallback) {
         String value = env.get(name);
         return value == null || value.isBlank() ? fallback : value;
-    }
-
-    static final class TempDirs {
-        private TempDirs() {
-        }
-
-        static void delete(Path dir) throws IOException {
-            if (!Files.exists(dir)) {
-                return;
-            }
-            try (var paths = Files.walk(dir)) {
-                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
     }
 }

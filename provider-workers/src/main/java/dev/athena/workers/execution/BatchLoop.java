@@ -18,7 +18,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -266,16 +265,7 @@ public final class BatchLoop implements Runnable {
     }
 
     private void closeQuietly() {
-        try {
-            consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
-        } catch (RuntimeException e) {
-            LOG.debug("consumer close failed", e);
-        }
-        try {
-            producer.close(Duration.ofSeconds(5));
-        } catch (RuntimeException e) {
-            LOG.debug("producer close failed", e);
-        }
+        KafkaClientsClosing.closeQuietly(consumer, producer, LOG);
     }
 
     private final class Rebalance implements ConsumerRebalanceListener {

@@ -3,6 +3,7 @@ package dev.athena.launcher.bench;
 import dev.athena.infra.stack.Endpoints;
 import dev.athena.infra.stack.LocalStack;
 import dev.athena.infra.stack.StackOptions;
+import dev.athena.infra.stack.TempDirectories;
 import dev.athena.launcher.PipelineServices;
 import dev.athena.schemas.json.Json;
 import dev.athena.schemas.message.AnalysisRequest;
@@ -69,9 +70,7 @@ public final class EndToEndLatencyBenchmark {
                 }
             }
         } finally {
-            try (var paths = Files.walk(dir)) {
-                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            TempDirectories.deleteTree(dir);
         }
         System.exit(0);
     }

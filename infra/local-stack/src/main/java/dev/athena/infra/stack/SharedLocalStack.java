@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 /**
  * One local stack per JVM, started on first use and stopped by a shutdown hook: tests of every class share it,
@@ -24,7 +22,7 @@ public final class SharedLocalStack {
             LocalStack started = stack;
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 started.close();
-                deleteTree(dir);
+                TempDirectories.deleteTree(dir);
             }, "athena-local-stack-shutdown"));
         }
         return stack;
@@ -33,17 +31,6 @@ public final class SharedLocalStack {
     private static Path tempDir() {
         try {
             return Files.createTempDirectory("athena-stack-");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

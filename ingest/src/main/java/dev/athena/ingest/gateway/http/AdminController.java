@@ -44,12 +44,7 @@ public class AdminController {
     @PostMapping("/v1/admin/keys")
     ResponseEntity<String> create(HttpServletRequest request, HttpServletResponse response) {
         Principal admin = core.guard().require(request, response, Scope.ADMIN);
-        JsonNode body;
-        try {
-            body = Json.tree(Bodies.read(request, 16 * 1024));
-        } catch (JsonContractException e) {
-            throw new ApiProblem(400, "Bad Request", "body is " + e.getMessage(), "body", Map.of());
-        }
+        JsonNode body = jsonBody(request);
         JsonNode clientNode = body == null ? null : body.get("clientId");
         if (clientNode == null || !clientNode.isString()
                 || !Topics.CLIENT_ID.matcher(clientNode.stringValue()).matches()) {
@@ -92,12 +87,7 @@ public class AdminController {
     @PostMapping("/v1/admin/cache/invalidations")
     ResponseEntity<String> invalidate(HttpServletRequest request, HttpServletResponse response) {
         Principal admin = core.guard().require(request, response, Scope.ADMIN);
-        JsonNode body;
-        try {
-            body = Json.tree(Bodies.read(request, 16 * 1024));
-        } catch (JsonContractException e) {
-            throw new ApiProblem(400, "Bad Request", "body is " + e.getMessage(), "body", Map.of());
-        }
+        JsonNode body = jsonBody(request);
         String kind = body != null && body.has("kind") ? body.get("kind").asString() : null;
         String value = body != null && body.has("value") ? body.get("value").asString() : null;
         CacheInvalidations.Published published;
@@ -171,5 +161,14 @@ public class AdminController {
         out.put("createdAt", key.createdAt().toString());
         out.put("revokedAt", key.revokedAt() == null ? null : key.revokedAt().toString());
         return out;
+    }
+
+    /** An admin request's JSON body (16 KiB at most); malformed JSON is a 400 naming the body. */
+    private static JsonNode jsonBody(HttpServletRequest request) {
+        try {
+            return Json.tree(Bodies.read(request, 16 * 1024));
+        } catch (JsonContractException e) {
+            throw new ApiProblem(400, "Bad Request", "body is " + e.getMessage(), "body", Map.of());
+        }
     }
 }
