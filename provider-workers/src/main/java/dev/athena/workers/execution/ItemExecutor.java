@@ -120,7 +120,8 @@ public final class ItemExecutor {
         StringBuilder failures = new StringBuilder();
         String lastCode = "PROVIDERS_FAILED";
         List<Attempt> chain = roster.chainFor(request);
-        for (int i = 0; i < chain.size(); i++) {
+        boolean outOfTime = false;
+        for (int i = 0; i < chain.size() && !outOfTime; i++) {
             Attempt attempt = chain.get(i);
             Duration remaining = Duration.between(clock.instant(), deadline);
             if (remaining.isNegative() || remaining.isZero()) {
@@ -152,10 +153,14 @@ public final class ItemExecutor {
                 metrics.providerCall(name, attempt.model(), "deadline", Duration.between(began, clock.instant()));
                 lastCode = "PROVIDER_TIMEOUT";
                 note(failures, name, "no answer before the deadline");
+                // given all the time that was left, it used it up: what remains is clock jitter, not a chance
+                outOfTime = budget.equals(remaining);
             }
             LOG.debug("item {}: {} failed, moving on ({})", item.cacheKey(), name, failures);
         }
-        if (request.deadline() != null && !clock.instant().isBefore(request.deadline())) {
+        boolean requestDeadlineReached = request.deadline() != null
+                && ((outOfTime && deadline.equals(request.deadline())) || !clock.instant().isBefore(request.deadline()));
+        if (requestDeadlineReached) {
             return expired(item, "no answer before the deadline " + request.deadline()
                     + (failures.isEmpty() ? "" : " (" + failures + ")"));
         }
@@ -192,7 +197,7 @@ public final class ItemExecutor {
     ProviderAnswer call(Attempt attempt, ProviderCall call, Duration remaining) throws TimeoutException {
         Future<ProviderAnswer> future = calls.submit(() -> attempt.provider().analyse(call));
         try {
-            return future.get(Math.max(1, remaining.toMillis()), TimeUnit.MILLISECONDS);
+            return future.get(Math.max(1, remaining.toNanos()), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             future.cancel(true);
             Thread.currentThread().interrupt();
