@@ -83,10 +83,10 @@ final class ProviderAssembly implements AutoCloseable {
             LOG.info("provider {} enabled: {}", c.name(), c);
             java.time.Duration minDeadline = catalog.batchApis().minDeadlineByProvider().get(c.name());
             if (minDeadline != null) {
-                // the batch API bypasses the per-call guards: it is a few small calls per batch, not one per item
+                // every exchange of the batch API passes this provider's own limiter, bulkhead and breaker
                 batchApis.put(c.name(), new dev.athena.workers.execution.ProviderBatches.Api(
-                        c.dialect() == ProviderConfig.Dialect.ANTHROPIC ? new AnthropicBatchApi(vendor, clock)
-                                : new OpenAiBatchApi(vendor, clock), minDeadline));
+                        c.dialect() == ProviderConfig.Dialect.ANTHROPIC ? new AnthropicBatchApi(vendor, clock, guarded)
+                                : new OpenAiBatchApi(vendor, clock, guarded), minDeadline));
                 LOG.info("provider {} batch API enabled for bulk batches with at least {} left", c.name(), minDeadline);
             }
         }

@@ -92,7 +92,7 @@ public final class ProviderWorkers implements AutoCloseable {
                 new KafkaChunkPublisher(chunkProducer, metrics));
         BatchExecutor batches = new BatchExecutor(items, virtualThreads, clock);
         ProviderBatches providerBatches = providers.batchApis().isEmpty() ? null
-                : new ProviderBatches(settings.groupId(), providers.batchApis(), roster, batches, clock);
+                : new ProviderBatches(settings.groupId(), providers.batchApis(), roster, batches, clock, metrics);
         BatchLoop loop = new BatchLoop(new KafkaConsumer<>(consumerConfig(settings)),
                 new KafkaProducer<>(producerConfig(settings)), batches, virtualThreads,
                 settings.maxConcurrentBatches(), metrics, clock, providerBatches);

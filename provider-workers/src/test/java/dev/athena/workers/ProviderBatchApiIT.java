@@ -3,6 +3,7 @@ package dev.athena.workers;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.athena.infra.fake.FakeProviderServer;
+import dev.athena.infra.fake.Fault;
 import dev.athena.infra.stack.Endpoints;
 import dev.athena.infra.stack.SharedLocalStack;
 import dev.athena.schemas.json.Json;
@@ -14,7 +15,9 @@ import dev.athena.workers.config.ProviderCatalog;
 import dev.athena.workers.config.ProviderConfig;
 import dev.athena.workers.execution.ProviderBatchRecord;
 import dev.athena.workers.execution.ProviderBatches;
+import dev.athena.workers.metrics.WorkerMetrics;
 import dev.athena.workers.provider.vendor.Pricing;
+import dev.athena.workers.resilience.Backoff;
 import dev.athena.workers.resilience.ProviderPolicy;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -55,13 +58,17 @@ class ProviderBatchApiIT {
     }
 
     private ProviderCatalog catalog() {
+        return catalog(ProviderPolicy.of(10_000, 10_000_000, 4), Duration.ofMillis(300));
+    }
+
+    private ProviderCatalog catalog(ProviderPolicy policy, Duration pollInterval) {
         // deepseek (OpenAI's wire), named by our requests: other tests' workers, which read every batch of
         // athena.batches, have no deepseek and serve these with builtin instead of calling their providers
         ProviderConfig deepseek = new ProviderConfig("deepseek", ProviderConfig.Dialect.OPENAI, 1, fake.baseUrl(),
-                "sk-test", "deepseek-chat", Pricing.FREE, ProviderPolicy.of(10_000, 10_000_000, 4),
+                "sk-test", "deepseek-chat", Pricing.FREE, policy,
                 Duration.ofSeconds(2), Duration.ofSeconds(10), Duration.ofSeconds(10));
         return new ProviderCatalog(List.of(deepseek), 1).withBatchApis(BatchApiSettings.OFF
-                .with("deepseek", Duration.ofMinutes(30)).withPollInterval(Duration.ofMillis(300)));
+                .with("deepseek", Duration.ofMinutes(30)).withPollInterval(pollInterval));
     }
 
     private WorkerSettings settings() {
@@ -123,6 +130,52 @@ class ProviderBatchApiIT {
         }
     }
 
+    @Test
+    void shouldRunBulkBatchSynchronouslyWithExactlyOneResultWhileTheBreakerIsOpen() throws Exception {
+        // one failure in two opens the breaker, which then stays open for the whole test
+        ProviderPolicy policy = ProviderPolicy.of(10_000, 10_000_000, 4).withRetry(1, Duration.ZERO, Duration.ZERO)
+                .withBreaker(4, 2, Duration.ofMinutes(5), Backoff.EXPONENTIAL);
+        fake.always(new Fault.Status(503)); // per-item calls fail; the fake's batch endpoints would still answer
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        String batchId = "it-pb-open-" + suffix;
+        try (ProviderWorkers ignored = ProviderWorkers.start(settings(), registry,
+                catalog(policy, Duration.ofMinutes(1)))) {
+            tripBreaker(registry);
+
+            produce(batchJson(batchId, "bulk", "db"));
+            List<BatchResult> results = readResults(batchId);
+
+            assertThat(results).hasSize(1);
+            assertThat(results.getFirst().items()).hasSize(2).allSatisfy(item -> {
+                assertThat(item.status()).isEqualTo(ResultStatus.COMPLETED);
+                assertThat(item.servedBy().provider()).isEqualTo("builtin");
+                assertThat(item.servedBy().degraded()).isTrue();
+            });
+            assertThat(uploadsOfOurs()).isZero();
+            assertThat(registry.get(WorkerMetrics.BATCH_API_CALLS).tag("provider", "deepseek").tag("call", "submit")
+                    .tag("outcome", "refused").counter().count()).isGreaterThanOrEqualTo(1.0);
+        }
+    }
+
+    /** Interactive batches (never sent to a batch API) whose calls fail, until deepseek's breaker is open. */
+    private void tripBreaker(SimpleMeterRegistry registry) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        for (int round = 0; !breakerOpen(registry); round++) {
+            assertThat(System.nanoTime()).as("deepseek's breaker opens within 60 s").isLessThan(deadline);
+            produce(batchJson("it-pb-trip-" + round + "-" + suffix, "interactive", "trip"));
+            long roundEnd = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (!breakerOpen(registry) && System.nanoTime() < roundEnd) {
+                Thread.sleep(100);
+            }
+        }
+    }
+
+    private static boolean breakerOpen(SimpleMeterRegistry registry) {
+        var state = registry.find("resilience4j.circuitbreaker.state").tag("name", "deepseek").tag("state", "open")
+                .gauge();
+        return state != null && state.value() == 1.0;
+    }
+
     /** Other tests' batches share athena.batches; ours carry the suffix in their paths. */
     private long uploadsOfOurs() {
         return fake.requests().stream().filter(r -> r.path().equals("/v1/files") && r.body().contains(suffix)).count();
@@ -133,6 +186,10 @@ class ProviderBatchApiIT {
     }
 
     private String batchJson(String batchId) {
+        return batchJson(batchId, "bulk", "db");
+    }
+
+    private String batchJson(String batchId, String lane, String file) {
         String code = "def find(u):\\n    return db.execute(\\\"SELECT * FROM users WHERE name='\\\" + u + \\\"'\\\")\\n";
         String now = Instant.now().toString();
         StringBuilder items = new StringBuilder();
@@ -140,9 +197,9 @@ class ProviderBatchApiIT {
             items.append(i == 0 ? "" : ",").append("""
                     {"cacheKey":"analysis:auto:auto:security:%s%d:00000000",
                      "request":{"schemaVersion":1,"requestId":"req-%d-%s","clientId":"team-it","analysisType":"security",
-                                "language":"python","path":"app/db%d-%s.py","code":"%s","provider":"deepseek","lane":"bulk","createdAt":"%s"},
+                                "language":"python","path":"app/%s%d-%s.py","code":"%s","provider":"deepseek","lane":"%s","createdAt":"%s"},
                      "requesters":[{"requestId":"req-%d-%s","clientId":"team-it"}]}
-                    """.formatted(suffix, i, i, suffix, i, suffix, code, now, i, suffix));
+                    """.formatted(suffix, i, i, suffix, file, i, suffix, code, lane, now, i, suffix));
         }
         return """
                 {"schemaVersion":1,"batchId":"%s","route":"%s","windowStart":"%s","windowEnd":"%s","items":[%s]}

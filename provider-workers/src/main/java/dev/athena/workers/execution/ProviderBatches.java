@@ -9,8 +9,10 @@ import dev.athena.schemas.message.Lane;
 import dev.athena.schemas.message.ResultStatus;
 import dev.athena.schemas.message.SchemaVersion;
 import dev.athena.schemas.topic.TopicSpec;
+import dev.athena.workers.metrics.WorkerMetrics;
 import dev.athena.workers.provider.spi.BatchApi;
 import dev.athena.workers.provider.spi.ProviderCall;
+import dev.athena.workers.provider.spi.RetriableProviderException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -25,8 +27,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Bulk-lane batches through the providers' batch APIs. A batch goes there only when every item is bulk, every
  * item's first provider is the same one and has its batch API on, and every deadline is at least that
- * provider's minimum away (batch APIs take minutes to hours). Submitting is one attempt: when it fails the
- * batch takes the normal path. Polling turns an ended provider batch into the batch's one {@link BatchResult}:
+ * provider's minimum away (batch APIs take minutes to hours). Every exchange with a batch API passes the
+ * provider's own rate limit, bulkhead and breaker ({@link dev.athena.workers.provider.spi.BatchGuard}).
+ * Submitting is one attempt: when it fails or the guards refuse it, the batch takes the normal path, with its
+ * failover, at once; a poll that fails or is refused is asked again at the next interval. Polling turns an ended provider batch into the batch's one {@link BatchResult}:
  * answered items COMPLETED, errored or unanswered ones FAILED, items already past their deadline EXPIRED; a
  * provider batch that failed as a whole is run the normal way instead.
  */
@@ -48,9 +52,11 @@ public final class ProviderBatches {
     private final ProviderRoster roster;
     private final BatchExecutor fallback;
     private final InstantSource clock;
+    private final WorkerMetrics metrics;
 
     public ProviderBatches(String group, Map<String, Api> apis, ProviderRoster roster, BatchExecutor fallback,
-            InstantSource clock) {
+            InstantSource clock, WorkerMetrics metrics) {
+        this.metrics = metrics;
         this.group = group;
         this.apis = Map.copyOf(apis);
         this.roster = roster;
@@ -90,10 +96,13 @@ public final class ProviderBatches {
         calls(batch, models, now).forEach((id, call) -> calls.add(new BatchApi.Call(id, call)));
         try {
             String id = apis.get(provider).api().submit(calls);
+            metrics.batchApiCall(provider, "submit", "ok");
             LOG.info("batch {} ({} items) submitted to {}'s batch API as {}", batch.batchId(), calls.size(), provider,
                     id);
             return Optional.of(new ProviderBatchRecord(group, batch, provider, id, models, now));
         } catch (RuntimeException e) {
+            // refused by the guards or failed: either way nothing is pending, and the normal path has failover
+            metrics.batchApiCall(provider, "submit", outcome(e));
             LOG.warn("batch {} could not be submitted to {}'s batch API, running it now instead: {}", batch.batchId(),
                     provider, e.getMessage());
             return Optional.empty();
@@ -117,7 +126,9 @@ public final class ProviderBatches {
         BatchApi.Status status;
         try {
             status = api.api().poll(pending.providerBatchId(), calls);
+            metrics.batchApiCall(pending.provider(), "poll", "ok");
         } catch (RuntimeException e) {
+            metrics.batchApiCall(pending.provider(), "poll", outcome(e));
             LOG.warn("polling {} batch {} failed, asking again later: {}", pending.provider(),
                     pending.providerBatchId(), e.getMessage());
             return Optional.empty();
@@ -169,6 +180,11 @@ public final class ProviderBatches {
                     ProviderCall.DeltaSink.NONE));
         }
         return calls;
+    }
+
+    /** refused: our own guards said no and nothing reached the provider; failed: anything else. */
+    private static String outcome(RuntimeException e) {
+        return e instanceof RetriableProviderException r && !r.kind().providerFault() ? "refused" : "failed";
     }
 
     static String customId(int index) {

@@ -27,6 +27,7 @@ public final class WorkerMetrics {
     public static final String COST = "athena.provider.cost.usd";
     public static final String CHUNKS = "athena.workers.chunks";
     public static final String HEALTH_PUBLISHES = "athena.workers.health.publishes";
+    public static final String BATCH_API_CALLS = "athena.provider.batch.calls";
     // resilience4j's own meters are bound as well: resilience4j.circuitbreaker.state, .calls,
     // resilience4j.bulkhead.available.concurrent.calls, ... tagged by name = provider
 
@@ -120,6 +121,15 @@ public final class WorkerMetrics {
     public void packedItems(String provider, String outcome, int count) {
         Counter.builder(PACKED_ITEMS).description("items sent in packed calls, by what became of them")
                 .tag("provider", provider).tag("outcome", outcome).register(registry).increment(count);
+    }
+
+    /**
+     * One use of a provider's batch API. call: submit, poll, cancel; outcome: ok, refused (our own limiter,
+     * bulkhead or an open breaker said no: nothing was sent), failed (the provider or the network failed).
+     */
+    public void batchApiCall(String provider, String call, String outcome) {
+        Counter.builder(BATCH_API_CALLS).description("uses of a provider's batch API, by what came of them")
+                .tag("provider", provider).tag("call", call).tag("outcome", outcome).register(registry).increment();
     }
 
     public void failover(String from, String reason) {

@@ -1,6 +1,7 @@
 package dev.athena.workers.resilience;
 
 import dev.athena.workers.metrics.WorkerMetrics;
+import dev.athena.workers.provider.spi.BatchGuard;
 import dev.athena.workers.provider.spi.FatalProviderException;
 import dev.athena.workers.provider.spi.Provider;
 import dev.athena.workers.provider.spi.ProviderAnswer;
@@ -25,8 +26,11 @@ import java.util.function.Supplier;
  * included, spends rate budget and holds a bulkhead slot; the breaker sees each attempt; the retry sees the
  * breaker's refusals and does not retry them. What the guards refuse (our limiter, a full bulkhead, an open
  * breaker) comes out as {@link RetriableProviderException} kinds that the failover moves on from at once.
+ *
+ * <p>The same guards, minus the retry, stand in front of every HTTP exchange of the provider's batch API
+ * ({@link #exchange}): one rate limiter, bulkhead and breaker per provider, whichever way it is called.
  */
-public final class ResilientProvider implements Provider {
+public final class ResilientProvider implements Provider, BatchGuard {
     private final Provider delegate;
     private final ProviderPolicy policy;
     private final RateLimit rateLimit;
@@ -134,13 +138,36 @@ public final class ResilientProvider implements Provider {
         return retry.execute(() -> typed(guarded), call.deadline());                                   // 4. retry
     }
 
+    /**
+     * One exchange with the provider's batch API, behind the same guards as {@link #analyse}, innermost first:
+     * rate limit, bulkhead, circuit breaker; no retry. It spends one request of the shared requests-per-minute
+     * budget and waits for it at most as long as an item would ({@code maxQueueWait}). It spends none of the
+     * tokens-per-minute budget: the providers count batch tokens against a separate batch quota (OpenAI's
+     * enqueued tokens, Anthropic's batch queue), not against the per-minute limit this budget mirrors, and one
+     * batch holds more tokens than a minute allows, so charging them would stall every synchronous call of the
+     * provider for a minute or more without protecting anything. The breaker counts the exchange's failures
+     * like an item's, so a provider whose batch API fails opens the breaker for both.
+     */
+    @Override
+    public <T> T exchange(Supplier<T> exchange) {
+        Supplier<T> limited = () -> {                                                      // 1. rate limit
+            java.time.Instant asked = clock.instant();
+            rateLimit.acquire(0, policy.maxQueueWait());
+            metrics.limiterWait(name(), Duration.between(asked, clock.instant()));
+            return exchange.get();
+        };
+        Supplier<T> isolated = queueBounded(Bulkhead.decorateSupplier(bulkhead, limited)); // 2. bulkhead
+        Supplier<T> guarded = CircuitBreaker.decorateSupplier(breaker, isolated);          // 3. breaker
+        return refusalsTyped(guarded);                                                     // no retry
+    }
+
     private Duration waitBudget(ProviderCall call) {
         Duration left = Duration.between(clock.instant(), call.deadline());
         return left.compareTo(policy.maxQueueWait()) < 0 ? left : policy.maxQueueWait();
     }
 
     /** The bulkhead's semaphore waits; this bounds how many may wait at once. */
-    private Supplier<ProviderAnswer> queueBounded(Supplier<ProviderAnswer> inner) {
+    private <T> Supplier<T> queueBounded(Supplier<T> inner) {
         return () -> {
             boolean mustWait = bulkhead.getMetrics().getAvailableConcurrentCalls() == 0;
             if (mustWait && queued.get() >= policy.maxQueued()) {
@@ -162,9 +189,21 @@ public final class ResilientProvider implements Provider {
     /** Guards' refusals as the contract's kinds; a provider's rate limit slows every instance down. */
     private ProviderAnswer typed(Supplier<ProviderAnswer> guarded) {
         try {
-            ProviderAnswer answer = guarded.get();
+            ProviderAnswer answer = refusalsTyped(guarded);
             metrics.usage(name(), answer.model(), answer.usage());
             return answer;
+        } catch (RetriableProviderException e) {
+            if (e.kind() == RetriableProviderException.Kind.RATE_LIMITED && e.retryAfter().isPresent()) {
+                rateLimit.pause(e.retryAfter().get());
+            }
+            throw e;
+        }
+    }
+
+    /** A full bulkhead and an open breaker as the contract's kinds; our own refusals counted. */
+    private <T> T refusalsTyped(Supplier<T> guarded) {
+        try {
+            return guarded.get();
         } catch (BulkheadFullException e) {
             metrics.limiterRejection(name());
             throw new RetriableProviderException(name(), RetriableProviderException.Kind.LOCALLY_LIMITED, 0,
@@ -175,9 +214,6 @@ public final class ResilientProvider implements Provider {
         } catch (RetriableProviderException e) {
             if (e.kind() == RetriableProviderException.Kind.LOCALLY_LIMITED) {
                 metrics.limiterRejection(name());
-            }
-            if (e.kind() == RetriableProviderException.Kind.RATE_LIMITED && e.retryAfter().isPresent()) {
-                rateLimit.pause(e.retryAfter().get());
             }
             throw e;
         }

@@ -39,6 +39,7 @@ class ProviderBatchesTest {
     private final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
     private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
     private final StubApi api = new StubApi();
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
     @AfterEach
     void stop() {
@@ -48,13 +49,13 @@ class ProviderBatchesTest {
     private static final class StubApi implements BatchApi {
         final List<List<Call>> submitted = new ArrayList<>();
         Status next = new Status.Pending("in_progress");
-        boolean failSubmit;
+        RuntimeException submitError;
+        RuntimeException pollError;
 
         @Override
         public String submit(List<Call> calls) {
-            if (failSubmit) {
-                throw new RetriableProviderException("openai", RetriableProviderException.Kind.SERVER_ERROR, 500,
-                        "status 500");
+            if (submitError != null) {
+                throw submitError;
             }
             submitted.add(calls);
             return "batch_1";
@@ -62,6 +63,9 @@ class ProviderBatchesTest {
 
         @Override
         public Status poll(String providerBatchId, Map<String, ProviderCall> calls) {
+            if (pollError != null) {
+                throw pollError;
+            }
             return next;
         }
     }
@@ -88,7 +92,7 @@ class ProviderBatchesTest {
         ItemExecutor items = new ItemExecutor(roster, clock, Duration.ofSeconds(30), threads,
                 new WorkerMetrics(new SimpleMeterRegistry()));
         return new ProviderBatches("group-a", Map.of("openai", new ProviderBatches.Api(api, Duration.ofMinutes(30))),
-                roster, new BatchExecutor(items, threads, clock), clock);
+                roster, new BatchExecutor(items, threads, clock), clock, new WorkerMetrics(registry));
     }
 
     private static BatchItem item(String id, Lane lane, Instant deadline) {
@@ -122,8 +126,49 @@ class ProviderBatchesTest {
         assertThat(batches().trySubmit(batch(item("a", Lane.INTERACTIVE, null)))).isEmpty();
         assertThat(batches().trySubmit(batch(item("a", Lane.BULK, NOW.plus(Duration.ofMinutes(10)))))).isEmpty();
         assertThat(api.submitted).isEmpty();
-        api.failSubmit = true;
+        api.submitError = new RetriableProviderException("openai", RetriableProviderException.Kind.SERVER_ERROR, 500,
+                "status 500");
         assertThat(batches().trySubmit(batch(item("a", Lane.BULK, null)))).isEmpty();
+        assertThat(calls("submit", "failed")).isEqualTo(1.0);
+    }
+
+    @Test
+    void shouldRunTheBatchTheNormalWayWhenTheProvidersGuardsRefuseTheSubmit() {
+        ProviderBatches batches = batches();
+        for (RetriableProviderException.Kind refused : List.of(RetriableProviderException.Kind.CIRCUIT_OPEN,
+                RetriableProviderException.Kind.LOCALLY_LIMITED)) {
+            api.submitError = new RetriableProviderException("openai", refused, 0, "refused");
+
+            assertThat(batches.trySubmit(batch(item("a", Lane.BULK, null)))).isEmpty();
+        }
+        assertThat(calls("submit", "refused")).isEqualTo(2.0);
+        assertThat(calls("submit", "ok")).isZero();
+        assertThat(api.submitted).isEmpty();
+    }
+
+    @Test
+    void shouldAskAgainLaterWhenAPollIsRefused() throws Exception {
+        ProviderBatches batches = batches();
+        ProviderBatchRecord pending = new ProviderBatchRecord("group-a", batch(item("a", Lane.BULK, null)), "openai",
+                "batch_1", List.of("gpt-4o-mini"), NOW);
+        api.next = new BatchApi.Status.Done(Map.of("item-0", new BatchApi.Outcome.Answered(new ProviderAnswer(
+                List.of(), "clean", "gpt-4o-mini", null))));
+        api.pollError = new RetriableProviderException("openai", RetriableProviderException.Kind.CIRCUIT_OPEN, 0,
+                "circuit breaker open");
+
+        assertThat(batches.poll(pending)).isEmpty();
+        assertThat(calls("poll", "refused")).isEqualTo(1.0);
+
+        api.pollError = null;
+        assertThat(batches.poll(pending)).hasValueSatisfying(r -> assertThat(r.items()).singleElement()
+                .satisfies(i -> assertThat(i.summary()).isEqualTo("clean")));
+        assertThat(calls("poll", "ok")).isEqualTo(1.0);
+    }
+
+    private double calls(String call, String outcome) {
+        var counter = registry.find(WorkerMetrics.BATCH_API_CALLS).tag("provider", "openai").tag("call", call)
+                .tag("outcome", outcome).counter();
+        return counter == null ? 0 : counter.count();
     }
 
     @Test

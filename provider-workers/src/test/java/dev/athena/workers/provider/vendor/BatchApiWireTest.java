@@ -8,6 +8,7 @@ import dev.athena.schemas.message.AnalysisType;
 import dev.athena.schemas.message.Lane;
 import dev.athena.schemas.message.SchemaVersion;
 import dev.athena.workers.provider.spi.BatchApi;
+import dev.athena.workers.provider.spi.BatchGuard;
 import dev.athena.workers.provider.spi.ProviderCall;
 import dev.athena.workers.provider.vendor.anthropic.AnthropicBatchApi;
 import dev.athena.workers.provider.vendor.openai.OpenAiBatchApi;
@@ -57,7 +58,8 @@ class BatchApiWireTest {
 
     @Test
     void shouldUploadJsonlCreateBatchPollAndReadOpenAiOutputFile() {
-        BatchApi api = new OpenAiBatchApi(settings("openai", openAiServer.baseUrl()), InstantSource.system());
+        BatchApi api = new OpenAiBatchApi(settings("openai", openAiServer.baseUrl()), InstantSource.system(),
+                BatchGuard.NONE);
         openAiServer.failInBatch("item-1");
         Map<String, ProviderCall> calls = calls();
 
@@ -87,7 +89,8 @@ class BatchApiWireTest {
 
     @Test
     void shouldCreateAnthropicMessageBatchInlinePollAndReadResults() {
-        BatchApi api = new AnthropicBatchApi(settings("anthropic", anthropicServer.baseUrl()), InstantSource.system());
+        BatchApi api = new AnthropicBatchApi(settings("anthropic", anthropicServer.baseUrl()), InstantSource.system(),
+                BatchGuard.NONE);
         anthropicServer.failInBatch("item-0");
         Map<String, ProviderCall> calls = calls();
 

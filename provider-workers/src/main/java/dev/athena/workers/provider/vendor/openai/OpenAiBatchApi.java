@@ -2,6 +2,7 @@ package dev.athena.workers.provider.vendor.openai;
 
 import dev.athena.schemas.json.Json;
 import dev.athena.workers.provider.spi.BatchApi;
+import dev.athena.workers.provider.spi.BatchGuard;
 import dev.athena.workers.provider.spi.FatalProviderException;
 import dev.athena.workers.provider.spi.ProviderCall;
 import dev.athena.workers.provider.vendor.BatchHttp;
@@ -29,10 +30,11 @@ public final class OpenAiBatchApi implements BatchApi {
     private final VendorSettings settings;
     private final BatchHttp http;
 
-    public OpenAiBatchApi(VendorSettings settings, InstantSource clock) {
+    /** {@code guard}: the provider's own guards, which every exchange of this API passes. */
+    public OpenAiBatchApi(VendorSettings settings, InstantSource clock, BatchGuard guard) {
         this.provider = new OpenAiCompatibleProvider(settings, clock);
         this.settings = settings;
-        this.http = new BatchHttp(settings.name(), new HttpExchange(settings, clock));
+        this.http = new BatchHttp(settings.name(), new HttpExchange(settings, clock), guard);
     }
 
     @Override
