@@ -108,7 +108,7 @@ public final class ProviderWorkers implements AutoCloseable {
             pollerProducer.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG,
                     "athena-workers-provider-batches-" + settings.groupId() + "-" + settings.instanceId());
             poller = new ProviderBatchPoller(new KafkaConsumer<>(pollerConsumer), new KafkaProducer<>(pollerProducer),
-                    providerBatches, catalog.batchApis().pollInterval(), clock);
+                    providerBatches, catalog.batchApis().pollInterval(), clock, metrics);
             pollerThread = Thread.ofPlatform().name("athena-provider-batch-poller-" + settings.instanceId())
                     .start(poller);
         }

@@ -215,7 +215,7 @@ public final class BatchLoop implements Runnable {
             }
             // acknowledged without a result: the provider batch is pending, durably, for the poller to finish
             for (ProviderBatchRecord submitted : ready.submitted()) {
-                producer.send(new ProducerRecord<>(ProviderBatches.TOPIC, submitted.batch().batchId(),
+                producer.send(new ProducerRecord<>(providerBatches.topic(), submitted.batch().batchId(),
                         Json.write(submitted)));
             }
             producer.sendOffsetsToTransaction(ready.offsets(), consumer.groupMetadata());

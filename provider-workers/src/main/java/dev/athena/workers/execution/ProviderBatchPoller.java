@@ -3,6 +3,7 @@ package dev.athena.workers.execution;
 import dev.athena.schemas.json.Json;
 import dev.athena.schemas.message.BatchResult;
 import dev.athena.schemas.topic.Topics;
+import dev.athena.workers.metrics.WorkerMetrics;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -14,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -38,6 +40,12 @@ import org.slf4j.LoggerFactory;
  * the pending batches and resumes polling them; nothing is submitted again. Providers are asked only once the
  * assigned partitions have been read to their end, so a batch whose tombstone is already written is never
  * finished twice.
+ *
+ * <p>Fencing: an instance that stops calling {@code poll} for longer than {@code max.poll.interval.ms} (a slow
+ * provider, many batches due at once) drops out of the group, and the next owner finishes its batches while it
+ * still believes it owns them. Each finishing transaction therefore carries this consumer's group metadata
+ * (generation and member id, kept until the consumer rejoins): the group coordinator refuses the former owner's
+ * offsets, its transaction is aborted (counted {@code fenced}) and only the new owner's result becomes visible.
  */
 public final class ProviderBatchPoller implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(ProviderBatchPoller.class);
@@ -48,6 +56,7 @@ public final class ProviderBatchPoller implements Runnable {
     private final ProviderBatches batches;
     private final Duration interval;
     private final InstantSource clock;
+    private final WorkerMetrics metrics;
     private final Map<String, Tracked> tracked = new LinkedHashMap<>();
     private final Map<TopicPartition, Long> readTo = new HashMap<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -66,7 +75,8 @@ public final class ProviderBatchPoller implements Runnable {
     }
 
     public ProviderBatchPoller(Consumer<String, byte[]> consumer, Producer<String, byte[]> producer,
-            ProviderBatches batches, Duration interval, InstantSource clock) {
+            ProviderBatches batches, Duration interval, InstantSource clock, WorkerMetrics metrics) {
+        this.metrics = metrics;
         this.consumer = consumer;
         this.producer = producer;
         this.batches = batches;
@@ -78,7 +88,7 @@ public final class ProviderBatchPoller implements Runnable {
     public void run() {
         try {
             producer.initTransactions();
-            consumer.subscribe(List.of(ProviderBatches.TOPIC), new Rebalance());
+            consumer.subscribe(List.of(batches.topic()), new Rebalance());
             while (running) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(CONSUMER_POLL)) {
                     take(record);
@@ -90,7 +100,7 @@ public final class ProviderBatchPoller implements Runnable {
         } catch (WakeupException e) {
             // stopping
         } catch (InterruptedException e) {
-            LOG.info("provider batch poller interrupted; pending batches stay on {}", ProviderBatches.TOPIC);
+            LOG.info("provider batch poller interrupted; pending batches stay on {}", batches.topic());
         } catch (ProducerFencedException | InvalidProducerEpochException | OutOfOrderSequenceException
                 | AuthorizationException e) {
             LOG.error("provider batch poller stops: its producer can no longer write ({})", e.toString());
@@ -160,23 +170,43 @@ public final class ProviderBatchPoller implements Runnable {
         try {
             producer.beginTransaction();
             producer.send(new ProducerRecord<>(Topics.BATCH_RESULTS, batchId, Json.write(result)));
-            producer.send(new ProducerRecord<>(ProviderBatches.TOPIC, batchId, null));
+            producer.send(new ProducerRecord<>(batches.topic(), batchId, null));
             // The offsets themselves are never read back (every assignment starts from the beginning); they are
             // sent so the group coordinator fences this transaction if a rebalance gave the partition to another
             // instance meanwhile: the batch then gets its one result from the new owner only.
             producer.sendOffsetsToTransaction(Map.of(t.partition, new OffsetAndMetadata(consumer.position(t.partition))),
                     consumer.groupMetadata());
             producer.commitTransaction();
+            metrics.providerBatchTransaction("committed");
             LOG.info("batch {} finished from {}'s batch {}", batchId, t.record.provider(), t.record.providerBatchId());
             return true;
         } catch (ProducerFencedException | InvalidProducerEpochException | OutOfOrderSequenceException
                 | AuthorizationException e) {
+            metrics.providerBatchTransaction("fenced");
             throw e;
         } catch (KafkaException e) {
-            LOG.warn("writing the result of batch {} failed, trying again later: {}", batchId, e.toString());
             producer.abortTransaction();
+            if (staleMember(e)) {
+                // the group moved on without us: the next poll gives the partition up, its new owner writes
+                metrics.providerBatchTransaction("fenced");
+                LOG.warn("result of batch {} not written: this poller no longer owns {} ({})", batchId, t.partition,
+                        e.toString());
+            } else {
+                metrics.providerBatchTransaction("aborted");
+                LOG.warn("writing the result of batch {} failed, trying again later: {}", batchId, e.toString());
+            }
             return false;
         }
+    }
+
+    /** The coordinator refused our offsets: our generation or member id is no longer the group's. */
+    private static boolean staleMember(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof CommitFailedException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Asks the poller to stop and waits for it, at most {@code timeout}; pending batches stay pending. */

@@ -53,9 +53,17 @@ public final class ProviderBatches {
     private final BatchExecutor fallback;
     private final InstantSource clock;
     private final WorkerMetrics metrics;
+    private final String topic;
 
     public ProviderBatches(String group, Map<String, Api> apis, ProviderRoster roster, BatchExecutor fallback,
             InstantSource clock, WorkerMetrics metrics) {
+        this(group, apis, roster, fallback, clock, metrics, TOPIC);
+    }
+
+    /** With the pending records on {@code topic} instead of {@link #TOPIC} (tests). */
+    ProviderBatches(String group, Map<String, Api> apis, ProviderRoster roster, BatchExecutor fallback,
+            InstantSource clock, WorkerMetrics metrics, String topic) {
+        this.topic = topic;
         this.metrics = metrics;
         this.group = group;
         this.apis = Map.copyOf(apis);
@@ -66,6 +74,11 @@ public final class ProviderBatches {
 
     String group() {
         return group;
+    }
+
+    /** Where the pending records live. */
+    String topic() {
+        return topic;
     }
 
     /** The pending record when the batch went to a provider's batch API; empty when it takes the normal path. */

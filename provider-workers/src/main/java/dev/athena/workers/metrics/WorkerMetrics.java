@@ -28,6 +28,7 @@ public final class WorkerMetrics {
     public static final String CHUNKS = "athena.workers.chunks";
     public static final String HEALTH_PUBLISHES = "athena.workers.health.publishes";
     public static final String BATCH_API_CALLS = "athena.provider.batch.calls";
+    public static final String PROVIDER_BATCH_TRANSACTIONS = "athena.workers.provider.batch.transactions";
     // resilience4j's own meters are bound as well: resilience4j.circuitbreaker.state, .calls,
     // resilience4j.bulkhead.available.concurrent.calls, ... tagged by name = provider
 
@@ -130,6 +131,15 @@ public final class WorkerMetrics {
     public void batchApiCall(String provider, String call, String outcome) {
         Counter.builder(BATCH_API_CALLS).description("uses of a provider's batch API, by what came of them")
                 .tag("provider", provider).tag("call", call).tag("outcome", outcome).register(registry).increment();
+    }
+
+    /**
+     * A transaction of the provider batch poller (a result and its tombstone). outcome: committed, aborted
+     * (tried again later), fenced (another instance owns the batch now: its result is theirs to write).
+     */
+    public void providerBatchTransaction(String outcome) {
+        Counter.builder(PROVIDER_BATCH_TRANSACTIONS).description("provider batch poller transactions")
+                .tag("outcome", outcome).register(registry).increment();
     }
 
     public void failover(String from, String reason) {
