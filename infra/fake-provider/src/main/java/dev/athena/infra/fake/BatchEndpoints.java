@@ -13,7 +13,10 @@ import tools.jackson.databind.json.JsonMapper;
  * The providers' batch APIs, answered from memory: OpenAI Batch (upload a JSONL file, create a batch, poll it,
  * download the output file) and Anthropic Message Batches (create inline, poll, download the results). A batch
  * reports in progress for the configured number of polls, then done; every request in it gets the server's
- * answer as its model reply. A custom id listed in {@link #failIds} gets an error result instead.
+ * answer as its model reply. A custom id listed in {@link #failIds} gets an error result instead. A batch can be
+ * cancelled (OpenAI {@code POST /v1/batches/{id}/cancel}, Anthropic {@code POST /v1/messages/batches/{id}/cancel}):
+ * OpenAI's then reports {@code cancelled} without an output file, Anthropic's ends with every result
+ * {@code canceled}.
  */
 final class BatchEndpoints {
     /** A status or content response: HTTP status and JSON (or JSONL) body. */
@@ -26,12 +29,17 @@ final class BatchEndpoints {
     private final Map<String, List<String>> batchIds = new ConcurrentHashMap<>(); // batch id -> custom ids
     private final Map<String, AtomicInteger> polls = new ConcurrentHashMap<>();
     private final AtomicInteger submissions = new AtomicInteger();
+    private final List<String> cancelled = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final AtomicInteger ids = new AtomicInteger();
     final java.util.Set<String> failIds = ConcurrentHashMap.newKeySet();
     volatile int pollsBeforeDone = 1;
 
     int submissions() {
         return submissions.get();
+    }
+
+    List<String> cancellations() {
+        return List.copyOf(cancelled);
     }
 
     /** The reply for a batch-API path, or null when the path is not one. */
@@ -58,6 +66,13 @@ final class BatchEndpoints {
             submit(id, custom);
             return new Reply(200, Wire.json(Map.of("id", id, "object", "batch", "status", "validating")));
         }
+        if (method.equals("POST") && path.startsWith("/v1/batches/") && path.endsWith("/cancel")) {
+            String id = path.substring("/v1/batches/".length(), path.length() - "/cancel".length());
+            if (!cancel(id)) {
+                return new Reply(404, "{\"error\":{\"message\":\"no such batch\"}}");
+            }
+            return new Reply(200, Wire.json(Map.of("id", id, "object", "batch", "status", "cancelling")));
+        }
         if (method.equals("GET") && path.startsWith("/v1/batches/")) {
             String id = path.substring("/v1/batches/".length());
             if (!batchIds.containsKey(id)) {
@@ -66,8 +81,8 @@ final class BatchEndpoints {
             boolean done = polls.get(id).incrementAndGet() > pollsBeforeDone;
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("id", id);
-            body.put("status", done ? "completed" : "in_progress");
-            if (done) {
+            body.put("status", cancelled.contains(id) ? "cancelled" : done ? "completed" : "in_progress");
+            if (done && !cancelled.contains(id)) {
                 body.put("output_file_id", "out-" + id);
             }
             return new Reply(200, Wire.json(body));
@@ -99,13 +114,23 @@ final class BatchEndpoints {
             return new Reply(200, Wire.json(Map.of("id", id, "type", "message_batch", "processing_status",
                     "in_progress")));
         }
+        if (method.equals("POST") && path.startsWith("/v1/messages/batches/") && path.endsWith("/cancel")) {
+            String id = path.substring("/v1/messages/batches/".length(), path.length() - "/cancel".length());
+            if (!cancel(id)) {
+                return new Reply(404, "{\"type\":\"error\",\"error\":{\"type\":\"not_found_error\"}}");
+            }
+            return new Reply(200, Wire.json(Map.of("id", id, "type", "message_batch", "processing_status",
+                    "canceling")));
+        }
         if (method.equals("GET") && path.startsWith("/v1/messages/batches/") && path.endsWith("/results")) {
             String id = path.substring("/v1/messages/batches/".length(), path.length() - "/results".length());
             StringBuilder out = new StringBuilder();
             for (String custom : batchIds.getOrDefault(id, List.of())) {
                 Map<String, Object> line = new LinkedHashMap<>();
                 line.put("custom_id", custom);
-                if (failIds.contains(custom)) {
+                if (cancelled.contains(id)) {
+                    line.put("result", Map.of("type", "canceled"));
+                } else if (failIds.contains(custom)) {
                     line.put("result", Map.of("type", "errored", "error",
                             Map.of("type", "invalid_request_error", "message", "invalid request")));
                 } else {
@@ -121,7 +146,7 @@ final class BatchEndpoints {
             if (!batchIds.containsKey(id)) {
                 return new Reply(404, "{\"type\":\"error\",\"error\":{\"type\":\"not_found_error\"}}");
             }
-            boolean done = polls.get(id).incrementAndGet() > pollsBeforeDone;
+            boolean done = polls.get(id).incrementAndGet() > pollsBeforeDone || cancelled.contains(id);
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("id", id);
             body.put("type", "message_batch");
@@ -133,6 +158,17 @@ final class BatchEndpoints {
             return new Reply(200, Wire.json(body));
         }
         return null;
+    }
+
+    /** False when there is no such batch; cancelling twice is allowed, as the providers allow it. */
+    private synchronized boolean cancel(String id) {
+        if (!batchIds.containsKey(id)) {
+            return false;
+        }
+        if (!cancelled.contains(id)) {
+            cancelled.add(id);
+        }
+        return true;
     }
 
     private void submit(String id, List<String> custom) {

@@ -35,7 +35,8 @@ import java.util.function.Function;
  * (sliding 60 s window) answer 429 with the dialect's real headers. Every request is recorded.
  *
  * <p>The batch APIs are served too (OpenAI {@code /v1/files} and {@code /v1/batches}, Anthropic
- * {@code /v1/messages/batches}), in memory, without faults or limits; see {@link #batchPollsBeforeDone}.
+ * {@code /v1/messages/batches}), in memory, without faults or limits, cancel included; see
+ * {@link #batchPollsBeforeDone} and {@link #batchCancellations}.
  *
  * <p>The wire follows the path ({@code .../messages} is Anthropic, {@code .../chat/completions} OpenAI), so one
  * server can stand in for both; the dialect given at start only decides {@link #baseUrl()} and other paths.
@@ -167,6 +168,14 @@ public final class FakeProviderServer implements AutoCloseable {
     /** Batch API: how many batches were created ({@code POST /v1/batches} or {@code /v1/messages/batches}). */
     public int batchSubmissions() {
         return batches.submissions();
+    }
+
+    /**
+     * Batch API: the ids of the batches cancelled ({@code POST /v1/batches/{id}/cancel} or
+     * {@code /v1/messages/batches/{id}/cancel}), in order, each once.
+     */
+    public List<String> batchCancellations() {
+        return batches.cancellations();
     }
 
     public List<Recorded> requests() {

@@ -16,6 +16,37 @@ class FakeProviderServerTest {
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    private static HttpResponse<String> send(String url, String method, String body) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void shouldCancelBatchesOfBothWires() throws Exception {
+        try (FakeProviderServer server = FakeProviderServer.start(FakeProviderServer.Dialect.OPENAI)
+                .batchPollsBeforeDone(100)) {
+            String openAi = server.baseUrl(FakeProviderServer.Dialect.OPENAI);
+            String file = send(openAi + "/files", "POST", "{\"custom_id\":\"a\",\"body\":{}}\n").body()
+                    .replaceAll(".*\"id\":\"([^\"]+)\".*", "$1");
+            String batch = send(openAi + "/batches", "POST", "{\"input_file_id\":\"" + file + "\"}").body()
+                    .replaceAll(".*\"id\":\"([^\"]+)\".*", "$1");
+            assertThat(send(openAi + "/batches/" + batch + "/cancel", "POST", null).body()).contains("cancelling");
+            assertThat(send(openAi + "/batches/" + batch, "GET", null).body()).contains("\"cancelled\"")
+                    .doesNotContain("output_file_id");
+
+            String anthropic = server.baseUrl(FakeProviderServer.Dialect.ANTHROPIC) + "/v1/messages/batches";
+            String message = send(anthropic, "POST", "{\"requests\":[{\"custom_id\":\"b\",\"params\":{}}]}").body()
+                    .replaceAll(".*\"id\":\"([^\"]+)\".*", "$1");
+            assertThat(send(anthropic + "/" + message + "/cancel", "POST", null).body()).contains("canceling");
+            assertThat(send(anthropic + "/" + message, "GET", null).body()).contains("\"ended\"");
+            assertThat(send(anthropic + "/" + message + "/results", "GET", null).body()).contains("\"canceled\"");
+
+            assertThat(send(openAi + "/batches/batch_404/cancel", "POST", null).statusCode()).isEqualTo(404);
+            assertThat(server.batchCancellations()).containsExactly(batch, message);
+        }
+    }
+
     @Test
     void shouldEnforceRequestsPerMinuteWithRealHeaders() throws Exception {
         try (FakeProviderServer server = FakeProviderServer.start(FakeProviderServer.Dialect.OPENAI)
