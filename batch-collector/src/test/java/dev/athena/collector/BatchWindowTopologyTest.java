@@ -60,6 +60,33 @@ class BatchWindowTopologyTest {
                 .isEqualTo(1.0);
     }
 
+    /** The test driver commits after every input and every wall-clock advance, as Streams does on its interval. */
+    @Test
+    void shouldKeepAPendingItemInTheChangelogUntilItsBatchHasLeft() {
+        TopologyFixture f = start(32, 100_000);
+        var changelog = f.driver.createOutputTopic("collector-window-test-"
+                + dev.athena.collector.window.BatchWindowProcessor.ITEMS_STORE + "-changelog",
+                new org.apache.kafka.common.serialization.StringDeserializer(),
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer());
+        f.send("w-1", request("w-1", "team-a", "print(1)"));
+
+        var pending = changelog.readKeyValuesToList();
+        assertThat(pending).hasSize(1);
+        assertThat(pending.get(0).value).isNotNull();
+        assertThat(f.driver.getKeyValueStore(dev.athena.collector.window.BatchWindowProcessor.ITEMS_STORE)
+                .approximateNumEntries()).isEqualTo(1);
+
+        f.advance(100);
+
+        assertThat(f.batches.readValue().items()).hasSize(1);
+        var tombstones = changelog.readKeyValuesToList();
+        assertThat(tombstones).hasSize(1);
+        assertThat(tombstones.get(0).key).isEqualTo(pending.get(0).key);
+        assertThat(tombstones.get(0).value).isNull();
+        assertThat(f.driver.getKeyValueStore(dev.athena.collector.window.BatchWindowProcessor.ITEMS_STORE)
+                .approximateNumEntries()).isZero();
+    }
+
     @Test
     void shouldFlushQuietRouteWithoutFurtherInput() {
         TopologyFixture f = start(32, 100_000);

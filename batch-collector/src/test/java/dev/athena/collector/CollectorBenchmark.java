@@ -173,6 +173,9 @@ public final class CollectorBenchmark {
             double seconds = (System.nanoTime() - started) / 1e9;
             System.out.printf(Locale.ROOT, "  %s: %,.0f rec/s, %.1f us CPU/record in its threads%n",
                     settings.applicationId(), records / seconds, cpuNanos(settings.applicationId()) / 1e3 / records);
+            if (Boolean.getBoolean("bench.threads")) {
+                printThreadRatios(streams);
+            }
             return records / seconds;
         } finally {
             streams.close(Duration.ofSeconds(30));
@@ -196,6 +199,16 @@ public final class CollectorBenchmark {
             }
         }
         return sum;
+    }
+
+    /** Where the stream thread spent its time (Streams' own thread metrics), to tell waiting from working. */
+    private static void printThreadRatios(KafkaStreams streams) {
+        streams.metrics().forEach((name, metric) -> {
+            if (name.group().equals("stream-thread-metrics") && (name.name().endsWith("-total")
+                    || name.name().endsWith("-avg"))) {
+                System.out.printf(Locale.ROOT, "    %-22s %s%n", name.name(), metric.metricValue());
+            }
+        });
     }
 
     /** Fresh partitions answer NOT_LEADER for a moment; producing into that only measures retries. */

@@ -7,8 +7,8 @@ import dev.athena.collector.state.StoreKind;
 import dev.athena.schemas.cache.CacheKey;
 import dev.athena.schemas.message.AnalysisRequest;
 import dev.athena.schemas.message.Route;
-import dev.athena.schemas.topic.Topics;
 import dev.athena.schemas.validation.Decoded;
+import dev.athena.schemas.validation.IdSyntax;
 import dev.athena.schemas.validation.Rejection;
 import dev.athena.schemas.validation.RejectionReason;
 import dev.athena.schemas.validation.RequestDecoder;
@@ -20,7 +20,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -51,8 +50,6 @@ public final class AdmissionProcessor implements Processor<byte[], byte[], Objec
     public static final String SEEN_STORE = "collector-seen-requests";
     public static final String TRACEPARENT = "traceparent";
     public static final String CLIENT_ID_HEADER = "athena-client-id";
-    /** The decoder's rule for request ids, applied to record keys. */
-    private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
     private static final Logger LOG = LoggerFactory.getLogger(AdmissionProcessor.class);
 
     private final RequestDecoder decoder;
@@ -217,8 +214,8 @@ public final class AdmissionProcessor implements Processor<byte[], byte[], Objec
         }
         String requestId = rejection.requestId() != null ? rejection.requestId() : strictUtf8(record.key());
         String clientId = rejection.clientId() != null ? rejection.clientId() : header(record, CLIENT_ID_HEADER);
-        requestId = requestId != null && REQUEST_ID.matcher(requestId).matches() ? requestId : null;
-        clientId = clientId != null && Topics.CLIENT_ID.matcher(clientId).matches() ? clientId : null;
+        requestId = requestId != null && IdSyntax.isRequestId(requestId) ? requestId : null;
+        clientId = clientId != null && IdSyntax.isClientId(clientId) ? clientId : null;
         return new Rejection(rejection.reason(), rejection.field(), rejection.message(), requestId, clientId);
     }
 

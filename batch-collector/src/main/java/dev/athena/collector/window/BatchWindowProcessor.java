@@ -42,9 +42,9 @@ import org.apache.kafka.streams.state.Stores;
  * then shared out round-robin across clients ({@link RouteState#take}), so one client's flood cannot push another
  * client's request behind it; the price is at most one tick of extra latency for a full window. Interactive
  * windows are closed before bulk ones in every tick and each lane has its own window length, so bulk never delays
- * interactive here. Every pending item is in a changelogged store (one write per request), written in the same
- * exactly-once transaction as the input offsets and the emitted batch; the in-memory routes are rebuilt from it
- * when the task starts, so a restart loses nothing and emits nothing twice. Batch ids derive from the route and
+ * interactive here. Every item still pending when Streams commits is in a changelogged store, written in the
+ * same exactly-once transaction as the input offsets and the emitted batch ({@link ItemWriteBehind}); the
+ * in-memory routes are rebuilt from it when the task starts, so a restart loses nothing and emits nothing twice. Batch ids derive from the route and
  * the first requester of the batch, whom admission made unique. Client quotas act at batch formation: a client
  * over its rate is passed over and its items wait in the window for a later tick; they are never dropped.
  */
@@ -57,6 +57,7 @@ public final class BatchWindowProcessor implements Processor<String, Admitted, S
     private final QuotaGate quotas;
     private ProcessorContext<String, WireBatch> context;
     private KeyValueStore<String, PendingItem> store;
+    private ItemWriteBehind writeBehind;
 
     public BatchWindowProcessor(CollectorSettings settings, CollectorMetrics metrics) {
         this.settings = settings;
@@ -70,14 +71,15 @@ public final class BatchWindowProcessor implements Processor<String, Admitted, S
     }
 
     /**
-     * The store of pending items, key {@code seq NUL route}. Caching on: an item added and batched within one
-     * commit interval reaches the changelog as one tombstone. Kept in memory whatever {@code kind} the other
-     * stores are: it holds at most a few windows' worth of items, it is read only when a task starts (from its
-     * changelog, which is what makes a restart safe), and RocksDB cost two local writes per request here.
+     * The store of pending items, key {@code seq NUL route}, and the write-behind buffer in front of it
+     * ({@link ItemWriteBehind}): an item added and batched within one commit interval never reaches the store.
+     * Kept in memory whatever {@code kind} the other stores are: it holds at most a few windows' worth of items,
+     * it is read only when a task starts (from its changelog, which is what makes a restart safe), and RocksDB
+     * cost two local writes per request here. No record cache: the write-behind buffer does that job.
      */
     public static List<StoreBuilder<?>> stores(StoreKind kind) {
         return List.of(Stores.keyValueStoreBuilder(StoreKind.IN_MEMORY.keyValue(ITEMS_STORE), Serdes.String(),
-                new PendingItemSerde()).withCachingEnabled());
+                new PendingItemSerde()).withCachingDisabled(), ItemWriteBehind.builder());
     }
 
     /** How often windows are checked: a fifth of the shorter window, so a batch leaves at most that late. */
@@ -92,12 +94,14 @@ public final class BatchWindowProcessor implements Processor<String, Admitted, S
     public void init(ProcessorContext<String, WireBatch> context) {
         this.context = context;
         this.store = context.getStateStore(ITEMS_STORE);
-        restore();
+        this.writeBehind = context.getStateStore(ItemWriteBehind.NAME);
+        writeBehind.bind(store::put, restore());
         metrics.openRecordsRestored(openRequests());
         context.schedule(tick(settings), PunctuationType.WALL_CLOCK_TIME, this::closeDueWindows);
     }
 
-    private void restore() {
+    /** Rebuilds the routes from the store; returns the keys it holds. */
+    private List<String> restore() {
         List<KeyValue<String, PendingItem>> pending = new ArrayList<>();
         try (KeyValueIterator<String, PendingItem> all = store.all()) {
             all.forEachRemaining(pending::add);
@@ -109,6 +113,7 @@ public final class BatchWindowProcessor implements Processor<String, Admitted, S
             routes.computeIfAbsent(route, r -> new RouteState(r, item.item().request().lane(),
                     item.windowOpenedAtMs())).restore(kv.key, item);
         }
+        return pending.stream().map(kv -> kv.key).toList();
     }
 
     @Override
@@ -119,14 +124,14 @@ public final class BatchWindowProcessor implements Processor<String, Admitted, S
                 r -> new RouteState(r, admitted.route().lane(), context.currentSystemTimeMs()));
         String pending = state.locate(admitted.cacheKey());
         if (pending != null) {
-            store.put(pending, state.coalesce(pending, admitted.requester()));
+            writeBehind.put(pending, state.coalesce(pending, admitted.requester()));
             metrics.coalesced();
             return;
         }
         PendingItem item = new PendingItem(
                 new BatchItem(admitted.cacheKey(), admitted.request(), List.of(admitted.requester())),
                 TokenEstimate.of(admitted.request()), state.openedAtMs(), admitted.original());
-        store.put(state.add(item), item);
+        writeBehind.put(state.add(item), item);
     }
 
     @Override
@@ -172,8 +177,7 @@ public final class BatchWindowProcessor implements Processor<String, Admitted, S
             metrics.quotaDeferred(before);
             return false;
         }
-        // put(null), not delete(): delete returns the old value, and decoding it was a third of the batching cost
-        taken.keys().forEach(key -> store.put(key, null));
+        taken.keys().forEach(writeBehind::remove);
         AnalysisBatch batch = new AnalysisBatch(SchemaVersion.CURRENT, batchId(state.route(), taken.items()),
                 state.route(), Instant.ofEpochMilli(state.openedAtMs()), Instant.ofEpochMilli(now), taken.items());
         metrics.batchClosed(state.lane(), reason, batch.items().size(), batch.requestCount(),

@@ -55,4 +55,25 @@ class WireBatchSerializerTest {
                 .isEqualTo(expected.properties().stream().map(java.util.Map.Entry::getKey).toList());
         assertThat(tree.get("windowStart")).isEqualTo(expected.get("windowStart"));
     }
+
+    @Test
+    void shouldEscapeEveryStringOfTheEnvelopeAsTheMapperDoes() {
+        String awkward = "q\"b\\s/\n\r\t\b\f\u0001\u001f\u007f é ✓ 😀 \uD800 end";
+        List<BatchItem> items = new ArrayList<>();
+        List<byte[]> bytes = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            AnalysisRequest request = AnalysisRequest.of("r-" + i, "team-" + i,
+                    dev.athena.schemas.message.AnalysisType.SECURITY, "print(" + i + ")");
+            items.add(new BatchItem("analysis:" + awkward + ":" + i, request, List.of(
+                    new Requester(request.requestId(), request.clientId(), awkward, i == 1 ? null : awkward))));
+            bytes.add(Json.write(request));
+        }
+        AnalysisBatch batch = new AnalysisBatch(1, "b-" + awkward, awkward + "/m/bulk",
+                Instant.parse("2026-11-30T10:00:00Z"), null, items);
+
+        byte[] spliced = new WireBatchSerializer().serialize("t", new WireBatch(batch, bytes));
+
+        assertThat(Json.tree(spliced)).isEqualTo(Json.tree(Json.write(batch)));
+        assertThat(Json.read(spliced, AnalysisBatch.class).route()).isEqualTo(batch.route());
+    }
 }

@@ -19,6 +19,8 @@ import java.util.TreeMap;
 public record CacheKey(String provider, String model, AnalysisType analysisType, String codeHash,
         String optionsHash) {
     public static final String PREFIX = "analysis:";
+    /** Nearly every request has no options; their hash (of the empty string) is the same every time. */
+    private static final String NO_OPTIONS_HASH = hex(digest("MD5", new byte[0]), 4);
 
     public CacheKey {
         Objects.requireNonNull(provider, "provider");
@@ -28,9 +30,8 @@ public record CacheKey(String provider, String model, AnalysisType analysisType,
 
     public static CacheKey of(String provider, String model, AnalysisType type, String code,
             Map<String, String> options) {
-        String codeHash = hex(digest("SHA-256", code.getBytes(StandardCharsets.UTF_8))).substring(0, 16);
-        String sortedOptions = options.isEmpty() ? "" : Json.writeString(new TreeMap<>(options));
-        String optionsHash = hex(digest("MD5", sortedOptions.getBytes(StandardCharsets.UTF_8))).substring(0, 8);
+        String codeHash = hex(digest("SHA-256", code.getBytes(StandardCharsets.UTF_8)), 8);
+        String optionsHash = options.isEmpty() ? NO_OPTIONS_HASH : optionsHash(options);
         return new CacheKey(provider, model, type, codeHash, optionsHash);
     }
 
@@ -62,7 +63,13 @@ public record CacheKey(String provider, String model, AnalysisType analysisType,
         }
     }
 
-    private static String hex(byte[] bytes) {
-        return HexFormat.of().formatHex(bytes);
+    private static String optionsHash(Map<String, String> options) {
+        String sorted = Json.writeString(new TreeMap<>(options));
+        return hex(digest("MD5", sorted.getBytes(StandardCharsets.UTF_8)), 4);
+    }
+
+    /** The first {@code bytes} bytes as lowercase hex. */
+    private static String hex(byte[] digest, int bytes) {
+        return HexFormat.of().formatHex(digest, 0, bytes);
     }
 }

@@ -3,6 +3,7 @@ package dev.athena.schemas.message;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -11,13 +12,22 @@ import java.util.stream.Collectors;
 public enum AnalysisType {
     SECURITY, QUALITY, COMPLEXITY, EXPLAIN;
 
+    /** Looked up on every request; {@code values()} would copy the array each time. */
+    private static final List<AnalysisType> WIRE_ORDER = List.of(values());
+    private final String wireName = name().toLowerCase(Locale.ROOT);
+
     @JsonValue
     public String wireName() {
-        return name().toLowerCase(Locale.ROOT);
+        return wireName;
     }
 
     public static Optional<AnalysisType> fromWire(String value) {
-        return Arrays.stream(values()).filter(t -> t.wireName().equals(value)).findFirst();
+        for (AnalysisType type : WIRE_ORDER) {
+            if (type.wireName().equals(value)) {
+                return Optional.of(type);
+            }
+        }
+        return Optional.empty();
     }
 
     @JsonCreator

@@ -2,7 +2,7 @@ package dev.athena.schemas.message;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -10,13 +10,22 @@ import java.util.Optional;
 public enum Lane {
     INTERACTIVE, BULK;
 
+    /** Looked up on every request; {@code values()} would copy the array each time. */
+    private static final List<Lane> WIRE_ORDER = List.of(values());
+    private final String wireName = name().toLowerCase(Locale.ROOT);
+
     @JsonValue
     public String wireName() {
-        return name().toLowerCase(Locale.ROOT);
+        return wireName;
     }
 
     public static Optional<Lane> fromWire(String value) {
-        return Arrays.stream(values()).filter(l -> l.wireName().equals(value)).findFirst();
+        for (Lane lane : WIRE_ORDER) {
+            if (lane.wireName().equals(value)) {
+                return Optional.of(lane);
+            }
+        }
+        return Optional.empty();
     }
 
     @JsonCreator

@@ -7,12 +7,11 @@ import dev.athena.schemas.message.AnalysisType;
 import dev.athena.schemas.message.Lane;
 import dev.athena.schemas.message.SchemaVersion;
 import dev.athena.schemas.topic.Topics;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.regex.Pattern;
+import java.util.function.Predicate;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -21,8 +20,6 @@ import tools.jackson.databind.JsonNode;
  * (UTF-8 validity, the code size limit in bytes). It never throws on bad input.
  */
 public final class RequestDecoder {
-    private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
-
     private final RequestLimits limits;
 
     public RequestDecoder(RequestLimits limits) {
@@ -67,8 +64,8 @@ public final class RequestDecoder {
 
         Fields(JsonNode root) {
             this.root = root;
-            this.requestId = peekString("requestId", REQUEST_ID);
-            this.clientId = peekString("clientId", Topics.CLIENT_ID);
+            this.requestId = peekString("requestId", IdSyntax::isRequestId);
+            this.clientId = peekString("clientId", IdSyntax::isClientId);
         }
 
         Decoded decode() {
@@ -92,12 +89,12 @@ public final class RequestDecoder {
                         + SchemaVersion.CURRENT + ")");
             }
             String reqId = requiredString("requestId");
-            if (!REQUEST_ID.matcher(reqId).matches()) {
+            if (!IdSyntax.isRequestId(reqId)) {
                 throw invalid("requestId", "field 'requestId' must be 1-128 characters of letters, digits and ._:- "
                         + "but was '" + abbreviate(reqId) + "'");
             }
             String client = requiredString("clientId");
-            if (!Topics.CLIENT_ID.matcher(client).matches()) {
+            if (!IdSyntax.isClientId(client)) {
                 throw invalid("clientId", "field 'clientId' must match " + Topics.CLIENT_ID.pattern() + " but was '"
                         + abbreviate(client) + "'");
             }
@@ -109,7 +106,7 @@ public final class RequestDecoder {
             if (code.isBlank()) {
                 throw new FieldException(RejectionReason.EMPTY_CODE, "code", "field 'code' must not be empty");
             }
-            int codeBytes = code.getBytes(StandardCharsets.UTF_8).length;
+            long codeBytes = Utf8.encodedLength(code);
             if (codeBytes > limits.maxCodeBytes()) {
                 throw new FieldException(RejectionReason.CODE_TOO_LARGE, "code", "field 'code' is " + codeBytes
                         + " bytes, over the limit of " + limits.maxCodeBytes() + " bytes");
@@ -168,7 +165,7 @@ public final class RequestDecoder {
                 return null;
             }
             try {
-                return Instant.parse(text);
+                return Instants.parse(text);
             } catch (DateTimeParseException e) {
                 throw invalid(field, "field '" + field + "' must be an ISO-8601 instant such as "
                         + "2026-11-30T10:15:00Z but was '" + abbreviate(text) + "'");
@@ -195,13 +192,13 @@ public final class RequestDecoder {
             return out;
         }
 
-        private String peekString(String field, Pattern pattern) {
+        private String peekString(String field, Predicate<String> valid) {
             JsonNode node = root.get(field);
             if (node == null || !node.isString()) {
                 return null;
             }
             String value = node.stringValue();
-            return pattern.matcher(value).matches() ? value : null;
+            return valid.test(value) ? value : null;
         }
 
         private FieldException invalid(String field, String message) {

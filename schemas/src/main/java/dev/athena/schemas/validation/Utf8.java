@@ -55,4 +55,26 @@ final class Utf8 {
         }
         return -1;
     }
+
+    /** What {@code text.getBytes(UTF_8).length} gives, without encoding (an unpaired surrogate becomes '?'). */
+    static long encodedLength(String text) {
+        long length = 0;
+        int n = text.length();
+        for (int i = 0; i < n; i++) {
+            char c = text.charAt(i);
+            if (c < 0x80) {
+                length++;
+            } else if (c < 0x800) {
+                length += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(text.charAt(i + 1))) {
+                length += 4;
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                length++;
+            } else {
+                length += 3;
+            }
+        }
+        return length;
+    }
 }

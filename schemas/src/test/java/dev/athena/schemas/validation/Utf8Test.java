@@ -50,4 +50,20 @@ class Utf8Test {
         assertThat(Utf8.firstInvalid(new byte[] {(byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80})).isZero();
         assertThat(Utf8.firstInvalid(new byte[] {'x', (byte) 0xE2, (byte) 0x82})).isEqualTo(1);
     }
+
+    @Test
+    void shouldCountEncodedBytesAsGetBytesDoesIncludingLoneSurrogates() {
+        Random random = new Random(7L);
+        char[] palette = {'a', '\n', 'é', 'ß', '€', '中', '\uD83D', '\uDE00', '\uDBFF', '\uDC00', '\u007F', '\u0080',
+            '\u07FF', '\u0800', '\uFFFF'};
+        for (int run = 0; run < 50_000; run++) {
+            char[] chars = new char[random.nextInt(10)];
+            for (int i = 0; i < chars.length; i++) {
+                chars[i] = palette[random.nextInt(palette.length)];
+            }
+            String text = new String(chars);
+            assertThat(Utf8.encodedLength(text)).as("text %s", text.chars().mapToObj(Integer::toHexString).toList())
+                    .isEqualTo(text.getBytes(StandardCharsets.UTF_8).length);
+        }
+    }
 }
