@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -49,8 +50,9 @@ import org.slf4j.LoggerFactory;
  * partitions now, so the loop stops.</li>
  * <li>A bulk batch that {@link ProviderBatches} hands to a provider's batch API is acknowledged with a pending
  * record on {@link ProviderBatches#TOPIC} instead of a result, in the same transaction; {@link ProviderBatchPoller}
- * writes its result later. If the transaction aborts, the batch is redone (and submitted again: the provider
- * batch of the aborted attempt is left to expire unread).</li>
+ * writes its result later. If the transaction aborts (or the producer is fenced, or the record is dropped with
+ * its partition before it is committed), the batch is redone and submitted again, and the provider batch of the
+ * failed attempt, which nobody will read, is cancelled best-effort on a virtual thread.</li>
  * <li>Too much pending work pauses consumption until half of it is done.</li>
  * </ul>
  */
@@ -63,6 +65,7 @@ public final class BatchLoop implements Runnable {
     private final Producer<String, byte[]> producer;
     private final BatchExecutor executor;
     private final ExecutorCompletionService<Done> completions;
+    private final ExecutorService batchThreads;
     private final Semaphore interactivePermits;
     private final Semaphore bulkPermits;
     private final int maxPending;
@@ -88,6 +91,7 @@ public final class BatchLoop implements Runnable {
         this.consumer = consumer;
         this.producer = producer;
         this.executor = executor;
+        this.batchThreads = batchThreads;
         this.completions = new ExecutorCompletionService<>(batchThreads);
         this.interactivePermits = new Semaphore(maxConcurrentBatches);
         this.bulkPermits = new Semaphore(maxConcurrentBatches);
@@ -127,7 +131,7 @@ public final class BatchLoop implements Runnable {
             LOG.error("worker loop failed", e);
         } finally {
             running = false;
-            pending.dropAll(); // abandoned work is redone by the next owner: nothing of it was written
+            cancelOrphans(pending.dropAll()); // abandoned work is redone by the next owner: nothing of it was written
             Thread.interrupted(); // an interrupt must not break the clients' clean close (leave group, abort)
             closeQuietly();
             assigned.countDown();
@@ -152,7 +156,9 @@ public final class BatchLoop implements Runnable {
             if (!next.isCancelled()) {
                 try {
                     Done done = next.get();
-                    pending.complete(done.slot(), done.result(), done.submitted());
+                    if (!pending.complete(done.slot(), done.result(), done.submitted()) && done.submitted() != null) {
+                        cancelOrphans(List.of(done.submitted())); // its partition went elsewhere meanwhile
+                    }
                 } catch (ExecutionException e) {
                     if (!(e.getCause() instanceof InterruptedException)) {
                         throw new IllegalStateException("batch execution failed", e.getCause());
@@ -224,19 +230,38 @@ public final class BatchLoop implements Runnable {
         } catch (ProducerFencedException | InvalidProducerEpochException | OutOfOrderSequenceException
                 | AuthorizationException e) {
             metrics.transaction("fenced");
+            cancelOrphans(ready.submitted()); // the next owner redoes these batches and submits them itself
             throw e;
         } catch (KafkaException e) {
             metrics.transaction("aborted");
             LOG.warn("transaction for {} batch results aborted, redoing them: {}", ready.results().size(),
                     e.toString());
             producer.abortTransaction();
-            pending.drop(ready.firstOffsets().keySet());
+            // only once the abort went through: a pending record that might still commit is never cancelled
+            cancelOrphans(ready.submitted());
+            cancelOrphans(pending.drop(ready.firstOffsets().keySet()));
             Collection<TopicPartition> owned = consumer.assignment();
             ready.firstOffsets().forEach((tp, offset) -> {
                 if (owned.contains(tp)) {
                     consumer.seek(tp, offset);
                 }
             });
+        }
+    }
+
+    /**
+     * The provider accepted these batches, but their pending records will never be committed: cancelled off the
+     * loop thread, best-effort (see {@link ProviderBatches#cancelOrphan}).
+     */
+    private void cancelOrphans(List<ProviderBatchRecord> orphans) {
+        for (ProviderBatchRecord orphan : orphans) {
+            try {
+                batchThreads.execute(() -> providerBatches.cancelOrphan(orphan));
+            } catch (RejectedExecutionException e) {
+                metrics.orphan(orphan.provider(), "left");
+                LOG.warn("{} batch {} for batch {} was never recorded and is left to run out: the worker is stopping",
+                        orphan.provider(), orphan.providerBatchId(), orphan.batch().batchId());
+            }
         }
     }
 
@@ -274,13 +299,13 @@ public final class BatchLoop implements Runnable {
             if (running) {
                 commitReady(); // what is done is kept; the rest goes to the next owner
             }
-            pending.drop(partitions);
+            cancelOrphans(pending.drop(partitions));
             LOG.debug("partitions revoked: {}", partitions);
         }
 
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
-            pending.drop(partitions); // no longer ours: nothing may be committed for them
+            cancelOrphans(pending.drop(partitions)); // no longer ours: nothing may be committed for them
         }
 
         @Override

@@ -63,13 +63,19 @@ final class PendingBatches {
         complete(slot, result, null);
     }
 
-    /** A batch handed to a provider's batch API has no result yet, only its pending record to write. */
-    void complete(Slot slot, BatchResult result, ProviderBatchRecord submitted) {
-        if (!slot.dropped) {
-            slot.result = result;
-            slot.submitted = submitted;
-            slot.done = true;
+    /**
+     * A batch handed to a provider's batch API has no result yet, only its pending record to write.
+     *
+     * @return false when the slot's partition was dropped meanwhile: nothing of it will be written
+     */
+    boolean complete(Slot slot, BatchResult result, ProviderBatchRecord submitted) {
+        if (slot.dropped) {
+            return false;
         }
+        slot.result = result;
+        slot.submitted = submitted;
+        slot.done = true;
+        return true;
     }
 
     /** Takes every partition's done prefix out. */
@@ -95,13 +101,21 @@ final class PendingBatches {
         return new Ready(results, submitted, offsets, first);
     }
 
-    /** Forgets these partitions' unfinished records and cancels their work: they will be read again. */
-    void drop(Collection<TopicPartition> dropped) {
+    /**
+     * Forgets these partitions' uncommitted records and cancels their work: they will be read again.
+     *
+     * @return the provider batches submitted for dropped records, whose pending records will now never be written
+     */
+    List<ProviderBatchRecord> drop(Collection<TopicPartition> dropped) {
+        List<ProviderBatchRecord> orphans = new ArrayList<>();
         for (TopicPartition tp : dropped) {
             ArrayDeque<Slot> queue = partitions.remove(tp);
             if (queue != null) {
                 for (Slot slot : queue) {
                     slot.dropped = true;
+                    if (slot.submitted != null) {
+                        orphans.add(slot.submitted);
+                    }
                     if (slot.future != null) {
                         slot.future.cancel(true);
                     }
@@ -109,10 +123,11 @@ final class PendingBatches {
                 size -= queue.size();
             }
         }
+        return orphans;
     }
 
-    void dropAll() {
-        drop(List.copyOf(partitions.keySet()));
+    List<ProviderBatchRecord> dropAll() {
+        return drop(List.copyOf(partitions.keySet()));
     }
 
     int size() {

@@ -1,5 +1,6 @@
 package dev.athena.workers.execution;
 
+import dev.athena.schemas.json.Json;
 import dev.athena.schemas.message.AnalysisBatch;
 import dev.athena.schemas.message.BatchItem;
 import dev.athena.schemas.message.BatchResult;
@@ -39,6 +40,12 @@ public final class ProviderBatches {
     public static final String TOPIC = "athena.provider-batches";
     public static final TopicSpec TOPIC_SPEC = new TopicSpec(TOPIC, 6, Map.of("cleanup.policy", "compact",
             "max.message.bytes", String.valueOf(8 * 1024 * 1024)));
+    /**
+     * The largest pending record written: it carries the whole batch, and the worker's producer sends records of
+     * at most 1 MiB ({@code max.request.size}). A batch whose record would not fit takes the normal path instead
+     * of being submitted, refused at the commit, redone and submitted again, for ever.
+     */
+    static final int MAX_PENDING_BYTES = 1_000_000;
     /** How long an item without a deadline of its own may wait in a provider batch: the APIs' own window. */
     static final Duration NO_DEADLINE_WINDOW = Duration.ofHours(24);
     private static final Logger LOG = LoggerFactory.getLogger(ProviderBatches.class);
@@ -105,6 +112,12 @@ public final class ProviderBatches {
             provider = first.provider().name();
             models.add(first.model());
         }
+        int recordBytes = Json.write(new ProviderBatchRecord(group, batch, provider, "", models, now)).length;
+        if (recordBytes > MAX_PENDING_BYTES) {
+            LOG.info("batch {} runs the normal way: its pending record would take {} bytes, more than {}",
+                    batch.batchId(), recordBytes, MAX_PENDING_BYTES);
+            return Optional.empty();
+        }
         List<BatchApi.Call> calls = new ArrayList<>();
         calls(batch, models, now).forEach((id, call) -> calls.add(new BatchApi.Call(id, call)));
         try {
@@ -119,6 +132,31 @@ public final class ProviderBatches {
             LOG.warn("batch {} could not be submitted to {}'s batch API, running it now instead: {}", batch.batchId(),
                     provider, e.getMessage());
             return Optional.empty();
+        }
+    }
+
+    /**
+     * Best effort, for a provider batch the provider accepted but whose pending record was never committed (the
+     * transaction aborted, or the partition went elsewhere first): nobody will ever read it, and the batch itself
+     * is redone by whoever owns it now, so the provider batch is cancelled. A cancel that fails leaves it to run
+     * out unread: that costs money but never produces a result.
+     */
+    void cancelOrphan(ProviderBatchRecord orphan) {
+        Api api = apis.get(orphan.provider());
+        if (api == null) {
+            return;
+        }
+        try {
+            api.api().cancel(orphan.providerBatchId());
+            metrics.batchApiCall(orphan.provider(), "cancel", "ok");
+            metrics.orphan(orphan.provider(), "cancelled");
+            LOG.info("{} batch {} for batch {} cancelled: its pending record was never committed",
+                    orphan.provider(), orphan.providerBatchId(), orphan.batch().batchId());
+        } catch (RuntimeException e) {
+            metrics.batchApiCall(orphan.provider(), "cancel", outcome(e));
+            metrics.orphan(orphan.provider(), "left");
+            LOG.warn("{} batch {} for batch {} was never recorded and could not be cancelled; it runs out unread: {}",
+                    orphan.provider(), orphan.providerBatchId(), orphan.batch().batchId(), e.getMessage());
         }
     }
 

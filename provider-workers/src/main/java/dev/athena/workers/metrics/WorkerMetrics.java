@@ -29,6 +29,7 @@ public final class WorkerMetrics {
     public static final String HEALTH_PUBLISHES = "athena.workers.health.publishes";
     public static final String BATCH_API_CALLS = "athena.provider.batch.calls";
     public static final String PROVIDER_BATCH_TRANSACTIONS = "athena.workers.provider.batch.transactions";
+    public static final String BATCH_ORPHANS = "athena.provider.batch.orphans";
     // resilience4j's own meters are bound as well: resilience4j.circuitbreaker.state, .calls,
     // resilience4j.bulkhead.available.concurrent.calls, ... tagged by name = provider
 
@@ -140,6 +141,16 @@ public final class WorkerMetrics {
     public void providerBatchTransaction(String outcome) {
         Counter.builder(PROVIDER_BATCH_TRANSACTIONS).description("provider batch poller transactions")
                 .tag("outcome", outcome).register(registry).increment();
+    }
+
+    /**
+     * A provider batch the provider accepted whose pending record was never committed, so nobody will read it.
+     * outcome: cancelled (the provider took the cancel), left (the cancel failed or was refused: it runs out
+     * unread, costing money but producing nothing).
+     */
+    public void orphan(String provider, String outcome) {
+        Counter.builder(BATCH_ORPHANS).description("provider batches submitted but never recorded as pending")
+                .tag("provider", provider).tag("outcome", outcome).register(registry).increment();
     }
 
     public void failover(String from, String reason) {

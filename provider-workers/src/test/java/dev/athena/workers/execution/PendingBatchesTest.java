@@ -2,6 +2,7 @@ package dev.athena.workers.execution;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.athena.schemas.message.AnalysisBatch;
 import dev.athena.schemas.message.BatchResult;
 import java.time.Instant;
 import java.util.List;
@@ -57,5 +58,26 @@ class PendingBatchesTest {
         assertThat(ready.offsets()).containsOnlyKeys(P0);
         assertThat(ready.offsets().get(P0).offset()).isEqualTo(1);
         assertThat(pending.size()).isZero();
+    }
+
+    @Test
+    void shouldHandBackTheProviderBatchesOfRecordsThatWillNeverBeCommitted() {
+        PendingBatches pending = new PendingBatches();
+        PendingBatches.Slot slow = pending.add(record(1, 3));
+        PendingBatches.Slot submittedBehindSlow = pending.add(record(1, 4));
+        PendingBatches.Slot stillRunning = pending.add(record(1, 5));
+        ProviderBatchRecord first = submitted("b-4", "batch_4");
+        ProviderBatchRecord late = submitted("b-5", "batch_5");
+        assertThat(pending.complete(submittedBehindSlow, null, first)).isTrue();
+
+        assertThat(pending.drop(List.of(P1))).containsExactly(first);
+        assertThat(pending.complete(stillRunning, null, late)).as("its partition is gone").isFalse();
+        assertThat(pending.complete(slow, result("b-3"), null)).isFalse();
+        assertThat(pending.takeReady().isEmpty()).isTrue();
+    }
+
+    private static ProviderBatchRecord submitted(String batchId, String providerBatchId) {
+        return new ProviderBatchRecord("g", new AnalysisBatch(1, batchId, "r", Instant.EPOCH, Instant.EPOCH,
+                List.of()), "openai", providerBatchId, List.of(), Instant.EPOCH);
     }
 }

@@ -103,6 +103,11 @@ class ProviderBatchFencingIT {
                     "answered by the batch", "gpt-4o-mini", null))));
             return new Status.Done(outcomes);
         }
+
+        @Override
+        public void cancel(String providerBatchId) {
+            throw new AssertionError("nothing is cancelled here");
+        }
     }
 
     private record Runner(ProviderBatchPoller poller, Thread thread, SimpleMeterRegistry registry) {

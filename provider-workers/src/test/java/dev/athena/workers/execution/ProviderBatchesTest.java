@@ -51,6 +51,8 @@ class ProviderBatchesTest {
         Status next = new Status.Pending("in_progress");
         RuntimeException submitError;
         RuntimeException pollError;
+        RuntimeException cancelError;
+        final List<String> cancelled = new ArrayList<>();
 
         @Override
         public String submit(List<Call> calls) {
@@ -67,6 +69,14 @@ class ProviderBatchesTest {
                 throw pollError;
             }
             return next;
+        }
+
+        @Override
+        public void cancel(String providerBatchId) {
+            if (cancelError != null) {
+                throw cancelError;
+            }
+            cancelled.add(providerBatchId);
         }
     }
 
@@ -163,6 +173,41 @@ class ProviderBatchesTest {
         assertThat(batches.poll(pending)).hasValueSatisfying(r -> assertThat(r.items()).singleElement()
                 .satisfies(i -> assertThat(i.summary()).isEqualTo("clean")));
         assertThat(calls("poll", "ok")).isEqualTo(1.0);
+    }
+
+    @Test
+    void shouldKeepABatchTooLargeForItsPendingRecordOnTheNormalPath() {
+        BatchItem big = item("big", Lane.BULK, null);
+        AnalysisRequest r = big.request();
+        AnalysisRequest bigger = new AnalysisRequest(r.schemaVersion(), r.requestId(), r.clientId(), r.analysisType(),
+                r.language(), r.path(), "x = 1\n".repeat(200_000), r.provider(), r.model(), r.lane(), r.options(),
+                r.deadline(), r.stream(), r.createdAt(), r.replyTo());
+
+        assertThat(batches().trySubmit(batch(new BatchItem(big.cacheKey(), bigger, big.requesters())))).isEmpty();
+        assertThat(api.submitted).isEmpty();
+    }
+
+    @Test
+    void shouldCancelAnOrphanedProviderBatchAndCountWhetherItWorked() {
+        ProviderBatches batches = batches();
+        ProviderBatchRecord orphan = new ProviderBatchRecord("group-a", batch(item("a", Lane.BULK, null)), "openai",
+                "batch_9", List.of("gpt-4o-mini"), NOW);
+
+        batches.cancelOrphan(orphan);
+        api.cancelError = new RetriableProviderException("openai", RetriableProviderException.Kind.CIRCUIT_OPEN, 0,
+                "circuit breaker open");
+        batches.cancelOrphan(orphan);
+
+        assertThat(api.cancelled).containsExactly("batch_9");
+        assertThat(orphans("cancelled")).isEqualTo(1.0);
+        assertThat(orphans("left")).isEqualTo(1.0);
+        assertThat(calls("cancel", "refused")).isEqualTo(1.0);
+    }
+
+    private double orphans(String outcome) {
+        var counter = registry.find(WorkerMetrics.BATCH_ORPHANS).tag("provider", "openai").tag("outcome", outcome)
+                .counter();
+        return counter == null ? 0 : counter.count();
     }
 
     private double calls(String call, String outcome) {

@@ -8,6 +8,7 @@ import java.util.Map;
  * {@link #submit} creates the provider's batch and returns its id; {@link #poll} asks how it stands and, once it
  * has ended, returns an outcome per custom id. Both are single blocking HTTP exchanges and throw the contract's
  * {@link ProviderException}s; retrying a poll later is always safe, retrying a submit creates another batch.
+ * {@link #cancel} stops a batch nobody will read; requests the provider already answered may still be billed.
  */
 public interface BatchApi {
     /** One request of a batch, named by an id unique within it. */
@@ -43,4 +44,7 @@ public interface BatchApi {
 
     /** {@code calls} are the batch's requests by custom id, as submitted, to read their answers. */
     Status poll(String providerBatchId, Map<String, ProviderCall> calls) throws ProviderException;
+
+    /** Asks the provider to cancel the batch; it ends as cancelled (or ended) later. */
+    void cancel(String providerBatchId) throws ProviderException;
 }

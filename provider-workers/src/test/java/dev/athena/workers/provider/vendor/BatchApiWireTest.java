@@ -112,4 +112,29 @@ class BatchApiWireTest {
                     e -> assertThat(e.message()).contains("errored"));
         });
     }
+
+    @Test
+    void shouldCancelBatchesOnBothWires() {
+        BatchApi openAi = new OpenAiBatchApi(settings("openai", openAiServer.baseUrl()), InstantSource.system(),
+                BatchGuard.NONE);
+        BatchApi anthropic = new AnthropicBatchApi(settings("anthropic", anthropicServer.baseUrl()),
+                InstantSource.system(), BatchGuard.NONE);
+        Map<String, ProviderCall> calls = calls();
+        String openAiId = openAi.submit(asCalls(calls));
+        String anthropicId = anthropic.submit(asCalls(calls));
+
+        openAi.cancel(openAiId);
+        anthropic.cancel(anthropicId);
+
+        assertThat(openAiServer.requests().getLast().path()).isEqualTo("/v1/batches/" + openAiId + "/cancel");
+        assertThat(openAiServer.requests().getLast().headers().get("authorization")).isEqualTo("Bearer sk-test-key");
+        assertThat(anthropicServer.requests().getLast().path())
+                .isEqualTo("/v1/messages/batches/" + anthropicId + "/cancel");
+        assertThat(openAiServer.batchCancellations()).containsExactly(openAiId);
+        assertThat(anthropicServer.batchCancellations()).containsExactly(anthropicId);
+        assertThat(openAi.poll(openAiId, calls)).isInstanceOf(BatchApi.Status.Failed.class);
+        assertThat(anthropic.poll(anthropicId, calls)).isInstanceOfSatisfying(BatchApi.Status.Done.class,
+                d -> assertThat(d.outcomes().values()).hasSize(2).allSatisfy(o -> assertThat(o)
+                        .isInstanceOf(BatchApi.Outcome.Errored.class)));
+    }
 }

@@ -22,7 +22,8 @@ import tools.jackson.databind.JsonNode;
  * Anthropic Message Batches: the requests go inline ({@code POST /v1/messages/batches}, each a custom id and
  * the Messages parameters), the batch is polled ({@code GET /v1/messages/batches/{id}}) until its
  * {@code processing_status} is {@code ended}, then its {@code results_url} is read: JSONL, one line per request
- * with a result of type succeeded (with the message), errored, canceled or expired.
+ * with a result of type succeeded (with the message), errored, canceled or expired. Cancelling is
+ * {@code POST /v1/messages/batches/{id}/cancel}.
  */
 public final class AnthropicBatchApi implements BatchApi {
     private final AnthropicProvider provider;
@@ -86,6 +87,12 @@ public final class AnthropicBatchApi implements BatchApi {
             }
         }
         return new Status.Done(outcomes);
+    }
+
+    @Override
+    public void cancel(String providerBatchId) {
+        http.json(request(settings.resolve("/v1/messages/batches/" + providerBatchId + "/cancel"))
+                .POST(HttpRequest.BodyPublishers.noBody()));
     }
 
     private HttpRequest.Builder request(URI uri) {

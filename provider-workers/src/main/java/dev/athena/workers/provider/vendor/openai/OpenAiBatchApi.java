@@ -23,7 +23,8 @@ import tools.jackson.databind.JsonNode;
  * The OpenAI Batch API: the requests go up as one JSONL file ({@code POST /files}, purpose {@code batch}), a batch
  * is created on it ({@code POST /batches}, 24 h window), polled ({@code GET /batches/{id}}), and once
  * {@code completed} its output file is read back ({@code GET /files/{output_file_id}/content}); each line carries
- * the request's {@code custom_id} and the Chat Completions response.
+ * the request's {@code custom_id} and the Chat Completions response. Cancelling is
+ * {@code POST /batches/{id}/cancel}.
  */
 public final class OpenAiBatchApi implements BatchApi {
     private final OpenAiCompatibleProvider provider;
@@ -78,6 +79,11 @@ public final class OpenAiBatchApi implements BatchApi {
                 return new Status.Pending(status);
             }
         }
+    }
+
+    @Override
+    public void cancel(String providerBatchId) {
+        http.json(request("/batches/" + providerBatchId + "/cancel").POST(HttpRequest.BodyPublishers.noBody()));
     }
 
     private Map<String, Outcome> outcomes(String outputFileId, Map<String, ProviderCall> calls) {
