@@ -22,7 +22,8 @@ import tools.jackson.databind.JsonNode;
  * Anthropic Message Batches: the requests go inline ({@code POST /v1/messages/batches}, each a custom id and
  * the Messages parameters), the batch is polled ({@code GET /v1/messages/batches/{id}}) until its
  * {@code processing_status} is {@code ended}, then its {@code results_url} is read: JSONL, one line per request
- * with a result of type succeeded (with the message), errored, canceled or expired. Cancelling is
+ * with a result of type succeeded (with the message), errored, canceled or expired; a batch in which every
+ * request was canceled or expired counts as failed as a whole, like OpenAI's cancelled batch. Cancelling is
  * {@code POST /v1/messages/batches/{id}/cancel}.
  */
 public final class AnthropicBatchApi implements BatchApi {
@@ -66,6 +67,7 @@ public final class AnthropicBatchApi implements BatchApi {
             return new Status.Failed("the provider batch ended without results");
         }
         Map<String, Outcome> outcomes = new HashMap<>();
+        int unprocessed = 0;
         for (JsonNode line : http.jsonLines(request(URI.create(results)).GET())) {
             String id = line.path("custom_id").asString("");
             ProviderCall call = calls.get(id);
@@ -74,6 +76,9 @@ public final class AnthropicBatchApi implements BatchApi {
             }
             JsonNode result = line.path("result");
             String type = result.path("type").asString("");
+            if (type.equals("canceled") || type.equals("expired")) {
+                unprocessed++;
+            }
             if (!type.equals("succeeded")) {
                 outcomes.put(id, new Outcome.Errored(settings.name() + ": the batch request " + type
                         + (result.path("error").isObject() ? " (" + result.path("error").path("type").asString("error")
@@ -85,6 +90,10 @@ public final class AnthropicBatchApi implements BatchApi {
             } catch (FatalProviderException e) {
                 outcomes.put(id, new Outcome.Errored(e.getMessage()));
             }
+        }
+        if (unprocessed > 0 && unprocessed == outcomes.size()) {
+            // nothing in it was processed: as OpenAI reports a cancelled or expired batch, so it is run again
+            return new Status.Failed("every request of the provider batch was canceled or expired");
         }
         return new Status.Done(outcomes);
     }
