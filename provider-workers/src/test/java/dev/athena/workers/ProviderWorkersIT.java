@@ -10,6 +10,7 @@ import dev.athena.schemas.message.BatchResult;
 import dev.athena.schemas.message.ItemResult;
 import dev.athena.schemas.message.ResultStatus;
 import dev.athena.schemas.topic.Topics;
+import dev.athena.workers.config.ProviderCatalog;
 import dev.athena.workers.metrics.WorkerMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -44,7 +45,9 @@ class ProviderWorkersIT {
         WorkerSettings settings = WorkerSettings.defaults(endpoints.kafkaBootstrap(), endpoints.redisUrl())
                 .withGroupId("it-workers-" + suffix);
         String batchId = "it-batch-" + suffix;
-        try (ProviderWorkers ignored = ProviderWorkers.start(settings, registry)) {
+        // an explicit, empty environment: API keys on a developer's machine must not route `auto` elsewhere
+        ProviderCatalog noRemoteProviders = ProviderCatalog.fromEnvironment(Map.of());
+        try (ProviderWorkers ignored = ProviderWorkers.start(settings, registry, noRemoteProviders)) {
             produce(endpoints, "{not a batch".getBytes(StandardCharsets.UTF_8));
             produce(endpoints, batchJson(batchId, suffix).getBytes(StandardCharsets.UTF_8));
 
