@@ -21,16 +21,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.kstream.Windowed;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.StoreBuilder;
-import org.apache.kafka.streams.state.Stores;
-import org.apache.kafka.streams.state.WindowStore;
-import org.apache.kafka.streams.state.WindowStoreIterator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,16 +32,14 @@ import org.slf4j.LoggerFactory;
  * Admission: decode the raw bytes (never throwing), turn away what must not reach a provider, refuse clients not
  * on the allowlist, drop repeated request ids, and hand the rest to batching. Bad records go to the DLQ with the
  * reason in headers and, when the requester can be named, a REJECTED item result. A question already answered
- * in the cache gets a COMPLETED item result marked cached, without a provider. Every request id that got an answer or a window is remembered
- * in a changelogged window store for {@code retention} (expired by whole segments, so nothing sweeps it), so a
- * client retrying gets no second result. A Bloom filter over those ids ({@link SeenFilter}) answers "never seen"
- * for nearly every record without reading the store.
+ * in the cache gets a COMPLETED item result marked cached, without a provider. Every request id that got an
+ * answer or a window is remembered for {@code retention} ({@link SeenIds}), so a client retrying gets no second
+ * result.
  *
  * <p>Dedup relies on the contract that records are keyed by requestId, so retries land on the same partition.
  * Expiry follows stream time; deadlines are compared with the injected {@link Clock}.
  */
 public final class AdmissionProcessor implements Processor<byte[], byte[], Object, Object> {
-    public static final String SEEN_STORE = "collector-seen-requests";
     public static final String TRACEPARENT = "traceparent";
     public static final String CLIENT_ID_HEADER = "athena-client-id";
     private static final Logger LOG = LoggerFactory.getLogger(AdmissionProcessor.class);
@@ -60,7 +52,7 @@ public final class AdmissionProcessor implements Processor<byte[], byte[], Objec
     private final Children children;
     private final ClientAllowlist.Matcher allowed;
     private ProcessorContext<Object, Object> context;
-    private WindowStore<String, Long> seen;
+    private SeenIds seen;
     private final SeenFilter filter;
 
     /** Names of the downstream nodes this processor writes to. */
@@ -90,30 +82,15 @@ public final class AdmissionProcessor implements Processor<byte[], byte[], Objec
         this.children = children;
     }
 
-    /**
-     * The stores this processor needs: request ids already answered or batched, with when they were seen.
-     * No record cache: each id is written once, so caching saves no write, and a cached window store answers a
-     * key lookup by copying every cached entry of the searched segments (it was the hottest spot of a profile).
-     */
+    /** The stores this processor needs: see {@link SeenIds}. */
     public static List<StoreBuilder<?>> stores(StoreKind kind, Duration retention) {
-        return List.of(Stores.windowStoreBuilder(kind.expiring(SEEN_STORE, retention), Serdes.String(),
-                Serdes.Long()).withCachingDisabled());
+        return SeenIds.stores(kind, retention);
     }
 
     @Override
     public void init(ProcessorContext<Object, Object> context) {
         this.context = context;
-        this.seen = context.getStateStore(SEEN_STORE);
-        refill();
-    }
-
-    /** The filter from the ids in the store (restored before init); also when it has taken its capacity. */
-    private void refill() {
-        filter.clear();
-        try (KeyValueIterator<Windowed<String>, Long> all = seen.all()) {
-            all.forEachRemaining(kv -> filter.add(kv.key.key()));
-        }
-        filter.refilled();
+        this.seen = new SeenIds(context, retention, filter);
     }
 
     @Override
@@ -231,24 +208,11 @@ public final class AdmissionProcessor implements Processor<byte[], byte[], Objec
     }
 
     private boolean seen(String requestId) {
-        if (!filter.mightContain(requestId)) {
-            return false;
-        }
-        // segments are dropped lazily; anything stamped before the retention counts as forgotten already
-        long from = Math.max(0, context.currentStreamTimeMs() - retention.toMillis());
-        try (WindowStoreIterator<Long> found = seen.fetch(requestId, from, Long.MAX_VALUE)) {
-            return found.hasNext();
-        }
+        return seen.contains(requestId);
     }
 
-    /** Stamped with stream time: the store drops whole segments once stream time is past the retention. */
     private void remember(String requestId) {
-        seen.put(requestId, context.currentSystemTimeMs(), Math.max(0, context.currentStreamTimeMs()));
-        if (filter.full()) {
-            refill();
-        } else {
-            filter.add(requestId);
-        }
+        seen.add(requestId);
     }
 
     private static String header(Record<?, ?> record, String name) {

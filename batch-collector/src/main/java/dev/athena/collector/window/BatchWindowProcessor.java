@@ -5,6 +5,7 @@ import dev.athena.collector.admission.Admitted;
 import dev.athena.collector.metrics.CollectorMetrics;
 import dev.athena.collector.metrics.CollectorMetrics.CloseReason;
 import dev.athena.collector.quota.QuotaGate;
+import dev.athena.collector.state.CommitHook;
 import dev.athena.collector.state.StoreKind;
 import dev.athena.schemas.message.AnalysisBatch;
 import dev.athena.schemas.message.BatchItem;
@@ -50,6 +51,7 @@ import org.apache.kafka.streams.state.Stores;
  */
 public final class BatchWindowProcessor implements Processor<String, Admitted, String, WireBatch> {
     public static final String ITEMS_STORE = "collector-window-items";
+    static final String COMMIT_HOOK = "collector-window-commit-hook";
 
     private final CollectorSettings settings;
     private final CollectorMetrics metrics;
@@ -71,15 +73,15 @@ public final class BatchWindowProcessor implements Processor<String, Admitted, S
     }
 
     /**
-     * The store of pending items, key {@code seq NUL route}, and the write-behind buffer in front of it
+     * The store of pending items, key {@code seq NUL route}, and the hook that writes to it behind
      * ({@link ItemWriteBehind}): an item added and batched within one commit interval never reaches the store.
      * Kept in memory whatever {@code kind} the other stores are: it holds at most a few windows' worth of items,
      * it is read only when a task starts (from its changelog, which is what makes a restart safe), and RocksDB
-     * cost two local writes per request here. No record cache: the write-behind buffer does that job.
+     * cost two local writes per request here. No record cache: the hook does that job.
      */
     public static List<StoreBuilder<?>> stores(StoreKind kind) {
         return List.of(Stores.keyValueStoreBuilder(StoreKind.IN_MEMORY.keyValue(ITEMS_STORE), Serdes.String(),
-                new PendingItemSerde()).withCachingDisabled(), ItemWriteBehind.builder());
+                new PendingItemSerde()).withCachingDisabled(), CommitHook.builder(COMMIT_HOOK));
     }
 
     /** How often windows are checked: a fifth of the shorter window, so a batch leaves at most that late. */
@@ -94,8 +96,8 @@ public final class BatchWindowProcessor implements Processor<String, Admitted, S
     public void init(ProcessorContext<String, WireBatch> context) {
         this.context = context;
         this.store = context.getStateStore(ITEMS_STORE);
-        this.writeBehind = context.getStateStore(ItemWriteBehind.NAME);
-        writeBehind.bind(store::put, restore());
+        this.writeBehind = new ItemWriteBehind(store::put, restore());
+        context.<CommitHook>getStateStore(COMMIT_HOOK).onCommit("pending-items", writeBehind::flush);
         metrics.openRecordsRestored(openRequests());
         context.schedule(tick(settings), PunctuationType.WALL_CLOCK_TIME, this::closeDueWindows);
     }

@@ -19,6 +19,8 @@ import org.apache.kafka.common.serialization.Serializer;
  * backslash and control characters; everything else as UTF-8), which {@code WireBatchSerializerTest} checks.
  */
 public final class WireBatchSerializer implements Serializer<WireBatch> {
+    /** Field names, punctuation and typical ids of one requester: enough that the array rarely grows. */
+    private static final int ENVELOPE_PER_REQUESTER = 192;
     private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
 
     @Override
@@ -28,8 +30,10 @@ public final class WireBatchSerializer implements Serializer<WireBatch> {
         }
         AnalysisBatch batch = wire.batch();
         int size = 256;
-        for (byte[] request : wire.requestBytes()) {
-            size += request.length + 256;
+        for (int i = 0; i < batch.items().size(); i++) {
+            BatchItem item = batch.items().get(i);
+            size += wire.requestBytes().get(i).length + item.cacheKey().length() + 64
+                    + item.requesters().size() * ENVELOPE_PER_REQUESTER;
         }
         Out out = new Out(size);
         out.ascii("{\"schemaVersion\":").ascii(Integer.toString(batch.schemaVersion()));
@@ -89,20 +93,17 @@ public final class WireBatchSerializer implements Serializer<WireBatch> {
             if (value == null) {
                 return ascii("null");
             }
-            ensure(value.length() * 6 + 2);
+            int n = value.length();
+            ensure(n + 2);
             bytes[size++] = '"';
-            for (int i = 0; i < value.length(); i++) {
+            for (int i = 0; i < n; i++) {
                 char c = value.charAt(i);
                 if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
                     bytes[size++] = (byte) c;
-                } else if (c == '"' || c == '\\') {
-                    bytes[size++] = '\\';
-                    bytes[size++] = (byte) c;
-                } else if (c < 0x20) {
-                    escapeControl(c);
                 } else {
-                    // the rare non-ASCII string: the rest goes the slower way
-                    utf8(value.substring(i));
+                    // the rare string that needs escapes or is not ASCII: the rest goes the slower way
+                    ensure((n - i) * 6 + 1);
+                    escaped(value.substring(i));
                     break;
                 }
             }
@@ -110,7 +111,7 @@ public final class WireBatchSerializer implements Serializer<WireBatch> {
             return this;
         }
 
-        private void utf8(String rest) {
+        private void escaped(String rest) {
             for (int i = 0; i < rest.length(); i++) {
                 char c = rest.charAt(i);
                 if (c == '"' || c == '\\') {

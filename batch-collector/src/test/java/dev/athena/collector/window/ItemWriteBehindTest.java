@@ -9,17 +9,12 @@ import dev.athena.schemas.message.Requester;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class ItemWriteBehindTest {
     private final List<Map.Entry<String, PendingItem>> writes = new ArrayList<>();
-    private final ItemWriteBehind buffer = new ItemWriteBehind();
-
-    @BeforeEach
-    void bind() {
-        buffer.bind((key, item) -> writes.add(new java.util.AbstractMap.SimpleEntry<>(key, item)), List.of("restored"));
-    }
+    private final ItemWriteBehind buffer = new ItemWriteBehind(
+            (key, item) -> writes.add(new java.util.AbstractMap.SimpleEntry<>(key, item)), List.of("restored"));
 
     private static PendingItem item(String id) {
         AnalysisRequest request = AnalysisRequest.of(id, "team-a", AnalysisType.SECURITY, "print(1)");
@@ -30,7 +25,7 @@ class ItemWriteBehindTest {
     void shouldWriteNothingForAnItemBatchedBeforeTheCommit() {
         buffer.put("a", item("a"));
         buffer.remove("a");
-        buffer.flushCache();
+        buffer.flush();
 
         assertThat(writes).isEmpty();
     }
@@ -39,9 +34,9 @@ class ItemWriteBehindTest {
     void shouldWriteAnItemPendingAtTheCommitOnceAndTombstoneItAfterItIsBatched() {
         PendingItem a = item("a");
         buffer.put("a", a);
-        buffer.flushCache();
+        buffer.flush();
         buffer.remove("a");
-        buffer.flushCache();
+        buffer.flush();
 
         assertThat(writes).extracting(Map.Entry::getKey).containsExactly("a", "a");
         assertThat(writes.get(0).getValue()).isSameAs(a);
@@ -54,7 +49,7 @@ class ItemWriteBehindTest {
         PendingItem coalesced = item("a").withItem(new BatchItem("key-a", item("a").item().request(),
                 List.of(new Requester("a", "team-a", null, null), new Requester("b", "team-b", null, null))));
         buffer.put("a", coalesced);
-        buffer.flushCache();
+        buffer.flush();
 
         assertThat(writes).hasSize(1);
         assertThat(writes.get(0).getValue()).isSameAs(coalesced);
@@ -63,8 +58,8 @@ class ItemWriteBehindTest {
     @Test
     void shouldTombstoneARestoredItemOnceItIsBatched() {
         buffer.remove("restored");
-        buffer.flushCache();
-        buffer.flushCache();
+        buffer.flush();
+        buffer.flush();
 
         assertThat(writes).hasSize(1);
         assertThat(writes.get(0).getKey()).isEqualTo("restored");

@@ -19,6 +19,8 @@ import java.util.TreeMap;
 public record CacheKey(String provider, String model, AnalysisType analysisType, String codeHash,
         String optionsHash) {
     public static final String PREFIX = "analysis:";
+    /** One per thread: every request is hashed, and looking the algorithm up each time cost as much as hashing. */
+    private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> newDigest("SHA-256"));
     /** Nearly every request has no options; their hash (of the empty string) is the same every time. */
     private static final String NO_OPTIONS_HASH = hex(digest("MD5", new byte[0]), 4);
 
@@ -56,8 +58,15 @@ public record CacheKey(String provider, String model, AnalysisType analysisType,
     }
 
     private static byte[] digest(String algorithm, byte[] input) {
+        if (algorithm.equals("SHA-256")) {
+            return SHA_256.get().digest(input);
+        }
+        return newDigest(algorithm).digest(input);
+    }
+
+    private static MessageDigest newDigest(String algorithm) {
         try {
-            return MessageDigest.getInstance(algorithm).digest(input);
+            return MessageDigest.getInstance(algorithm);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JDK ships " + algorithm, e);
         }

@@ -38,6 +38,42 @@ class RequestDecoderTest {
     }
 
     @Test
+    void shouldKeepTheLastOfARepeatedMemberAsTheTreeReaderDoes() {
+        AnalysisRequest request = ((Decoded.Accepted) decode("{\"schemaVersion\":1,\"requestId\":\"first\","
+                + "\"clientId\":\"team-a\",\"analysisType\":\"security\",\"code\":\"x\",\"requestId\":\"second\"}"))
+                .request();
+
+        assertThat(request.requestId()).isEqualTo("second");
+    }
+
+    @Test
+    void shouldRejectAnythingButOneWellFormedObjectAsInvalidJson() {
+        String object = withVersion("1");
+        for (String text : new String[] {object + " {}", object + " x", object + "]", "[" + object + "]",
+                "  ", "\"just a string\"", object.substring(0, object.length() - 1),
+                object.replace("\"code\":\"x\"", "\"code\":\"x\",\"extra\":\"bad \\q escape\""),
+                object.replace("\"code\":\"x\"", "\"code\":\"x\",\"extra\":[1,{\"a\":tru}]")}) {
+            Decoded decoded = decode(text);
+
+            assertThat(decoded).as(text).isInstanceOf(Decoded.Rejected.class);
+            assertThat(((Decoded.Rejected) decoded).rejection().reason()).as(text)
+                    .isEqualTo(RejectionReason.INVALID_JSON);
+        }
+    }
+
+    @Test
+    void shouldReadEveryKindOfUnknownMemberWithoutLettingItChangeTheRequest() {
+        String object = withVersion("1").replace("\"code\":\"x\"", "\"code\":\"x\",\"n\":12.5e3,"
+                + "\"big\":123456789012345678901234567890,\"arr\":[1,\"two\",{\"three\":[null]}],\"obj\":{\"k\":{}},"
+                + "\"t\":true,\"f\":false,\"nul\":null,\"lane\":\"bulk\"");
+
+        AnalysisRequest request = ((Decoded.Accepted) decode(object)).request();
+
+        assertThat(request.lane()).isEqualTo(Lane.BULK);
+        assertThat(request.code()).isEqualTo("x");
+    }
+
+    @Test
     void shouldRejectASchemaVersionBeyondIntInsteadOfThrowing() {
         // 4294967297 used to be cut to int 1 (or throw): it must be rejected like any other unknown version.
         for (String version : new String[] {"4294967297", "99999999999999999999999", "-4294967295"}) {
