@@ -197,7 +197,8 @@ class ProviderBatchApiIT {
             items.append(i == 0 ? "" : ",").append("""
                     {"cacheKey":"analysis:auto:auto:security:%s%d:00000000",
                      "request":{"schemaVersion":1,"requestId":"req-%d-%s","clientId":"team-it","analysisType":"security",
-                                "language":"python","path":"app/%s%d-%s.py","code":"%s","provider":"deepseek","lane":"%s","createdAt":"%s"},
+                                "language":"python","path":"app/%s%d-%s.py","code":"%s","provider":"deepseek",
+                                "lane":"%s","createdAt":"%s"},
                      "requesters":[{"requestId":"req-%d-%s","clientId":"team-it"}]}
                     """.formatted(suffix, i, i, suffix, file, i, suffix, code, lane, now, i, suffix));
         }

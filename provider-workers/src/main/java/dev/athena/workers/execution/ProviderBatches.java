@@ -31,9 +31,11 @@ import org.slf4j.LoggerFactory;
  * provider's minimum away (batch APIs take minutes to hours). Every exchange with a batch API passes the
  * provider's own rate limit, bulkhead and breaker ({@link dev.athena.workers.provider.spi.BatchGuard}).
  * Submitting is one attempt: when it fails or the guards refuse it, the batch takes the normal path, with its
- * failover, at once; a poll that fails or is refused is asked again at the next interval. Polling turns an ended provider batch into the batch's one {@link BatchResult}:
- * answered items COMPLETED, errored or unanswered ones FAILED, items already past their deadline EXPIRED; a
- * provider batch that failed as a whole is run the normal way instead.
+ * failover, at once; a poll that fails or is refused is asked again at the next interval. Polling turns an
+ * ended provider batch into the batch's one {@link BatchResult}: answered items COMPLETED, errored or unanswered
+ * ones FAILED, items already past their deadline EXPIRED; a provider batch that failed as a whole is run the
+ * normal way instead. A provider batch whose pending record never got committed is cancelled
+ * ({@link #cancelOrphan}).
  */
 public final class ProviderBatches {
     /** Pending provider batches, compacted by batch id; a tombstone once the result is written. */

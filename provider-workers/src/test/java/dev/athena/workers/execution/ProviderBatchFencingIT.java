@@ -144,7 +144,8 @@ class ProviderBatchFencingIT {
         first.released.countDown(); // the former owner now tries to write the same batch's result
         await(() -> a.transactions("fenced") + a.transactions("aborted") >= 1, Duration.ofSeconds(30));
 
-        assertThat(a.transactions("fenced")).as("the former owner's transaction is fenced").isEqualTo(1.0);
+        assertThat(a.transactions("fenced")).as("the former owner's transaction is fenced")
+                .isGreaterThanOrEqualTo(1.0);
         assertThat(a.transactions("committed")).isZero();
         List<BatchResult> results = readResults(Duration.ofSeconds(15), Integer.MAX_VALUE);
         assertThat(results).singleElement().satisfies(r -> assertThat(r.items()).singleElement()
