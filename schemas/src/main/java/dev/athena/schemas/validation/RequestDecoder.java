@@ -72,6 +72,12 @@ public final class RequestDecoder {
                     case VALUE_TRUE -> NODES.booleanNode(true);
                     case VALUE_FALSE -> NODES.booleanNode(false);
                     case VALUE_NULL -> NODES.nullNode();
+                    case VALUE_NUMBER_INT -> switch (parser.getNumberType()) {
+                        case INT -> NODES.numberNode(parser.getIntValue());
+                        case LONG -> NODES.numberNode(parser.getLongValue());
+                        default -> NODES.numberNode(parser.getBigIntegerValue());
+                    };
+                    case VALUE_NUMBER_FLOAT -> NODES.numberNode(parser.getDoubleValue());
                     default -> Json.mapper().readTree(parser);
                 };
                 fields.put(name, value);
