@@ -40,7 +40,7 @@ import org.apache.kafka.streams.Topology;
  * exactly-once settings) on the same in-process broker and the same input, in one run.
  *
  * <pre>
- * ./mvnw -q -pl batch-collector test-compile exec:exec@bench            # 100,000 requests, 1 warm-up + 2 rounds
+ * ./mvnw -q -pl batch-collector test-compile exec:exec@bench            # 100,000 requests, 2 warm-ups + 5 rounds
  * ./mvnw -q -pl batch-collector test-compile exec:exec@bench -Dbench.records=20000
  * </pre>
  *

@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  *   <li>the <em>log</em>: changelogged, one entry ("chunk") per commit holding the ids remembered since the
  *       previous one, written just before Streams commits ({@link CommitHook}), in the same transaction as the
  *       input offsets; it is the truth;</li>
- *   <li>the <em>index</em>: id to when it was seen, for exact lookups, local only (no changelog), plus the number
+ *   <li>the <em>index</em>: the ids, stamped with when they were seen, for exact lookups, local only (no changelog), plus the number
  *       of the last chunk it holds.</li>
  * </ul>
  * The index needs no changelog because under exactly-once Streams deletes a task's whole state directory
@@ -47,12 +47,14 @@ final class SeenIds {
     /** Ids per chunk, so one chunk stays far below Kafka's default record size limit (ids are ≤ 128 chars). */
     static final int MAX_CHUNK_IDS = 5_000;
     private static final String POSITION = "last-chunk";
+    /** The index only answers "was it seen" (the window start says when); a null value would be a delete. */
+    private static final byte[] PRESENT = {1};
     private static final Logger LOG = LoggerFactory.getLogger(SeenIds.class);
 
     private final ProcessorContext<?, ?> context;
     private final Duration retention;
     private final SeenFilter filter;
-    private final WindowStore<String, Long> index;
+    private final WindowStore<String, byte[]> index;
     private final KeyValueStore<String, Long> position;
     private final WindowStore<Long, String> log;
     private final List<String> unlogged = new ArrayList<>();
@@ -72,7 +74,7 @@ final class SeenIds {
 
     static List<StoreBuilder<?>> stores(StoreKind kind, Duration retention) {
         return List.of(
-                Stores.windowStoreBuilder(kind.expiring(INDEX_STORE, retention), Serdes.String(), Serdes.Long())
+                Stores.windowStoreBuilder(kind.expiring(INDEX_STORE, retention), Serdes.String(), Serdes.ByteArray())
                         .withCachingDisabled().withLoggingDisabled(),
                 Stores.keyValueStoreBuilder(kind.keyValue(INDEX_POSITION_STORE), Serdes.String(), Serdes.Long())
                         .withCachingDisabled().withLoggingDisabled(),
@@ -87,14 +89,14 @@ final class SeenIds {
         }
         // segments are dropped lazily; anything stamped before the retention counts as forgotten already
         long from = Math.max(0, context.currentStreamTimeMs() - retention.toMillis());
-        try (WindowStoreIterator<Long> found = index.fetch(requestId, from, Long.MAX_VALUE)) {
+        try (WindowStoreIterator<byte[]> found = index.fetch(requestId, from, Long.MAX_VALUE)) {
             return found.hasNext();
         }
     }
 
     /** Stamped with stream time: the stores drop whole segments once stream time is past the retention. */
     void add(String requestId) {
-        index.put(requestId, context.currentSystemTimeMs(), streamTime());
+        index.put(requestId, PRESENT, streamTime());
         unlogged.add(requestId);
         if (filter.full()) {
             refill();
@@ -135,7 +137,7 @@ final class SeenIds {
                 }
                 long stamp = chunk.key.window().start();
                 for (String id : chunk.value.split("\n")) {
-                    index.put(id, stamp, stamp);
+                    index.put(id, PRESENT, stamp);
                     ids++;
                 }
                 chunks++;
@@ -150,7 +152,7 @@ final class SeenIds {
     /** The filter from the ids in the index; also when it has taken its capacity. */
     private void refill() {
         filter.clear();
-        try (KeyValueIterator<Windowed<String>, Long> all = index.all()) {
+        try (KeyValueIterator<Windowed<String>, byte[]> all = index.all()) {
             all.forEachRemaining(kv -> filter.add(kv.key.key()));
         }
         filter.refilled();

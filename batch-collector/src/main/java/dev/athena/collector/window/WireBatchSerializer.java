@@ -21,6 +21,18 @@ import org.apache.kafka.common.serialization.Serializer;
 public final class WireBatchSerializer implements Serializer<WireBatch> {
     /** Field names, punctuation and typical ids of one requester: enough that the array rarely grows. */
     private static final int ENVELOPE_PER_REQUESTER = 192;
+    private static final byte[] FIRST_ITEM = ascii("{\"cacheKey\":");
+    private static final byte[] NEXT_ITEM = ascii(",{\"cacheKey\":");
+    private static final byte[] REQUEST = ascii(",\"request\":");
+    private static final byte[] REQUESTERS = ascii(",\"requesters\":[");
+    private static final byte[] FIRST_REQUESTER = ascii("{\"requestId\":");
+    private static final byte[] NEXT_REQUESTER = ascii(",{\"requestId\":");
+    private static final byte[] CLIENT_ID = ascii(",\"clientId\":");
+    private static final byte[] REPLY_TO = ascii(",\"replyTo\":");
+    private static final byte[] TRACEPARENT = ascii(",\"traceparent\":");
+    private static final byte[] NULL = ascii("null");
+    private static final byte[] END_OBJECT = ascii("}");
+    private static final byte[] END_ITEM = ascii("]}");
     private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
 
     @Override
@@ -44,21 +56,25 @@ public final class WireBatchSerializer implements Serializer<WireBatch> {
         out.ascii(",\"items\":[");
         for (int i = 0; i < batch.items().size(); i++) {
             BatchItem item = batch.items().get(i);
-            out.ascii(i == 0 ? "{\"cacheKey\":" : ",{\"cacheKey\":").string(item.cacheKey());
-            out.ascii(",\"request\":").raw(wire.requestBytes().get(i));
-            out.ascii(",\"requesters\":[");
+            out.raw(i == 0 ? FIRST_ITEM : NEXT_ITEM).string(item.cacheKey());
+            out.raw(REQUEST).raw(wire.requestBytes().get(i));
+            out.raw(REQUESTERS);
             for (int r = 0; r < item.requesters().size(); r++) {
                 Requester requester = item.requesters().get(r);
-                out.ascii(r == 0 ? "{\"requestId\":" : ",{\"requestId\":").string(requester.requestId());
-                out.ascii(",\"clientId\":").string(requester.clientId());
-                out.ascii(",\"replyTo\":").string(requester.replyTo());
-                out.ascii(",\"traceparent\":").string(requester.traceparent());
-                out.ascii("}");
+                out.raw(r == 0 ? FIRST_REQUESTER : NEXT_REQUESTER).string(requester.requestId());
+                out.raw(CLIENT_ID).string(requester.clientId());
+                out.raw(REPLY_TO).string(requester.replyTo());
+                out.raw(TRACEPARENT).string(requester.traceparent());
+                out.raw(END_OBJECT);
             }
-            out.ascii("]}");
+            out.raw(END_ITEM);
         }
         out.ascii("]}");
         return out.toByteArray();
+    }
+
+    private static byte[] ascii(String text) {
+        return text.getBytes(StandardCharsets.US_ASCII);
     }
 
     /** A growable byte array; not thread-safe, one per call. */
@@ -86,12 +102,12 @@ public final class WireBatchSerializer implements Serializer<WireBatch> {
         }
 
         Out instant(Instant value) {
-            return value == null ? ascii("null") : ascii("\"").ascii(value.toString()).ascii("\"");
+            return value == null ? raw(NULL) : ascii("\"").ascii(value.toString()).ascii("\"");
         }
 
         Out string(String value) {
             if (value == null) {
-                return ascii("null");
+                return raw(NULL);
             }
             int n = value.length();
             ensure(n + 2);
