@@ -162,6 +162,7 @@ public final class CollectorBenchmark {
                 throw new IllegalStateException(settings.applicationId() + " did not start");
             }
             long started = System.nanoTime();
+            long processCpuAtStart = processCpuNanos();
             Map<TopicPartition, Long> end = endOffsets(admin);
             while (committed(admin, settings.applicationId(), end.keySet()) < end.values().stream()
                     .mapToLong(Long::longValue).sum()) {
@@ -171,8 +172,11 @@ public final class CollectorBenchmark {
                 Thread.sleep(20);
             }
             double seconds = (System.nanoTime() - started) / 1e9;
-            System.out.printf(Locale.ROOT, "  %s: %,.0f rec/s, %.1f us CPU/record in its threads%n",
-                    settings.applicationId(), records / seconds, cpuNanos(settings.applicationId()) / 1e3 / records);
+            double processCores = (processCpuNanos() - processCpuAtStart) / 1e9 / seconds;
+            System.out.printf(Locale.ROOT, "  %s: %,.0f rec/s, %.1f us CPU/record in its threads, whole JVM "
+                    + "(broker included) %.2f of %d cores busy%n", settings.applicationId(), records / seconds,
+                    cpuNanos(settings.applicationId()) / 1e3 / records, processCores,
+                    Runtime.getRuntime().availableProcessors());
             if (Boolean.getBoolean("bench.threads")) {
                 printThreadRatios(streams);
             }
@@ -209,6 +213,11 @@ public final class CollectorBenchmark {
                 System.out.printf(Locale.ROOT, "    %-22s %s%n", name.name(), metric.metricValue());
             }
         });
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     /** Fresh partitions answer NOT_LEADER for a moment; producing into that only measures retries. */
