@@ -1,10 +1,11 @@
 package dev.athena.collector;
 
+import static dev.athena.collector.ClientBatches.mine;
+import static dev.athena.collector.ClientBatches.requestIds;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.athena.infra.stack.SharedLocalStack;
 import dev.athena.schemas.message.AnalysisBatch;
-import dev.athena.schemas.message.Requester;
 import dev.athena.schemas.topic.Topics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
@@ -57,7 +58,7 @@ class CollectorRestartIT {
                 KafkaProbe.send(producer, Topics.REQUESTS, sent.get(0),
                         TestRequests.request(sent.get(0), clientId, "print(0)"));
                 List<String> batched = requestIds(KafkaProbe.pollUntil(consumer, b -> mine(b, clientId),
-                        found -> requestIds(found).size() >= sent.size(), Duration.ofSeconds(60)));
+                        found -> requestIds(found, clientId).size() >= sent.size(), Duration.ofSeconds(60)), clientId);
                 assertThat(batched).containsExactlyInAnyOrderElementsOf(sent);
 
                 List<AnalysisBatch> late = KafkaProbe.pollUntil(consumer, b -> mine(b, clientId),
@@ -84,15 +85,5 @@ class CollectorRestartIT {
             Thread.sleep(50);
         }
         assertThat(registry.get("athena.collector.window.open.records").gauge().value()).isEqualTo(expected);
-    }
-
-    private static boolean mine(AnalysisBatch batch, String clientId) {
-        return batch.items().stream().flatMap(i -> i.requesters().stream())
-                .anyMatch(r -> r.clientId().equals(clientId));
-    }
-
-    private static List<String> requestIds(List<AnalysisBatch> batches) {
-        return batches.stream().flatMap(b -> b.items().stream()).flatMap(i -> i.requesters().stream())
-                .map(Requester::requestId).toList();
     }
 }

@@ -1,10 +1,12 @@
 package dev.athena.collector;
 
+import static dev.athena.collector.ClientBatches.mine;
+import static dev.athena.collector.ClientBatches.requestIds;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.athena.infra.stack.SharedLocalStack;
+import dev.athena.infra.stack.TempDirectories;
 import dev.athena.schemas.message.AnalysisBatch;
-import dev.athena.schemas.message.Requester;
 import dev.athena.schemas.topic.Topics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
@@ -13,7 +15,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -77,7 +78,7 @@ class SeenIdsRecoveryIT {
                         + "')"));
             }
             List<String> batched = requestIds(KafkaProbe.pollUntil(consumer, b -> mine(b, clientId),
-                    found -> requestIds(found).size() >= expected.size(), Duration.ofSeconds(60)));
+                    found -> requestIds(found, clientId).size() >= expected.size(), Duration.ofSeconds(60)), clientId);
             assertThat(batched).containsExactlyInAnyOrderElementsOf(expected);
             List<AnalysisBatch> late = KafkaProbe.pollUntil(consumer, b -> mine(b, clientId), found -> false,
                     Duration.ofSeconds(2));
@@ -94,7 +95,7 @@ class SeenIdsRecoveryIT {
                     Path source = task.resolve(store);
                     Path target = toRoot.resolve(applicationId).resolve(task.getFileName().toString()).resolve(store);
                     assertThat(source).as("store directory").exists();
-                    deleteTree(target);
+                    TempDirectories.deleteTree(target);
                     copyTree(source, target);
                 }
             }
@@ -113,27 +114,6 @@ class SeenIdsRecoveryIT {
         List<String> all = new ArrayList<>(a);
         all.addAll(b);
         return all;
-    }
-
-    private static boolean mine(AnalysisBatch batch, String clientId) {
-        return batch.items().stream().flatMap(i -> i.requesters().stream())
-                .anyMatch(r -> r.clientId().equals(clientId));
-    }
-
-    private static List<String> requestIds(List<AnalysisBatch> batches) {
-        return batches.stream().flatMap(b -> b.items().stream()).flatMap(i -> i.requesters().stream())
-                .map(Requester::requestId).toList();
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
-        }
     }
 
     private static void copyTree(Path from, Path to) throws IOException {

@@ -17,6 +17,7 @@ import dev.athena.workers.provider.spi.FatalProviderException;
 import dev.athena.workers.provider.spi.Provider;
 import dev.athena.workers.provider.spi.ProviderAnswer;
 import dev.athena.workers.provider.spi.ProviderCall;
+import dev.athena.workers.provider.spi.StubProvider;
 import dev.athena.workers.provider.spi.RetriableProviderException;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
@@ -52,22 +53,7 @@ class ItemExecutorTest {
     }
 
     private static Provider provider(String name, Function<ProviderCall, ProviderAnswer> behaviour) {
-        return new Provider() {
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public String defaultModel() {
-                return name + "-model";
-            }
-
-            @Override
-            public ProviderAnswer analyse(ProviderCall call) {
-                return behaviour.apply(call);
-            }
-        };
+        return new StubProvider(name, name + "-model", behaviour);
     }
 
     @Test

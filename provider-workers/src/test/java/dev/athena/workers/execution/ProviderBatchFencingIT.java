@@ -23,6 +23,7 @@ import dev.athena.workers.provider.spi.BatchApi;
 import dev.athena.workers.provider.spi.Provider;
 import dev.athena.workers.provider.spi.ProviderAnswer;
 import dev.athena.workers.provider.spi.ProviderCall;
+import dev.athena.workers.provider.spi.StubProvider;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
@@ -259,21 +260,8 @@ class ProviderBatchFencingIT {
     }
 
     private static Provider openAi() {
-        return new Provider() {
-            @Override
-            public String name() {
-                return "openai";
-            }
-
-            @Override
-            public String defaultModel() {
-                return "gpt-4o-mini";
-            }
-
-            @Override
-            public ProviderAnswer analyse(ProviderCall call) {
-                throw new AssertionError("no synchronous calls here");
-            }
-        };
+        return new StubProvider("openai", "gpt-4o-mini", call -> {
+            throw new AssertionError("no synchronous calls here");
+        });
     }
 }

@@ -17,6 +17,7 @@ import dev.athena.workers.provider.spi.BatchApi;
 import dev.athena.workers.provider.spi.Provider;
 import dev.athena.workers.provider.spi.ProviderAnswer;
 import dev.athena.workers.provider.spi.ProviderCall;
+import dev.athena.workers.provider.spi.StubProvider;
 import dev.athena.workers.provider.spi.RetriableProviderException;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
@@ -80,22 +81,8 @@ class ProviderBatchesTest {
         }
     }
 
-    private static final Provider OPENAI = new Provider() {
-        @Override
-        public String name() {
-            return "openai";
-        }
-
-        @Override
-        public String defaultModel() {
-            return "gpt-4o-mini";
-        }
-
-        @Override
-        public ProviderAnswer analyse(ProviderCall call) {
-            return new ProviderAnswer(List.of(), "sync", "gpt-4o-mini", null);
-        }
-    };
+    private static final Provider OPENAI = new StubProvider("openai", "gpt-4o-mini",
+            call -> new ProviderAnswer(List.of(), "sync", "gpt-4o-mini", null));
 
     private ProviderBatches batches() {
         ProviderRoster roster = ProviderRoster.of(List.of(OPENAI), new BuiltinProvider());

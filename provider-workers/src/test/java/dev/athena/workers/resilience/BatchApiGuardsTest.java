@@ -9,6 +9,7 @@ import dev.athena.workers.metrics.WorkerMetrics;
 import dev.athena.workers.provider.spi.Provider;
 import dev.athena.workers.provider.spi.ProviderAnswer;
 import dev.athena.workers.provider.spi.ProviderCall;
+import dev.athena.workers.provider.spi.StubProvider;
 import dev.athena.workers.provider.spi.RetriableProviderException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -34,22 +35,7 @@ class BatchApiGuardsTest {
     }
 
     private static Provider provider(Supplier<ProviderAnswer> answer) {
-        return new Provider() {
-            @Override
-            public String name() {
-                return "p";
-            }
-
-            @Override
-            public String defaultModel() {
-                return "m";
-            }
-
-            @Override
-            public ProviderAnswer analyse(ProviderCall call) {
-                return answer.get();
-            }
-        };
+        return new StubProvider("p", "m", call -> answer.get());
     }
 
     private String counted() {

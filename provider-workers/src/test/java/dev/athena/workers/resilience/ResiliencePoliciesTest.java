@@ -10,6 +10,7 @@ import dev.athena.workers.provider.spi.FatalProviderException;
 import dev.athena.workers.provider.spi.Provider;
 import dev.athena.workers.provider.spi.ProviderAnswer;
 import dev.athena.workers.provider.spi.ProviderCall;
+import dev.athena.workers.provider.spi.StubProvider;
 import dev.athena.workers.provider.spi.RetriableProviderException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -121,27 +122,14 @@ class ResiliencePoliciesTest {
     void shouldOpenBreakerOnProviderFailuresOnlyAndProbeAfterTheWait() {
         Deque<RuntimeException> script = new ArrayDeque<>();
         AtomicInteger calls = new AtomicInteger();
-        Provider scripted = new Provider() {
-            @Override
-            public String name() {
-                return "p";
+        Provider scripted = new StubProvider("p", "m", call -> {
+            calls.incrementAndGet();
+            RuntimeException next = script.poll();
+            if (next != null) {
+                throw next;
             }
-
-            @Override
-            public String defaultModel() {
-                return "m";
-            }
-
-            @Override
-            public ProviderAnswer analyse(ProviderCall call) {
-                calls.incrementAndGet();
-                RuntimeException next = script.poll();
-                if (next != null) {
-                    throw next;
-                }
-                return new ProviderAnswer(List.of(), null, "m", null);
-            }
-        };
+            return new ProviderAnswer(List.of(), null, "m", null);
+        });
         ProviderPolicy policy = ProviderPolicy.of(1000, 1_000_000, 4).withRetry(1, Duration.ZERO, Duration.ZERO)
                 .withBreaker(4, 4, Duration.ofSeconds(10), Backoff.EXPONENTIAL);
         ResilientProvider guarded = new ResilientProvider(scripted, policy, RateLimit.NONE, clock, clock.sleeper,
@@ -186,27 +174,14 @@ class ResiliencePoliciesTest {
 
     /** A provider whose calls take {@code took} on the test clock and then end as {@code outcome} says. */
     private Provider timed(java.util.function.Supplier<Duration> took, Supplier<RuntimeException> outcome) {
-        return new Provider() {
-            @Override
-            public String name() {
-                return "p";
+        return new StubProvider("p", "m", call -> {
+            clock.advance(took.get());
+            RuntimeException e = outcome.get();
+            if (e != null) {
+                throw e;
             }
-
-            @Override
-            public String defaultModel() {
-                return "m";
-            }
-
-            @Override
-            public ProviderAnswer analyse(ProviderCall call) {
-                clock.advance(took.get());
-                RuntimeException e = outcome.get();
-                if (e != null) {
-                    throw e;
-                }
-                return new ProviderAnswer(List.of(), null, "m", null);
-            }
-        };
+            return new ProviderAnswer(List.of(), null, "m", null);
+        });
     }
 
     private ResilientProvider guarded(Provider p, ProviderPolicy policy) {
