@@ -163,6 +163,9 @@ public final class CollectorBenchmark {
             }
             long started = System.nanoTime();
             long processCpuAtStart = processCpuNanos();
+            long gcAtStart = gcMillis();
+            Map<Long, Long> threadCpuAtStart = allThreadCpu();
+            Map<String, Long> osThreadsAtStart = osThreadTicks();
             Map<TopicPartition, Long> end = endOffsets(admin);
             while (committed(admin, settings.applicationId(), end.keySet()) < end.values().stream()
                     .mapToLong(Long::longValue).sum()) {
@@ -174,11 +177,13 @@ public final class CollectorBenchmark {
             double seconds = (System.nanoTime() - started) / 1e9;
             double processCores = (processCpuNanos() - processCpuAtStart) / 1e9 / seconds;
             System.out.printf(Locale.ROOT, "  %s: %,.0f rec/s, %.1f us CPU/record in its threads, whole JVM "
-                    + "(broker included) %.2f of %d cores busy%n", settings.applicationId(), records / seconds,
-                    cpuNanos(settings.applicationId()) / 1e3 / records, processCores,
-                    Runtime.getRuntime().availableProcessors());
+                    + "(broker included) %.2f of %d cores busy, %d ms in GC%n", settings.applicationId(),
+                    records / seconds, cpuNanos(settings.applicationId()) / 1e3 / records, processCores,
+                    Runtime.getRuntime().availableProcessors(), gcMillis() - gcAtStart);
             if (Boolean.getBoolean("bench.threads")) {
                 printThreadRatios(streams);
+                printBusiestThreads(threadCpuAtStart, records);
+                printBusiestOsThreads(osThreadsAtStart, records);
             }
             return records / seconds;
         } finally {
@@ -213,6 +218,67 @@ public final class CollectorBenchmark {
                 System.out.printf(Locale.ROOT, "    %-22s %s%n", name.name(), metric.metricValue());
             }
         });
+    }
+
+    private static Map<Long, Long> allThreadCpu() {
+        var mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        Map<Long, Long> cpu = new java.util.HashMap<>();
+        for (long id : mx.getAllThreadIds()) {
+            cpu.put(id, Math.max(0, mx.getThreadCpuTime(id)));
+        }
+        return cpu;
+    }
+
+    /** Every thread of the JVM (broker, JIT and GC threads are not Java threads and do not show), by CPU used. */
+    private static void printBusiestThreads(Map<Long, Long> atStart, int records) {
+        var mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        Map<String, Long> byName = new java.util.TreeMap<>();
+        allThreadCpu().forEach((id, cpu) -> {
+            var info = mx.getThreadInfo(id);
+            if (info != null) {
+                String name = info.getThreadName().replaceAll("[0-9a-f]{8}-[0-9a-f-]{27}", "*").replaceAll("\\d+", "N");
+                byName.merge(name, cpu - atStart.getOrDefault(id, 0L), Long::sum);
+            }
+        });
+        byName.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(12)
+                .forEach(e -> System.out.printf(Locale.ROOT, "    %6.1f us/record %s%n", e.getValue() / 1e3 / records,
+                        e.getKey()));
+    }
+
+    /**
+     * CPU ticks of every OS thread of this process by thread name (Linux only; empty elsewhere): this also sees
+     * the JIT, GC and RocksDB threads, which are not Java threads.
+     */
+    private static Map<String, Long> osThreadTicks() {
+        Map<String, Long> ticks = new java.util.HashMap<>();
+        try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    String name = Files.readString(task.resolve("comm")).trim().replaceAll("\\d+", "N");
+                    ticks.merge(name, Long.parseLong(fields[11]) + Long.parseLong(fields[12]), Long::sum);
+                } catch (IOException | RuntimeException e) {
+                    // the thread ended between listing and reading
+                }
+            }
+        } catch (IOException e) {
+            return Map.of();
+        }
+        return ticks;
+    }
+
+    private static void printBusiestOsThreads(Map<String, Long> atStart, int records) {
+        Map<String, Long> now = osThreadTicks();
+        now.entrySet().stream().map(e -> Map.entry(e.getKey(), e.getValue() - atStart.getOrDefault(e.getKey(), 0L)))
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(14)
+                .forEach(e -> System.out.printf(Locale.ROOT, "    %6.1f us/record [os] %s%n",
+                        e.getValue() * 10_000.0 / records, e.getKey()));
+    }
+
+    private static long gcMillis() {
+        return java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream()
+                .mapToLong(gc -> Math.max(0, gc.getCollectionTime())).sum();
     }
 
     private static long processCpuNanos() {
