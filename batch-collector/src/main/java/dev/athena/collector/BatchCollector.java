@@ -94,6 +94,9 @@ public final class BatchCollector implements AutoCloseable {
         props.put(StreamsConfig.mainConsumerPrefix("internal.leave.group.on.close"), true);
         props.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
                 Integer.toString(9 * 1024 * 1024));
+        // a batch record (up to maxItems requests) is larger than the default 16 KiB producer batch, so each would
+        // travel in a produce request of its own; with 256 KiB several share one
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), Integer.toString(256 * 1024));
         return props;
     }
 
