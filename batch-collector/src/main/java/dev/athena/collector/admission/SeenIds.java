@@ -27,8 +27,8 @@ import org.slf4j.LoggerFactory;
  *   <li>the <em>log</em>: changelogged, one entry ("chunk") per commit holding the ids remembered since the
  *       previous one, written just before Streams commits ({@link CommitHook}), in the same transaction as the
  *       input offsets; it is the truth;</li>
- *   <li>the <em>index</em>: the ids, stamped with when they were seen, for exact lookups, local only (no changelog), plus the number
- *       of the last chunk it holds.</li>
+ *   <li>the <em>index</em>: the ids, stamped with when they were seen, for exact lookups, local only (no
+ *       changelog), plus the number of the last chunk it holds.</li>
  * </ul>
  * The index needs no changelog because under exactly-once Streams deletes a task's whole state directory
  * (logged and local stores alike) whenever it was not closed cleanly, so a local store is either exactly as of
@@ -44,7 +44,7 @@ final class SeenIds {
     static final String INDEX_POSITION_STORE = "collector-seen-index-position";
     static final String LOG_STORE = "collector-seen-log";
     static final String COMMIT_HOOK = "collector-admission-commit-hook";
-    /** Ids per chunk, so one chunk stays far below Kafka's default record size limit (ids are ≤ 128 chars). */
+    /** Ids per chunk: at most 128 characters each, a chunk stays below Kafka's default 1 MB record limit. */
     static final int MAX_CHUNK_IDS = 5_000;
     private static final String POSITION = "last-chunk";
     /** The index only answers "was it seen" (the window start says when); a null value would be a delete. */
