@@ -150,7 +150,7 @@ public final class WireBatchSerializer implements Serializer<WireBatch> {
             }
         }
 
-        /** As the mapper writes them: the short escapes where JSON has one, a six-character unicode escape otherwise. */
+        /** As the mapper writes them: the short escape where JSON has one, else a six-character unicode escape. */
         private void escapeControl(char c) {
             bytes[size++] = '\\';
             switch (c) {
