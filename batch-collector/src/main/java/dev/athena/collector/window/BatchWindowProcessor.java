@@ -46,8 +46,9 @@ import org.apache.kafka.streams.state.Stores;
  * interactive here. Every item still pending when Streams commits is in a changelogged store, written in the
  * same exactly-once transaction as the input offsets and the emitted batch ({@link ItemWriteBehind}); the
  * in-memory routes are rebuilt from it when the task starts, so a restart loses nothing and emits nothing twice.
- * Batch ids derive from the route and the first requester of the batch, whom admission made unique. Client quotas act at batch formation: a client
- * over its rate is passed over and its items wait in the window for a later tick; they are never dropped.
+ * Batch ids derive from the route and the first requester of the batch, whom admission made unique. Client
+ * quotas act at batch formation: a client over its rate is passed over and its items wait in the window for a
+ * later tick; they are never dropped.
  */
 public final class BatchWindowProcessor implements Processor<String, Admitted, String, WireBatch> {
     public static final String ITEMS_STORE = "collector-window-items";
