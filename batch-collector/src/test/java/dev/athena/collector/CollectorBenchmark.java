@@ -3,6 +3,7 @@ package dev.athena.collector;
 import dev.athena.collector.metrics.CollectorMetrics;
 import dev.athena.infra.stack.EmbeddedKafka;
 import dev.athena.infra.stack.FreePorts;
+import dev.athena.infra.stack.TempDirectories;
 import dev.athena.schemas.topic.TopicProvisioner;
 import dev.athena.schemas.topic.TopicSpec;
 import dev.athena.schemas.topic.Topics;
@@ -14,7 +15,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -106,7 +106,7 @@ public final class CollectorBenchmark {
             lines.forEach(System.out::println);
             System.out.printf(Locale.ROOT, "median ratio %.2f over %d rounds%n", median(ratios), rounds);
         } finally {
-            deleteTree(dir);
+            TempDirectories.deleteTree(dir);
         }
     }
 
@@ -320,11 +320,5 @@ public final class CollectorBenchmark {
         return admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().entrySet().stream()
                 .filter(e -> partitions.contains(e.getKey()) && e.getValue() != null)
                 .mapToLong(e -> e.getValue().offset()).sum();
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
     }
 }

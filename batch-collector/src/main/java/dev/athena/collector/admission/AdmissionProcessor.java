@@ -111,7 +111,7 @@ public final class AdmissionProcessor implements Processor<byte[], byte[], Objec
                     request.requestId(), request.clientId()), request, null, traceparent);
             return;
         }
-        if (seen(request.requestId())) {
+        if (seen.contains(request.requestId())) {
             metrics.duplicate();
             LOG.debug("dropped duplicate request {} of client {}", request.requestId(), request.clientId());
             return;
@@ -132,7 +132,7 @@ public final class AdmissionProcessor implements Processor<byte[], byte[], Objec
                     request.requestId(), request.clientId()), request, route.key(), traceparent);
             return;
         }
-        remember(request.requestId());
+        seen.add(request.requestId());
         String cacheKey = CacheKey.ofRequested(request).value();
         Optional<CacheHit> hit = servable(request, lookup(cacheKey));
         if (hit.isPresent()) {
@@ -157,10 +157,10 @@ public final class AdmissionProcessor implements Processor<byte[], byte[], Objec
         var source = context.recordMetadata().orElse(null);
         context.forward(new Record<Object, Object>(record.key(), record.value(), record.timestamp(),
                 DeadLetter.headers(record.headers(), rejection, source)), children.deadLetters());
-        if (!rejection.clientKnown() || seen(rejection.requestId())) {
+        if (!rejection.clientKnown() || seen.contains(rejection.requestId())) {
             return;
         }
-        remember(rejection.requestId());
+        seen.add(rejection.requestId());
         var result = DirectResults.rejected(rejection, request, route, traceparent, clock.instant());
         context.forward(new Record<Object, Object>(result.batchId(), result, record.timestamp()),
                 children.directResults());
@@ -206,14 +206,6 @@ public final class AdmissionProcessor implements Processor<byte[], byte[], Objec
         } catch (CharacterCodingException e) {
             return null;
         }
-    }
-
-    private boolean seen(String requestId) {
-        return seen.contains(requestId);
-    }
-
-    private void remember(String requestId) {
-        seen.add(requestId);
     }
 
     private static String header(Record<?, ?> record, String name) {

@@ -188,19 +188,15 @@ public final class ResilientProvider implements Provider, BatchGuard {
 
     /** Guards' refusals as the contract's kinds; a provider's rate limit slows every instance down. */
     private ProviderAnswer typed(Supplier<ProviderAnswer> guarded) {
-        try {
-            ProviderAnswer answer = refusalsTyped(guarded);
-            metrics.usage(name(), answer.model(), answer.usage());
-            return answer;
-        } catch (RetriableProviderException e) {
-            if (e.kind() == RetriableProviderException.Kind.RATE_LIMITED && e.retryAfter().isPresent()) {
-                rateLimit.pause(e.retryAfter().get());
-            }
-            throw e;
-        }
+        ProviderAnswer answer = refusalsTyped(guarded);
+        metrics.usage(name(), answer.model(), answer.usage());
+        return answer;
     }
 
-    /** A full bulkhead and an open breaker as the contract's kinds; our own refusals counted. */
+    /**
+     * A full bulkhead and an open breaker as the contract's kinds; our own refusals counted; a provider's rate
+     * limit slows every instance down.
+     */
     private <T> T refusalsTyped(Supplier<T> guarded) {
         try {
             return guarded.get();
@@ -214,6 +210,10 @@ public final class ResilientProvider implements Provider, BatchGuard {
         } catch (RetriableProviderException e) {
             if (e.kind() == RetriableProviderException.Kind.LOCALLY_LIMITED) {
                 metrics.limiterRejection(name());
+            }
+            // the provider's own Retry-After, from an item call or a batch-API exchange alike
+            if (e.kind() == RetriableProviderException.Kind.RATE_LIMITED && e.retryAfter().isPresent()) {
+                rateLimit.pause(e.retryAfter().get());
             }
             throw e;
         }

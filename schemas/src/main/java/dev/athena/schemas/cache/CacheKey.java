@@ -22,7 +22,7 @@ public record CacheKey(String provider, String model, AnalysisType analysisType,
     /** One per thread: every request is hashed, and looking the algorithm up each time cost as much as hashing. */
     private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> newDigest("SHA-256"));
     /** Nearly every request has no options; their hash (of the empty string) is the same every time. */
-    private static final String NO_OPTIONS_HASH = hex(digest("MD5", new byte[0]), 4);
+    private static final String NO_OPTIONS_HASH = hex(newDigest("MD5").digest(new byte[0]), 4);
 
     public CacheKey {
         Objects.requireNonNull(provider, "provider");
@@ -32,7 +32,7 @@ public record CacheKey(String provider, String model, AnalysisType analysisType,
 
     public static CacheKey of(String provider, String model, AnalysisType type, String code,
             Map<String, String> options) {
-        String codeHash = hex(digest("SHA-256", code.getBytes(StandardCharsets.UTF_8)), 8);
+        String codeHash = hex(SHA_256.get().digest(code.getBytes(StandardCharsets.UTF_8)), 8);
         String optionsHash = options.isEmpty() ? NO_OPTIONS_HASH : optionsHash(options);
         return new CacheKey(provider, model, type, codeHash, optionsHash);
     }
@@ -57,13 +57,6 @@ public record CacheKey(String provider, String model, AnalysisType analysisType,
         return value();
     }
 
-    private static byte[] digest(String algorithm, byte[] input) {
-        if (algorithm.equals("SHA-256")) {
-            return SHA_256.get().digest(input);
-        }
-        return newDigest(algorithm).digest(input);
-    }
-
     private static MessageDigest newDigest(String algorithm) {
         try {
             return MessageDigest.getInstance(algorithm);
@@ -74,7 +67,7 @@ public record CacheKey(String provider, String model, AnalysisType analysisType,
 
     private static String optionsHash(Map<String, String> options) {
         String sorted = Json.writeString(new TreeMap<>(options));
-        return hex(digest("MD5", sorted.getBytes(StandardCharsets.UTF_8)), 4);
+        return hex(newDigest("MD5").digest(sorted.getBytes(StandardCharsets.UTF_8)), 4);
     }
 
     /** The first {@code bytes} bytes as lowercase hex. */
