@@ -52,6 +52,18 @@ class ItemExecutorTest {
         return new BatchItem("analysis:k", request, List.of(new Requester("r1", "c1", null, null)));
     }
 
+    /** A provider that answers nothing for a minute (the executor gives up long before). */
+    private static Provider stalling(String name) {
+        return provider(name, call -> {
+            try {
+                Thread.sleep(Duration.ofMinutes(1));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            throw new IllegalStateException("unreachable");
+        });
+    }
+
     private static Provider provider(String name, Function<ProviderCall, ProviderAnswer> behaviour) {
         return new StubProvider(name, name + "-model", behaviour);
     }
@@ -112,14 +124,7 @@ class ItemExecutorTest {
 
     @Test
     void shouldExpireWhenProviderStallsPastTheDeadline() {
-        Provider stalls = provider("primary", call -> {
-            try {
-                Thread.sleep(Duration.ofMinutes(1));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            throw new IllegalStateException("unreachable");
-        });
+        Provider stalls = stalling("primary");
         InstantSource clock = InstantSource.system();
         ItemResult result = executor(ProviderRoster.of(List.of(stalls), new BuiltinProvider()), clock)
                 .execute(item("primary", clock.instant().plusMillis(300)));
@@ -129,14 +134,7 @@ class ItemExecutorTest {
 
     @Test
     void shouldLeaveTimeForTheNextProviderWhenPrimaryStalls() {
-        Provider stalls = provider("primary", call -> {
-            try {
-                Thread.sleep(Duration.ofMinutes(1));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            throw new IllegalStateException("unreachable");
-        });
+        Provider stalls = stalling("primary");
         Provider answers = provider("secondary", call -> new ProviderAnswer(List.of(), null, call.model(), null));
         ItemExecutor executor = new ItemExecutor(ProviderRoster.of(List.of(stalls, answers), new BuiltinProvider()),
                 InstantSource.system(), Duration.ofSeconds(6), threads, new WorkerMetrics(registry));
