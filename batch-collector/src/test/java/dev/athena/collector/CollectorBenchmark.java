@@ -18,10 +18,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import javax.management.JMException;
+import javax.management.ObjectName;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -50,6 +54,16 @@ import org.apache.kafka.streams.Topology;
  */
 public final class CollectorBenchmark {
     private static final String PASS_THROUGH_TOPIC = "bench.pass-through";
+    /** Producer and main consumer figures that tell where the stream thread waits (group:name). */
+    private static final Set<String> CLIENT_METRICS = Set.of("producer-metrics:record-retry-total",
+            "producer-metrics:request-total", "producer-metrics:record-send-total",
+            "producer-metrics:outgoing-byte-total", "producer-metrics:records-per-request-avg",
+            "producer-metrics:request-latency-avg",
+            "producer-metrics:txn-commit-time-ns-total", "producer-metrics:flush-time-ns-total",
+            "producer-metrics:txn-send-offsets-time-ns-total", "consumer-fetch-manager-metrics:fetch-total",
+            "consumer-fetch-manager-metrics:fetch-latency-avg", "consumer-fetch-manager-metrics:fetch-size-avg",
+            "consumer-fetch-manager-metrics:records-per-request-avg", "consumer-metrics:io-wait-time-ns-total",
+            "consumer-metrics:poll-idle-ratio-avg");
 
     private CollectorBenchmark() {
     }
@@ -162,10 +176,12 @@ public final class CollectorBenchmark {
                 throw new IllegalStateException(settings.applicationId() + " did not start");
             }
             long started = System.nanoTime();
+            long startedAtMs = System.currentTimeMillis();
             long processCpuAtStart = processCpuNanos();
             long gcAtStart = gcMillis();
             Map<Long, Long> threadCpuAtStart = allThreadCpu();
             Map<String, Long> osThreadsAtStart = osThreadTicks();
+            Map<String, Long> requestsAtStart = brokerRequests();
             Map<TopicPartition, Long> end = endOffsets(admin);
             long total = end.values().stream().mapToLong(Long::longValue).sum();
             // with more than one thread an application may commit before RUNNING is seen: count only what follows
@@ -183,9 +199,18 @@ public final class CollectorBenchmark {
                     counted / seconds, cpuNanos(settings.applicationId()) / 1e3 / records, processCores,
                     Runtime.getRuntime().availableProcessors(), gcMillis() - gcAtStart);
             if (Boolean.getBoolean("bench.threads")) {
+                System.out.printf(Locale.ROOT, "    timed from %d to %d (epoch ms)%n", startedAtMs,
+                        System.currentTimeMillis());
                 printThreadRatios(streams);
                 printBusiestThreads(threadCpuAtStart, records);
                 printBusiestOsThreads(osThreadsAtStart, records);
+                Map<String, Long> requests = brokerRequests();
+                requests.forEach((type, count) -> {
+                    long delta = count - requestsAtStart.getOrDefault(type, 0L);
+                    if (delta > 0) {
+                        System.out.printf(Locale.ROOT, "    %8d broker requests %s%n", delta, type);
+                    }
+                });
             }
             return counted / seconds;
         } finally {
@@ -215,8 +240,11 @@ public final class CollectorBenchmark {
     /** Where the stream thread spent its time (Streams' own thread metrics), to tell waiting from working. */
     private static void printThreadRatios(KafkaStreams streams) {
         streams.metrics().forEach((name, metric) -> {
-            if (name.group().equals("stream-thread-metrics") && (name.name().endsWith("-total")
-                    || name.name().endsWith("-avg"))) {
+            boolean thread = name.group().equals("stream-thread-metrics") && (name.name().endsWith("-total")
+                    || name.name().endsWith("-avg"));
+            boolean client = CLIENT_METRICS.contains(name.group() + ":" + name.name())
+                    && !name.tags().getOrDefault("client-id", "").contains("restore");
+            if (thread || client) {
                 System.out.printf(Locale.ROOT, "    %-22s %s%n", name.name(), metric.metricValue());
             }
         });
@@ -278,6 +306,31 @@ public final class CollectorBenchmark {
                         e.getValue() * 10_000.0 / records, e.getKey()));
     }
 
+    /**
+     * Requests the in-process broker has handled, by type, and the milliseconds its handler threads spent on them
+     * (its JMX request metrics, summed over versions).
+     */
+    private static Map<String, Long> brokerRequests() {
+        var server = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+        Map<String, Long> counts = new TreeMap<>();
+        try {
+            for (var name : server.queryNames(new ObjectName("kafka.network:type=RequestMetrics,name=RequestsPerSec,*"),
+                    null)) {
+                counts.merge(name.getKeyProperty("request"), ((Number) server.getAttribute(name, "Count")).longValue(),
+                        Long::sum);
+            }
+            for (var name : server.queryNames(new ObjectName("kafka.network:type=RequestMetrics,name=LocalTimeMs,*"),
+                    null)) {
+                double mean = ((Number) server.getAttribute(name, "Mean")).doubleValue();
+                long count = ((Number) server.getAttribute(name, "Count")).longValue();
+                counts.merge(name.getKeyProperty("request") + " local ms", Math.round(mean * count), Long::sum);
+            }
+        } catch (JMException e) {
+            return Map.of();
+        }
+        return counts;
+    }
+
     private static long gcMillis() {
         return java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream()
                 .mapToLong(gc -> Math.max(0, gc.getCollectionTime())).sum();
@@ -315,7 +368,7 @@ public final class CollectorBenchmark {
                 .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
     }
 
-    private static long committed(Admin admin, String group, java.util.Set<TopicPartition> partitions)
+    private static long committed(Admin admin, String group, Set<TopicPartition> partitions)
             throws Exception {
         return admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().entrySet().stream()
                 .filter(e -> partitions.contains(e.getKey()) && e.getValue() != null)

@@ -37,6 +37,29 @@ class Utf8Test {
         }
     }
 
+    /** Long ASCII runs take the eight-bytes-at-a-time path: a bad byte at every offset around its word edges. */
+    @Test
+    void shouldFindAMalformedByteAtAnyOffsetInsideLongAsciiText() {
+        Random random = new Random(11L);
+        byte[][] bad = {{(byte) 0xC0, (byte) 0xAF}, {(byte) 0x80}, {(byte) 0xE2, (byte) 0x82}, {(byte) 0xFF}};
+        for (int length = 0; length < 40; length++) {
+            for (int at = 0; at < length; at++) {
+                byte[] bytes = new byte[length];
+                for (int i = 0; i < length; i++) {
+                    bytes[i] = (byte) (0x20 + random.nextInt(0x5F));
+                }
+                byte[] wrong = bad[random.nextInt(bad.length)];
+                System.arraycopy(wrong, 0, bytes, at, Math.min(wrong.length, length - at));
+                assertThat(Utf8.firstInvalid(bytes)).as("length %d, bad at %d", length, at)
+                        .isEqualTo(reference(bytes)).isEqualTo(at);
+            }
+            byte[] clean = "x".repeat(length).getBytes(StandardCharsets.US_ASCII);
+            assertThat(Utf8.firstInvalid(clean)).isEqualTo(-1);
+            byte[] wellFormed = ("é".repeat(length % 3) + "x".repeat(length) + "€").getBytes(StandardCharsets.UTF_8);
+            assertThat(Utf8.firstInvalid(wellFormed)).isEqualTo(-1);
+        }
+    }
+
     @Test
     void shouldAcceptEveryLengthOfWellFormedText() {
         byte[] text = "a é € 𝄞 end".getBytes(StandardCharsets.UTF_8);
