@@ -182,6 +182,7 @@ public final class CollectorBenchmark {
             Map<Long, Long> threadCpuAtStart = allThreadCpu();
             Map<String, Long> osThreadsAtStart = osThreadTicks();
             Map<String, Long> requestsAtStart = brokerRequests();
+            long[] schedAtStart = streamThreadSchedule();
             Map<TopicPartition, Long> end = endOffsets(admin);
             long total = end.values().stream().mapToLong(Long::longValue).sum();
             // with more than one thread an application may commit before RUNNING is seen: count only what follows
@@ -204,6 +205,10 @@ public final class CollectorBenchmark {
                 printThreadRatios(streams);
                 printBusiestThreads(threadCpuAtStart, records);
                 printBusiestOsThreads(osThreadsAtStart, records);
+                long[] sched = streamThreadSchedule();
+                System.out.printf(Locale.ROOT, "    stream thread: %.0f ms on a core, %.0f ms runnable but waiting for "
+                        + "one, of %.0f ms%n", (sched[0] - schedAtStart[0]) / 1e6, (sched[1] - schedAtStart[1]) / 1e6,
+                        seconds * 1e3);
                 Map<String, Long> requests = brokerRequests();
                 requests.forEach((type, count) -> {
                     long delta = count - requestsAtStart.getOrDefault(type, 0L);
@@ -296,6 +301,30 @@ public final class CollectorBenchmark {
             return Map.of();
         }
         return ticks;
+    }
+
+    /**
+     * Nanoseconds the benchmark's stream threads ran and waited on a run queue (Linux schedstat; zeros elsewhere):
+     * tells a thread starved of a core from one waiting for the broker.
+     */
+    private static long[] streamThreadSchedule() {
+        long[] sum = new long[2];
+        try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    if (Files.readString(task.resolve("comm")).startsWith("bench-")) {
+                        String[] fields = Files.readString(task.resolve("schedstat")).trim().split(" ");
+                        sum[0] += Long.parseLong(fields[0]);
+                        sum[1] += Long.parseLong(fields[1]);
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // the thread ended between listing and reading
+                }
+            }
+        } catch (IOException e) {
+            return sum;
+        }
+        return sum;
     }
 
     private static void printBusiestOsThreads(Map<String, Long> atStart, int records) {
