@@ -49,7 +49,10 @@ import org.apache.kafka.streams.Topology;
  * </pre>
  *
  * Timing starts when the application is RUNNING and stops when its committed offsets reach the end of the
- * input: every record processed and its transaction committed. Both topologies run under the same Streams config
+ * input: every record processed and its transaction committed. Each leg also gives its steady-state rate, between
+ * the commits that pass 10 % and 90 % of the input: a leg of 100,000 records lasts under a second for the
+ * pass-through, of which joining the group and the first fetch take a fifth, so the whole-leg rate flatters
+ * whichever topology is slower. Both topologies run under the same Streams config
  * ({@link BatchCollector#streamsConfig}); rounds alternate which one goes first; the median ratio is the result.
  */
 public final class CollectorBenchmark {
@@ -85,14 +88,15 @@ public final class CollectorBenchmark {
 
             List<String> lines = new ArrayList<>();
             List<Double> ratios = new ArrayList<>();
+            List<Double> steadyRatios = new ArrayList<>();
             // warm-up rounds (not counted) first, so the counted ones compare JIT-compiled code on both sides
             for (int round = 1 - warmups; round <= rounds; round++) {
                 int run = round + warmups;
                 CollectorSettings settings = CollectorSettings.defaults(bootstrap, dir.resolve("state-" + run));
                 // alternate which goes first, so neither always runs on the warmer JVM or the quieter machine
                 boolean passFirst = Math.floorMod(round, 2) == 1;
-                double pass = 0;
-                double collector = 0;
+                Rate pass = null;
+                Rate collector = null;
                 for (int leg = 0; leg < 2; leg++) {
                     if ((leg == 0) == passFirst) {
                         pass = run(admin, settings.withApplicationId("bench-pass-" + run), passThrough(), records);
@@ -104,13 +108,16 @@ public final class CollectorBenchmark {
                 }
                 if (round < 1) {
                     System.out.printf(Locale.ROOT, "warm-up: pass-through %,.0f rec/s, collector %,.0f rec/s%n",
-                            pass, collector);
+                            pass.whole(), collector.whole());
                     continue;
                 }
-                ratios.add(collector / pass);
+                ratios.add(collector.whole() / pass.whole());
+                steadyRatios.add(collector.steady() / pass.steady());
                 String line = String.format(Locale.ROOT, "round %d (%s first): pass-through %,10.0f rec/s | "
-                        + "collector %,10.0f rec/s | ratio %.2f", round, passFirst ? "pass" : "collector", pass,
-                        collector, collector / pass);
+                        + "collector %,10.0f rec/s | ratio %.2f | steady: %,10.0f | %,10.0f | ratio %.2f", round,
+                        passFirst ? "pass" : "collector", pass.whole(), collector.whole(),
+                        collector.whole() / pass.whole(), pass.steady(), collector.steady(),
+                        collector.steady() / pass.steady());
                 System.out.println(line);
                 lines.add(line);
             }
@@ -118,7 +125,8 @@ public final class CollectorBenchmark {
                     + "(exactly_once_v2, commit " + CollectorSettings.defaults(bootstrap, dir).commitInterval()
                     .toMillis() + " ms), " + Runtime.getRuntime().availableProcessors() + " cores");
             lines.forEach(System.out::println);
-            System.out.printf(Locale.ROOT, "median ratio %.2f over %d rounds%n", median(ratios), rounds);
+            System.out.printf(Locale.ROOT, "median ratio %.2f over %d rounds (whole legs); steady state (10-90 %% "
+                    + "of the input) %.2f%n", median(ratios), rounds, median(steadyRatios));
         } finally {
             TempDirectories.deleteTree(dir);
         }
@@ -161,7 +169,15 @@ public final class CollectorBenchmark {
         return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
     }
 
-    private static double run(Admin admin, CollectorSettings settings, Topology topology, int records)
+    /**
+     * Records per second over the whole leg (from RUNNING to the last commit) and in steady state: between the
+     * commits that took the group past 10 % and past 90 % of the input, which leaves out joining the group,
+     * opening stores and the last partial commit.
+     */
+    record Rate(double whole, double steady) {
+    }
+
+    private static Rate run(Admin admin, CollectorSettings settings, Topology topology, int records)
             throws Exception {
         KafkaStreams streams = new KafkaStreams(topology, BatchCollector.streamsConfig(settings));
         CountDownLatch running = new CountDownLatch(1);
@@ -186,18 +202,37 @@ public final class CollectorBenchmark {
             Map<TopicPartition, Long> end = endOffsets(admin);
             long total = end.values().stream().mapToLong(Long::longValue).sum();
             // with more than one thread an application may commit before RUNNING is seen: count only what follows
-            long counted = total - committed(admin, settings.applicationId(), end.keySet());
-            while (committed(admin, settings.applicationId(), end.keySet()) < total) {
-                if (System.nanoTime() - started > TimeUnit.MINUTES.toNanos(10)) {
+            long base = committed(admin, settings.applicationId(), end.keySet());
+            long counted = total - base;
+            long tenthNs = -1;
+            long tenth = 0;
+            long ninetiethNs = -1;
+            long ninetieth = 0;
+            while (true) {
+                long done = committed(admin, settings.applicationId(), end.keySet());
+                long now = System.nanoTime();
+                if (tenthNs < 0 && done - base >= counted / 10) {
+                    tenthNs = now;
+                    tenth = done;
+                }
+                if (ninetiethNs < 0 && done - base >= counted * 9 / 10) {
+                    ninetiethNs = now;
+                    ninetieth = done;
+                }
+                if (done >= total) {
+                    break;
+                }
+                if (now - started > TimeUnit.MINUTES.toNanos(10)) {
                     throw new IllegalStateException(settings.applicationId() + " did not finish in 10 minutes");
                 }
-                Thread.sleep(20);
+                Thread.sleep(10);
             }
+            double steady = ninetiethNs > tenthNs ? (ninetieth - tenth) / ((ninetiethNs - tenthNs) / 1e9) : Double.NaN;
             double seconds = (System.nanoTime() - started) / 1e9;
             double processCores = (processCpuNanos() - processCpuAtStart) / 1e9 / seconds;
-            System.out.printf(Locale.ROOT, "  %s: %,.0f rec/s, %.1f us CPU/record in its threads, whole JVM "
-                    + "(broker included) %.2f of %d cores busy, %d ms in GC%n", settings.applicationId(),
-                    counted / seconds, cpuNanos(settings.applicationId()) / 1e3 / records, processCores,
+            System.out.printf(Locale.ROOT, "  %s: %,.0f rec/s (steady %,.0f), %.1f us CPU/record in its threads, "
+                    + "whole JVM (broker included) %.2f of %d cores busy, %d ms in GC%n", settings.applicationId(),
+                    counted / seconds, steady, cpuNanos(settings.applicationId()) / 1e3 / records, processCores,
                     Runtime.getRuntime().availableProcessors(), gcMillis() - gcAtStart);
             if (Boolean.getBoolean("bench.threads")) {
                 System.out.printf(Locale.ROOT, "    timed from %d to %d (epoch ms)%n", startedAtMs,
@@ -217,7 +252,7 @@ public final class CollectorBenchmark {
                     }
                 });
             }
-            return counted / seconds;
+            return new Rate(counted / seconds, steady);
         } finally {
             streams.close(Duration.ofSeconds(30));
         }
