@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,6 +45,7 @@ import org.apache.kafka.streams.Topology;
  * <pre>
  * ./mvnw -q -pl batch-collector test-compile exec:exec@bench            # 100,000 requests, 2 warm-ups + 5 rounds
  * ./mvnw -q -pl batch-collector test-compile exec:exec@bench -Dbench.records=20000
+ * ./mvnw -q -pl batch-collector test-compile exec:exec@bench -Dbench.jvmArg=-Dbench.variant=admission
  * </pre>
  *
  * Timing starts when the application is RUNNING and stops when its committed offsets reach the end of the
@@ -75,6 +75,7 @@ public final class CollectorBenchmark {
         int records = Integer.getInteger("bench.records", 100_000);
         int rounds = Integer.getInteger("bench.rounds", 2);
         int warmups = Integer.getInteger("bench.warmups", 1);
+        CollectorVariants variant = CollectorVariants.named(System.getProperty("bench.variant", "full"));
         Path dir = Files.createTempDirectory("collector-bench-");
         try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"), FreePorts.pick());
                 Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrap()))) {
@@ -103,7 +104,7 @@ public final class CollectorBenchmark {
                     } else {
                         var metrics = new CollectorMetrics(new SimpleMeterRegistry());
                         collector = run(admin, settings.withApplicationId("bench-collector-" + run),
-                                CollectorTopology.build(settings, Clock.systemUTC(), metrics), records);
+                                variant.build(settings, metrics), records);
                     }
                 }
                 if (round < 1) {
@@ -121,7 +122,7 @@ public final class CollectorBenchmark {
                 System.out.println(line);
                 lines.add(line);
             }
-            System.out.println("records=" + records + ", 1 stream thread each, identical Streams config "
+            System.out.println("records=" + records + ", collector variant " + variant + ", 1 stream thread each, identical Streams config "
                     + "(exactly_once_v2, commit " + CollectorSettings.defaults(bootstrap, dir).commitInterval()
                     .toMillis() + " ms), " + Runtime.getRuntime().availableProcessors() + " cores");
             lines.forEach(System.out::println);
