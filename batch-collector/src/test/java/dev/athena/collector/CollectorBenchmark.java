@@ -122,8 +122,8 @@ public final class CollectorBenchmark {
                 System.out.println(line);
                 lines.add(line);
             }
-            System.out.println("records=" + records + ", collector variant " + variant + ", 1 stream thread each, identical Streams config "
-                    + "(exactly_once_v2, commit " + CollectorSettings.defaults(bootstrap, dir).commitInterval()
+            System.out.println("records=" + records + ", collector variant " + variant + ", 1 stream thread each, "
+                    + "identical Streams config (exactly_once_v2, commit " + CollectorSettings.defaults(bootstrap, dir).commitInterval()
                     .toMillis() + " ms), " + Runtime.getRuntime().availableProcessors() + " cores");
             lines.forEach(System.out::println);
             System.out.printf(Locale.ROOT, "median ratio %.2f over %d rounds (whole legs); steady state (10-90 %% "
