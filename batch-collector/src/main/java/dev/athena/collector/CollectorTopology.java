@@ -54,6 +54,18 @@ public final class CollectorTopology {
     /** With another kind of store (tests that drive thousands of commits use in-memory ones; both changelog). */
     static Topology build(CollectorSettings settings, Clock clock, CollectorMetrics metrics, CacheLookup cache,
             StoreKind storeKind) {
+        Topology topology = admission(settings, clock, metrics, cache, storeKind);
+        addBatching(topology, settings, metrics, storeKind);
+        topology.addSink(BATCHES_SINK, Topics.BATCHES, new StringSerializer(), new WireBatchSerializer(), BATCHING);
+        return topology;
+    }
+
+    /**
+     * The source, admission with its stores, and its dead-letter and direct-result sinks. Admission forwards what
+     * it admits to a node named {@link #BATCHING}, which the caller adds.
+     */
+    static Topology admission(CollectorSettings settings, Clock clock, CollectorMetrics metrics, CacheLookup cache,
+            StoreKind storeKind) {
         RequestDecoder decoder = new RequestDecoder(new RequestLimits(settings.maxCodeBytes()));
         var children = new AdmissionProcessor.Children(DLQ_SINK, RESULTS_SINK, BATCHING);
         Topology topology = new Topology();
@@ -61,14 +73,18 @@ public final class CollectorTopology {
         topology.addProcessor(ADMISSION,
                 () -> new AdmissionProcessor(decoder, cache, clock, metrics, SEEN_RETENTION, children,
                         settings.allowedClients()), SOURCE);
-        topology.addProcessor(BATCHING, () -> new BatchWindowProcessor(settings, metrics), ADMISSION);
         AdmissionProcessor.stores(storeKind, SEEN_RETENTION).forEach(store -> topology.addStateStore(store, ADMISSION));
-        BatchWindowProcessor.stores(storeKind).forEach(store -> topology.addStateStore(store, BATCHING));
         topology.addSink(DLQ_SINK, Topics.REQUESTS_DLQ, new ByteArraySerializer(), new ByteArraySerializer(),
                 ADMISSION);
         topology.addSink(RESULTS_SINK, Topics.BATCH_RESULTS, new StringSerializer(),
                 JsonSerde.of(BatchResult.class).serializer(), ADMISSION);
-        topology.addSink(BATCHES_SINK, Topics.BATCHES, new StringSerializer(), new WireBatchSerializer(), BATCHING);
         return topology;
+    }
+
+    /** The windows after admission; they forward closed batches to children the caller adds. */
+    static void addBatching(Topology topology, CollectorSettings settings, CollectorMetrics metrics,
+            StoreKind storeKind) {
+        topology.addProcessor(BATCHING, () -> new BatchWindowProcessor(settings, metrics), ADMISSION);
+        BatchWindowProcessor.stores(storeKind).forEach(store -> topology.addStateStore(store, BATCHING));
     }
 }

@@ -123,8 +123,9 @@ public final class CollectorBenchmark {
                 lines.add(line);
             }
             System.out.println("records=" + records + ", collector variant " + variant + ", 1 stream thread each, "
-                    + "identical Streams config (exactly_once_v2, commit " + CollectorSettings.defaults(bootstrap, dir).commitInterval()
-                    .toMillis() + " ms), " + Runtime.getRuntime().availableProcessors() + " cores");
+                    + "identical Streams config (exactly_once_v2, commit "
+                    + CollectorSettings.defaults(bootstrap, dir).commitInterval().toMillis() + " ms), "
+                    + Runtime.getRuntime().availableProcessors() + " cores");
             lines.forEach(System.out::println);
             System.out.printf(Locale.ROOT, "median ratio %.2f over %d rounds (whole legs); steady state (10-90 %% "
                     + "of the input) %.2f%n", median(ratios), rounds, median(steadyRatios));
@@ -228,7 +229,8 @@ public final class CollectorBenchmark {
                 }
                 Thread.sleep(10);
             }
-            double steady = ninetiethNs > tenthNs ? (ninetieth - tenth) / ((ninetiethNs - tenthNs) / 1e9) : Double.NaN;
+            double steady = ninetiethNs > tenthNs ? (ninetieth - tenth) / ((ninetiethNs - tenthNs) / 1e9)
+                    : Double.NaN;
             double seconds = (System.nanoTime() - started) / 1e9;
             double processCores = (processCpuNanos() - processCpuAtStart) / 1e9 / seconds;
             System.out.printf(Locale.ROOT, "  %s: %,.0f rec/s (steady %,.0f), %.1f us CPU/record in its threads, "
@@ -322,20 +324,12 @@ public final class CollectorBenchmark {
      */
     private static Map<String, Long> osThreadTicks() {
         Map<String, Long> ticks = new java.util.HashMap<>();
-        try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
-            for (Path task : tasks.toList()) {
-                try {
-                    String stat = Files.readString(task.resolve("stat"));
-                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    String name = Files.readString(task.resolve("comm")).trim().replaceAll("\\d+", "N");
-                    ticks.merge(name, Long.parseLong(fields[11]) + Long.parseLong(fields[12]), Long::sum);
-                } catch (IOException | RuntimeException e) {
-                    // the thread ended between listing and reading
-                }
-            }
-        } catch (IOException e) {
-            return Map.of();
-        }
+        forEachOsThread((name, task) -> {
+            String stat = Files.readString(task.resolve("stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            ticks.merge(name.replaceAll("\\d+", "N"), Long.parseLong(fields[11]) + Long.parseLong(fields[12]),
+                    Long::sum);
+        });
         return ticks;
     }
 
@@ -345,22 +339,33 @@ public final class CollectorBenchmark {
      */
     private static long[] streamThreadSchedule() {
         long[] sum = new long[2];
+        forEachOsThread((name, task) -> {
+            if (name.startsWith("bench-")) {
+                String[] fields = Files.readString(task.resolve("schedstat")).trim().split(" ");
+                sum[0] += Long.parseLong(fields[0]);
+                sum[1] += Long.parseLong(fields[1]);
+            }
+        });
+        return sum;
+    }
+
+    private interface OsThreadReader {
+        void read(String name, Path task) throws IOException;
+    }
+
+    /** Each thread of this process under /proc/self/task, with its name; nothing where there is no /proc. */
+    private static void forEachOsThread(OsThreadReader reader) {
         try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
             for (Path task : tasks.toList()) {
                 try {
-                    if (Files.readString(task.resolve("comm")).startsWith("bench-")) {
-                        String[] fields = Files.readString(task.resolve("schedstat")).trim().split(" ");
-                        sum[0] += Long.parseLong(fields[0]);
-                        sum[1] += Long.parseLong(fields[1]);
-                    }
+                    reader.read(Files.readString(task.resolve("comm")).trim(), task);
                 } catch (IOException | RuntimeException e) {
                     // the thread ended between listing and reading
                 }
             }
         } catch (IOException e) {
-            return sum;
+            // no /proc here: no figures
         }
-        return sum;
     }
 
     private static void printBusiestOsThreads(Map<String, Long> atStart, int records) {

@@ -1,22 +1,13 @@
 package dev.athena.collector;
 
-import dev.athena.collector.admission.AdmissionProcessor;
 import dev.athena.collector.cache.CacheLookup;
 import dev.athena.collector.metrics.CollectorMetrics;
 import dev.athena.collector.state.StoreKind;
-import dev.athena.collector.window.BatchWindowProcessor;
 import dev.athena.collector.window.WireBatch;
 import dev.athena.collector.window.WireBatchSerializer;
-import dev.athena.schemas.json.JsonSerde;
-import dev.athena.schemas.message.BatchResult;
 import dev.athena.schemas.topic.Topics;
-import dev.athena.schemas.validation.RequestDecoder;
-import dev.athena.schemas.validation.RequestLimits;
 import java.time.Clock;
 import java.util.Locale;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.Record;
@@ -41,30 +32,14 @@ enum CollectorVariants {
         if (this == FULL) {
             return CollectorTopology.build(settings, Clock.systemUTC(), metrics);
         }
-        RequestDecoder decoder = new RequestDecoder(new RequestLimits(settings.maxCodeBytes()));
-        var children = new AdmissionProcessor.Children(CollectorTopology.DLQ_SINK, CollectorTopology.RESULTS_SINK,
-                CollectorTopology.BATCHING);
-        Topology topology = new Topology();
-        topology.addSource(CollectorTopology.SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(),
-                Topics.REQUESTS);
-        topology.addProcessor(CollectorTopology.ADMISSION, () -> new AdmissionProcessor(decoder, CacheLookup.none(),
-                Clock.systemUTC(), metrics, CollectorTopology.SEEN_RETENTION, children, settings.allowedClients()),
-                CollectorTopology.SOURCE);
-        AdmissionProcessor.stores(StoreKind.PERSISTENT, CollectorTopology.SEEN_RETENTION)
-                .forEach(store -> topology.addStateStore(store, CollectorTopology.ADMISSION));
+        Topology topology = CollectorTopology.admission(settings, Clock.systemUTC(), metrics, CacheLookup.none(),
+                StoreKind.PERSISTENT);
         if (this == ADMISSION) {
             topology.addProcessor(CollectorTopology.BATCHING, Dropping::new, CollectorTopology.ADMISSION);
         } else {
-            topology.addProcessor(CollectorTopology.BATCHING, () -> new BatchWindowProcessor(settings, metrics),
-                    CollectorTopology.ADMISSION);
-            BatchWindowProcessor.stores(StoreKind.PERSISTENT)
-                    .forEach(store -> topology.addStateStore(store, CollectorTopology.BATCHING));
+            CollectorTopology.addBatching(topology, settings, metrics, StoreKind.PERSISTENT);
             topology.addProcessor(CollectorTopology.BATCHES_SINK, SerializingOnly::new, CollectorTopology.BATCHING);
         }
-        topology.addSink(CollectorTopology.DLQ_SINK, Topics.REQUESTS_DLQ, new ByteArraySerializer(),
-                new ByteArraySerializer(), CollectorTopology.ADMISSION);
-        topology.addSink(CollectorTopology.RESULTS_SINK, Topics.BATCH_RESULTS, new StringSerializer(),
-                JsonSerde.of(BatchResult.class).serializer(), CollectorTopology.ADMISSION);
         return topology;
     }
 
