@@ -23,19 +23,15 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
@@ -216,20 +212,10 @@ class ProviderBatchApiIT {
         }
     }
 
-    private KafkaConsumer<String, byte[]> consumer(String topic, String group) {
-        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, endpoints.kafkaBootstrap(),
-                ConsumerConfig.GROUP_ID_CONFIG, group,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class));
-        consumer.subscribe(List.of(topic));
-        return consumer;
-    }
-
     private ProviderBatchRecord awaitPendingRecord(String batchId) {
-        try (KafkaConsumer<String, byte[]> consumer = consumer(ProviderBatches.TOPIC, "it-pending-" + suffix)) {
+        try (KafkaConsumer<String, byte[]> consumer = CommittedRecords.consumer(endpoints.kafkaBootstrap(),
+                "it-pending-" + suffix)) {
+            consumer.subscribe(List.of(ProviderBatches.TOPIC));
             long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
             while (System.nanoTime() < deadline) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(250))) {
@@ -244,19 +230,7 @@ class ProviderBatchApiIT {
 
     /** Every result for our batch id that appears within the deadline, plus a quiet period to catch duplicates. */
     private List<BatchResult> readResults(String batchId) {
-        List<BatchResult> found = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = consumer(Topics.BATCH_RESULTS, "it-results-" + suffix)) {
-            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-            long quietUntil = Long.MAX_VALUE;
-            while (System.nanoTime() < Math.min(deadline, quietUntil)) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(250))) {
-                    if (batchId.equals(record.key())) {
-                        found.add(Json.read(record.value(), BatchResult.class));
-                        quietUntil = System.nanoTime() + Duration.ofSeconds(3).toNanos();
-                    }
-                }
-            }
-        }
-        return found;
+        return CommittedRecords.results(endpoints.kafkaBootstrap(), "it-results-" + suffix, batchId,
+                Duration.ofSeconds(90), 1);
     }
 }

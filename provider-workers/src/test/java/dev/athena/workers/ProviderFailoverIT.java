@@ -28,15 +28,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -106,18 +103,9 @@ class ProviderFailoverIT {
         }
     }
 
-    private static KafkaConsumer<String, byte[]> consumer(Endpoints endpoints, String group) {
-        return new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, endpoints.kafkaBootstrap(),
-                ConsumerConfig.GROUP_ID_CONFIG, group,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class));
-    }
-
     private static BatchResult awaitResult(Endpoints endpoints, String batchId, String suffix) {
-        try (KafkaConsumer<String, byte[]> consumer = consumer(endpoints, "it-failover-results-" + suffix)) {
+        try (KafkaConsumer<String, byte[]> consumer = CommittedRecords.consumer(endpoints.kafkaBootstrap(),
+                "it-failover-results-" + suffix)) {
             consumer.subscribe(List.of(Topics.BATCH_RESULTS));
             long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
             while (System.nanoTime() < deadline) {
@@ -133,7 +121,8 @@ class ProviderFailoverIT {
 
     private static List<AnalysisChunk> awaitChunks(Endpoints endpoints, String requestId, String suffix) {
         List<AnalysisChunk> chunks = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = consumer(endpoints, "it-failover-chunks-" + suffix)) {
+        try (KafkaConsumer<String, byte[]> consumer = CommittedRecords.consumer(endpoints.kafkaBootstrap(),
+                "it-failover-chunks-" + suffix)) {
             consumer.subscribe(List.of(Topics.CHUNKS));
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (System.nanoTime() < deadline && (chunks.isEmpty() || !chunks.getLast().last())) {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.athena.infra.stack.Endpoints;
 import dev.athena.infra.stack.SharedLocalStack;
-import dev.athena.schemas.json.Json;
 import dev.athena.schemas.message.AnalysisType;
 import dev.athena.schemas.message.BatchResult;
 import dev.athena.schemas.message.ItemResult;
@@ -16,19 +15,13 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -106,26 +99,7 @@ class ProviderWorkersIT {
 
     /** Every result for our batch id that appears within the deadline, plus a quiet period to catch duplicates. */
     private static List<BatchResult> readResults(Endpoints endpoints, String batchId, String suffix) {
-        List<BatchResult> found = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, endpoints.kafkaBootstrap(),
-                ConsumerConfig.GROUP_ID_CONFIG, "it-results-" + suffix,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class))) {
-            consumer.subscribe(List.of(Topics.BATCH_RESULTS));
-            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-            long quietUntil = Long.MAX_VALUE;
-            while (System.nanoTime() < Math.min(deadline, quietUntil)) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(250))) {
-                    if (batchId.equals(record.key())) {
-                        found.add(Json.read(record.value(), BatchResult.class));
-                        quietUntil = System.nanoTime() + Duration.ofSeconds(3).toNanos();
-                    }
-                }
-            }
-        }
-        return found;
+        return CommittedRecords.results(endpoints.kafkaBootstrap(), "it-results-" + suffix, batchId,
+                Duration.ofSeconds(90), 1);
     }
 }

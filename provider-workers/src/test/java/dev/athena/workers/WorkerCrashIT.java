@@ -26,17 +26,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -83,7 +79,7 @@ class WorkerCrashIT {
 
     /** A new group would start at the earliest batch; this one starts after what other tests left on the topic. */
     private static void startGroupAtEnd(Endpoints endpoints, String group) {
-        try (KafkaConsumer<String, byte[]> consumer = consumer(endpoints, group)) {
+        try (KafkaConsumer<String, byte[]> consumer = CommittedRecords.consumer(endpoints.kafkaBootstrap(), group)) {
             List<TopicPartition> partitions = new ArrayList<>();
             consumer.partitionsFor(Topics.BATCHES).forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
             consumer.assign(partitions);
@@ -109,32 +105,8 @@ class WorkerCrashIT {
         }
     }
 
-    private static KafkaConsumer<String, byte[]> consumer(Endpoints endpoints, String group) {
-        return new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, endpoints.kafkaBootstrap(),
-                ConsumerConfig.GROUP_ID_CONFIG, group,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class));
-    }
-
     private static List<BatchResult> readResults(Endpoints endpoints, String batchId, String suffix) {
-        List<BatchResult> found = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = consumer(endpoints, "it-crash-results-" + suffix)) {
-            consumer.subscribe(List.of(Topics.BATCH_RESULTS));
-            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-            long quietUntil = Long.MAX_VALUE;
-            while (System.nanoTime() < Math.min(deadline, quietUntil)) {
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(250))) {
-                    if (batchId.equals(r.key())) {
-                        found.add(Json.read(r.value(), BatchResult.class));
-                        quietUntil = System.nanoTime() + Duration.ofSeconds(3).toNanos();
-                    }
-                }
-            }
-        }
-        return found;
+        return CommittedRecords.results(endpoints.kafkaBootstrap(), "it-crash-results-" + suffix, batchId,
+                Duration.ofSeconds(90), 1);
     }
 }

@@ -16,7 +16,7 @@ import dev.athena.schemas.message.ResultStatus;
 import dev.athena.schemas.message.SchemaVersion;
 import dev.athena.schemas.topic.TopicProvisioner;
 import dev.athena.schemas.topic.TopicSpec;
-import dev.athena.schemas.topic.Topics;
+import dev.athena.workers.CommittedRecords;
 import dev.athena.workers.metrics.WorkerMetrics;
 import dev.athena.workers.provider.builtin.BuiltinProvider;
 import dev.athena.workers.provider.spi.BatchApi;
@@ -43,7 +43,6 @@ import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -226,29 +225,8 @@ class ProviderBatchFencingIT {
      * catches duplicates) or {@code within} has passed.
      */
     private List<BatchResult> readResults(Duration within, int enough) {
-        List<BatchResult> found = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, endpoints.kafkaBootstrap(),
-                ConsumerConfig.GROUP_ID_CONFIG, "it-fencing-results-" + UUID.randomUUID(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class))) {
-            consumer.subscribe(List.of(Topics.BATCH_RESULTS));
-            long deadline = System.nanoTime() + within.toNanos();
-            long quietUntil = Long.MAX_VALUE;
-            while (System.nanoTime() < Math.min(deadline, quietUntil)) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(250))) {
-                    if (batchId.equals(record.key())) {
-                        found.add(Json.read(record.value(), BatchResult.class));
-                        if (found.size() >= enough) {
-                            quietUntil = System.nanoTime() + Duration.ofSeconds(2).toNanos();
-                        }
-                    }
-                }
-            }
-        }
-        return found;
+        return CommittedRecords.results(endpoints.kafkaBootstrap(), "it-fencing-results-" + UUID.randomUUID(),
+                batchId, within, enough);
     }
 
     private static void await(BooleanSupplier condition, Duration within) throws InterruptedException {

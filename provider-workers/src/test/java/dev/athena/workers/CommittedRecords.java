@@ -1,0 +1,60 @@
+package dev.athena.workers;
+
+import dev.athena.schemas.json.Json;
+import dev.athena.schemas.message.BatchResult;
+import dev.athena.schemas.topic.Topics;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/** What the workers committed, read as a downstream read_committed consumer reads it. */
+public final class CommittedRecords {
+    /** After the last result wanted, how long to keep reading so that a duplicate would still be seen. */
+    private static final Duration QUIET = Duration.ofSeconds(3);
+
+    private CommittedRecords() {
+    }
+
+    /** A read_committed consumer from the earliest offset, committing only when asked; not yet subscribed. */
+    public static KafkaConsumer<String, byte[]> consumer(String bootstrap, String group) {
+        return new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.GROUP_ID_CONFIG, group,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class));
+    }
+
+    /**
+     * Every committed result of one batch that appears within {@code within}; once {@code enough} have been
+     * seen it reads on for a quiet period, so a duplicate cannot slip by unseen.
+     */
+    public static List<BatchResult> results(String bootstrap, String group, String batchId, Duration within,
+            int enough) {
+        List<BatchResult> found = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer = consumer(bootstrap, group)) {
+            consumer.subscribe(List.of(Topics.BATCH_RESULTS));
+            long deadline = System.nanoTime() + within.toNanos();
+            long quietUntil = Long.MAX_VALUE;
+            while (System.nanoTime() < Math.min(deadline, quietUntil)) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(250))) {
+                    if (batchId.equals(record.key())) {
+                        found.add(Json.read(record.value(), BatchResult.class));
+                        if (found.size() >= enough) {
+                            quietUntil = System.nanoTime() + QUIET.toNanos();
+                        }
+                    }
+                }
+            }
+        }
+        return found;
+    }
+}
