@@ -5,11 +5,14 @@ import dev.athena.schemas.message.BatchResult;
 import dev.athena.schemas.topic.Topics;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
@@ -31,6 +34,22 @@ public final class CommittedRecords {
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class));
+    }
+
+    /**
+     * Commits {@code group}'s offsets at the end of {@code topic}: a new group would start at the earliest record,
+     * this one starts after what other tests left on the topic.
+     */
+    public static void startGroupAtEnd(String bootstrap, String group, String topic) {
+        try (KafkaConsumer<String, byte[]> consumer = consumer(bootstrap, group)) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToEnd(partitions);
+            Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+            partitions.forEach(tp -> offsets.put(tp, new OffsetAndMetadata(consumer.position(tp))));
+            consumer.commitSync(offsets);
+        }
     }
 
     /**

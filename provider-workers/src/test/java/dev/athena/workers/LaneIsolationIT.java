@@ -28,11 +28,9 @@ import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Tag;
@@ -46,7 +44,7 @@ class LaneIsolationIT {
         Endpoints endpoints = SharedLocalStack.get().endpoints();
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         String group = "it-lanes-" + suffix;
-        startGroupAtEnd(endpoints, group);
+        CommittedRecords.startGroupAtEnd(endpoints.kafkaBootstrap(), group, Topics.BATCHES);
         try (FakeProviderServer anthropic = FakeProviderServer.start(FakeProviderServer.Dialect.ANTHROPIC)
                 .answer("{\"findings\": []}")) {
             anthropic.enqueue(new Fault.Delayed(Duration.ofSeconds(12), new Fault.Answer("{\"findings\": []}")));
@@ -81,18 +79,6 @@ class LaneIsolationIT {
         return Json.write(new AnalysisBatch(SchemaVersion.CURRENT, batchId, provider + "/auto/" + lane.wireName(),
                 Instant.now(), Instant.now(), List.of(new BatchItem("analysis:" + provider + ":auto:security:a:b",
                         request, List.of(new Requester(request.requestId(), "team-it", null, null))))));
-    }
-
-    private static void startGroupAtEnd(Endpoints endpoints, String group) {
-        try (KafkaConsumer<String, byte[]> consumer = CommittedRecords.consumer(endpoints.kafkaBootstrap(), group)) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            consumer.partitionsFor(Topics.BATCHES).forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
-            consumer.assign(partitions);
-            consumer.seekToEnd(partitions);
-            Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-            partitions.forEach(tp -> offsets.put(tp, new OffsetAndMetadata(consumer.position(tp))));
-            consumer.commitSync(offsets);
-        }
     }
 
     private static void produce(Endpoints endpoints, int partition, byte[] value) throws Exception {

@@ -21,17 +21,12 @@ import dev.athena.infra.fake.Fault;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Tag;
@@ -46,7 +41,7 @@ class WorkerCrashIT {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         String group = "it-crash-" + suffix;
         String batchId = "it-crash-batch-" + suffix;
-        startGroupAtEnd(endpoints, group);
+        CommittedRecords.startGroupAtEnd(endpoints.kafkaBootstrap(), group, Topics.BATCHES);
         try (FakeProviderServer anthropic = FakeProviderServer.start(FakeProviderServer.Dialect.ANTHROPIC)
                 .answer("{\"findings\": []}")) {
             anthropic.enqueue(new Fault.Stall(Duration.ofSeconds(40)));
@@ -74,19 +69,6 @@ class WorkerCrashIT {
                 assertThat(results.getFirst().items().getFirst().servedBy().provider()).isEqualTo("anthropic");
                 assertThat(anthropic.requestCount()).isEqualTo(2);
             }
-        }
-    }
-
-    /** A new group would start at the earliest batch; this one starts after what other tests left on the topic. */
-    private static void startGroupAtEnd(Endpoints endpoints, String group) {
-        try (KafkaConsumer<String, byte[]> consumer = CommittedRecords.consumer(endpoints.kafkaBootstrap(), group)) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            consumer.partitionsFor(Topics.BATCHES).forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
-            consumer.assign(partitions);
-            consumer.seekToEnd(partitions);
-            Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-            partitions.forEach(tp -> offsets.put(tp, new OffsetAndMetadata(consumer.position(tp))));
-            consumer.commitSync(offsets);
         }
     }
 
