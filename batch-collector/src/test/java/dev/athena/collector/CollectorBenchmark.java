@@ -77,9 +77,12 @@ public final class CollectorBenchmark {
         int warmups = Integer.getInteger("bench.warmups", 1);
         CollectorVariants variant = CollectorVariants.named(System.getProperty("bench.variant", "full"));
         Path dir = Files.createTempDirectory("collector-bench-");
-        try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"), FreePorts.pick());
-                Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrap()))) {
-            String bootstrap = kafka.bootstrap();
+        String external = System.getProperty("bench.bootstrap");
+        try (EmbeddedKafka kafka = external == null ? EmbeddedKafka.start(dir.resolve("kafka"), FreePorts.pick())
+                : null;
+                Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        external == null ? kafka.bootstrap() : external))) {
+            String bootstrap = external == null ? kafka.bootstrap() : external;
             var provisioner = new TopicProvisioner(admin);
             provisioner.ensure(Topics.pipeline());
             provisioner.ensure(new TopicSpec(PASS_THROUGH_TOPIC, 6, Map.of()));
@@ -122,10 +125,12 @@ public final class CollectorBenchmark {
                 System.out.println(line);
                 lines.add(line);
             }
-            System.out.println("records=" + records + ", collector variant " + variant + ", 1 stream thread each, "
+            System.out.println("records=" + records + ", code of ~" + Math.max(100, Integer.getInteger("bench.codeBytes",
+                    0)) + " bytes, collector variant " + variant + ", 1 stream thread each, "
                     + "identical Streams config (exactly_once_v2, commit "
                     + CollectorSettings.defaults(bootstrap, dir).commitInterval().toMillis() + " ms), "
-                    + Runtime.getRuntime().availableProcessors() + " cores");
+                    + Runtime.getRuntime().availableProcessors() + " cores"
+                    + (overrides().isEmpty() ? "" : ", overrides " + overrides()));
             lines.forEach(System.out::println);
             System.out.printf(Locale.ROOT, "median ratio %.2f over %d rounds (whole legs); steady state (10-90 %% "
                     + "of the input) %.2f%n", median(ratios), rounds, median(steadyRatios));
@@ -154,13 +159,15 @@ public final class CollectorBenchmark {
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.LINGER_MS_CONFIG, 10,
                 ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024, ProducerConfig.ACKS_CONFIG, "all"),
                 new StringSerializer(), new ByteArraySerializer())) {
+            String filler = filler(Integer.getInteger("bench.codeBytes", 0));
             for (int i = 0; i < records; i++) {
                 String requestId = "bench-" + i;
                 int question = i % 10 == 9 ? i - 1 : i;
                 String body = "{\"schemaVersion\":1,\"requestId\":\"" + requestId + "\",\"clientId\":\"client-"
                         + (i % 8) + "\",\"analysisType\":\"security\",\"language\":\"python\",\"path\":\"src/m"
                         + question + ".py\",\"code\":\"import os\\ndef handler_" + question + "(event):\\n"
-                        + "    cmd = event['cmd']\\n    return os.system(cmd + '" + question + "')\\n\","
+                        + "    cmd = event['cmd']\\n    return os.system(cmd + '" + question + "')\\n" + filler
+                        + "\","
                         + "\"lane\":\"" + (i % 5 == 0 ? "bulk" : "interactive") + "\","
                         + "\"createdAt\":\"2026-11-30T10:15:00Z\"}";
                 producer.send(new ProducerRecord<>(Topics.REQUESTS, requestId,
@@ -172,6 +179,21 @@ public final class CollectorBenchmark {
     }
 
     /**
+     * Lines of code (JSON-escaped) that bring a request's code to about {@code codeBytes}. Without them a request
+     * carries a 4-line function of ~100 bytes, the smallest a team would send, where the collector's cost per
+     * request weighs most against the pass-through's cost per byte.
+     */
+    static String filler(int codeBytes) {
+        StringBuilder lines = new StringBuilder();
+        for (int line = 0; lines.length() < codeBytes - 100; line++) {
+            lines.append("def step_").append(line).append("(value):\\n    if value is None:\\n")
+                    .append("        raise ValueError('step ").append(line).append(" needs a value')\\n")
+                    .append("    return value * ").append(line + 2).append("\\n");
+        }
+        return lines.toString();
+    }
+
+    /**
      * Records per second over the whole leg (from RUNNING to the last commit) and in steady state: between the
      * commits that took the group past 10 % and past 90 % of the input, which leaves out joining the group,
      * opening stores and the last partial commit.
@@ -179,9 +201,26 @@ public final class CollectorBenchmark {
     record Rate(double whole, double steady) {
     }
 
+    /**
+     * The collector's Streams config, with {@code -Dbench.streams.<key>=<value>} overrides (for example
+     * {@code -Dbench.streams.producer.linger.ms=5}) applied to both topologies alike.
+     */
+    private static java.util.Properties streamsConfig(CollectorSettings settings) {
+        java.util.Properties props = BatchCollector.streamsConfig(settings);
+        props.putAll(overrides());
+        return props;
+    }
+
+    private static Map<String, String> overrides() {
+        String prefix = "bench.streams.";
+        return System.getProperties().stringPropertyNames().stream().filter(name -> name.startsWith(prefix))
+                .collect(Collectors.toMap(name -> name.substring(prefix.length()), System::getProperty,
+                        (a, b) -> b, TreeMap::new));
+    }
+
     private static Rate run(Admin admin, CollectorSettings settings, Topology topology, int records)
             throws Exception {
-        KafkaStreams streams = new KafkaStreams(topology, BatchCollector.streamsConfig(settings));
+        KafkaStreams streams = new KafkaStreams(topology, streamsConfig(settings));
         CountDownLatch running = new CountDownLatch(1);
         streams.setStateListener((now, before) -> {
             if (now == KafkaStreams.State.RUNNING) {

@@ -49,7 +49,7 @@ public final class RequestDecoder {
         if (fields == null) {
             return decodeOddly(bytes);
         }
-        return new Fields(fields).decode();
+        return new Fields(fields, bytes.length).decode();
     }
 
     /**
@@ -101,7 +101,7 @@ public final class RequestDecoder {
         }
         Map<String, JsonNode> fields = new HashMap<>();
         root.properties().forEach(member -> fields.put(member.getKey(), member.getValue()));
-        return new Fields(fields).decode();
+        return new Fields(fields, bytes.length).decode();
     }
 
     private static Decoded reject(RejectionReason reason, String field, String message, String requestId,
@@ -112,11 +112,13 @@ public final class RequestDecoder {
     /** One decoding pass; remembers the ids read so far so a rejection can still reach the client. */
     private final class Fields {
         private final Map<String, JsonNode> root;
+        private final int recordBytes;
         private String requestId;
         private String clientId;
 
-        Fields(Map<String, JsonNode> root) {
+        Fields(Map<String, JsonNode> root, int recordBytes) {
             this.root = root;
+            this.recordBytes = recordBytes;
             this.requestId = peekString("requestId", IdSyntax::isRequestId);
             this.clientId = peekString("clientId", IdSyntax::isClientId);
         }
@@ -159,10 +161,15 @@ public final class RequestDecoder {
             if (code.isBlank()) {
                 throw new FieldException(RejectionReason.EMPTY_CODE, "code", "field 'code' must not be empty");
             }
-            long codeBytes = Utf8.encodedLength(code);
-            if (codeBytes > limits.maxCodeBytes()) {
-                throw new FieldException(RejectionReason.CODE_TOO_LARGE, "code", "field 'code' is " + codeBytes
-                        + " bytes, over the limit of " + limits.maxCodeBytes() + " bytes");
+            // A character never takes more bytes in UTF-8 than in the JSON that carried it (escapes only
+            // lengthen), so code in a record within the limit is within it too: only larger records are counted,
+            // as counting char by char was a third of the collector's time on requests of 16 KB.
+            if (recordBytes > limits.maxCodeBytes()) {
+                long codeBytes = Utf8.encodedLength(code);
+                if (codeBytes > limits.maxCodeBytes()) {
+                    throw new FieldException(RejectionReason.CODE_TOO_LARGE, "code", "field 'code' is " + codeBytes
+                            + " bytes, over the limit of " + limits.maxCodeBytes() + " bytes");
+                }
             }
             String laneName = optionalString("lane");
             Lane lane = laneName == null ? Lane.INTERACTIVE : Lane.fromWire(laneName).orElseThrow(

@@ -121,6 +121,29 @@ class RequestDecoderTest {
         assertThat(small.decode(withCode("abcde"))).isInstanceOf(Decoded.Rejected.class);
     }
 
+    @Test
+    void shouldMeasureCodeDecodedNotAsEscapedOnTheWire() {
+        // the record is far over 12 bytes, the code it carries is not: "\n" is one byte, "\u00e9" two
+        RequestDecoder small = new RequestDecoder(new RequestLimits(12));
+        String escaped = "a\\n\\n\\n\\u00e9\\u00e9\\u00e9b";
+
+        assertThat(small.decode(withCode(escaped))).isInstanceOf(Decoded.Accepted.class);
+        assertThat(((Decoded.Rejected) small.decode(withCode(escaped + "\\u00e9"))).rejection().message())
+                .contains("is 13 bytes, over the limit of 12 bytes");
+    }
+
+    @Test
+    void shouldCheckTheLimitWhenTheRecordIsJustOverIt() {
+        byte[] record = withCode("x".repeat(10));
+        RequestDecoder exact = new RequestDecoder(new RequestLimits(record.length));
+        RequestDecoder oneLess = new RequestDecoder(new RequestLimits(record.length - 1));
+        RequestDecoder underCode = new RequestDecoder(new RequestLimits(9));
+
+        assertThat(exact.decode(record)).isInstanceOf(Decoded.Accepted.class);
+        assertThat(oneLess.decode(record)).isInstanceOf(Decoded.Accepted.class);
+        assertThat(underCode.decode(record)).isInstanceOf(Decoded.Rejected.class);
+    }
+
     private static byte[] withCode(String code) {
         return ("{\"schemaVersion\":1,\"requestId\":\"r\",\"clientId\":\"c\",\"analysisType\":\"quality\","
                 + "\"code\":\"" + code + "\"}").getBytes(StandardCharsets.UTF_8);
