@@ -25,10 +25,13 @@ final class RouteState {
     private final String route;
     private final Lane lane;
     private final long openedAtMs;
+    /** Sized for a busy window (a full batch and what arrives before the next tick), so it does not grow. */
+    private static final int EXPECTED_ITEMS = 64;
+
     private final ArrayDeque<ClientLine> turns = new ArrayDeque<>();
     private final Map<String, ClientLine> lines = new HashMap<>();
-    private final Map<String, PendingItem> items = new HashMap<>();
-    private final Map<String, String> locations = new HashMap<>();
+    private final Map<String, PendingItem> items = HashMap.newHashMap(EXPECTED_ITEMS);
+    private final Map<String, String> locations = HashMap.newHashMap(EXPECTED_ITEMS);
     private long nextSeq;
     private long tokens;
     private int requests;
@@ -138,9 +141,10 @@ final class RouteState {
      * may go.
      */
     Taken take(int maxItems, long maxTokens, Predicate<String> quota) {
-        List<BatchItem> batch = new ArrayList<>();
-        List<String> keys = new ArrayList<>();
-        List<byte[]> requestBytes = new ArrayList<>();
+        int most = Math.min(maxItems, items.size());
+        List<BatchItem> batch = new ArrayList<>(most);
+        List<String> keys = new ArrayList<>(most);
+        List<byte[]> requestBytes = new ArrayList<>(most);
         long batchTokens = 0;
         int passedOver = 0;
         while (batch.size() < maxItems && passedOver < turns.size()) {
