@@ -36,6 +36,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 
 /**
@@ -115,8 +116,13 @@ public final class CollectorBenchmark {
                             pass.whole(), collector.whole());
                     continue;
                 }
-                ratios.add(collector.whole() / pass.whole());
-                steadyRatios.add(collector.steady() / pass.steady());
+                // a leg that finished before RUNNING was seen has no rate (NaN): its round is left out
+                if (Double.isFinite(collector.whole() / pass.whole())) {
+                    ratios.add(collector.whole() / pass.whole());
+                }
+                if (Double.isFinite(collector.steady() / pass.steady())) {
+                    steadyRatios.add(collector.steady() / pass.steady());
+                }
                 String line = String.format(Locale.ROOT, "round %d (%s first): pass-through %,10.0f rec/s | "
                         + "collector %,10.0f rec/s | ratio %.2f | steady: %,10.0f | %,10.0f | ratio %.2f", round,
                         passFirst ? "pass" : "collector", pass.whole(), collector.whole(),
@@ -125,21 +131,25 @@ public final class CollectorBenchmark {
                 System.out.println(line);
                 lines.add(line);
             }
-            System.out.println("records=" + records + ", code of ~" + Math.max(100, Integer.getInteger("bench.codeBytes",
-                    0)) + " bytes, collector variant " + variant + ", 1 stream thread each, "
-                    + "identical Streams config (exactly_once_v2, commit "
-                    + CollectorSettings.defaults(bootstrap, dir).commitInterval().toMillis() + " ms), "
-                    + Runtime.getRuntime().availableProcessors() + " cores"
-                    + (overrides().isEmpty() ? "" : ", overrides " + overrides()));
+            CollectorSettings defaults = CollectorSettings.defaults(bootstrap, dir);
+            int codeBytes = Math.max(100, Integer.getInteger("bench.codeBytes", 0));
+            System.out.println("records=" + records + ", code of ~" + codeBytes + " bytes, collector variant "
+                    + variant + ", " + streamsConfig(defaults).getProperty(StreamsConfig.NUM_STREAM_THREADS_CONFIG, "1")
+                    + " stream thread(s) each, identical Streams config (exactly_once_v2, commit "
+                    + defaults.commitInterval().toMillis() + " ms), " + Runtime.getRuntime().availableProcessors()
+                    + " cores" + (overrides().isEmpty() ? "" : ", overrides " + overrides()));
             lines.forEach(System.out::println);
             System.out.printf(Locale.ROOT, "median ratio %.2f over %d rounds (whole legs); steady state (10-90 %% "
-                    + "of the input) %.2f%n", median(ratios), rounds, median(steadyRatios));
+                    + "of the input) %.2f%n", median(ratios), ratios.size(), median(steadyRatios));
         } finally {
             TempDirectories.deleteTree(dir);
         }
     }
 
     private static double median(List<Double> values) {
+        if (values.isEmpty()) {
+            return Double.NaN;
+        }
         List<Double> sorted = values.stream().sorted().toList();
         int n = sorted.size();
         return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
@@ -245,6 +255,11 @@ public final class CollectorBenchmark {
             // with more than one thread an application may commit before RUNNING is seen: count only what follows
             long base = committed(admin, settings.applicationId(), end.keySet());
             long counted = total - base;
+            if (counted < records / 2) {
+                System.out.printf(Locale.ROOT, "  %s: %,d of %,d records were committed before RUNNING was seen; "
+                        + "the leg is not counted%n", settings.applicationId(), records - counted, records);
+                return new Rate(Double.NaN, Double.NaN);
+            }
             long tenthNs = -1;
             long tenth = 0;
             long ninetiethNs = -1;
