@@ -47,7 +47,12 @@ import org.apache.kafka.streams.Topology;
  * ./mvnw -q -pl batch-collector test-compile exec:exec@bench            # 100,000 requests, 2 warm-ups + 5 rounds
  * ./mvnw -q -pl batch-collector test-compile exec:exec@bench -Dbench.records=20000
  * ./mvnw -q -pl batch-collector test-compile exec:exec@bench -Dbench.jvmArg=-Dbench.variant=admission
+ * ./mvnw -q -pl batch-collector test-compile exec:exec@bench -Dbench.codeBytes=4000   # ~4 KB of code per request
+ * batch-collector/bench/own-core-broker.sh                    # the broker in its own process, on its own core
  * </pre>
+ *
+ * {@code -Dbench.bootstrap=host:port} uses that broker instead of starting one in process; it must be a fresh one
+ * (the input topic is expected to hold only this run's requests), as {@code bench/own-core-broker.sh} starts.
  *
  * Timing starts when the application is RUNNING and stops when its committed offsets reach the end of the
  * input: every record processed and its transaction committed. Each leg also gives its steady-state rate, between
@@ -58,6 +63,8 @@ import org.apache.kafka.streams.Topology;
  */
 public final class CollectorBenchmark {
     private static final String PASS_THROUGH_TOPIC = "bench.pass-through";
+    /** {@code -Dbench.streams.<key>=<value>}: a Streams setting for both topologies alike. */
+    private static final Map<String, String> OVERRIDES = overrides();
     /** Producer and main consumer figures that tell where the stream thread waits (group:name). */
     private static final Set<String> CLIENT_METRICS = Set.of("producer-metrics:record-retry-total",
             "producer-metrics:request-total", "producer-metrics:record-send-total",
@@ -78,6 +85,7 @@ public final class CollectorBenchmark {
         int warmups = Integer.getInteger("bench.warmups", 1);
         CollectorVariants variant = CollectorVariants.named(System.getProperty("bench.variant", "full"));
         Path dir = Files.createTempDirectory("collector-bench-");
+        int codeBytes = Integer.getInteger("bench.codeBytes", 0);
         String external = System.getProperty("bench.bootstrap");
         try (EmbeddedKafka kafka = external == null ? EmbeddedKafka.start(dir.resolve("kafka"), FreePorts.pick())
                 : null;
@@ -88,7 +96,7 @@ public final class CollectorBenchmark {
             provisioner.ensure(Topics.pipeline());
             provisioner.ensure(new TopicSpec(PASS_THROUGH_TOPIC, 6, Map.of()));
             awaitLeaders(admin);
-            long produceMs = produce(bootstrap, records);
+            long produceMs = produce(bootstrap, records, codeBytes);
             System.out.printf(Locale.ROOT, "produced %,d requests in %,d ms%n", records, produceMs);
 
             List<String> lines = new ArrayList<>();
@@ -117,12 +125,8 @@ public final class CollectorBenchmark {
                     continue;
                 }
                 // a leg that finished before RUNNING was seen has no rate (NaN): its round is left out
-                if (Double.isFinite(collector.whole() / pass.whole())) {
-                    ratios.add(collector.whole() / pass.whole());
-                }
-                if (Double.isFinite(collector.steady() / pass.steady())) {
-                    steadyRatios.add(collector.steady() / pass.steady());
-                }
+                addIfFinite(ratios, collector.whole() / pass.whole());
+                addIfFinite(steadyRatios, collector.steady() / pass.steady());
                 String line = String.format(Locale.ROOT, "round %d (%s first): pass-through %,10.0f rec/s | "
                         + "collector %,10.0f rec/s | ratio %.2f | steady: %,10.0f | %,10.0f | ratio %.2f", round,
                         passFirst ? "pass" : "collector", pass.whole(), collector.whole(),
@@ -131,18 +135,23 @@ public final class CollectorBenchmark {
                 System.out.println(line);
                 lines.add(line);
             }
-            CollectorSettings defaults = CollectorSettings.defaults(bootstrap, dir);
-            int codeBytes = Math.max(100, Integer.getInteger("bench.codeBytes", 0));
-            System.out.println("records=" + records + ", code of ~" + codeBytes + " bytes, collector variant "
-                    + variant + ", " + streamsConfig(defaults).getProperty(StreamsConfig.NUM_STREAM_THREADS_CONFIG, "1")
+            System.out.println("records=" + records + ", code of ~" + Math.max(100, codeBytes) + " bytes, collector "
+                    + "variant " + variant + ", " + OVERRIDES.getOrDefault(StreamsConfig.NUM_STREAM_THREADS_CONFIG, "1")
                     + " stream thread(s) each, identical Streams config (exactly_once_v2, commit "
-                    + defaults.commitInterval().toMillis() + " ms), " + Runtime.getRuntime().availableProcessors()
-                    + " cores" + (overrides().isEmpty() ? "" : ", overrides " + overrides()));
+                    + CollectorSettings.defaults(bootstrap, dir).commitInterval().toMillis() + " ms), "
+                    + Runtime.getRuntime().availableProcessors() + " cores"
+                    + (OVERRIDES.isEmpty() ? "" : ", overrides " + OVERRIDES));
             lines.forEach(System.out::println);
             System.out.printf(Locale.ROOT, "median ratio %.2f over %d rounds (whole legs); steady state (10-90 %% "
                     + "of the input) %.2f%n", median(ratios), ratios.size(), median(steadyRatios));
         } finally {
             TempDirectories.deleteTree(dir);
+        }
+    }
+
+    private static void addIfFinite(List<Double> values, double value) {
+        if (Double.isFinite(value)) {
+            values.add(value);
         }
     }
 
@@ -163,13 +172,13 @@ public final class CollectorBenchmark {
     }
 
     /** Eight clients, both lanes, one question in ten asked twice (so some coalescing), a few hundred bytes each. */
-    private static long produce(String bootstrap, int records) {
+    private static long produce(String bootstrap, int records, int codeBytes) {
         long started = System.nanoTime();
         try (var producer = new KafkaProducer<>(Map.<String, Object>of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.LINGER_MS_CONFIG, 10,
                 ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024, ProducerConfig.ACKS_CONFIG, "all"),
                 new StringSerializer(), new ByteArraySerializer())) {
-            String filler = filler(Integer.getInteger("bench.codeBytes", 0));
+            String filler = filler(codeBytes);
             for (int i = 0; i < records; i++) {
                 String requestId = "bench-" + i;
                 int question = i % 10 == 9 ? i - 1 : i;
@@ -193,7 +202,7 @@ public final class CollectorBenchmark {
      * carries a 4-line function of ~100 bytes, the smallest a team would send, where the collector's cost per
      * request weighs most against the pass-through's cost per byte.
      */
-    static String filler(int codeBytes) {
+    private static String filler(int codeBytes) {
         StringBuilder lines = new StringBuilder();
         for (int line = 0; lines.length() < codeBytes - 100; line++) {
             lines.append("def step_").append(line).append("(value):\\n    if value is None:\\n")
@@ -211,13 +220,10 @@ public final class CollectorBenchmark {
     record Rate(double whole, double steady) {
     }
 
-    /**
-     * The collector's Streams config, with {@code -Dbench.streams.<key>=<value>} overrides (for example
-     * {@code -Dbench.streams.producer.linger.ms=5}) applied to both topologies alike.
-     */
+    /** The collector's Streams config with the overrides, for example {@code -Dbench.streams.producer.linger.ms=5}. */
     private static java.util.Properties streamsConfig(CollectorSettings settings) {
         java.util.Properties props = BatchCollector.streamsConfig(settings);
-        props.putAll(overrides());
+        props.putAll(OVERRIDES);
         return props;
     }
 

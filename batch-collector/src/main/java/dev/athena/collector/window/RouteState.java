@@ -21,13 +21,12 @@ import java.util.function.Predicate;
  */
 final class RouteState {
     private static final char SEP = '\u0000';
+    /** Sized for a busy window (a full batch and what arrives before the next tick), so it does not grow. */
+    private static final int EXPECTED_ITEMS = 64;
 
     private final String route;
     private final Lane lane;
     private final long openedAtMs;
-    /** Sized for a busy window (a full batch and what arrives before the next tick), so it does not grow. */
-    private static final int EXPECTED_ITEMS = 64;
-
     private final ArrayDeque<ClientLine> turns = new ArrayDeque<>();
     private final Map<String, ClientLine> lines = new HashMap<>();
     private final Map<String, PendingItem> items = HashMap.newHashMap(EXPECTED_ITEMS);
