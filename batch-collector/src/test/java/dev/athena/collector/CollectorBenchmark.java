@@ -102,6 +102,8 @@ public final class CollectorBenchmark {
             List<String> lines = new ArrayList<>();
             List<Double> ratios = new ArrayList<>();
             List<Double> steadyRatios = new ArrayList<>();
+            List<Double> passCpu = new ArrayList<>();
+            List<Double> collectorCpu = new ArrayList<>();
             // warm-up rounds (not counted) first, so the counted ones compare JIT-compiled code on both sides
             for (int round = 1 - warmups; round <= rounds; round++) {
                 int run = round + warmups;
@@ -127,6 +129,8 @@ public final class CollectorBenchmark {
                 // a leg that finished before RUNNING was seen has no rate (NaN): its round is left out
                 addIfFinite(ratios, collector.whole() / pass.whole());
                 addIfFinite(steadyRatios, collector.steady() / pass.steady());
+                addIfFinite(passCpu, pass.cpuMicrosPerRecord());
+                addIfFinite(collectorCpu, collector.cpuMicrosPerRecord());
                 String line = String.format(Locale.ROOT, "round %d (%s first): pass-through %,10.0f rec/s | "
                         + "collector %,10.0f rec/s | ratio %.2f | steady: %,10.0f | %,10.0f | ratio %.2f", round,
                         passFirst ? "pass" : "collector", pass.whole(), collector.whole(),
@@ -144,6 +148,8 @@ public final class CollectorBenchmark {
             lines.forEach(System.out::println);
             System.out.printf(Locale.ROOT, "median ratio %.2f over %d rounds (whole legs); steady state (10-90 %% "
                     + "of the input) %.2f%n", median(ratios), ratios.size(), median(steadyRatios));
+            System.out.printf(Locale.ROOT, "median CPU per record in each application's threads while timed: "
+                    + "pass-through %.1f us, collector %.1f us%n", median(passCpu), median(collectorCpu));
         } finally {
             TempDirectories.deleteTree(dir);
         }
@@ -215,9 +221,10 @@ public final class CollectorBenchmark {
     /**
      * Records per second over the whole leg (from RUNNING to the last commit) and in steady state: between the
      * commits that took the group past 10 % and past 90 % of the input, which leaves out joining the group,
-     * opening stores and the last partial commit.
+     * opening stores and the last partial commit; and the CPU the application's own threads used per record over
+     * the whole leg.
      */
-    record Rate(double whole, double steady) {
+    record Rate(double whole, double steady, double cpuMicrosPerRecord) {
     }
 
     /** The collector's Streams config with the overrides, for example {@code -Dbench.streams.producer.linger.ms=5}. */
@@ -264,7 +271,7 @@ public final class CollectorBenchmark {
             if (counted < records / 2) {
                 System.out.printf(Locale.ROOT, "  %s: %,d of %,d records were committed before RUNNING was seen; "
                         + "the leg is not counted%n", settings.applicationId(), records - counted, records);
-                return new Rate(Double.NaN, Double.NaN);
+                return new Rate(Double.NaN, Double.NaN, Double.NaN);
             }
             long tenthNs = -1;
             long tenth = 0;
@@ -293,9 +300,10 @@ public final class CollectorBenchmark {
                     : Double.NaN;
             double seconds = (System.nanoTime() - started) / 1e9;
             double processCores = (processCpuNanos() - processCpuAtStart) / 1e9 / seconds;
+            double cpuMicros = cpuNanos(settings.applicationId(), threadCpuAtStart) / 1e3 / counted;
             System.out.printf(Locale.ROOT, "  %s: %,.0f rec/s (steady %,.0f), %.1f us CPU/record in its threads, "
                     + "whole JVM (broker included) %.2f of %d cores busy, %d ms in GC%n", settings.applicationId(),
-                    counted / seconds, steady, cpuNanos(settings.applicationId()) / 1e3 / records, processCores,
+                    counted / seconds, steady, cpuMicros, processCores,
                     Runtime.getRuntime().availableProcessors(), gcMillis() - gcAtStart);
             if (Boolean.getBoolean("bench.threads")) {
                 System.out.printf(Locale.ROOT, "    timed from %d to %d (epoch ms)%n", startedAtMs,
@@ -315,7 +323,7 @@ public final class CollectorBenchmark {
                     }
                 });
             }
-            return new Rate(counted / seconds, steady);
+            return new Rate(counted / seconds, steady, cpuMicros);
         } finally {
             streams.close(Duration.ofSeconds(30));
         }
@@ -323,14 +331,17 @@ public final class CollectorBenchmark {
 
     /**
      * CPU used by the application's threads (stream, producer and consumer network threads are all named after
-     * it), so a loaded machine can still compare the two topologies by work done rather than by wall time.
+     * it) since the leg's timing started, so a loaded machine can still compare the two topologies by work done
+     * rather than by wall time. Opening stores, restoring and joining the group happen before RUNNING and are
+     * left out, as they are from the rates.
      */
-    private static long cpuNanos(String applicationId) {
+    private static long cpuNanos(String applicationId, Map<Long, Long> atStart) {
         var mx = java.lang.management.ManagementFactory.getThreadMXBean();
         long sum = 0;
         for (Thread thread : Thread.getAllStackTraces().keySet()) {
             if (thread.getName().contains(applicationId)) {
-                long cpu = Math.max(0, mx.getThreadCpuTime(thread.threadId()));
+                long cpu = Math.max(0, mx.getThreadCpuTime(thread.threadId())
+                        - atStart.getOrDefault(thread.threadId(), 0L));
                 sum += cpu;
                 if (Boolean.getBoolean("bench.threads")) {
                     System.out.printf(Locale.ROOT, "    %6d ms %s%n", cpu / 1_000_000, thread.getName());
