@@ -9,7 +9,6 @@ import dev.athena.schemas.topic.TopicSpec;
 import dev.athena.schemas.topic.Topics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -48,6 +47,7 @@ import org.apache.kafka.streams.Topology;
  * ./mvnw -q -pl batch-collector test-compile exec:exec@bench -Dbench.records=20000
  * ./mvnw -q -pl batch-collector test-compile exec:exec@bench -Dbench.jvmArg=-Dbench.variant=admission
  * ./mvnw -q -pl batch-collector test-compile exec:exec@bench -Dbench.codeBytes=4000   # ~4 KB of code per request
+ * ./mvnw -q -pl batch-collector test-compile exec:exec@bench -Dbench.sources=..     # this repository's sources
  * batch-collector/bench/own-core-broker.sh                    # the broker in its own process, on its own core
  * </pre>
  *
@@ -85,7 +85,9 @@ public final class CollectorBenchmark {
         int warmups = Integer.getInteger("bench.warmups", 1);
         CollectorVariants variant = CollectorVariants.named(System.getProperty("bench.variant", "full"));
         Path dir = Files.createTempDirectory("collector-bench-");
-        int codeBytes = Integer.getInteger("bench.codeBytes", 0);
+        String sources = System.getProperty("bench.sources", "");
+        BenchInput input = sources.isBlank() ? BenchInput.generated(Integer.getInteger("bench.codeBytes", 0))
+                : BenchInput.sources(Path.of(sources), CollectorSettings.defaults("unused:0", dir).maxCodeBytes());
         String external = System.getProperty("bench.bootstrap");
         try (EmbeddedKafka kafka = external == null ? EmbeddedKafka.start(dir.resolve("kafka"), FreePorts.pick())
                 : null;
@@ -96,7 +98,7 @@ public final class CollectorBenchmark {
             provisioner.ensure(Topics.pipeline());
             provisioner.ensure(new TopicSpec(PASS_THROUGH_TOPIC, 6, Map.of()));
             awaitLeaders(admin);
-            long produceMs = produce(bootstrap, records, codeBytes);
+            long produceMs = produce(bootstrap, records, input);
             System.out.printf(Locale.ROOT, "produced %,d requests in %,d ms%n", records, produceMs);
 
             List<String> lines = new ArrayList<>();
@@ -139,7 +141,7 @@ public final class CollectorBenchmark {
                 System.out.println(line);
                 lines.add(line);
             }
-            System.out.println("records=" + records + ", code of ~" + Math.max(100, codeBytes) + " bytes, collector "
+            System.out.println("records=" + records + ", " + input.description() + ", collector "
                     + "variant " + variant + ", " + OVERRIDES.getOrDefault(StreamsConfig.NUM_STREAM_THREADS_CONFIG, "1")
                     + " stream thread(s) each, identical Streams config (exactly_once_v2, commit "
                     + CollectorSettings.defaults(bootstrap, dir).commitInterval().toMillis() + " ms), "
@@ -177,45 +179,18 @@ public final class CollectorBenchmark {
         return topology;
     }
 
-    /** Eight clients, both lanes, one question in ten asked twice (so some coalescing), a few hundred bytes each. */
-    private static long produce(String bootstrap, int records, int codeBytes) {
+    private static long produce(String bootstrap, int records, BenchInput input) {
         long started = System.nanoTime();
         try (var producer = new KafkaProducer<>(Map.<String, Object>of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.LINGER_MS_CONFIG, 10,
                 ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024, ProducerConfig.ACKS_CONFIG, "all"),
                 new StringSerializer(), new ByteArraySerializer())) {
-            String filler = filler(codeBytes);
             for (int i = 0; i < records; i++) {
-                String requestId = "bench-" + i;
-                int question = i % 10 == 9 ? i - 1 : i;
-                String body = "{\"schemaVersion\":1,\"requestId\":\"" + requestId + "\",\"clientId\":\"client-"
-                        + (i % 8) + "\",\"analysisType\":\"security\",\"language\":\"python\",\"path\":\"src/m"
-                        + question + ".py\",\"code\":\"import os\\ndef handler_" + question + "(event):\\n"
-                        + "    cmd = event['cmd']\\n    return os.system(cmd + '" + question + "')\\n" + filler
-                        + "\","
-                        + "\"lane\":\"" + (i % 5 == 0 ? "bulk" : "interactive") + "\","
-                        + "\"createdAt\":\"2026-11-30T10:15:00Z\"}";
-                producer.send(new ProducerRecord<>(Topics.REQUESTS, requestId,
-                        body.getBytes(StandardCharsets.UTF_8)));
+                producer.send(new ProducerRecord<>(Topics.REQUESTS, "bench-" + i, input.request(i)));
             }
             producer.flush();
         }
         return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
-    }
-
-    /**
-     * Lines of code (JSON-escaped) that bring a request's code to about {@code codeBytes}. Without them a request
-     * carries a 4-line function of ~100 bytes, the smallest a team would send, where the collector's cost per
-     * request weighs most against the pass-through's cost per byte.
-     */
-    private static String filler(int codeBytes) {
-        StringBuilder lines = new StringBuilder();
-        for (int line = 0; lines.length() < codeBytes - 100; line++) {
-            lines.append("def step_").append(line).append("(value):\\n    if value is None:\\n")
-                    .append("        raise ValueError('step ").append(line).append(" needs a value')\\n")
-                    .append("    return value * ").append(line + 2).append("\\n");
-        }
-        return lines.toString();
     }
 
     /**
