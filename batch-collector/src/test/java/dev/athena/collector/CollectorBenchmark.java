@@ -85,15 +85,15 @@ public final class CollectorBenchmark {
         int warmups = Integer.getInteger("bench.warmups", 1);
         CollectorVariants variant = CollectorVariants.named(System.getProperty("bench.variant", "full"));
         Path dir = Files.createTempDirectory("collector-bench-");
-        String sources = System.getProperty("bench.sources", "");
-        BenchInput input = sources.isBlank() ? BenchInput.generated(Integer.getInteger("bench.codeBytes", 0))
-                : BenchInput.sources(Path.of(sources), CollectorSettings.defaults("unused:0", dir).maxCodeBytes());
         String external = System.getProperty("bench.bootstrap");
         try (EmbeddedKafka kafka = external == null ? EmbeddedKafka.start(dir.resolve("kafka"), FreePorts.pick())
                 : null;
                 Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                         external == null ? kafka.bootstrap() : external))) {
             String bootstrap = external == null ? kafka.bootstrap() : external;
+            String sources = System.getProperty("bench.sources", "");
+            BenchInput input = sources.isBlank() ? BenchInput.generated(Integer.getInteger("bench.codeBytes", 0))
+                    : BenchInput.sources(Path.of(sources), CollectorSettings.defaults(bootstrap, dir).maxCodeBytes());
             var provisioner = new TopicProvisioner(admin);
             provisioner.ensure(Topics.pipeline());
             provisioner.ensure(new TopicSpec(PASS_THROUGH_TOPIC, 6, Map.of()));
