@@ -3,7 +3,6 @@ package dev.athena.collector;
 import dev.athena.schemas.json.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -54,12 +53,14 @@ final class BenchInput {
         List<SourceFile> files = new ArrayList<>();
         try (Stream<Path> walk = Files.walk(root)) {
             for (Path file : walk.filter(Files::isRegularFile).filter(BenchInput::isSource).sorted().toList()) {
-                if (Files.size(file) == 0 || Files.size(file) > maxCodeBytes) {
+                long size = Files.size(file);
+                if (size == 0 || size > maxCodeBytes) {
                     continue;
                 }
-                String code = strictUtf8(Files.readAllBytes(file));
-                if (code != null) {
-                    files.add(new SourceFile(root.relativize(file).toString(), code));
+                try {
+                    files.add(new SourceFile(root.relativize(file).toString(), Files.readString(file)));
+                } catch (CharacterCodingException notUtf8) {
+                    // admission would refuse it; a benchmark of accepted requests leaves it out
                 }
             }
         } catch (IOException e) {
@@ -143,13 +144,5 @@ final class BenchInput {
     private static String extension(String name) {
         int dot = name.lastIndexOf('.');
         return dot < 0 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT);
-    }
-
-    private static String strictUtf8(byte[] bytes) {
-        try {
-            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
-            return null;
-        }
     }
 }

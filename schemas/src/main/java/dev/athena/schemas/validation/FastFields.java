@@ -1,8 +1,6 @@
 package dev.athena.schemas.validation;
 
-import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -33,10 +31,9 @@ final class FastFields {
     static final int MAX_NAME_BYTES = 256;
     static final int MAX_STRING_BYTES = 1 << 20;
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class,
-            ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LONGS = Utf8.LONGS;
+    private static final long HIGHS = Utf8.HIGH_BITS;
     private static final long ONES = 0x0101010101010101L;
-    private static final long HIGHS = 0x8080808080808080L;
     private static final long QUOTES = ONES * '"';
     private static final long BACKSLASHES = ONES * '\\';
     private static final long SPACES = ONES * 0x20;

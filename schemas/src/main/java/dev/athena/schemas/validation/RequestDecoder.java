@@ -58,8 +58,9 @@ public final class RequestDecoder {
     /**
      * The members of the one JSON object the bytes hold, for records {@link FastFields} declines, read as a
      * token stream: strings, booleans and nulls become nodes directly, and only numbers, objects and arrays go
-     * through the tree reader. Null when the bytes are anything else (not JSON, not an object, content after it): {@link #decodeOddly} then words the error
-     * exactly as the tree reader does. The same member twice keeps the last, as the tree reader does.
+     * through the tree reader. Null when the bytes are anything else (not JSON, not an object, content after
+     * it): {@link #decodeOddly} then words the error exactly as the tree reader does. The same member twice keeps
+     * the last, as the tree reader does.
      */
     static Map<String, JsonNode> topLevelFields(byte[] bytes) {
         try (JsonParser parser = Json.mapper().createParser(bytes)) {

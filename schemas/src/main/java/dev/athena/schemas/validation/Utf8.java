@@ -10,9 +10,10 @@ import java.nio.ByteOrder;
  */
 final class Utf8 {
     /** Eight bytes at a time: source code is mostly ASCII, and this is the one pass admission makes over all of it. */
-    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class,
-            ByteOrder.LITTLE_ENDIAN);
-    private static final long HIGH_BITS = 0x8080808080808080L;
+    /** Eight bytes as one little-endian long, so the first byte is the lowest; {@link FastFields} scans with it too. */
+    static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    /** The high bit of each of eight bytes: set for every byte that is not ASCII. */
+    static final long HIGH_BITS = 0x8080808080808080L;
 
     private Utf8() {
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -185,7 +186,7 @@ class FastFieldsTest {
         String alphabet = "{}[]\",:\\ntfu0159.-eE \t";
         switch (random.nextInt(3)) {
             case 0 -> copy[at] = (byte) alphabet.charAt(random.nextInt(alphabet.length()));
-            case 1 -> copy = java.util.Arrays.copyOf(copy, at);
+            case 1 -> copy = Arrays.copyOf(copy, at);
             default -> {
                 byte[] longer = new byte[copy.length + 1];
                 System.arraycopy(copy, 0, longer, 0, at);
