@@ -30,6 +30,7 @@ import org.slf4j.LoggerFactory;
 public final class BatchCollector implements AutoCloseable {
     static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+    static final int MAX_PARTITION_FETCH_BYTES = 128 * 1024;
     private static final Logger LOG = LoggerFactory.getLogger(BatchCollector.class);
 
     private final KafkaStreams streams;
@@ -92,6 +93,11 @@ public final class BatchCollector implements AutoCloseable {
         // Streams stays in its group on close to spare a rebalance on a quick bounce; we prefer a replacement
         // (or the survivors) to take the partitions at once instead of after the session timeout
         props.put(StreamsConfig.mainConsumerPrefix("internal.leave.group.on.close"), true);
+        // the consumer hands out fetched records a partition at a time, so what one fetch brings of a scan's
+        // backlog is read before a request fetched with it on athena.requests; smaller fetches keep that short
+        // (a record larger than this still comes, alone)
+        props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG),
+                Integer.toString(MAX_PARTITION_FETCH_BYTES));
         props.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
                 Integer.toString(9 * 1024 * 1024));
         // a batch record (up to maxItems requests) is larger than the default 16 KiB producer batch, so each would

@@ -30,6 +30,7 @@ final class TopologyFixture implements AutoCloseable {
     final CollectorMetrics metrics = new CollectorMetrics(registry);
     final TopologyTestDriver driver;
     final TestInputTopic<byte[], byte[]> requests;
+    final TestInputTopic<byte[], byte[]> bulkRequests;
     final TestOutputTopic<String, AnalysisBatch> batches;
     final TestOutputTopic<String, BatchResult> results;
     final TestOutputTopic<byte[], byte[]> deadLetters;
@@ -49,6 +50,8 @@ final class TopologyFixture implements AutoCloseable {
                 BatchCollector.streamsConfig(settings), START);
         requests = driver.createInputTopic(Topics.REQUESTS, new ByteArraySerializer(), new ByteArraySerializer(),
                 START, Duration.ZERO);
+        bulkRequests = driver.createInputTopic(Topics.REQUESTS_BULK, new ByteArraySerializer(),
+                new ByteArraySerializer(), START, Duration.ZERO);
         batches = driver.createOutputTopic(Topics.BATCHES, new StringDeserializer(),
                 JsonSerde.of(AnalysisBatch.class));
         results = driver.createOutputTopic(Topics.BATCH_RESULTS, new StringDeserializer(),
@@ -69,6 +72,12 @@ final class TopologyFixture implements AutoCloseable {
     void send(String requestId, byte[] body, Headers headers, Instant timestamp) {
         byte[] key = requestId == null ? null : requestId.getBytes(StandardCharsets.UTF_8);
         requests.pipeInput(new org.apache.kafka.streams.test.TestRecord<>(key, body, headers, timestamp));
+    }
+
+    /** To the topic of bulk scans. */
+    void sendBulk(String requestId, byte[] body) {
+        bulkRequests.pipeInput(new org.apache.kafka.streams.test.TestRecord<>(
+                requestId.getBytes(StandardCharsets.UTF_8), body, new RecordHeaders(), START));
     }
 
     void advance(long millis) {

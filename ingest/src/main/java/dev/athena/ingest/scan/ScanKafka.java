@@ -36,8 +36,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The scan's Kafka side: its own reply topic {@code athena.results.<clientId>.scan-<scanId>} (created like a
- * client's result topic), requests to {@code athena.requests}, and a read_committed wait on the reply topic from
- * its beginning, which holds only this scan's results.
+ * client's result topic), requests to {@code athena.requests.bulk} (the collector reads it beside
+ * {@code athena.requests} without letting a scan hold back interactive requests), and a read_committed wait on the
+ * reply topic from its beginning, which holds only this scan's results.
  */
 final class ScanKafka implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ScanKafka.class);
@@ -94,7 +95,7 @@ final class ScanKafka implements AutoCloseable {
     void send(List<AnalysisRequest> requests) throws InterruptedException, ExecutionException {
         List<Future<RecordMetadata>> acks = new java.util.ArrayList<>();
         for (AnalysisRequest request : requests) {
-            var record = new ProducerRecord<>(Topics.REQUESTS, request.requestId(), Json.write(request));
+            var record = new ProducerRecord<>(Topics.REQUESTS_BULK, request.requestId(), Json.write(request));
             record.headers().add("athena-client-id", clientId.getBytes(StandardCharsets.UTF_8));
             acks.add(producer.send(record));
         }

@@ -32,7 +32,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Plays the pipeline for one client (ingest may not depend on the services): reads that client's requests from
- * {@code athena.requests} and answers each on its replyTo topic, as the splitter would, unless told to withhold
+ * {@code athena.requests.bulk} and answers each on its replyTo topic, as the splitter would, unless told to withhold
  * it. A line containing {@code SELECT} is a high sql-injection finding, {@code md5} a medium weak-hash one.
  */
 final class FakePipeline implements AutoCloseable {
@@ -52,8 +52,8 @@ final class FakePipeline implements AutoCloseable {
                 new ByteArrayDeserializer());
         this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer());
-        List<TopicPartition> partitions = consumer.partitionsFor(Topics.REQUESTS, Duration.ofSeconds(30)).stream()
-                .map(p -> new TopicPartition(Topics.REQUESTS, p.partition())).toList();
+        List<TopicPartition> partitions = consumer.partitionsFor(Topics.REQUESTS_BULK, Duration.ofSeconds(30)).stream()
+                .map(p -> new TopicPartition(Topics.REQUESTS_BULK, p.partition())).toList();
         consumer.assign(partitions);
         consumer.seekToEnd(partitions);
         partitions.forEach(consumer::position);

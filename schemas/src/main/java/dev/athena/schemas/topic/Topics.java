@@ -10,6 +10,11 @@ import java.util.regex.Pattern;
  */
 public final class Topics {
     public static final String REQUESTS = "athena.requests";
+    /**
+     * Requests of bulk repository scans. The collector reads it beside {@link #REQUESTS} as separate tasks, which
+     * Kafka Streams takes turns on, so a scan's backlog is never read ahead of an interactive request.
+     */
+    public static final String REQUESTS_BULK = "athena.requests.bulk";
     public static final String REQUESTS_DLQ = "athena.requests.dlq";
     public static final String BATCHES = "athena.batches";
     public static final String BATCH_RESULTS = "athena.batch-results";
@@ -35,6 +40,7 @@ public final class Topics {
     public static List<TopicSpec> pipeline() {
         return List.of(
                 new TopicSpec(REQUESTS, 6, Map.of("retention.ms", WEEK_MS, "max.message.bytes", MAX_MESSAGE)),
+                new TopicSpec(REQUESTS_BULK, 6, Map.of("retention.ms", WEEK_MS, "max.message.bytes", MAX_MESSAGE)),
                 new TopicSpec(REQUESTS_DLQ, 1, Map.of("retention.ms", TWO_WEEKS_MS, "max.message.bytes", MAX_MESSAGE)),
                 new TopicSpec(BATCHES, 6, Map.of("retention.ms", WEEK_MS, "max.message.bytes", MAX_MESSAGE)),
                 new TopicSpec(BATCH_RESULTS, 6, Map.of("retention.ms", WEEK_MS, "max.message.bytes", MAX_MESSAGE)),

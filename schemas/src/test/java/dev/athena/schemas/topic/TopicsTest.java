@@ -15,7 +15,7 @@ class TopicsTest {
     @Test
     void shouldDeclareEveryPipelineTopicOnce() {
         assertThat(Topics.pipeline()).extracting(TopicSpec::name).containsExactly("athena.requests",
-                "athena.requests.dlq", "athena.batches", "athena.batch-results", "athena.chunks");
+                "athena.requests.bulk", "athena.requests.dlq", "athena.batches", "athena.batch-results", "athena.chunks");
         assertThat(Topics.pipeline()).extracting(TopicSpec::name).doesNotHaveDuplicates();
     }
 
@@ -31,7 +31,8 @@ class TopicsTest {
     @Test
     void shouldAllowMessagesAsLargeAsTheLargestRequest() {
         // A request may carry 256 KiB of code, escaped in JSON up to 6x; batches carry several of them.
-        for (String name : new String[] {Topics.REQUESTS, Topics.REQUESTS_DLQ, Topics.BATCHES, Topics.BATCH_RESULTS}) {
+        for (String name : new String[] {Topics.REQUESTS, Topics.REQUESTS_BULK, Topics.REQUESTS_DLQ, Topics.BATCHES,
+                Topics.BATCH_RESULTS}) {
             TopicSpec spec = Topics.pipeline().stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
             assertThat(Integer.parseInt(spec.configs().get("max.message.bytes"))).as(name)
                     .isGreaterThanOrEqualTo(6 * 256 * 1024);

@@ -1,0 +1,97 @@
+package dev.athena.collector;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.athena.infra.stack.SharedLocalStack;
+import dev.athena.schemas.message.AnalysisBatch;
+import dev.athena.schemas.message.BatchItem;
+import dev.athena.schemas.message.Requester;
+import dev.athena.schemas.topic.Topics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A repository scan's backlog on {@code athena.requests.bulk} does not hold back an interactive request on
+ * {@code athena.requests}: the two are separate tasks, which the stream thread takes turns on. Both are waiting
+ * before the collector starts, the backlog first; were they one topic, the interactive request would be read last.
+ */
+@Tag("integration")
+class BulkBacklogIT {
+    private static final int BACKLOG = 40_000;
+
+    @TempDir
+    Path stateDir;
+
+    @Test
+    void shouldBatchAnInteractiveRequestLongBeforeAWaitingScanBacklogIsRead() {
+        String bootstrap = SharedLocalStack.get().endpoints().kafkaBootstrap();
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String scanClient = "scan-it-" + run;
+        String liveClient = "live-it-" + run;
+        String liveId = "live-" + run;
+        try (var producer = KafkaProbe.producer(bootstrap)) {
+            for (int i = 0; i < BACKLOG; i++) {
+                var fields = TestRequests.fields("scan-" + run + "-" + i, scanClient, "x = " + i);
+                fields.put("lane", "bulk");
+                producer.send(new ProducerRecord<>(Topics.REQUESTS_BULK, "scan-" + run + "-" + i,
+                        TestRequests.json(fields)));
+            }
+            producer.flush();
+            KafkaProbe.send(producer, Topics.REQUESTS, liveId, TestRequests.request(liveId, liveClient,
+                    "print('now')"));
+        }
+        Predicate<AnalysisBatch> live = batch -> requesters(batch).anyMatch(r -> r.requestId().equals(liveId));
+        Predicate<AnalysisBatch> scan = batch -> requesters(batch).anyMatch(r -> r.clientId().equals(scanClient));
+        CollectorSettings settings = CollectorSettings.defaults(bootstrap, stateDir)
+                .withApplicationId("collector-backlog-it-" + run);
+
+        try (var collector = BatchCollector.start(settings, new SimpleMeterRegistry());
+                var consumer = KafkaProbe.consumer(bootstrap, Topics.BATCHES, AnalysisBatch.class)) {
+            List<AnalysisBatch> seen = new ArrayList<>(KafkaProbe.pollUntil(consumer, live.or(scan),
+                    found -> found.stream().anyMatch(live), Duration.ofSeconds(120)));
+            int liveAt = indexOf(seen, live);
+            assertThat(liveAt).as("the interactive request was batched").isNotNegative();
+            long scannedBefore = seen.subList(0, liveAt).stream().flatMap(BulkBacklogIT::requesters)
+                    .filter(r -> r.clientId().equals(scanClient)).count();
+            assertThat(scannedBefore).as("scan requests batched before the interactive one (of %d)", BACKLOG).isLessThan(BACKLOG / 2);
+
+            // and the whole backlog still arrives, each request once
+            seen.addAll(KafkaProbe.pollUntil(consumer, scan,
+                    found -> scanRequests(seen, scanClient) + scanRequests(found, scanClient) >= BACKLOG,
+                    Duration.ofSeconds(120)));
+            List<String> scanned = seen.stream().flatMap(BulkBacklogIT::requesters)
+                    .filter(r -> r.clientId().equals(scanClient)).map(Requester::requestId).toList();
+            assertThat(scanned).hasSize(BACKLOG);
+            assertThat(new HashSet<>(scanned)).hasSize(BACKLOG);
+            assertThat(seen).filteredOn(scan).extracting(AnalysisBatch::route).containsOnly("auto/auto/bulk");
+        }
+    }
+
+    private static java.util.stream.Stream<Requester> requesters(AnalysisBatch batch) {
+        return batch.items().stream().map(BatchItem::requesters).flatMap(List::stream);
+    }
+
+    private static long scanRequests(List<AnalysisBatch> batches, String scanClient) {
+        return batches.stream().flatMap(BulkBacklogIT::requesters).filter(r -> r.clientId().equals(scanClient))
+                .count();
+    }
+
+    private static int indexOf(List<AnalysisBatch> batches, Predicate<AnalysisBatch> which) {
+        for (int i = 0; i < batches.size(); i++) {
+            if (which.test(batches.get(i))) {
+                return i;
+            }
+        }
+        return -1;
+    }
+}
