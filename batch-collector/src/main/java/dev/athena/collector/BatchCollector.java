@@ -8,6 +8,8 @@ import dev.athena.schemas.topic.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
@@ -24,20 +26,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The collector as a running Kafka Streams application (exactly_once_v2). {@link #start} provisions the pipeline
- * topics if they are missing and returns once the application is RUNNING.
+ * The collector as running Kafka Streams applications (exactly_once_v2), one per {@link Intake}: the one of
+ * {@code athena.requests} under the configured application id, the one of bulk scans under that id plus
+ * {@code -bulk}. Each has its own consumer and stream thread, so a scan's backlog is never fetched or processed
+ * ahead of an interactive request. {@link #start} provisions the pipeline topics if they are missing and returns
+ * once every application is RUNNING.
  */
 public final class BatchCollector implements AutoCloseable {
     static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
-    static final int MAX_PARTITION_FETCH_BYTES = 128 * 1024;
     private static final Logger LOG = LoggerFactory.getLogger(BatchCollector.class);
 
-    private final KafkaStreams streams;
+    private final List<KafkaStreams> applications;
     private final CacheLookup cache;
 
-    private BatchCollector(KafkaStreams streams, CacheLookup cache) {
-        this.streams = streams;
+    private BatchCollector(List<KafkaStreams> applications, CacheLookup cache) {
+        this.applications = applications;
         this.cache = cache;
     }
 
@@ -46,34 +50,40 @@ public final class BatchCollector implements AutoCloseable {
         Clock clock = Clock.systemUTC();
         CacheLookup cache = settings.redisUrl() == null ? CacheLookup.none()
                 : TieredCacheLookup.connect(settings.redisUrl(), clock);
-        var topology = CollectorTopology.build(settings, clock, new CollectorMetrics(registry), cache);
-        KafkaStreams streams = new KafkaStreams(topology, streamsConfig(settings));
-        CountDownLatch running = new CountDownLatch(1);
-        streams.setStateListener((now, before) -> {
-            LOG.info("collector {} state {} -> {}", settings.applicationId(), before, now);
-            if (now == KafkaStreams.State.RUNNING) {
-                running.countDown();
-            }
-        });
-        streams.setUncaughtExceptionHandler(e -> {
-            LOG.error("collector stream thread failed; replacing it", e);
-            return StreamThreadExceptionResponse.REPLACE_THREAD;
-        });
-        streams.start();
+        CollectorMetrics metrics = new CollectorMetrics(registry);
+        List<KafkaStreams> applications = new ArrayList<>();
+        CountDownLatch running = new CountDownLatch(Intake.values().length);
+        for (Intake intake : Intake.values()) {
+            CollectorSettings own = settings.withApplicationId(intake.applicationId(settings.applicationId()));
+            KafkaStreams streams = new KafkaStreams(CollectorTopology.build(settings, clock, metrics, cache,
+                    intake), streamsConfig(own));
+            streams.setStateListener((now, before) -> {
+                LOG.info("collector {} state {} -> {}", own.applicationId(), before, now);
+                if (now == KafkaStreams.State.RUNNING) {
+                    running.countDown();
+                }
+            });
+            streams.setUncaughtExceptionHandler(e -> {
+                LOG.error("collector {} stream thread failed; replacing it", own.applicationId(), e);
+                return StreamThreadExceptionResponse.REPLACE_THREAD;
+            });
+            applications.add(streams);
+        }
+        var collector = new BatchCollector(List.copyOf(applications), cache);
+        applications.forEach(KafkaStreams::start);
         try {
             if (!running.await(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                streams.close(CLOSE_TIMEOUT);
-                cache.close();
+                KafkaStreams.State state = collector.state();
+                collector.close();
                 throw new IllegalStateException("collector " + settings.applicationId() + " did not reach RUNNING "
-                        + "within " + START_TIMEOUT + " (state " + streams.state() + ")");
+                        + "within " + START_TIMEOUT + " (state " + state + ")");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            streams.close(CLOSE_TIMEOUT);
-            cache.close();
+            collector.close();
             throw new IllegalStateException("interrupted while starting the collector", e);
         }
-        return new BatchCollector(streams, cache);
+        return collector;
     }
 
     static Properties streamsConfig(CollectorSettings settings) {
@@ -93,11 +103,6 @@ public final class BatchCollector implements AutoCloseable {
         // Streams stays in its group on close to spare a rebalance on a quick bounce; we prefer a replacement
         // (or the survivors) to take the partitions at once instead of after the session timeout
         props.put(StreamsConfig.mainConsumerPrefix("internal.leave.group.on.close"), true);
-        // the consumer hands out fetched records a partition at a time, so what one fetch brings of a scan's
-        // backlog is read before a request fetched with it on athena.requests; smaller fetches keep that short
-        // (a record larger than this still comes, alone)
-        props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG),
-                Integer.toString(MAX_PARTITION_FETCH_BYTES));
         props.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
                 Integer.toString(9 * 1024 * 1024));
         // a batch record (up to maxItems requests) is larger than the default 16 KiB producer batch, so each would
@@ -112,15 +117,19 @@ public final class BatchCollector implements AutoCloseable {
         }
     }
 
+    /** RUNNING when every application is; otherwise the state of the first that is not. */
     public KafkaStreams.State state() {
-        return streams.state();
+        return applications.stream().map(KafkaStreams::state).filter(state -> state != KafkaStreams.State.RUNNING)
+                .findFirst().orElse(KafkaStreams.State.RUNNING);
     }
 
-    /** Leaves the consumer group on the way out, so a replacement gets the partitions at once. */
+    /** Leaves the consumer groups on the way out, so a replacement gets the partitions at once. */
     @Override
     public void close() {
-        if (!streams.close(new KafkaStreams.CloseOptions().leaveGroup(true).timeout(CLOSE_TIMEOUT))) {
-            LOG.warn("collector did not stop within {}", CLOSE_TIMEOUT);
+        for (KafkaStreams streams : applications) {
+            if (!streams.close(new KafkaStreams.CloseOptions().leaveGroup(true).timeout(CLOSE_TIMEOUT))) {
+                LOG.warn("a collector application did not stop within {}", CLOSE_TIMEOUT);
+            }
         }
         cache.close();
     }

@@ -27,8 +27,8 @@ import org.apache.kafka.streams.Topology;
  *                                           └─► batching ─► athena.batches (key = route)
  * </pre>
  *
- * once per {@link Intake}: {@code athena.requests.bulk}, where repository scans submit, has the same nodes and
- * stores of its own, so its tasks take turns with those of {@code athena.requests}.
+ * for each {@link Intake}: {@code athena.requests}, and {@code athena.requests.bulk} where repository scans submit,
+ * each read by a Streams application of its own ({@link BatchCollector}).
  *
  * Values are read as raw bytes so no deserializer can throw; admission decodes them itself.
  */
@@ -44,59 +44,62 @@ public final class CollectorTopology {
     private CollectorTopology() {
     }
 
-    /** Without a cache. */
+    /** The main intake ({@code athena.requests}), without a cache. */
     public static Topology build(CollectorSettings settings, Clock clock, CollectorMetrics metrics) {
         return build(settings, clock, metrics, CacheLookup.none());
     }
 
+    /** The main intake ({@code athena.requests}). */
     public static Topology build(CollectorSettings settings, Clock clock, CollectorMetrics metrics,
             CacheLookup cache) {
-        return build(settings, clock, metrics, cache, StoreKind.PERSISTENT);
+        return build(settings, clock, metrics, cache, Intake.MAIN);
+    }
+
+    /** The topology of one intake, for the Streams application of that intake. */
+    public static Topology build(CollectorSettings settings, Clock clock, CollectorMetrics metrics,
+            CacheLookup cache, Intake intake) {
+        return build(settings, clock, metrics, cache, StoreKind.PERSISTENT, intake);
     }
 
     /** With another kind of store (tests that drive thousands of commits use in-memory ones; both changelog). */
     static Topology build(CollectorSettings settings, Clock clock, CollectorMetrics metrics, CacheLookup cache,
             StoreKind storeKind) {
-        Topology topology = new Topology();
-        for (Intake intake : Intake.values()) {
-            addAdmission(topology, intake, settings, clock, metrics, cache, storeKind);
-            addBatching(topology, intake, settings, metrics, storeKind);
-            topology.addSink(intake.node(BATCHES_SINK), Topics.BATCHES, new StringSerializer(),
-                    new WireBatchSerializer(), intake.node(BATCHING));
-        }
+        return build(settings, clock, metrics, cache, storeKind, Intake.MAIN);
+    }
+
+    static Topology build(CollectorSettings settings, Clock clock, CollectorMetrics metrics, CacheLookup cache,
+            StoreKind storeKind, Intake intake) {
+        Topology topology = admission(settings, clock, metrics, cache, storeKind, intake);
+        addBatching(topology, settings, metrics, storeKind);
+        topology.addSink(BATCHES_SINK, Topics.BATCHES, new StringSerializer(), new WireBatchSerializer(), BATCHING);
         return topology;
     }
 
     /**
-     * An intake's source, admission with its stores, and its dead-letter and direct-result sinks. Admission
-     * forwards what it admits to the intake's node named {@link #BATCHING}, which the caller adds. Sinks are the
-     * intake's own: a node shared by two intakes would make them one sub-topology, whose tasks read both topics.
+     * The intake's source, admission with its stores, and its dead-letter and direct-result sinks. Admission
+     * forwards what it admits to a node named {@link #BATCHING}, which the caller adds.
      */
-    static void addAdmission(Topology topology, Intake intake, CollectorSettings settings, Clock clock,
-            CollectorMetrics metrics, CacheLookup cache, StoreKind storeKind) {
+    static Topology admission(CollectorSettings settings, Clock clock, CollectorMetrics metrics, CacheLookup cache,
+            StoreKind storeKind, Intake intake) {
         RequestDecoder decoder = new RequestDecoder(new RequestLimits(settings.maxCodeBytes()));
-        String admission = intake.node(ADMISSION);
-        var children = new AdmissionProcessor.Children(intake.node(DLQ_SINK), intake.node(RESULTS_SINK),
-                intake.node(BATCHING));
-        topology.addSource(intake.node(SOURCE), new ByteArrayDeserializer(), new ByteArrayDeserializer(),
-                intake.topic());
-        topology.addProcessor(admission, () -> new AdmissionProcessor(decoder, cache, clock, metrics,
-                SEEN_RETENTION, children, settings.allowedClients(), intake.stores()), intake.node(SOURCE));
-        AdmissionProcessor.stores(storeKind, SEEN_RETENTION, intake.stores())
-                .forEach(store -> topology.addStateStore(store, admission));
-        topology.addSink(children.deadLetters(), Topics.REQUESTS_DLQ, new ByteArraySerializer(),
-                new ByteArraySerializer(), admission);
-        topology.addSink(children.directResults(), Topics.BATCH_RESULTS, new StringSerializer(),
-                JsonSerde.of(BatchResult.class).serializer(), admission);
+        var children = new AdmissionProcessor.Children(DLQ_SINK, RESULTS_SINK, BATCHING);
+        Topology topology = new Topology();
+        topology.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), intake.topic());
+        topology.addProcessor(ADMISSION,
+                () -> new AdmissionProcessor(decoder, cache, clock, metrics, SEEN_RETENTION, children,
+                        settings.allowedClients()), SOURCE);
+        AdmissionProcessor.stores(storeKind, SEEN_RETENTION).forEach(store -> topology.addStateStore(store, ADMISSION));
+        topology.addSink(DLQ_SINK, Topics.REQUESTS_DLQ, new ByteArraySerializer(), new ByteArraySerializer(),
+                ADMISSION);
+        topology.addSink(RESULTS_SINK, Topics.BATCH_RESULTS, new StringSerializer(),
+                JsonSerde.of(BatchResult.class).serializer(), ADMISSION);
+        return topology;
     }
 
-    /** An intake's windows after its admission; they forward closed batches to children the caller adds. */
-    static void addBatching(Topology topology, Intake intake, CollectorSettings settings, CollectorMetrics metrics,
+    /** The windows after admission; they forward closed batches to children the caller adds. */
+    static void addBatching(Topology topology, CollectorSettings settings, CollectorMetrics metrics,
             StoreKind storeKind) {
-        String batching = intake.node(BATCHING);
-        topology.addProcessor(batching, () -> new BatchWindowProcessor(settings, metrics, intake.stores()),
-                intake.node(ADMISSION));
-        BatchWindowProcessor.stores(storeKind, intake.stores()).forEach(store -> topology.addStateStore(store,
-                batching));
+        topology.addProcessor(BATCHING, () -> new BatchWindowProcessor(settings, metrics), ADMISSION);
+        BatchWindowProcessor.stores(storeKind).forEach(store -> topology.addStateStore(store, BATCHING));
     }
 }

@@ -22,8 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A repository scan's backlog on {@code athena.requests.bulk} does not hold back an interactive request on
- * {@code athena.requests}: the two are separate tasks, which the stream thread takes turns on. Both are waiting
- * before the collector starts, the backlog first; were they one topic, the interactive request would be read last.
+ * {@code athena.requests}: each intake has a Streams application of its own. Both are waiting before the
+ * collector starts, the backlog first; were they one topic, or one consumer, the interactive request would be read
+ * after (nearly) all of the backlog.
  */
 @Tag("integration")
 class BulkBacklogIT {

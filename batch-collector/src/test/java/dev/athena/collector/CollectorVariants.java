@@ -32,18 +32,13 @@ enum CollectorVariants {
         if (this == FULL) {
             return CollectorTopology.build(settings, Clock.systemUTC(), metrics);
         }
-        Topology topology = new Topology();
-        for (Intake intake : Intake.values()) {
-            CollectorTopology.addAdmission(topology, intake, settings, Clock.systemUTC(), metrics,
-                    CacheLookup.none(), StoreKind.PERSISTENT);
-            if (this == ADMISSION) {
-                topology.addProcessor(intake.node(CollectorTopology.BATCHING), Dropping::new,
-                        intake.node(CollectorTopology.ADMISSION));
-            } else {
-                CollectorTopology.addBatching(topology, intake, settings, metrics, StoreKind.PERSISTENT);
-                topology.addProcessor(intake.node(CollectorTopology.BATCHES_SINK), SerializingOnly::new,
-                        intake.node(CollectorTopology.BATCHING));
-            }
+        Topology topology = CollectorTopology.admission(settings, Clock.systemUTC(), metrics, CacheLookup.none(),
+                StoreKind.PERSISTENT, Intake.MAIN);
+        if (this == ADMISSION) {
+            topology.addProcessor(CollectorTopology.BATCHING, Dropping::new, CollectorTopology.ADMISSION);
+        } else {
+            CollectorTopology.addBatching(topology, settings, metrics, StoreKind.PERSISTENT);
+            topology.addProcessor(CollectorTopology.BATCHES_SINK, SerializingOnly::new, CollectorTopology.BATCHING);
         }
         return topology;
     }

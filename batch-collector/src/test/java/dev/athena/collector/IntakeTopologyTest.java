@@ -3,6 +3,7 @@ package dev.athena.collector;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.athena.collector.admission.DeadLetter;
+import dev.athena.collector.cache.CacheLookup;
 import dev.athena.collector.state.StoreKind;
 import dev.athena.schemas.message.AnalysisBatch;
 import dev.athena.schemas.message.BatchItem;
@@ -13,17 +14,17 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyDescription;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The topic of bulk scans is an intake like {@code athena.requests}, in a sub-topology of its own. */
+/** The topic of bulk scans is an intake like {@code athena.requests}, read by an application of its own. */
 class IntakeTopologyTest {
     @TempDir
     Path stateDir;
@@ -34,7 +35,7 @@ class IntakeTopologyTest {
     void start() {
         settings = new CollectorSettings("127.0.0.1:1", "collector-intake-test", stateDir, Duration.ofMillis(50),
                 Duration.ofMillis(100), 32, 100_000, 1024, Duration.ofMillis(50));
-        f = new TopologyFixture(settings);
+        f = new TopologyFixture(settings, CacheLookup.none(), StoreKind.PERSISTENT, Intake.BULK);
     }
 
     @AfterEach
@@ -42,21 +43,15 @@ class IntakeTopologyTest {
         f.close();
     }
 
-    /** Tasks of one sub-topology read only its topics: one per intake is what lets Streams take turns. */
     @Test
-    void shouldGiveEachIntakeASubTopologyOfItsOwn() {
-        var description = CollectorTopology.build(settings, Clock.systemUTC(), f.metrics).describe();
-
-        Map<Set<String>, TopologyDescription.Subtopology> bySources = description.subtopologies().stream()
-                .collect(Collectors.toMap(IntakeTopologyTest::sourceTopics, s -> s));
-        assertThat(bySources).containsOnlyKeys(Set.of(Topics.REQUESTS), Set.of(Topics.REQUESTS_BULK));
-        assertThat(stores(bySources.get(Set.of(Topics.REQUESTS)))).containsExactlyInAnyOrder(
-                "collector-seen-index", "collector-seen-index-position", "collector-seen-log",
-                "collector-admission-commit-hook", "collector-window-items", "collector-window-commit-hook");
-        assertThat(stores(bySources.get(Set.of(Topics.REQUESTS_BULK)))).containsExactlyInAnyOrder(
-                "collector-bulk-seen-index", "collector-bulk-seen-index-position", "collector-bulk-seen-log",
-                "collector-bulk-admission-commit-hook", "collector-bulk-window-items",
-                "collector-bulk-window-commit-hook");
+    void shouldReadEachIntakeInAnApplicationOfItsOwn() {
+        assertThat(sourceTopics(CollectorTopology.build(settings, Clock.systemUTC(), f.metrics, CacheLookup.none(),
+                Intake.MAIN))).containsExactly(Topics.REQUESTS);
+        assertThat(sourceTopics(CollectorTopology.build(settings, Clock.systemUTC(), f.metrics, CacheLookup.none(),
+                Intake.BULK))).containsExactly(Topics.REQUESTS_BULK);
+        // the main intake keeps the collector's id, and so its state and offsets across an upgrade
+        assertThat(Intake.MAIN.applicationId("athena-batch-collector")).isEqualTo("athena-batch-collector");
+        assertThat(Intake.BULK.applicationId("athena-batch-collector")).isEqualTo("athena-batch-collector-bulk");
     }
 
     @Test
@@ -64,7 +59,7 @@ class IntakeTopologyTest {
         var fields = TestRequests.fields("scan-1-file-1", "team-a", "print('hello')");
         fields.put("lane", "bulk");
 
-        f.sendBulk("scan-1-file-1", TestRequests.json(fields));
+        f.send("scan-1-file-1", TestRequests.json(fields));
         f.advance(120);
 
         List<AnalysisBatch> batches = f.batches.readValuesToList();
@@ -79,9 +74,9 @@ class IntakeTopologyTest {
     void shouldDropARepeatedRequestIdOnTheBulkTopic() {
         byte[] body = TestRequests.request("scan-1-file-2", "team-a", "x = 1");
 
-        f.sendBulk("scan-1-file-2", body);
+        f.send("scan-1-file-2", body);
         f.advance(120);
-        f.sendBulk("scan-1-file-2", body);
+        f.send("scan-1-file-2", body);
         f.advance(120);
 
         assertThat(f.batches.readValuesToList()).flatExtracting(AnalysisBatch::items).hasSize(1);
@@ -93,7 +88,7 @@ class IntakeTopologyTest {
     void shouldDeadLetterABadBulkRecordNamingTheBulkTopicAndRejectItOnce() {
         var fields = TestRequests.fields("scan-1-file-3", "team-a", "");
 
-        f.sendBulk("scan-1-file-3", TestRequests.json(fields));
+        f.send("scan-1-file-3", TestRequests.json(fields));
 
         var dead = f.deadLetters.readRecord();
         assertThat(header(dead.headers(), DeadLetter.SOURCE_TOPIC)).isEqualTo(Topics.REQUESTS_BULK);
@@ -104,40 +99,10 @@ class IntakeTopologyTest {
         assertThat(f.batches.isEmpty()).isTrue();
     }
 
-    /** Pending bulk items live in the bulk intake's store, so a restart of its tasks restores them. */
-    @Test
-    void shouldKeepPendingBulkItemsInTheBulkIntakesOwnStore() {
-        var fields = TestRequests.fields("scan-1-file-4", "team-a", "y = 2");
-        fields.put("lane", "bulk");
-
-        f.sendBulk("scan-1-file-4", TestRequests.json(fields));
-        f.advance(60); // past a commit, before the bulk window closes
-
-        assertThat(count(f.driver.getKeyValueStore("collector-bulk-window-items").all())).isEqualTo(1);
-        assertThat(count(f.driver.getKeyValueStore(dev.athena.collector.window.BatchWindowProcessor.ITEMS_STORE)
-                .all())).isZero();
-    }
-
-    private static long count(org.apache.kafka.streams.state.KeyValueIterator<?, ?> all) {
-        try (all) {
-            long n = 0;
-            while (all.hasNext()) {
-                all.next();
-                n++;
-            }
-            return n;
-        }
-    }
-
-    private static Set<String> sourceTopics(TopologyDescription.Subtopology subtopology) {
-        return subtopology.nodes().stream().filter(TopologyDescription.Source.class::isInstance)
+    private static Set<String> sourceTopics(Topology topology) {
+        return topology.describe().subtopologies().stream().flatMap(s -> s.nodes().stream())
+                .filter(TopologyDescription.Source.class::isInstance)
                 .flatMap(node -> ((TopologyDescription.Source) node).topicSet().stream())
-                .collect(Collectors.toSet());
-    }
-
-    private static Set<String> stores(TopologyDescription.Subtopology subtopology) {
-        return subtopology.nodes().stream().filter(TopologyDescription.Processor.class::isInstance)
-                .flatMap(node -> ((TopologyDescription.Processor) node).stores().stream())
                 .collect(Collectors.toSet());
     }
 

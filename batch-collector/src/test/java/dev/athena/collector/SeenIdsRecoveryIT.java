@@ -90,11 +90,7 @@ class SeenIdsRecoveryIT {
     private static void copyIndexes(String applicationId, Path fromRoot, Path toRoot) throws IOException {
         Path from = fromRoot.resolve(applicationId);
         try (Stream<Path> tasks = Files.list(from)) {
-            // tasks 0_* are athena.requests (the first intake), which this test feeds; 1_* are the bulk intake's
-            List<Path> mainTasks = tasks.filter(Files::isDirectory)
-                    .filter(t -> t.getFileName().toString().startsWith("0_")).toList();
-            assertThat(mainTasks).as("task directories of athena.requests under " + from).isNotEmpty();
-            for (Path task : mainTasks) {
+            for (Path task : tasks.filter(Files::isDirectory).toList()) {
                 for (String store : INDEX_STORES) {
                     Path source = task.resolve(store);
                     Path target = toRoot.resolve(applicationId).resolve(task.getFileName().toString()).resolve(store);

@@ -30,7 +30,6 @@ final class TopologyFixture implements AutoCloseable {
     final CollectorMetrics metrics = new CollectorMetrics(registry);
     final TopologyTestDriver driver;
     final TestInputTopic<byte[], byte[]> requests;
-    final TestInputTopic<byte[], byte[]> bulkRequests;
     final TestOutputTopic<String, AnalysisBatch> batches;
     final TestOutputTopic<String, BatchResult> results;
     final TestOutputTopic<byte[], byte[]> deadLetters;
@@ -43,15 +42,17 @@ final class TopologyFixture implements AutoCloseable {
         this(settings, cache, StoreKind.PERSISTENT);
     }
 
-    TopologyFixture(CollectorSettings settings, CacheLookup cache,
-            StoreKind storeKind) {
+    TopologyFixture(CollectorSettings settings, CacheLookup cache, StoreKind storeKind) {
+        this(settings, cache, storeKind, Intake.MAIN);
+    }
+
+    /** The topology of {@code intake}; {@link #requests} is its topic. */
+    TopologyFixture(CollectorSettings settings, CacheLookup cache, StoreKind storeKind, Intake intake) {
         Clock clock = Clock.fixed(START, ZoneOffset.UTC);
-        driver = new TopologyTestDriver(CollectorTopology.build(settings, clock, metrics, cache, storeKind),
+        driver = new TopologyTestDriver(CollectorTopology.build(settings, clock, metrics, cache, storeKind, intake),
                 BatchCollector.streamsConfig(settings), START);
-        requests = driver.createInputTopic(Topics.REQUESTS, new ByteArraySerializer(), new ByteArraySerializer(),
+        requests = driver.createInputTopic(intake.topic(), new ByteArraySerializer(), new ByteArraySerializer(),
                 START, Duration.ZERO);
-        bulkRequests = driver.createInputTopic(Topics.REQUESTS_BULK, new ByteArraySerializer(),
-                new ByteArraySerializer(), START, Duration.ZERO);
         batches = driver.createOutputTopic(Topics.BATCHES, new StringDeserializer(),
                 JsonSerde.of(AnalysisBatch.class));
         results = driver.createOutputTopic(Topics.BATCH_RESULTS, new StringDeserializer(),
@@ -72,12 +73,6 @@ final class TopologyFixture implements AutoCloseable {
     void send(String requestId, byte[] body, Headers headers, Instant timestamp) {
         byte[] key = requestId == null ? null : requestId.getBytes(StandardCharsets.UTF_8);
         requests.pipeInput(new org.apache.kafka.streams.test.TestRecord<>(key, body, headers, timestamp));
-    }
-
-    /** To the topic of bulk scans. */
-    void sendBulk(String requestId, byte[] body) {
-        bulkRequests.pipeInput(new org.apache.kafka.streams.test.TestRecord<>(
-                requestId.getBytes(StandardCharsets.UTF_8), body, new RecordHeaders(), START));
     }
 
     void advance(long millis) {

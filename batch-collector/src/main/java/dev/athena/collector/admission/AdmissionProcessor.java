@@ -4,7 +4,6 @@ import dev.athena.collector.cache.CacheHit;
 import dev.athena.collector.cache.CacheLookup;
 import dev.athena.collector.metrics.CollectorMetrics;
 import dev.athena.collector.state.StoreKind;
-import dev.athena.collector.state.StoreNames;
 import dev.athena.schemas.cache.CacheKey;
 import dev.athena.schemas.message.AnalysisRequest;
 import dev.athena.schemas.message.Route;
@@ -55,7 +54,6 @@ public final class AdmissionProcessor implements Processor<byte[], byte[], Objec
     private ProcessorContext<Object, Object> context;
     private SeenIds seen;
     private final SeenFilter filter;
-    private final StoreNames storeNames;
 
     /** Names of the downstream nodes this processor writes to. */
     public record Children(String deadLetters, String directResults, String batching) {
@@ -69,20 +67,11 @@ public final class AdmissionProcessor implements Processor<byte[], byte[], Objec
 
     public AdmissionProcessor(RequestDecoder decoder, CacheLookup cache, Clock clock, CollectorMetrics metrics,
             Duration retention, Children children, ClientAllowlist allowlist) {
-        this(decoder, cache, clock, metrics, retention, children, allowlist, StoreNames.MAIN);
-    }
-
-    /** With the stores of another intake ({@link #stores} with the same names). */
-    public AdmissionProcessor(RequestDecoder decoder, CacheLookup cache, Clock clock, CollectorMetrics metrics,
-            Duration retention, Children children, ClientAllowlist allowlist, StoreNames storeNames) {
-        this(decoder, cache, clock, metrics, retention, children, allowlist, storeNames,
-                SeenFilter.DEFAULT_CAPACITY);
+        this(decoder, cache, clock, metrics, retention, children, allowlist, SeenFilter.DEFAULT_CAPACITY);
     }
 
     AdmissionProcessor(RequestDecoder decoder, CacheLookup cache, Clock clock, CollectorMetrics metrics,
-            Duration retention, Children children, ClientAllowlist allowlist, StoreNames storeNames,
-            long filterCapacity) {
-        this.storeNames = storeNames;
+            Duration retention, Children children, ClientAllowlist allowlist, long filterCapacity) {
         this.filter = new SeenFilter(filterCapacity);
         this.allowed = allowlist.matcher();
         this.decoder = decoder;
@@ -95,17 +84,13 @@ public final class AdmissionProcessor implements Processor<byte[], byte[], Objec
 
     /** The stores this processor needs: see {@link SeenIds}. */
     public static List<StoreBuilder<?>> stores(StoreKind kind, Duration retention) {
-        return stores(kind, retention, StoreNames.MAIN);
-    }
-
-    public static List<StoreBuilder<?>> stores(StoreKind kind, Duration retention, StoreNames names) {
-        return SeenIds.stores(kind, retention, names);
+        return SeenIds.stores(kind, retention);
     }
 
     @Override
     public void init(ProcessorContext<Object, Object> context) {
         this.context = context;
-        this.seen = new SeenIds(context, retention, filter, storeNames);
+        this.seen = new SeenIds(context, retention, filter);
     }
 
     @Override

@@ -2,7 +2,6 @@ package dev.athena.collector.admission;
 
 import dev.athena.collector.state.CommitHook;
 import dev.athena.collector.state.StoreKind;
-import dev.athena.collector.state.StoreNames;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,10 +40,10 @@ import org.slf4j.LoggerFactory;
  * Expiry follows stream time. Single-threaded, like the task that owns it.
  */
 final class SeenIds {
-    static final String INDEX_STORE = "seen-index";
-    static final String INDEX_POSITION_STORE = "seen-index-position";
-    static final String LOG_STORE = "seen-log";
-    static final String COMMIT_HOOK = "admission-commit-hook";
+    static final String INDEX_STORE = "collector-seen-index";
+    static final String INDEX_POSITION_STORE = "collector-seen-index-position";
+    static final String LOG_STORE = "collector-seen-log";
+    static final String COMMIT_HOOK = "collector-admission-commit-hook";
     /** Ids per chunk: at most 128 characters each, a chunk stays below Kafka's default 1 MB record limit. */
     static final int MAX_CHUNK_IDS = 5_000;
     private static final String POSITION = "last-chunk";
@@ -61,27 +60,27 @@ final class SeenIds {
     private final List<String> unlogged = new ArrayList<>();
     private long lastChunk;
 
-    SeenIds(ProcessorContext<?, ?> context, Duration retention, SeenFilter filter, StoreNames names) {
+    SeenIds(ProcessorContext<?, ?> context, Duration retention, SeenFilter filter) {
         this.context = context;
         this.retention = retention;
         this.filter = filter;
-        this.index = context.getStateStore(names.of(INDEX_STORE));
-        this.position = context.getStateStore(names.of(INDEX_POSITION_STORE));
-        this.log = context.getStateStore(names.of(LOG_STORE));
+        this.index = context.getStateStore(INDEX_STORE);
+        this.position = context.getStateStore(INDEX_POSITION_STORE);
+        this.log = context.getStateStore(LOG_STORE);
         catchUpIndex();
         refill();
-        context.<CommitHook>getStateStore(names.of(COMMIT_HOOK)).onCommit("seen-ids", this::writeChunks);
+        context.<CommitHook>getStateStore(COMMIT_HOOK).onCommit("seen-ids", this::writeChunks);
     }
 
-    static List<StoreBuilder<?>> stores(StoreKind kind, Duration retention, StoreNames names) {
+    static List<StoreBuilder<?>> stores(StoreKind kind, Duration retention) {
         return List.of(
-                Stores.windowStoreBuilder(kind.expiring(names.of(INDEX_STORE), retention), Serdes.String(),
-                        Serdes.ByteArray()).withCachingDisabled().withLoggingDisabled(),
-                Stores.keyValueStoreBuilder(kind.keyValue(names.of(INDEX_POSITION_STORE)), Serdes.String(),
-                        Serdes.Long()).withCachingDisabled().withLoggingDisabled(),
-                Stores.windowStoreBuilder(kind.expiring(names.of(LOG_STORE), retention), Serdes.Long(),
-                        Serdes.String()).withCachingDisabled(),
-                CommitHook.builder(names.of(COMMIT_HOOK)));
+                Stores.windowStoreBuilder(kind.expiring(INDEX_STORE, retention), Serdes.String(), Serdes.ByteArray())
+                        .withCachingDisabled().withLoggingDisabled(),
+                Stores.keyValueStoreBuilder(kind.keyValue(INDEX_POSITION_STORE), Serdes.String(), Serdes.Long())
+                        .withCachingDisabled().withLoggingDisabled(),
+                Stores.windowStoreBuilder(kind.expiring(LOG_STORE, retention), Serdes.Long(), Serdes.String())
+                        .withCachingDisabled(),
+                CommitHook.builder(COMMIT_HOOK));
     }
 
     boolean contains(String requestId) {

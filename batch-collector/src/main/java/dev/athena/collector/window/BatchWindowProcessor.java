@@ -7,7 +7,6 @@ import dev.athena.collector.metrics.CollectorMetrics.CloseReason;
 import dev.athena.collector.quota.QuotaGate;
 import dev.athena.collector.state.CommitHook;
 import dev.athena.collector.state.StoreKind;
-import dev.athena.collector.state.StoreNames;
 import dev.athena.schemas.message.AnalysisBatch;
 import dev.athena.schemas.message.BatchItem;
 import dev.athena.schemas.message.Lane;
@@ -52,27 +51,18 @@ import org.apache.kafka.streams.state.Stores;
  * later tick; they are never dropped.
  */
 public final class BatchWindowProcessor implements Processor<String, Admitted, String, WireBatch> {
-    private static final String ITEMS = "window-items";
-    /** The main intake's items store. */
-    public static final String ITEMS_STORE = StoreNames.MAIN.of(ITEMS);
-    private static final String COMMIT_HOOK = "window-commit-hook";
+    public static final String ITEMS_STORE = "collector-window-items";
+    static final String COMMIT_HOOK = "collector-window-commit-hook";
 
     private final CollectorSettings settings;
     private final CollectorMetrics metrics;
     private final Map<String, RouteState> routes = new HashMap<>();
     private final QuotaGate quotas;
-    private final StoreNames storeNames;
     private ProcessorContext<String, WireBatch> context;
     private KeyValueStore<String, PendingItem> store;
     private ItemWriteBehind writeBehind;
 
     public BatchWindowProcessor(CollectorSettings settings, CollectorMetrics metrics) {
-        this(settings, metrics, StoreNames.MAIN);
-    }
-
-    /** With the stores of another intake ({@link #stores} with the same names). */
-    public BatchWindowProcessor(CollectorSettings settings, CollectorMetrics metrics, StoreNames storeNames) {
-        this.storeNames = storeNames;
         this.settings = settings;
         this.metrics = metrics;
         this.quotas = new QuotaGate(settings.quotas(), 1.0 / inputPartitions());
@@ -91,12 +81,8 @@ public final class BatchWindowProcessor implements Processor<String, Admitted, S
      * cost two local writes per request here. No record cache: the hook does that job.
      */
     public static List<StoreBuilder<?>> stores(StoreKind kind) {
-        return stores(kind, StoreNames.MAIN);
-    }
-
-    public static List<StoreBuilder<?>> stores(StoreKind kind, StoreNames names) {
-        return List.of(Stores.keyValueStoreBuilder(StoreKind.IN_MEMORY.keyValue(names.of(ITEMS)), Serdes.String(),
-                new PendingItemSerde()).withCachingDisabled(), CommitHook.builder(names.of(COMMIT_HOOK)));
+        return List.of(Stores.keyValueStoreBuilder(StoreKind.IN_MEMORY.keyValue(ITEMS_STORE), Serdes.String(),
+                new PendingItemSerde()).withCachingDisabled(), CommitHook.builder(COMMIT_HOOK));
     }
 
     /** How often windows are checked: a fifth of the shorter window, so a batch leaves at most that late. */
@@ -110,9 +96,9 @@ public final class BatchWindowProcessor implements Processor<String, Admitted, S
     @Override
     public void init(ProcessorContext<String, WireBatch> context) {
         this.context = context;
-        this.store = context.getStateStore(storeNames.of(ITEMS));
+        this.store = context.getStateStore(ITEMS_STORE);
         this.writeBehind = new ItemWriteBehind(store::put, restore());
-        context.<CommitHook>getStateStore(storeNames.of(COMMIT_HOOK)).onCommit("pending-items", writeBehind::flush);
+        context.<CommitHook>getStateStore(COMMIT_HOOK).onCommit("pending-items", writeBehind::flush);
         metrics.openRecordsRestored(openRequests());
         context.schedule(tick(settings), PunctuationType.WALL_CLOCK_TIME, this::closeDueWindows);
     }

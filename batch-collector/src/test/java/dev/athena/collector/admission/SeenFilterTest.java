@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.athena.collector.cache.CacheLookup;
 import dev.athena.collector.metrics.CollectorMetrics;
 import dev.athena.collector.state.StoreKind;
-import dev.athena.collector.state.StoreNames;
 import dev.athena.schemas.json.Json;
 import dev.athena.schemas.validation.RequestDecoder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -64,7 +63,7 @@ class SeenFilterTest {
         topology.addProcessor("admission", () -> new AdmissionProcessor(RequestDecoder.ofDefaults(),
                 CacheLookup.none(), Clock.fixed(start, ZoneOffset.UTC),
                 new CollectorMetrics(new SimpleMeterRegistry()), Duration.ofHours(24), children,
-                ClientAllowlist.everyone(), StoreNames.MAIN, 3), "in");
+                ClientAllowlist.everyone(), 3), "in");
         AdmissionProcessor.stores(StoreKind.IN_MEMORY, Duration.ofHours(24))
                 .forEach(store -> topology.addStateStore(store, "admission"));
         var counted = new java.util.ArrayList<String>();
