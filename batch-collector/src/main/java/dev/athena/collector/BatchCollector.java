@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -123,12 +124,19 @@ public final class BatchCollector implements AutoCloseable {
                 .findFirst().orElse(KafkaStreams.State.RUNNING);
     }
 
-    /** Leaves the consumer groups on the way out, so a replacement gets the partitions at once. */
+    /**
+     * Closes the applications side by side (so stopping takes one close timeout at most, not one each), leaving the
+     * consumer groups on the way out so that a replacement gets the partitions at once.
+     */
     @Override
     public void close() {
-        for (KafkaStreams streams : applications) {
-            if (!streams.close(new KafkaStreams.CloseOptions().leaveGroup(true).timeout(CLOSE_TIMEOUT))) {
-                LOG.warn("a collector application did not stop within {}", CLOSE_TIMEOUT);
+        try (var closing = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (KafkaStreams streams : applications) {
+                closing.execute(() -> {
+                    if (!streams.close(new KafkaStreams.CloseOptions().leaveGroup(true).timeout(CLOSE_TIMEOUT))) {
+                        LOG.warn("a collector application did not stop within {}", CLOSE_TIMEOUT);
+                    }
+                });
             }
         }
         cache.close();
