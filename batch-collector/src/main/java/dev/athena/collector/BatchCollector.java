@@ -51,11 +51,11 @@ public final class BatchCollector implements AutoCloseable {
         Clock clock = Clock.systemUTC();
         CacheLookup cache = settings.redisUrl() == null ? CacheLookup.none()
                 : TieredCacheLookup.connect(settings.redisUrl(), clock);
-        CollectorMetrics metrics = new CollectorMetrics(registry);
         List<KafkaStreams> applications = new ArrayList<>();
         CountDownLatch running = new CountDownLatch(Intake.values().length);
         for (Intake intake : Intake.values()) {
             CollectorSettings own = settings.withApplicationId(intake.applicationId(settings.applicationId()));
+            var metrics = new CollectorMetrics(registry, intake.topic());
             KafkaStreams streams = new KafkaStreams(CollectorTopology.build(settings, clock, metrics, cache,
                     intake), streamsConfig(own));
             streams.setStateListener((now, before) -> {

@@ -2,11 +2,13 @@ package dev.athena.collector.metrics;
 
 import dev.athena.collector.cache.CacheTier;
 import dev.athena.schemas.message.Lane;
+import dev.athena.schemas.topic.Topics;
 import dev.athena.schemas.validation.RejectionReason;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
@@ -36,40 +38,51 @@ public final class CollectorMetrics {
     private final Map<Lane, Timer> windowFill = new EnumMap<>(Lane.class);
     private final AtomicLong openRecords = new AtomicLong();
 
+    /** The meters of the intake of {@code athena.requests}. */
     public CollectorMetrics(MeterRegistry registry) {
-        accepted = Counter.builder("athena.collector.requests").tag("outcome", "accepted")
+        this(registry, Topics.REQUESTS);
+    }
+
+    /**
+     * The meters of one intake, each tagged {@code intake} = its topic: the collector's applications share the
+     * registry, and operators tell a scan's load from interactive traffic by this tag.
+     */
+    public CollectorMetrics(MeterRegistry registry, String intakeTopic) {
+        Tags intake = Tags.of("intake", intakeTopic);
+        accepted = Counter.builder("athena.collector.requests").tags(intake).tag("outcome", "accepted")
                 .description("requests admitted into a window").register(registry);
-        duplicates = Counter.builder("athena.collector.requests").tag("outcome", "duplicate")
+        duplicates = Counter.builder("athena.collector.requests").tags(intake).tag("outcome", "duplicate")
                 .description("requests dropped because their requestId was already seen").register(registry);
-        coalesced = Counter.builder("athena.collector.coalesced")
+        coalesced = Counter.builder("athena.collector.coalesced").tags(intake)
                 .description("requests that joined an identical question already in the window").register(registry);
-        cacheMisses = Counter.builder("athena.collector.cache.misses").register(registry);
-        quotaDeferred = Counter.builder("athena.collector.quota.deferred")
+        cacheMisses = Counter.builder("athena.collector.cache.misses").tags(intake).register(registry);
+        quotaDeferred = Counter.builder("athena.collector.quota.deferred").tags(intake)
                 .description("items left waiting at a batch because their clients were over quota")
                 .register(registry);
         for (RejectionReason reason : RejectionReason.values()) {
-            rejections.put(reason, Counter.builder("athena.collector.rejections").tag("reason", tag(reason))
-                    .register(registry));
+            rejections.put(reason, Counter.builder("athena.collector.rejections").tags(intake)
+                    .tag("reason", tag(reason)).register(registry));
         }
         for (CacheTier tier : CacheTier.values()) {
-            cacheHits.put(tier, Counter.builder("athena.collector.cache.hits").tag("tier", tag(tier))
+            cacheHits.put(tier, Counter.builder("athena.collector.cache.hits").tags(intake).tag("tier", tag(tier))
                     .register(registry));
         }
         for (Lane lane : Lane.values()) {
             Map<CloseReason, Counter> byReason = new EnumMap<>(CloseReason.class);
             for (CloseReason reason : CloseReason.values()) {
-                byReason.put(reason, Counter.builder("athena.collector.batches").tag("lane", lane.wireName())
-                        .tag("close", tag(reason)).register(registry));
+                byReason.put(reason, Counter.builder("athena.collector.batches").tags(intake)
+                        .tag("lane", lane.wireName()).tag("close", tag(reason)).register(registry));
             }
             batches.put(lane, byReason);
-            batchItems.put(lane, DistributionSummary.builder("athena.collector.batch.items")
+            batchItems.put(lane, DistributionSummary.builder("athena.collector.batch.items").tags(intake)
                     .tag("lane", lane.wireName()).publishPercentileHistogram().register(registry));
-            batchRequests.put(lane, DistributionSummary.builder("athena.collector.batch.requests")
+            batchRequests.put(lane, DistributionSummary.builder("athena.collector.batch.requests").tags(intake)
                     .tag("lane", lane.wireName()).publishPercentileHistogram().register(registry));
-            windowFill.put(lane, Timer.builder("athena.collector.window.fill").tag("lane", lane.wireName())
-                    .description("from a window's first item to its batch").register(registry));
+            windowFill.put(lane, Timer.builder("athena.collector.window.fill").tags(intake)
+                    .tag("lane", lane.wireName()).description("from a window's first item to its batch")
+                    .register(registry));
         }
-        Gauge.builder("athena.collector.window.open.records", openRecords, AtomicLong::get)
+        Gauge.builder("athena.collector.window.open.records", openRecords, AtomicLong::get).tags(intake)
                 .description("requests waiting in open windows").register(registry);
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.athena.collector.cache.CacheTier;
 import dev.athena.collector.metrics.CollectorMetrics.CloseReason;
 import dev.athena.schemas.message.Lane;
+import dev.athena.schemas.topic.Topics;
 import dev.athena.schemas.validation.RejectionReason;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -29,8 +30,9 @@ class CollectorMetricsTest {
                 .hasSize(Lane.values().length * CloseReason.values().length);
         for (Meter meter : registry.getMeters()) {
             assertThat(meter.getId().getName()).matches("[a-z.]+");
-            meter.getId().getTags().forEach(tag -> assertThat(tag.getKey()).isIn("outcome", "reason", "tier",
-                    "lane", "close"));
+            meter.getId().getTags().forEach(tag -> assertThat(tag.getKey()).isIn("intake", "outcome", "reason",
+                    "tier", "lane", "close"));
+            assertThat(meter.getId().getTag("intake")).isEqualTo(Topics.REQUESTS);
         }
     }
 
@@ -53,6 +55,26 @@ class CollectorMetricsTest {
                 .isEqualTo(3.0);
         assertThat(registry.get("athena.collector.window.fill").tag("lane", "bulk").timer()
                 .totalTime(TimeUnit.MILLISECONDS)).isEqualTo(40.0);
+    }
+
+    /** The collector's applications share one registry; each intake's meters stay apart. */
+    @Test
+    void shouldKeepTheMetersOfEachIntakeApart() {
+        var bulk = new CollectorMetrics(registry, Topics.REQUESTS_BULK);
+
+        bulk.accepted();
+        bulk.accepted();
+        metrics.accepted();
+        bulk.rejected(RejectionReason.EMPTY_CODE);
+
+        assertThat(registry.get("athena.collector.requests").tag("outcome", "accepted")
+                .tag("intake", Topics.REQUESTS_BULK).counter().count()).isEqualTo(2.0);
+        assertThat(registry.get("athena.collector.requests").tag("outcome", "accepted")
+                .tag("intake", Topics.REQUESTS).counter().count()).isEqualTo(1.0);
+        assertThat(registry.get("athena.collector.window.open.records").tag("intake", Topics.REQUESTS_BULK).gauge()
+                .value()).isEqualTo(2.0);
+        assertThat(registry.get("athena.collector.rejections").tag("reason", "empty_code")
+                .tag("intake", Topics.REQUESTS).counter().count()).isZero();
     }
 
     @Test
