@@ -27,8 +27,9 @@ import org.apache.kafka.streams.Topology;
  *                                           └─► batching ─► athena.batches (key = route)
  * </pre>
  *
- * for each {@link Intake}: {@code athena.requests}, and {@code athena.requests.bulk} where repository scans submit,
- * each read by a Streams application of its own ({@link BatchCollector}).
+ * One such topology per {@link Intake} (its topic in place of {@code athena.requests}): {@code athena.requests} and
+ * {@code athena.requests.bulk}, where repository scans submit, are each read by a Streams application of their
+ * own ({@link BatchCollector}).
  *
  * Values are read as raw bytes so no deserializer can throw; admission decodes them itself.
  */
