@@ -16,12 +16,14 @@ import java.util.List;
 import java.util.UUID;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Stops the collector while its windows hold accepted requests, then starts it again on an empty state
- * directory, so the windows must come back from their changelogs: every request ends in exactly one batch.
+ * directory, so the windows must come back from their changelogs: every request ends in exactly one batch. For
+ * each intake, as each has a Streams application of its own.
  */
 @Tag("integration")
 class CollectorRestartIT {
@@ -30,8 +32,9 @@ class CollectorRestartIT {
     @TempDir
     Path secondStateDir;
 
-    @Test
-    void shouldLoseNothingAndEmitNothingTwiceAcrossRestart() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Intake.class)
+    void shouldLoseNothingAndEmitNothingTwiceAcrossRestart(Intake intake) throws Exception {
         String bootstrap = SharedLocalStack.get().endpoints().kafkaBootstrap();
         String run = UUID.randomUUID().toString().substring(0, 8);
         String clientId = "restart-it-" + run;
@@ -45,17 +48,17 @@ class CollectorRestartIT {
                 var consumer = KafkaProbe.consumer(bootstrap, Topics.BATCHES, AnalysisBatch.class)) {
             var registry = new SimpleMeterRegistry();
             try (var first = BatchCollector.start(settings, registry)) {
-                sendAll(producer, clientId, run, 0, 30, sent);
-                awaitOpen(registry, 30);
+                sendAll(producer, intake, clientId, run, 0, 30, sent);
+                awaitOpen(registry, intake, 30);
             }
-            sendAll(producer, clientId, run, 30, 60, sent);
+            sendAll(producer, intake, clientId, run, 30, 60, sent);
             try (var second = BatchCollector.start(
                     new CollectorSettings(bootstrap, settings.applicationId(), secondStateDir,
                             settings.interactiveWindow(), settings.bulkWindow(), settings.maxItems(),
                             settings.maxTokens(), settings.maxCodeBytes(), settings.commitInterval()),
                     new SimpleMeterRegistry())) {
                 // a client retrying after the restart must not get a second item
-                KafkaProbe.send(producer, Topics.REQUESTS, sent.get(0),
+                KafkaProbe.send(producer, intake.topic(), sent.get(0),
                         TestRequests.request(sent.get(0), clientId, "print(0)"));
                 List<String> batched = requestIds(KafkaProbe.pollUntil(consumer, b -> mine(b, clientId),
                         found -> requestIds(found, clientId).size() >= sent.size(), Duration.ofSeconds(60)), clientId);
@@ -68,26 +71,26 @@ class CollectorRestartIT {
         }
     }
 
-    private static void sendAll(KafkaProducer<String, byte[]> producer, String clientId, String run, int from,
-            int to, List<String> sent) {
+    private static void sendAll(KafkaProducer<String, byte[]> producer, Intake intake, String clientId, String run,
+            int from, int to, List<String> sent) {
         for (int i = from; i < to; i++) {
             String requestId = "restart-" + run + "-" + i;
-            KafkaProbe.send(producer, Topics.REQUESTS, requestId, TestRequests.request(requestId, clientId,
+            KafkaProbe.send(producer, intake.topic(), requestId, TestRequests.request(requestId, clientId,
                     "print(" + i + ")"));
             sent.add(requestId);
         }
     }
 
-    private static void awaitOpen(SimpleMeterRegistry registry, int expected) throws InterruptedException {
+    private static void awaitOpen(SimpleMeterRegistry registry, Intake intake, int expected)
+            throws InterruptedException {
         Instant deadline = Instant.now().plusSeconds(60);
-        while (Instant.now().isBefore(deadline)
-                && openRecords(registry) < expected) {
+        while (Instant.now().isBefore(deadline) && openRecords(registry, intake) < expected) {
             Thread.sleep(50);
         }
-        assertThat(openRecords(registry)).isEqualTo(expected);
+        assertThat(openRecords(registry, intake)).isEqualTo(expected);
     }
 
-    private static double openRecords(SimpleMeterRegistry registry) {
-        return registry.get("athena.collector.window.open.records").tag("intake", Topics.REQUESTS).gauge().value();
+    private static double openRecords(SimpleMeterRegistry registry, Intake intake) {
+        return registry.get("athena.collector.window.open.records").tag("intake", intake.topic()).gauge().value();
     }
 }
