@@ -47,13 +47,7 @@ public final class CollectorTopology {
 
     /** The main intake ({@code athena.requests}), without a cache. */
     public static Topology build(CollectorSettings settings, Clock clock, CollectorMetrics metrics) {
-        return build(settings, clock, metrics, CacheLookup.none());
-    }
-
-    /** The main intake ({@code athena.requests}). */
-    public static Topology build(CollectorSettings settings, Clock clock, CollectorMetrics metrics,
-            CacheLookup cache) {
-        return build(settings, clock, metrics, cache, Intake.MAIN);
+        return build(settings, clock, metrics, CacheLookup.none(), Intake.MAIN);
     }
 
     /** The topology of one intake, for the Streams application of that intake. */
@@ -63,11 +57,6 @@ public final class CollectorTopology {
     }
 
     /** With another kind of store (tests that drive thousands of commits use in-memory ones; both changelog). */
-    static Topology build(CollectorSettings settings, Clock clock, CollectorMetrics metrics, CacheLookup cache,
-            StoreKind storeKind) {
-        return build(settings, clock, metrics, cache, storeKind, Intake.MAIN);
-    }
-
     static Topology build(CollectorSettings settings, Clock clock, CollectorMetrics metrics, CacheLookup cache,
             StoreKind storeKind, Intake intake) {
         Topology topology = admission(settings, clock, metrics, cache, storeKind, intake);

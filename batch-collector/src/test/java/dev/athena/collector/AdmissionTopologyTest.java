@@ -4,6 +4,7 @@ import static dev.athena.collector.TestRequests.fields;
 import static dev.athena.collector.TestRequests.json;
 import static dev.athena.collector.TestRequests.request;
 import static dev.athena.collector.TestRequests.utf8;
+import static dev.athena.collector.TopologyFixture.header;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.athena.collector.admission.DeadLetter;
@@ -11,7 +12,6 @@ import dev.athena.schemas.message.BatchResult;
 import dev.athena.schemas.message.ItemResult;
 import dev.athena.schemas.message.ResultStatus;
 import dev.athena.schemas.topic.Topics;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -177,11 +177,6 @@ class AdmissionTopologyTest {
         assertThat(header(dead.headers(), DeadLetter.SOURCE_TOPIC)).isEqualTo(Topics.REQUESTS);
         assertThat(header(dead.headers(), DeadLetter.SOURCE_PARTITION)).isEqualTo("0");
         assertThat(header(dead.headers(), DeadLetter.SOURCE_OFFSET)).isEqualTo(Long.toString(offset));
-    }
-
-    private static String header(Headers headers, String name) {
-        var header = headers.lastHeader(name);
-        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 
     private static final class DeadLetterHeaders {

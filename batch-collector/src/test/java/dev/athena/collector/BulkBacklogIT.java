@@ -62,8 +62,7 @@ class BulkBacklogIT {
                     found -> found.stream().anyMatch(live), Duration.ofSeconds(120)));
             int liveAt = indexOf(seen, live);
             assertThat(liveAt).as("the interactive request was batched").isNotNegative();
-            long scannedBefore = seen.subList(0, liveAt).stream().flatMap(BulkBacklogIT::requesters)
-                    .filter(r -> r.clientId().equals(scanClient)).count();
+            long scannedBefore = scanRequests(seen.subList(0, liveAt), scanClient);
             assertThat(scannedBefore).as("scan requests batched before the interactive one (of %d)", BACKLOG).isLessThan(BACKLOG / 2);
 
             // and the whole backlog still arrives, each request once

@@ -1,5 +1,6 @@
 package dev.athena.collector;
 
+import static dev.athena.collector.TopologyFixture.header;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.athena.collector.admission.DeadLetter;
@@ -9,14 +10,12 @@ import dev.athena.schemas.message.AnalysisBatch;
 import dev.athena.schemas.message.BatchItem;
 import dev.athena.schemas.message.Requester;
 import dev.athena.schemas.topic.Topics;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyDescription;
 import org.junit.jupiter.api.AfterEach;
@@ -104,10 +103,5 @@ class IntakeTopologyTest {
                 .filter(TopologyDescription.Source.class::isInstance)
                 .flatMap(node -> ((TopologyDescription.Source) node).topicSet().stream())
                 .collect(Collectors.toSet());
-    }
-
-    private static String header(Headers headers, String name) {
-        var header = headers.lastHeader(name);
-        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 }

@@ -75,6 +75,12 @@ final class TopologyFixture implements AutoCloseable {
         requests.pipeInput(new org.apache.kafka.streams.test.TestRecord<>(key, body, headers, timestamp));
     }
 
+    /** The last value of header {@code name} as UTF-8, or null. */
+    static String header(Headers headers, String name) {
+        var header = headers.lastHeader(name);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+
     void advance(long millis) {
         driver.advanceWallClockTime(Duration.ofMillis(millis));
     }

@@ -11,8 +11,8 @@ import java.util.regex.Pattern;
 public final class Topics {
     public static final String REQUESTS = "athena.requests";
     /**
-     * Requests of bulk repository scans. The collector reads it beside {@link #REQUESTS} as separate tasks, which
-     * Kafka Streams takes turns on, so a scan's backlog is never read ahead of an interactive request.
+     * Requests of bulk repository scans. The collector reads it with a Streams application of its own, beside the
+     * one of {@link #REQUESTS}, so a scan's backlog is never read ahead of an interactive request.
      */
     public static final String REQUESTS_BULK = "athena.requests.bulk";
     public static final String REQUESTS_DLQ = "athena.requests.dlq";
