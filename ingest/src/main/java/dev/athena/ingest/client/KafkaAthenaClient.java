@@ -7,6 +7,7 @@ import dev.athena.schemas.message.AnalysisResult;
 import dev.athena.schemas.topic.TopicProvisioner;
 import dev.athena.schemas.topic.Topics;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -22,6 +23,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -32,7 +34,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Submits requests of one client over Kafka and completes a future per request when its result arrives.
+ * Submits requests of one client over Kafka, each to its lane's intake topic ({@link Topics#intakeFor}: bulk
+ * requests never sit in front of interactive ones), and completes a future per request when its result arrives.
  *
  * <p>Design notes: the result topic is read by a plain assigned consumer (no group), positioned at the end of
  * every partition before the first request is sent, so no result of this session can be missed and none of an
@@ -110,7 +113,8 @@ public final class KafkaAthenaClient implements AthenaClient {
         }
         CompletableFuture<AnalysisResult> future = pending.computeIfAbsent(request.requestId(),
                 id -> new CompletableFuture<>());
-        var record = new ProducerRecord<>(Topics.REQUESTS, request.requestId(), Json.write(request));
+        var record = new ProducerRecord<>(Topics.intakeFor(request.lane()), request.requestId(),
+                Json.write(request));
         record.headers().add("athena-client-id", clientId.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         producer.send(record, (metadata, error) -> {
             if (error != null) {
@@ -128,8 +132,7 @@ public final class KafkaAthenaClient implements AthenaClient {
     private void pollLoop() {
         String topic = Topics.resultsTopicName(clientId);
         try {
-            var partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            List<TopicPartition> partitions = resultPartitions(topic);
             consumer.assign(partitions);
             consumer.seekToEnd(partitions);
             partitions.forEach(consumer::position);
@@ -148,6 +151,29 @@ public final class KafkaAthenaClient implements AthenaClient {
             pending.values().forEach(f -> f.completeExceptionally(e));
         } finally {
             consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    /**
+     * The partitions of a result topic that may have been created a moment ago: until the broker's metadata
+     * has it, it has none, and a consumer assigned no partitions fails its first poll.
+     */
+    private List<TopicPartition> resultPartitions(String topic) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            List<PartitionInfo> found = consumer.partitionsFor(topic, Duration.ofSeconds(30));
+            if (!found.isEmpty()) {
+                return found.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(topic + " has no partitions after 30 s");
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while looking up " + topic, e);
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.athena.schemas.topic;
 
+import dev.athena.schemas.message.Lane;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -45,6 +46,14 @@ public final class Topics {
                 new TopicSpec(BATCHES, 6, Map.of("retention.ms", WEEK_MS, "max.message.bytes", MAX_MESSAGE)),
                 new TopicSpec(BATCH_RESULTS, 6, Map.of("retention.ms", WEEK_MS, "max.message.bytes", MAX_MESSAGE)),
                 new TopicSpec(CHUNKS, 6, Map.of("retention.ms", HOUR_MS)));
+    }
+
+    /**
+     * Where a producer should send a request of this lane: bulk requests to {@link #REQUESTS_BULK}, so a large
+     * submission never sits in front of interactive requests; every other (or no) lane to {@link #REQUESTS}.
+     */
+    public static String intakeFor(Lane lane) {
+        return lane == Lane.BULK ? REQUESTS_BULK : REQUESTS;
     }
 
     public static String resultsTopicName(String clientId) {

@@ -3,6 +3,7 @@ package dev.athena.schemas.topic;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.athena.schemas.message.Lane;
 import java.util.Map;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.internals.Topic;
@@ -37,6 +38,13 @@ class TopicsTest {
             assertThat(Integer.parseInt(spec.configs().get("max.message.bytes"))).as(name)
                     .isGreaterThanOrEqualTo(6 * 256 * 1024);
         }
+    }
+
+    @Test
+    void shouldSendBulkRequestsToTheBulkIntakeAndEveryOtherToTheMainOne() {
+        assertThat(Topics.intakeFor(Lane.BULK)).isEqualTo("athena.requests.bulk");
+        assertThat(Topics.intakeFor(Lane.INTERACTIVE)).isEqualTo("athena.requests");
+        assertThat(Topics.intakeFor(null)).isEqualTo("athena.requests");
     }
 
     @ParameterizedTest

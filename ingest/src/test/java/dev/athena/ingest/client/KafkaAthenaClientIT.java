@@ -1,0 +1,120 @@
+package dev.athena.ingest.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.athena.infra.stack.SharedLocalStack;
+import dev.athena.schemas.json.Json;
+import dev.athena.schemas.message.AnalysisRequest;
+import dev.athena.schemas.message.AnalysisResult;
+import dev.athena.schemas.message.AnalysisType;
+import dev.athena.schemas.message.ErrorInfo;
+import dev.athena.schemas.message.Lane;
+import dev.athena.schemas.message.SchemaVersion;
+import dev.athena.schemas.topic.TopicProvisioner;
+import dev.athena.schemas.topic.Topics;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/** The Kafka client on a real broker: each request goes to its lane's intake, and its result completes it. */
+@Tag("integration")
+class KafkaAthenaClientIT {
+    private static String bootstrap;
+
+    @BeforeAll
+    static void topics() {
+        bootstrap = SharedLocalStack.get().endpoints().kafkaBootstrap();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            new TopicProvisioner(admin).ensure(Topics.pipeline());
+        }
+    }
+
+    @Test
+    void shouldSendEachRequestToItsLanesIntakeAndCompleteItWithItsResult() throws Exception {
+        String clientId = "kc-" + UUID.randomUUID().toString().substring(0, 8);
+        AnalysisRequest interactive = request(clientId, Lane.INTERACTIVE);
+        AnalysisRequest bulk = request(clientId, Lane.BULK);
+        try (KafkaAthenaClient client = KafkaAthenaClient.connect(bootstrap, clientId)) {
+            CompletableFuture<AnalysisResult> interactiveResult = client.submit(interactive);
+            CompletableFuture<AnalysisResult> bulkResult = client.submit(bulk);
+            client.flush();
+
+            Map<String, String> topicOf = findOnIntakes(List.of(interactive.requestId(), bulk.requestId()));
+            assertThat(topicOf).containsExactlyInAnyOrderEntriesOf(Map.of(
+                    interactive.requestId(), Topics.REQUESTS, bulk.requestId(), Topics.REQUESTS_BULK));
+
+            answer(clientId, interactive.requestId(), bulk.requestId());
+            assertThat(interactiveResult.get(30, TimeUnit.SECONDS).requestId()).isEqualTo(interactive.requestId());
+            assertThat(bulkResult.get(30, TimeUnit.SECONDS).requestId()).isEqualTo(bulk.requestId());
+        }
+    }
+
+    private static AnalysisRequest request(String clientId, Lane lane) {
+        return new AnalysisRequest(SchemaVersion.CURRENT, UUID.randomUUID().toString(), clientId,
+                AnalysisType.QUALITY, "python", "a.py", "def f():\n    return 1\n", null, null, lane, null,
+                null, null, Instant.now(), null);
+    }
+
+    /** Which intake topic each id was found on; an id found on both would appear with the later topic. */
+    private static Map<String, String> findOnIntakes(List<String> requestIds) {
+        Map<String, String> found = new HashMap<>();
+        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        int seen = 0;
+        try (var consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = new java.util.ArrayList<>();
+            for (String topic : List.of(Topics.REQUESTS, Topics.REQUESTS_BULK)) {
+                consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))
+                    && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (requestIds.contains(record.key())) {
+                        found.put(record.key(), record.topic());
+                        seen++;
+                    }
+                }
+            }
+        }
+        assertThat(seen).as("records of these requests on the intake topics").isEqualTo(requestIds.size());
+        return found;
+    }
+
+    /** What the pipeline would write at the end: one result per request on the client's topic. */
+    private static void answer(String clientId, String... requestIds) throws Exception {
+        try (var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap), new StringSerializer(), new ByteArraySerializer())) {
+            for (String requestId : requestIds) {
+                AnalysisResult result = AnalysisResult.rejected(requestId, clientId,
+                        new ErrorInfo("TEST", "answered by the test"), Instant.now());
+                producer.send(new ProducerRecord<>(Topics.resultsTopicName(clientId), requestId, Json.write(result)))
+                        .get(30, TimeUnit.SECONDS);
+            }
+        }
+    }
+}
