@@ -1,15 +1,13 @@
 package dev.athena.collector;
 
-import dev.athena.collector.admission.ClientAllowlist;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 
 /**
  * Runs the collector alone. {@code ATHENA_KAFKA_BOOTSTRAP} (default 127.0.0.1:9092) and {@code ATHENA_STATE_DIR}
- * (default {@code ./.athena/collector-state}), optional {@code ATHENA_REDIS_URL} for cache hits,
- * optional {@code ATHENA_ALLOWED_CLIENTS} (comma-separated client ids and {@code prefix*} globs; unset: every
- * client). Stops cleanly on SIGTERM or Ctrl-C.
+ * (default {@code ./.athena/collector-state}), optional {@code ATHENA_REDIS_URL} for cache hits, and the windows,
+ * caps, limits, quotas and allowlist of {@link CollectorEnvironment}. Stops cleanly on SIGTERM or Ctrl-C.
  */
 public final class CollectorMain {
     private CollectorMain() {
@@ -20,9 +18,8 @@ public final class CollectorMain {
         Path stateDir = Path.of(env("ATHENA_STATE_DIR", ".athena/collector-state"));
         CountDownLatch stopped = new CountDownLatch(1);
         String redisUrl = System.getenv("ATHENA_REDIS_URL");
-        CollectorSettings settings = CollectorSettings.defaults(bootstrap, stateDir)
-                .withRedisUrl(redisUrl == null || redisUrl.isBlank() ? null : redisUrl)
-                .withAllowedClients(ClientAllowlist.fromEnvironment());
+        CollectorSettings settings = CollectorEnvironment.apply(CollectorSettings.defaults(bootstrap, stateDir)
+                .withRedisUrl(redisUrl == null || redisUrl.isBlank() ? null : redisUrl), System.getenv());
         BatchCollector collector = BatchCollector.start(settings, new SimpleMeterRegistry());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             collector.close();

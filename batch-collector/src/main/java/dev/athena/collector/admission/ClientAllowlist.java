@@ -47,11 +47,6 @@ public record ClientAllowlist(List<String> entries) {
         return new ClientAllowlist(entries);
     }
 
-    /** From {@value #ENV}; unset means every client is allowed. */
-    public static ClientAllowlist fromEnvironment() {
-        return parse(System.getenv(ENV));
-    }
-
     public boolean restricts() {
         return !entries.isEmpty();
     }

@@ -1,8 +1,8 @@
 package dev.athena.launcher;
 
 import dev.athena.collector.BatchCollector;
+import dev.athena.collector.CollectorEnvironment;
 import dev.athena.collector.CollectorSettings;
-import dev.athena.collector.admission.ClientAllowlist;
 import dev.athena.infra.stack.Endpoints;
 import dev.athena.splitter.ResultSplitter;
 import dev.athena.splitter.SplitterSettings;
@@ -36,9 +36,9 @@ public final class PipelineServices implements AutoCloseable {
                     endpoints.redisUrl(), endpoints.jdbcUrl(), endpoints.dbUser(), endpoints.dbPassword()), registry));
             started.push(ProviderWorkers.start(WorkerSettings.defaults(endpoints.kafkaBootstrap(),
                     endpoints.redisUrl()), registry));
-            started.push(BatchCollector.start(CollectorSettings.defaults(endpoints.kafkaBootstrap(),
-                    stateDir.resolve("collector")).withRedisUrl(endpoints.redisUrl())
-                    .withAllowedClients(ClientAllowlist.fromEnvironment()), registry));
+            started.push(BatchCollector.start(CollectorEnvironment.apply(CollectorSettings.defaults(
+                    endpoints.kafkaBootstrap(), stateDir.resolve("collector")).withRedisUrl(endpoints.redisUrl()),
+                    System.getenv()), registry));
             return new PipelineServices(started);
         } catch (RuntimeException e) {
             closeAll(started);
