@@ -1,5 +1,7 @@
 package dev.athena.launcher;
 
+import dev.athena.collector.CollectorEnvironment;
+import dev.athena.collector.CollectorSettings;
 import dev.athena.infra.stack.Endpoints;
 import dev.athena.infra.stack.LocalStack;
 import dev.athena.infra.stack.StackOptions;
@@ -25,6 +27,7 @@ final class EmbeddedPipeline implements AutoCloseable {
 
     /** {@code httpPort} 0 picks a free port; a negative one runs without the gateway. */
     static EmbeddedPipeline start(Path dataDir, int kafkaPort, int httpPort) {
+        checkEnvironment(System.getenv(), dataDir);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         LocalStack stack = LocalStack.start(StackOptions.fromEnvironment(dataDir, kafkaPort));
         PipelineServices services = null;
@@ -41,6 +44,17 @@ final class EmbeddedPipeline implements AutoCloseable {
             stack.close();
             throw e;
         }
+    }
+
+    /**
+     * Reads the services' settings from the environment once with placeholder endpoints, so a bad value stops
+     * the start before any server is started, with the message naming it.
+     */
+    static void checkEnvironment(Map<String, String> env, Path dataDir) {
+        Endpoints placeholder = new Endpoints("127.0.0.1:9092", "redis://127.0.0.1:6379",
+                "jdbc:postgresql://127.0.0.1:5432/athena", "athena", "");
+        CollectorEnvironment.apply(CollectorSettings.defaults(placeholder.kafkaBootstrap(), dataDir), env);
+        gatewaySettings(placeholder, 0, env);
     }
 
     /** The gateway reads its secrets and allowlist from the same variables as when it runs alone. */
