@@ -3,14 +3,25 @@ package dev.athena.collector;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.athena.infra.stack.SharedLocalStack;
+import dev.athena.schemas.json.Json;
 import dev.athena.schemas.message.AnalysisBatch;
+import dev.athena.schemas.message.AnalysisRequest;
+import dev.athena.schemas.message.AnalysisType;
+import dev.athena.schemas.message.BatchItem;
+import dev.athena.schemas.message.Lane;
+import dev.athena.schemas.message.Requester;
+import dev.athena.schemas.message.SchemaVersion;
+import dev.athena.schemas.topic.RequestPartitions;
 import dev.athena.schemas.topic.Topics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -55,5 +66,63 @@ class BatchCollectorIT {
                         });
             });
         }
+    }
+
+    /**
+     * Two clients ask the same question: sent to its cache key's partition, as the gateway, the client library
+     * and the scan job send, they become one item with both requesters; the same pair on two partitions (as a
+     * producer keying by request id may send them) lands in two tasks and stays two items.
+     */
+    @Test
+    void shouldCoalesceOneQuestionFromTwoClientsWhenSentToItsCacheKeysPartition() {
+        String bootstrap = SharedLocalStack.get().endpoints().kafkaBootstrap();
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        CollectorSettings settings = CollectorSettings.defaults(bootstrap, stateDir)
+                .withApplicationId("collector-coalesce-it-" + run)
+                .withWindows(Duration.ofSeconds(1), Duration.ofSeconds(1));
+        AnalysisRequest a1 = question("a1-" + run, "team-a", "print('" + run + " together')\n");
+        AnalysisRequest b1 = question("b1-" + run, "team-b", a1.code());
+        AnalysisRequest a2 = question("a2-" + run, "team-a", "print('" + run + " apart')\n");
+        AnalysisRequest b2 = question("b2-" + run, "team-b", a2.code());
+        int together = RequestPartitions.of(a1, 6);
+        int apart = RequestPartitions.of(a2, 6);
+
+        try (var collector = BatchCollector.start(settings, new SimpleMeterRegistry());
+                var producer = KafkaProbe.producer(bootstrap);
+                var consumer = KafkaProbe.consumer(bootstrap, Topics.BATCHES, AnalysisBatch.class)) {
+            for (var sent : List.of(Map.entry(a1, together), Map.entry(b1, RequestPartitions.of(b1, 6)),
+                    Map.entry(a2, apart), Map.entry(b2, (apart + 1) % 6))) {
+                producer.send(new ProducerRecord<>(Topics.REQUESTS, sent.getValue(), sent.getKey().requestId(),
+                        Json.write(sent.getKey())));
+            }
+            producer.flush();
+
+            List<String> ids = List.of(a1.requestId(), b1.requestId(), a2.requestId(), b2.requestId());
+            List<BatchItem> items = KafkaProbe.pollUntil(consumer,
+                    b -> b.items().stream().anyMatch(i -> mentions(i, ids)), found -> requesters(found, ids) == 4,
+                    Duration.ofSeconds(60)).stream().flatMap(b -> b.items().stream()).filter(i -> mentions(i, ids))
+                    .toList();
+
+            assertThat(RequestPartitions.of(b1, 6)).isEqualTo(together);
+            assertThat(items).filteredOn(i -> i.request().code().equals(a1.code())).singleElement()
+                    .satisfies(item -> assertThat(item.requesters()).extracting(Requester::clientId)
+                            .containsExactlyInAnyOrder("team-a", "team-b"));
+            assertThat(items).filteredOn(i -> i.request().code().equals(a2.code())).hasSize(2)
+                    .allSatisfy(item -> assertThat(item.requesters()).hasSize(1));
+        }
+    }
+
+    private static AnalysisRequest question(String requestId, String clientId, String code) {
+        return new AnalysisRequest(SchemaVersion.CURRENT, requestId, clientId, AnalysisType.QUALITY, "python",
+                "a.py", code, null, null, Lane.BULK, null, null, null, Instant.now(), null);
+    }
+
+    private static boolean mentions(BatchItem item, List<String> ids) {
+        return item.requesters().stream().anyMatch(r -> ids.contains(r.requestId()));
+    }
+
+    private static long requesters(List<AnalysisBatch> batches, List<String> ids) {
+        return batches.stream().flatMap(b -> b.items().stream()).flatMap(i -> i.requesters().stream())
+                .filter(r -> ids.contains(r.requestId())).count();
     }
 }

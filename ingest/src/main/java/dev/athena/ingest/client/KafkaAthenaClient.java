@@ -4,6 +4,7 @@ import dev.athena.schemas.json.Json;
 import dev.athena.schemas.json.JsonContractException;
 import dev.athena.schemas.message.AnalysisRequest;
 import dev.athena.schemas.message.AnalysisResult;
+import dev.athena.schemas.topic.RequestPartitions;
 import dev.athena.schemas.topic.TopicProvisioner;
 import dev.athena.schemas.topic.Topics;
 import java.time.Duration;
@@ -35,7 +36,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Submits requests of one client over Kafka, each to its lane's intake topic ({@link Topics#intakeFor}: bulk
- * requests never sit in front of interactive ones), and completes a future per request when its result arrives.
+ * requests never sit in front of interactive ones) on its cache key's partition ({@link RequestPartitions}, so
+ * identical questions are coalesced), and completes a future per request when its result arrives.
  *
  * <p>Design notes: the result topic is read by a plain assigned consumer (no group), positioned at the end of
  * every partition before the first request is sent, so no result of this session can be missed and none of an
@@ -113,8 +115,9 @@ public final class KafkaAthenaClient implements AthenaClient {
         }
         CompletableFuture<AnalysisResult> future = pending.computeIfAbsent(request.requestId(),
                 id -> new CompletableFuture<>());
-        var record = new ProducerRecord<>(Topics.intakeFor(request.lane()), request.requestId(),
-                Json.write(request));
+        String topic = Topics.intakeFor(request.lane());
+        var record = new ProducerRecord<>(topic, RequestPartitions.of(request, producer.partitionsFor(topic).size()),
+                request.requestId(), Json.write(request));
         record.headers().add("athena-client-id", clientId.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         producer.send(record, (metadata, error) -> {
             if (error != null) {

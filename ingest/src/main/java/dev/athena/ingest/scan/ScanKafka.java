@@ -6,6 +6,7 @@ import dev.athena.schemas.message.AnalysisRequest;
 import dev.athena.schemas.message.AnalysisResult;
 import dev.athena.schemas.topic.TopicProvisioner;
 import dev.athena.schemas.topic.TopicSpec;
+import dev.athena.schemas.topic.RequestPartitions;
 import dev.athena.schemas.topic.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -94,8 +95,10 @@ final class ScanKafka implements AutoCloseable {
     /** Sends and waits for every acknowledgement, so a step never reports a request the broker did not take. */
     void send(List<AnalysisRequest> requests) throws InterruptedException, ExecutionException {
         List<Future<RecordMetadata>> acks = new java.util.ArrayList<>();
+        int partitions = producer.partitionsFor(Topics.REQUESTS_BULK).size();
         for (AnalysisRequest request : requests) {
-            var record = new ProducerRecord<>(Topics.REQUESTS_BULK, request.requestId(), Json.write(request));
+            var record = new ProducerRecord<>(Topics.REQUESTS_BULK, RequestPartitions.of(request, partitions),
+                    request.requestId(), Json.write(request));
             record.headers().add("athena-client-id", clientId.getBytes(StandardCharsets.UTF_8));
             acks.add(producer.send(record));
         }

@@ -10,6 +10,7 @@ import dev.athena.schemas.message.AnalysisType;
 import dev.athena.schemas.message.ErrorInfo;
 import dev.athena.schemas.message.Lane;
 import dev.athena.schemas.message.SchemaVersion;
+import dev.athena.schemas.topic.RequestPartitions;
 import dev.athena.schemas.topic.TopicProvisioner;
 import dev.athena.schemas.topic.Topics;
 import java.time.Duration;
@@ -60,14 +61,36 @@ class KafkaAthenaClientIT {
             CompletableFuture<AnalysisResult> bulkResult = client.submit(bulk);
             client.flush();
 
-            Map<String, String> topicOf = findOnIntakes(List.of(interactive.requestId(), bulk.requestId()));
-            assertThat(topicOf).containsExactlyInAnyOrderEntriesOf(Map.of(
-                    interactive.requestId(), Topics.REQUESTS, bulk.requestId(), Topics.REQUESTS_BULK));
+            Map<String, TopicPartition> found = findOnIntakes(List.of(interactive.requestId(), bulk.requestId()));
+            assertThat(found).containsExactlyInAnyOrderEntriesOf(Map.of(
+                    interactive.requestId(), new TopicPartition(Topics.REQUESTS, RequestPartitions.of(interactive, 6)),
+                    bulk.requestId(), new TopicPartition(Topics.REQUESTS_BULK, RequestPartitions.of(bulk, 6))));
 
             answer(clientId, interactive.requestId(), bulk.requestId());
             assertThat(interactiveResult.get(30, TimeUnit.SECONDS).requestId()).isEqualTo(interactive.requestId());
             assertThat(bulkResult.get(30, TimeUnit.SECONDS).requestId()).isEqualTo(bulk.requestId());
         }
+    }
+
+    @Test
+    void shouldSendOneQuestionFromTwoClientsToOnePartitionSoTheCollectorCoalescesIt() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String code = "print('" + run + "')\n";
+        List<AnalysisRequest> asked = new java.util.ArrayList<>();
+        for (String clientId : List.of("kc-a-" + run, "kc-b-" + run, "kc-c-" + run)) {
+            try (KafkaAthenaClient client = KafkaAthenaClient.connect(bootstrap, clientId)) {
+                AnalysisRequest request = new AnalysisRequest(SchemaVersion.CURRENT, UUID.randomUUID().toString(),
+                        clientId, AnalysisType.SECURITY, "python", "x.py", code, null, null, Lane.INTERACTIVE, null,
+                        null, null, Instant.now(), null);
+                client.submit(request);
+                client.flush();
+                asked.add(request);
+            }
+        }
+
+        Map<String, TopicPartition> found = findOnIntakes(asked.stream().map(AnalysisRequest::requestId).toList());
+        assertThat(found.values()).containsOnly(new TopicPartition(Topics.REQUESTS,
+                RequestPartitions.of(asked.get(0), 6)));
     }
 
     private static AnalysisRequest request(String clientId, Lane lane) {
@@ -76,9 +99,9 @@ class KafkaAthenaClientIT {
                 null, null, Instant.now(), null);
     }
 
-    /** Which intake topic each id was found on; an id found on both would appear with the later topic. */
-    private static Map<String, String> findOnIntakes(List<String> requestIds) {
-        Map<String, String> found = new HashMap<>();
+    /** Where on the intake topics each id was found; an id found twice would appear where it was seen last. */
+    private static Map<String, TopicPartition> findOnIntakes(List<String> requestIds) {
+        Map<String, TopicPartition> found = new HashMap<>();
         Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         int seen = 0;
@@ -95,7 +118,7 @@ class KafkaAthenaClientIT {
                     && System.nanoTime() < deadline) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
                     if (requestIds.contains(record.key())) {
-                        found.put(record.key(), record.topic());
+                        found.put(record.key(), new TopicPartition(record.topic(), record.partition()));
                         seen++;
                     }
                 }

@@ -14,6 +14,7 @@ import dev.athena.schemas.message.SchemaVersion;
 import dev.athena.schemas.message.ServedBy;
 import dev.athena.schemas.message.Severity;
 import dev.athena.schemas.topic.TopicProvisioner;
+import dev.athena.schemas.topic.RequestPartitions;
 import dev.athena.schemas.topic.Topics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -151,6 +152,8 @@ class GatewayIT {
         assertThat(request.clientId()).isEqualTo(clientId);
         assertThat(request.lane()).isEqualTo(Lane.INTERACTIVE);
         assertThat(request.code()).isEqualTo(CODE);
+        assertThat(record.partition()).as("the partition of its cache key, where the collector coalesces")
+                .isEqualTo(RequestPartitions.of(request, 6));
         assertThat(new String(record.headers().lastHeader("athena-client-id").value(), StandardCharsets.UTF_8))
                 .isEqualTo(clientId);
         assertThat(new String(record.headers().lastHeader("traceparent").value(), StandardCharsets.US_ASCII))

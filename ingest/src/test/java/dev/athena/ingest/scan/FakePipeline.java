@@ -41,6 +41,8 @@ final class FakePipeline implements AutoCloseable {
     private final KafkaConsumer<String, byte[]> consumer;
     private final KafkaProducer<String, byte[]> producer;
     private final List<AnalysisRequest> seen = new CopyOnWriteArrayList<>();
+    /** The partition each request was read from, by request id. */
+    private final Map<String, Integer> partitions = new java.util.concurrent.ConcurrentHashMap<>();
     private final Thread thread;
     private volatile boolean running = true;
 
@@ -64,6 +66,10 @@ final class FakePipeline implements AutoCloseable {
         return List.copyOf(seen);
     }
 
+    int partitionOf(AnalysisRequest request) {
+        return partitions.get(request.requestId());
+    }
+
     private void loop() {
         try {
             while (running) {
@@ -72,6 +78,7 @@ final class FakePipeline implements AutoCloseable {
                     if (!clientId.equals(request.clientId())) {
                         continue;
                     }
+                    partitions.put(request.requestId(), record.partition());
                     seen.add(request);
                     if (!withhold.test(request)) {
                         answer(request);

@@ -9,6 +9,7 @@ import dev.athena.schemas.message.AnalysisRequest;
 import dev.athena.schemas.message.AnalysisType;
 import dev.athena.schemas.message.Lane;
 import dev.athena.schemas.message.Severity;
+import dev.athena.schemas.topic.RequestPartitions;
 import dev.athena.schemas.topic.Topics;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -88,6 +89,8 @@ class RepositoryScanIT {
                 assertThat(r.analysisType()).isEqualTo(AnalysisType.SECURITY);
                 assertThat(r.replyTo()).isEqualTo(Topics.resultsTopicName(clientId) + ".scan-" + first.scanId());
                 assertThat(r.deadline()).isNotNull();
+                assertThat(pipeline.partitionOf(r)).as("its cache key's partition").isEqualTo(
+                        RequestPartitions.of(r, 6));
             });
         }
         assertThat(first.scanned()).isEqualTo(3);

@@ -3,8 +3,10 @@ package dev.athena.ingest.gateway.analysis;
 import dev.athena.ingest.gateway.auth.Authenticator;
 import dev.athena.schemas.json.Json;
 import dev.athena.schemas.json.JsonContractException;
+import dev.athena.schemas.message.AnalysisRequest;
 import dev.athena.schemas.message.Lane;
 import dev.athena.schemas.message.SchemaVersion;
+import dev.athena.schemas.topic.RequestPartitions;
 import dev.athena.schemas.topic.Topics;
 import dev.athena.schemas.validation.Decoded;
 import dev.athena.schemas.validation.Rejection;
@@ -22,13 +24,15 @@ import java.util.concurrent.TimeoutException;
 import javax.sql.DataSource;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Builds the {@code AnalysisRequest} JSON from an HTTP body and the caller's client id, validates it with the
  * same {@link RequestDecoder} the collector uses (so HTTP and Kafka accept and refuse alike), records the
- * submission and produces it to {@code athena.requests}. The call returns only when Kafka has the record.
+ * submission and produces it to {@code athena.requests}, on its cache key's partition ({@link RequestPartitions}).
+ * The call returns only when Kafka has the record.
  */
 public final class Submitter {
     /** Fields a caller may set; the gateway sets ids, lane and time itself. */
@@ -78,6 +82,7 @@ public final class Submitter {
         if (decoded instanceof Decoded.Rejected rejected) {
             return new SubmitOutcome.Invalid(rejected.rejection());
         }
+        AnalysisRequest accepted = ((Decoded.Accepted) decoded).request();
         String idempotencyHash = idempotencyKey == null ? null : Authenticator.sha256Hex(idempotencyKey);
         String bodyHash = Authenticator.sha256Hex(new String(body, StandardCharsets.UTF_8));
         Optional<SubmissionStore.Existing> existing = submissions.claim(requestId, clientId, idempotencyHash,
@@ -88,7 +93,7 @@ public final class Submitter {
                     : new SubmitOutcome.IdempotencyMismatch(existing.get().requestId());
         }
         try {
-            send(requestId, clientId, bytes, traceparent);
+            send(accepted, bytes, traceparent);
         } catch (RuntimeException e) {
             submissions.release(requestId);
             throw e;
@@ -100,9 +105,17 @@ public final class Submitter {
         return submissions.owns(clientId, requestId);
     }
 
-    private void send(String requestId, String clientId, byte[] bytes, String traceparent) {
-        var record = new ProducerRecord<>(Topics.REQUESTS, requestId, bytes);
-        record.headers().add("athena-client-id", clientId.getBytes(StandardCharsets.UTF_8));
+    private void send(AnalysisRequest request, byte[] bytes, String traceparent) {
+        String requestId = request.requestId();
+        int partitions;
+        try {
+            partitions = producer.partitionsFor(Topics.REQUESTS).size();
+        } catch (KafkaException e) {
+            throw new KafkaUnavailableException("no metadata for " + Topics.REQUESTS + " to produce " + requestId, e);
+        }
+        var record = new ProducerRecord<>(Topics.REQUESTS, RequestPartitions.of(request, partitions), requestId,
+                bytes);
+        record.headers().add("athena-client-id", request.clientId().getBytes(StandardCharsets.UTF_8));
         record.headers().add("traceparent", Traceparent.continueOrStart(traceparent)
                 .getBytes(StandardCharsets.US_ASCII));
         try {
