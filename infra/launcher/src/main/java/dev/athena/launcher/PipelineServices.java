@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +31,12 @@ public final class PipelineServices implements AutoCloseable {
 
     /** Starts splitter, workers and collector (downstream first, so nothing produced waits for a reader). */
     public static PipelineServices start(Endpoints endpoints, Path stateDir, MeterRegistry registry) {
+        return start(endpoints, stateDir, registry, System.getenv());
+    }
+
+    /** As {@link #start(Endpoints, Path, MeterRegistry)}, the collector's settings read from {@code env}. */
+    public static PipelineServices start(Endpoints endpoints, Path stateDir, MeterRegistry registry,
+            Map<String, String> env) {
         Deque<AutoCloseable> started = new ArrayDeque<>();
         try {
             started.push(ResultSplitter.start(SplitterSettings.defaults(endpoints.kafkaBootstrap(),
@@ -38,7 +45,7 @@ public final class PipelineServices implements AutoCloseable {
                     endpoints.redisUrl()), registry));
             started.push(BatchCollector.start(CollectorEnvironment.apply(CollectorSettings.defaults(
                     endpoints.kafkaBootstrap(), stateDir.resolve("collector")).withRedisUrl(endpoints.redisUrl()),
-                    System.getenv()), registry));
+                    env), registry));
             return new PipelineServices(started);
         } catch (RuntimeException e) {
             closeAll(started);

@@ -6,9 +6,13 @@ import dev.athena.infra.stack.Endpoints;
 import dev.athena.infra.stack.SharedLocalStack;
 import dev.athena.schemas.cache.CacheKey;
 import dev.athena.schemas.json.Json;
+import dev.athena.ingest.client.KafkaAthenaClient;
+import dev.athena.schemas.message.AnalysisRequest;
 import dev.athena.schemas.message.AnalysisResult;
 import dev.athena.schemas.message.AnalysisType;
+import dev.athena.schemas.message.Lane;
 import dev.athena.schemas.message.ResultStatus;
+import dev.athena.schemas.message.SchemaVersion;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -17,9 +21,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -43,7 +51,9 @@ class PipelineEndToEndIT {
     @BeforeAll
     static void startPipeline(@TempDir Path state) {
         endpoints = SharedLocalStack.get().endpoints();
-        services = PipelineServices.start(endpoints, state, new SimpleMeterRegistry());
+        // a wider interactive window than the default 50 ms, so that two clients' submissions surely share one
+        services = PipelineServices.start(endpoints, state, new SimpleMeterRegistry(),
+                Map.of("ATHENA_BATCH_WINDOW_INTERACTIVE", "500ms"));
         kafka = new KafkaProbe(endpoints.kafkaBootstrap());
     }
 
@@ -81,6 +91,34 @@ class PipelineEndToEndIT {
         assertThat(resultRowsFor(requestId)).isEqualTo(1);
         String servedKey = CacheKey.of("builtin", "rules-1", AnalysisType.SECURITY, SQL_INJECTION, Map.of()).value();
         assertThat(redisHas(servedKey)).as("Redis entry %s", servedKey).isTrue();
+    }
+
+    @Test
+    void shouldAnswerOneQuestionFromTwoClientsWithOneAnalysisAndAResultEach() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String code = SQL_INJECTION + "# " + run + "\n";
+        List<CompletableFuture<AnalysisResult>> answers = new ArrayList<>();
+        try (KafkaAthenaClient a = KafkaAthenaClient.connect(endpoints.kafkaBootstrap(), "team-a-" + run);
+                KafkaAthenaClient b = KafkaAthenaClient.connect(endpoints.kafkaBootstrap(), "team-b-" + run)) {
+            for (KafkaAthenaClient client : List.of(a, b)) {
+                String clientId = client == a ? "team-a-" + run : "team-b-" + run;
+                answers.add(client.submit(new AnalysisRequest(SchemaVersion.CURRENT, UUID.randomUUID().toString(),
+                        clientId, AnalysisType.SECURITY, "python", "app/db.py", code, null, null, Lane.INTERACTIVE,
+                        null, null, null, Instant.now(), null)));
+                client.flush();
+            }
+            AnalysisResult first = answers.get(0).get(60, TimeUnit.SECONDS);
+            AnalysisResult second = answers.get(1).get(60, TimeUnit.SECONDS);
+
+            assertThat(List.of(first, second)).allSatisfy(r -> {
+                assertThat(r.status()).isEqualTo(ResultStatus.COMPLETED);
+                assertThat(r.cached()).as("coalesced, not answered from the cache").isFalse();
+                assertThat(r.findings()).anySatisfy(f -> assertThat(f.ruleId()).isEqualTo("sql-injection"));
+            });
+            assertThat(first.clientId()).isEqualTo("team-a-" + run);
+            assertThat(second.clientId()).isEqualTo("team-b-" + run);
+            assertThat(second.batchId()).as("one item of one batch: a single analysis").isEqualTo(first.batchId());
+        }
     }
 
     @Test
