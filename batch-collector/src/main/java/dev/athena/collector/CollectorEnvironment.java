@@ -23,8 +23,8 @@ import java.util.regex.Pattern;
  *   <li>{@value #MAX_CODE_BYTES}: the largest code a request may carry, in bytes or with a KiB/MiB suffix,
  *       default 256 KiB, at most 1 MiB (escaped as JSON, code can grow sixfold, and records are capped at
  *       8 MiB).</li>
- *   <li>{@value #COMMIT_INTERVAL}: how often Streams commits, default 50 ms; every exactly-once hop adds up to
- *       this to a request's latency.</li>
+ *   <li>{@value #COMMIT_INTERVAL}: how often Streams commits, default 50 ms, at most 5 s; every exactly-once hop
+ *       adds up to this to a request's latency.</li>
  *   <li>{@value #QUOTAS}: batch items per second per client, e.g. {@code team-a=100,ci-bot=5,*=20} ({@code *}
  *       for every other client, 0 for no limit); {@value #QUOTA_BURST} items may go at once after a quiet
  *       spell, default {@value #MAX_ITEMS}.</li>
@@ -43,6 +43,8 @@ public final class CollectorEnvironment {
     public static final String QUOTA_BURST = "ATHENA_CLIENT_QUOTA_BURST";
 
     private static final Duration MAX_WINDOW = Duration.ofSeconds(60);
+    /** Half of Streams' exactly-once transaction timeout (10 s), so a commit never comes after its transaction died. */
+    private static final Duration MAX_COMMIT_INTERVAL = Duration.ofSeconds(5);
     private static final int MAX_CODE_LIMIT = 1024 * 1024;
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})\\s*(ms|s)?");
     private static final Pattern SIZE = Pattern.compile("(\\d{1,9})\\s*(KiB|MiB)?");
@@ -59,7 +61,7 @@ public final class CollectorEnvironment {
         int maxItems = (int) whole(env, MAX_ITEMS, base.maxItems(), 10_000);
         long maxTokens = whole(env, MAX_TOKENS, base.maxTokens(), 1_000_000);
         int maxCodeBytes = size(env, MAX_CODE_BYTES, base.maxCodeBytes());
-        Duration commit = duration(env, COMMIT_INTERVAL, base.commitInterval(), MAX_WINDOW);
+        Duration commit = duration(env, COMMIT_INTERVAL, base.commitInterval(), MAX_COMMIT_INTERVAL);
         ClientQuotas quotas = set(env, QUOTAS) || set(env, QUOTA_BURST)
                 ? quotas(env.get(QUOTAS), (int) whole(env, QUOTA_BURST, maxItems, 1_000_000)) : base.quotas();
         ClientAllowlist allowed = set(env, ClientAllowlist.ENV) ? allowlist(env.get(ClientAllowlist.ENV))
