@@ -14,7 +14,8 @@ import org.apache.kafka.common.utils.Utils;
  * window meet in one task only one time in six; partitioned by cache key they always meet, and a retry (the same
  * request again, so the same key) still meets its first attempt. The gateway, the client library and the scan job
  * all partition this way. A request a plain producer keys by request id is handled alike, only coalesced less
- * often; the same request id sent once each way may land on two partitions and is then not known as a repeat.
+ * often. The same request id sent once each way, or reused for another question, may land on two partitions and
+ * is then not known as a repeat.
  */
 public final class RequestPartitions {
     private RequestPartitions() {
