@@ -24,6 +24,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
@@ -116,8 +117,17 @@ public final class KafkaAthenaClient implements AthenaClient {
         CompletableFuture<AnalysisResult> future = pending.computeIfAbsent(request.requestId(),
                 id -> new CompletableFuture<>());
         String topic = Topics.intakeFor(request.lane());
-        var record = new ProducerRecord<>(topic, RequestPartitions.of(request, producer.partitionsFor(topic).size()),
-                request.requestId(), Json.write(request));
+        int partitions;
+        try {
+            partitions = producer.partitionsFor(topic).size();
+        } catch (KafkaException e) {
+            // as a failed send would: the caller learns it from the future
+            pending.remove(request.requestId());
+            future.completeExceptionally(e);
+            return future;
+        }
+        var record = new ProducerRecord<>(topic, RequestPartitions.of(request, partitions), request.requestId(),
+                Json.write(request));
         record.headers().add("athena-client-id", clientId.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         producer.send(record, (metadata, error) -> {
             if (error != null) {
