@@ -28,6 +28,8 @@ import java.util.regex.Pattern;
  *   <li>{@value #QUOTAS}: batch items per second per client, e.g. {@code team-a=100,ci-bot=5,*=20} ({@code *}
  *       for every other client, 0 for no limit); {@value #QUOTA_BURST} items may go at once after a quiet
  *       spell, default {@value #MAX_ITEMS}.</li>
+ *   <li>{@value #BULK_QUOTAS}: the same for the bulk intake ({@code athena.requests.bulk}, where scans submit),
+ *       which enforces rates of its own; unset, it enforces {@value #QUOTAS}.</li>
  *   <li>{@value ClientAllowlist#ENV}: see {@link ClientAllowlist}.</li>
  * </ul>
  * Durations are whole milliseconds ({@code 100}, {@code 100ms}) or seconds ({@code 2s}).
@@ -41,6 +43,7 @@ public final class CollectorEnvironment {
     public static final String COMMIT_INTERVAL = "ATHENA_COLLECTOR_COMMIT_INTERVAL";
     public static final String QUOTAS = "ATHENA_CLIENT_QUOTAS";
     public static final String QUOTA_BURST = "ATHENA_CLIENT_QUOTA_BURST";
+    public static final String BULK_QUOTAS = "ATHENA_CLIENT_QUOTAS_BULK";
 
     private static final Duration MAX_WINDOW = Duration.ofSeconds(60);
     /** Half of Streams' exactly-once transaction timeout (10 s), so a commit never comes after its transaction died. */
@@ -62,16 +65,19 @@ public final class CollectorEnvironment {
         long maxTokens = whole(env, MAX_TOKENS, base.maxTokens(), 1_000_000);
         int maxCodeBytes = size(env, MAX_CODE_BYTES, base.maxCodeBytes());
         Duration commit = duration(env, COMMIT_INTERVAL, base.commitInterval(), MAX_COMMIT_INTERVAL);
+        int burst = (int) whole(env, QUOTA_BURST, maxItems, 1_000_000);
         ClientQuotas quotas = set(env, QUOTAS) || set(env, QUOTA_BURST)
-                ? quotas(env.get(QUOTAS), (int) whole(env, QUOTA_BURST, maxItems, 1_000_000)) : base.quotas();
+                ? quotas(QUOTAS, env.get(QUOTAS), burst) : base.quotas();
+        ClientQuotas bulkQuotas = set(env, BULK_QUOTAS) ? quotas(BULK_QUOTAS, env.get(BULK_QUOTAS), burst)
+                : base.bulkQuotas();
         ClientAllowlist allowed = set(env, ClientAllowlist.ENV) ? allowlist(env.get(ClientAllowlist.ENV))
                 : base.allowedClients();
         return new CollectorSettings(base.bootstrap(), base.applicationId(), base.stateDir(), interactive, bulk,
-                maxItems, maxTokens, maxCodeBytes, commit, base.redisUrl(), quotas, allowed);
+                maxItems, maxTokens, maxCodeBytes, commit, base.redisUrl(), quotas, allowed, bulkQuotas);
     }
 
     /** Rates by client; {@code *} sets the rate of everyone else. */
-    static ClientQuotas quotas(String csv, int burst) {
+    static ClientQuotas quotas(String name, String csv, int burst) {
         double everyoneElse = 0;
         Map<String, Double> perClient = new HashMap<>();
         for (String part : csv == null ? new String[0] : csv.split(",")) {
@@ -81,17 +87,17 @@ public final class CollectorEnvironment {
             }
             Matcher m = QUOTA.matcher(entry);
             if (!m.matches()) {
-                throw new IllegalArgumentException(QUOTAS + " entries must be client=itemsPerSecond or "
+                throw new IllegalArgumentException(name + " entries must be client=itemsPerSecond or "
                         + "*=itemsPerSecond but one was '" + entry + "'");
             }
             double rate = Double.parseDouble(m.group(2));
             if (m.group(1).equals("*")) {
                 everyoneElse = rate;
             } else if (!Topics.CLIENT_ID.matcher(m.group(1)).matches()) {
-                throw new IllegalArgumentException(QUOTAS + " names client '" + m.group(1)
+                throw new IllegalArgumentException(name + " names client '" + m.group(1)
                         + "', which is not a client id (" + Topics.CLIENT_ID.pattern() + ")");
             } else if (perClient.put(m.group(1), rate) != null) {
-                throw new IllegalArgumentException(QUOTAS + " gives client '" + m.group(1) + "' two rates");
+                throw new IllegalArgumentException(name + " gives client '" + m.group(1) + "' two rates");
             }
         }
         return new ClientQuotas(everyoneElse, perClient, burst);

@@ -15,12 +15,14 @@ import java.util.Objects;
  * @param redisUrl  the shared answer cache ({@code redis://host:port}); null means no cache lookups
  * @param quotas    per-client rates at batch formation; null means none
  * @param allowedClients who may submit requests (ids and {@code prefix*} globs); null or empty means everyone
+ * @param bulkQuotas per-client rates of the bulk intake ({@code athena.requests.bulk}, where scans submit), which
+ *                  enforces its own; null means the same rates as {@code quotas}
  * @param maxTokens estimated input tokens per batch (see {@code TokenEstimate}); one item larger than the budget
  *                  travels alone in its batch
  */
 public record CollectorSettings(String bootstrap, String applicationId, Path stateDir, Duration interactiveWindow,
         Duration bulkWindow, int maxItems, long maxTokens, int maxCodeBytes, Duration commitInterval,
-        String redisUrl, ClientQuotas quotas, ClientAllowlist allowedClients) {
+        String redisUrl, ClientQuotas quotas, ClientAllowlist allowedClients, ClientQuotas bulkQuotas) {
     public static final String DEFAULT_APPLICATION_ID = "athena-batch-collector";
 
     public CollectorSettings {
@@ -45,6 +47,14 @@ public record CollectorSettings(String bootstrap, String applicationId, Path sta
         if (maxCodeBytes < 1) {
             throw new IllegalArgumentException("maxCodeBytes must be >= 1 but was " + maxCodeBytes);
         }
+    }
+
+    /** The bulk intake with the same rates as the main one. */
+    public CollectorSettings(String bootstrap, String applicationId, Path stateDir, Duration interactiveWindow,
+            Duration bulkWindow, int maxItems, long maxTokens, int maxCodeBytes, Duration commitInterval,
+            String redisUrl, ClientQuotas quotas, ClientAllowlist allowedClients) {
+        this(bootstrap, applicationId, stateDir, interactiveWindow, bulkWindow, maxItems, maxTokens, maxCodeBytes,
+                commitInterval, redisUrl, quotas, allowedClients, null);
     }
 
     /** Without a Redis cache. */
@@ -77,18 +87,31 @@ public record CollectorSettings(String bootstrap, String applicationId, Path sta
 
     public CollectorSettings withRedisUrl(String url) {
         return new CollectorSettings(bootstrap, applicationId, stateDir, interactiveWindow, bulkWindow, maxItems,
-                maxTokens, maxCodeBytes, commitInterval, url, quotas, allowedClients);
+                maxTokens, maxCodeBytes, commitInterval, url, quotas, allowedClients, bulkQuotas);
     }
 
     public CollectorSettings withQuotas(ClientQuotas clientQuotas) {
         return new CollectorSettings(bootstrap, applicationId, stateDir, interactiveWindow, bulkWindow, maxItems,
-                maxTokens, maxCodeBytes, commitInterval, redisUrl, clientQuotas, allowedClients);
+                maxTokens, maxCodeBytes, commitInterval, redisUrl, clientQuotas, allowedClients, bulkQuotas);
     }
 
     /** Only these clients may submit requests; others are dead-lettered as UNAUTHORISED_CLIENT. */
     public CollectorSettings withAllowedClients(ClientAllowlist allowlist) {
         return new CollectorSettings(bootstrap, applicationId, stateDir, interactiveWindow, bulkWindow, maxItems,
-                maxTokens, maxCodeBytes, commitInterval, redisUrl, quotas, allowlist);
+                maxTokens, maxCodeBytes, commitInterval, redisUrl, quotas, allowlist, bulkQuotas);
+    }
+
+    /** Rates for the bulk intake only; the main intake keeps {@link #quotas()}. */
+    public CollectorSettings withBulkQuotas(ClientQuotas rates) {
+        return new CollectorSettings(bootstrap, applicationId, stateDir, interactiveWindow, bulkWindow, maxItems,
+                maxTokens, maxCodeBytes, commitInterval, redisUrl, quotas, allowedClients, rates);
+    }
+
+    /** The settings the application of {@code intake} runs with: the bulk one enforces {@code bulkQuotas}. */
+    public CollectorSettings forIntake(Intake intake) {
+        return intake == Intake.BULK && bulkQuotas != null ? new CollectorSettings(bootstrap, applicationId,
+                stateDir, interactiveWindow, bulkWindow, maxItems, maxTokens, maxCodeBytes, commitInterval, redisUrl,
+                bulkQuotas, allowedClients, bulkQuotas) : this;
     }
 
     public Duration window(Lane lane) {
@@ -97,17 +120,17 @@ public record CollectorSettings(String bootstrap, String applicationId, Path sta
 
     public CollectorSettings withApplicationId(String id) {
         return new CollectorSettings(bootstrap, id, stateDir, interactiveWindow, bulkWindow, maxItems, maxTokens,
-                maxCodeBytes, commitInterval, redisUrl, quotas, allowedClients);
+                maxCodeBytes, commitInterval, redisUrl, quotas, allowedClients, bulkQuotas);
     }
 
     public CollectorSettings withWindows(Duration interactive, Duration bulk) {
         return new CollectorSettings(bootstrap, applicationId, stateDir, interactive, bulk, maxItems, maxTokens,
-                maxCodeBytes, commitInterval, redisUrl, quotas, allowedClients);
+                maxCodeBytes, commitInterval, redisUrl, quotas, allowedClients, bulkQuotas);
     }
 
     public CollectorSettings withCaps(int items, long tokens) {
         return new CollectorSettings(bootstrap, applicationId, stateDir, interactiveWindow, bulkWindow, items,
-                tokens, maxCodeBytes, commitInterval, redisUrl, quotas, allowedClients);
+                tokens, maxCodeBytes, commitInterval, redisUrl, quotas, allowedClients, bulkQuotas);
     }
 
     private static void requireText(String value, String name) {

@@ -59,8 +59,9 @@ public final class CollectorTopology {
     /** With another kind of store (tests that drive thousands of commits use in-memory ones; both changelog). */
     static Topology build(CollectorSettings settings, Clock clock, CollectorMetrics metrics, CacheLookup cache,
             StoreKind storeKind, Intake intake) {
-        Topology topology = admission(settings, clock, metrics, cache, storeKind, intake);
-        addBatching(topology, settings, metrics, storeKind);
+        CollectorSettings own = settings.forIntake(intake);
+        Topology topology = admission(own, clock, metrics, cache, storeKind, intake);
+        addBatching(topology, own, metrics, storeKind);
         topology.addSink(BATCHES_SINK, Topics.BATCHES, new StringSerializer(), new WireBatchSerializer(), BATCHING);
         return topology;
     }

@@ -3,9 +3,12 @@ package dev.athena.collector;
 import static dev.athena.collector.TestRequests.request;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.athena.collector.cache.CacheLookup;
 import dev.athena.collector.quota.ClientQuotas;
+import dev.athena.collector.state.StoreKind;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -53,6 +56,29 @@ class ClientQuotaTopologyTest {
                 .containsExactly("a-4", "a-5");
         assertThat(f.metrics.openRecords()).isZero();
         assertThat(f.registry.get("athena.collector.quota.deferred").counter().count()).isPositive();
+    }
+
+    @Test
+    void shouldHoldBackAClientOnTheBulkIntakeByItsOwnRatesOnly() {
+        // 6 items/s over 6 partitions: this task lets team-a through at 1/s, 1 at once, on the bulk intake only
+        ClientQuotas bulkRates = new ClientQuotas(0, Map.of("team-a", 6.0), 1);
+        for (Intake intake : Intake.values()) {
+            f = new TopologyFixture(new CollectorSettings("127.0.0.1:1", "collector-quota-test",
+                    stateDir.resolve(intake.name()), Duration.ofMillis(100), Duration.ofMillis(100), 32, 100_000,
+                    1024, Duration.ofMillis(50)).withBulkQuotas(bulkRates), CacheLookup.none(), StoreKind.PERSISTENT,
+                    intake);
+            for (int i = 1; i <= 3; i++) {
+                f.send("a-" + i, request("a-" + i, "team-a", "print(" + i + ")"));
+            }
+            f.advance(100);
+
+            assertThat(f.batches.readValue().items()).as(intake.topic()).extracting(i -> i.request().requestId())
+                    .containsExactlyElementsOf(intake == Intake.BULK ? List.of("a-1") : List.of("a-1", "a-2", "a-3"));
+            assertThat(f.batches.isEmpty()).as(intake.topic()).isTrue();
+            assertThat(f.metrics.openRecords()).as(intake.topic()).isEqualTo(intake == Intake.BULK ? 2 : 0);
+            f.close();
+            f = null;
+        }
     }
 
     @Test

@@ -75,6 +75,21 @@ class CollectorEnvironmentTest {
     }
 
     @Test
+    void shouldGiveTheBulkIntakeRatesOfItsOwnOrElseTheSameOnes() {
+        CollectorSettings same = CollectorEnvironment.apply(defaults, Map.of(CollectorEnvironment.QUOTAS, "*=20"));
+        assertThat(same.bulkQuotas()).isNull();
+        assertThat(same.forIntake(Intake.BULK).quotas().rateFor("team-a")).isEqualTo(20);
+
+        CollectorSettings own = CollectorEnvironment.apply(defaults, Map.of(CollectorEnvironment.QUOTAS, "*=20",
+                CollectorEnvironment.BULK_QUOTAS, "team-a=2,*=5", CollectorEnvironment.QUOTA_BURST, "3"));
+        assertThat(own.forIntake(Intake.MAIN).quotas().rateFor("team-a")).isEqualTo(20);
+        assertThat(own.forIntake(Intake.BULK).quotas().rateFor("team-a")).isEqualTo(2);
+        assertThat(own.forIntake(Intake.BULK).quotas().rateFor("team-b")).isEqualTo(5);
+        assertThat(own.forIntake(Intake.BULK).quotas().burst()).isEqualTo(3);
+        assertThat(own.forIntake(Intake.BULK).window(Lane.BULK)).isEqualTo(own.window(Lane.BULK));
+    }
+
+    @Test
     void shouldReadTheAllowlist() {
         CollectorSettings settings = CollectorEnvironment.apply(defaults,
                 Map.of("ATHENA_ALLOWED_CLIENTS", "team-a, ci-*"));
@@ -103,6 +118,7 @@ class CollectorEnvironmentTest {
         "ATHENA_CLIENT_QUOTAS|team.a=5|not a client id",
         "ATHENA_CLIENT_QUOTAS|team-a=5,team-a=6|two rates",
         "ATHENA_CLIENT_QUOTA_BURST|0|a whole number from 1 to 1000000",
+        "ATHENA_CLIENT_QUOTAS_BULK|ci=fast|but one was 'ci=fast'",
         "ATHENA_ALLOWED_CLIENTS|team a|allowed client must be a client id or 'prefix*' but was 'team a'",
     })
     void shouldRefuseABadValueNamingTheVariableAndTheValue(String variable, String value, String expected) {
