@@ -39,6 +39,24 @@ class BatchWindowTopologyTest {
     }
 
     @Test
+    void shouldLetAFullWindowGoWithinTenMillisecondsEvenWhenWindowsAreLong() {
+        fixture = new TopologyFixture(new CollectorSettings("127.0.0.1:1", "collector-window-test", stateDir,
+                Duration.ofSeconds(2), Duration.ofSeconds(5), 2, 100_000, 256 * 1024, Duration.ofMillis(50)));
+        fixture.send("r-1", request("r-1", "team-a", "print(1)"));
+        fixture.send("r-2", request("r-2", "team-a", "print(2)"));
+        fixture.advance(10);
+
+        assertThat(fixture.batches.readValue().items()).extracting(i -> i.request().requestId())
+                .containsExactly("r-1", "r-2");
+        fixture.send("r-3", request("r-3", "team-a", "print(3)"));
+        fixture.advance(1_990);
+        assertThat(fixture.batches.isEmpty()).as("a window that is not full waits its 2 s").isTrue();
+        fixture.advance(10);
+        assertThat(fixture.batches.readValue().items()).extracting(i -> i.request().requestId())
+                .containsExactly("r-3");
+    }
+
+    @Test
     void shouldCloseWindowHundredMillisecondsAfterItsFirstItem() {
         TopologyFixture f = start(32, 100_000);
         f.send("r-1", request("r-1", "team-a", "print(1)"));

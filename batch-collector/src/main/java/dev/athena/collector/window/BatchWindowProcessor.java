@@ -53,6 +53,8 @@ import org.apache.kafka.streams.state.Stores;
 public final class BatchWindowProcessor implements Processor<String, Admitted, String, WireBatch> {
     public static final String ITEMS_STORE = "collector-window-items";
     static final String COMMIT_HOOK = "collector-window-commit-hook";
+    /** The defaults' tick (a fifth of 50 ms). */
+    static final Duration MAX_TICK = Duration.ofMillis(10);
 
     private final CollectorSettings settings;
     private final CollectorMetrics metrics;
@@ -85,11 +87,17 @@ public final class BatchWindowProcessor implements Processor<String, Admitted, S
                 new PendingItemSerde()).withCachingDisabled(), CommitHook.builder(COMMIT_HOOK));
     }
 
-    /** How often windows are checked: a fifth of the shorter window, so a batch leaves at most that late. */
+    /**
+     * How often windows are checked: a fifth of the shorter window, so a batch leaves at most that late, and at
+     * least every {@link #MAX_TICK}, so a window that fills up leaves promptly however long windows are set.
+     */
     public static Duration tick(CollectorSettings settings) {
         Duration shorter = settings.interactiveWindow().compareTo(settings.bulkWindow()) <= 0
                 ? settings.interactiveWindow() : settings.bulkWindow();
         Duration tick = shorter.dividedBy(5);
+        if (tick.compareTo(MAX_TICK) > 0) {
+            return MAX_TICK;
+        }
         return tick.compareTo(Duration.ofMillis(1)) < 0 ? Duration.ofMillis(1) : tick;
     }
 
