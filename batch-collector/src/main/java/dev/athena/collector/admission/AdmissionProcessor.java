@@ -7,6 +7,7 @@ import dev.athena.collector.state.StoreKind;
 import dev.athena.schemas.cache.CacheKey;
 import dev.athena.schemas.message.AnalysisRequest;
 import dev.athena.schemas.message.Route;
+import dev.athena.schemas.topic.RequestPartitions;
 import dev.athena.schemas.validation.Decoded;
 import dev.athena.schemas.validation.IdSyntax;
 import dev.athena.schemas.validation.Rejection;
@@ -41,7 +42,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class AdmissionProcessor implements Processor<byte[], byte[], Object, Object> {
     public static final String TRACEPARENT = "traceparent";
-    public static final String CLIENT_ID_HEADER = "athena-client-id";
+    public static final String CLIENT_ID_HEADER = RequestPartitions.CLIENT_ID_HEADER;
     private static final Logger LOG = LoggerFactory.getLogger(AdmissionProcessor.class);
 
     private final RequestDecoder decoder;

@@ -116,19 +116,15 @@ public final class KafkaAthenaClient implements AthenaClient {
         }
         CompletableFuture<AnalysisResult> future = pending.computeIfAbsent(request.requestId(),
                 id -> new CompletableFuture<>());
-        String topic = Topics.intakeFor(request.lane());
-        int partitions;
+        ProducerRecord<String, byte[]> record;
         try {
-            partitions = producer.partitionsFor(topic).size();
+            record = RequestPartitions.record(producer, request, Json.write(request));
         } catch (KafkaException e) {
             // as a failed send would: the caller learns it from the future
             pending.remove(request.requestId());
             future.completeExceptionally(e);
             return future;
         }
-        var record = new ProducerRecord<>(topic, RequestPartitions.of(request, partitions), request.requestId(),
-                Json.write(request));
-        record.headers().add("athena-client-id", clientId.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         producer.send(record, (metadata, error) -> {
             if (error != null) {
                 pending.remove(request.requestId());

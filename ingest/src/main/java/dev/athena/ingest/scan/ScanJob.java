@@ -96,7 +96,7 @@ final class ScanJob {
         if (!run.anySubmitted()) {
             kafka.createReplyTopic();
         }
-        kafka.send(batch.stream().map(Submission::request).toList());
+        kafka.send(batch);
         store.submitted(run.settings().repoName(), run.scanId(), run.settings().type(), batch.stream()
                 .map(s -> new SubmittedFile(s.file().path(), s.file().sha256(), s.request().requestId())).toList(),
                 clock.instant());

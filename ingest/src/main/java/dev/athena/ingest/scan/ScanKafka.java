@@ -4,11 +4,10 @@ import dev.athena.schemas.json.Json;
 import dev.athena.schemas.json.JsonContractException;
 import dev.athena.schemas.message.AnalysisRequest;
 import dev.athena.schemas.message.AnalysisResult;
+import dev.athena.schemas.topic.RequestPartitions;
 import dev.athena.schemas.topic.TopicProvisioner;
 import dev.athena.schemas.topic.TopicSpec;
-import dev.athena.schemas.topic.RequestPartitions;
 import dev.athena.schemas.topic.Topics;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.LinkedHashMap;
@@ -25,7 +24,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -93,14 +91,12 @@ final class ScanKafka implements AutoCloseable {
     }
 
     /** Sends and waits for every acknowledgement, so a step never reports a request the broker did not take. */
-    void send(List<AnalysisRequest> requests) throws InterruptedException, ExecutionException {
+    void send(List<ScanRun.Submission> submissions) throws InterruptedException, ExecutionException {
         List<Future<RecordMetadata>> acks = new java.util.ArrayList<>();
-        int partitions = producer.partitionsFor(Topics.REQUESTS_BULK).size();
-        for (AnalysisRequest request : requests) {
-            var record = new ProducerRecord<>(Topics.REQUESTS_BULK, RequestPartitions.of(request, partitions),
-                    request.requestId(), Json.write(request));
-            record.headers().add("athena-client-id", clientId.getBytes(StandardCharsets.UTF_8));
-            acks.add(producer.send(record));
+        for (ScanRun.Submission submission : submissions) {
+            AnalysisRequest request = submission.request();
+            acks.add(producer.send(RequestPartitions.record(producer, request, submission.cacheKey(),
+                    Json.write(request))));
         }
         producer.flush();
         for (Future<RecordMetadata> ack : acks) {

@@ -3,6 +3,7 @@ package dev.athena.schemas.topic;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.athena.schemas.cache.CacheKey;
 import dev.athena.schemas.message.AnalysisRequest;
 import dev.athena.schemas.message.AnalysisType;
 import dev.athena.schemas.message.Lane;
@@ -49,6 +50,15 @@ class RequestPartitionsTest {
         }
         assertThat(differing).as("the analysis type is part of the key").isPositive();
         assertThat(RequestPartitions.of(security, 1)).isZero();
+    }
+
+    @Test
+    void shouldPlaceByACacheKeyAlreadyComputedAsByTheRequest() {
+        for (int i = 0; i < 100; i++) {
+            AnalysisRequest request = request("team-a", "print(" + i + ")\n", Lane.BULK);
+            assertThat(RequestPartitions.of(CacheKey.ofRequested(request).value(), 6))
+                    .isEqualTo(RequestPartitions.of(request, 6));
+        }
     }
 
     @Test

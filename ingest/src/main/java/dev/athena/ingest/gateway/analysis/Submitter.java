@@ -79,10 +79,9 @@ public final class Submitter {
         }
         byte[] bytes = Json.write(request);
         Decoded decoded = decoder.decode(bytes);
-        if (decoded instanceof Decoded.Rejected rejected) {
-            return new SubmitOutcome.Invalid(rejected.rejection());
+        if (!(decoded instanceof Decoded.Accepted accepted)) {
+            return new SubmitOutcome.Invalid(((Decoded.Rejected) decoded).rejection());
         }
-        AnalysisRequest accepted = ((Decoded.Accepted) decoded).request();
         String idempotencyHash = idempotencyKey == null ? null : Authenticator.sha256Hex(idempotencyKey);
         String bodyHash = Authenticator.sha256Hex(new String(body, StandardCharsets.UTF_8));
         Optional<SubmissionStore.Existing> existing = submissions.claim(requestId, clientId, idempotencyHash,
@@ -93,7 +92,7 @@ public final class Submitter {
                     : new SubmitOutcome.IdempotencyMismatch(existing.get().requestId());
         }
         try {
-            send(accepted, bytes, traceparent);
+            send(accepted.request(), bytes, traceparent);
         } catch (RuntimeException e) {
             submissions.release(requestId);
             throw e;
@@ -107,15 +106,12 @@ public final class Submitter {
 
     private void send(AnalysisRequest request, byte[] bytes, String traceparent) {
         String requestId = request.requestId();
-        int partitions;
+        ProducerRecord<String, byte[]> record;
         try {
-            partitions = producer.partitionsFor(Topics.REQUESTS).size();
+            record = RequestPartitions.record(producer, request, bytes);
         } catch (KafkaException e) {
             throw new KafkaUnavailableException("no metadata for " + Topics.REQUESTS + " to produce " + requestId, e);
         }
-        var record = new ProducerRecord<>(Topics.REQUESTS, RequestPartitions.of(request, partitions), requestId,
-                bytes);
-        record.headers().add("athena-client-id", request.clientId().getBytes(StandardCharsets.UTF_8));
         record.headers().add("traceparent", Traceparent.continueOrStart(traceparent)
                 .getBytes(StandardCharsets.US_ASCII));
         try {
