@@ -19,6 +19,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
@@ -104,6 +105,10 @@ public final class BatchCollector implements AutoCloseable {
         // Streams stays in its group on close to spare a rebalance on a quick bounce; we prefer a replacement
         // (or the survivors) to take the partitions at once instead of after the session timeout
         props.put(StreamsConfig.mainConsumerPrefix("internal.leave.group.on.close"), true);
+        // changelogs take what the topics take: a pending item is a whole request, which may be far over the
+        // broker's default of 1 MB
+        props.put(StreamsConfig.topicPrefix(TopicConfig.MAX_MESSAGE_BYTES_CONFIG),
+                Integer.toString(Topics.MAX_RECORD_BYTES));
         props.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
                 Integer.toString(9 * 1024 * 1024));
         // a batch record (up to maxItems requests) is larger than the default 16 KiB producer batch, so each would

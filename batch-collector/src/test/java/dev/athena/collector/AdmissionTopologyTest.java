@@ -69,7 +69,14 @@ class AdmissionTopologyTest {
                         "DEADLINE_PASSED", "deadline"),
                 Arguments.of("slash in provider",
                         (Consumer<Map<String, Object>>) m -> m.put("provider", "open/ai"), null,
-                        "INVALID_FIELD", "provider"));
+                        "INVALID_FIELD", "provider"),
+                Arguments.of("model name too long",
+                        (Consumer<Map<String, Object>>) m -> m.put("model", "m".repeat(129)), null,
+                        "INVALID_FIELD", "model"),
+                // the record limit is six times the code limit plus 64 KiB: 71,680 bytes here
+                Arguments.of("oversize record",
+                        (Consumer<Map<String, Object>>) m -> m.put("notes", "n".repeat(72_000)), null,
+                        "REQUEST_TOO_LARGE", "over the limit of 71680 bytes"));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -229,6 +229,64 @@ class BatchWindowTopologyTest {
     }
 
     @Test
+    void shouldDropATraceparentThatIsNoTraceContext() {
+        TopologyFixture f = start(32, 100_000);
+        var tooLong = new RecordHeaders().add("traceparent", "0".repeat(257).getBytes(StandardCharsets.UTF_8));
+        var unprintable = new RecordHeaders().add("traceparent", "00-\n-01".getBytes(StandardCharsets.UTF_8));
+        var longest = new RecordHeaders().add("traceparent", "0".repeat(256).getBytes(StandardCharsets.UTF_8));
+        f.send("tp-long", request("tp-long", "team-a", "print(1)"), tooLong);
+        f.send("tp-ctl", request("tp-ctl", "team-a", "print(2)"), unprintable);
+        f.send("tp-max", request("tp-max", "team-a", "print(3)"), longest);
+        f.advance(100);
+
+        assertThat(f.batches.readValue().items()).extracting(i -> i.requesters().get(0).traceparent())
+                .containsExactly(null, null, "0".repeat(256));
+    }
+
+    /**
+     * Items are cut into batches that fit the topic's record size, however many the item and token caps would
+     * allow: five requests of ~1.5 MB (within the record limit of 1.6 MB) make a batch of four and one of one.
+     */
+    @Test
+    void shouldCloseABatchBeforeItsItemsOutgrowTheTopicsRecordSize() {
+        TopologyFixture f = start(32, 10_000_000);
+        for (int i = 1; i <= 5; i++) {
+            Map<String, Object> body = fields("big-" + i, "team-a", "print(" + i + ")");
+            body.put("notes", "n".repeat(1_500_000));
+            f.send("big-" + i, json(body));
+        }
+        f.advance(10);
+
+        var first = f.batches.readRecord();
+        assertThat(first.value().items()).extracting(i -> i.request().requestId())
+                .containsExactly("big-1", "big-2", "big-3", "big-4");
+        f.advance(90);
+        assertThat(f.batches.readValue().items()).extracting(i -> i.request().requestId()).containsExactly("big-5");
+        assertThat(f.registry.get("athena.collector.batches").tag("lane", "interactive").tag("close", "bytes")
+                .counter().count()).isEqualTo(1.0);
+    }
+
+    /** Thousands asking one question in one window: items of at most 256 requesters, and every requester in one. */
+    @Test
+    void shouldStartAnotherItemOnceAnItemCarriesItsMostRequesters() {
+        TopologyFixture f = start(32, 100_000);
+        for (int i = 0; i < 600; i++) {
+            f.send("same-" + i, request("same-" + i, "team-" + (i % 7), "print('same')"));
+        }
+        f.advance(100);
+
+        AnalysisBatch batch = f.batches.readValue();
+        assertThat(batch.items()).extracting(i -> i.requesters().size()).containsExactly(256, 256, 88);
+        assertThat(batch.items()).allSatisfy(i -> assertThat(i.cacheKey()).isEqualTo(batch.items().get(0).cacheKey()));
+        assertThat(batch.items().stream().flatMap(i -> i.requesters().stream()).map(Requester::requestId).distinct())
+                .hasSize(600);
+        f.send("same-late", request("same-late", "team-a", "print('same')"));
+        f.advance(100);
+        assertThat(f.batches.readValue().items()).singleElement()
+                .satisfies(i -> assertThat(i.requesters()).extracting(Requester::requestId).containsExactly("same-late"));
+    }
+
+    @Test
     void shouldGiveEveryWindowItsOwnBatchId() {
         TopologyFixture f = start(1, 100_000);
         f.send("u-1", request("u-1", "team-a", "print(1)"));

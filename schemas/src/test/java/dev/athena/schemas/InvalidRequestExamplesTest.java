@@ -53,6 +53,7 @@ class InvalidRequestExamplesTest {
             Map.entry("bad-client-id.json", new Expected(RejectionReason.INVALID_FIELD, "clientId")),
             Map.entry("bad-request-id.json", new Expected(RejectionReason.INVALID_FIELD, "requestId")),
             Map.entry("bad-lane.json", new Expected(RejectionReason.INVALID_FIELD, "lane")),
+            Map.entry("too-long-model.json", new Expected(RejectionReason.INVALID_FIELD, "model")),
             Map.entry("bad-created-at.json", new Expected(RejectionReason.INVALID_FIELD, "createdAt")));
 
     private final RequestDecoder decoder = RequestDecoder.ofDefaults();

@@ -8,6 +8,7 @@ import dev.athena.schemas.cache.CacheKey;
 import dev.athena.schemas.message.AnalysisRequest;
 import dev.athena.schemas.message.Route;
 import dev.athena.schemas.topic.RequestPartitions;
+import dev.athena.schemas.topic.Topics;
 import dev.athena.schemas.validation.Decoded;
 import dev.athena.schemas.validation.IdSyntax;
 import dev.athena.schemas.validation.Rejection;
@@ -42,6 +43,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class AdmissionProcessor implements Processor<byte[], byte[], Object, Object> {
     public static final String TRACEPARENT = "traceparent";
+    static final int MAX_TRACEPARENT_LENGTH = 256;
     public static final String CLIENT_ID_HEADER = RequestPartitions.CLIENT_ID_HEADER;
     private static final Logger LOG = LoggerFactory.getLogger(AdmissionProcessor.class);
 
@@ -96,7 +98,7 @@ public final class AdmissionProcessor implements Processor<byte[], byte[], Objec
 
     @Override
     public void process(Record<byte[], byte[]> record) {
-        String traceparent = header(record, TRACEPARENT);
+        String traceparent = traceparent(record);
         switch (decoder.decode(record.value())) {
             case Decoded.Rejected rejected -> reject(record, identified(record, rejected.rejection()), null, null,
                     traceparent);
@@ -156,8 +158,7 @@ public final class AdmissionProcessor implements Processor<byte[], byte[], Objec
         LOG.info("rejected request {} of client {}: {} ({})", rejection.requestId(), rejection.clientId(),
                 rejection.reason(), rejection.field());
         var source = context.recordMetadata().orElse(null);
-        context.forward(new Record<Object, Object>(record.key(), record.value(), record.timestamp(),
-                DeadLetter.headers(record.headers(), rejection, source)), children.deadLetters());
+        context.forward(DeadLetter.of(record, rejection, source, Topics.MAX_RECORD_BYTES), children.deadLetters());
         if (!rejection.clientKnown() || seen.contains(rejection.requestId())) {
             return;
         }
@@ -207,6 +208,23 @@ public final class AdmissionProcessor implements Processor<byte[], byte[], Objec
         } catch (CharacterCodingException e) {
             return null;
         }
+    }
+
+    /**
+     * A W3C traceparent is 55 characters (later versions may add a few); anything far longer or not printable
+     * ASCII is no trace context, and would otherwise ride along in every batch and result of the request.
+     */
+    private static String traceparent(Record<?, ?> record) {
+        String value = header(record, TRACEPARENT);
+        if (value == null || value.length() > MAX_TRACEPARENT_LENGTH) {
+            return null;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            if (value.charAt(i) < 0x20 || value.charAt(i) > 0x7e) {
+                return null;
+            }
+        }
+        return value;
     }
 
     private static String header(Record<?, ?> record, String name) {

@@ -1,25 +1,77 @@
 package dev.athena.collector.admission;
 
+import dev.athena.schemas.topic.Topics;
 import dev.athena.schemas.validation.Rejection;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 
-/** The headers that tell an operator why a record is on the DLQ and where it came from. */
+/**
+ * The record that goes to the DLQ for a rejected one: its key, value and headers, plus headers that tell an
+ * operator why it is there and where it came from.
+ *
+ * <p>Design notes. The request topics take records as large as the DLQ does, so a record near that size plus
+ * the reason headers would not fit it; the broker would refuse the dead letter, the transaction would fail, and
+ * the stream thread would meet the same record again after every restart. Such a record goes to the DLQ cut to
+ * fit: first its own headers are dropped if they are large, then the key and the value are cut, and
+ * {@link #TRUNCATED} says what was cut and how large it was.
+ */
 public final class DeadLetter {
     public static final String ERROR_CODE = "athena-error-code";
     public static final String ERROR_MESSAGE = "athena-error-message";
     public static final String SOURCE_TOPIC = "athena-source-topic";
     public static final String SOURCE_PARTITION = "athena-source-partition";
     public static final String SOURCE_OFFSET = "athena-source-offset";
+    /** Present only on a dead letter that was cut to fit: {@code key=<bytes>,value=<bytes>,headers=<bytes>}. */
+    public static final String TRUNCATED = "athena-truncated";
+    /** Room for the record batch's and the record's own framing, beside what is counted. */
+    static final int FRAMING = 4 * 1024;
+    /** Room for the {@link #TRUNCATED} header itself: its name, three numbers and their labels. */
+    static final int MARKER_ROOM = 128;
+    /** Original headers larger than this are dropped when the dead letter would not fit otherwise. */
+    static final int MAX_KEPT_HEADER_BYTES = 64 * 1024;
+    /** A key longer than this is no request id (128 characters at most); cut when the dead letter must shrink. */
+    static final int MAX_KEPT_KEY_BYTES = 1024;
 
     private DeadLetter() {
     }
 
-    /** The original headers (a copy), plus the reason and the source coordinates. */
-    static Headers headers(Headers original, Rejection rejection, RecordMetadata source) {
-        RecordHeaders headers = new RecordHeaders(original.toArray());
+    /** The dead letter of {@code original}, within {@code limit} bytes (the DLQ's record size). */
+    static Record<Object, Object> of(Record<byte[], byte[]> original, Rejection rejection, RecordMetadata source,
+            int limit) {
+        byte[] key = original.key();
+        byte[] value = original.value();
+        Headers headers = withReason(original.headers().toArray(), rejection, source);
+        int originalHeaderBytes = size(original.headers().toArray());
+        if (length(key) + length(value) + size(headers.toArray()) + FRAMING <= limit) {
+            return new Record<>(key, value, original.timestamp(), headers);
+        }
+        List<String> cut = new ArrayList<>();
+        if (originalHeaderBytes > MAX_KEPT_HEADER_BYTES) {
+            headers = withReason(new Header[0], rejection, source);
+            cut.add("headers=" + originalHeaderBytes);
+        }
+        if (length(key) > MAX_KEPT_KEY_BYTES) {
+            cut.add("key=" + key.length);
+            key = Arrays.copyOf(key, MAX_KEPT_KEY_BYTES);
+        }
+        int room = Math.max(0, limit - FRAMING - MARKER_ROOM - length(key) - size(headers.toArray()));
+        if (length(value) > room) {
+            cut.add("value=" + value.length);
+            value = Arrays.copyOf(value, room);
+        }
+        put(headers, TRUNCATED, String.join(",", cut));
+        return new Record<>(key, value, original.timestamp(), headers);
+    }
+
+    private static Headers withReason(Header[] original, Rejection rejection, RecordMetadata source) {
+        RecordHeaders headers = new RecordHeaders(original);
         put(headers, ERROR_CODE, rejection.reason().name());
         put(headers, ERROR_MESSAGE, rejection.message());
         if (source != null) {
@@ -30,7 +82,20 @@ public final class DeadLetter {
         return headers;
     }
 
-    private static void put(RecordHeaders headers, String name, String value) {
+    private static int size(Header[] headers) {
+        int bytes = 0;
+        for (Header header : headers) {
+            // name and value, with a few bytes of length prefixes each
+            bytes += header.key().getBytes(StandardCharsets.UTF_8).length + length(header.value()) + 10;
+        }
+        return bytes;
+    }
+
+    private static int length(byte[] bytes) {
+        return bytes == null ? 0 : bytes.length;
+    }
+
+    private static void put(Headers headers, String name, String value) {
         headers.remove(name);
         headers.add(name, value.getBytes(StandardCharsets.UTF_8));
     }

@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class CollectorMetrics {
     /** Why a window was closed. */
-    public enum CloseReason { TIME, ITEMS, TOKENS }
+    public enum CloseReason { TIME, ITEMS, TOKENS, BYTES }
 
     private final Counter accepted;
     private final Counter duplicates;

@@ -53,6 +53,17 @@ import org.apache.kafka.streams.state.Stores;
 public final class BatchWindowProcessor implements Processor<String, Admitted, String, WireBatch> {
     public static final String ITEMS_STORE = "collector-window-items";
     static final String COMMIT_HOOK = "collector-window-commit-hook";
+    /**
+     * A batch closes before its items would take more than this in its record, so it fits the topic's
+     * {@link Topics#MAX_RECORD_BYTES} with room for the envelope; one item alone is at most a request at
+     * admission's record limit (a little over 6 MiB at the largest code limit) and its requesters.
+     */
+    static final long MAX_BATCH_BYTES = Topics.MAX_RECORD_BYTES * 3L / 4;
+    /**
+     * Requesters one item carries at most; more asking the same question in one window start a second item, so a
+     * question asked by thousands at once never makes a record too large for the topic.
+     */
+    static final int MAX_REQUESTERS_PER_ITEM = 256;
     /** The defaults' tick (a fifth of 50 ms). */
     static final Duration MAX_TICK = Duration.ofMillis(10);
 
@@ -134,7 +145,7 @@ public final class BatchWindowProcessor implements Processor<String, Admitted, S
         RouteState state = routes.computeIfAbsent(route,
                 r -> new RouteState(r, admitted.route().lane(), context.currentSystemTimeMs()));
         String pending = state.locate(admitted.cacheKey());
-        if (pending != null) {
+        if (pending != null && state.requestersOf(pending) < MAX_REQUESTERS_PER_ITEM) {
             writeBehind.put(pending, state.coalesce(pending, admitted.requester()));
             metrics.coalesced();
             return;
@@ -165,9 +176,7 @@ public final class BatchWindowProcessor implements Processor<String, Admitted, S
             boolean due = now - state.openedAtMs() >= settings.window(state.lane()).toMillis();
             boolean emitted = true;
             while (emitted && !state.isEmpty() && (due || full(state))) {
-                emitted = emit(state, now, full(state)
-                        ? (state.items() >= settings.maxItems() ? CloseReason.ITEMS : CloseReason.TOKENS)
-                        : CloseReason.TIME);
+                emitted = emit(state, now, closeReason(state));
             }
             if (state.isEmpty()) {
                 routes.remove(state.route());
@@ -176,13 +185,24 @@ public final class BatchWindowProcessor implements Processor<String, Admitted, S
     }
 
     private boolean full(RouteState state) {
-        return state.items() >= settings.maxItems() || state.tokens() >= settings.maxTokens();
+        return state.items() >= settings.maxItems() || state.tokens() >= settings.maxTokens()
+                || state.bytes() >= MAX_BATCH_BYTES;
+    }
+
+    private CloseReason closeReason(RouteState state) {
+        if (state.items() >= settings.maxItems()) {
+            return CloseReason.ITEMS;
+        }
+        if (state.tokens() >= settings.maxTokens()) {
+            return CloseReason.TOKENS;
+        }
+        return state.bytes() >= MAX_BATCH_BYTES ? CloseReason.BYTES : CloseReason.TIME;
     }
 
     /** Returns false when nothing could go: every pending client is over its quota. */
     private boolean emit(RouteState state, long now, CloseReason reason) {
         int before = state.items();
-        RouteState.Taken taken = state.take(settings.maxItems(), settings.maxTokens(),
+        RouteState.Taken taken = state.take(settings.maxItems(), settings.maxTokens(), MAX_BATCH_BYTES,
                 client -> quotas.tryAcquire(client, now));
         if (taken.items().isEmpty()) {
             metrics.quotaDeferred(before);

@@ -2,6 +2,7 @@ package dev.athena.collector.window;
 
 import dev.athena.schemas.json.Json;
 import dev.athena.schemas.message.BatchItem;
+import dev.athena.schemas.message.Requester;
 import java.util.Objects;
 
 /**
@@ -13,6 +14,10 @@ import java.util.Objects;
  * it is the record value Streams handed to admission, and copying it per request is what this avoids).
  */
 record PendingItem(BatchItem item, long tokens, long windowOpenedAtMs, byte[] requestBytes) {
+    /** Field names and punctuation of an item and of a requester in the batch's JSON. */
+    private static final int ITEM_OVERHEAD = 64;
+    private static final int REQUESTER_OVERHEAD = 96;
+
     PendingItem {
         Objects.requireNonNull(item, "item");
         Objects.requireNonNull(requestBytes, "requestBytes");
@@ -25,6 +30,28 @@ record PendingItem(BatchItem item, long tokens, long windowOpenedAtMs, byte[] re
 
     String clientId() {
         return item.requesters().get(0).clientId();
+    }
+
+    /**
+     * At least the bytes this item takes in a batch record: the request as it arrived, its cache key and its
+     * requesters, each string counted as if every character needed a six-byte JSON escape where a producer chose
+     * it freely ({@code replyTo}, {@code traceparent}).
+     */
+    long wireBytes() {
+        long bytes = ITEM_OVERHEAD + requestBytes.length + item.cacheKey().length();
+        for (Requester requester : item.requesters()) {
+            bytes += wireBytes(requester);
+        }
+        return bytes;
+    }
+
+    static long wireBytes(Requester requester) {
+        return REQUESTER_OVERHEAD + requester.requestId().length() + requester.clientId().length()
+                + 6L * (length(requester.replyTo()) + length(requester.traceparent()));
+    }
+
+    private static int length(String value) {
+        return value == null ? 0 : value.length();
     }
 
     PendingItem withItem(BatchItem updated) {

@@ -33,6 +33,7 @@ final class RouteState {
     private final Map<String, String> locations = HashMap.newHashMap(EXPECTED_ITEMS);
     private long nextSeq;
     private long tokens;
+    private long bytes;
     private int requests;
 
     private record ClientLine(String clientId, ArrayDeque<String> keys) {
@@ -87,6 +88,16 @@ final class RouteState {
         return requests;
     }
 
+    /** What the pending items take in batch records, at least ({@link PendingItem#wireBytes}). */
+    long bytes() {
+        return bytes;
+    }
+
+    /** How many requesters the pending item with this key carries. */
+    int requestersOf(String key) {
+        return items.get(key).item().requesters().size();
+    }
+
     boolean isEmpty() {
         return items.isEmpty();
     }
@@ -118,6 +129,7 @@ final class RouteState {
         });
         line.keys().addLast(key);
         tokens += item.tokens();
+        bytes += item.wireBytes();
         requests += item.item().requesters().size();
         return key;
     }
@@ -131,26 +143,29 @@ final class RouteState {
         PendingItem updated = pending.withItem(new BatchItem(item.cacheKey(), item.request(), requesters));
         items.put(key, updated);
         requests++;
+        bytes += PendingItem.wireBytes(requester);
         return updated;
     }
 
     /**
-     * One batch: an item per client in turn, up to {@code maxItems}, stopping before the token budget overflows.
-     * A client without quota ({@code quota} says no) is passed over, keeping its items, until none is left that
-     * may go.
+     * One batch: an item per client in turn, up to {@code maxItems}, stopping before the token budget or the
+     * byte budget overflows (the first item goes whatever its size). A client without quota ({@code quota} says
+     * no) is passed over, keeping its items, until none is left that may go.
      */
-    Taken take(int maxItems, long maxTokens, Predicate<String> quota) {
+    Taken take(int maxItems, long maxTokens, long maxBytes, Predicate<String> quota) {
         int most = Math.min(maxItems, items.size());
         List<BatchItem> batch = new ArrayList<>(most);
         List<String> keys = new ArrayList<>(most);
         List<byte[]> requestBytes = new ArrayList<>(most);
         long batchTokens = 0;
+        long batchBytes = 0;
         int passedOver = 0;
         while (batch.size() < maxItems && passedOver < turns.size()) {
             ClientLine line = turns.peekFirst();
             String key = line.keys().peekFirst();
             PendingItem next = items.get(key);
-            if (!batch.isEmpty() && batchTokens + next.tokens() > maxTokens) {
+            long nextBytes = next.wireBytes();
+            if (!batch.isEmpty() && (batchTokens + next.tokens() > maxTokens || batchBytes + nextBytes > maxBytes)) {
                 break;
             }
             turns.pollFirst();
@@ -167,10 +182,13 @@ final class RouteState {
                 turns.addLast(line);
             }
             items.remove(key);
-            locations.remove(next.item().cacheKey());
+            // a newer item of the same question may have taken over its place (see BatchWindowProcessor)
+            locations.remove(next.item().cacheKey(), key);
             tokens -= next.tokens();
+            bytes -= nextBytes;
             requests -= next.item().requesters().size();
             batchTokens += next.tokens();
+            batchBytes += nextBytes;
             batch.add(next.item());
             keys.add(key);
             requestBytes.add(next.requestBytes());
@@ -179,6 +197,6 @@ final class RouteState {
     }
 
     Taken take(int maxItems, long maxTokens) {
-        return take(maxItems, maxTokens, client -> true);
+        return take(maxItems, maxTokens, Long.MAX_VALUE, client -> true);
     }
 }

@@ -32,7 +32,14 @@ public final class Topics {
     private static final String WEEK_MS = String.valueOf(7L * 24 * 3600 * 1000);
     private static final String TWO_WEEKS_MS = String.valueOf(14L * 24 * 3600 * 1000);
     private static final String HOUR_MS = String.valueOf(3600L * 1000);
-    private static final String MAX_MESSAGE = String.valueOf(8 * 1024 * 1024);
+    /**
+     * The largest record the pipeline's topics take ({@code max.message.bytes}); whatever one service writes
+     * because of one request must fit it.
+     */
+    public static final int MAX_RECORD_BYTES = 8 * 1024 * 1024;
+    /** Kafka's limit on a topic name's length. */
+    public static final int MAX_NAME_LENGTH = 249;
+    private static final String MAX_MESSAGE = String.valueOf(MAX_RECORD_BYTES);
 
     private Topics() {
     }

@@ -25,6 +25,8 @@ import tools.jackson.databind.node.JsonNodeFactory;
  * (UTF-8 validity, the code size limit in bytes). It never throws on bad input.
  */
 public final class RequestDecoder {
+    /** Provider and model names: they make up routes and cache keys. */
+    public static final int MAX_NAME_LENGTH = 128;
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private final RequestLimits limits;
 
@@ -52,7 +54,21 @@ public final class RequestDecoder {
         if (fields == null) {
             return decodeOddly(bytes);
         }
-        return new Fields(fields, bytes.length).decode();
+        return withinRecordLimit(new Fields(fields, bytes.length).decode(), bytes.length);
+    }
+
+    /**
+     * Checked once the request reads well, so the rejection can name its requester, and so a record that breaks
+     * a field's rule as well is told about the field.
+     */
+    private Decoded withinRecordLimit(Decoded decoded, int recordBytes) {
+        if (recordBytes <= limits.maxRequestBytes() || !(decoded instanceof Decoded.Accepted accepted)) {
+            return decoded;
+        }
+        return reject(RejectionReason.REQUEST_TOO_LARGE, null, "request is " + recordBytes + " bytes, over the "
+                + "limit of " + limits.maxRequestBytes() + " bytes for a whole record (fields besides 'code' may "
+                + "take " + RequestLimits.ROOM_FOR_OTHER_FIELDS + " bytes)", accepted.request().requestId(),
+                accepted.request().clientId());
     }
 
     /**
@@ -105,7 +121,7 @@ public final class RequestDecoder {
         }
         Map<String, JsonNode> fields = new HashMap<>();
         root.properties().forEach(member -> fields.put(member.getKey(), member.getValue()));
-        return new Fields(fields, bytes.length).decode();
+        return withinRecordLimit(new Fields(fields, bytes.length).decode(), bytes.length);
     }
 
     private static Decoded reject(RejectionReason reason, String field, String message, String requestId,
@@ -180,9 +196,10 @@ public final class RequestDecoder {
                     () -> invalid("lane", "field 'lane' must be interactive or bulk but was '"
                             + abbreviate(laneName) + "'"));
             return new AnalysisRequest(SchemaVersion.CURRENT, reqId, client, type, optionalString("language"),
-                    optionalString("path"), code, optionalString("provider"), optionalString("model"), lane,
-                    options(), optionalInstant("deadline"), optionalBoolean("stream"), optionalInstant("createdAt"),
-                    optionalString("replyTo"));
+                    optionalString("path"), code, shortString("provider", MAX_NAME_LENGTH),
+                    shortString("model", MAX_NAME_LENGTH), lane, options(), optionalInstant("deadline"),
+                    optionalBoolean("stream"), optionalInstant("createdAt"),
+                    shortString("replyTo", Topics.MAX_NAME_LENGTH));
         }
 
         private JsonNode required(String field) {
@@ -210,6 +227,16 @@ public final class RequestDecoder {
                 throw invalid(field, "field '" + field + "' must be a string but was " + kind(node));
             }
             return node.stringValue();
+        }
+
+        /** Fields that end up in keys, topic names and cache keys. */
+        private String shortString(String field, int maxLength) {
+            String value = optionalString(field);
+            if (value != null && value.length() > maxLength) {
+                throw invalid(field, "field '" + field + "' must be at most " + maxLength + " characters but was "
+                        + value.length() + " ('" + abbreviate(value) + "')");
+            }
+            return value;
         }
 
         private Boolean optionalBoolean(String field) {

@@ -144,6 +144,65 @@ class RequestDecoderTest {
         assertThat(underCode.decode(record)).isInstanceOf(Decoded.Rejected.class);
     }
 
+    @Test
+    void shouldRejectARecordOverItsLimitWhateverFieldsMakeItUpAndNameTheRequester() {
+        RequestDecoder limited = new RequestDecoder(new RequestLimits(100, 300));
+        byte[] atLimit = withUnknownField(300);
+        byte[] over = withUnknownField(301);
+
+        assertThat(limited.decode(atLimit)).isInstanceOf(Decoded.Accepted.class);
+        assertThat(((Decoded.Rejected) limited.decode(over)).rejection()).satisfies(rejection -> {
+            assertThat(rejection.reason()).isEqualTo(RejectionReason.REQUEST_TOO_LARGE);
+            assertThat(rejection.requestId()).isEqualTo("r");
+            assertThat(rejection.clientId()).isEqualTo("c");
+            assertThat(rejection.message()).isEqualTo("request is 301 bytes, over the limit of 300 bytes for a whole "
+                    + "record (fields besides 'code' may take 65536 bytes)");
+        });
+    }
+
+    @Test
+    void shouldNameTheCodeWhenARecordIsOverBothLimits() {
+        RequestDecoder limited = new RequestDecoder(new RequestLimits(10, 60));
+
+        assertThat(((Decoded.Rejected) limited.decode(withCode("x".repeat(200)))).rejection().reason())
+                .isEqualTo(RejectionReason.CODE_TOO_LARGE);
+    }
+
+    @Test
+    void shouldLetARecordTakeSixTimesTheCodeLimitAndRoomForOtherFieldsByDefault() {
+        assertThat(RequestLimits.ofDefaults().maxRequestBytes()).isEqualTo(6 * 256 * 1024 + 64 * 1024);
+        assertThat(new RequestLimits(Integer.MAX_VALUE).maxRequestBytes()).isEqualTo(Integer.MAX_VALUE);
+        // code at the limit, every byte of it escaped (six bytes of JSON each), still fits
+        String escaped = "\\u0001".repeat(RequestLimits.DEFAULT_MAX_CODE_BYTES);
+        assertThat(decoder.decode(withCode(escaped))).isInstanceOf(Decoded.Accepted.class);
+    }
+
+    @Test
+    void shouldBoundTheFieldsThatBecomeKeysAndTopicNames() {
+        for (var field : Map.of("provider", 128, "model", 128, "replyTo", 249).entrySet()) {
+            String longest = "p".repeat(field.getValue());
+            assertThat(decode(withField(field.getKey(), longest))).as(field.getKey())
+                    .isInstanceOf(Decoded.Accepted.class);
+            Rejection rejection = ((Decoded.Rejected) decode(withField(field.getKey(), longest + "p"))).rejection();
+            assertThat(rejection.reason()).isEqualTo(RejectionReason.INVALID_FIELD);
+            assertThat(rejection.field()).isEqualTo(field.getKey());
+            assertThat(rejection.message()).startsWith("field '" + field.getKey() + "' must be at most "
+                    + field.getValue() + " characters but was " + (field.getValue() + 1));
+        }
+    }
+
+    private static String withField(String field, String value) {
+        return "{\"schemaVersion\":1,\"requestId\":\"r\",\"clientId\":\"c\",\"analysisType\":\"quality\","
+                + "\"code\":\"x\",\"" + field + "\":\"" + value + "\"}";
+    }
+
+    /** A request of exactly {@code bytes} bytes, padded by a field the contract does not know. */
+    private static byte[] withUnknownField(int bytes) {
+        String head = "{\"schemaVersion\":1,\"requestId\":\"r\",\"clientId\":\"c\",\"analysisType\":\"quality\","
+                + "\"code\":\"x\",\"notes\":\"";
+        return (head + "n".repeat(bytes - head.length() - 2) + "\"}").getBytes(StandardCharsets.UTF_8);
+    }
+
     private static byte[] withCode(String code) {
         return ("{\"schemaVersion\":1,\"requestId\":\"r\",\"clientId\":\"c\",\"analysisType\":\"quality\","
                 + "\"code\":\"" + code + "\"}").getBytes(StandardCharsets.UTF_8);
