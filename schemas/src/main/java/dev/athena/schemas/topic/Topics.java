@@ -23,11 +23,13 @@ public final class Topics {
     public static final String RESULTS_PREFIX = "athena.results.";
 
     /**
-     * Client ids become topic names, so they use Kafka's legal characters, but no dot: a dot would let client
-     * {@code a}'s reply topic {@code athena.results.a.b} be client {@code a.b}'s own, and Kafka treats {@code .}
-     * and {@code _} as colliding in topic names.
+     * Client ids become topic names, so they use Kafka's legal characters, but neither dot nor underscore. A dot
+     * would let client {@code a}'s reply topic {@code athena.results.a.b} be client {@code a.b}'s own; and Kafka
+     * refuses a topic whose name differs from an existing one only by {@code .} against {@code _}, so with
+     * underscores client {@code a}'s reply topic {@code athena.results.a.b} would keep client {@code a_b}'s own
+     * topic from ever being created.
      */
-    public static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
+    public static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9-]{0,63}");
 
     private static final String WEEK_MS = String.valueOf(7L * 24 * 3600 * 1000);
     private static final String TWO_WEEKS_MS = String.valueOf(14L * 24 * 3600 * 1000);

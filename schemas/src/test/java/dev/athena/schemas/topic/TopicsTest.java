@@ -48,7 +48,7 @@ class TopicsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"team-payments", "a", "Team-A_1", "0", "x123456789012345678901234567890123456789012345678901234567890123"})
+    @ValueSource(strings = {"team-payments", "a", "Team-A-1", "0", "x123456789012345678901234567890123456789012345678901234567890123"})
     void shouldNameAResultTopicPerClient(String clientId) {
         String name = Topics.resultsTopicName(clientId);
 
@@ -58,12 +58,27 @@ class TopicsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "-team", ".team", "team payments", "team/a", "team:a", "tëam", "team.a",
+    @ValueSource(strings = {"", "-team", ".team", "team payments", "team/a", "team:a", "tëam", "team.a", "team_a",
             "x1234567890123456789012345678901234567890123456789012345678901234"})
     void shouldRefuseAnIllegalClientIdEchoingIt(String clientId) {
         assertThatThrownBy(() -> Topics.resultsTopicName(clientId))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("clientId must match " + Topics.CLIENT_ID.pattern() + " but was '" + clientId + "'");
+    }
+
+    /**
+     * Kafka refuses a topic whose name equals an existing one once every '.' and '_' are made alike: a client's
+     * own result topic must never be taken that way by another client's reply topic (or the other way round).
+     */
+    @Test
+    void shouldNeverLetOneClientsReplyTopicCollideWithAnotherClientsOwnTopic() {
+        String replyOfA = Topics.RESULTS_PREFIX + "sq.victim";
+        String ownOfOther = Topics.RESULTS_PREFIX + "sq_victim";
+        assertThat(replyOfA.replace('.', '_')).isEqualTo(ownOfOther.replace('.', '_'));
+
+        assertThatThrownBy(() -> Topics.resultsTopicName("sq_victim")).isInstanceOf(IllegalArgumentException.class);
+        assertThat(dev.athena.schemas.validation.IdSyntax.isClientId("sq_victim")).isFalse();
+        assertThat(dev.athena.schemas.validation.IdSyntax.isRequestId("req_1")).isTrue();
     }
 
     @Test
