@@ -10,10 +10,9 @@ import dev.athena.schemas.topic.Topics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -101,22 +100,7 @@ public final class LiveFeed implements AutoCloseable {
     }
 
     private void pollLoop() {
-        Set<TopicPartition> known = new HashSet<>();
-        consumer.subscribe(TOPICS, new ConsumerRebalanceListener() {
-            @Override
-            public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-            }
-
-            @Override
-            public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-                if (positioned.getCount() > 0) {
-                    consumer.seekToEnd(partitions);
-                    partitions.forEach(consumer::position);
-                    positioned.countDown();
-                }
-                known.addAll(partitions);
-            }
-        });
+        consumer.subscribe(TOPICS, new Repositioning());
         try {
             while (running) {
                 try {
@@ -135,6 +119,51 @@ public final class LiveFeed implements AutoCloseable {
             }
         } finally {
             consumer.close(Duration.ofSeconds(2));
+        }
+    }
+
+    /**
+     * Nothing is committed (each gateway reads everything, in a group of its own), so after a rebalance the
+     * consumer would start every partition again from {@code auto.offset.reset}: every new client's topic and
+     * every scan's reply topic (created, later deleted) would have the feed read all of {@code athena.chunks} and
+     * every result topic again. It goes back to where it was instead; only a partition it never had starts at
+     * the beginning. On the first assignment it starts at the end (history is in PostgreSQL).
+     */
+    private final class Repositioning implements ConsumerRebalanceListener {
+        private final Map<TopicPartition, Long> positions = new HashMap<>();
+
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            for (TopicPartition partition : partitions) {
+                try {
+                    positions.put(partition, consumer.position(partition));
+                } catch (org.apache.kafka.common.KafkaException e) {
+                    // a deleted topic has no position left to keep
+                    positions.remove(partition);
+                }
+            }
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            onPartitionsRevoked(partitions);
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            if (positioned.getCount() > 0) {
+                consumer.seekToEnd(partitions);
+                partitions.forEach(consumer::position);
+                positioned.countDown();
+                return;
+            }
+            for (TopicPartition partition : partitions) {
+                Long position = positions.get(partition);
+                if (position != null) {
+                    consumer.seek(partition, position);
+                }
+            }
+            positions.keySet().retainAll(partitions);
         }
     }
 
