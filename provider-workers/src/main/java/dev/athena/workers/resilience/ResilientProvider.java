@@ -125,7 +125,7 @@ public final class ResilientProvider implements Provider, BatchGuard {
 
     @Override
     public ProviderAnswer analyse(ProviderCall call) {
-        long tokens = Prompt.estimateTokens(call.request());
+        long tokens = Prompt.estimateTokens(call.request()) + delegate.reservedOutputTokens();
         Supplier<ProviderAnswer> attempt = () -> delegate.analyse(call);
         Supplier<ProviderAnswer> limited = () -> {                                        // 1. rate limit
             java.time.Instant asked = clock.instant();

@@ -22,6 +22,15 @@ public interface Provider {
     /** The model used when a request says {@code auto} or names no model. */
     String defaultModel();
 
+    /**
+     * Tokens a call holds against the provider's tokens-per-minute limit beyond its prompt. OpenAI counts the
+     * completion tokens a request allows ({@code max_completion_tokens}) the moment it arrives, so a limiter
+     * charging the prompt alone would send several times the rate OpenAI accepts and meet 429s as a rule.
+     */
+    default long reservedOutputTokens() {
+        return 0;
+    }
+
     /** One attempt at answering one request with one model. */
     ProviderAnswer analyse(ProviderCall call) throws ProviderException;
 }

@@ -58,6 +58,12 @@ public final class OpenAiCompatibleProvider implements Provider {
         return settings.model();
     }
 
+    /** OpenAI's; DeepSeek and local servers do not count a completion before it is written. */
+    @Override
+    public long reservedOutputTokens() {
+        return name().equals("openai") ? settings.maxOutputTokens() : 0;
+    }
+
     @Override
     public ProviderAnswer analyse(ProviderCall call) {
         boolean stream = call.request().streaming();
