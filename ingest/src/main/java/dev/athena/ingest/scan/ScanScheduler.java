@@ -75,10 +75,15 @@ public final class ScanScheduler implements AutoCloseable {
                 ScanReport report;
                 try {
                     report = scan.apply(settings);
-                } catch (RuntimeException e) {
+                } catch (RuntimeException | Error e) {
+                    // an Error too (a repository too large for the heap, say): otherwise the repository stayed
+                    // marked as running and every later scan of it was skipped as an overlap, for ever
                     running.remove(settings.repoName());
-                    LOG.warn("scan of {} failed: {}", settings.repoName(), e.getMessage());
+                    LOG.warn("scan of {} failed: {}", settings.repoName(), e.toString());
                     done.completeExceptionally(e);
+                    if (e instanceof VirtualMachineError fatal) {
+                        throw fatal;
+                    }
                     return;
                 }
                 // Free the repository before anyone learns the scan ended, so whoever reacts may start the next.

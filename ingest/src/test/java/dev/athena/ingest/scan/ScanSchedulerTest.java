@@ -50,6 +50,25 @@ class ScanSchedulerTest {
     }
 
     @Test
+    void shouldFreeTheRepositoryAndFailTheFutureWhenAScanEndsInAnError() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        try (ScanScheduler scheduler = new ScanScheduler(s -> {
+            if (calls.incrementAndGet() == 1) {
+                throw new OutOfMemoryError("Java heap space (a test's)");
+            }
+            return report(s.repoName());
+        }, r -> { }, Clock.systemUTC())) {
+            var failed = scheduler.runNow(SETTINGS).orElseThrow();
+
+            assertThat(failed).failsWithin(Duration.ofSeconds(10)).withThrowableThat()
+                    .havingCause().isInstanceOf(OutOfMemoryError.class);
+            assertThat(scheduler.runNow(SETTINGS)).as("the repository is free again").isPresent()
+                    .get().satisfies(next -> assertThat(next.get(10, TimeUnit.SECONDS).repoName()).isEqualTo("repo"));
+            assertThat(scheduler.skippedOverlaps()).isZero();
+        }
+    }
+
+    @Test
     void shouldRunOnAFixedIntervalAndHandEachReportOver() throws Exception {
         AtomicInteger scans = new AtomicInteger();
         CountDownLatch reports = new CountDownLatch(3);
