@@ -36,6 +36,7 @@ public final class SplitterMetrics {
     private final Counter redisErrors;
     private final Counter rowsPersisted;
     private final Counter persistFailures;
+    private final Counter rowsRefused;
     private final Timer transaction;
 
     public SplitterMetrics(MeterRegistry registry) {
@@ -58,6 +59,9 @@ public final class SplitterMetrics {
                 .register(registry);
         persistFailures = Counter.builder("athena.splitter.persistence.failures")
                 .description("PostgreSQL write attempts that failed and will be retried").register(registry);
+        rowsRefused = Counter.builder("athena.splitter.persistence.refused")
+                .description("rows PostgreSQL refused for good because of their data; skipped, not retried")
+                .register(registry);
         transaction = Timer.builder("athena.splitter.transaction.duration")
                 .description("one read-process-write transaction").register(registry);
         for (Tier tier : Tier.values()) {
@@ -103,6 +107,10 @@ public final class SplitterMetrics {
 
     public void rowsPersisted(int rows) {
         rowsPersisted.increment(rows);
+    }
+
+    public void rowsRefused(int rows) {
+        rowsRefused.increment(rows);
     }
 
     public void persistFailure() {

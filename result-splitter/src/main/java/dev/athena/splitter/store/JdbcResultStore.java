@@ -19,9 +19,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** {@link ResultStore} over plain JDBC, plus the batched writes of the persistence path and the audit log. */
 public final class JdbcResultStore implements ResultStore {
+    private static final Logger LOG = LoggerFactory.getLogger(JdbcResultStore.class);
     private static final String UPSERT_RESULT = """
             insert into analysis_results (request_id, client_id, status, served_provider, served_model, degraded,
                 cached, batch_id, result, completed_at, delivered_to)
@@ -49,23 +52,50 @@ public final class JdbcResultStore implements ResultStore {
         this.dataSource = dataSource;
     }
 
-    /** Writes results and their ledger rows in one transaction; idempotent per requestId. */
-    public void write(List<Delivery> batch) {
+    /**
+     * Writes results and their ledger rows, idempotent per requestId. Normally one transaction; when PostgreSQL
+     * refuses the data of some row (SQLSTATE class 22 or 23), which would fail every retry of the whole batch,
+     * the rows are written one statement at a time instead: every row that can be stored is, and the others are
+     * counted and logged by request id only, so one bad result cannot stop persistence for everything after it.
+     *
+     * @throws StoreUnavailableException when PostgreSQL is unreachable or fails otherwise: retry the same rows
+     */
+    public WriteOutcome write(List<Delivery> batch) {
         if (batch.isEmpty()) {
-            return;
+            return new WriteOutcome(0, 0);
         }
         // One row per request even inside a batch: a multi-row upsert may not touch the same row twice.
         Map<String, Delivery> byRequest = new LinkedHashMap<>();
         batch.forEach(d -> byRequest.put(d.requestId(), d));
         List<Delivery> deliveries = List.copyOf(byRequest.values());
+        try {
+            writeTogether(deliveries);
+            return new WriteOutcome(deliveries.size(), 0);
+        } catch (SQLException e) {
+            if (!SqlErrors.isDataError(e)) {
+                throw unavailable("writing " + deliveries.size() + " results", e);
+            }
+            LOG.warn("PostgreSQL refused a batch of {} results ({}); writing them one by one", deliveries.size(),
+                    SqlErrors.describe(e));
+        }
+        try {
+            return writeOneByOne(deliveries);
+        } catch (SQLException e) {
+            throw unavailable("writing " + deliveries.size() + " results one by one", e);
+        }
+    }
+
+    private void writeTogether(List<Delivery> deliveries) throws SQLException {
         try (Connection conn = dataSource.getConnection()) {
             conn.setAutoCommit(false);
             try (PreparedStatement results = conn.prepareStatement(UPSERT_RESULT);
                     PreparedStatement usage = conn.prepareStatement(INSERT_USAGE)) {
                 for (Delivery delivery : deliveries) {
                     addResult(results, delivery);
+                    results.addBatch();
                     if (delivery.result().servedBy() != null) {
                         addUsage(usage, delivery);
+                        usage.addBatch();
                     }
                 }
                 results.executeBatch();
@@ -75,10 +105,64 @@ public final class JdbcResultStore implements ResultStore {
                 conn.rollback();
                 throw e;
             }
-        } catch (SQLException e) {
-            throw new StoreUnavailableException("writing " + deliveries.size() + " results failed: " + e.getMessage(),
-                    e);
         }
+    }
+
+    /**
+     * Each row in a statement (and transaction) of its own. Both statements are idempotent, so a result whose
+     * ledger row is refused (or the reverse) keeps the row that stored, and a replay changes nothing.
+     */
+    private WriteOutcome writeOneByOne(List<Delivery> deliveries) throws SQLException {
+        int stored = 0;
+        int refused = 0;
+        try (Connection conn = dataSource.getConnection()) {
+            conn.setAutoCommit(true);
+            try (PreparedStatement results = conn.prepareStatement(UPSERT_RESULT);
+                    PreparedStatement usage = conn.prepareStatement(INSERT_USAGE)) {
+                for (Delivery delivery : deliveries) {
+                    addResult(results, delivery);
+                    if (executeUnlessRefused(results, delivery, "result")) {
+                        stored++;
+                    } else {
+                        refused++;
+                    }
+                    if (delivery.result().servedBy() != null) {
+                        addUsage(usage, delivery);
+                        if (!executeUnlessRefused(usage, delivery, "usage ledger")) {
+                            refused++;
+                        }
+                    }
+                }
+            }
+        }
+        return new WriteOutcome(stored, refused);
+    }
+
+    /** @return false when PostgreSQL refused the row's data; any other failure is thrown */
+    private static boolean executeUnlessRefused(PreparedStatement ps, Delivery delivery, String row)
+            throws SQLException {
+        try {
+            ps.executeUpdate();
+            return true;
+        } catch (SQLException e) {
+            if (!SqlErrors.isDataError(e)) {
+                throw e;
+            }
+            LOG.error("PostgreSQL refused the {} row of request {} (client {}), {}; skipped, it stays on the "
+                    + "client's result topic", row, printable(delivery.requestId()), printable(delivery.clientId()),
+                    SqlErrors.describe(e));
+            return false;
+        }
+    }
+
+    /** Ids go to the log as they are, except control characters (a NUL is one reason a row is refused). */
+    private static String printable(String id) {
+        return id == null ? null : id.codePoints().map(c -> Character.isISOControl(c) ? '?' : c)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+    }
+
+    private static StoreUnavailableException unavailable(String what, SQLException e) {
+        return new StoreUnavailableException(what + " failed: " + e.getMessage(), e);
     }
 
     public void recordAudit(AuditEntry entry) {
@@ -88,11 +172,11 @@ public final class JdbcResultStore implements ResultStore {
             ps.setString(2, entry.action());
             ps.setString(3, entry.target());
             ps.setString(4, entry.actor());
-            ps.setString(5, entry.detailJson());
+            ps.setString(5, entry.detailJson() == null ? null : JsonText.withoutNul(entry.detailJson()));
             ps.setObject(6, OffsetDateTime.ofInstant(entry.occurredAt(), ZoneOffset.UTC));
             ps.executeUpdate();
         } catch (SQLException e) {
-            throw new StoreUnavailableException("recording audit " + entry.action() + " failed: " + e.getMessage(), e);
+            throw unavailable("recording audit " + entry.action(), e);
         }
     }
 
@@ -137,7 +221,7 @@ public final class JdbcResultStore implements ResultStore {
             }
             return out;
         } catch (SQLException e) {
-            throw new StoreUnavailableException("usage query failed: " + e.getMessage(), e);
+            throw unavailable("usage query", e);
         }
     }
 
@@ -154,7 +238,7 @@ public final class JdbcResultStore implements ResultStore {
             }
             return out;
         } catch (SQLException e) {
-            throw new StoreUnavailableException("result query failed: " + e.getMessage(), e);
+            throw unavailable("result query", e);
         }
     }
 
@@ -169,10 +253,9 @@ public final class JdbcResultStore implements ResultStore {
         ps.setBoolean(6, served != null && served.degraded());
         ps.setBoolean(7, result.cached());
         ps.setString(8, result.batchId());
-        ps.setString(9, Json.writeString(result));
+        ps.setString(9, JsonText.withoutNul(Json.writeString(result)));
         ps.setObject(10, OffsetDateTime.ofInstant(result.completedAt(), ZoneOffset.UTC));
         ps.setString(11, delivery.topic());
-        ps.addBatch();
     }
 
     private static void addUsage(PreparedStatement ps, Delivery delivery) throws SQLException {
@@ -191,6 +274,5 @@ public final class JdbcResultStore implements ResultStore {
         ps.setBoolean(9, result.cached());
         ps.setBoolean(10, !delivery.bearsCost());
         ps.setObject(11, OffsetDateTime.ofInstant(result.completedAt(), ZoneOffset.UTC));
-        ps.addBatch();
     }
 }

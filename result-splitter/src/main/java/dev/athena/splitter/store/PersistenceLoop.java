@@ -35,7 +35,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Design notes: one thread owns the consumer. While the database is down it holds the rows it has, pauses
  * its partitions and keeps polling (so the group does not evict it), backing off from 250 ms to 10 s. Rows are
- * upserts by requestId, so replays after a crash or a rebalance never duplicate.
+ * upserts by requestId, so replays after a crash or a rebalance never duplicate. Only outages are retried: a row
+ * whose data PostgreSQL refuses would fail every retry, so the store skips it (counted in
+ * {@code athena.splitter.persistence.refused}) and the rows after it are written.
  */
 public final class PersistenceLoop implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(PersistenceLoop.class);
@@ -149,8 +151,9 @@ public final class PersistenceLoop implements Runnable {
                 Migrations.migrate(dataSource);
                 migrated = true;
             }
-            store.write(rows);
-            metrics.rowsPersisted(rows.size());
+            WriteOutcome outcome = store.write(rows);
+            metrics.rowsPersisted(outcome.stored());
+            metrics.rowsRefused(outcome.refused());
             return true;
         } catch (RuntimeException e) {
             metrics.persistFailure();
