@@ -5,7 +5,8 @@ import com.zaxxer.hikari.HikariDataSource;
 
 /**
  * The connection pool. It starts even when PostgreSQL is down (persistence waits, delivery does not) and gives up
- * on a connection after three seconds so the writer can back off instead of hanging.
+ * on a connection after three seconds so the writer can back off instead of hanging. Its errors never quote the
+ * data of the statement that failed.
  */
 public final class Database {
     private Database() {
@@ -25,6 +26,9 @@ public final class Database {
         config.addDataSourceProperty("socketTimeout", "30");
         config.addDataSourceProperty("connectTimeout", "3");
         config.addDataSourceProperty("reWriteBatchedInserts", "true");
+        // Otherwise a failed batch's message quotes every bound value (whole results, code included) and the
+        // server's detail ("Failing row contains ..."), and that message reaches the logs.
+        config.addDataSourceProperty("logServerErrorDetail", "false");
         return new HikariDataSource(config);
     }
 }

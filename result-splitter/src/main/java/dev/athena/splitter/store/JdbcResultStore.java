@@ -161,8 +161,13 @@ public final class JdbcResultStore implements ResultStore {
                 .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
     }
 
+    /**
+     * The driver's message may quote the bound values (the result, its code), and the exception ends up in a log:
+     * only the SQLSTATE goes into the message. The cause stays for its stack trace; the pool keeps the server's
+     * detail and the bound values out of its message (see {@link Database}).
+     */
     private static StoreUnavailableException unavailable(String what, SQLException e) {
-        return new StoreUnavailableException(what + " failed: " + e.getMessage(), e);
+        return new StoreUnavailableException(what + " failed: " + SqlErrors.describe(e), e);
     }
 
     public void recordAudit(AuditEntry entry) {
