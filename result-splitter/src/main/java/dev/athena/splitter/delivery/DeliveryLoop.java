@@ -17,8 +17,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -134,6 +136,7 @@ public final class DeliveryLoop implements Runnable {
     private void process(ConsumerRecords<byte[], byte[]> records) {
         List<ItemResult> committedItems = new ArrayList<>();
         List<Delivery> delivered = new ArrayList<>();
+        Set<String> topics = new HashSet<>();
         producer.beginTransaction();
         try {
             for (ConsumerRecord<byte[], byte[]> record : records) {
@@ -150,7 +153,7 @@ public final class DeliveryLoop implements Runnable {
                             record.offset(), p);
                 });
                 for (Delivery delivery : split.deliveries()) {
-                    if (send(delivery)) {
+                    if (send(delivery, topics)) {
                         delivered.add(delivery);
                     }
                 }
@@ -160,8 +163,10 @@ public final class DeliveryLoop implements Runnable {
             producer.commitTransaction();
         } catch (ProducerFencedException | InvalidProducerEpochException | OutOfOrderSequenceException
                 | UnsupportedVersionException | AuthorizationException e) {
+            forget(topics);
             throw e;
         } catch (KafkaException | IllegalStateException e) {
+            forget(topics);
             abortAndRewind(e);
             return;
         }
@@ -181,10 +186,12 @@ public final class DeliveryLoop implements Runnable {
      *
      * @return whether the result was sent
      */
-    private boolean send(Delivery delivery) {
+    private boolean send(Delivery delivery, Set<String> topics) {
         String topic = delivery.topic();
+        topics.add(topic);
         if (!provisioned(topic, delivery.clientId())) {
             String fallback = Topics.resultsTopicName(delivery.clientId());
+            topics.add(fallback);
             if (topic.equals(fallback) || !provisioned(fallback, delivery.clientId())) {
                 metrics.poison(Poison.REQUESTER);
                 LOG.error("no result topic can be created for client {} (request {}); result kept in PostgreSQL only",
@@ -217,6 +224,16 @@ public final class DeliveryLoop implements Runnable {
             }
             throw e;
         }
+    }
+
+    /**
+     * The provisioner remembers every topic it made sure of. One of them may have been deleted since (the usual
+     * reason for a send to block until max.block.ms and the transaction to fail), so the next attempt makes sure
+     * of each topic of a failed transaction again: otherwise it would never be created again, and every retry
+     * would fail the same way, stalling all the clients of the input partition.
+     */
+    private void forget(Set<String> topics) {
+        topics.forEach(provisioner::forget);
     }
 
     /** Abandons the transaction and seeks back to the committed offsets, so the same records are split again. */

@@ -10,7 +10,10 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.errors.TopicExistsException;
 
-/** Creates topics that are missing and leaves existing ones alone, so every service may call it at start-up. */
+/**
+ * Creates topics that are missing and leaves existing ones alone, so every service may call it at start-up. It
+ * remembers what it created or found, so that only the first use of a topic costs a call to Kafka.
+ */
 public final class TopicProvisioner {
     private final Admin admin;
     private final Set<String> known = ConcurrentHashMap.newKeySet();
@@ -45,5 +48,13 @@ public final class TopicProvisioner {
 
     public void ensure(TopicSpec spec) {
         ensure(List.of(spec));
+    }
+
+    /**
+     * Makes the next {@link #ensure} ask Kafka again. A topic created once can still be deleted later; a caller
+     * whose sends to it failed calls this, or it would never be created again and every send would block.
+     */
+    public void forget(String topic) {
+        known.remove(topic);
     }
 }
