@@ -18,6 +18,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -43,6 +44,7 @@ public final class ResultSplitter implements AutoCloseable {
     private final CacheInvalidator invalidator;
     private final Thread deliveryThread;
     private final Thread persistenceThread;
+    private volatile boolean closing;
 
     private ResultSplitter(SplitterSettings settings, HikariDataSource dataSource, RedissonClient redis,
             TieredCache cache, Admin admin, DeliveryLoop delivery, PersistenceLoop persistence,
@@ -166,9 +168,26 @@ public final class ResultSplitter implements AutoCloseable {
         return persistenceThread.isAlive();
     }
 
+    /**
+     * The path that has stopped on its own ({@code "delivery"} or {@code "persistence"}), empty while both run
+     * or once {@link #close()} has begun. An instance with either path down holds its partitions of that path's
+     * group without working on them, so its process should exit and be restarted.
+     */
+    public Optional<String> stoppedPath() {
+        if (closing) {
+            return Optional.empty();
+        }
+        if (!isDelivering()) {
+            return Optional.of("delivery");
+        }
+        return isPersisting() ? Optional.empty() : Optional.of("persistence");
+    }
+
     /** Stops delivery, writes pending rows to PostgreSQL (bounded), then releases every client. */
     @Override
     public void close() {
+        // a watcher must not take the paths stopping here for a failure (an exit from a shutdown hook hangs)
+        closing = true;
         delivery.stop();
         join(deliveryThread);
         persistence.stop();

@@ -1,6 +1,7 @@
 package dev.athena.splitter;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -8,7 +9,8 @@ import java.util.concurrent.TimeUnit;
  * Runs one splitter alone against external Kafka, Redis and PostgreSQL, configured from {@code ATHENA_KAFKA_BOOTSTRAP}
  * (default 127.0.0.1:9092), {@code ATHENA_REDIS_URL}, {@code ATHENA_DB_URL}, {@code ATHENA_DB_USER},
  * {@code ATHENA_DB_PASSWORD} and optionally {@code ATHENA_SPLITTER_GROUP} and {@code ATHENA_INSTANCE_ID} (a stable
- * id per instance lets a restart fence its predecessor at once; defaults to HOSTNAME). Stops on SIGTERM.
+ * id per instance lets a restart fence its predecessor at once; defaults to HOSTNAME). Stops on SIGTERM; exits
+ * with status 1 when the delivery or the persistence path stops on its own.
  */
 public final class SplitterMain {
     private SplitterMain() {
@@ -37,9 +39,12 @@ public final class SplitterMain {
             stopped.countDown();
         }, "athena-splitter-shutdown"));
         System.out.println("athena-result-splitter: ready");
+        // Either path stopping on its own leaves this instance holding partitions it no longer works on (results
+        // undelivered, or rows never stored): exit non-zero so the supervisor restarts it or the group moves on.
         while (!stopped.await(1, TimeUnit.SECONDS)) {
-            if (!splitter.isDelivering()) {
-                System.err.println("athena-result-splitter: delivery stopped (fenced or failed), exiting");
+            Optional<String> down = splitter.stoppedPath();
+            if (down.isPresent()) {
+                System.err.println("athena-result-splitter: " + down.get() + " stopped (fenced or failed), exiting");
                 System.exit(1);
             }
         }

@@ -65,6 +65,12 @@ final class SplitterProcess implements AutoCloseable {
         return process.pid();
     }
 
+    /** The exit status once the process has ended by itself, empty if it still runs after {@code timeout}. */
+    java.util.OptionalInt awaitExit(Duration timeout) throws InterruptedException {
+        return process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+                ? java.util.OptionalInt.of(process.exitValue()) : java.util.OptionalInt.empty();
+    }
+
     /** SIGKILL: no shutdown hook, no abort, no flush; whatever transaction is open stays open. */
     void kill() throws InterruptedException {
         process.destroyForcibly();
