@@ -43,7 +43,9 @@ import org.slf4j.LoggerFactory;
  * <p>Design notes: the result topic is read by a plain assigned consumer (no group), positioned at the end of
  * every partition before the first request is sent, so no result of this session can be missed and none of an
  * earlier session is replayed. One named thread polls; futures are completed on it, so callers must not block
- * inside their callbacks.
+ * inside their callbacks. A callback that throws is logged and the thread goes on; once the thread stops (on
+ * {@link #close} or a consumer failure) every waiting future and every later {@link #submit} fails at once
+ * rather than waiting for a result nobody will deliver.
  */
 public final class KafkaAthenaClient implements AthenaClient {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaAthenaClient.class);
@@ -56,6 +58,8 @@ public final class KafkaAthenaClient implements AthenaClient {
     private final Thread poller;
     private volatile Consumer<AnalysisResult> listener = r -> { };
     private volatile boolean running = true;
+    /** Set once the result consumer has stopped (closed or failed): no future can be completed any more. */
+    private volatile RuntimeException stopped;
 
     private KafkaAthenaClient(String bootstrap, String clientId) {
         this.clientId = clientId;
@@ -114,8 +118,17 @@ public final class KafkaAthenaClient implements AthenaClient {
             throw new IllegalArgumentException("this client is '" + clientId + "' but the request is for '"
                     + request.clientId() + "'");
         }
+        if (stopped != null) {
+            return CompletableFuture.failedFuture(stopped);
+        }
         CompletableFuture<AnalysisResult> future = pending.computeIfAbsent(request.requestId(),
                 id -> new CompletableFuture<>());
+        if (stopped != null) {
+            // the poller stopped while this was being added: it may not have seen it
+            pending.remove(request.requestId());
+            future.completeExceptionally(stopped);
+            return future;
+        }
         ProducerRecord<String, byte[]> record;
         try {
             record = RequestPartitions.record(producer, request, Json.write(request));
@@ -151,15 +164,25 @@ public final class KafkaAthenaClient implements AthenaClient {
                     deliver(record);
                 }
             }
+            stop(new IllegalStateException("the Kafka client of " + clientId + " is closed"));
         } catch (WakeupException e) {
-            if (running) {
-                throw e;
-            }
+            stop(running ? e : new IllegalStateException("the Kafka client of " + clientId + " is closed"));
         } catch (RuntimeException e) {
             LOG.error("result consumer of {} stopped: {}", clientId, e.toString());
-            pending.values().forEach(f -> f.completeExceptionally(e));
+            stop(new IllegalStateException("the result consumer of " + clientId + " stopped: " + e, e));
         } finally {
             consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    /** Every request still waiting, and every later one, fails with {@code cause}: no result can reach it now. */
+    private void stop(RuntimeException cause) {
+        stopped = cause;
+        for (String requestId : List.copyOf(pending.keySet())) {
+            CompletableFuture<AnalysisResult> future = pending.remove(requestId);
+            if (future != null) {
+                future.completeExceptionally(cause);
+            }
         }
     }
 
@@ -195,7 +218,12 @@ public final class KafkaAthenaClient implements AthenaClient {
                     e.getMessage());
             return;
         }
-        listener.accept(result);
+        try {
+            listener.accept(result);
+        } catch (RuntimeException e) {
+            // the caller's callback must not stop the consumer every other request depends on
+            LOG.warn("result listener of {} failed on request {}: {}", clientId, result.requestId(), e.toString());
+        }
         CompletableFuture<AnalysisResult> future = pending.remove(result.requestId());
         if (future != null) {
             future.complete(result);

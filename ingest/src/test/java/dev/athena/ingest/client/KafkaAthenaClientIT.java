@@ -93,6 +93,39 @@ class KafkaAthenaClientIT {
                 RequestPartitions.of(asked.get(0), 6)));
     }
 
+    @Test
+    void shouldFailWaitingAndLaterRequestsWhenClosedInsteadOfLeavingThemPending() throws Exception {
+        String clientId = "kc-close-" + UUID.randomUUID().toString().substring(0, 8);
+        KafkaAthenaClient client = KafkaAthenaClient.connect(bootstrap, clientId);
+        CompletableFuture<AnalysisResult> waiting = client.submit(request(clientId, Lane.INTERACTIVE));
+        client.flush();
+
+        client.close();
+
+        assertThat(waiting).failsWithin(Duration.ofSeconds(5)).withThrowableThat()
+                .withMessageContaining("is closed");
+        assertThat(client.submit(request(clientId, Lane.INTERACTIVE))).isCompletedExceptionally();
+    }
+
+    @Test
+    void shouldKeepDeliveringResultsWhenTheCallersListenerThrows() throws Exception {
+        String clientId = "kc-listener-" + UUID.randomUUID().toString().substring(0, 8);
+        AnalysisRequest first = request(clientId, Lane.INTERACTIVE);
+        AnalysisRequest second = request(clientId, Lane.INTERACTIVE);
+        try (KafkaAthenaClient client = KafkaAthenaClient.connect(bootstrap, clientId)) {
+            client.onResult(result -> {
+                throw new IllegalStateException("a caller's bug");
+            });
+            CompletableFuture<AnalysisResult> firstResult = client.submit(first);
+            answer(clientId, first.requestId());
+            assertThat(firstResult.get(30, TimeUnit.SECONDS).requestId()).isEqualTo(first.requestId());
+
+            CompletableFuture<AnalysisResult> secondResult = client.submit(second);
+            answer(clientId, second.requestId());
+            assertThat(secondResult.get(30, TimeUnit.SECONDS).requestId()).isEqualTo(second.requestId());
+        }
+    }
+
     private static AnalysisRequest request(String clientId, Lane lane) {
         return new AnalysisRequest(SchemaVersion.CURRENT, UUID.randomUUID().toString(), clientId,
                 AnalysisType.QUALITY, "python", "a.py", "def f():\n    return 1\n", null, null, lane, null,
