@@ -105,10 +105,16 @@ public record GatewaySettings(String bootstrap, String redisUrl, String jdbcUrl,
                 corsOrigins, keyHashSecret, maxBodyBytes, maxWait, limits);
     }
 
+    /** A JDBC URL may carry credentials as parameters ({@code ?user=a&password=b}) or in its authority. */
+    String maskedJdbcUrl() {
+        return jdbcUrl == null ? null : jdbcUrl.replaceAll("//[^@/?]*@", "//***@")
+                .replaceAll("(?i)([?&;](?:password|pwd|passwd|sslpassword|user)=)[^&;]*", "$1***");
+    }
+
     @Override
     public String toString() {
         return "GatewaySettings[bootstrap=" + bootstrap + ", redis=" + redisUrl.replaceAll("//[^@/]*@", "//***@")
-                + ", db=" + jdbcUrl + ", bind=" + bindHost + ":" + port + ", adminKey="
+                + ", db=" + maskedJdbcUrl() + ", bind=" + bindHost + ":" + port + ", adminKey="
                 + (adminKey == null ? "none" : "set") + ", cors=" + corsOrigins + ", maxBodyBytes=" + maxBodyBytes
                 + ", maxWait=" + maxWait + ", " + rateLimits + "]";
     }

@@ -375,6 +375,9 @@ class GatewayIT {
             assertThat(message.get("actor").stringValue()).isEqualTo("bootstrap-admin");
             assertProblem(http.post("/v1/admin/cache/invalidations", ADMIN_KEY, "{\"kind\":\"tag\",\"value\":\"x\"}"),
                     422, "value");
+            assertProblem(http.post("/v1/admin/cache/invalidations", ADMIN_KEY, "{\"kind\":{\"a\":1}}"), 422, "kind");
+            assertProblem(http.post("/v1/admin/cache/invalidations", ADMIN_KEY, "{\"kind\":\"tag\",\"value\":[1]}"),
+                    422, "value");
             assertThat(http.get("/v1/admin/audit", ADMIN_KEY).body()).contains("cache.invalidated");
         } finally {
             redisson.shutdown();

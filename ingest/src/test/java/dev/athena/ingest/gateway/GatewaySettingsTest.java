@@ -25,6 +25,18 @@ class GatewaySettingsTest {
     }
 
     @Test
+    void shouldMaskCredentialsCarriedInTheDatabaseUrl() {
+        GatewaySettings inUrl = GatewaySettings.defaults("k:9092", "redis://r:6379",
+                "jdbc:postgresql://db:5432/athena?user=gw&password=hunter2&ssl=true", "u", "p", 0);
+        GatewaySettings inAuthority = GatewaySettings.defaults("k:9092", "redis://r:6379",
+                "jdbc:postgresql://gw:hunter2@db:5432/athena", "u", "p", 0);
+
+        assertThat(inUrl.toString()).doesNotContain("hunter2")
+                .contains("db=jdbc:postgresql://db:5432/athena?user=***&password=***&ssl=true");
+        assertThat(inAuthority.toString()).doesNotContain("hunter2").contains("db=jdbc:postgresql://***@db:5432/athena");
+    }
+
+    @Test
     void shouldDefaultToLoopback() {
         assertThat(base.bindHost()).isEqualTo("127.0.0.1");
         assertThat(base.corsOrigins()).isEmpty();

@@ -88,8 +88,8 @@ public class AdminController {
     ResponseEntity<String> invalidate(HttpServletRequest request, HttpServletResponse response) {
         Principal admin = core.guard().require(request, response, Scope.ADMIN);
         JsonNode body = jsonBody(request);
-        String kind = body != null && body.has("kind") ? body.get("kind").asString() : null;
-        String value = body != null && body.has("value") ? body.get("value").asString() : null;
+        String kind = textField(body, "kind");
+        String value = textField(body, "value");
         CacheInvalidations.Published published;
         try {
             published = core.invalidations().publish(kind, value, admin.keyId());
@@ -100,6 +100,18 @@ public class AdminController {
                 + (value == null ? "" : value) + " id=" + published.id());
         return ResponseEntity.status(HttpStatus.ACCEPTED).contentType(MediaType.APPLICATION_JSON).body(
                 Json.writeString(Map.of("id", published.id(), "receivers", published.receivers())));
+    }
+
+    /** A string member of the body, or null when absent or null; anything else is the caller's mistake (422). */
+    private static String textField(JsonNode body, String name) {
+        JsonNode node = body == null ? null : body.get(name);
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isString()) {
+            throw unprocessable(name, "field '" + name + "' must be a string");
+        }
+        return node.stringValue();
     }
 
     /** Provider health as the live worker instances last published it; stale instances are counted, not shown. */
