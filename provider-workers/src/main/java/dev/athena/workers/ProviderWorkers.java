@@ -43,6 +43,8 @@ public final class ProviderWorkers implements AutoCloseable {
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(20);
     /** An item gets at most this long when its request names no earlier deadline. */
     static final Duration MAX_ITEM_TIME = Duration.ofSeconds(120);
+    /** The largest record the topics take, plus room for the produce request around it. */
+    static final int MAX_REQUEST_BYTES = Topics.MAX_RECORD_BYTES + 64 * 1024;
 
     private final BatchLoop loop;
     private final Thread thread;
@@ -203,6 +205,9 @@ public final class ProviderWorkers implements AutoCloseable {
                 // transactions only hold sends and offsets: a short timeout bounds how long an instance that
                 // died mid-commit can hold back read_committed readers
                 ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 15_000,
+                // a batch result may be as large as the topics take (the collector closes batches near 6 MiB);
+                // Kafka's default of 1 MiB failed the send, and so the transaction, for ever
+                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, MAX_REQUEST_BYTES,
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
     }

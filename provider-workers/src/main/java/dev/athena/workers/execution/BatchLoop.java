@@ -53,6 +53,8 @@ import org.slf4j.LoggerFactory;
  * writes its result later. If the transaction aborts (or the producer is fenced, or the record is dropped with
  * its partition before it is committed), the batch is redone and submitted again, and the provider batch of the
  * failed attempt, which nobody will read, is cancelled best-effort on a virtual thread.</li>
+ * <li>A result too large for its topic would abort every transaction it is in, for ever: it is replaced by
+ * one that fails the batch's items ({@link ResultSize}) before it is written.</li>
  * <li>Too much pending work pauses consumption until half of it is done.</li>
  * </ul>
  */
@@ -182,7 +184,8 @@ public final class BatchLoop implements Runnable {
                     return new Done(slot, null, submitted.get());
                 }
             }
-            BatchResult result = executor.execute(batch);
+            // a result Kafka would refuse could never be committed: it ends the batch as failed instead
+            BatchResult result = ResultSize.fitting(executor.execute(batch));
             metrics.batch("processed", Duration.between(began, clock.instant()));
             return new Done(slot, result, null);
         } finally {

@@ -154,7 +154,7 @@ public final class ProviderBatchPoller implements Runnable {
             Optional<BatchResult> result = batches.poll(t.record);
             if (result.isEmpty()) {
                 t.due = clock.instant().plus(interval);
-            } else if (write(t, result.get())) {
+            } else if (write(t, ResultSize.fitting(result.get()))) {
                 tracked.remove(t.record.batch().batchId());
             } else {
                 t.due = clock.instant().plus(interval);

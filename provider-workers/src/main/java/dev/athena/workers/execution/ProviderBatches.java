@@ -43,9 +43,9 @@ public final class ProviderBatches {
     public static final TopicSpec TOPIC_SPEC = new TopicSpec(TOPIC, 6, Map.of("cleanup.policy", "compact",
             "max.message.bytes", String.valueOf(8 * 1024 * 1024)));
     /**
-     * The largest pending record written: it carries the whole batch, and the worker's producer sends records of
-     * at most 1 MiB ({@code max.request.size}). A batch whose record would not fit takes the normal path instead
-     * of being submitted, refused at the commit, redone and submitted again, for ever.
+     * The largest pending record written: it carries the whole batch. A batch whose record would not fit takes the
+     * normal path instead of being submitted, refused at the commit, redone and submitted again, for ever. Set
+     * when the producer sent at most 1 MiB; it now sends up to the topics' limit, so this is on the safe side.
      */
     static final int MAX_PENDING_BYTES = 1_000_000;
     /** How long an item without a deadline of its own may wait in a provider batch: the APIs' own window. */
