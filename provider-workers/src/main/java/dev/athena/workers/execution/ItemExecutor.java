@@ -132,10 +132,10 @@ public final class ItemExecutor {
             Instant began = clock.instant();
             try {
                 ProviderAnswer answer = call(attempt, request, clock.instant().plus(budget), budget, sink);
-                metrics.providerCall(name, attempt.model(), "success", Duration.between(began, clock.instant()));
+                metrics.providerCall(attempt.provider(), attempt.model(), "success", Duration.between(began, clock.instant()));
                 return completed(item, attempt, answer);
             } catch (FatalProviderException e) {
-                metrics.providerCall(name, attempt.model(), e.kind().name().toLowerCase(java.util.Locale.ROOT),
+                metrics.providerCall(attempt.provider(), attempt.model(), e.kind().name().toLowerCase(java.util.Locale.ROOT),
                         Duration.between(began, clock.instant()));
                 if (!e.kind().failover()) {
                     return ended(item, ResultStatus.FAILED, new ErrorInfo(e.code(), name + ": " + e.getMessage()));
@@ -144,13 +144,13 @@ public final class ItemExecutor {
                 note(failures, name, e.getMessage());
                 metrics.failover(name, e.kind().name().toLowerCase(java.util.Locale.ROOT));
             } catch (RetriableProviderException e) {
-                metrics.providerCall(name, attempt.model(), e.kind().name().toLowerCase(java.util.Locale.ROOT),
+                metrics.providerCall(attempt.provider(), attempt.model(), e.kind().name().toLowerCase(java.util.Locale.ROOT),
                         Duration.between(began, clock.instant()));
                 lastCode = e.code();
                 note(failures, name, e.getMessage());
                 metrics.failover(name, e.kind().name().toLowerCase(java.util.Locale.ROOT));
             } catch (TimeoutException e) {
-                metrics.providerCall(name, attempt.model(), "deadline", Duration.between(began, clock.instant()));
+                metrics.providerCall(attempt.provider(), attempt.model(), "deadline", Duration.between(began, clock.instant()));
                 lastCode = "PROVIDER_TIMEOUT";
                 note(failures, name, "no answer before the deadline");
                 // given all the time that was left, it used it up: what remains is clock jitter, not a chance

@@ -111,16 +111,16 @@ final class PackedExecution {
         String name = attempt.provider().name();
         try {
             ProviderAnswer answer = single.call(attempt, ProviderCall.packed(pack, attempt.model(), start.plus(budget)), budget);
-            metrics.providerCall(name, attempt.model(), "success", Duration.between(start, clock.instant()));
+            metrics.providerCall(attempt.provider(), attempt.model(), "success", Duration.between(start, clock.instant()));
             return answer.parts();
         } catch (FatalProviderException e) {
-            metrics.providerCall(name, attempt.model(), e.kind().name().toLowerCase(java.util.Locale.ROOT),
+            metrics.providerCall(attempt.provider(), attempt.model(), e.kind().name().toLowerCase(java.util.Locale.ROOT),
                     Duration.between(start, clock.instant()));
         } catch (RetriableProviderException e) {
-            metrics.providerCall(name, attempt.model(), e.kind().name().toLowerCase(java.util.Locale.ROOT),
+            metrics.providerCall(attempt.provider(), attempt.model(), e.kind().name().toLowerCase(java.util.Locale.ROOT),
                     Duration.between(start, clock.instant()));
         } catch (TimeoutException e) {
-            metrics.providerCall(name, attempt.model(), "deadline", Duration.between(start, clock.instant()));
+            metrics.providerCall(attempt.provider(), attempt.model(), "deadline", Duration.between(start, clock.instant()));
         }
         LOG.debug("packed call to {} failed; its {} items run on their own", name, items.size());
         return Map.of();

@@ -1,13 +1,15 @@
 package dev.athena.workers.metrics;
 
+import dev.athena.workers.provider.spi.Provider;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.regex.Pattern;
 
 /**
- * Every meter of the provider workers, declared here once. Tags are low-cardinality only: provider, model,
- * outcome, status, reason. Request, batch and client ids go to logs, never to tags.
+ * Every meter of the provider workers, declared here once. Tags are low-cardinality only: provider, model
+ * (the configured one or {@value #OTHER_MODEL}), outcome, status, reason. Request, batch and client ids go to logs, never to tags.
  */
 public final class WorkerMetrics {
     public static final String BATCHES = "athena.workers.batches";
@@ -30,6 +32,9 @@ public final class WorkerMetrics {
     public static final String BATCH_API_CALLS = "athena.provider.batch.calls";
     public static final String PROVIDER_BATCH_TRANSACTIONS = "athena.workers.provider.batch.transactions";
     public static final String BATCH_ORPHANS = "athena.provider.batch.orphans";
+    /** The model tag of every model but the configured one. */
+    public static final String OTHER_MODEL = "other";
+    private static final Pattern SNAPSHOT_SUFFIX = Pattern.compile("-(\\d{8}|\\d{4}-\\d{2}-\\d{2})");
     // resilience4j's own meters are bound as well: resilience4j.circuitbreaker.state, .calls,
     // resilience4j.bulkhead.available.concurrent.calls, ... tagged by name = provider
 
@@ -71,11 +76,28 @@ public final class WorkerMetrics {
                 .register(registry).increment();
     }
 
-    public void providerCall(String provider, String model, String outcome, Duration took) {
-        Counter.builder(PROVIDER_CALLS).description("provider attempts").tag("provider", provider)
-                .tag("model", model).tag("outcome", outcome).register(registry).increment();
-        Timer.builder(PROVIDER_LATENCY).description("provider attempt latency").tag("provider", provider)
-                .tag("model", model).register(registry).record(took);
+    /** One attempt at {@code provider} with {@code model}; the model tag is bounded ({@link #modelTag}). */
+    public void providerCall(Provider provider, String model, String outcome, Duration took) {
+        String tag = modelTag(provider, model);
+        Counter.builder(PROVIDER_CALLS).description("provider attempts").tag("provider", provider.name())
+                .tag("model", tag).tag("outcome", outcome).register(registry).increment();
+        Timer.builder(PROVIDER_LATENCY).description("provider attempt latency").tag("provider", provider.name())
+                .tag("model", tag).register(registry).record(took);
+    }
+
+    /**
+     * The model as a tag: the provider's configured model, when {@code model} is it or a dated snapshot of it
+     * (providers answer {@code claude-sonnet-4-5-20250929} or {@code gpt-4o-mini-2024-07-18} for what was asked
+     * by its alias), else {@value #OTHER_MODEL}. A request may name any model, and every distinct tag value is a
+     * new meter kept for the life of the process: the client's free text would grow them without bound.
+     */
+    public static String modelTag(Provider provider, String model) {
+        String configured = provider.defaultModel();
+        if (model == null || configured == null || !model.startsWith(configured)) {
+            return OTHER_MODEL;
+        }
+        String rest = model.substring(configured.length());
+        return rest.isEmpty() || SNAPSHOT_SUFFIX.matcher(rest).matches() ? configured : OTHER_MODEL;
     }
 
     public void retry(String provider, String kind) {
@@ -98,7 +120,10 @@ public final class WorkerMetrics {
                 .description("callers waiting for a bulkhead slot").tag("provider", provider).register(registry);
     }
 
-    public void usage(String provider, String model, dev.athena.schemas.message.Usage usage) {
+    /** What one answer of {@code provider} cost; the model tag is bounded ({@link #modelTag}). */
+    public void usage(Provider answering, String answeredModel, dev.athena.schemas.message.Usage usage) {
+        String provider = answering.name();
+        String model = modelTag(answering, answeredModel);
         Counter.builder(TOKENS).description("tokens used").tag("provider", provider).tag("model", model)
                 .tag("direction", "input").register(registry).increment(usage.inputTokens());
         Counter.builder(TOKENS).description("tokens used").tag("provider", provider).tag("model", model)

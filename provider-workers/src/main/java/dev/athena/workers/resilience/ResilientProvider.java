@@ -189,7 +189,7 @@ public final class ResilientProvider implements Provider, BatchGuard {
     /** Guards' refusals as the contract's kinds; a provider's rate limit slows every instance down. */
     private ProviderAnswer typed(Supplier<ProviderAnswer> guarded) {
         ProviderAnswer answer = refusalsTyped(guarded);
-        metrics.usage(name(), answer.model(), answer.usage());
+        metrics.usage(this, answer.model(), answer.usage());
         return answer;
     }
 

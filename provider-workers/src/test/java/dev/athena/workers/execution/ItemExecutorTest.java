@@ -161,4 +161,29 @@ class ItemExecutorTest {
         assertThat(result.servedBy().provider()).isEqualTo("builtin");
         assertThat(result.servedBy().degraded()).isTrue();
     }
+
+    @Test
+    void shouldTagProviderCallsWithTheConfiguredModelOrOtherNeverTheClientsFreeText() {
+        Provider primary = provider("primary", call -> new ProviderAnswer(List.of(), null, call.model(), null));
+        ItemExecutor executor = executor(ProviderRoster.of(List.of(primary), new BuiltinProvider()),
+                InstantSource.fixed(NOW));
+        for (int i = 0; i < 50; i++) {
+            executor.execute(itemFor("primary", "client-model-" + i));
+        }
+        executor.execute(itemFor("primary", null));         // auto: the configured model
+        executor.execute(itemFor("primary", "primary-model")); // named, and it is the configured one
+
+        assertThat(registry.find(WorkerMetrics.PROVIDER_CALLS).counters())
+                .extracting(c -> c.getId().getTag("model")).containsExactlyInAnyOrder("primary-model", "other");
+        assertThat(registry.get(WorkerMetrics.PROVIDER_CALLS).tag("model", "other").counter().count())
+                .isEqualTo(50.0);
+        assertThat(registry.find(WorkerMetrics.PROVIDER_LATENCY).timers()).hasSize(2);
+    }
+
+    private static BatchItem itemFor(String provider, String model) {
+        AnalysisRequest request = new AnalysisRequest(SchemaVersion.CURRENT, "r1", "c1", AnalysisType.SECURITY,
+                "python", "a.py", "x = eval(s)\n", provider, model, Lane.INTERACTIVE, Map.of(), null, null, null,
+                null);
+        return new BatchItem("analysis:k", request, List.of(new Requester("r1", "c1", null, null)));
+    }
 }

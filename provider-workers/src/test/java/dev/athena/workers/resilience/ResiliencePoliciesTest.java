@@ -284,4 +284,24 @@ class ResiliencePoliciesTest {
                 "OPENAI_API_KEY", "k", "ATHENA_OPENAI_BREAKER_BACKOFF", "random")))
                 .hasMessageContaining("ATHENA_OPENAI_BREAKER_BACKOFF").hasMessageContaining("but was 'random'");
     }
+
+    @Test
+    void shouldTagUsageWithTheConfiguredModelOrOther() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        // providers answer with a dated snapshot of the model asked for
+        Provider dated = new StubProvider("p", "p-large", call -> new ProviderAnswer(List.of(), null,
+                call.model() + "-20250929", new dev.athena.schemas.message.Usage(10, 5, 0, 0.01)));
+        ResilientProvider guarded = new ResilientProvider(dated, ProviderPolicy.of(1000, 1_000_000, 4), RateLimit.NONE,
+                clock, clock.sleeper, new SplittableRandom(1), new WorkerMetrics(registry));
+        for (String model : List.of("p-large", "p-large", "anything-a-client-types", "another-one")) {
+            guarded.analyse(new ProviderCall(AnalysisRequest.of("r", "c", AnalysisType.SECURITY, "x"), model,
+                    T0.plusSeconds(3600), null));
+        }
+
+        assertThat(registry.find(WorkerMetrics.TOKENS).tag("direction", "input").counters())
+                .extracting(c -> c.getId().getTag("model")).containsExactlyInAnyOrder("p-large", "other");
+        assertThat(registry.get(WorkerMetrics.TOKENS).tag("direction", "input").tag("model", "p-large").counter()
+                .count()).isEqualTo(20.0);
+        assertThat(registry.find(WorkerMetrics.COST).counters()).hasSize(2);
+    }
 }
