@@ -16,6 +16,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.apache.kafka.clients.admin.Admin;
@@ -56,10 +57,12 @@ public final class ProviderWorkers implements AutoCloseable {
     private final ProviderHealthPublisher health;
     private final ProviderBatchPoller poller;
     private final Thread pollerThread;
+    private final Liveness liveness;
 
     private ProviderWorkers(BatchLoop loop, Thread thread, ExecutorService virtualThreads, WorkerSettings settings,
             ProviderAssembly providers, KafkaProducer<String, byte[]> chunkProducer, ProviderHealthPublisher health,
-            ProviderBatchPoller poller, Thread pollerThread) {
+            ProviderBatchPoller poller, Thread pollerThread, Liveness liveness) {
+        this.liveness = liveness;
         this.poller = poller;
         this.pollerThread = pollerThread;
         this.loop = loop;
@@ -98,6 +101,7 @@ public final class ProviderWorkers implements AutoCloseable {
         BatchLoop loop = new BatchLoop(new KafkaConsumer<>(consumerConfig(settings)),
                 new KafkaProducer<>(producerConfig(settings)), batches, virtualThreads,
                 settings.maxConcurrentBatches(), metrics, clock, providerBatches);
+        Liveness liveness = new Liveness();
         ProviderBatchPoller poller = null;
         Thread pollerThread = null;
         if (providerBatches != null) {
@@ -109,16 +113,20 @@ public final class ProviderWorkers implements AutoCloseable {
             pollerProducer.put(ProducerConfig.CLIENT_ID_CONFIG, "athena-workers-provider-batches-tx-" + settings.instanceId());
             pollerProducer.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG,
                     "athena-workers-provider-batches-" + settings.groupId() + "-" + settings.instanceId());
-            poller = new ProviderBatchPoller(new KafkaConsumer<>(pollerConsumer), new KafkaProducer<>(pollerProducer),
-                    providerBatches, catalog.batchApis().pollInterval(), clock, metrics);
+            ProviderBatchPoller batchPoller = new ProviderBatchPoller(new KafkaConsumer<>(pollerConsumer),
+                    new KafkaProducer<>(pollerProducer), providerBatches, catalog.batchApis().pollInterval(), clock,
+                    metrics);
+            poller = batchPoller;
             pollerThread = Thread.ofPlatform().name("athena-provider-batch-poller-" + settings.instanceId())
-                    .start(poller);
+                    .start(liveness.watch("provider batch poller", batchPoller, batchPoller::failure));
         }
-        Thread thread = Thread.ofPlatform().name("athena-worker-loop-" + settings.instanceId()).start(loop);
+        Thread thread = Thread.ofPlatform().name("athena-worker-loop-" + settings.instanceId())
+                .start(liveness.watch("batch loop", loop, loop::failure));
+        // a dead loop or poller withdraws this instance's health instead of leaving it looking fresh
         ProviderHealthPublisher health = ProviderHealthPublisher.start(providers.redis(), settings.instanceId(),
-                providers.health(), clock, metrics);
+                providers.health(), clock, metrics, liveness::alive);
         ProviderWorkers workers = new ProviderWorkers(loop, thread, virtualThreads, settings, providers,
-                chunkProducer, health, poller, pollerThread);
+                chunkProducer, health, poller, pollerThread, liveness);
         try {
             if (!loop.awaitAssignment(JOIN_TIMEOUT)) {
                 Throwable cause = loop.failure();
@@ -137,9 +145,31 @@ public final class ProviderWorkers implements AutoCloseable {
         return workers;
     }
 
+    /**
+     * False once the batch loop or the provider batch poller has stopped on its own (a fenced producer, an
+     * unexpected error): this instance then does no more work, and only closing it (and starting another) helps.
+     */
+    public boolean alive() {
+        return liveness.alive();
+    }
+
+    /** Why this instance died, when it has ({@link #alive} false). */
+    public Optional<Throwable> death() {
+        return liveness.death();
+    }
+
+    /**
+     * Blocks until this instance dies (its loop or poller stopped on its own: the reason) or is closed (empty).
+     * {@link WorkersMain} exits non-zero on a death, so a supervisor restarts the process.
+     */
+    public Optional<Throwable> awaitDeath() throws InterruptedException {
+        return liveness.awaitEnd();
+    }
+
     /** Stops consuming, abandons unfinished batches to the next owner, and closes the clients; bounded. */
     @Override
     public void close() {
+        liveness.stopping();
         try {
             if (!loop.stop(CLOSE_TIMEOUT)) {
                 LOG.warn("worker {} did not stop within {}s", settings.instanceId(), CLOSE_TIMEOUT.toSeconds());

@@ -49,6 +49,7 @@ class LargeBatchResultIT {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         WorkerSettings settings = WorkerSettings.defaults(endpoints.kafkaBootstrap(), endpoints.redisUrl())
                 .withGroupId("it-large-" + suffix);
+        CommittedRecords.startGroupAtEnd(endpoints.kafkaBootstrap(), settings.groupId(), Topics.BATCHES);
         String batchId = "it-large-batch-" + suffix;
         byte[] batch = Json.write(batch(batchId, suffix));
         assertThat(batch.length).isGreaterThan(1024 * 1024);

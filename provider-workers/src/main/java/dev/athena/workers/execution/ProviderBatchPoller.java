@@ -61,6 +61,7 @@ public final class ProviderBatchPoller implements Runnable {
     private final Map<TopicPartition, Long> readTo = new HashMap<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean running = true;
+    private volatile Throwable failure;
 
     private static final class Tracked {
         private final ProviderBatchRecord record;
@@ -98,13 +99,17 @@ public final class ProviderBatchPoller implements Runnable {
                 }
             }
         } catch (WakeupException e) {
-            // stopping
+            if (running) {
+                failure = e;
+            }
         } catch (InterruptedException e) {
             LOG.info("provider batch poller interrupted; pending batches stay on {}", batches.topic());
         } catch (ProducerFencedException | InvalidProducerEpochException | OutOfOrderSequenceException
                 | AuthorizationException e) {
+            failure = e;
             LOG.error("provider batch poller stops: its producer can no longer write ({})", e.toString());
         } catch (RuntimeException e) {
+            failure = e;
             LOG.error("provider batch poller failed", e);
         } finally {
             running = false;
@@ -207,6 +212,11 @@ public final class ProviderBatchPoller implements Runnable {
             }
         }
         return false;
+    }
+
+    /** Why the poller stopped on its own; null while it runs or when it was asked to stop. */
+    public Throwable failure() {
+        return failure;
     }
 
     /** Asks the poller to stop and waits for it, at most {@code timeout}; pending batches stay pending. */

@@ -12,6 +12,7 @@ import java.util.Objects;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.redisson.api.RMap;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
@@ -26,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * <p>Design notes: one daemon thread, fixed delay, so a slow Redis never piles up ticks. Health is best effort:
  * when Redis is missing or failing the tick is skipped and counted ({@code athena.workers.health.publishes}
  * {@code outcome=skipped}); nothing here throws into, or waits on behalf of, the batch loop. Now and then a tick
- * also drops fields of instances silent for {@link #FORGET_AFTER}, so crashed instances do not accumulate.
+ * also drops fields of instances silent for {@link #FORGET_AFTER}, so crashed instances do not accumulate. A worker
+ * whose loop or poller has died publishes no more: its fields are withdrawn, as on close.
  */
 public final class ProviderHealthPublisher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ProviderHealthPublisher.class);
@@ -41,11 +43,19 @@ public final class ProviderHealthPublisher implements AutoCloseable {
     private final Clock clock;
     private final WorkerMetrics metrics;
     private final ScheduledExecutorService timer;
+    private final BooleanSupplier alive;
     private int ticks; // touched by the timer thread only
     private volatile boolean failing;
+    private volatile boolean withdrawn;
 
     ProviderHealthPublisher(RedissonClient redis, String instanceId, List<HealthSource> sources, Clock clock,
             WorkerMetrics metrics, ScheduledExecutorService timer) {
+        this(redis, instanceId, sources, clock, metrics, timer, () -> true);
+    }
+
+    ProviderHealthPublisher(RedissonClient redis, String instanceId, List<HealthSource> sources, Clock clock,
+            WorkerMetrics metrics, ScheduledExecutorService timer, BooleanSupplier alive) {
+        this.alive = alive;
         this.redis = redis;
         this.instanceId = Objects.requireNonNull(instanceId, "instanceId");
         this.sources = List.copyOf(sources);
@@ -60,18 +70,27 @@ public final class ProviderHealthPublisher implements AutoCloseable {
      */
     public static ProviderHealthPublisher start(RedissonClient redis, String instanceId, List<HealthSource> sources,
             Clock clock, WorkerMetrics metrics, Duration interval) {
+        return start(redis, instanceId, sources, clock, metrics, interval, () -> true);
+    }
+
+    /**
+     * {@code alive} false (the worker's loop or poller has died) stops the snapshots: the fields are withdrawn, so
+     * readers stop counting on an instance that does no work.
+     */
+    public static ProviderHealthPublisher start(RedissonClient redis, String instanceId, List<HealthSource> sources,
+            Clock clock, WorkerMetrics metrics, Duration interval, BooleanSupplier alive) {
         ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1,
                 Thread.ofPlatform().daemon().name("athena-worker-health-" + instanceId).factory());
         timer.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         ProviderHealthPublisher publisher = new ProviderHealthPublisher(redis, instanceId, sources, clock, metrics,
-                timer);
+                timer, alive);
         timer.scheduleWithFixedDelay(publisher::tick, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
         return publisher;
     }
 
     public static ProviderHealthPublisher start(RedissonClient redis, String instanceId, List<HealthSource> sources,
-            Clock clock, WorkerMetrics metrics) {
-        return start(redis, instanceId, sources, clock, metrics, INTERVAL);
+            Clock clock, WorkerMetrics metrics, BooleanSupplier alive) {
+        return start(redis, instanceId, sources, clock, metrics, INTERVAL, alive);
     }
 
     /** The snapshots of this instance's providers as of now. */
@@ -92,8 +111,12 @@ public final class ProviderHealthPublisher implements AutoCloseable {
         }
     }
 
-    /** Writes one snapshot per provider; {@code false} when it was skipped. */
+    /** Writes one snapshot per provider; {@code false} when it was skipped, or withdrawn for a dead worker. */
     boolean publish() {
+        if (!alive.getAsBoolean()) {
+            withdraw();
+            return false;
+        }
         if (redis == null) {
             metrics.healthPublish("skipped");
             return false;
@@ -119,6 +142,28 @@ public final class ProviderHealthPublisher implements AutoCloseable {
             }
             return false;
         }
+    }
+
+    /**
+     * A dead worker's snapshots would stay fresh while it does no work: they are removed instead (once; again
+     * at the next tick when Redis failed) and counted {@code outcome=withdrawn}.
+     */
+    private void withdraw() {
+        if (withdrawn || redis == null) {
+            return;
+        }
+        try {
+            hash().fastRemove(fields());
+            withdrawn = true;
+            metrics.healthPublish("withdrawn");
+            LOG.warn("provider health of {} withdrawn: the worker has stopped working", instanceId);
+        } catch (RuntimeException e) {
+            metrics.healthPublish("skipped");
+        }
+    }
+
+    private String[] fields() {
+        return sources.stream().map(s -> ProviderSnapshot.field(s.provider(), instanceId)).toArray(String[]::new);
     }
 
     /** Drops fields of any instance that has not written for {@link #FORGET_AFTER} (it crashed). */
@@ -160,9 +205,7 @@ public final class ProviderHealthPublisher implements AutoCloseable {
                 LOG.warn("provider health publisher of {} did not stop within 5s", instanceId);
             }
             if (redis != null) {
-                String[] fields = sources.stream().map(s -> ProviderSnapshot.field(s.provider(), instanceId))
-                        .toArray(String[]::new);
-                hash().fastRemoveAsync(fields).toCompletableFuture().get(3, TimeUnit.SECONDS);
+                hash().fastRemoveAsync(fields()).toCompletableFuture().get(3, TimeUnit.SECONDS);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -138,7 +138,10 @@ public final class WorkerMetrics {
         Counter.builder(CHUNKS).description("streamed chunks published").register(registry).increment();
     }
 
-    /** outcome: published, skipped (Redis unavailable: the snapshot is dropped, the workers carry on). */
+    /**
+     * outcome: published, skipped (Redis unavailable: the snapshot is dropped, the workers carry on), withdrawn
+     * (the worker's loop or poller died: its snapshots are removed and no more are written).
+     */
     public void healthPublish(String outcome) {
         Counter.builder(HEALTH_PUBLISHES).description("provider health snapshots written to Redis")
                 .tag("outcome", outcome).register(registry).increment();

@@ -103,6 +103,40 @@ class ProviderHealthIT {
         }
     }
 
+    @Test
+    void shouldWithdrawTheSnapshotsOfAWorkerWhoseLoopHasDied() {
+        Endpoints endpoints = SharedLocalStack.get().endpoints();
+        String instance = "it-dying-" + UUID.randomUUID().toString().substring(0, 8);
+        Config config = new Config();
+        config.useSingleServer().setAddress(endpoints.redisUrl());
+        RedissonClient redis = Redisson.create(config);
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        java.util.concurrent.atomic.AtomicBoolean alive = new java.util.concurrent.atomic.AtomicBoolean(true);
+        RMap<String, String> hash = redis.getMap(ProviderHealthPublisher.HASH, StringCodec.INSTANCE);
+        var publisher = new ProviderHealthPublisher(redis, instance,
+                java.util.List.of(HealthSource.unguarded("builtin", "rules-1")), java.time.Clock.systemUTC(),
+                new dev.athena.workers.metrics.WorkerMetrics(registry),
+                java.util.concurrent.Executors.newSingleThreadScheduledExecutor(), alive::get);
+        try {
+            assertThat(publisher.publish()).isTrue();
+            assertThat(hash.containsKey("builtin|" + instance)).isTrue();
+
+            alive.set(false);
+
+            assertThat(publisher.publish()).isFalse();
+            assertThat(hash.containsKey("builtin|" + instance)).as("withdrawn, not left to look fresh").isFalse();
+            assertThat(publisher.publish()).isFalse();
+            assertThat(hash.containsKey("builtin|" + instance)).as("never written again").isFalse();
+            assertThat(registry.get("athena.workers.health.publishes").tag("outcome", "withdrawn").counter()
+                    .count()).isEqualTo(1.0);
+            assertThat(registry.get("athena.workers.health.publishes").tag("outcome", "published").counter()
+                    .count()).isEqualTo(1.0);
+        } finally {
+            publisher.close();
+            redis.shutdown();
+        }
+    }
+
     /** Waits for the field to hold a snapshot written after {@code after} (generous deadline: shared machine). */
     private static JsonNode await(RMap<String, String> hash, String field, Instant after) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
