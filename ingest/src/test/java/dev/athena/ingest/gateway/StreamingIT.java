@@ -235,6 +235,73 @@ class StreamingIT {
                 webSocket.request(1);
                 return null;
             }
+
+            @Override
+            public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+                messages.add(Json.tree(Json.writeString(Map.of("type", "closed", "status", statusCode))
+                        .getBytes(StandardCharsets.UTF_8)));
+                return null;
+            }
         };
+    }
+
+    static WebSocket openSocket(String key, BlockingQueue<JsonNode> messages) throws Exception {
+        return HttpClient.newHttpClient().newWebSocketBuilder()
+                .header("Authorization", "Bearer " + key)
+                .buildAsync(URI.create("ws://127.0.0.1:" + gateway.port() + "/v1/stream"), collector(messages))
+                .get(20, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void shouldStopServingAndCloseAWebSocketWhoseKeyIsRevoked() throws Exception {
+        String clientId = TestStack.client();
+        String key = TestStack.createKey(http, clientId, "submit", "read");
+        String keyId = Json.tree(http.get("/v1/admin/keys?clientId=" + clientId, TestStack.ADMIN_KEY).body()
+                .getBytes(StandardCharsets.UTF_8)).get("keys").get(0).get("keyId").stringValue();
+        BlockingQueue<JsonNode> messages = new LinkedBlockingQueue<>();
+        WebSocket socket = openSocket(key, messages);
+        socket.sendText("{\"type\":\"watch\",\"id\":\"abc\"}", true).get(10, TimeUnit.SECONDS);
+        assertThat(nextMessage(messages).get("status").asInt()).as("served while the key is valid").isEqualTo(404);
+
+        assertThat(http.delete("/v1/admin/keys/" + keyId, TestStack.ADMIN_KEY).statusCode()).isEqualTo(204);
+        socket.sendText("{\"type\":\"watch\",\"id\":\"abc\"}", true).get(10, TimeUnit.SECONDS);
+
+        JsonNode refused = nextMessage(messages);
+        assertThat(refused.get("status").asInt()).isEqualTo(401);
+        assertThat(refused.get("detail").stringValue()).contains("no longer valid");
+        JsonNode closed = nextMessage(messages);
+        assertThat(closed.get("type").stringValue()).isEqualTo("closed");
+        assertThat(closed.get("status").asInt()).isEqualTo(1008);
+    }
+
+    @Test
+    void shouldFollowAtMostSixtyFourRequestsOnOneConnectionAndEachOnlyOnce() throws Exception {
+        String clientId = TestStack.client();
+        String key = TestStack.createKey(http, clientId, "submit", "read");
+        TestStack.ensureResultTopic(clientId);
+        BlockingQueue<JsonNode> messages = new LinkedBlockingQueue<>();
+        WebSocket socket = openSocket(key, messages);
+        java.util.List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i <= 64; i++) {
+            ids.add(submit(key));
+        }
+        for (int i = 0; i < 64; i++) {
+            socket.sendText(Json.writeString(Map.of("type", "watch", "id", ids.get(i))), true)
+                    .get(10, TimeUnit.SECONDS);
+        }
+        // the same request again is no second follower, so no second result
+        socket.sendText(Json.writeString(Map.of("type", "watch", "id", ids.get(0))), true).get(10, TimeUnit.SECONDS);
+        socket.sendText(Json.writeString(Map.of("type", "watch", "ref", "over", "id", ids.get(64))), true)
+                .get(10, TimeUnit.SECONDS);
+
+        JsonNode over = nextMessage(messages);
+        assertThat(over.get("ref").stringValue()).isEqualTo("over");
+        assertThat(over.get("status").asInt()).isEqualTo(429);
+        TestStack.produceResult(GatewayIT.completed(ids.get(0), clientId));
+        JsonNode result = nextMessage(messages);
+        assertThat(result.get("type").stringValue()).isEqualTo("result");
+        assertThat(result.get("id").stringValue()).isEqualTo(ids.get(0));
+        assertThat(messages.poll(2, TimeUnit.SECONDS)).as("one result for a request watched twice").isNull();
+        socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(10, TimeUnit.SECONDS);
     }
 }

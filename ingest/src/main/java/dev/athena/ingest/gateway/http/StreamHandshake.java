@@ -37,6 +37,7 @@ final class StreamHandshake implements HandshakeInterceptor {
         try {
             Principal principal = core.authenticator().authenticate(authorization);
             attributes.put(StreamSocket.PRINCIPAL, principal);
+            attributes.put(StreamSocket.CREDENTIAL, authorization);
             return true;
         } catch (AuthenticationException e) {
             core.metrics().authFailure(e.reason());

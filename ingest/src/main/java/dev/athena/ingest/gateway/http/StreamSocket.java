@@ -1,11 +1,13 @@
 package dev.athena.ingest.gateway.http;
 
+import dev.athena.ingest.gateway.analysis.KafkaUnavailableException;
 import dev.athena.ingest.gateway.analysis.Lookup;
 import dev.athena.ingest.gateway.analysis.SubmitOutcome;
 import dev.athena.ingest.gateway.auth.AuthenticationException;
 import dev.athena.ingest.gateway.auth.Principal;
 import dev.athena.ingest.gateway.auth.Scope;
 import dev.athena.ingest.gateway.limit.RateLimiter;
+import dev.athena.ingest.gateway.store.StoreUnavailableException;
 import dev.athena.ingest.gateway.stream.EventSink;
 import dev.athena.schemas.json.Json;
 import dev.athena.schemas.json.JsonContractException;
@@ -16,9 +18,8 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.web.socket.CloseStatus;
@@ -39,7 +40,12 @@ import tools.jackson.databind.JsonNode;
 public final class StreamSocket extends TextWebSocketHandler {
     private static final Logger LOG = LoggerFactory.getLogger(StreamSocket.class);
     static final String PRINCIPAL = "athena.principal";
+    /** The Authorization value the session authenticated with, checked again before each submit and watch. */
+    static final String CREDENTIAL = "athena.credential";
     private static final String WATCHERS = "athena.watchers";
+    private static final String REVOKED = "athena.revoked";
+    /** Requests one connection follows at once; each holds a virtual thread that re-reads the store. */
+    static final int MAX_FOLLOWED = 64;
     private static final String IP = "athena.ip";
     private static final Duration MAX_FOLLOW = Duration.ofMinutes(10);
 
@@ -53,7 +59,7 @@ public final class StreamSocket extends TextWebSocketHandler {
 
     @Override
     public void afterConnectionEstablished(WebSocketSession session) {
-        session.getAttributes().put(WATCHERS, new CopyOnWriteArrayList<Thread>());
+        session.getAttributes().put(WATCHERS, new ConcurrentHashMap<String, Thread>());
         session.getAttributes().put(IP, session.getRemoteAddress() == null ? null
                 : session.getRemoteAddress().getAddress().getHostAddress());
     }
@@ -80,13 +86,27 @@ public final class StreamSocket extends TextWebSocketHandler {
             }
         } catch (ApiProblem p) {
             send(session, error(ref, p.status(), p.field(), p.getMessage()));
+            if (session.getAttributes().remove(REVOKED) != null) {
+                closeQuietly(session);
+            }
+        } catch (StoreUnavailableException | KafkaUnavailableException e) {
+            // one failed message, not the connection: its other followed requests carry on
+            send(session, error(ref, 503, null, "the gateway cannot reach its store or Kafka right now; retry"));
         }
     }
 
     private void auth(WebSocketSession session, String key) {
+        RateLimiter.Decision decision = limiter.checkAnonymous((String) session.getAttributes().get(IP));
+        if (!decision.allowed()) {
+            core.metrics().rateLimited(decision.scope());
+            throw new ApiProblem(429, "Too Many Requests", "too many attempts; retry after "
+                    + decision.retryAfterSeconds() + " s");
+        }
         try {
-            Principal principal = core.authenticator().authenticate(key == null ? null : "Bearer " + key);
+            String credential = key == null ? null : "Bearer " + key;
+            Principal principal = core.authenticator().authenticate(credential);
             session.getAttributes().put(PRINCIPAL, principal);
+            session.getAttributes().put(CREDENTIAL, credential);
             send(session, Map.of("type", "authenticated", "clientId", String.valueOf(principal.clientId())));
         } catch (AuthenticationException e) {
             core.metrics().authFailure(e.reason());
@@ -98,12 +118,7 @@ public final class StreamSocket extends TextWebSocketHandler {
 
     private void submit(WebSocketSession session, String ref, JsonNode node) {
         Principal principal = require(session, Scope.SUBMIT);
-        RateLimiter.Decision decision = limiter.checkKey(principal.keyId());
-        if (!decision.allowed()) {
-            core.metrics().rateLimited(decision.scope());
-            throw new ApiProblem(429, "Too Many Requests", "rate limit exceeded; retry after "
-                    + decision.retryAfterSeconds() + " s");
-        }
+        checkRate(principal);
         JsonNode request = node.get("request");
         byte[] body = request == null ? new byte[0] : Json.write(request);
         if (body.length > core.maxBodyBytes()) {
@@ -133,16 +148,39 @@ public final class StreamSocket extends TextWebSocketHandler {
 
     private void watch(WebSocketSession session, String ref, String id, long after) {
         Principal principal = require(session, Scope.READ);
+        checkRate(principal);
         if (id == null || !AnalysisController.REQUEST_ID.matcher(id).matches()
                 || core.lookup().find(principal.clientId(), id) instanceof Lookup.NotFound) {
             throw AnalysisController.notFound();
         }
-        follow(session, principal, id, after);
+        if (!follow(session, principal, id, after)) {
+            throw new ApiProblem(429, "Too Many Requests", "this connection already follows " + MAX_FOLLOWED
+                    + " requests; wait for a result first");
+        }
     }
 
+    private void checkRate(Principal principal) {
+        RateLimiter.Decision decision = limiter.checkKey(principal.keyId());
+        if (!decision.allowed()) {
+            core.metrics().rateLimited(decision.scope());
+            throw new ApiProblem(429, "Too Many Requests", "rate limit exceeded; retry after "
+                    + decision.retryAfterSeconds() + " s");
+        }
+    }
+
+    /**
+     * Follows a request on a virtual thread of its own; a request already followed is not followed twice.
+     * Returns false when the connection already follows its most.
+     */
     @SuppressWarnings("unchecked")
-    private void follow(WebSocketSession session, Principal principal, String id, long after) {
-        List<Thread> watchers = (List<Thread>) session.getAttributes().get(WATCHERS);
+    private boolean follow(WebSocketSession session, Principal principal, String id, long after) {
+        Map<String, Thread> watchers = (Map<String, Thread>) session.getAttributes().get(WATCHERS);
+        if (watchers.containsKey(id)) {
+            return true;
+        }
+        if (watchers.size() >= MAX_FOLLOWED) {
+            return false;
+        }
         Thread watcher = Thread.ofVirtual().name("athena-ws-follow").unstarted(() -> {
             try {
                 core.pump().run(principal.clientId(), id, after, MAX_FOLLOW, sink(session));
@@ -151,11 +189,13 @@ public final class StreamSocket extends TextWebSocketHandler {
             } catch (RuntimeException e) {
                 LOG.warn("websocket follow ended by {}", e.getClass().getSimpleName());
             } finally {
-                watchers.remove(Thread.currentThread());
+                watchers.remove(id, Thread.currentThread());
             }
         });
-        watchers.add(watcher);
-        watcher.start();
+        if (watchers.putIfAbsent(id, watcher) == null) {
+            watcher.start();
+        }
+        return true;
     }
 
     private EventSink sink(WebSocketSession session) {
@@ -178,10 +218,24 @@ public final class StreamSocket extends TextWebSocketHandler {
         };
     }
 
-    private static Principal require(WebSocketSession session, Scope scope) {
+    /**
+     * The session's principal, its key checked again (through the authenticator's short cache, which a revocation
+     * on this instance clears): a key revoked while its connection is open stops working on it too, and the
+     * connection is closed.
+     */
+    private Principal require(WebSocketSession session, Scope scope) {
         Principal principal = (Principal) session.getAttributes().get(PRINCIPAL);
         if (principal == null) {
             throw new ApiProblem(401, "Unauthorized", "send {\"type\":\"auth\",\"key\":\"ath_...\"} first");
+        }
+        try {
+            principal = core.authenticator().authenticate((String) session.getAttributes().get(CREDENTIAL));
+        } catch (AuthenticationException e) {
+            core.metrics().authFailure(e.reason());
+            session.getAttributes().remove(PRINCIPAL);
+            session.getAttributes().put(REVOKED, true);
+            throw new ApiProblem(401, "Unauthorized", "the key of this connection is no longer valid: "
+                    + e.getMessage());
         }
         if (!principal.has(scope)) {
             throw new ApiProblem(403, "Forbidden", "this key lacks the '" + scope.wireName() + "' scope");
@@ -189,12 +243,20 @@ public final class StreamSocket extends TextWebSocketHandler {
         return principal;
     }
 
+    private static void closeQuietly(WebSocketSession session) {
+        try {
+            session.close(CloseStatus.POLICY_VIOLATION.withReason("key revoked"));
+        } catch (IOException e) {
+            LOG.debug("websocket close failed: {}", e.getClass().getSimpleName());
+        }
+    }
+
     @Override
     @SuppressWarnings("unchecked")
     public void afterConnectionClosed(WebSocketSession session, CloseStatus status) {
-        List<Thread> watchers = (List<Thread>) session.getAttributes().get(WATCHERS);
+        Map<String, Thread> watchers = (Map<String, Thread>) session.getAttributes().get(WATCHERS);
         if (watchers != null) {
-            watchers.forEach(Thread::interrupt);
+            watchers.values().forEach(Thread::interrupt);
         }
     }
 
