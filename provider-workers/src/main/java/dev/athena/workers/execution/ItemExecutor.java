@@ -130,8 +130,11 @@ public final class ItemExecutor {
             Duration budget = budget(chain, i, remaining);
             String name = attempt.provider().name();
             Instant began = clock.instant();
+            // only a real sink is wrapped: a provider treats any other as a stream someone reads
+            AttemptSink streamed = sink == ProviderCall.DeltaSink.NONE ? null : new AttemptSink(sink);
             try {
-                ProviderAnswer answer = call(attempt, request, clock.instant().plus(budget), budget, sink);
+                ProviderAnswer answer = call(attempt, request, clock.instant().plus(budget), budget,
+                        streamed == null ? sink : streamed);
                 metrics.providerCall(attempt.provider(), attempt.model(), "success", Duration.between(began, clock.instant()));
                 return completed(item, attempt, answer);
             } catch (FatalProviderException e) {
@@ -151,10 +154,22 @@ public final class ItemExecutor {
                 metrics.failover(name, e.kind().name().toLowerCase(java.util.Locale.ROOT));
             } catch (TimeoutException e) {
                 metrics.providerCall(attempt.provider(), attempt.model(), "deadline", Duration.between(began, clock.instant()));
+                if (streamed != null) {
+                    streamed.close();
+                    if (streamed.delivered()) {
+                        // the client has part of this answer: another provider's would not continue it
+                        return ended(item, ResultStatus.FAILED, new ErrorInfo("PROVIDER_STREAM_CUT", name
+                                + ": the answer was cut after text had been streamed: no more of it came before "
+                                + "the deadline"));
+                    }
+                }
                 lastCode = "PROVIDER_TIMEOUT";
                 note(failures, name, "no answer before the deadline");
                 // given all the time that was left, it used it up: what remains is clock jitter, not a chance
                 outOfTime = budget.equals(remaining);
+            }
+            if (streamed != null) {
+                streamed.close();
             }
             LOG.debug("item {}: {} failed, moving on ({})", item.cacheKey(), name, failures);
         }
@@ -204,6 +219,10 @@ public final class ItemExecutor {
             throw new RetriableProviderException(attempt.provider().name(), RetriableProviderException.Kind.TIMEOUT,
                     0, "interrupted while waiting for the provider");
         } catch (TimeoutException e) {
+            if (call.deltas() instanceof AttemptSink streamed) {
+                // before the cancel: an interrupted call may still flush what it had buffered
+                streamed.close();
+            }
             future.cancel(true);
             throw e;
         } catch (ExecutionException e) {

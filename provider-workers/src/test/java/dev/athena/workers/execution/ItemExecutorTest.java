@@ -186,4 +186,48 @@ class ItemExecutorTest {
                 null);
         return new BatchItem("analysis:k", request, List.of(new Requester("r1", "c1", null, null)));
     }
+
+    /**
+     * A provider that streamed part of its answer and then ran out of its share of the time: the client already
+     * has that part, so another provider's answer must not follow it as if it continued it, and nothing more of
+     * the abandoned call may reach the client.
+     */
+    @Test
+    void shouldEndAStreamedItemCutWhenItsProviderRunsOutOfTimeAfterStreamingAndLetNothingMoreThrough() {
+        java.util.List<String> chunks = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.CountDownLatch abandoned = new java.util.concurrent.CountDownLatch(1);
+        Provider cutOff = provider("anthropic", call -> {
+            call.deltas().accept("A-PARTIAL ");
+            try {
+                Thread.sleep(Duration.ofMinutes(1));
+            } catch (InterruptedException e) {
+                // what a cancelled call may still push out of its buffer
+                call.deltas().accept("A-LATE");
+                abandoned.countDown();
+            }
+            throw new IllegalStateException("cancelled");
+        });
+        Provider next = provider("openai", call -> {
+            call.deltas().accept("B-FULL");
+            return new ProviderAnswer(List.of(), "b", "openai-model", null);
+        });
+        ItemExecutor executor = new ItemExecutor(ProviderRoster.of(List.of(cutOff, next), new BuiltinProvider()),
+                InstantSource.system(), Duration.ofSeconds(3), threads, new WorkerMetrics(registry),
+                (id, seq, delta, last) -> chunks.add(seq + ":" + delta + (last ? ":end" : "")));
+        AnalysisRequest request = new AnalysisRequest(SchemaVersion.CURRENT, "r1", "c1", AnalysisType.SECURITY,
+                "python", "a.py", "x = 1\n", null, null, Lane.INTERACTIVE, Map.of(), null, true, null, null);
+
+        ItemResult result = executor.execute(new BatchItem("analysis:k", request,
+                List.of(new Requester("r1", "c1", null, null))));
+
+        assertThat(result.status()).isEqualTo(ResultStatus.FAILED);
+        assertThat(result.error().code()).isEqualTo("PROVIDER_STREAM_CUT");
+        assertThat(result.error().message()).startsWith("anthropic: the answer was cut");
+        try {
+            assertThat(abandoned.await(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+        assertThat(chunks).containsExactly("0:A-PARTIAL ", "1::end");
+    }
 }
