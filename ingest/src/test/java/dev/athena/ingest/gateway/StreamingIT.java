@@ -153,10 +153,7 @@ class StreamingIT {
         String key = TestStack.createKey(http, clientId, "submit", "read");
         TestStack.ensureResultTopic(clientId);
         BlockingQueue<JsonNode> messages = new LinkedBlockingQueue<>();
-        WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder()
-                .header("Authorization", "Bearer " + key)
-                .buildAsync(URI.create("ws://127.0.0.1:" + gateway.port() + "/v1/stream"), collector(messages))
-                .get(20, TimeUnit.SECONDS);
+        WebSocket socket = openSocket(key, messages);
         socket.sendText(Json.writeString(Map.of("type", "submit", "ref", "r1", "request",
                 Map.of("analysisType", "security", "code", GatewayIT.CODE))), true).get(10, TimeUnit.SECONDS);
         JsonNode accepted = nextMessage(messages);
