@@ -180,6 +180,37 @@ class GatewayIT {
                 "Idempotency-Key");
     }
 
+    /**
+     * A gateway that stopped between claiming an Idempotency-Key and sending the request left a claim only, an
+     * hour ago; a claim younger than its sender's time limit is still being sent (the concurrent test below).
+     */
+    @Test
+    void shouldSendAClaimThatNeverReachedKafkaWhenItsIdempotencyKeyIsRetried() throws Exception {
+        String clientId = client();
+        String key = createKey(clientId, "submit", "read");
+        String idem = UUID.randomUUID().toString();
+        String body = analysis("quality");
+        String orphan = UUID.randomUUID().toString();
+        try (Connection c = DriverManager.getConnection(endpoints.jdbcUrl(), endpoints.dbUser(),
+                endpoints.dbPassword()); PreparedStatement ps = c.prepareStatement("insert into gateway_submissions"
+                        + "(request_id, client_id, idempotency_hash, body_hash, created_at) "
+                        + "values (?, ?, ?, ?, now() - interval '1 hour')")) {
+            ps.setString(1, orphan);
+            ps.setString(2, clientId);
+            ps.setString(3, dev.athena.ingest.gateway.auth.Authenticator.sha256Hex(idem));
+            ps.setString(4, dev.athena.ingest.gateway.auth.Authenticator.sha256Hex(body));
+            ps.executeUpdate();
+        }
+
+        HttpResponse<String> retry = http.post("/v1/analyses", key, body, "Idempotency-Key", idem);
+        assertThat(retry.statusCode()).as(retry.body()).isEqualTo(202);
+        assertThat(json(retry).get("id").stringValue()).isEqualTo(orphan);
+        assertThat(findRequest(orphan).key()).isEqualTo(orphan);
+        HttpResponse<String> again = http.post("/v1/analyses", key, body, "Idempotency-Key", idem);
+        assertThat(json(again).get("id").stringValue()).isEqualTo(orphan);
+        assertThat(countRequests(orphan)).as("sent once the claim is known to be sent").isEqualTo(1);
+    }
+
     @Test
     void shouldStartOneAnalysisForConcurrentRetriesWithOneIdempotencyKey() throws Exception {
         String key = createKey(client(), "submit");

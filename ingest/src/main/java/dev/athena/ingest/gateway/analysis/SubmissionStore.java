@@ -6,14 +6,18 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Optional;
 import javax.sql.DataSource;
 
 /** Requests accepted over HTTP: who owns each id, and which id an idempotency key already produced. */
 final class SubmissionStore {
-    /** The row that holds an idempotency key: its request id and the digest of the body first sent with it. */
-    record Existing(String requestId, String bodyHash) {
+    /**
+     * The row that holds an idempotency key: its request id, the digest of the body first sent with it, and
+     * whether its record is known to have reached Kafka.
+     */
+    record Existing(String requestId, String bodyHash, boolean sent, Instant claimedAt) {
     }
 
     private final DataSource dataSource;
@@ -38,7 +42,8 @@ final class SubmissionStore {
                     return Optional.empty();
                 }
             }
-            try (PreparedStatement ps = c.prepareStatement("select request_id, body_hash from gateway_submissions "
+            try (PreparedStatement ps = c.prepareStatement("select request_id, body_hash, sent_at is not null, "
+                    + "created_at from gateway_submissions "
                     + "where client_id = ? and idempotency_hash = ?")) {
                 ps.setString(1, clientId);
                 ps.setString(2, idempotencyHash);
@@ -46,11 +51,24 @@ final class SubmissionStore {
                     if (!rs.next()) {
                         throw new IllegalStateException("request id " + requestId + " collided with an existing one");
                     }
-                    return Optional.of(new Existing(rs.getString(1), rs.getString(2)));
+                    return Optional.of(new Existing(rs.getString(1), rs.getString(2), rs.getBoolean(3),
+                            rs.getTimestamp(4).toInstant()));
                 }
             }
         } catch (SQLException e) {
             throw new StoreUnavailableException("recording a submission", e);
+        }
+    }
+
+    /** The claim's record reached Kafka. */
+    void markSent(String requestId) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "update gateway_submissions set sent_at = ? where request_id = ? and sent_at is null")) {
+            ps.setTimestamp(1, Timestamp.from(clock.instant()));
+            ps.setString(2, requestId);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new StoreUnavailableException("marking a submission sent", e);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.athena.ingest.gateway.analysis;
 
 import dev.athena.ingest.gateway.auth.Authenticator;
+import dev.athena.ingest.gateway.store.StoreUnavailableException;
 import dev.athena.schemas.json.Json;
 import dev.athena.schemas.json.JsonContractException;
 import dev.athena.schemas.message.AnalysisRequest;
@@ -25,6 +26,8 @@ import javax.sql.DataSource;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -35,6 +38,7 @@ import tools.jackson.databind.node.ObjectNode;
  * The call returns only when Kafka has the record.
  */
 public final class Submitter {
+    private static final Logger LOG = LoggerFactory.getLogger(Submitter.class);
     /** Fields a caller may set; the gateway sets ids, lane and time itself. */
     private static final List<String> CALLER_FIELDS = List.of("analysisType", "code", "language", "path",
             "provider", "model", "options", "stream", "deadline");
@@ -87,9 +91,13 @@ public final class Submitter {
         Optional<SubmissionStore.Existing> existing = submissions.claim(requestId, clientId, idempotencyHash,
                 bodyHash);
         if (existing.isPresent()) {
-            return existing.get().bodyHash().equals(bodyHash)
-                    ? new SubmitOutcome.Accepted(existing.get().requestId(), true)
-                    : new SubmitOutcome.IdempotencyMismatch(existing.get().requestId());
+            if (!existing.get().bodyHash().equals(bodyHash)) {
+                return new SubmitOutcome.IdempotencyMismatch(existing.get().requestId());
+            }
+            if (abandoned(existing.get())) {
+                resend(request, existing.get().requestId(), traceparent);
+            }
+            return new SubmitOutcome.Accepted(existing.get().requestId(), true);
         }
         try {
             send(accepted.request(), bytes, traceparent);
@@ -97,7 +105,40 @@ public final class Submitter {
             submissions.release(requestId);
             throw e;
         }
+        sent(requestId);
         return new SubmitOutcome.Accepted(requestId, false);
+    }
+
+    /**
+     * Not known to have reached Kafka, and claimed longer ago than its gateway would have kept trying to send it
+     * (it releases the claim when a send fails): that gateway stopped in between. A younger unsent claim is
+     * still being sent, and a concurrent retry must not send it a second time.
+     */
+    private boolean abandoned(SubmissionStore.Existing existing) {
+        return !existing.sent() && existing.claimedAt().isBefore(clock.instant().minus(sendTimeout.multipliedBy(2)));
+    }
+
+    /**
+     * A retry of a claim not known to have reached Kafka: the gateway that claimed it stopped before sending, or
+     * is still sending. The same request goes out under the claimed id; should it have gone already, the
+     * collector takes this one for the retry it is and drops it.
+     */
+    private void resend(ObjectNode request, String claimedId, String traceparent) {
+        request.put("requestId", claimedId);
+        byte[] bytes = Json.write(request);
+        if (decoder.decode(bytes) instanceof Decoded.Accepted again) {
+            send(again.request(), bytes, traceparent);
+            sent(claimedId);
+        }
+    }
+
+    /** Recorded for retries only: a store outage here must not turn a request that went out into an error. */
+    private void sent(String requestId) {
+        try {
+            submissions.markSent(requestId);
+        } catch (StoreUnavailableException e) {
+            LOG.warn("request {} was sent but could not be marked so: a retry will send it again", requestId);
+        }
     }
 
     public boolean owns(String clientId, String requestId) {
