@@ -170,6 +170,11 @@ public final class KafkaAthenaClient implements AthenaClient {
         } catch (RuntimeException e) {
             LOG.error("result consumer of {} stopped: {}", clientId, e.toString());
             stop(new IllegalStateException("the result consumer of " + clientId + " stopped: " + e, e));
+        } catch (Error e) {
+            // not isolated like a listener's exception, but no future may wait for ever on a dead thread either
+            LOG.error("result consumer of {} stopped: {}", clientId, e.toString());
+            stop(new IllegalStateException("the result consumer of " + clientId + " stopped: " + e, e));
+            throw e;
         } finally {
             consumer.close(Duration.ofSeconds(5));
         }
@@ -210,12 +215,8 @@ public final class KafkaAthenaClient implements AthenaClient {
     }
 
     private void deliver(ConsumerRecord<String, byte[]> record) {
-        AnalysisResult result;
-        try {
-            result = Json.read(record.value(), AnalysisResult.class);
-        } catch (JsonContractException e) {
-            LOG.warn("unreadable result at {}-{}@{}: {}", record.topic(), record.partition(), record.offset(),
-                    e.getMessage());
+        AnalysisResult result = read(record);
+        if (result == null) {
             return;
         }
         try {
@@ -228,6 +229,26 @@ public final class KafkaAthenaClient implements AthenaClient {
         if (future != null) {
             future.complete(result);
         }
+    }
+
+    /**
+     * The result a record holds, or null for one that holds none (a tombstone, the JSON literal null, a body that
+     * is no result): skipped, because the topic is writable by more than the pipeline and a poison record must not
+     * stop the consumer every request of this client waits on.
+     */
+    private static AnalysisResult read(ConsumerRecord<String, byte[]> record) {
+        String problem;
+        try {
+            AnalysisResult result = record.value() == null ? null : Json.read(record.value(), AnalysisResult.class);
+            if (result != null) {
+                return result;
+            }
+            problem = "no result in it";
+        } catch (JsonContractException e) {
+            problem = e.getMessage();
+        }
+        LOG.warn("unreadable result at {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), problem);
+        return null;
     }
 
     @Override

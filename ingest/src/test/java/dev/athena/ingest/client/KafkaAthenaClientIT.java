@@ -126,6 +126,40 @@ class KafkaAthenaClientIT {
         }
     }
 
+    @Test
+    void shouldFailWaitingAndLaterRequestsWhenTheConsumerDiesOfAnError() throws Exception {
+        String clientId = "kc-error-" + UUID.randomUUID().toString().substring(0, 8);
+        AnalysisRequest answered = request(clientId, Lane.INTERACTIVE);
+        try (KafkaAthenaClient client = KafkaAthenaClient.connect(bootstrap, clientId)) {
+            client.onResult(result -> {
+                throw new AssertionError("a caller's failed check");
+            });
+            CompletableFuture<AnalysisResult> waiting = client.submit(request(clientId, Lane.INTERACTIVE));
+            client.submit(answered);
+            answer(clientId, answered.requestId());
+
+            assertThat(waiting).failsWithin(Duration.ofSeconds(30)).withThrowableThat()
+                    .withMessageContaining("stopped");
+            assertThat(client.submit(request(clientId, Lane.INTERACTIVE))).isCompletedExceptionally();
+        }
+    }
+
+    @Test
+    void shouldSkipRecordsThatAreNoResultAndKeepDelivering() throws Exception {
+        String clientId = "kc-poison-" + UUID.randomUUID().toString().substring(0, 8);
+        AnalysisRequest request = request(clientId, Lane.INTERACTIVE);
+        try (KafkaAthenaClient client = KafkaAthenaClient.connect(bootstrap, clientId)) {
+            CompletableFuture<AnalysisResult> result = client.submit(request);
+            // a tombstone, the JSON literal null and an object that is no result: none of them may stop the consumer
+            produce(clientId, request.requestId(), null);
+            produce(clientId, request.requestId(), "null".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            produce(clientId, request.requestId(), "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            answer(clientId, request.requestId());
+
+            assertThat(result.get(30, TimeUnit.SECONDS).requestId()).isEqualTo(request.requestId());
+        }
+    }
+
     private static AnalysisRequest request(String clientId, Lane lane) {
         return new AnalysisRequest(SchemaVersion.CURRENT, UUID.randomUUID().toString(), clientId,
                 AnalysisType.QUALITY, "python", "a.py", "def f():\n    return 1\n", null, null, lane, null,
@@ -159,6 +193,13 @@ class KafkaAthenaClientIT {
         }
         assertThat(seen).as("records of these requests on the intake topics").isEqualTo(requestIds.size());
         return found;
+    }
+
+    private static void produce(String clientId, String key, byte[] value) throws Exception {
+        try (var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap), new StringSerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(Topics.resultsTopicName(clientId), key, value)).get(30, TimeUnit.SECONDS);
+        }
     }
 
     /** What the pipeline would write at the end: one result per request on the client's topic. */
