@@ -2,14 +2,21 @@ package dev.athena.ingest.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URI;
+import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
 
 /** Two gateway instances share one per-key limit through Redis. */
 @Tag("integration")
@@ -57,6 +64,28 @@ class RateLimitIT {
 
         String other = TestStack.createKey(b, TestStack.client(), "read");
         assertThat(a.get("/v1/analyses/" + UUID.randomUUID(), other).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void shouldCountWebSocketWatchesAgainstTheKeysLimit() throws Exception {
+        GatewayClient a = new GatewayClient(first.port());
+        String key = TestStack.createKey(a, TestStack.client(), "read");
+        BlockingQueue<JsonNode> messages = new LinkedBlockingQueue<>();
+        WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder()
+                .header("Authorization", "Bearer " + key)
+                .buildAsync(URI.create("ws://127.0.0.1:" + first.port() + "/v1/stream"),
+                        StreamingIT.collector(messages))
+                .get(20, TimeUnit.SECONDS);
+        List<Integer> statuses = new ArrayList<>();
+        for (int i = 0; i < PER_KEY + 2; i++) {
+            socket.sendText("{\"type\":\"watch\",\"id\":\"" + UUID.randomUUID() + "\"}", true)
+                    .get(10, TimeUnit.SECONDS);
+            statuses.add(StreamingIT.nextMessage(messages).get("status").asInt());
+        }
+        socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(10, TimeUnit.SECONDS);
+
+        assertThat(statuses.subList(0, PER_KEY)).containsOnly(404);
+        assertThat(statuses.subList(PER_KEY, PER_KEY + 2)).containsOnly(429);
     }
 
     @Test

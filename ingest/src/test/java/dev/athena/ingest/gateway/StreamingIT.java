@@ -294,6 +294,16 @@ class StreamingIT {
         JsonNode over = nextMessage(messages);
         assertThat(over.get("ref").stringValue()).isEqualTo("over");
         assertThat(over.get("status").asInt()).isEqualTo(429);
+        // a submission over the cap is accepted, and the client is told it will not be followed here
+        socket.sendText(Json.writeString(Map.of("type", "submit", "ref", "s65", "request",
+                Map.of("analysisType", "security", "code", GatewayIT.CODE))), true).get(10, TimeUnit.SECONDS);
+        JsonNode accepted = nextMessage(messages);
+        assertThat(accepted.get("type").stringValue()).isEqualTo("accepted");
+        JsonNode notFollowed = nextMessage(messages);
+        assertThat(notFollowed.get("ref").stringValue()).isEqualTo("s65");
+        assertThat(notFollowed.get("status").asInt()).isEqualTo(429);
+        assertThat(notFollowed.get("detail").stringValue()).contains(accepted.get("id").stringValue())
+                .contains("not followed");
         TestStack.produceResult(GatewayIT.completed(ids.get(0), clientId));
         JsonNode result = nextMessage(messages);
         assertThat(result.get("type").stringValue()).isEqualTo("result");

@@ -131,8 +131,11 @@ public final class StreamSocket extends TextWebSocketHandler {
             case SubmitOutcome.Accepted accepted -> {
                 core.metrics().submission(accepted.replay() ? "replayed" : "accepted");
                 send(session, Map.of("type", "accepted", "ref", String.valueOf(ref), "id", accepted.requestId()));
-                if (principal.has(Scope.READ)) {
-                    follow(session, principal, accepted.requestId(), -1);
+                if (principal.has(Scope.READ) && !follow(session, principal, accepted.requestId(), -1)) {
+                    // accepted all the same (it is on its way): the client must learn that no result will come here
+                    throw new ApiProblem(429, "Too Many Requests", "accepted as " + accepted.requestId()
+                            + " but not followed: this connection already follows " + MAX_FOLLOWED
+                            + " requests; watch it once a result arrived");
                 }
             }
             case SubmitOutcome.Invalid invalid -> {
