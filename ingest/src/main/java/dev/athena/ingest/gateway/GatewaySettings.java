@@ -1,5 +1,6 @@
 package dev.athena.ingest.gateway;
 
+import dev.athena.ingest.MaskedUrls;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -105,16 +106,10 @@ public record GatewaySettings(String bootstrap, String redisUrl, String jdbcUrl,
                 corsOrigins, keyHashSecret, maxBodyBytes, maxWait, limits);
     }
 
-    /** A JDBC URL may carry credentials as parameters ({@code ?user=a&password=b}) or in its authority. */
-    String maskedJdbcUrl() {
-        return jdbcUrl == null ? null : jdbcUrl.replaceAll("//[^@/?]*@", "//***@")
-                .replaceAll("(?i)([?&;](?:password|pwd|passwd|sslpassword|user)=)[^&;]*", "$1***");
-    }
-
     @Override
     public String toString() {
-        return "GatewaySettings[bootstrap=" + bootstrap + ", redis=" + redisUrl.replaceAll("//[^@/]*@", "//***@")
-                + ", db=" + maskedJdbcUrl() + ", bind=" + bindHost + ":" + port + ", adminKey="
+        return "GatewaySettings[bootstrap=" + bootstrap + ", redis=" + MaskedUrls.mask(redisUrl)
+                + ", db=" + MaskedUrls.mask(jdbcUrl) + ", bind=" + bindHost + ":" + port + ", adminKey="
                 + (adminKey == null ? "none" : "set") + ", cors=" + corsOrigins + ", maxBodyBytes=" + maxBodyBytes
                 + ", maxWait=" + maxWait + ", " + rateLimits + "]";
     }

@@ -1,5 +1,6 @@
 package dev.athena.ingest.scan;
 
+import dev.athena.ingest.MaskedUrls;
 import dev.athena.schemas.message.AnalysisType;
 import dev.athena.schemas.topic.Topics;
 import java.nio.file.Path;
@@ -77,11 +78,11 @@ public record ScanSettings(Path repository, String repoName, String clientId, An
                 jdbcUrl, dbUser, dbPassword, newReportDir);
     }
 
-    /** The password stays out of logs. */
+    /** The password stays out of logs, and so do credentials inside the database URL. */
     @Override
     public String toString() {
         return "ScanSettings[repository=" + repository + ", repoName=" + repoName + ", clientId=" + clientId
                 + ", type=" + type.wireName() + ", include=" + include + ", exclude=" + exclude + ", timeout="
-                + timeout + ", bootstrap=" + bootstrap + ", jdbcUrl=" + jdbcUrl + ", reportDir=" + reportDir + "]";
+                + timeout + ", bootstrap=" + bootstrap + ", jdbcUrl=" + MaskedUrls.mask(jdbcUrl) + ", reportDir=" + reportDir + "]";
     }
 }

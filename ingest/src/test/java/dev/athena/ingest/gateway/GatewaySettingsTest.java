@@ -37,6 +37,15 @@ class GatewaySettingsTest {
     }
 
     @Test
+    void shouldMaskAPasswordWithAnUnencodedAtSignWhole() {
+        GatewaySettings settings = GatewaySettings.defaults("k:9092", "redis://:hunt@er2@r:6379",
+                "jdbc:postgresql://gw:hunt@er2@db:5432/athena", "u", "p", 0);
+
+        assertThat(settings.toString()).doesNotContain("hunt").doesNotContain("er2")
+                .contains("redis=redis://***@r:6379").contains("db=jdbc:postgresql://***@db:5432/athena");
+    }
+
+    @Test
     void shouldDefaultToLoopback() {
         assertThat(base.bindHost()).isEqualTo("127.0.0.1");
         assertThat(base.corsOrigins()).isEmpty();
