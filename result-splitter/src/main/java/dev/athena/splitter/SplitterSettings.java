@@ -98,8 +98,8 @@ public record SplitterSettings(String bootstrap, String redisUrl, String jdbcUrl
     /** The password stays out of logs. */
     @Override
     public String toString() {
-        return "SplitterSettings[bootstrap=" + bootstrap + ", redis=" + redisUrl.replaceAll("//[^@/]*@", "//***@")
-                + ", db=" + jdbcUrl + ", dbUser=" + dbUser + ", group=" + groupId + ", instance=" + instanceId
+        return "SplitterSettings[bootstrap=" + bootstrap + ", redis=" + masked(redisUrl)
+                + ", db=" + masked(jdbcUrl) + ", dbUser=" + dbUser + ", group=" + groupId + ", instance=" + instanceId
                 + ", input=" + inputTopic + ", l1Ttl=" + l1Ttl + ", l1MaxEntries=" + l1MaxEntries + ", redisTtl="
                 + redisTtl + ", redisTtlByType=" + redisTtlByType + ", storeBatchSize=" + storeBatchSize + "]";
     }
@@ -114,5 +114,14 @@ public record SplitterSettings(String bootstrap, String redisUrl, String jdbcUrl
         if (value == null || value.isNegative() || value.isZero()) {
             throw new IllegalArgumentException(name + " must be a positive duration but was " + value);
         }
+    }
+
+    /**
+     * A URL fit for logs: credentials in its authority ({@code //user:pw@host}, up to the last '@' so a password
+     * holding one leaks nothing) or, in a JDBC URL, as parameters ({@code ?user=a&password=b}) become {@code ***}.
+     */
+    static String masked(String url) {
+        return url == null ? null : url.replaceAll("//[^/?#]*@", "//***@")
+                .replaceAll("(?i)([?&;](?:password|pwd|passwd|sslpassword|user)=)[^&;]*", "$1***");
     }
 }

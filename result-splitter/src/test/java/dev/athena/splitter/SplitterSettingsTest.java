@@ -31,6 +31,14 @@ class SplitterSettingsTest {
     }
 
     @Test
+    void shouldMaskCredentialsCarriedInItsUrls() {
+        assertThat(SplitterSettings.masked("jdbc:postgresql://db:5432/athena?user=sp&password=hunter2&ssl=true"))
+                .isEqualTo("jdbc:postgresql://db:5432/athena?user=***&password=***&ssl=true");
+        assertThat(SplitterSettings.masked("redis://:p@ss@cache:6379")).isEqualTo("redis://***@cache:6379");
+        assertThat(SplitterSettings.masked("jdbc:postgresql://db/athena")).isEqualTo("jdbc:postgresql://db/athena");
+    }
+
+    @Test
     void shouldEchoTheBadValueWhenInvalid() {
         assertThatThrownBy(() -> defaults().withCacheTtls(Duration.ZERO, Duration.ofHours(1)))
                 .hasMessageContaining("l1Ttl").hasMessageContaining("PT0S");
