@@ -25,6 +25,11 @@ class RedisOutageIT {
                 assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(202);
                 assertThat(http.get(submitted.headers().firstValue("Location").orElseThrow(), key).statusCode())
                         .isEqualTo(202);
+                HttpResponse<String> invalidation = http.post("/v1/admin/cache/invalidations", TestStack.ADMIN_KEY,
+                        "{\"kind\":\"all\"}");
+                assertThat(invalidation.statusCode()).as("an invalidation that cannot reach the splitters")
+                        .isEqualTo(503);
+                assertThat(invalidation.body()).contains("nothing was published");
             } finally {
                 redis.restart();
             }

@@ -95,6 +95,10 @@ public class AdminController {
             published = core.invalidations().publish(kind, value, admin.keyId());
         } catch (IllegalArgumentException e) {
             throw unprocessable(kind == null || e.getMessage().startsWith("kind") ? "kind" : "value", e.getMessage());
+        } catch (RedisException e) {
+            throw new ApiProblem(503, "Service Unavailable",
+                    "invalidations reach the splitters through Redis, which is unavailable; nothing was published, "
+                    + "retry later");
         }
         core.audit().record("cache.invalidated", admin.keyId(), request.getRemoteAddr(), kind + " "
                 + (value == null ? "" : value) + " id=" + published.id());
