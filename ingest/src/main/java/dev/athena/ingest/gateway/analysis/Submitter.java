@@ -105,7 +105,10 @@ public final class Submitter {
             submissions.release(requestId);
             throw e;
         }
-        sent(requestId);
+        if (idempotencyHash != null) {
+            // without a key nothing can replay the claim, so nobody needs to know it was sent
+            sent(requestId);
+        }
         return new SubmitOutcome.Accepted(requestId, false);
     }
 

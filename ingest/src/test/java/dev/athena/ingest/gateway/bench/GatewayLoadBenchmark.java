@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -110,6 +111,13 @@ public final class GatewayLoadBenchmark {
             List<Result> results = new ArrayList<>();
             results.add(run(client, "GET /health", health, 200, options.seconds(), options));
             results.add(run(client, "POST /v1/analyses", submit, 202, options.seconds(), options));
+            String keyed = key;
+            URI analyses = URI.create(base + "/v1/analyses");
+            // what HttpAthenaClient sends: its request id as the Idempotency-Key, marked sent once produced
+            results.add(run(client, "POST + Idempotency-Key", () -> HttpRequest.newBuilder(analyses)
+                    .header("Authorization", "Bearer " + keyed)
+                    .header("Content-Type", "application/json").header("Idempotency-Key", UUID.randomUUID().toString())
+                    .POST(HttpRequest.BodyPublishers.ofString(BODY)).build(), 202, options.seconds(), options));
             results.add(run(client, "GET /health (again)", health, 200, options.seconds(), options));
             System.out.printf(Locale.ROOT, "%nathena gateway load: %d virtual-thread clients, %d s per phase, "
                     + "%d cores, server %s%n", options.concurrency(), options.seconds(),
@@ -136,6 +144,12 @@ public final class GatewayLoadBenchmark {
 
     private static Result run(HttpClient client, String name, HttpRequest request, int expected, int seconds,
             Options options) throws InterruptedException {
+        return run(client, name, () -> request, expected, seconds, options);
+    }
+
+    /** {@code requests} gives each call its request (a fresh Idempotency-Key, say). */
+    private static Result run(HttpClient client, String name, java.util.function.Supplier<HttpRequest> requests,
+            int expected, int seconds, Options options) throws InterruptedException {
         long start = System.nanoTime();
         long end = start + Duration.ofSeconds(seconds).toNanos();
         long[] latencies = new long[options.maxRequests()];
@@ -149,7 +163,8 @@ public final class GatewayLoadBenchmark {
                 while (System.nanoTime() < end && issued.incrementAndGet() <= options.maxRequests()) {
                     long t0 = System.nanoTime();
                     try {
-                        HttpResponse<Void> response = client.send(request, HttpResponse.BodyHandlers.discarding());
+                        HttpResponse<Void> response = client.send(requests.get(),
+                                HttpResponse.BodyHandlers.discarding());
                         statuses.merge(response.statusCode(), 1L, Long::sum);
                         if (response.statusCode() == expected) {
                             latencies[recorded.getAndIncrement()] = (System.nanoTime() - t0) / 1_000;
