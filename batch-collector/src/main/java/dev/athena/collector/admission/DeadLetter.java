@@ -47,8 +47,9 @@ public final class DeadLetter {
             int limit) {
         byte[] key = original.key();
         byte[] value = original.value();
-        Headers headers = withReason(original.headers().toArray(), rejection, source);
-        int originalHeaderBytes = size(original.headers().toArray());
+        Header[] originalHeaders = original.headers().toArray();
+        Headers headers = withReason(originalHeaders, rejection, source);
+        int originalHeaderBytes = size(originalHeaders);
         if (length(key) + length(value) + size(headers.toArray()) + FRAMING <= limit) {
             return new Record<>(key, value, original.timestamp(), headers);
         }

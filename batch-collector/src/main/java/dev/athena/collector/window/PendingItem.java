@@ -2,7 +2,6 @@ package dev.athena.collector.window;
 
 import dev.athena.schemas.json.Json;
 import dev.athena.schemas.message.BatchItem;
-import dev.athena.schemas.message.Requester;
 import java.util.Objects;
 
 /**
@@ -14,14 +13,15 @@ import java.util.Objects;
  * it is the record value Streams handed to admission, and copying it per request is what this avoids).
  */
 record PendingItem(BatchItem item, long tokens, long windowOpenedAtMs, byte[] requestBytes) {
-    /** Field names and punctuation of an item and of a requester in the batch's JSON. */
+    /** Field names and punctuation of an item in the batch's JSON. */
     private static final int ITEM_OVERHEAD = 64;
-    private static final int REQUESTER_OVERHEAD = 96;
-
-    PendingItem {
-        Objects.requireNonNull(item, "item");
-        Objects.requireNonNull(requestBytes, "requestBytes");
-    }
+    /**
+     * The most one requester can take in the batch's JSON, given admission's limits: request id (128) and client
+     * id (64) characters, {@code replyTo} (249) and {@code traceparent} (256) as if every character needed a
+     * six-byte escape, and the field names. A bound, not a count, so an item's size costs no loop over its
+     * requesters.
+     */
+    static final int MAX_REQUESTER_BYTES = 96 + 128 + 64 + 6 * (249 + 256);
 
     /** The request encoded afresh: for items that did not come off the wire (tests). */
     PendingItem(BatchItem item, long tokens, long windowOpenedAtMs) {
@@ -32,26 +32,10 @@ record PendingItem(BatchItem item, long tokens, long windowOpenedAtMs, byte[] re
         return item.requesters().get(0).clientId();
     }
 
-    /**
-     * At least the bytes this item takes in a batch record: the request as it arrived, its cache key and its
-     * requesters, each string counted as if every character needed a six-byte JSON escape where a producer chose
-     * it freely ({@code replyTo}, {@code traceparent}).
-     */
+    /** At least the bytes this item takes in a batch record: the request as it arrived, cache key, requesters. */
     long wireBytes() {
-        long bytes = ITEM_OVERHEAD + requestBytes.length + item.cacheKey().length();
-        for (Requester requester : item.requesters()) {
-            bytes += wireBytes(requester);
-        }
-        return bytes;
-    }
-
-    static long wireBytes(Requester requester) {
-        return REQUESTER_OVERHEAD + requester.requestId().length() + requester.clientId().length()
-                + 6L * (length(requester.replyTo()) + length(requester.traceparent()));
-    }
-
-    private static int length(String value) {
-        return value == null ? 0 : value.length();
+        return ITEM_OVERHEAD + requestBytes.length + item.cacheKey().length()
+                + (long) item.requesters().size() * MAX_REQUESTER_BYTES;
     }
 
     PendingItem withItem(BatchItem updated) {

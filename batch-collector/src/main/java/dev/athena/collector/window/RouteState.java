@@ -143,7 +143,7 @@ final class RouteState {
         PendingItem updated = pending.withItem(new BatchItem(item.cacheKey(), item.request(), requesters));
         items.put(key, updated);
         requests++;
-        bytes += PendingItem.wireBytes(requester);
+        bytes += PendingItem.MAX_REQUESTER_BYTES;
         return updated;
     }
 

@@ -154,22 +154,17 @@ public final class ItemExecutor {
                 metrics.failover(name, e.kind().name().toLowerCase(java.util.Locale.ROOT));
             } catch (TimeoutException e) {
                 metrics.providerCall(attempt.provider(), attempt.model(), "deadline", Duration.between(began, clock.instant()));
-                if (streamed != null) {
-                    streamed.close();
-                    if (streamed.delivered()) {
-                        // the client has part of this answer: another provider's would not continue it
-                        return ended(item, ResultStatus.FAILED, new ErrorInfo("PROVIDER_STREAM_CUT", name
-                                + ": the answer was cut after text had been streamed: no more of it came before "
-                                + "the deadline"));
-                    }
+                // call() closed the sink before cancelling, so what it holds now is all the client saw
+                if (streamed != null && streamed.delivered()) {
+                    // the client has part of this answer: another provider's would not continue it
+                    return ended(item, ResultStatus.FAILED, new ErrorInfo("PROVIDER_STREAM_CUT", name
+                            + ": the answer was cut after text had been streamed: no more of it came before "
+                            + "the deadline"));
                 }
                 lastCode = "PROVIDER_TIMEOUT";
                 note(failures, name, "no answer before the deadline");
                 // given all the time that was left, it used it up: what remains is clock jitter, not a chance
                 outOfTime = budget.equals(remaining);
-            }
-            if (streamed != null) {
-                streamed.close();
             }
             LOG.debug("item {}: {} failed, moving on ({})", item.cacheKey(), name, failures);
         }

@@ -26,7 +26,7 @@ import tools.jackson.databind.node.JsonNodeFactory;
  */
 public final class RequestDecoder {
     /** Provider and model names: they make up routes and cache keys. */
-    public static final int MAX_NAME_LENGTH = 128;
+    private static final int MAX_PROVIDER_OR_MODEL_LENGTH = 128;
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private final RequestLimits limits;
 
@@ -196,8 +196,8 @@ public final class RequestDecoder {
                     () -> invalid("lane", "field 'lane' must be interactive or bulk but was '"
                             + abbreviate(laneName) + "'"));
             return new AnalysisRequest(SchemaVersion.CURRENT, reqId, client, type, optionalString("language"),
-                    optionalString("path"), code, shortString("provider", MAX_NAME_LENGTH),
-                    shortString("model", MAX_NAME_LENGTH), lane, options(), optionalInstant("deadline"),
+                    optionalString("path"), code, shortString("provider", MAX_PROVIDER_OR_MODEL_LENGTH),
+                    shortString("model", MAX_PROVIDER_OR_MODEL_LENGTH), lane, options(), optionalInstant("deadline"),
                     optionalBoolean("stream"), optionalInstant("createdAt"),
                     shortString("replyTo", Topics.MAX_NAME_LENGTH));
         }
