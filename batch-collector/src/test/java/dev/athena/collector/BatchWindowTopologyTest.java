@@ -203,6 +203,24 @@ class BatchWindowTopologyTest {
     }
 
     @Test
+    void shouldTakeAnotherClientsRequestUnderTheSameIdAsItsOwn() {
+        TopologyFixture f = start(32, 100_000);
+        f.send("same-id", request("same-id", "team-a", "print(1)"));
+        f.send("same-id", request("same-id", "team-b", "print(2)"));
+        f.send("same-id", request("same-id", "team-b", "print(2)"));
+        f.advance(100);
+
+        AnalysisBatch batch = f.batches.readValue();
+        assertThat(batch.items()).hasSize(2);
+        assertThat(batch.items()).flatExtracting(i -> i.requesters())
+                .extracting(r -> r.clientId() + ":" + r.requestId())
+                .containsExactlyInAnyOrder("team-a:same-id", "team-b:same-id");
+        assertThat(f.batches.isEmpty()).isTrue();
+        assertThat(f.registry.get("athena.collector.requests").tag("outcome", "duplicate").counter().count())
+                .isEqualTo(1.0);
+    }
+
+    @Test
     void shouldBatchEachRouteSeparately() {
         TopologyFixture f = start(32, 100_000);
         Map<String, Object> bulk = fields("b-1", "team-a", "print(1)");

@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Admission: decode the raw bytes (never throwing), turn away what must not reach a provider, refuse clients not
- * on the allowlist, drop repeated request ids, and hand the rest to batching. Bad records go to the DLQ with the
+ * on the allowlist, drop a client's repeated request ids, and hand the rest to batching. Bad records go to the DLQ with the
  * reason in headers and, when the requester can be named, a REJECTED item result. A question already answered
  * in the cache gets a COMPLETED item result marked cached, without a provider. Every request id that got an
  * answer or a window is remembered for {@code retention} ({@link SeenIds}), so a client retrying gets no second
@@ -114,7 +114,7 @@ public final class AdmissionProcessor implements Processor<byte[], byte[], Objec
                     request.requestId(), request.clientId()), request, null, traceparent);
             return;
         }
-        if (seen.contains(request.requestId())) {
+        if (seen.contains(request.clientId(), request.requestId())) {
             metrics.duplicate();
             LOG.debug("dropped duplicate request {} of client {}", request.requestId(), request.clientId());
             return;
@@ -135,7 +135,7 @@ public final class AdmissionProcessor implements Processor<byte[], byte[], Objec
                     request.requestId(), request.clientId()), request, route.key(), traceparent);
             return;
         }
-        seen.add(request.requestId());
+        seen.add(request.clientId(), request.requestId());
         String cacheKey = CacheKey.ofRequested(request).value();
         Optional<CacheHit> hit = servable(request, lookup(cacheKey));
         if (hit.isPresent()) {
@@ -159,10 +159,10 @@ public final class AdmissionProcessor implements Processor<byte[], byte[], Objec
                 rejection.reason(), rejection.field());
         var source = context.recordMetadata().orElse(null);
         context.forward(DeadLetter.of(record, rejection, source, Topics.MAX_RECORD_BYTES), children.deadLetters());
-        if (!rejection.clientKnown() || seen.contains(rejection.requestId())) {
+        if (!rejection.clientKnown() || seen.contains(rejection.clientId(), rejection.requestId())) {
             return;
         }
-        seen.add(rejection.requestId());
+        seen.add(rejection.clientId(), rejection.requestId());
         var result = DirectResults.rejected(rejection, request, route, traceparent, clock.instant());
         context.forward(new Record<Object, Object>(result.batchId(), result, record.timestamp()),
                 children.directResults());

@@ -22,6 +22,10 @@ import org.slf4j.LoggerFactory;
  * The request ids admission has answered or batched, for {@code retention}, so a client retrying gets no second
  * result. A {@link SeenFilter} answers "never seen" for nearly every record without reading a store.
  *
+ * <p>An id is remembered per client ({@code clientId/requestId}: neither may hold a {@code /}): request ids are
+ * chosen by each client, and another client's request under an id already used is a request of its own, not a
+ * retry to drop.
+ *
  * <p>Design notes. Two stores, so that the changelog carries one record per commit instead of one per request:
  * <ul>
  *   <li>the <em>log</em>: changelogged, one entry ("chunk") per commit holding the ids remembered since the
@@ -59,6 +63,8 @@ final class SeenIds {
     private final WindowStore<Long, String> log;
     private final List<String> unlogged = new ArrayList<>();
     private long lastChunk;
+    /** Ids remembered by an earlier version without their client: a retry across the upgrade is still one. */
+    private boolean unscopedIds;
 
     SeenIds(ProcessorContext<?, ?> context, Duration retention, SeenFilter filter) {
         this.context = context;
@@ -83,7 +89,19 @@ final class SeenIds {
                 CommitHook.builder(COMMIT_HOOK));
     }
 
-    boolean contains(String requestId) {
+    boolean contains(String clientId, String requestId) {
+        return contains(key(clientId, requestId)) || (unscopedIds && contains(requestId));
+    }
+
+    void add(String clientId, String requestId) {
+        add(key(clientId, requestId));
+    }
+
+    static String key(String clientId, String requestId) {
+        return clientId + '/' + requestId;
+    }
+
+    private boolean contains(String requestId) {
         if (!filter.mightContain(requestId)) {
             return false;
         }
@@ -95,7 +113,7 @@ final class SeenIds {
     }
 
     /** Stamped with stream time: the stores drop whole segments once stream time is past the retention. */
-    void add(String requestId) {
+    private void add(String requestId) {
         index.put(requestId, PRESENT, streamTime());
         unlogged.add(requestId);
         if (filter.full()) {
@@ -152,9 +170,15 @@ final class SeenIds {
     /** The filter from the ids in the index; also when it has taken its capacity. */
     private void refill() {
         filter.clear();
+        boolean unscoped = false;
         try (KeyValueIterator<Windowed<String>, byte[]> all = index.all()) {
-            all.forEachRemaining(kv -> filter.add(kv.key.key()));
+            while (all.hasNext()) {
+                String id = all.next().key.key();
+                filter.add(id);
+                unscoped |= id.indexOf('/') < 0;
+            }
         }
+        unscopedIds = unscoped;
         filter.refilled();
     }
 

@@ -13,6 +13,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.stream.IntStream;
@@ -56,6 +58,28 @@ class SeenFilterTest {
     /** A filter refilled from the store when full still lets the store catch every repeat. */
     @Test
     void shouldDropRepeatsAfterTheFilterWasRefilledFromTheStore() {
+        List<String> sent = new ArrayList<>();
+        for (int round = 0; round < 2; round++) {
+            IntStream.range(0, 8).forEach(i -> sent.add("r-" + i));
+        }
+        // batching hears every request admission lets through: the 8 first sightings, never a repeat
+        assertThat(admitted(sent, null)).hasSize(8);
+    }
+
+    /**
+     * Ids remembered before they were kept per client have no client in them: a retry of one across the upgrade
+     * is still dropped, whichever client sends it (the filter is full after three ids, the fourth refills it
+     * from the index).
+     */
+    @Test
+    void shouldStillDropRetriesOfIdsRememberedWithoutTheirClient() {
+        List<String> sent = List.of("r-1", "r-2", "r-3", "r-4", "old-1");
+        assertThat(admitted(sent, "old-1")).containsExactly("r-1", "r-2", "r-3", "r-4");
+        assertThat(admitted(sent, null)).containsExactly("r-1", "r-2", "r-3", "r-4", "old-1");
+    }
+
+    /** The request ids batching hears of, after the index was given {@code unscopedId} (when not null). */
+    private static List<String> admitted(List<String> sent, String unscopedId) {
         Instant start = Instant.parse("2026-11-30T10:00:00Z");
         var children = new AdmissionProcessor.Children("dlq", "results", "batching");
         Topology topology = new Topology();
@@ -70,7 +94,7 @@ class SeenFilterTest {
         topology.addProcessor("batching", () -> new Processor<Object, Object, Object, Object>() {
             @Override
             public void process(Record<Object, Object> record) {
-                counted.add(record.key().toString());
+                counted.add(((Admitted) record.value()).request().requestId());
             }
         }, "admission");
         topology.addSink("dlq", "dlq", new ByteArraySerializer(), new ByteArraySerializer(), "admission");
@@ -79,15 +103,16 @@ class SeenFilterTest {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "seen-filter-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:1");
         try (var driver = new TopologyTestDriver(topology, props, start)) {
+            if (unscopedId != null) {
+                driver.<String, byte[]>getWindowStore(SeenIds.INDEX_STORE).put(unscopedId, new byte[] {1},
+                        start.toEpochMilli());
+            }
             var in = driver.createInputTopic("requests", new ByteArraySerializer(), new ByteArraySerializer());
-            for (int round = 0; round < 2; round++) {
-                for (int i = 0; i < 8; i++) {
-                    in.pipeInput(("r-" + i).getBytes(StandardCharsets.UTF_8), body("r-" + i));
-                }
+            for (String id : sent) {
+                in.pipeInput(id.getBytes(StandardCharsets.UTF_8), body(id), start);
             }
         }
-        // batching hears every request admission lets through: the 8 first sightings, never a repeat
-        assertThat(counted).hasSize(8);
+        return counted;
     }
 
     private static byte[] body(String requestId) {
