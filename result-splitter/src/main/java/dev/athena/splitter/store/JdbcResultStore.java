@@ -29,7 +29,7 @@ public final class JdbcResultStore implements ResultStore {
             insert into analysis_results (request_id, client_id, status, served_provider, served_model, degraded,
                 cached, batch_id, result, completed_at, delivered_to)
             values (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?)
-            on conflict (request_id) do update set client_id = excluded.client_id, status = excluded.status,
+            on conflict (client_id, request_id) do update set status = excluded.status,
                 served_provider = excluded.served_provider, served_model = excluded.served_model,
                 degraded = excluded.degraded, cached = excluded.cached, batch_id = excluded.batch_id,
                 result = excluded.result, completed_at = excluded.completed_at,
@@ -39,7 +39,7 @@ public final class JdbcResultStore implements ResultStore {
             insert into usage_ledger (request_id, client_id, provider, model, input_tokens, output_tokens,
                 cache_read_tokens, cost_usd, cached, shared, occurred_at)
             values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            on conflict (request_id) do nothing
+            on conflict (client_id, request_id) do nothing
             """;
     private static final String INSERT_AUDIT = """
             insert into admin_audit_log (action_id, action, target, actor, detail, occurred_at)
@@ -53,7 +53,7 @@ public final class JdbcResultStore implements ResultStore {
     }
 
     /**
-     * Writes results and their ledger rows, idempotent per requestId. Normally one transaction; when PostgreSQL
+     * Writes results and their ledger rows, idempotent per client and requestId. Normally one transaction; when PostgreSQL
      * refuses the data of some row (SQLSTATE class 22 or 23), which would fail every retry of the whole batch,
      * the rows are written one statement at a time instead: every row that can be stored is, and the others are
      * counted and logged by request id only, so one bad result cannot stop persistence for everything after it.
@@ -65,8 +65,8 @@ public final class JdbcResultStore implements ResultStore {
             return new WriteOutcome(0, 0);
         }
         // One row per request even inside a batch: a multi-row upsert may not touch the same row twice.
-        Map<String, Delivery> byRequest = new LinkedHashMap<>();
-        batch.forEach(d -> byRequest.put(d.requestId(), d));
+        Map<List<String>, Delivery> byRequest = new LinkedHashMap<>();
+        batch.forEach(d -> byRequest.put(List.of(d.clientId(), d.requestId()), d));
         List<Delivery> deliveries = List.copyOf(byRequest.values());
         try {
             writeTogether(deliveries);
