@@ -16,12 +16,14 @@ import dev.athena.schemas.message.Lane;
 import dev.athena.schemas.message.Requester;
 import dev.athena.schemas.message.ResultStatus;
 import dev.athena.schemas.message.SchemaVersion;
+import dev.athena.schemas.topic.RequestPartitions;
 import dev.athena.schemas.topic.Topics;
 import dev.athena.workers.config.ProviderCatalog;
 import dev.athena.infra.fake.FakeProviderServer;
 import dev.athena.infra.fake.Fault;
 import dev.athena.workers.metrics.WorkerMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -128,6 +130,9 @@ class ProviderFailoverIT {
             while (System.nanoTime() < deadline && (chunks.isEmpty() || !chunks.getLast().last())) {
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(250))) {
                     if (requestId.equals(r.key())) {
+                        var client = r.headers().lastHeader(RequestPartitions.CLIENT_ID_HEADER);
+                        assertThat(client).as("the requester's client on every chunk").isNotNull();
+                        assertThat(new String(client.value(), StandardCharsets.UTF_8)).isEqualTo("team-it");
                         chunks.add(Json.read(r.value(), AnalysisChunk.class));
                     }
                 }

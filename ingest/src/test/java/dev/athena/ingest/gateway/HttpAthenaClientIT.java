@@ -66,8 +66,8 @@ class HttpAthenaClientIT {
                     "eval(input())\n"), chunks::add);
             String id = idSubmittedBy(requests, clientId);
             Thread.sleep(300);
-            TestStack.produceChunk(id, 0, "looking", false);
-            TestStack.produceChunk(id, 1, " done", true);
+            TestStack.produceChunk(clientId, id, 0, "looking", false);
+            TestStack.produceChunk(clientId, id, 1, " done", true);
             TestStack.produceResult(completed(id, clientId));
 
             AnalysisResult result = future.get(60, TimeUnit.SECONDS);

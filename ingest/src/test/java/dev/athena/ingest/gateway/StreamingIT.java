@@ -102,7 +102,7 @@ class StreamingIT {
 
         BlockingQueue<Event> first = openEvents(id, key, null);
         for (int seq = 0; seq < 3; seq++) {
-            TestStack.produceChunk(id, seq, "part " + seq, seq == 2);
+            TestStack.produceChunk(clientId, id, seq, "part " + seq, seq == 2);
         }
         List<String> firstIds = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
@@ -161,7 +161,7 @@ class StreamingIT {
         assertThat(accepted.get("ref").stringValue()).isEqualTo("r1");
         String id = accepted.get("id").stringValue();
 
-        TestStack.produceChunk(id, 0, "thinking", false);
+        TestStack.produceChunk(clientId, id, 0, "thinking", false);
         JsonNode chunk = nextMessage(messages);
         assertThat(chunk.get("type").stringValue()).isEqualTo("chunk");
         assertThat(chunk.get("chunk").get("delta").stringValue()).isEqualTo("thinking");

@@ -6,10 +6,12 @@ import dev.athena.schemas.json.Json;
 import dev.athena.schemas.message.AnalysisChunk;
 import dev.athena.schemas.message.AnalysisResult;
 import dev.athena.schemas.message.SchemaVersion;
+import dev.athena.schemas.topic.RequestPartitions;
 import dev.athena.schemas.topic.TopicProvisioner;
 import dev.athena.schemas.topic.Topics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -66,16 +68,23 @@ final class TestStack {
         produce(Topics.resultsTopicName(result.clientId()), result.requestId(), Json.write(result));
     }
 
-    static void produceChunk(String requestId, long sequence, String delta, boolean last) {
-        produce(Topics.CHUNKS, requestId, Json.write(new AnalysisChunk(SchemaVersion.CURRENT, requestId, sequence,
-                delta, last)));
+    /** A chunk as the workers write it: keyed by request id, the requester's client in a header. */
+    static void produceChunk(String clientId, String requestId, long sequence, String delta, boolean last) {
+        var record = new ProducerRecord<>(Topics.CHUNKS, requestId, Json.write(new AnalysisChunk(
+                SchemaVersion.CURRENT, requestId, sequence, delta, last)));
+        record.headers().add(RequestPartitions.CLIENT_ID_HEADER, clientId.getBytes(StandardCharsets.UTF_8));
+        produce(record);
     }
 
     private static void produce(String topic, String key, byte[] value) {
+        produce(new ProducerRecord<>(topic, key, value));
+    }
+
+    private static void produce(ProducerRecord<String, byte[]> record) {
         try (var producer = new KafkaProducer<>(Map.<String, Object>of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, endpoints().kafkaBootstrap()),
                 new StringSerializer(), new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(topic, key, value));
+            producer.send(record);
         }
     }
 }

@@ -84,12 +84,12 @@ public final class ItemExecutor {
 
         void delta(String text) {
             long seq = sequence.getAndIncrement();
-            item.requesters().forEach(r -> chunks.publish(r.requestId(), seq, text, false));
+            item.requesters().forEach(r -> chunks.publish(r, seq, text, false));
         }
 
         void end() {
             long seq = sequence.getAndIncrement();
-            item.requesters().forEach(r -> chunks.publish(r.requestId(), seq, "", true));
+            item.requesters().forEach(r -> chunks.publish(r, seq, "", true));
         }
     }
 

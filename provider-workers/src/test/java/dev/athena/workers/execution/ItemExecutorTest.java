@@ -213,7 +213,7 @@ class ItemExecutorTest {
         });
         ItemExecutor executor = new ItemExecutor(ProviderRoster.of(List.of(cutOff, next), new BuiltinProvider()),
                 InstantSource.system(), Duration.ofSeconds(3), threads, new WorkerMetrics(registry),
-                (id, seq, delta, last) -> chunks.add(seq + ":" + delta + (last ? ":end" : "")));
+                (requester, seq, delta, last) -> chunks.add(seq + ":" + delta + (last ? ":end" : "")));
         AnalysisRequest request = new AnalysisRequest(SchemaVersion.CURRENT, "r1", "c1", AnalysisType.SECURITY,
                 "python", "a.py", "x = 1\n", null, null, Lane.INTERACTIVE, Map.of(), null, true, null, null);
 

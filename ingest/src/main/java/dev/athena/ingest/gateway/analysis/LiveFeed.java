@@ -6,7 +6,10 @@ import dev.athena.schemas.json.Json;
 import dev.athena.schemas.json.JsonContractException;
 import dev.athena.schemas.message.AnalysisChunk;
 import dev.athena.schemas.message.AnalysisResult;
+import dev.athena.schemas.topic.RequestPartitions;
 import dev.athena.schemas.topic.Topics;
+import dev.athena.schemas.validation.IdSyntax;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -26,6 +29,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
@@ -81,19 +85,21 @@ public final class LiveFeed implements AutoCloseable {
         return this;
     }
 
-    public AnalysisResult recentResult(String requestId) {
-        return results.getIfPresent(requestId);
+    public AnalysisResult recentResult(String clientId, String requestId) {
+        return results.getIfPresent(key(clientId, requestId));
     }
 
-    /** The chunks seen so far for a request, in sequence order. */
-    public Collection<AnalysisChunk> chunksOf(String requestId) {
-        var log = chunks.getIfPresent(requestId);
+    /** The chunks seen so far for a client's request, in sequence order. */
+    public Collection<AnalysisChunk> chunksOf(String clientId, String requestId) {
+        var log = chunks.getIfPresent(key(clientId, requestId));
         return log == null ? List.of() : List.copyOf(log.values());
     }
 
-    public AutoCloseable subscribe(String requestId, FeedListener listener) {
-        listeners.computeIfAbsent(requestId, id -> new CopyOnWriteArrayList<>()).add(listener);
-        return () -> listeners.computeIfPresent(requestId, (id, list) -> {
+    /** Hears the chunks and the result of one client's request: another client's under the same id are not its. */
+    public AutoCloseable subscribe(String clientId, String requestId, FeedListener listener) {
+        String key = key(clientId, requestId);
+        listeners.computeIfAbsent(key, id -> new CopyOnWriteArrayList<>()).add(listener);
+        return () -> listeners.computeIfPresent(key, (id, list) -> {
             list.remove(listener);
             return list.isEmpty() ? null : list;
         });
@@ -170,13 +176,21 @@ public final class LiveFeed implements AutoCloseable {
     private void handle(ConsumerRecord<String, byte[]> record) {
         try {
             if (record.topic().equals(Topics.CHUNKS)) {
+                String clientId = clientOf(record);
+                if (clientId == null) {
+                    LOG.debug("skipping chunk at {}-{}@{}: no {} header", record.topic(), record.partition(),
+                            record.offset(), RequestPartitions.CLIENT_ID_HEADER);
+                    return;
+                }
                 AnalysisChunk chunk = Json.read(record.value(), AnalysisChunk.class);
-                chunks.get(chunk.requestId(), id -> new ConcurrentSkipListMap<>()).put(chunk.sequence(), chunk);
-                notify(chunk.requestId(), l -> l.onChunk(chunk));
+                String key = key(clientId, chunk.requestId());
+                chunks.get(key, id -> new ConcurrentSkipListMap<>()).put(chunk.sequence(), chunk);
+                notify(key, l -> l.onChunk(chunk));
             } else {
                 AnalysisResult result = Json.read(record.value(), AnalysisResult.class);
-                results.put(result.requestId(), result);
-                notify(result.requestId(), l -> l.onResult(result));
+                String key = key(result.clientId(), result.requestId());
+                results.put(key, result);
+                notify(key, l -> l.onResult(result));
             }
         } catch (JsonContractException | NullPointerException e) {
             LOG.warn("skipping unreadable record at {}-{}@{}: {}", record.topic(), record.partition(),
@@ -184,8 +198,25 @@ public final class LiveFeed implements AutoCloseable {
         }
     }
 
-    private void notify(String requestId, java.util.function.Consumer<FeedListener> event) {
-        List<FeedListener> list = listeners.get(requestId);
+    /**
+     * Request ids are each client's own, so everything here is held per client and request. A chunk names its
+     * client in a header (workers before it did not: their chunks are skipped, the result still comes).
+     */
+    private static String key(String clientId, String requestId) {
+        return clientId + '/' + requestId;
+    }
+
+    private static String clientOf(ConsumerRecord<String, byte[]> record) {
+        Header header = record.headers().lastHeader(RequestPartitions.CLIENT_ID_HEADER);
+        if (header == null || header.value() == null) {
+            return null;
+        }
+        String clientId = new String(header.value(), StandardCharsets.UTF_8);
+        return IdSyntax.isClientId(clientId) ? clientId : null;
+    }
+
+    private void notify(String key, java.util.function.Consumer<FeedListener> event) {
+        List<FeedListener> list = listeners.get(key);
         if (list == null) {
             return;
         }

@@ -6,7 +6,6 @@ import dev.athena.schemas.message.AnalysisResult;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -41,8 +40,8 @@ public final class ResultLookup {
         if (stored.isPresent()) {
             return new Lookup.Done(stored.get());
         }
-        AnalysisResult recent = feed.recentResult(requestId);
-        if (recent != null && Objects.equals(recent.clientId(), clientId)) {
+        AnalysisResult recent = feed.recentResult(clientId, requestId);
+        if (recent != null) {
             return new Lookup.Done(Json.writeString(recent));
         }
         return submitter.owns(clientId, requestId) ? new Lookup.Pending() : new Lookup.NotFound();
@@ -52,16 +51,14 @@ public final class ResultLookup {
     public Lookup await(String clientId, String requestId, Duration wait) throws InterruptedException {
         Instant deadline = clock.instant().plus(wait);
         CompletableFuture<AnalysisResult> arrived = new CompletableFuture<>();
-        try (AutoCloseable ignored = feed.subscribe(requestId, new FeedListener() {
+        try (AutoCloseable ignored = feed.subscribe(clientId, requestId, new FeedListener() {
             @Override
             public void onChunk(AnalysisChunk chunk) {
             }
 
             @Override
             public void onResult(AnalysisResult result) {
-                if (Objects.equals(result.clientId(), clientId)) {
-                    arrived.complete(result);
-                }
+                arrived.complete(result);
             }
         })) {
             Lookup now = find(clientId, requestId);

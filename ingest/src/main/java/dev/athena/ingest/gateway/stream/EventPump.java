@@ -10,7 +10,6 @@ import dev.athena.schemas.message.AnalysisResult;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.InstantSource;
-import java.util.Objects;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -49,7 +48,7 @@ public final class EventPump {
     public End run(String clientId, String requestId, long afterSequence, Duration maxDuration, EventSink sink)
             throws InterruptedException {
         BlockingQueue<Object> events = new LinkedBlockingQueue<>();
-        try (AutoCloseable ignored = feed.subscribe(requestId, new FeedListener() {
+        try (AutoCloseable ignored = feed.subscribe(clientId, requestId, new FeedListener() {
             @Override
             public void onChunk(AnalysisChunk chunk) {
                 events.add(chunk);
@@ -57,9 +56,7 @@ public final class EventPump {
 
             @Override
             public void onResult(AnalysisResult result) {
-                if (Objects.equals(result.clientId(), clientId)) {
-                    events.add(result);
-                }
+                events.add(result);
             }
         })) {
             return pump(clientId, requestId, afterSequence, maxDuration, sink, events);
@@ -75,7 +72,7 @@ public final class EventPump {
     private End pump(String clientId, String requestId, long afterSequence, Duration maxDuration, EventSink sink,
             BlockingQueue<Object> events) throws IOException, InterruptedException {
         long sent = afterSequence;
-        for (AnalysisChunk chunk : feed.chunksOf(requestId)) {
+        for (AnalysisChunk chunk : feed.chunksOf(clientId, requestId)) {
             sent = send(chunk, sent, sink);
         }
         var end = clock.instant().plus(maxDuration);
@@ -84,7 +81,7 @@ public final class EventPump {
         while (clock.instant().isBefore(end)) {
             if (!clock.instant().isBefore(nextCheck)) {
                 if (lookup.find(clientId, requestId) instanceof Lookup.Done done) {
-                    for (AnalysisChunk chunk : feed.chunksOf(requestId)) {
+                    for (AnalysisChunk chunk : feed.chunksOf(clientId, requestId)) {
                         sent = send(chunk, sent, sink);
                     }
                     sink.result(requestId, done.resultJson());
@@ -100,7 +97,7 @@ public final class EventPump {
             if (event instanceof AnalysisChunk chunk) {
                 sent = send(chunk, sent, sink);
             } else if (event instanceof AnalysisResult result) {
-                for (AnalysisChunk chunk : feed.chunksOf(requestId)) {
+                for (AnalysisChunk chunk : feed.chunksOf(clientId, requestId)) {
                     sent = send(chunk, sent, sink);
                 }
                 sink.result(requestId, Json.writeString(result));
