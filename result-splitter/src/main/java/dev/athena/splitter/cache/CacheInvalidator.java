@@ -8,8 +8,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -149,9 +151,13 @@ public final class CacheInvalidator implements AutoCloseable {
                 yield deleteChunked(keys);
             }
             case TAG -> {
-                String setName = TieredCache.TAG_PREFIX + request.value();
-                keys.addAll(redis.<String>getSet(setName, StringCodec.INSTANCE).readAll());
-                yield deleteChunked(keys) + redis.getKeys().delete(setName);
+                List<String> sets = cache.tagSetsOf(request.value(), clock.instant());
+                Set<String> indexed = new LinkedHashSet<>();
+                for (String set : sets) {
+                    indexed.addAll(redis.<String>getSet(set, StringCodec.INSTANCE).readAll());
+                }
+                keys.addAll(indexed);
+                yield deleteChunked(keys) + redis.getKeys().delete(sets.toArray(String[]::new));
             }
             case ALL -> redis.getKeys().deleteByPattern(CacheKey.PREFIX + "*")
                     + redis.getKeys().deleteByPattern(TieredCache.TAG_PREFIX + "*");

@@ -13,7 +13,12 @@ import dev.athena.splitter.metrics.SplitterMetrics.Tier;
 import dev.athena.splitter.metrics.SplitterMetrics.Write;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -30,7 +35,9 @@ import org.slf4j.LoggerFactory;
 /**
  * L1 (Caffeine, bounded by size and TTL) over L3 (Redis). Redis values are the {@link CachedAnalysis} JSON under
  * the cache key itself ({@code analysis:...}), readable by any Redis client; each key is also added to a Redis
- * set per tag ({@code athena:cache:tag:<tag>}) so that invalidation by tag finds it.
+ * set per tag and UTC day of writing ({@code athena:cache:tag:<yyyy-mm-dd>:<tag>}) so that invalidation by tag
+ * finds it. A day's set expires at a fixed time, once every answer written that day has expired: one set per tag
+ * whose expiry each write pushed out never expired and kept every key ever written under a busy tag.
  *
  * <p>Design notes: writes to Redis are asynchronous and bounded by a semaphore of in-flight batches, so a slow or
  * absent Redis drops cache writes (counted) instead of queueing without bound or blocking the delivery thread.
@@ -71,6 +78,9 @@ public final class TieredCache implements AnalysisCache {
         }
         Set<String> tags = CacheKeys.tagsFor(item);
         Duration ttl = settings.redisTtlFor(item.analysisType());
+        LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
+        Instant setsExpire = today.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant()
+                .plus(settings.longestRedisTtl());
         // one quick retry: the first command after a Redis restart may meet a connection that died with it
         RBatch batch = redis.createBatch(BatchOptions.defaults().retryAttempts(2)
                 .retryDelay(attempt -> Duration.ofMillis(300)).responseTimeout(1, TimeUnit.SECONDS).skipResult());
@@ -81,9 +91,9 @@ public final class TieredCache implements AnalysisCache {
             metrics.write(Tier.L1, Write.OK).increment();
             batch.getBucket(key, StringCodec.INSTANCE).setAsync(Json.writeString(entry), ttl);
             for (String tag : tags) {
-                var set = batch.getSet(TAG_PREFIX + tag, StringCodec.INSTANCE);
+                var set = batch.getSet(tagSet(tag, today), StringCodec.INSTANCE);
                 set.addAsync(key);
-                set.expireAsync(settings.longestRedisTtl());
+                set.expireAsync(setsExpire);
             }
         }
         if (!inFlight.tryAcquire()) {
@@ -130,6 +140,26 @@ public final class TieredCache implements AnalysisCache {
         l1.put(key, new L1Entry(entry, tagsOf(key, entry)));
         metrics.lookup(Tier.REDIS, Lookup.HIT).increment();
         return Optional.of(entry);
+    }
+
+    static String tagSet(String tag, LocalDate day) {
+        return TAG_PREFIX + day + ":" + tag;
+    }
+
+    /**
+     * Every Redis set that may index answers under {@code tag} at {@code now}: a day's set for each day whose
+     * answers may live yet (and tomorrow's, for a writer whose clock is ahead), plus the one set per tag that
+     * builds before day sets wrote.
+     */
+    public List<String> tagSetsOf(String tag, Instant now) {
+        LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
+        long days = settings.longestRedisTtl().toDays() + 1;
+        List<String> sets = new ArrayList<>();
+        for (LocalDate day = today.plusDays(1); !day.isBefore(today.minusDays(days)); day = day.minusDays(1)) {
+            sets.add(tagSet(tag, day));
+        }
+        sets.add(TAG_PREFIX + tag);
+        return sets;
     }
 
     /** The L1 entry alone, without touching Redis or the metrics: for tests and the admin view. */
