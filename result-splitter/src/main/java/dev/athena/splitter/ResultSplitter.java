@@ -13,12 +13,17 @@ import dev.athena.splitter.store.Database;
 import dev.athena.splitter.store.Migrations;
 import dev.athena.splitter.store.PersistenceLoop;
 import dev.athena.splitter.store.ResultStore;
+import dev.athena.splitter.store.Retention;
+import dev.athena.splitter.store.RetentionSweeper;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -44,12 +49,17 @@ public final class ResultSplitter implements AutoCloseable {
     private final CacheInvalidator invalidator;
     private final Thread deliveryThread;
     private final Thread persistenceThread;
+    private final RetentionSweeper sweeper;
+    private final ScheduledExecutorService sweeps;
     private volatile boolean closing;
 
     private ResultSplitter(SplitterSettings settings, HikariDataSource dataSource, RedissonClient redis,
             TieredCache cache, Admin admin, DeliveryLoop delivery, PersistenceLoop persistence,
-            CacheInvalidator invalidator) {
+            CacheInvalidator invalidator, RetentionSweeper sweeper) {
         this.settings = settings;
+        this.sweeper = sweeper;
+        this.sweeps = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("athena-splitter-retention").daemon().factory());
         this.dataSource = dataSource;
         this.redis = redis;
         this.cache = cache;
@@ -71,6 +81,11 @@ public final class ResultSplitter implements AutoCloseable {
      * @throws IllegalStateException when the consumers did not join within {@code settings.startTimeout()}
      */
     public static ResultSplitter start(SplitterSettings settings, MeterRegistry registry) {
+        return start(settings, registry, Retention.DEFAULT);
+    }
+
+    /** As {@link #start(SplitterSettings, MeterRegistry)}, sweeping old rows as {@code retention} says. */
+    public static ResultSplitter start(SplitterSettings settings, MeterRegistry registry, Retention retention) {
         Clock clock = Clock.systemUTC();
         SplitterMetrics metrics = new SplitterMetrics(registry);
         HikariDataSource dataSource = Database.pool(settings.jdbcUrl(), settings.dbUser(), settings.dbPassword());
@@ -95,10 +110,11 @@ public final class ResultSplitter implements AutoCloseable {
                     metrics, clock, settings.instanceId());
             invalidator.start();
             ResultSplitter splitter = new ResultSplitter(settings, dataSource, redis, cache, admin, delivery,
-                    persistence, invalidator);
+                    persistence, invalidator, new RetentionSweeper(dataSource, retention, metrics, clock));
             splitter.deliveryThread.start();
             splitter.persistenceThread.start();
             splitter.awaitJoined();
+            splitter.scheduleSweeps(retention);
             LOG.info("result splitter {} started: {}", settings.instanceId(), settings);
             return splitter;
         } catch (RuntimeException e) {
@@ -141,6 +157,28 @@ public final class ResultSplitter implements AutoCloseable {
             close();
             throw new IllegalStateException("interrupted while starting the result splitter", e);
         }
+    }
+
+    private void scheduleSweeps(Retention retention) {
+        if (retention.keepsEverything()) {
+            return;
+        }
+        // not at once: a fleet restarting together should not all sweep in its first second
+        long first = Math.min(retention.every().toMillis(), Duration.ofMinutes(1).toMillis());
+        sweeps.scheduleWithFixedDelay(this::sweepLogged, first, retention.every().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void sweepLogged() {
+        try {
+            sweeper.sweep();
+        } catch (RuntimeException e) {
+            LOG.warn("retention sweep failed, the next one carries on: {}", e.getMessage());
+        }
+    }
+
+    /** Deletes now what the retention no longer keeps, as the scheduled sweep does; rows deleted per table. */
+    public Map<String, Long> sweepRetention() {
+        return sweeper.sweep();
     }
 
     /** The persisted results, for the product's queries. */
@@ -188,6 +226,7 @@ public final class ResultSplitter implements AutoCloseable {
     public void close() {
         // a watcher must not take the paths stopping here for a failure (an exit from a shutdown hook hangs)
         closing = true;
+        sweeps.shutdownNow();
         delivery.stop();
         join(deliveryThread);
         persistence.stop();

@@ -1,5 +1,6 @@
 package dev.athena.splitter;
 
+import dev.athena.splitter.store.Retention;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -9,7 +10,8 @@ import java.util.concurrent.TimeUnit;
  * Runs one splitter alone against external Kafka, Redis and PostgreSQL, configured from {@code ATHENA_KAFKA_BOOTSTRAP}
  * (default 127.0.0.1:9092), {@code ATHENA_REDIS_URL}, {@code ATHENA_DB_URL}, {@code ATHENA_DB_USER},
  * {@code ATHENA_DB_PASSWORD} and optionally {@code ATHENA_SPLITTER_GROUP} and {@code ATHENA_INSTANCE_ID} (a stable
- * id per instance lets a restart fence its predecessor at once; defaults to HOSTNAME). Stops on SIGTERM; exits
+ * id per instance lets a restart fence its predecessor at once; defaults to HOSTNAME), and the retention of its
+ * tables ({@link Retention#fromEnvironment}). Stops on SIGTERM; exits
  * with status 1 when the delivery or the persistence path stops on its own.
  */
 public final class SplitterMain {
@@ -32,7 +34,8 @@ public final class SplitterMain {
         if (!input.isBlank()) {
             settings = settings.withInputTopic(input);
         }
-        ResultSplitter splitter = ResultSplitter.start(settings, new SimpleMeterRegistry());
+        ResultSplitter splitter = ResultSplitter.start(settings, new SimpleMeterRegistry(),
+                Retention.fromEnvironment(System.getenv()));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             splitter.close();

@@ -130,6 +130,13 @@ public final class SplitterMetrics {
         return counter("athena.splitter.cache.evictions", "tier", lower(Tier.L1), "cause", cause);
     }
 
+    /** Rows the retention sweep deleted, by table. */
+    public Counter retentionDeleted(String table) {
+        return dynamic.computeIfAbsent("retention|" + table, key -> Counter
+                .builder("athena.splitter.retention.deleted").tag("table", table).baseUnit("rows")
+                .register(registry));
+    }
+
     public Counter invalidation(Invalidation kind) {
         return dynamic.computeIfAbsent("invalidations|" + lower(kind), key -> Counter
                 .builder("athena.splitter.cache.invalidations").tag("kind", lower(kind)).register(registry));
