@@ -99,42 +99,68 @@ final class RepositoryWalker {
     }
 
     private void read(Path file, String rel, long size, List<SourceFile> files, List<SkippedFile> skipped) {
-        if (size > maxBytes) {
-            skipped.add(new SkippedFile(rel, "oversize: " + size + " bytes > " + maxBytes));
+        Text text = text(file, size);
+        if (text.skipReason() != null) {
+            skipped.add(new SkippedFile(rel, text.skipReason()));
             return;
         }
+        files.add(new SourceFile(rel, text.sha256(), Languages.of(file).orElse(null), file));
+    }
+
+    /** A file's content as read now, or why it cannot be analysed (then code and digest are null). */
+    record Text(String code, String sha256, String skipReason) {
+        static Text skipped(String reason) {
+            return new Text(null, null, reason);
+        }
+    }
+
+    /**
+     * Reads a walked file again, to send it: under the same rules as the walk, since it may have changed, gone
+     * or grown since. Its digest is of what was read now.
+     */
+    Text reread(SourceFile file) {
+        long size;
+        try {
+            size = Files.size(file.location());
+        } catch (IOException e) {
+            return Text.skipped("unreadable: " + e.getClass().getSimpleName());
+        }
+        return text(file.location(), size);
+    }
+
+    private Text text(Path file, long size) {
+        if (size > maxBytes) {
+            return Text.skipped("oversize: " + size + " bytes > " + maxBytes);
+        }
         if (size == 0) {
-            skipped.add(new SkippedFile(rel, "empty"));
-            return;
+            return Text.skipped("empty");
         }
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);
         } catch (IOException e) {
-            skipped.add(new SkippedFile(rel, "unreadable: " + e.getClass().getSimpleName()));
-            return;
+            return Text.skipped("unreadable: " + e.getClass().getSimpleName());
         }
         if (bytes.length > maxBytes) {
-            skipped.add(new SkippedFile(rel, "oversize: " + bytes.length + " bytes > " + maxBytes));
-            return;
+            return Text.skipped("oversize: " + bytes.length + " bytes > " + maxBytes);
+        }
+        if (bytes.length == 0) {
+            return Text.skipped("empty");
         }
         for (byte b : bytes) {
             if (b == 0) {
-                skipped.add(new SkippedFile(rel, "binary"));
-                return;
+                return Text.skipped("binary");
             }
         }
-        String code;
         try {
-            code = StandardCharsets.UTF_8.newDecoder()
+            String code = StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(bytes)).toString();
+            return new Text(code, sha256(bytes), null);
         } catch (CharacterCodingException e) {
-            skipped.add(new SkippedFile(rel, "not UTF-8"));
-            return;
+            return Text.skipped("not UTF-8");
         }
-        files.add(new SourceFile(rel, code, sha256(bytes), Languages.of(file).orElse(null)));
     }
 
     static String sha256(byte[] bytes) {

@@ -87,7 +87,7 @@ final class ScanJob {
         return new StepBuilder("submit", jobRepository).<SourceFile, Submission>chunk(CHUNK)
                 .transactionManager(transactions)
                 .reader(run::nextToSubmit)
-                .processor(file -> Submission.of(file, request(run, file)))
+                .processor(file -> submission(run, file))
                 .writer((Chunk<? extends Submission> chunk) -> submit(run, new ArrayList<>(chunk.getItems())))
                 .build();
     }
@@ -103,14 +103,29 @@ final class ScanJob {
         run.submitted(batch);
     }
 
-    private AnalysisRequest request(ScanRun run, SourceFile file) {
+    /** The file read again to be sent; null (left out, reported skipped) when it can no longer be read. */
+    private Submission submission(ScanRun run, SourceFile file) {
+        RepositoryWalker.Text text = run.walker().reread(file);
+        if (text.skipReason() != null) {
+            LOG.info("scan {}: {} left out, it changed since the walk ({})", run.scanId(), file.path(),
+                    text.skipReason());
+            run.skippedLate(new ScanReport.SkippedFile(file.path(), text.skipReason()));
+            return null;
+        }
+        // what is sent is what the next scan compares with, even if the file changed since the walk
+        SourceFile sent = file.withSha256(text.sha256());
+        return Submission.of(sent, request(run, sent, text.code()));
+    }
+
+    private AnalysisRequest request(ScanRun run, SourceFile file, String code) {
         ScanSettings settings = run.settings();
         Instant now = clock.instant();
         // The deadline tells the pipeline how long this scan will wait, so slow provider batch APIs are used
         // only when they can answer in time. The path is written <repo>:<path in repo>, the form from which the
         // result splitter derives the repo:<name> cache tag, so a repository's answers can be invalidated at once.
         return new AnalysisRequest(SchemaVersion.CURRENT, UUID.randomUUID().toString(), settings.clientId(),
-                settings.type(), file.language(), settings.repoName() + ":" + file.path(), file.code(), null, null, Lane.BULK, Map.of(),
+                settings.type(), file.language(), settings.repoName() + ":" + file.path(), code, null, null,
+                Lane.BULK, Map.of(),
                 now.plus(settings.timeout()), null, now, kafka.replyTopic());
     }
 

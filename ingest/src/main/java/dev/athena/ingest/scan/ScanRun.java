@@ -4,6 +4,7 @@ import dev.athena.ingest.scan.ChangeDetector.Changes;
 import dev.athena.ingest.scan.ChangeDetector.Unchanged;
 import dev.athena.ingest.scan.RepositoryWalker.Walk;
 import dev.athena.ingest.scan.ScanReport.PendingFile;
+import dev.athena.ingest.scan.ScanReport.SkippedFile;
 import dev.athena.schemas.cache.CacheKey;
 import dev.athena.schemas.message.AnalysisRequest;
 import dev.athena.schemas.message.AnalysisResult;
@@ -34,7 +35,9 @@ final class ScanRun {
     private Walk walk = new Walk(List.of(), List.of());
     private Changes changes = new Changes(List.of(), List.of(), List.of());
     private final Queue<SourceFile> toSubmit = new ArrayDeque<>();
-    private final Map<String, Submission> submitted = new LinkedHashMap<>();
+    private final Map<String, Sent> submitted = new LinkedHashMap<>();
+    private final List<SkippedFile> skippedLate = new ArrayList<>();
+    private RepositoryWalker walker;
     private final Map<String, AnalysisResult> results = new LinkedHashMap<>();
     private ScanReport report;
 
@@ -44,11 +47,15 @@ final class ScanRun {
         this.startedAt = startedAt;
     }
 
-    /** A changed file as sent: its request and the cache key its code will be answered under. */
+    /** A changed file to send: its request and the cache key its code will be answered under. */
     record Submission(SourceFile file, AnalysisRequest request, String cacheKey) {
         static Submission of(SourceFile file, AnalysisRequest request) {
             return new Submission(file, request, CacheKey.ofRequested(request).value());
         }
+    }
+
+    /** What the run keeps of a sent file until the scan ends: not its code. */
+    private record Sent(SourceFile file, String requestId, String cacheKey) {
     }
 
     ScanSettings settings() {
@@ -67,6 +74,19 @@ final class ScanRun {
         return walk;
     }
 
+    /** The walker of this run's settings, to read each changed file again as it is sent. */
+    RepositoryWalker walker() {
+        if (walker == null) {
+            walker = RepositoryWalker.of(settings);
+        }
+        return walker;
+    }
+
+    /** A changed file that could no longer be read when it was to be sent (gone, grown, now binary). */
+    void skippedLate(SkippedFile file) {
+        skippedLate.add(file);
+    }
+
     void detected(Walk newWalk, Changes newChanges) {
         this.walk = newWalk;
         this.changes = newChanges;
@@ -79,7 +99,8 @@ final class ScanRun {
     }
 
     void submitted(List<Submission> batch) {
-        batch.forEach(s -> submitted.put(s.request().requestId(), s));
+        batch.forEach(s -> submitted.put(s.request().requestId(), new Sent(s.file(), s.request().requestId(),
+                s.cacheKey())));
     }
 
     Set<String> awaited() {
@@ -98,16 +119,23 @@ final class ScanRun {
     List<FileOutcome> outcomes() {
         List<FileOutcome> outcomes = new ArrayList<>();
         for (Unchanged u : changes.unchanged()) {
-            String key = CacheKey.of(AnalysisRequest.AUTO, AnalysisRequest.AUTO, settings.type(), u.file().code(),
-                    Map.of()).value();
+            String key = CacheKey.ofCodeSha256(AnalysisRequest.AUTO, AnalysisRequest.AUTO, settings.type(),
+                    u.file().sha256()).value();
             outcomes.add(new FileOutcome(u.file().path(), u.previous().requestId(), key, false, u.result()));
         }
-        for (Submission s : submitted.values()) {
-            outcomes.add(new FileOutcome(s.file().path(), s.request().requestId(), s.cacheKey(), true,
-                    results.get(s.request().requestId())));
+        for (Sent s : submitted.values()) {
+            outcomes.add(new FileOutcome(s.file().path(), s.requestId(), s.cacheKey(), true,
+                    results.get(s.requestId())));
         }
         outcomes.sort(Comparator.comparing(FileOutcome::path));
         return outcomes;
+    }
+
+    private List<SkippedFile> allSkipped() {
+        List<SkippedFile> all = new ArrayList<>(walk.skipped());
+        all.addAll(skippedLate);
+        all.sort(Comparator.comparing(SkippedFile::path));
+        return all;
     }
 
     ScanReport report(List<FileOutcome> outcomes, Path sarif, Path summary) {
@@ -134,7 +162,7 @@ final class ScanRun {
             }
         }
         return new ScanReport(scanId, settings.repoName(), walk.files().size(), changes.unchanged().size(),
-                submitted.size(), completed, failed, rejected, pending.size(), findings, walk.skipped(), pending,
+                submitted.size(), completed, failed, rejected, pending.size(), findings, allSkipped(), pending,
                 sarif, summary);
     }
 

@@ -6,6 +6,7 @@ import dev.athena.schemas.message.AnalysisResult;
 import dev.athena.schemas.message.AnalysisType;
 import dev.athena.schemas.message.ResultStatus;
 import dev.athena.schemas.message.SchemaVersion;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +17,7 @@ class ChangeDetectorTest {
     private static final ChangeDetector NOTHING_STORED = new ChangeDetector(id -> Optional.empty());
 
     private static SourceFile file(String path, String sha) {
-        return new SourceFile(path, "code of " + path, sha, null);
+        return new SourceFile(path, sha, null, Path.of(path));
     }
 
     private static AnalysisResult result(String requestId) {

@@ -35,10 +35,37 @@ class RepositoryWalkerTest {
         assertThat(walk.files()).extracting(SourceFile::path).containsExactly("a.java", "src/b.py");
         SourceFile py = walk.files().get(1);
         assertThat(py.language()).isEqualTo("python");
-        assertThat(py.code()).isEqualTo("print(1)\n");
+        assertThat(py.location()).isEqualTo(root.resolve("src/b.py"));
         assertThat(py.sha256()).isEqualTo(RepositoryWalker.sha256("print(1)\n".getBytes(StandardCharsets.UTF_8)))
                 .hasSize(64);
         assertThat(walk.skipped()).isEmpty();
+    }
+
+    /** A scan sends each changed file as it is when sent, read under the walk's rules, with a digest of that. */
+    @Test
+    void shouldReadAWalkedFileAgainAsItIsNowOrSayWhyItCannot() throws IOException {
+        write("a.py", "print(1)\n");
+        write("b.py", "print(2)\n");
+        write("c.py", "print(3)\n");
+        var walker = new RepositoryWalker(List.of("**"), List.of(), 64);
+        List<SourceFile> files = walker.walk(root).files();
+
+        RepositoryWalker.Text same = walker.reread(files.get(0));
+        assertThat(same.code()).isEqualTo("print(1)\n");
+        assertThat(same.sha256()).isEqualTo(files.get(0).sha256());
+
+        write("b.py", "print(22)\n");
+        RepositoryWalker.Text changed = walker.reread(files.get(1));
+        assertThat(changed.code()).isEqualTo("print(22)\n");
+        assertThat(changed.sha256()).isEqualTo(RepositoryWalker.sha256("print(22)\n".getBytes(StandardCharsets.UTF_8)))
+                .isNotEqualTo(files.get(1).sha256());
+
+        Files.delete(root.resolve("c.py"));
+        assertThat(walker.reread(files.get(2)).skipReason()).isEqualTo("unreadable: NoSuchFileException");
+        write("a.py", "x".repeat(65));
+        assertThat(walker.reread(files.get(0)).skipReason()).isEqualTo("oversize: 65 bytes > 64");
+        write("a.py", new byte[] {'a', 0, 'b'});
+        assertThat(walker.reread(files.get(0)).skipReason()).isEqualTo("binary");
     }
 
     @Test

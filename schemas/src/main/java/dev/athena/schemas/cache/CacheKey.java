@@ -37,6 +37,18 @@ public record CacheKey(String provider, String model, AnalysisType analysisType,
         return new CacheKey(provider, model, type, codeHash, optionsHash);
     }
 
+    /**
+     * The key of a question without options whose code's UTF-8 bytes are known only by their SHA-256 (hex): a
+     * repository scan keeps the digest of every file, not its text.
+     */
+    public static CacheKey ofCodeSha256(String provider, String model, AnalysisType type, String codeSha256Hex) {
+        if (codeSha256Hex.length() != 64) {
+            throw new IllegalArgumentException("a SHA-256 in hex has 64 characters but got " + codeSha256Hex.length());
+        }
+        return new CacheKey(provider, model, type, codeSha256Hex.substring(0, 16).toLowerCase(java.util.Locale.ROOT),
+                NO_OPTIONS_HASH);
+    }
+
     /** The key of a request as it was asked (provider and model may be {@code auto}). */
     public static CacheKey ofRequested(AnalysisRequest request) {
         return of(request.providerOrAuto(), request.modelOrAuto(), request.analysisType(), request.code(),

@@ -24,6 +24,19 @@ class CacheKeyTest {
     }
 
     @Test
+    void shouldGiveTheSameKeyFromTheCodesSha256AsFromTheCode() throws Exception {
+        String code = "print('h\u00e9llo')\n";
+        String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(code.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertThat(CacheKey.ofCodeSha256("auto", "auto", AnalysisType.SECURITY, sha))
+                .isEqualTo(CacheKey.of("auto", "auto", AnalysisType.SECURITY, code, java.util.Map.of()));
+        assertThat(CacheKey.ofCodeSha256("auto", "auto", AnalysisType.SECURITY, sha.toUpperCase()).value())
+                .isEqualTo(CacheKey.of("auto", "auto", AnalysisType.SECURITY, code, java.util.Map.of()).value());
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> CacheKey.ofCodeSha256("auto", "auto",
+                AnalysisType.SECURITY, "abc")).hasMessage("a SHA-256 in hex has 64 characters but got 3");
+    }
+
+    @Test
     void shouldHashOptionsAsAJsonObjectSortedByKey() {
         CacheKey key = CacheKey.of("p", "m", AnalysisType.QUALITY, "abc", Map.of("b", "2", "a", "1"));
 

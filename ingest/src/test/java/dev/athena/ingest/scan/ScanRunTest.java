@@ -1,0 +1,55 @@
+package dev.athena.ingest.scan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.athena.ingest.scan.ChangeDetector.Changes;
+import dev.athena.ingest.scan.ChangeDetector.Unchanged;
+import dev.athena.ingest.scan.RepositoryWalker.Walk;
+import dev.athena.ingest.scan.ScanReport.SkippedFile;
+import dev.athena.schemas.cache.CacheKey;
+import dev.athena.schemas.message.AnalysisRequest;
+import dev.athena.schemas.message.AnalysisResult;
+import dev.athena.schemas.message.ResultStatus;
+import dev.athena.schemas.message.SchemaVersion;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ScanRunTest {
+    private static final ScanSettings SETTINGS = ScanSettings.of(Path.of("repo"), "team-a", "127.0.0.1:9092",
+            "jdbc:postgresql://127.0.0.1/x", "u", "p");
+
+    /** Without the code in memory, an unchanged file's cache key comes from its digest and must be the same. */
+    @Test
+    void shouldKeyAnUnchangedFileByItsDigestAsItsCodeWouldBeKeyed() {
+        String code = "print('unchanged')\n";
+        SourceFile file = new SourceFile("a.py", RepositoryWalker.sha256(code.getBytes(StandardCharsets.UTF_8)),
+                "python", Path.of("repo/a.py"));
+        AnalysisResult earlier = new AnalysisResult(SchemaVersion.CURRENT, "r-1", "team-a", ResultStatus.COMPLETED,
+                List.of(), "none", null, false, "b-1", null, null, Instant.now());
+        ScanRun run = new ScanRun(SETTINGS, "s-1", Instant.now());
+        run.detected(new Walk(List.of(file), List.of()), new Changes(List.of(), List.of(new Unchanged(file,
+                new FileState("a.py", file.sha256(), SETTINGS.type(), "r-1", "s-0", earlier), earlier)), List.of()));
+
+        List<FileOutcome> outcomes = run.outcomes();
+
+        assertThat(outcomes).singleElement().extracting(FileOutcome::cacheKey).isEqualTo(CacheKey.of(
+                AnalysisRequest.AUTO, AnalysisRequest.AUTO, SETTINGS.type(), code, Map.of()).value());
+    }
+
+    @Test
+    void shouldReportFilesThatCouldNotBeReadAgainWithThoseTheWalkSkipped() {
+        ScanRun run = new ScanRun(SETTINGS, "s-2", Instant.now());
+        run.detected(new Walk(List.of(), List.of(new SkippedFile("z.bin", "binary"))),
+                new Changes(List.of(), List.of(), List.of()));
+        run.skippedLate(new SkippedFile("a.py", "unreadable: NoSuchFileException"));
+
+        ScanReport report = run.report(run.outcomes(), Path.of("r.sarif"), Path.of("r.md"));
+
+        assertThat(report.skipped()).containsExactly(new SkippedFile("a.py", "unreadable: NoSuchFileException"),
+                new SkippedFile("z.bin", "binary"));
+    }
+}
