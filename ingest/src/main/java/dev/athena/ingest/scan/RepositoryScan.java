@@ -3,9 +3,14 @@ package dev.athena.ingest.scan;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.HexFormat;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
@@ -40,6 +45,7 @@ public final class RepositoryScan {
                 ScanKafka kafka = new ScanKafka(settings.bootstrap(), settings.clientId(), scanId)) {
             ScanMigrations.migrate(dataSource);
             try (RepositoryLock lock = RepositoryLock.acquire(dataSource, settings.repoName())) {
+                kafka.deleteStaleReplyTopics(clock.instant(), replyTopicsKept(settings));
                 return runJob(settings, clock, scanId, dataSource, kafka);
             }
         } catch (ScanFailedException | ScanAlreadyRunningException e) {
@@ -67,11 +73,32 @@ public final class RepositoryScan {
         return run.finalReport();
     }
 
+    /**
+     * How long a scan's reply topic may still be in use: a day, or twice the result timeout when that is longer
+     * (another repository's scan for the same client may be running under its own, similar timeout).
+     */
+    static Duration replyTopicsKept(ScanSettings settings) {
+        Duration twice = settings.timeout().multipliedBy(2);
+        return twice.compareTo(Duration.ofDays(1)) > 0 ? twice : Duration.ofDays(1);
+    }
+
+    /** When the scan of this id started, empty for an id this class did not make. */
+    static Optional<Instant> scanStart(String scanId) {
+        if (scanId.length() < 15) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Instant.from(SCAN_ID_TIME.parse(scanId.substring(0, 15).toUpperCase(Locale.ROOT))));
+        } catch (DateTimeParseException e) {
+            return Optional.empty();
+        }
+    }
+
     /** Sortable by time, unique by its random tail, and legal in a topic name. */
     static String newScanId(Clock clock) {
         byte[] tail = new byte[3];
         ThreadLocalRandom.current().nextBytes(tail);
-        return SCAN_ID_TIME.format(clock.instant()).toLowerCase(java.util.Locale.ROOT) + "-"
+        return SCAN_ID_TIME.format(clock.instant()).toLowerCase(Locale.ROOT) + "-"
                 + HexFormat.of().formatHex(tail);
     }
 

@@ -9,6 +9,7 @@ import dev.athena.schemas.topic.TopicProvisioner;
 import dev.athena.schemas.topic.TopicSpec;
 import dev.athena.schemas.topic.Topics;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.InstantSource;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -75,6 +76,36 @@ final class ScanKafka implements AutoCloseable {
         TopicSpec like = Topics.resultsFor(clientId);
         try (Admin admin = admin()) {
             new TopicProvisioner(admin).ensure(new TopicSpec(replyTopic, like.partitions(), like.configs()));
+        }
+    }
+
+    /**
+     * Deletes this client's reply topics of scans that started more than {@code keep} ago: a scan that failed, or
+     * ended with results pending, leaves its topic, and the splitter creates it again for a result that arrives
+     * after it was deleted. Results also live in PostgreSQL. A failure is logged; the next scan tries again.
+     *
+     * @return the topics deleted
+     */
+    List<String> deleteStaleReplyTopics(Instant now, Duration keep) {
+        String prefix = replyTopic(clientId, "");
+        try (Admin admin = admin()) {
+            List<String> stale = admin.listTopics().names().get(30, TimeUnit.SECONDS).stream()
+                    .filter(name -> name.startsWith(prefix) && !name.equals(replyTopic))
+                    .filter(name -> RepositoryScan.scanStart(name.substring(prefix.length()))
+                            .filter(started -> started.isBefore(now.minus(keep))).isPresent())
+                    .sorted().toList();
+            if (!stale.isEmpty()) {
+                admin.deleteTopics(stale).all().get(30, TimeUnit.SECONDS);
+                LOG.info("deleted {} reply topics of scans that started before {}: {}", stale.size(),
+                        now.minus(keep), stale);
+            }
+            return stale;
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            LOG.warn("could not delete stale reply topics of {}: {}", clientId, e.toString());
+            return List.of();
         }
     }
 

@@ -41,6 +41,19 @@ class ScanRunTest {
     }
 
     @Test
+    void shouldReadTheStartOfAScanFromItsIdAndKeepReplyTopicsADayOrTwiceTheTimeout() {
+        Instant at = Instant.parse("2026-11-30T08:09:10Z");
+        String scanId = RepositoryScan.newScanId(java.time.Clock.fixed(at, java.time.ZoneOffset.UTC));
+        assertThat(RepositoryScan.scanStart(scanId)).contains(at);
+        assertThat(RepositoryScan.scanStart("handmade")).isEmpty();
+        assertThat(RepositoryScan.scanStart("2026113xt080910-abcdef")).isEmpty();
+        assertThat(RepositoryScan.replyTopicsKept(SETTINGS.withTimeout(java.time.Duration.ofMinutes(30))))
+                .isEqualTo(java.time.Duration.ofDays(1));
+        assertThat(RepositoryScan.replyTopicsKept(SETTINGS.withTimeout(java.time.Duration.ofHours(20))))
+                .isEqualTo(java.time.Duration.ofHours(40));
+    }
+
+    @Test
     void shouldReportFilesThatCouldNotBeReadAgainWithThoseTheWalkSkipped() {
         ScanRun run = new ScanRun(SETTINGS, "s-2", Instant.now());
         run.detected(new Walk(List.of(), List.of(new SkippedFile("z.bin", "binary"))),
