@@ -18,6 +18,8 @@ import dev.athena.ingest.gateway.http.RequestGuard;
 import dev.athena.ingest.gateway.limit.RateLimiter;
 import dev.athena.ingest.gateway.store.AuditLog;
 import dev.athena.ingest.gateway.store.GatewayMigrations;
+import dev.athena.ingest.gateway.store.GatewayRetention;
+import dev.athena.ingest.gateway.store.RetentionSweeper;
 import dev.athena.ingest.gateway.store.SecretStore;
 import dev.athena.ingest.gateway.stream.EventPump;
 import dev.athena.schemas.validation.RequestDecoder;
@@ -31,6 +33,9 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -64,6 +69,11 @@ public final class Gateway implements AutoCloseable {
     }
 
     public static Gateway start(GatewaySettings settings, MeterRegistry registry) {
+        return start(settings, registry, GatewayRetention.DEFAULT);
+    }
+
+    /** As {@link #start(GatewaySettings, MeterRegistry)}, sweeping old rows as {@code retention} says. */
+    public static Gateway start(GatewaySettings settings, MeterRegistry registry, GatewayRetention retention) {
         Deque<AutoCloseable> resources = new ArrayDeque<>();
         try {
             Clock clock = Clock.systemUTC();
@@ -71,6 +81,7 @@ public final class Gateway implements AutoCloseable {
             HikariDataSource dataSource = dataSource(settings);
             resources.push(dataSource);
             GatewayMigrations.migrate(dataSource);
+            scheduleSweeps(new RetentionSweeper(dataSource, retention, clock), retention, resources);
             byte[] secret = settings.keyHashSecret() != null
                     ? settings.keyHashSecret().getBytes(StandardCharsets.UTF_8)
                     : new SecretStore(dataSource, clock).getOrCreate("api-key-hmac", random);
@@ -105,6 +116,25 @@ public final class Gateway implements AutoCloseable {
             closeAll(resources);
             throw e;
         }
+    }
+
+    private static void scheduleSweeps(RetentionSweeper sweeper, GatewayRetention retention,
+            Deque<AutoCloseable> resources) {
+        if (retention.keepsEverything()) {
+            return;
+        }
+        ScheduledExecutorService sweeps = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("athena-gateway-retention").daemon().factory());
+        resources.push(sweeps::shutdownNow);
+        // not at once: a fleet restarting together should not all sweep in its first second
+        long first = Math.min(retention.every().toMillis(), Duration.ofMinutes(1).toMillis());
+        sweeps.scheduleWithFixedDelay(() -> {
+            try {
+                sweeper.sweep();
+            } catch (RuntimeException e) {
+                LOG.warn("retention sweep failed, the next one carries on: {}", e.getMessage());
+            }
+        }, first, retention.every().toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private static ConfigurableApplicationContext web(GatewaySettings settings, GatewayCore core) {

@@ -1,5 +1,6 @@
 package dev.athena.ingest.gateway;
 
+import dev.athena.ingest.gateway.store.GatewayRetention;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.concurrent.CountDownLatch;
@@ -8,7 +9,8 @@ import java.util.concurrent.CountDownLatch;
  * Runs the gateway alone, configured from the environment: ATHENA_KAFKA_BOOTSTRAP, ATHENA_REDIS_URL,
  * ATHENA_DB_URL/USER/PASSWORD, ATHENA_ADMIN_KEY, ATHENA_HTTP_PORT (8080), ATHENA_HTTP_HOST (127.0.0.1),
  * ATHENA_CORS_ORIGINS (comma-separated), ATHENA_KEY_HASH_SECRET (optional), ATHENA_RATE_LIMIT_PER_KEY,
- * ATHENA_RATE_LIMIT_PER_IP, ATHENA_RATE_LIMIT_GLOBAL (requests per minute, 0 = off).
+ * ATHENA_RATE_LIMIT_PER_IP, ATHENA_RATE_LIMIT_GLOBAL (requests per minute, 0 = off), and the retention of its
+ * tables ({@link GatewayRetention#fromEnvironment}).
  */
 public final class GatewayMain {
     private GatewayMain() {
@@ -23,7 +25,7 @@ public final class GatewayMain {
                 env("ATHENA_DB_PASSWORD", ""),
                 Integer.parseInt(env("ATHENA_HTTP_PORT", "8080")));
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        Gateway gateway = Gateway.start(settings, registry);
+        Gateway gateway = Gateway.start(settings, registry, GatewayRetention.fromEnvironment(System.getenv()));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             gateway.close();
