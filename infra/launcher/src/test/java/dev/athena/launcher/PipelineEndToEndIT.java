@@ -121,6 +121,38 @@ class PipelineEndToEndIT {
         }
     }
 
+    /** Each client picks its own request ids: the same id from two clients is two requests, answered once each. */
+    @Test
+    void shouldAnswerTwoClientsThatChoseTheSameRequestIdOnceEach() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String requestId = "req-1";
+        Map<String, String> codeOf = Map.of("team-x-" + run, SQL_INJECTION + "# " + run + "\n",
+                "team-y-" + run, "print('nothing to see " + run + "')\n");
+        for (var entry : codeOf.entrySet()) {
+            String json = """
+                    {"schemaVersion": 1, "requestId": "%s", "clientId": "%s", "analysisType": "security",
+                     "language": "python", "code": %s, "lane": "interactive", "createdAt": "2026-11-30T10:15:00Z"}"""
+                    .formatted(requestId, entry.getKey(), Json.writeString(entry.getValue()));
+            kafka.produceRaw(requestId, json.getBytes(StandardCharsets.UTF_8));
+        }
+
+        List<AnalysisResult> x = kafka.readResults("team-x-" + run, 1, Duration.ofSeconds(60), Duration.ofSeconds(3));
+        List<AnalysisResult> y = kafka.readResults("team-y-" + run, 1, Duration.ofSeconds(60), Duration.ofSeconds(3));
+
+        assertThat(x).singleElement().satisfies(r -> {
+            assertThat(r.requestId()).isEqualTo(requestId);
+            assertThat(r.status()).isEqualTo(ResultStatus.COMPLETED);
+            assertThat(r.findings()).anySatisfy(f -> assertThat(f.ruleId()).isEqualTo("sql-injection"));
+        });
+        assertThat(y).singleElement().satisfies(r -> {
+            assertThat(r.requestId()).isEqualTo(requestId);
+            assertThat(r.status()).isEqualTo(ResultStatus.COMPLETED);
+            assertThat(r.findings()).noneSatisfy(f -> assertThat(f.ruleId()).isEqualTo("sql-injection"));
+        });
+        assertThat(resultRowsFor(requestId, "team-x-" + run)).isEqualTo(1);
+        assertThat(resultRowsFor(requestId, "team-y-" + run)).isEqualTo(1);
+    }
+
     @Test
     void shouldAnswerABadRequestWithOneRejectedResultNamingTheField() throws Exception {
         String client = "team-" + UUID.randomUUID().toString().substring(0, 8);
@@ -175,12 +207,20 @@ class PipelineEndToEndIT {
     }
 
     private static int resultRowsFor(String requestId) throws Exception {
+        return resultRowsFor(requestId, null);
+    }
+
+    /** Rows stored for the request id (of that client, when one is named), waiting up to 30 s for the first. */
+    private static int resultRowsFor(String requestId, String clientId) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (true) {
             try (var conn = DriverManager.getConnection(endpoints.jdbcUrl(), endpoints.dbUser(),
                     endpoints.dbPassword());
-                    var statement = conn.prepareStatement("select count(*) from analysis_results where request_id = ?")) {
+                    var statement = conn.prepareStatement("select count(*) from analysis_results where request_id = ?"
+                            + " and (cast(? as text) is null or client_id = ?)")) {
                 statement.setString(1, requestId);
+                statement.setString(2, clientId);
+                statement.setString(3, clientId);
                 try (var rs = statement.executeQuery()) {
                     rs.next();
                     int rows = rs.getInt(1);
