@@ -114,7 +114,8 @@ public final class AdmissionProcessor implements Processor<byte[], byte[], Objec
                     request.requestId(), request.clientId()), request, null, traceparent);
             return;
         }
-        if (seen.contains(request.clientId(), request.requestId())) {
+        String seenKey = SeenIds.key(request.clientId(), request.requestId());
+        if (seen.contains(seenKey, request.requestId())) {
             metrics.duplicate();
             LOG.debug("dropped duplicate request {} of client {}", request.requestId(), request.clientId());
             return;
@@ -135,7 +136,7 @@ public final class AdmissionProcessor implements Processor<byte[], byte[], Objec
                     request.requestId(), request.clientId()), request, route.key(), traceparent);
             return;
         }
-        seen.add(request.clientId(), request.requestId());
+        seen.add(seenKey);
         String cacheKey = CacheKey.ofRequested(request).value();
         Optional<CacheHit> hit = servable(request, lookup(cacheKey));
         if (hit.isPresent()) {
@@ -159,10 +160,14 @@ public final class AdmissionProcessor implements Processor<byte[], byte[], Objec
                 rejection.reason(), rejection.field());
         var source = context.recordMetadata().orElse(null);
         context.forward(DeadLetter.of(record, rejection, source, Topics.MAX_RECORD_BYTES), children.deadLetters());
-        if (!rejection.clientKnown() || seen.contains(rejection.clientId(), rejection.requestId())) {
+        if (!rejection.clientKnown()) {
             return;
         }
-        seen.add(rejection.clientId(), rejection.requestId());
+        String seenKey = SeenIds.key(rejection.clientId(), rejection.requestId());
+        if (seen.contains(seenKey, rejection.requestId())) {
+            return;
+        }
+        seen.add(seenKey);
         var result = DirectResults.rejected(rejection, request, route, traceparent, clock.instant());
         context.forward(new Record<Object, Object>(result.batchId(), result, record.timestamp()),
                 children.directResults());

@@ -89,37 +89,37 @@ final class SeenIds {
                 CommitHook.builder(COMMIT_HOOK));
     }
 
-    boolean contains(String clientId, String requestId) {
-        return contains(key(clientId, requestId)) || (unscopedIds && contains(requestId));
-    }
-
-    void add(String clientId, String requestId) {
-        add(key(clientId, requestId));
+    /** Whether the client's request id was seen; {@code key} is {@link #key} of the two, made once per record. */
+    boolean contains(String key, String requestId) {
+        return contains(key) || (unscopedIds && contains(requestId));
     }
 
     static String key(String clientId, String requestId) {
         return clientId + '/' + requestId;
     }
 
-    private boolean contains(String requestId) {
-        if (!filter.mightContain(requestId)) {
+    private boolean contains(String id) {
+        if (!filter.mightContain(id)) {
             return false;
         }
         // segments are dropped lazily; anything stamped before the retention counts as forgotten already
         long from = Math.max(0, context.currentStreamTimeMs() - retention.toMillis());
-        try (WindowStoreIterator<byte[]> found = index.fetch(requestId, from, Long.MAX_VALUE)) {
+        try (WindowStoreIterator<byte[]> found = index.fetch(id, from, Long.MAX_VALUE)) {
             return found.hasNext();
         }
     }
 
-    /** Stamped with stream time: the stores drop whole segments once stream time is past the retention. */
-    private void add(String requestId) {
-        index.put(requestId, PRESENT, streamTime());
-        unlogged.add(requestId);
+    /**
+     * Remembers {@link #key}{@code (clientId, requestId)}, stamped with stream time: the stores drop whole segments
+     * once stream time is past the retention.
+     */
+    void add(String key) {
+        index.put(key, PRESENT, streamTime());
+        unlogged.add(key);
         if (filter.full()) {
             refill();
         } else {
-            filter.add(requestId);
+            filter.add(key);
         }
     }
 
