@@ -104,7 +104,7 @@ final class ScanJob {
     }
 
     /** The file read again to be sent; null (left out, reported skipped) when it can no longer be read. */
-    private Submission submission(ScanRun run, SourceFile file) {
+    Submission submission(ScanRun run, SourceFile file) {
         RepositoryWalker.Text text = run.walker().reread(file);
         if (text.skipReason() != null) {
             LOG.info("scan {}: {} left out, it changed since the walk ({})", run.scanId(), file.path(),
