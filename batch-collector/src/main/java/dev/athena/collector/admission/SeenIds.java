@@ -48,7 +48,10 @@ final class SeenIds {
     static final String INDEX_POSITION_STORE = "collector-seen-index-position";
     static final String LOG_STORE = "collector-seen-log";
     static final String COMMIT_HOOK = "collector-admission-commit-hook";
-    /** Ids per chunk: at most 128 characters each, a chunk stays below Kafka's default 1 MB record limit. */
+    /**
+     * Ids per chunk: {@code client/id} takes at most 64 + 1 + 128 ASCII characters and a line break, so a chunk
+     * (at most 970,000 bytes) stays below Kafka's default 1 MB record limit.
+     */
     static final int MAX_CHUNK_IDS = 5_000;
     private static final String POSITION = "last-chunk";
     /** The index only answers "was it seen" (the window start says when); a null value would be a delete. */
