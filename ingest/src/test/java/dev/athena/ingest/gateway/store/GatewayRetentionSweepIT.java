@@ -26,8 +26,8 @@ class GatewayRetentionSweepIT {
     private final Endpoints endpoints = SharedLocalStack.get().endpoints();
     private final HikariDataSource dataSource = new HikariDataSource();
     private final String client = "retain-" + UUID.randomUUID().toString().substring(0, 8);
-    // far ahead, so no other test's rows are old enough for this sweep
-    private final Instant now = Instant.parse("2090-01-01T00:00:00Z");
+    // long ago: only this test's rows are older than this sweep keeps; every other test's rows are newer
+    private final Instant now = Instant.parse("2000-01-01T00:00:00Z");
 
     GatewayRetentionSweepIT() {
         dataSource.setJdbcUrl(endpoints.jdbcUrl());
@@ -60,7 +60,7 @@ class GatewayRetentionSweepIT {
 
         Map<String, Long> deleted = sweeper.sweep();
 
-        assertThat(deleted.get("gateway_submissions")).isGreaterThanOrEqualTo(old);
+        assertThat(deleted.get("gateway_submissions")).isEqualTo(old);
         assertThat(deleted).doesNotContainKey("gateway_audit_log");
         assertThat(count("select count(*) from gateway_submissions where client_id = ?")).isEqualTo(1);
         assertThat(count("select count(*) from gateway_audit_log where actor = ?")).isEqualTo(1);
