@@ -46,6 +46,7 @@ public final class RepositoryScan {
             ScanMigrations.migrate(dataSource);
             try (RepositoryLock lock = RepositoryLock.acquire(dataSource, settings.repoName())) {
                 kafka.deleteStaleReplyTopics(clock.instant(), replyTopicsKept(settings));
+                new ScanHistory(dataSource).prune(clock.instant().minus(ScanHistory.KEPT));
                 return runJob(settings, clock, scanId, dataSource, kafka);
             }
         } catch (ScanFailedException | ScanAlreadyRunningException e) {
