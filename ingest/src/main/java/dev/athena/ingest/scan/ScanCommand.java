@@ -1,5 +1,6 @@
 package dev.athena.ingest.scan;
 
+import dev.athena.ingest.Durations;
 import dev.athena.schemas.message.AnalysisType;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -73,26 +74,6 @@ public final class ScanCommand {
         out.flush();
     }
 
-    /** Durations as {@code 90s}, {@code 30m}, {@code 1h}, {@code 2d} or ISO-8601 ({@code PT1H}). */
-    static Duration duration(String text) {
-        String t = text.strip().toLowerCase(Locale.ROOT);
-        try {
-            if (t.startsWith("p")) {
-                return Duration.parse(t.toUpperCase(Locale.ROOT));
-            }
-            long amount = Long.parseLong(t.substring(0, t.length() - 1));
-            return switch (t.charAt(t.length() - 1)) {
-                case 's' -> Duration.ofSeconds(amount);
-                case 'm' -> Duration.ofMinutes(amount);
-                case 'h' -> Duration.ofHours(amount);
-                case 'd' -> Duration.ofDays(amount);
-                default -> throw new IllegalArgumentException("bad unit");
-            };
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException("expected a duration like 90s, 30m, 1h or 2d but was '" + text + "'");
-        }
-    }
-
     private record Parsed(List<String> positional, Map<String, List<String>> options) {
         static Parsed of(List<String> args) {
             List<String> positional = new ArrayList<>();
@@ -156,7 +137,7 @@ public final class ScanCommand {
                 s = s.withGlobs(options.getOrDefault("include", ScanSettings.DEFAULT_INCLUDE), exclude);
             }
             if (options.containsKey("timeout")) {
-                s = s.withTimeout(duration(option("timeout", null)));
+                s = s.withTimeout(Durations.parse(option("timeout", null)));
             }
             if (options.containsKey("report-dir")) {
                 s = s.withReportDir(Path.of(option("report-dir", null)));
@@ -169,7 +150,7 @@ public final class ScanCommand {
                 throw new IllegalArgumentException("give --every or --cron, not both");
             }
             if (options.containsKey("every")) {
-                return ScanSchedule.every(duration(option("every", null)));
+                return ScanSchedule.every(Durations.parse(option("every", null)));
             }
             if (options.containsKey("cron")) {
                 return ScanSchedule.cron(option("cron", null), ZoneId.systemDefault());

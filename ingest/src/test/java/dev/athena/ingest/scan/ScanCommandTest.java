@@ -15,16 +15,6 @@ import org.junit.jupiter.api.Test;
 class ScanCommandTest {
 
     @Test
-    void shouldReadShortAndIsoDurations() {
-        assertThat(ScanCommand.duration("90s")).isEqualTo(Duration.ofSeconds(90));
-        assertThat(ScanCommand.duration("30m")).isEqualTo(Duration.ofMinutes(30));
-        assertThat(ScanCommand.duration("1h")).isEqualTo(Duration.ofHours(1));
-        assertThat(ScanCommand.duration("2d")).isEqualTo(Duration.ofDays(2));
-        assertThat(ScanCommand.duration("PT15M")).isEqualTo(Duration.ofMinutes(15));
-        assertThatThrownBy(() -> ScanCommand.duration("soon")).hasMessageContaining("'soon'");
-    }
-
-    @Test
     void shouldRefuseAScanWithoutClientWithUsage() throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
 

@@ -1,8 +1,7 @@
 package dev.athena.ingest.gateway.store;
 
+import dev.athena.ingest.Durations;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -30,8 +29,8 @@ public record GatewayRetention(Duration submissions, Duration audit, Duration ev
 
     /**
      * From {@code ATHENA_RETAIN_SUBMISSIONS}, {@code ATHENA_RETAIN_GATEWAY_AUDIT} and
-     * {@code ATHENA_RETENTION_SWEEP_EVERY}, written as the splitter's: {@code 30d}, {@code 12h}, {@code 90m},
-     * ISO-8601 ({@code P30D}) or {@code forever}.
+     * {@code ATHENA_RETENTION_SWEEP_EVERY}, as {@link Durations} reads them ({@code 30d}, {@code 12h},
+     * {@code P30D}) or {@code forever}.
      */
     public static GatewayRetention fromEnvironment(Map<String, String> env) {
         return new GatewayRetention(duration(env, "ATHENA_RETAIN_SUBMISSIONS", DEFAULT.submissions),
@@ -48,19 +47,16 @@ public record GatewayRetention(Duration submissions, Duration audit, Duration ev
         if (value == null || value.isBlank()) {
             return fallback;
         }
-        String text = value.trim().toUpperCase(Locale.ROOT);
-        if (text.equals("FOREVER")) {
+        if (value.strip().equalsIgnoreCase("forever")) {
             return Duration.ZERO;
         }
-        // 30d, 12h, 90m are ISO-8601 once written P30D, PT12H, PT90M
-        String iso = text.startsWith("P") ? text : text.endsWith("D") ? "P" + text : "PT" + text;
         try {
-            Duration parsed = Duration.parse(iso);
+            Duration parsed = Durations.parse(value);
             if (!parsed.isNegative()) {
                 return parsed;
             }
-        } catch (DateTimeParseException e) {
-            // the message below says what was expected
+        } catch (IllegalArgumentException e) {
+            // the message below names the variable as well
         }
         throw new IllegalArgumentException(name + " must be like 30d, 12h, 90m, P30D or forever but was '" + value
                 + "'");
