@@ -1,11 +1,8 @@
 package dev.athena.splitter.store;
 
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * How long the splitter's tables keep their rows; {@link Duration#ZERO} keeps them for ever.
@@ -19,7 +16,6 @@ import java.util.regex.Pattern;
 public record Retention(Duration results, Duration usage, Duration audit, Duration every) {
     public static final Retention DEFAULT = new Retention(Duration.ofDays(30), Duration.ZERO, Duration.ZERO,
             Duration.ofHours(1));
-    private static final Pattern SHORT = Pattern.compile("(\\d{1,9})([dhm])");
 
     public Retention {
         requireNotNegative(results, "results");
@@ -48,34 +44,37 @@ public record Retention(Duration results, Duration usage, Duration audit, Durati
         return results.isZero() && usage.isZero() && audit.isZero();
     }
 
+    /** The forms the ingest module reads (its {@code Durations}); the modules share only the contracts. */
     private static Duration duration(Map<String, String> env, String name, Duration fallback) {
         String value = env.get(name);
         if (value == null || value.isBlank()) {
             return fallback;
         }
-        String text = value.trim().toLowerCase(Locale.ROOT);
+        String text = value.strip().toLowerCase(Locale.ROOT);
         if (text.equals("forever")) {
             return Duration.ZERO;
         }
-        Matcher shortForm = SHORT.matcher(text);
-        if (shortForm.matches()) {
-            long amount = Long.parseLong(shortForm.group(1));
-            return switch (shortForm.group(2)) {
-                case "d" -> Duration.ofDays(amount);
-                case "h" -> Duration.ofHours(amount);
-                default -> Duration.ofMinutes(amount);
-            };
-        }
+        Duration parsed;
         try {
-            Duration parsed = Duration.parse(value.trim());
-            if (parsed.isNegative()) {
-                throw new IllegalArgumentException(name + " must not be negative but was '" + value + "'");
+            if (text.startsWith("p") || text.startsWith("-p")) {
+                parsed = Duration.parse(text.toUpperCase(Locale.ROOT));
+            } else {
+                long amount = Long.parseLong(text.substring(0, text.length() - 1));
+                parsed = switch (text.charAt(text.length() - 1)) {
+                    case 'd' -> Duration.ofDays(amount);
+                    case 'h' -> Duration.ofHours(amount);
+                    case 'm' -> Duration.ofMinutes(amount);
+                    default -> throw new IllegalArgumentException("no unit");
+                };
             }
-            return parsed;
-        } catch (DateTimeParseException e) {
+        } catch (RuntimeException e) {
             throw new IllegalArgumentException(name + " must be like 30d, 12h, 90m, P30D or forever but was '"
                     + value + "'", e);
         }
+        if (parsed.isNegative()) {
+            throw new IllegalArgumentException(name + " must not be negative but was '" + value + "'");
+        }
+        return parsed;
     }
 
     private static void requireNotNegative(Duration value, String name) {
