@@ -63,7 +63,7 @@ final class ScanJob {
     Step walkStep(ScanRun run) {
         return new StepBuilder("walk", jobRepository).tasklet((contribution, chunkContext) -> {
             ScanSettings settings = run.settings();
-            Walk walk = RepositoryWalker.of(settings).walk(settings.repository());
+            Walk walk = run.walker().walk(settings.repository());
             ChangeDetector detector = new ChangeDetector(id -> store.storedResult(settings.clientId(), id));
             Changes changes = detector.detect(walk.files(), store.load(settings.repoName()), settings.type());
             store.removed(settings.repoName(), changes.removed());

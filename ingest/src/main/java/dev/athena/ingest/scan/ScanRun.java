@@ -74,7 +74,7 @@ final class ScanRun {
         return walk;
     }
 
-    /** The walker of this run's settings, to read each changed file again as it is sent. */
+    /** The walker of this run's settings: it walks, then reads each changed file again as it is sent. */
     RepositoryWalker walker() {
         if (walker == null) {
             walker = RepositoryWalker.of(settings);
