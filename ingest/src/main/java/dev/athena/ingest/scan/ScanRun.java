@@ -55,7 +55,7 @@ final class ScanRun {
     }
 
     /** What the run keeps of a sent file until the scan ends: not its code. */
-    private record Sent(SourceFile file, String requestId, String cacheKey) {
+    private record Sent(String path, String requestId, String cacheKey) {
     }
 
     ScanSettings settings() {
@@ -99,7 +99,7 @@ final class ScanRun {
     }
 
     void submitted(List<Submission> batch) {
-        batch.forEach(s -> submitted.put(s.request().requestId(), new Sent(s.file(), s.request().requestId(),
+        batch.forEach(s -> submitted.put(s.request().requestId(), new Sent(s.file().path(), s.request().requestId(),
                 s.cacheKey())));
     }
 
@@ -124,7 +124,7 @@ final class ScanRun {
             outcomes.add(new FileOutcome(u.file().path(), u.previous().requestId(), key, false, u.result()));
         }
         for (Sent s : submitted.values()) {
-            outcomes.add(new FileOutcome(s.file().path(), s.requestId(), s.cacheKey(), true,
+            outcomes.add(new FileOutcome(s.path(), s.requestId(), s.cacheKey(), true,
                     results.get(s.requestId())));
         }
         outcomes.sort(Comparator.comparing(FileOutcome::path));
