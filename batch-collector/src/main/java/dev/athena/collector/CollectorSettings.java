@@ -123,6 +123,11 @@ public record CollectorSettings(String bootstrap, String applicationId, Path sta
                 maxCodeBytes, commitInterval, redisUrl, quotas, allowedClients, bulkQuotas);
     }
 
+    public CollectorSettings withStateDir(Path dir) {
+        return new CollectorSettings(bootstrap, applicationId, dir, interactiveWindow, bulkWindow, maxItems,
+                maxTokens, maxCodeBytes, commitInterval, redisUrl, quotas, allowedClients, bulkQuotas);
+    }
+
     public CollectorSettings withWindows(Duration interactive, Duration bulk) {
         return new CollectorSettings(bootstrap, applicationId, stateDir, interactive, bulk, maxItems, maxTokens,
                 maxCodeBytes, commitInterval, redisUrl, quotas, allowedClients, bulkQuotas);

@@ -7,7 +7,9 @@ import dev.athena.collector.cache.CacheLookup;
 import dev.athena.collector.quota.ClientQuotas;
 import dev.athena.collector.state.StoreKind;
 import java.nio.file.Path;
+import dev.athena.collector.window.BatchWindowProcessor;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -30,9 +32,7 @@ class ClientQuotaTopologyTest {
     void shouldHoldBackClientOverItsRateWithoutDroppingOrStarvingOthers() {
         // 60 items/s over 6 input partitions: this single task lets team-a through at 10/s, 2 at once
         ClientQuotas quotas = new ClientQuotas(0, Map.of("team-a", 60.0), 2);
-        f = new TopologyFixture(new CollectorSettings("127.0.0.1:1", "collector-quota-test", stateDir,
-                Duration.ofMillis(100), Duration.ofMillis(100), 32, 100_000, 1024, Duration.ofMillis(50))
-                .withQuotas(quotas));
+        f = withQuotas(quotas);
         for (int i = 1; i <= 5; i++) {
             f.send("a-" + i, request("a-" + i, "team-a", "print(" + i + ")"));
         }
@@ -79,6 +79,79 @@ class ClientQuotaTopologyTest {
             f.close();
             f = null;
         }
+    }
+
+    @Test
+    void shouldKeepAFloodingClientsBacklogOnDiskAndLetItAllGoInOrder() {
+        // 600 items/s over 6 partitions: 100/s here, 4 at once; 64 items of team-a stay in memory, the rest wait
+        ClientQuotas quotas = new ClientQuotas(0, Map.of("team-a", 600.0), 4);
+        f = withQuotas(quotas);
+        List<String> sent = new ArrayList<>();
+        for (int i = 1; i <= 500; i++) {
+            f.send("a-" + i, request("a-" + i, "team-a", "print(" + i + ")"));
+            sent.add("a-" + i);
+        }
+        assertThat(count(BatchWindowProcessor.ITEMS_STORE)).as("items in memory").isEqualTo(64);
+        assertThat(count(BatchWindowProcessor.WAITING_STORE)).as("items waiting on disk").isEqualTo(436);
+        assertThat(f.registry.get("athena.collector.quota.waiting").gauge().value()).isEqualTo(436);
+        assertThat(f.metrics.openRecords()).isEqualTo(500);
+
+        f.send("b-1", request("b-1", "team-b", "print('b1')"));
+        f.advance(100);
+        List<String> first = f.batches.readValue().items().stream().map(i -> i.request().requestId()).toList();
+        assertThat(first).as("team-b is not held behind team-a's backlog").contains("b-1").hasSize(5);
+
+        List<String> batched = new ArrayList<>(first);
+        for (int tick = 0; tick < 1_000 && batched.size() < 501; tick++) {
+            f.advance(10);
+            f.batches.readValuesToList().forEach(b -> b.items().forEach(i -> batched.add(i.request().requestId())));
+            assertThat(count(BatchWindowProcessor.ITEMS_STORE)).isLessThanOrEqualTo(64);
+        }
+        assertThat(batched.stream().filter(id -> id.startsWith("a-")).toList()).containsExactlyElementsOf(sent);
+        assertThat(batched).hasSize(501);
+        assertThat(count(BatchWindowProcessor.WAITING_STORE)).isZero();
+        assertThat(f.registry.get("athena.collector.quota.waiting").gauge().value()).isZero();
+        assertThat(f.metrics.openRecords()).isZero();
+    }
+
+    @Test
+    void shouldNotMakeAnotherClientWaitForARateLimitedClientsQuota() {
+        // 6 items/s over 6 partitions: team-a gets 1/s here, 1 at once; team-b has no limit
+        ClientQuotas quotas = new ClientQuotas(0, Map.of("team-a", 6.0), 1);
+        f = withQuotas(quotas);
+        f.send("a-1", request("a-1", "team-a", "print('p')"));
+        f.send("a-2", request("a-2", "team-a", "print('q')"));
+        f.advance(100);
+        assertThat(f.batches.readValue().items()).extracting(i -> i.request().requestId()).containsExactly("a-1");
+
+        f.send("b-1", request("b-1", "team-b", "print('q')"));
+        f.advance(20);
+        var alone = f.batches.readValue().items();
+        assertThat(alone).extracting(i -> i.request().requestId()).containsExactly("b-1");
+        assertThat(alone.get(0).requesters()).extracting(r -> r.clientId()).containsExactly("team-b");
+
+        f.advance(1_000);
+        var later = f.batches.readValue().items();
+        assertThat(later).extracting(i -> i.request().requestId()).containsExactly("a-2");
+        assertThat(later.get(0).requesters()).extracting(r -> r.requestId()).containsExactly("a-2");
+    }
+
+    /** 100 ms windows, 32 items a batch. */
+    private TopologyFixture withQuotas(ClientQuotas quotas) {
+        return new TopologyFixture(new CollectorSettings("127.0.0.1:1", "collector-quota-test", stateDir,
+                Duration.ofMillis(100), Duration.ofMillis(100), 32, 100_000, 1024, Duration.ofMillis(50))
+                .withQuotas(quotas));
+    }
+
+    private long count(String store) {
+        long n = 0;
+        try (var all = f.driver.getKeyValueStore(store).all()) {
+            while (all.hasNext()) {
+                all.next();
+                n++;
+            }
+        }
+        return n;
     }
 
     @Test

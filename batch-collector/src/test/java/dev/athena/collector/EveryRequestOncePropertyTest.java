@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.athena.collector.cache.CacheHit;
 import dev.athena.collector.cache.CacheLookup;
 import dev.athena.collector.cache.CacheTier;
+import dev.athena.collector.quota.ClientQuotas;
 import dev.athena.collector.state.StoreKind;
 import dev.athena.collector.window.TokenEstimate;
 import dev.athena.schemas.message.AnalysisBatch;
@@ -68,39 +69,65 @@ class EveryRequestOncePropertyTest {
                 .as(Step::new);
     }
 
-    // One collector for all tries, as in production: each try is a further stream of requests with ids of its
-    // own, and ends by letting every window close. In-memory stores: TopologyTestDriver commits after every
-    // input, and flushing RocksDB each time would make this the slowest test by far; the logic is the same.
-    private static Path stateDir;
-    private static TopologyFixture fixture;
+    /**
+     * client-0 at 6 items/s over 6 partitions: 1/s in the one task here, 1 at once, so its work outgrows what a
+     * route keeps of it in memory (2 × {@link #MAX_ITEMS}) and the rest waits on disk.
+     */
+    private static final ClientQuotas ONE_CLIENT_LIMITED = new ClientQuotas(0, Map.of("client-0", 6.0), 1);
+
+    // One collector per property for all its tries, as in production: each try is a further stream of requests
+    // with ids of its own, and ends by letting every window close. In-memory stores: TopologyTestDriver commits
+    // after every input, and flushing RocksDB each time would make this the slowest test by far; the logic is
+    // the same.
+    private static final Map<ClientQuotas, Path> stateDirs = new HashMap<>();
+    private static final Map<ClientQuotas, TopologyFixture> fixtures = new HashMap<>();
     private static int tries;
 
-    private static TopologyFixture fixture() throws IOException {
+    private static TopologyFixture fixture(ClientQuotas quotas) throws IOException {
+        TopologyFixture fixture = fixtures.get(quotas);
         if (fixture == null) {
-            stateDir = Files.createTempDirectory("collector-property-");
+            Path stateDir = Files.createTempDirectory("collector-property-");
+            stateDirs.put(quotas, stateDir);
             fixture = new TopologyFixture(new CollectorSettings("127.0.0.1:1", "collector-property", stateDir,
                     Duration.ofMillis(50), Duration.ofMillis(100), MAX_ITEMS, MAX_TOKENS, 4 * 1024,
-                    Duration.ofMillis(50)), new CachedCodeLookup(), StoreKind.IN_MEMORY);
+                    Duration.ofMillis(50)).withQuotas(quotas), new CachedCodeLookup(), StoreKind.IN_MEMORY);
+            fixtures.put(quotas, fixture);
         }
         return fixture;
     }
 
     @AfterContainer
-    static void closeFixture() throws IOException {
-        if (fixture != null) {
+    static void closeFixtures() throws IOException {
+        for (TopologyFixture fixture : fixtures.values()) {
             fixture.close();
-            deleteTree(stateDir);
-            fixture = null;
         }
+        fixtures.clear();
+        for (Path stateDir : stateDirs.values()) {
+            deleteTree(stateDir);
+        }
+        stateDirs.clear();
     }
 
     @Property(tries = 300, seed = "20261130")
     void everyRequestEndsExactlyOnceAndNoBatchExceedsItsCaps(
             @ForAll @Size(max = 60) List<@From("steps") Step> steps) throws IOException {
+        check(fixture(ClientQuotas.unlimited()), steps);
+    }
+
+    @Property(tries = 100, seed = "20261201")
+    void everyRequestEndsExactlyOnceWhenAClientSendsOverItsRate(
+            @ForAll @Size(min = 20, max = 60) List<@From("steps") Step> steps) throws IOException {
+        TopologyFixture f = fixture(ONE_CLIENT_LIMITED);
+        // two routes (one per lane), three steps in four from the limited client, so its work piles up
+        check(f, steps.stream().map(s -> new Step(s.kind(), s.client() == 3 ? 1 : 0, s.code(), s.bulk(), 0,
+                s.large(), s.waitMs())).toList());
+        assertThat(f.metrics.waiting()).isZero();
+    }
+
+    private static void check(TopologyFixture f, List<Step> steps) {
         String tryId = "t" + (tries++);
         Map<String, byte[]> sent = new HashMap<>();
         List<String> order = new ArrayList<>();
-        TopologyFixture f = fixture();
         {
             for (Step step : steps) {
                 switch (step.kind()) {
@@ -123,6 +150,10 @@ class EveryRequestOncePropertyTest {
             }
             f.advance(200);
             f.advance(200);
+            // a client over its rate still has work in line: its turns come every tick
+            for (int tick = 0; tick < 10_000 && f.metrics.openRecords() > 0; tick++) {
+                f.advance(10);
+            }
 
             List<AnalysisBatch> batches = f.batches.readValuesToList();
             List<BatchResult> results = f.results.readValuesToList();

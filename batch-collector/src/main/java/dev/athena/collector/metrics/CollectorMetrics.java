@@ -37,6 +37,7 @@ public final class CollectorMetrics {
     private final Map<Lane, DistributionSummary> batchRequests = new EnumMap<>(Lane.class);
     private final Map<Lane, Timer> windowFill = new EnumMap<>(Lane.class);
     private final AtomicLong openRecords = new AtomicLong();
+    private final AtomicLong waiting = new AtomicLong();
 
     /** The meters of the intake of {@code athena.requests}. */
     public CollectorMetrics(MeterRegistry registry) {
@@ -84,6 +85,9 @@ public final class CollectorMetrics {
         }
         Gauge.builder("athena.collector.window.open.records", openRecords, AtomicLong::get).tags(intake)
                 .description("requests waiting in open windows").register(registry);
+        Gauge.builder("athena.collector.quota.waiting", waiting, AtomicLong::get).tags(intake)
+                .description("items of clients over their rates waiting on disk, beyond what windows hold in memory")
+                .register(registry);
     }
 
     /** For tests and tools that do not look at meters. */
@@ -131,6 +135,15 @@ public final class CollectorMetrics {
     /** Windows restored from a changelog (or handed to another instance) change what is open here. */
     public void openRecordsRestored(long delta) {
         openRecords.addAndGet(delta);
+    }
+
+    /** Items moved to or from the store of items waiting for their clients' rates. */
+    public void waitingChanged(long delta) {
+        waiting.addAndGet(delta);
+    }
+
+    public long waiting() {
+        return waiting.get();
     }
 
     public long openRecords() {

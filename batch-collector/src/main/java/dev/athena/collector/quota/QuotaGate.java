@@ -27,6 +27,16 @@ public final class QuotaGate {
         this.share = share;
     }
 
+    /** Whether any client has a rate here: when none has, nothing is ever held back. */
+    public boolean limitsAnyone() {
+        return quotas.limitsAnyone();
+    }
+
+    /** Whether this client has a rate (so its work can be held back). */
+    public boolean limits(String clientId) {
+        return quotas.rateFor(clientId) > 0;
+    }
+
     /** Takes one item's worth of the client's quota if it has it. */
     public boolean tryAcquire(String clientId, long nowMs) {
         double rate = quotas.rateFor(clientId) * share;

@@ -48,10 +48,14 @@ import org.apache.kafka.streams.state.Stores;
  * in-memory routes are rebuilt from it when the task starts, so a restart loses nothing and emits nothing twice.
  * Batch ids derive from the route and the first requester of the batch, whom admission made unique. Client
  * quotas act at batch formation: a client over its rate is passed over and its items wait in the window for a
- * later tick; they are never dropped.
+ * later tick; they are never dropped. Beyond {@link #heldInMemory} items of one such client in a route, its further
+ * items wait in a store on disk ({@link WaitingItems}) and move into the route, oldest first, as its turns use up
+ * the ones in memory: a client far over its rate costs disk, not heap. An item of a rate-limited client takes no
+ * other client's request as a coalesced requester, so nobody waits for someone else's quota.
  */
 public final class BatchWindowProcessor implements Processor<String, Admitted, String, WireBatch> {
     public static final String ITEMS_STORE = "collector-window-items";
+    public static final String WAITING_STORE = "collector-window-waiting";
     static final String COMMIT_HOOK = "collector-window-commit-hook";
     /**
      * A batch closes before its items would take more than this in its record, so it fits the topic's
@@ -71,14 +75,27 @@ public final class BatchWindowProcessor implements Processor<String, Admitted, S
     private final CollectorMetrics metrics;
     private final Map<String, RouteState> routes = new HashMap<>();
     private final QuotaGate quotas;
+    private final boolean anyoneLimited;
+    private final int heldInMemory;
     private ProcessorContext<String, WireBatch> context;
     private KeyValueStore<String, PendingItem> store;
     private ItemWriteBehind writeBehind;
+    private WaitingItems waiting;
 
     public BatchWindowProcessor(CollectorSettings settings, CollectorMetrics metrics) {
         this.settings = settings;
         this.metrics = metrics;
         this.quotas = new QuotaGate(settings.quotas(), 1.0 / inputPartitions());
+        this.anyoneLimited = quotas.limitsAnyone();
+        this.heldInMemory = heldInMemory(settings);
+    }
+
+    /**
+     * Items of one rate-limited client a route keeps in memory: two full batches or two bursts, whichever is more,
+     * enough for every turn the client can have before the next tick moves more in from {@link WaitingItems}.
+     */
+    static int heldInMemory(CollectorSettings settings) {
+        return 2 * Math.max(settings.maxItems(), settings.quotas().burst());
     }
 
     private static int inputPartitions() {
@@ -91,11 +108,15 @@ public final class BatchWindowProcessor implements Processor<String, Admitted, S
      * ({@link ItemWriteBehind}): an item added and batched within one commit interval never reaches the store.
      * Kept in memory whatever {@code kind} the other stores are: it holds at most a few windows' worth of items,
      * it is read only when a task starts (from its changelog, which is what makes a restart safe), and RocksDB
-     * cost two local writes per request here. No record cache: the hook does that job.
+     * cost two local writes per request here. No record cache: the hook does that job. The waiting items of
+     * clients over their rates are the opposite case, so their store is of {@code kind}.
      */
     public static List<StoreBuilder<?>> stores(StoreKind kind) {
         return List.of(Stores.keyValueStoreBuilder(StoreKind.IN_MEMORY.keyValue(ITEMS_STORE), Serdes.String(),
-                new PendingItemSerde()).withCachingDisabled(), CommitHook.builder(COMMIT_HOOK));
+                        new PendingItemSerde()).withCachingDisabled(),
+                Stores.keyValueStoreBuilder(kind.keyValue(WAITING_STORE), Serdes.String(), new PendingItemSerde())
+                        .withCachingDisabled(),
+                CommitHook.builder(COMMIT_HOOK));
     }
 
     /**
@@ -118,7 +139,9 @@ public final class BatchWindowProcessor implements Processor<String, Admitted, S
         this.store = context.getStateStore(ITEMS_STORE);
         this.writeBehind = new ItemWriteBehind(store::put, restore());
         context.<CommitHook>getStateStore(COMMIT_HOOK).onCommit("pending-items", writeBehind::flush);
-        metrics.openRecordsRestored(openRequests());
+        this.waiting = new WaitingItems(context.getStateStore(WAITING_STORE));
+        metrics.openRecordsRestored(openRequests() + waiting.requests());
+        metrics.waitingChanged(waiting.items());
         context.schedule(tick(settings), PunctuationType.WALL_CLOCK_TIME, this::closeDueWindows);
     }
 
@@ -145,7 +168,8 @@ public final class BatchWindowProcessor implements Processor<String, Admitted, S
         RouteState state = routes.computeIfAbsent(route,
                 r -> new RouteState(r, admitted.route().lane(), context.currentSystemTimeMs()));
         String pending = state.locate(admitted.cacheKey());
-        if (pending != null && state.requestersOf(pending) < MAX_REQUESTERS_PER_ITEM) {
+        if (pending != null && state.requestersOf(pending) < MAX_REQUESTERS_PER_ITEM
+                && mayCoalesce(state.clientOf(pending), admitted.requester().clientId())) {
             writeBehind.put(pending, state.coalesce(pending, admitted.requester()));
             metrics.coalesced();
             return;
@@ -153,13 +177,26 @@ public final class BatchWindowProcessor implements Processor<String, Admitted, S
         PendingItem item = new PendingItem(
                 new BatchItem(admitted.cacheKey(), admitted.request(), List.of(admitted.requester())),
                 TokenEstimate.of(admitted.request()), state.openedAtMs(), admitted.original());
+        String client = admitted.requester().clientId();
+        if (anyoneLimited && quotas.limits(client)
+                && (waiting.holds(route, client) || state.queued(client) >= heldInMemory)) {
+            waiting.add(route, client, item);
+            metrics.waitingChanged(1);
+            return;
+        }
         writeBehind.put(state.add(item), item);
+    }
+
+    /** Joining another client's item would make this request wait for that client's quota. */
+    private boolean mayCoalesce(String owner, String asker) {
+        return !anyoneLimited || owner.equals(asker) || !quotas.limits(owner);
     }
 
     @Override
     public void close() {
         // the items stay in the store for whoever owns this task next; they are no longer open here
-        metrics.openRecordsRestored(-openRequests());
+        metrics.openRecordsRestored(-(openRequests() + waiting.requests()));
+        metrics.waitingChanged(-waiting.items());
         routes.clear();
     }
 
@@ -168,6 +205,9 @@ public final class BatchWindowProcessor implements Processor<String, Admitted, S
     }
 
     private void closeDueWindows(long now) {
+        if (!waiting.isEmpty()) {
+            moveWaitingIn();
+        }
         List<RouteState> states = new ArrayList<>(routes.values());
         // interactive first: within one tick, bulk never goes ahead of interactive
         states.sort(Comparator.comparing((RouteState s) -> s.lane() != Lane.INTERACTIVE)
@@ -180,6 +220,27 @@ public final class BatchWindowProcessor implements Processor<String, Admitted, S
             }
             if (state.isEmpty()) {
                 routes.remove(state.route());
+            }
+        }
+    }
+
+    /** Tops up, oldest first, the items in memory of every client with items waiting on disk. */
+    private void moveWaitingIn() {
+        for (WaitingItems.Queue queue : waiting.queues()) {
+            RouteState state = routes.get(queue.route());
+            int room = heldInMemory - (state == null ? 0 : state.queued(queue.clientId()));
+            if (room <= 0) {
+                continue;
+            }
+            List<PendingItem> moved = waiting.take(queue, room);
+            metrics.waitingChanged(-moved.size());
+            for (PendingItem item : moved) {
+                if (state == null) {
+                    // opened when the first of them arrived: these have waited a window already
+                    state = new RouteState(queue.route(), item.item().request().lane(), item.windowOpenedAtMs());
+                    routes.put(queue.route(), state);
+                }
+                writeBehind.put(state.add(item), item);
             }
         }
     }

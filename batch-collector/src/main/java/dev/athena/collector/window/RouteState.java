@@ -93,6 +93,17 @@ final class RouteState {
         return bytes;
     }
 
+    /** How many items of this client are pending here. */
+    int queued(String clientId) {
+        ClientLine line = lines.get(clientId);
+        return line == null ? 0 : line.keys().size();
+    }
+
+    /** The client whose turn the pending item with this key waits for (its first requester's). */
+    String clientOf(String key) {
+        return items.get(key).clientId();
+    }
+
     /** How many requesters the pending item with this key carries. */
     int requestersOf(String key) {
         return items.get(key).item().requesters().size();
