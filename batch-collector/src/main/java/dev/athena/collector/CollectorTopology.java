@@ -91,6 +91,6 @@ public final class CollectorTopology {
     static void addBatching(Topology topology, CollectorSettings settings, CollectorMetrics metrics,
             StoreKind storeKind) {
         topology.addProcessor(BATCHING, () -> new BatchWindowProcessor(settings, metrics), ADMISSION);
-        BatchWindowProcessor.stores(storeKind).forEach(store -> topology.addStateStore(store, BATCHING));
+        BatchWindowProcessor.stores(storeKind, settings).forEach(store -> topology.addStateStore(store, BATCHING));
     }
 }

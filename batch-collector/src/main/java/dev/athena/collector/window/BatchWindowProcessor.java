@@ -109,12 +109,14 @@ public final class BatchWindowProcessor implements Processor<String, Admitted, S
      * Kept in memory whatever {@code kind} the other stores are: it holds at most a few windows' worth of items,
      * it is read only when a task starts (from its changelog, which is what makes a restart safe), and RocksDB
      * cost two local writes per request here. No record cache: the hook does that job. The waiting items of
-     * clients over their rates are the opposite case, so their store is of {@code kind}.
+     * clients over their rates are the opposite case, so their store is of {@code kind} where {@code settings}
+     * give anyone a rate; elsewhere it stays empty, and in memory it costs no RocksDB instance per task.
      */
-    public static List<StoreBuilder<?>> stores(StoreKind kind) {
+    public static List<StoreBuilder<?>> stores(StoreKind kind, CollectorSettings settings) {
+        StoreKind waiting = settings.quotas().limitsAnyone() ? kind : StoreKind.IN_MEMORY;
         return List.of(Stores.keyValueStoreBuilder(StoreKind.IN_MEMORY.keyValue(ITEMS_STORE), Serdes.String(),
                         new PendingItemSerde()).withCachingDisabled(),
-                Stores.keyValueStoreBuilder(kind.keyValue(WAITING_STORE), Serdes.String(), new PendingItemSerde())
+                Stores.keyValueStoreBuilder(waiting.keyValue(WAITING_STORE), Serdes.String(), new PendingItemSerde())
                         .withCachingDisabled(),
                 CommitHook.builder(COMMIT_HOOK));
     }
