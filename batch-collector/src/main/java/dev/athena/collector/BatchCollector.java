@@ -94,6 +94,8 @@ public final class BatchCollector implements AutoCloseable {
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrap());
         props.put(StreamsConfig.STATE_DIR_CONFIG, settings.stateDir().toAbsolutePath().toString());
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG,
+                dev.athena.collector.admission.SeenIndexRocksDb.class.getName());
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, Long.toString(settings.commitInterval().toMillis()));
         // -1: the broker's default.replication.factor, so one node works and a cluster gets its own default
         props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, "-1");

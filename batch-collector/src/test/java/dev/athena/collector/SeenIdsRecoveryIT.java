@@ -33,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("integration")
 class SeenIdsRecoveryIT {
     /** Where Streams keeps them in a task directory (key-value stores under {@code rocksdb/}). */
-    private static final List<String> INDEX_STORES = List.of("collector-seen-index",
+    private static final List<String> INDEX_STORES = List.of("rocksdb/collector-seen-ids",
             "rocksdb/collector-seen-index-position");
 
     @TempDir

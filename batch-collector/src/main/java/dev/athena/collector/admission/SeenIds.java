@@ -4,7 +4,9 @@ import dev.athena.collector.state.CommitHook;
 import dev.athena.collector.state.StoreKind;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.kstream.Windowed;
@@ -14,7 +16,6 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.WindowStore;
-import org.apache.kafka.streams.state.WindowStoreIterator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,20 +32,25 @@ import org.slf4j.LoggerFactory;
  *   <li>the <em>log</em>: changelogged, one entry ("chunk") per commit holding the ids remembered since the
  *       previous one, written just before Streams commits ({@link CommitHook}), in the same transaction as the
  *       input offsets; it is the truth;</li>
- *   <li>the <em>index</em>: the ids, stamped with when they were seen, for exact lookups, local only (no
- *       changelog), plus the number of the last chunk it holds.</li>
+ *   <li>the <em>index</em>: the ids, each with the stream time it was seen at, for exact lookups, local only
+ *       (no changelog), plus the number of the last chunk it holds. It is written at commit too, all the ids of
+ *       the interval in one RocksDB write batch (until then they are looked up in memory): a put per request
+ *       was the single largest cost of admission.</li>
  * </ul>
  * The index needs no changelog because under exactly-once Streams deletes a task's whole state directory
  * (logged and local stores alike) whenever it was not closed cleanly, so a local store is either exactly as of
  * the last commit or empty. When a task starts, every chunk after the one the index holds is put into it: all of
  * them after a wipe or on a new machine, the missed ones when the task comes back to a machine it left, none
  * after a clean restart. Chunk numbers only grow (the next is the larger of the last plus one and the wall-clock
- * millisecond), so "after the one the index holds" stays true even when a machine's index is days old. Both
- * stores drop whole segments once older than the retention, so nothing sweeps them.
- * Expiry follows stream time. Single-threaded, like the task that owns it.
+ * millisecond), so "after the one the index holds" stays true even when a machine's index is days old. The log
+ * drops whole segments once older than the retention; an id in the index older than the retention (in stream
+ * time) counts as forgotten, and the index's RocksDB deletes whole files once older than the retention and a
+ * day ({@link SeenIndexRocksDb}), so nothing sweeps either.
+ * Single-threaded, like the task that owns it.
  */
 final class SeenIds {
-    static final String INDEX_STORE = "collector-seen-index";
+    /** The index: a key-value store (earlier builds had a window store, {@code collector-seen-index}). */
+    static final String INDEX_STORE = "collector-seen-ids";
     static final String INDEX_POSITION_STORE = "collector-seen-index-position";
     static final String LOG_STORE = "collector-seen-log";
     static final String COMMIT_HOOK = "collector-admission-commit-hook";
@@ -53,18 +59,18 @@ final class SeenIds {
      * (at most 970,000 bytes) stays below Kafka's default 1 MB record limit.
      */
     static final int MAX_CHUNK_IDS = 5_000;
-    private static final String POSITION = "last-chunk";
-    /** The index only answers "was it seen" (the window start says when); a null value would be a delete. */
-    private static final byte[] PRESENT = {1};
+    /** The last chunk the index holds (earlier builds' window-store index kept theirs under "last-chunk"). */
+    private static final String POSITION = "ids-last-chunk";
     private static final Logger LOG = LoggerFactory.getLogger(SeenIds.class);
 
     private final ProcessorContext<?, ?> context;
     private final Duration retention;
     private final SeenFilter filter;
-    private final WindowStore<String, byte[]> index;
+    private final KeyValueStore<String, Long> index;
     private final KeyValueStore<String, Long> position;
     private final WindowStore<Long, String> log;
-    private final List<String> unlogged = new ArrayList<>();
+    /** Ids remembered since the last commit, in order: neither in the log nor in the index yet. */
+    private final Set<String> unlogged = new LinkedHashSet<>();
     private long lastChunk;
     /** Ids remembered by an earlier version without their client: a retry across the upgrade is still one. */
     private boolean unscopedIds;
@@ -83,7 +89,7 @@ final class SeenIds {
 
     static List<StoreBuilder<?>> stores(StoreKind kind, Duration retention) {
         return List.of(
-                Stores.windowStoreBuilder(kind.expiring(INDEX_STORE, retention), Serdes.String(), Serdes.ByteArray())
+                Stores.keyValueStoreBuilder(kind.keyValue(INDEX_STORE), Serdes.String(), Serdes.Long())
                         .withCachingDisabled().withLoggingDisabled(),
                 Stores.keyValueStoreBuilder(kind.keyValue(INDEX_POSITION_STORE), Serdes.String(), Serdes.Long())
                         .withCachingDisabled().withLoggingDisabled(),
@@ -105,19 +111,20 @@ final class SeenIds {
         if (!filter.mightContain(id)) {
             return false;
         }
-        // segments are dropped lazily; anything stamped before the retention counts as forgotten already
-        long from = Math.max(0, context.currentStreamTimeMs() - retention.toMillis());
-        try (WindowStoreIterator<byte[]> found = index.fetch(id, from, Long.MAX_VALUE)) {
-            return found.hasNext();
+        if (unlogged.contains(id)) {
+            return true;
         }
+        Long seenAt = index.get(id);
+        return seenAt != null && live(seenAt);
     }
 
-    /**
-     * Remembers {@link #key}{@code (clientId, requestId)}, stamped with stream time: the stores drop whole segments
-     * once stream time is past the retention.
-     */
+    /** Files of the index are deleted lazily; anything seen before the retention counts as forgotten already. */
+    private boolean live(long seenAtMs) {
+        return seenAtMs >= streamTime() - retention.toMillis();
+    }
+
+    /** Remembers {@link #key}{@code (clientId, requestId)}: in memory until the commit writes it down. */
     void add(String key) {
-        index.put(key, PRESENT, streamTime());
         unlogged.add(key);
         if (filter.full()) {
             refill();
@@ -126,19 +133,33 @@ final class SeenIds {
         }
     }
 
-    /** The ids remembered since the last commit, as chunks of the log; the index learns where it stands. */
+    /**
+     * The ids remembered since the last commit, as chunks of the log and into the index; the index learns where it
+     * stands.
+     */
     private void writeChunks() {
         if (unlogged.isEmpty()) {
             return;
         }
-        for (int from = 0; from < unlogged.size(); from += MAX_CHUNK_IDS) {
+        List<String> ids = new ArrayList<>(unlogged);
+        long seenAt = streamTime();
+        for (int from = 0; from < ids.size(); from += MAX_CHUNK_IDS) {
             // numbers only grow, for this task on any machine, even after every chunk has expired
             lastChunk = Math.max(lastChunk + 1, context.currentSystemTimeMs());
-            log.put(lastChunk, String.join("\n", unlogged.subList(from, Math.min(unlogged.size(),
-                    from + MAX_CHUNK_IDS))), streamTime());
+            log.put(lastChunk, String.join("\n", ids.subList(from, Math.min(ids.size(), from + MAX_CHUNK_IDS))),
+                    seenAt);
         }
+        index.putAll(stamped(ids, seenAt));
         position.put(POSITION, lastChunk);
         unlogged.clear();
+    }
+
+    private static List<KeyValue<String, Long>> stamped(List<String> ids, long seenAt) {
+        List<KeyValue<String, Long>> entries = new ArrayList<>(ids.size());
+        for (String id : ids) {
+            entries.add(KeyValue.pair(id, seenAt));
+        }
+        return entries;
     }
 
     /** Puts into the index every chunk of the log it does not hold yet (ids never contain a line break). */
@@ -156,11 +177,9 @@ final class SeenIds {
                 if (number <= held) {
                     continue;
                 }
-                long stamp = chunk.key.window().start();
-                for (String id : chunk.value.split("\n")) {
-                    index.put(id, PRESENT, stamp);
-                    ids++;
-                }
+                List<String> chunkIds = List.of(chunk.value.split("\n"));
+                index.putAll(stamped(chunkIds, chunk.key.window().start()));
+                ids += chunkIds.size();
                 chunks++;
             }
         }
@@ -170,17 +189,24 @@ final class SeenIds {
         }
     }
 
-    /** The filter from the ids in the index; also when it has taken its capacity. */
+    /**
+     * The filter from the live ids in the index and those not written down yet; also when it has taken its
+     * capacity. Ids remembered by an earlier build are in its window-store index, which is not read: they only
+     * reach this index from the log (all of it, once, after the upgrade), and a legacy one is one without '/'.
+     */
     private void refill() {
         filter.clear();
         boolean unscoped = false;
-        try (KeyValueIterator<Windowed<String>, byte[]> all = index.all()) {
+        try (KeyValueIterator<String, Long> all = index.all()) {
             while (all.hasNext()) {
-                String id = all.next().key.key();
-                filter.add(id);
-                unscoped |= id.indexOf('/') < 0;
+                KeyValue<String, Long> entry = all.next();
+                if (live(entry.value)) {
+                    filter.add(entry.key);
+                    unscoped |= entry.key.indexOf('/') < 0;
+                }
             }
         }
+        unlogged.forEach(filter::add);
         unscopedIds = unscoped;
         filter.refilled();
     }

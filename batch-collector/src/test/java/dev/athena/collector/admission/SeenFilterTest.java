@@ -104,8 +104,7 @@ class SeenFilterTest {
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:1");
         try (var driver = new TopologyTestDriver(topology, props, start)) {
             if (unscopedId != null) {
-                driver.<String, byte[]>getWindowStore(SeenIds.INDEX_STORE).put(unscopedId, new byte[] {1},
-                        start.toEpochMilli());
+                driver.<String, Long>getKeyValueStore(SeenIds.INDEX_STORE).put(unscopedId, start.toEpochMilli());
             }
             var in = driver.createInputTopic("requests", new ByteArraySerializer(), new ByteArraySerializer());
             for (String id : sent) {

@@ -1,0 +1,153 @@
+package dev.athena.collector.admission;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.athena.collector.state.CommitHook;
+import dev.athena.collector.state.StoreKind;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.stream.IntStream;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.rocksdb.CompactionStyle;
+import org.rocksdb.Options;
+
+/**
+ * The seen ids between commits, which the topology tests never show (TopologyTestDriver commits after every
+ * record): here each record runs one step against {@link SeenIds} on RocksDB stores with the index's settings,
+ * and a step may "commit" by calling the hook as Streams does. An id is known from the moment it is added and
+ * written to the index only at the commit.
+ */
+class SeenIdsTest {
+    private static final Duration RETENTION = Duration.ofHours(24);
+    private static final Instant START = Instant.parse("2026-11-30T10:00:00Z");
+
+    @TempDir
+    Path stateDir;
+
+    /** What a step sees: the ids, the index, the commit hook, and a task start on the same stores. */
+    record Step(SeenIds seen, KeyValueStore<String, Long> index, KeyValueStore<String, Long> position,
+            Runnable commit, Supplier<SeenIds> start) {
+    }
+
+    @Test
+    void shouldKnowAnIdFromTheMomentItIsAddedAndWriteItDownAtTheCommit() {
+        List<Object> seen = run(SeenFilter.DEFAULT_CAPACITY, List.of(START), step -> {
+            step.seen().add(SeenIds.key("team-a", "r-1"));
+            List<Object> before = List.of(step.seen().contains("team-a/r-1", "r-1"),
+                    step.seen().contains("team-b/r-1", "r-1"), String.valueOf(step.index().get("team-a/r-1")));
+            step.commit().run();
+            return List.of(before, step.index().get("team-a/r-1"), step.seen().contains("team-a/r-1", "r-1"));
+        });
+        assertThat(seen).containsExactly(List.of(List.of(true, false, "null"), START.toEpochMilli(), true));
+    }
+
+    @Test
+    void shouldKeepIdsNotWrittenDownYetWhenTheFilterIsRefilled() {
+        // a capacity of 3: the third id refills the filter from the index, which holds none of them yet
+        List<Object> seen = run(3, List.of(START), step -> {
+            IntStream.range(0, 7).forEach(i -> step.seen().add("team-a/r-" + i));
+            return List.of(IntStream.range(0, 7).allMatch(i -> step.seen().contains("team-a/r-" + i, "r-" + i)),
+                    step.seen().contains("team-a/r-7", "r-7"));
+        });
+        assertThat(seen).containsExactly(List.of(true, false));
+    }
+
+    @Test
+    void shouldForgetAnIdOnceStreamTimeIsPastItsRetention() {
+        Instant last = START.plus(RETENTION);
+        List<Object> seen = run(SeenFilter.DEFAULT_CAPACITY, List.of(START, last, last.plusMillis(1)), step -> {
+            if (step.index().get("team-a/r-1") == null) {
+                step.seen().add("team-a/r-1");
+                return "added";
+            }
+            return step.seen().contains("team-a/r-1", "r-1");
+        });
+        assertThat(seen).containsExactly("added", true, false);
+    }
+
+    @Test
+    void shouldFillANewIndexFromTheLogWhenATaskStarts() {
+        // ids go to the log and the index at the commit; then the index is emptied as a new build's (or a wiped
+        // machine's) would be, and the task starts again from the log
+        List<Object> seen = run(SeenFilter.DEFAULT_CAPACITY, List.of(START), step -> {
+            step.seen().add("team-a/r-1");
+            step.seen().add("r-legacy");
+            step.commit().run();
+            step.index().delete("team-a/r-1");
+            step.index().delete("r-legacy");
+            step.position().delete("ids-last-chunk");
+            SeenIds started = step.start().get();
+            return List.of(step.index().get("team-a/r-1"), started.contains("team-a/r-1", "r-1"),
+                    started.contains("team-b/r-legacy", "r-legacy"), started.contains("team-b/r-1", "r-1"));
+        });
+        assertThat(seen).containsExactly(List.of(START.toEpochMilli(), true, true, false));
+    }
+
+    @Test
+    void shouldGiveOnlyTheIndexFifoCompactionWithoutSizeLimitOrStalls() {
+        try (Options index = new Options(); Options other = new Options()) {
+            SeenIndexRocksDb forIndex = new SeenIndexRocksDb();
+            forIndex.setConfig(SeenIds.INDEX_STORE, index, Map.of());
+            new SeenIndexRocksDb().setConfig(SeenIds.LOG_STORE, other, Map.of());
+
+            assertThat(index.compactionStyle()).isEqualTo(CompactionStyle.FIFO);
+            assertThat(index.ttl()).isEqualTo(Duration.ofHours(48).toSeconds());
+            assertThat(index.compactionOptionsFIFO().maxTableFilesSize()).isEqualTo(Long.MAX_VALUE);
+            assertThat(index.level0StopWritesTrigger()).isGreaterThan(1_000_000);
+            assertThat(other.compactionStyle()).isNotEqualTo(CompactionStyle.FIFO);
+            forIndex.close(SeenIds.INDEX_STORE, index);
+        }
+    }
+
+    /** One record per timestamp (stream time), each running {@code step}; returns what each step returned. */
+    private List<Object> run(long filterCapacity, List<Instant> timestamps, Function<Step, Object> step) {
+        List<Object> observed = new ArrayList<>();
+        Topology topology = new Topology();
+        topology.addSource("in", new StringDeserializer(), new StringDeserializer(), "in");
+        topology.addProcessor("steps", () -> new Processor<String, String, Object, Object>() {
+            private Step current;
+
+            @Override
+            public void init(ProcessorContext<Object, Object> context) {
+                SeenIds seen = new SeenIds(context, RETENTION, new SeenFilter(filterCapacity));
+                CommitHook hook = context.getStateStore(SeenIds.COMMIT_HOOK);
+                current = new Step(seen, context.getStateStore(SeenIds.INDEX_STORE),
+                        context.getStateStore(SeenIds.INDEX_POSITION_STORE), hook::flushCache,
+                        () -> new SeenIds(context, RETENTION, new SeenFilter(filterCapacity)));
+            }
+
+            @Override
+            public void process(Record<String, String> record) {
+                observed.add(step.apply(current));
+            }
+        }, "in");
+        SeenIds.stores(StoreKind.PERSISTENT, RETENTION).forEach(store -> topology.addStateStore(store, "steps"));
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "seen-ids-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:1");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, SeenIndexRocksDb.class.getName());
+        try (var driver = new TopologyTestDriver(topology, props, START)) {
+            var in = driver.createInputTopic("in", new StringSerializer(), new StringSerializer());
+            timestamps.forEach(at -> in.pipeInput("k", "v", at));
+        }
+        return observed;
+    }
+}
