@@ -4,9 +4,7 @@ import dev.athena.collector.state.CommitHook;
 import dev.athena.collector.state.StoreKind;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.kstream.Windowed;
@@ -69,8 +67,12 @@ final class SeenIds {
     private final KeyValueStore<String, Long> index;
     private final KeyValueStore<String, Long> position;
     private final WindowStore<Long, String> log;
-    /** Ids remembered since the last commit, in order: neither in the log nor in the index yet. */
-    private final Set<String> unlogged = new LinkedHashSet<>();
+    /**
+     * Ids remembered since the last commit, in order: neither in the log nor in the index yet. A list, not a set:
+     * it is searched only when the filter says "maybe" (a retry, or about one new id in a hundred), and a hash
+     * set's insert per request cost more than those few scans of one commit interval's ids.
+     */
+    private final List<String> unlogged = new ArrayList<>();
     private long lastChunk;
     /** Ids remembered by an earlier version without their client: a retry across the upgrade is still one. */
     private boolean unscopedIds;
@@ -141,15 +143,14 @@ final class SeenIds {
         if (unlogged.isEmpty()) {
             return;
         }
-        List<String> ids = new ArrayList<>(unlogged);
         long seenAt = streamTime();
-        for (int from = 0; from < ids.size(); from += MAX_CHUNK_IDS) {
+        for (int from = 0; from < unlogged.size(); from += MAX_CHUNK_IDS) {
             // numbers only grow, for this task on any machine, even after every chunk has expired
             lastChunk = Math.max(lastChunk + 1, context.currentSystemTimeMs());
-            log.put(lastChunk, String.join("\n", ids.subList(from, Math.min(ids.size(), from + MAX_CHUNK_IDS))),
-                    seenAt);
+            int to = Math.min(unlogged.size(), from + MAX_CHUNK_IDS);
+            log.put(lastChunk, String.join("\n", unlogged.subList(from, to)), seenAt);
         }
-        index.putAll(stamped(ids, seenAt));
+        index.putAll(stamped(unlogged, seenAt));
         position.put(POSITION, lastChunk);
         unlogged.clear();
     }
