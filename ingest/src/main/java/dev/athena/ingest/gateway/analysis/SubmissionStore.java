@@ -42,21 +42,38 @@ final class SubmissionStore {
                     return Optional.empty();
                 }
             }
-            try (PreparedStatement ps = c.prepareStatement("select request_id, body_hash, sent_at is not null, "
-                    + "created_at from gateway_submissions "
-                    + "where client_id = ? and idempotency_hash = ?")) {
-                ps.setString(1, clientId);
-                ps.setString(2, idempotencyHash);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        throw new IllegalStateException("request id " + requestId + " collided with an existing one");
-                    }
-                    return Optional.of(new Existing(rs.getString(1), rs.getString(2), rs.getBoolean(3),
-                            rs.getTimestamp(4).toInstant()));
-                }
+            Optional<Existing> holder = find(c, clientId, idempotencyHash);
+            if (holder.isEmpty()) {
+                throw new IllegalStateException("request id " + requestId + " collided with an existing one");
             }
+            return holder;
         } catch (SQLException e) {
             throw new StoreUnavailableException("recording a submission", e);
+        }
+    }
+
+    /** The row that holds this client's idempotency key, if any. */
+    Optional<Existing> find(String clientId, String idempotencyHash) {
+        try (Connection c = dataSource.getConnection()) {
+            return find(c, clientId, idempotencyHash);
+        } catch (SQLException e) {
+            throw new StoreUnavailableException("reading a submission", e);
+        }
+    }
+
+    private static Optional<Existing> find(Connection c, String clientId, String idempotencyHash)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("select request_id, body_hash, sent_at is not null, "
+                + "created_at from gateway_submissions where client_id = ? and idempotency_hash = ?")) {
+            ps.setString(1, clientId);
+            ps.setString(2, idempotencyHash);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new Existing(rs.getString(1), rs.getString(2), rs.getBoolean(3),
+                        rs.getTimestamp(4).toInstant()));
+            }
         }
     }
 
@@ -72,7 +89,10 @@ final class SubmissionStore {
         }
     }
 
-    /** Undo a claim whose record never reached Kafka, so a retry with the same key tries again. */
+    /**
+     * Undo a claim without an idempotency key whose send failed: its client never learnt the id, and nothing can
+     * retry it.
+     */
     void release(String requestId) {
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement("delete from gateway_submissions where request_id = ?")) {

@@ -48,6 +48,8 @@ public final class Submitter {
     private final RequestDecoder decoder;
     private final InstantSource clock;
     private final Duration sendTimeout;
+    /** How often a retry looks whether the attempt it overlaps has sent the request. */
+    private static final Duration SENT_POLL = Duration.ofMillis(50);
 
     public Submitter(Producer<String, byte[]> producer, DataSource dataSource, RequestDecoder decoder,
             InstantSource clock, Duration sendTimeout) {
@@ -91,18 +93,23 @@ public final class Submitter {
         Optional<SubmissionStore.Existing> existing = submissions.claim(requestId, clientId, idempotencyHash,
                 bodyHash);
         if (existing.isPresent()) {
-            if (!existing.get().bodyHash().equals(bodyHash)) {
-                return new SubmitOutcome.IdempotencyMismatch(existing.get().requestId());
+            SubmissionStore.Existing claim = existing.get();
+            if (!claim.bodyHash().equals(bodyHash)) {
+                return new SubmitOutcome.IdempotencyMismatch(claim.requestId());
             }
-            if (abandoned(existing.get())) {
-                resend(request, existing.get().requestId(), traceparent);
+            if (!claim.sent() && !sentMeanwhile(clientId, idempotencyHash, claim)) {
+                resend(request, claim.requestId(), traceparent);
             }
-            return new SubmitOutcome.Accepted(existing.get().requestId(), true);
+            return new SubmitOutcome.Accepted(claim.requestId(), true);
         }
         try {
             send(accepted.request(), bytes, traceparent);
         } catch (RuntimeException e) {
-            submissions.release(requestId);
+            if (idempotencyHash == null) {
+                submissions.release(requestId);
+            }
+            // with a key the claim stays: a send that timed out may still have reached Kafka, and the client's
+            // retry sends the request again under this id, which the collector then recognises as a repeat
             throw e;
         }
         if (idempotencyHash != null) {
@@ -113,18 +120,32 @@ public final class Submitter {
     }
 
     /**
-     * Not known to have reached Kafka, and claimed longer ago than its gateway would have kept trying to send it
-     * (it releases the claim when a send fails): that gateway stopped in between. A younger unsent claim is
-     * still being sent, and a concurrent retry must not send it a second time.
+     * Whether a claim not yet known to be in Kafka becomes so while its first attempt may still be sending it
+     * (for up to the send timeout after the claim): a concurrent retry then answers with it instead of sending it
+     * a second time. False once that time is over: the first attempt failed, or its gateway stopped.
      */
-    private boolean abandoned(SubmissionStore.Existing existing) {
-        return !existing.sent() && existing.claimedAt().isBefore(clock.instant().minus(sendTimeout.multipliedBy(2)));
+    private boolean sentMeanwhile(String clientId, String idempotencyHash, SubmissionStore.Existing claim) {
+        long waitNanos = Duration.between(clock.instant(), claim.claimedAt().plus(sendTimeout)).toNanos();
+        long until = System.nanoTime() + Math.max(0, waitNanos);
+        while (System.nanoTime() < until) {
+            try {
+                Thread.sleep(SENT_POLL.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+            if (submissions.find(clientId, idempotencyHash).map(SubmissionStore.Existing::sent).orElse(false)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
-     * A retry of a claim not known to have reached Kafka: the gateway that claimed it stopped before sending, or
-     * is still sending. The same request goes out under the claimed id; should it have gone already, the
-     * collector takes this one for the retry it is and drops it.
+     * A retry of a claim not known to have reached Kafka: the attempt that claimed it failed (perhaps only after
+     * the record got there), or its gateway stopped before sending. The same request goes out under the claimed
+     * id; should it have gone already, the collector takes this one for the retry it is and drops it. A failure
+     * here is the retry's own 503, and the claim stays for the next one.
      */
     private void resend(ObjectNode request, String claimedId, String traceparent) {
         request.put("requestId", claimedId);
