@@ -2,6 +2,7 @@ package dev.athena.ingest.scan;
 
 import dev.athena.schemas.message.AnalysisResult;
 import dev.athena.schemas.message.AnalysisType;
+import dev.athena.schemas.message.ResultStatus;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -12,9 +13,11 @@ import java.util.function.Function;
 
 /**
  * Decides which files a scan submits. A file is unchanged when the last scan saw the same SHA-256 for the same
- * analysis type and its result is known, either carried in our state or, when it arrived after that scan ended,
- * found by request id in the splitter's stored results. An unchanged file whose result never arrived anywhere is
- * submitted again: the pipeline's cache answers it without paying twice.
+ * analysis type and its result is a COMPLETED one, either carried in our state or, when it arrived after that scan
+ * ended, found by request id in the splitter's stored results. An unchanged file whose result never arrived
+ * anywhere, or was FAILED, EXPIRED, REJECTED or CANCELLED, is submitted again: the pipeline's cache answers a
+ * completed question without paying twice, and a provider outage during one scan is not carried into every later
+ * one.
  */
 final class ChangeDetector {
     private final Function<String, Optional<AnalysisResult>> storedResults;
@@ -42,7 +45,8 @@ final class ChangeDetector {
             }
             AnalysisResult result = last.result() != null ? last.result()
                     : storedResults.apply(last.requestId()).orElse(null);
-            if (result == null) {
+            if (result == null || result.status() != ResultStatus.COMPLETED) {
+                // only an answer is carried over; a failed, expired or refused one is asked again
                 changed.add(file);
             } else {
                 unchanged.add(new Unchanged(file, last, result));

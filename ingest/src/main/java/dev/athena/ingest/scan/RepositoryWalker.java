@@ -3,6 +3,7 @@ package dev.athena.ingest.scan;
 import dev.athena.ingest.cli.Languages;
 import dev.athena.ingest.scan.ScanReport.SkippedFile;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -11,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.nio.file.SimpleFileVisitor;
@@ -116,16 +118,34 @@ final class RepositoryWalker {
 
     /**
      * Reads a walked file again, to send it: under the same rules as the walk, since it may have changed, gone
-     * or grown since. Its digest is of what was read now.
+     * or grown since, or been replaced by a link (a checkout in progress), which is never followed: not as the
+     * file itself, and not through a directory swapped for a link to somewhere outside the repository. Its
+     * digest is of what was read now.
      */
     Text reread(SourceFile file) {
-        long size;
+        Path location = file.location();
+        BasicFileAttributes attrs;
         try {
-            size = Files.size(file.location());
+            attrs = Files.readAttributes(location, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            if (!attrs.isRegularFile()) {
+                return Text.skipped(attrs.isSymbolicLink() ? "symbolic link" : "not a regular file");
+            }
+            if (!location.toRealPath().startsWith(rootOf(file).toRealPath())) {
+                return Text.skipped("outside the repository (a directory on its path is now a link)");
+            }
         } catch (IOException e) {
             return Text.skipped("unreadable: " + e.getClass().getSimpleName());
         }
-        return text(file.location(), size);
+        return text(location, attrs.size());
+    }
+
+    /** The root the file was walked from: its location without its path relative to the root. */
+    private static Path rootOf(SourceFile file) {
+        Path root = file.location().toAbsolutePath();
+        for (int i = 0; i < Path.of(file.path()).getNameCount(); i++) {
+            root = root.getParent();
+        }
+        return root;
     }
 
     private Text text(Path file, long size) {
@@ -136,8 +156,9 @@ final class RepositoryWalker {
             return Text.skipped("empty");
         }
         byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
+        // never through a link, and never more than one byte past the limit, whatever the file became meanwhile
+        try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+            bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
         } catch (IOException e) {
             return Text.skipped("unreadable: " + e.getClass().getSimpleName());
         }

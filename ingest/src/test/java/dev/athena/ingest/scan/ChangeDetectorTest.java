@@ -21,7 +21,11 @@ class ChangeDetectorTest {
     }
 
     private static AnalysisResult result(String requestId) {
-        return new AnalysisResult(SchemaVersion.CURRENT, requestId, "team-a", ResultStatus.COMPLETED, List.of(),
+        return result(requestId, ResultStatus.COMPLETED);
+    }
+
+    private static AnalysisResult result(String requestId, ResultStatus status) {
+        return new AnalysisResult(SchemaVersion.CURRENT, requestId, "team-a", status, List.of(),
                 "ok", null, false, null, null, null, Instant.EPOCH);
     }
 
@@ -51,6 +55,22 @@ class ChangeDetectorTest {
             assertThat(u.file().path()).isEqualTo("a");
             assertThat(u.result().requestId()).isEqualTo("r-a");
         });
+    }
+
+    @Test
+    void shouldSubmitAgainAnUnchangedFileWhoseLastResultWasNoAnswer() {
+        var previous = Map.of("failed", state("failed", "1", AnalysisType.SECURITY, "r-1",
+                        result("r-1", ResultStatus.FAILED)),
+                "expired", state("expired", "2", AnalysisType.SECURITY, "r-2", null),
+                "answered", state("answered", "3", AnalysisType.SECURITY, "r-3", result("r-3")));
+        ChangeDetector detector = new ChangeDetector(id -> id.equals("r-2")
+                ? Optional.of(result(id, ResultStatus.EXPIRED)) : Optional.empty());
+
+        var changes = detector.detect(List.of(file("failed", "1"), file("expired", "2"), file("answered", "3")),
+                previous, AnalysisType.SECURITY);
+
+        assertThat(changes.changed()).extracting(SourceFile::path).containsExactly("failed", "expired");
+        assertThat(changes.unchanged()).extracting(u -> u.file().path()).containsExactly("answered");
     }
 
     @Test

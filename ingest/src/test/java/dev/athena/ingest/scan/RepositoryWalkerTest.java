@@ -68,6 +68,34 @@ class RepositoryWalkerTest {
         assertThat(walker.reread(files.get(0)).skipReason()).isEqualTo("binary");
     }
 
+    /**
+     * A checkout between the walk and the send may put a link where a walked file was, to a file outside the
+     * repository (a credentials file, say), as the file itself or as a directory on its path: never followed.
+     */
+    @Test
+    void shouldNeverFollowALinkThatReplacedAWalkedFile(@TempDir Path outside) throws IOException {
+        write("app.py", "print(1)\n");
+        write("lib/util.py", "print(2)\n");
+        Files.writeString(outside.resolve("credentials"), "AWS_SECRET=hunter2\n");
+        Files.createDirectories(outside.resolve("lib"));
+        Files.writeString(outside.resolve("lib/util.py"), "AWS_SECRET=hunter2\n");
+        var walker = new RepositoryWalker(List.of("**"), List.of(), RepositoryWalker.MAX_BYTES);
+        List<SourceFile> files = walker.walk(root).files();
+
+        Files.delete(root.resolve("app.py"));
+        Files.createSymbolicLink(root.resolve("app.py"), outside.resolve("credentials"));
+        Files.delete(root.resolve("lib/util.py"));
+        Files.delete(root.resolve("lib"));
+        Files.createSymbolicLink(root.resolve("lib"), outside.resolve("lib"));
+
+        RepositoryWalker.Text file = walker.reread(files.get(0));
+        assertThat(file.skipReason()).isEqualTo("symbolic link");
+        assertThat(file.code()).isNull();
+        RepositoryWalker.Text viaDirectory = walker.reread(files.get(1));
+        assertThat(viaDirectory.skipReason()).startsWith("outside the repository");
+        assertThat(viaDirectory.code()).isNull();
+    }
+
     @Test
     void shouldHonourIncludeAndExcludeGlobsIncludingAtTheRoot() throws IOException {
         write("app.py", "x = 1\n");
