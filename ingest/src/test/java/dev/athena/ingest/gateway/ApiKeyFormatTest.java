@@ -51,6 +51,17 @@ class ApiKeyFormatTest {
     }
 
     @Test
+    void shouldRedactEveryKeyOrPieceOfOneInAPath() {
+        String key = format.generate();
+        String path = "/v1/analyses/" + key + "/events?token=" + key.substring(0, 20) + "&x=ath_";
+        String redacted = ApiKeyFormat.redact(path);
+        assertThat(redacted).doesNotContain(key).doesNotContain(key.substring(0, 20))
+                .isEqualTo("/v1/analyses/" + ApiKeyFormat.hint(key) + "/events?token=" + ApiKeyFormat.hint(key)
+                        + "&x=ath_");
+        assertThat(ApiKeyFormat.redact("/v1/analyses/6f1c2a9e")).isEqualTo("/v1/analyses/6f1c2a9e");
+    }
+
+    @Test
     void shouldHashDifferentlyUnderDifferentSecrets() {
         String key = format.generate();
         byte[] a = new KeyHasher("a".repeat(32).getBytes(StandardCharsets.UTF_8)).hash(key);

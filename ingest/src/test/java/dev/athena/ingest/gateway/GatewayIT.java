@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.athena.infra.stack.Endpoints;
 import dev.athena.infra.stack.SharedLocalStack;
+import dev.athena.ingest.gateway.auth.ApiKeyFormat;
 import dev.athena.schemas.json.Json;
 import dev.athena.schemas.message.AnalysisRequest;
 import dev.athena.schemas.message.AnalysisResult;
@@ -313,9 +314,11 @@ class GatewayIT {
         assertThat(http.delete("/v1/admin/keys/" + keyId, ADMIN_KEY).statusCode()).isEqualTo(204);
         assertProblem(http.get("/v1/analyses/" + UUID.randomUUID(), key), 401, null);
         assertProblem(http.delete("/v1/admin/keys/" + keyId, ADMIN_KEY), 404, null);
+        // a key pasted into the path instead of the header is refused, and the audit log does not keep it
+        assertProblem(http.get("/v1/analyses/" + key, null), 401, null);
         HttpResponse<String> audit = http.get("/v1/admin/audit?limit=1000", ADMIN_KEY);
         assertThat(audit.body()).contains("key.revoked").contains(keyId).contains("auth.failed")
-                .doesNotContain(key);
+                .contains("/v1/analyses/" + ApiKeyFormat.hint(key)).doesNotContain(key);
     }
 
     @Test

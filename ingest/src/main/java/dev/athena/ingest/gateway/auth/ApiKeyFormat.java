@@ -17,6 +17,8 @@ public final class ApiKeyFormat {
     static final int RANDOM_BYTES = 24;
     private static final int BODY_CHARS = 32;
     private static final Pattern SHAPE = Pattern.compile("ath_[A-Za-z0-9_-]{32}[0-9a-f]{8}");
+    /** Anything that starts like a key, whole or cut, as pasted into a URL. */
+    private static final Pattern KEY_LIKE = Pattern.compile("ath_[A-Za-z0-9_-]+");
 
     private final SecureRandom random;
 
@@ -43,6 +45,18 @@ public final class ApiKeyFormat {
     /** The first characters, enough for a person to tell keys apart in a listing, far too few to guess the rest. */
     public static String hint(String key) {
         return key.substring(0, PREFIX.length() + 6) + "...";
+    }
+
+    /**
+     * The text with everything shaped like a key, whole or in part, replaced by its {@link #hint}, for audit
+     * records and logs of request paths: a caller who pastes a key into a URL must not have it stored.
+     */
+    public static String redact(String text) {
+        if (text == null || !text.contains(PREFIX)) {
+            return text;
+        }
+        return KEY_LIKE.matcher(text).replaceAll(m -> java.util.regex.Matcher.quoteReplacement(
+                m.group().length() > PREFIX.length() + 6 ? hint(m.group()) : PREFIX + "..."));
     }
 
     private static String checksum(String text) {

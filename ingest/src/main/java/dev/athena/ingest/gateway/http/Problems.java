@@ -1,6 +1,7 @@
 package dev.athena.ingest.gateway.http;
 
 import dev.athena.ingest.gateway.analysis.KafkaUnavailableException;
+import dev.athena.ingest.gateway.auth.ApiKeyFormat;
 import dev.athena.ingest.gateway.store.StoreUnavailableException;
 import dev.athena.schemas.json.Json;
 import jakarta.servlet.http.HttpServletRequest;
@@ -57,7 +58,8 @@ public class Problems {
 
     @ExceptionHandler({StoreUnavailableException.class, KafkaUnavailableException.class})
     ResponseEntity<String> unavailable(RuntimeException e, HttpServletRequest request) {
-        LOG.warn("dependency unavailable on {} {}: {}", request.getMethod(), request.getRequestURI(),
+        LOG.warn("dependency unavailable on {} {}: {}", request.getMethod(),
+                ApiKeyFormat.redact(request.getRequestURI()),
                 e.getClass().getSimpleName());
         return render(new ApiProblem(503, "Service Unavailable", "a backing service is unavailable; retry later",
                 null, Map.of(HttpHeaders.RETRY_AFTER, "1")), request.getRequestURI());
@@ -65,7 +67,8 @@ public class Problems {
 
     @ExceptionHandler(Exception.class)
     ResponseEntity<String> unexpected(Exception e, HttpServletRequest request) {
-        LOG.error("unexpected {} on {} {}", e.getClass().getName(), request.getMethod(), request.getRequestURI());
+        LOG.error("unexpected {} on {} {}", e.getClass().getName(), request.getMethod(),
+                ApiKeyFormat.redact(request.getRequestURI()));
         return render(new ApiProblem(500, "Internal Server Error", "unexpected error"), request.getRequestURI());
     }
 

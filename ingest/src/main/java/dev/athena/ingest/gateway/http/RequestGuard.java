@@ -1,6 +1,7 @@
 package dev.athena.ingest.gateway.http;
 
 import dev.athena.ingest.gateway.GatewayMetrics;
+import dev.athena.ingest.gateway.auth.ApiKeyFormat;
 import dev.athena.ingest.gateway.auth.AuthenticationException;
 import dev.athena.ingest.gateway.auth.Authenticator;
 import dev.athena.ingest.gateway.auth.Principal;
@@ -38,13 +39,13 @@ public final class RequestGuard {
         } catch (AuthenticationException e) {
             metrics.authFailure(e.reason());
             audit.record("auth.failed", null, ip, e.reason() + " " + request.getMethod() + " "
-                    + request.getRequestURI());
+                    + ApiKeyFormat.redact(request.getRequestURI()));
             throw new ApiProblem(401, "Unauthorized", e.getMessage());
         }
         if (!principal.has(scope)) {
             metrics.authFailure("scope");
             audit.record("auth.forbidden", principal.keyId(), ip, "needs " + scope.wireName() + " "
-                    + request.getMethod() + " " + request.getRequestURI());
+                    + request.getMethod() + " " + ApiKeyFormat.redact(request.getRequestURI()));
             throw new ApiProblem(403, "Forbidden", "this key lacks the '" + scope.wireName() + "' scope");
         }
         limit(limiter.checkKey(principal.keyId()), response);
