@@ -98,7 +98,13 @@ public final class LiveFeed implements AutoCloseable {
     /** Hears the chunks and the result of one client's request: another client's under the same id are not its. */
     public AutoCloseable subscribe(String clientId, String requestId, FeedListener listener) {
         String key = key(clientId, requestId);
-        listeners.computeIfAbsent(key, id -> new CopyOnWriteArrayList<>()).add(listener);
+        // added inside the map's atomic step: a last listener leaving at the same moment would otherwise drop the
+        // list this one was just added to
+        listeners.compute(key, (id, list) -> {
+            List<FeedListener> present = list == null ? new CopyOnWriteArrayList<>() : list;
+            present.add(listener);
+            return present;
+        });
         return () -> listeners.computeIfPresent(key, (id, list) -> {
             list.remove(listener);
             return list.isEmpty() ? null : list;
