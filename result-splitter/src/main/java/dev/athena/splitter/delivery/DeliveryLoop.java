@@ -56,6 +56,8 @@ import org.slf4j.LoggerFactory;
  * on its own consumer group, so PostgreSQL can neither slow nor lose a delivery.
  */
 public final class DeliveryLoop implements Runnable {
+    /** The largest result value sent: the topics' record limit, less room for key, headers and batch framing. */
+    static final int MAX_RESULT_BYTES = Topics.MAX_RECORD_BYTES - 64 * 1024;
     public static final String CLIENT_ID_HEADER = "athena-client-id";
     public static final String TRACEPARENT_HEADER = "traceparent";
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryLoop.class);
@@ -205,8 +207,16 @@ public final class DeliveryLoop implements Runnable {
         if (delivery.traceparent() != null) {
             headers.add(TRACEPARENT_HEADER, delivery.traceparent().getBytes(StandardCharsets.UTF_8));
         }
+        byte[] value = Json.write(delivery.result());
+        if (value.length > MAX_RESULT_BYTES) {
+            // the topic would refuse it, failing the transaction on every retry and stalling the partition
+            metrics.poison(Poison.REQUESTER);
+            LOG.error("result of request {} of client {} takes {} bytes, over the {} a result topic takes; kept in "
+                    + "PostgreSQL only", delivery.requestId(), delivery.clientId(), value.length, MAX_RESULT_BYTES);
+            return false;
+        }
         producer.send(new ProducerRecord<>(topic, null, delivery.requestId().getBytes(StandardCharsets.UTF_8),
-                Json.write(delivery.result()), headers));
+                value, headers));
         return true;
     }
 

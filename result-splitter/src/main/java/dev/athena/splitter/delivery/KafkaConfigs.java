@@ -1,5 +1,7 @@
 package dev.athena.splitter.delivery;
 
+import dev.athena.schemas.topic.Topics;
+
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -56,6 +58,9 @@ public final class KafkaConfigs {
         props.put(ProducerConfig.LINGER_MS_CONFIG, 2);
         props.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 20_000);
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 30_000);
+        // a result may be as large as the batch result it comes from (up to the topics' 8 MiB), far over the
+        // producer's default 1 MiB, which would fail the transaction on every retry
+        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Topics.MAX_RECORD_BYTES + 1024 * 1024);
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         return props;

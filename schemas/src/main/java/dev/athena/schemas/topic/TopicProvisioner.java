@@ -7,14 +7,28 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Creates topics that are missing and leaves existing ones alone, so every service may call it at start-up. It
- * remembers what it created or found, so that only the first use of a topic costs a call to Kafka.
+ * remembers what it created or found, so that only the first use of a topic costs a call to Kafka. One exception
+ * to "alone": an existing topic that takes smaller records than its spec says ({@code max.message.bytes}, for a
+ * topic created by an earlier build under the broker's 1 MB default) is raised to the spec's size, since a record
+ * the pipeline allows but the topic refuses would fail its sender's transaction on every retry. Where Kafka does
+ * not allow that change, the topic is left as it is and a warning says what to run.
  */
 public final class TopicProvisioner {
+    private static final Logger LOG = LoggerFactory.getLogger(TopicProvisioner.class);
+
     private final Admin admin;
     private final Set<String> known = ConcurrentHashMap.newKeySet();
 
@@ -36,6 +50,7 @@ public final class TopicProvisioner {
                     throw new IllegalStateException("could not create topic " + spec.name() + ": "
                             + e.getCause().getMessage(), e.getCause());
                 }
+                raiseRecordLimit(spec);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while creating topic " + spec.name(), e);
@@ -43,6 +58,35 @@ public final class TopicProvisioner {
                 throw new IllegalStateException("timed out creating topic " + spec.name(), e);
             }
             known.add(spec.name());
+        }
+    }
+
+    /** Raises an existing topic's {@code max.message.bytes} to the spec's when it is lower; never lowers it. */
+    private void raiseRecordLimit(TopicSpec spec) {
+        String wanted = spec.configs().get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+        if (wanted == null) {
+            return;
+        }
+        ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, spec.name());
+        try {
+            Config config = admin.describeConfigs(List.of(topic)).all().get(30, TimeUnit.SECONDS).get(topic);
+            ConfigEntry current = config == null ? null : config.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+            if (current != null && current.value() != null
+                    && Long.parseLong(current.value()) >= Long.parseLong(wanted)) {
+                return;
+            }
+            admin.incrementalAlterConfigs(Map.of(topic, List.of(new AlterConfigOp(
+                    new ConfigEntry(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, wanted), AlterConfigOp.OpType.SET))))
+                    .all().get(30, TimeUnit.SECONDS);
+            LOG.info("raised max.message.bytes of topic {} from {} to {}", spec.name(),
+                    current == null ? "the broker default" : current.value(), wanted);
+        } catch (ExecutionException | TimeoutException | NumberFormatException e) {
+            LOG.warn("topic {} may refuse records over its max.message.bytes; raise it to {} with kafka-configs "
+                    + "--alter --entity-type topics --entity-name {} --add-config max.message.bytes={} ({})",
+                    spec.name(), wanted, spec.name(), wanted, e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while checking topic " + spec.name(), e);
         }
     }
 

@@ -74,6 +74,7 @@ public final class Topics {
     }
 
     public static TopicSpec resultsFor(String clientId) {
-        return new TopicSpec(resultsTopicName(clientId), 3, Map.of("retention.ms", WEEK_MS));
+        return new TopicSpec(resultsTopicName(clientId), 3, Map.of("retention.ms", WEEK_MS,
+                "max.message.bytes", MAX_MESSAGE));
     }
 }

@@ -93,6 +93,8 @@ class TopicsTest {
         assertThat(spec.name()).isEqualTo("athena.results.team-a");
         assertThat(spec.partitions()).isPositive();
         assertThat(spec.configs()).containsKey("retention.ms");
+        // a result is as large as the batch result it comes from may be
+        assertThat(spec.configs()).containsEntry("max.message.bytes", String.valueOf(Topics.MAX_RECORD_BYTES));
     }
 
     @Test
