@@ -14,10 +14,12 @@ import dev.athena.splitter.metrics.SplitterMetrics.Poison;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -62,6 +64,10 @@ public final class DeliveryLoop implements Runnable {
     public static final String TRACEPARENT_HEADER = "traceparent";
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryLoop.class);
     private static final Duration POLL = Duration.ofMillis(100);
+    /** How long a reply topic, once seen, is sent to before asking Kafka again whether it still exists. */
+    public static final Duration REPLY_TOPIC_RECHECK = Duration.ofSeconds(10);
+    /** Reply topics remembered (seen, or found deleted): scans make one each, so the oldest are let go. */
+    private static final int REMEMBERED_REPLY_TOPICS = 10_000;
 
     private final Map<String, Object> consumerConfig;
     private final Map<String, Object> producerConfig;
@@ -73,6 +79,10 @@ public final class DeliveryLoop implements Runnable {
     private final SplitterMetrics metrics;
     private final Clock clock;
     private final CountDownLatch joined = new CountDownLatch(1);
+    /** Reply topics (not a client's default topic) sent to, and when they were last known to exist. */
+    private final Map<String, Instant> replyTopicsSeen = lru();
+    /** Reply topics found deleted after they were used: their late results go to the client's default topic. */
+    private final Map<String, Instant> replyTopicsGone = lru();
     private volatile boolean running = true;
     private volatile boolean failed;
 
@@ -189,7 +199,7 @@ public final class DeliveryLoop implements Runnable {
      * @return whether the result was sent
      */
     private boolean send(Delivery delivery, Set<String> topics) {
-        String topic = delivery.topic();
+        String topic = live(delivery);
         topics.add(topic);
         if (!provisioned(topic, delivery.clientId())) {
             String fallback = Topics.resultsTopicName(delivery.clientId());
@@ -218,6 +228,47 @@ public final class DeliveryLoop implements Runnable {
         producer.send(new ProducerRecord<>(topic, null, delivery.requestId().getBytes(StandardCharsets.UTF_8),
                 value, headers));
         return true;
+    }
+
+    /**
+     * The requester's topic, unless it is a reply topic deleted since this instance last sent to it (a scan
+     * deletes its own when it ends, and later ones delete those of scans that ended with results pending): its
+     * late results then go to the client's default topic. Sending to it would wait for its metadata for
+     * max.block.ms and fail the transaction, holding up every client of the partition for half a minute or more.
+     * A reply topic not seen before is ensured (created if missing) as any topic.
+     */
+    private String live(Delivery delivery) {
+        String topic = delivery.topic();
+        String clientTopic = Topics.resultsTopicName(delivery.clientId());
+        if (topic.equals(clientTopic)) {
+            return topic;
+        }
+        if (replyTopicsGone.containsKey(topic)) {
+            return clientTopic;
+        }
+        Instant now = clock.instant();
+        Instant seen = replyTopicsSeen.get(topic);
+        if (seen != null && now.isBefore(seen.plus(REPLY_TOPIC_RECHECK))) {
+            return topic;
+        }
+        if (seen != null && !provisioner.exists(topic)) {
+            replyTopicsSeen.remove(topic);
+            replyTopicsGone.put(topic, now);
+            provisioner.forget(topic);
+            LOG.info("reply topic {} was deleted (its scan ended); its late results go to {}", topic, clientTopic);
+            return clientTopic;
+        }
+        replyTopicsSeen.put(topic, now);
+        return topic;
+    }
+
+    private static <V> Map<String, V> lru() {
+        return new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
+                return size() > REMEMBERED_REPLY_TOPICS;
+            }
+        };
     }
 
     /** False when Kafka refuses the topic for good; transient trouble throws, aborting the transaction. */
