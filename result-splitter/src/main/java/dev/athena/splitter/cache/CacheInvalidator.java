@@ -4,9 +4,13 @@ import dev.athena.schemas.cache.CacheKey;
 import dev.athena.schemas.json.Json;
 import dev.athena.splitter.metrics.SplitterMetrics;
 import dev.athena.splitter.store.AuditEntry;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -209,7 +213,7 @@ public final class CacheInvalidator implements AutoCloseable {
     private void onRequest(String json) {
         Invalidation request;
         try {
-            request = Json.read(json, Invalidation.class);
+            request = withSharedId(Json.read(json, Invalidation.class), json);
         } catch (RuntimeException e) {
             LOG.warn("ignoring unreadable invalidation request: {}", e.getMessage());
             return;
@@ -223,6 +227,26 @@ public final class CacheInvalidator implements AutoCloseable {
         } catch (RuntimeException e) {
             metrics.redisError();
             LOG.warn("invalidation request {} not run: {}", request.id(), e.toString());
+        }
+    }
+
+    /**
+     * A request published without an id (by hand, with redis-cli) would get a random one in every instance, and
+     * each would win its own claim and run it. Its id is then the digest of the message, the same everywhere; the
+     * same message published again within the claim's hour is taken for the same request.
+     */
+    static Invalidation withSharedId(Invalidation request, String json) {
+        var given = Json.tree(json.getBytes(StandardCharsets.UTF_8)).get("id");
+        if (given != null && given.isString() && !given.stringValue().isBlank()) {
+            return request;
+        }
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest(json.getBytes(StandardCharsets.UTF_8));
+            String id = "msg-" + HexFormat.of().formatHex(digest, 0, 16);
+            return new Invalidation(id, request.kind(), request.value(), request.actor());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
         }
     }
 

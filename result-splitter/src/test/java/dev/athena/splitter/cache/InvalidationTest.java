@@ -17,6 +17,23 @@ class InvalidationTest {
         assertThat(Json.read("{\"kind\":\"all\"}", Invalidation.class).id()).as("an id is made up").isNotBlank();
     }
 
+    /** Every instance hears the same message: without an id of its own, they must all derive the same one. */
+    @Test
+    void shouldGiveARequestWithoutIdTheSameIdInEveryInstance() {
+        String bare = "{\"kind\":\"tag\",\"value\":\"type:security\",\"actor\":\"ops\"}";
+        Invalidation inOne = CacheInvalidator.withSharedId(Json.read(bare, Invalidation.class), bare);
+        Invalidation inAnother = CacheInvalidator.withSharedId(Json.read(bare, Invalidation.class), bare);
+        assertThat(inOne.id()).startsWith("msg-").isEqualTo(inAnother.id());
+        assertThat(inOne.value()).isEqualTo("type:security");
+
+        String other = "{\"kind\":\"tag\",\"value\":\"type:quality\",\"actor\":\"ops\"}";
+        assertThat(CacheInvalidator.withSharedId(Json.read(other, Invalidation.class), other).id())
+                .isNotEqualTo(inOne.id());
+        String withId = "{\"id\":\"inv-7\",\"kind\":\"all\"}";
+        assertThat(CacheInvalidator.withSharedId(Json.read(withId, Invalidation.class), withId).id())
+                .isEqualTo("inv-7");
+    }
+
     @Test
     void shouldRoundTripAnEvent() {
         var event = new InvalidationEvent(Invalidation.ofKey("analysis:a:b:security:c:d", "ops"),
