@@ -62,17 +62,20 @@ public final class ResultLookup {
             }
         })) {
             Lookup now = find(clientId, requestId);
+            Recheck schedule = new Recheck(recheck);
+            Duration interval = recheck;
             while (now instanceof Lookup.Pending) {
                 Duration left = Duration.between(clock.instant(), deadline);
                 if (left.isNegative() || left.isZero()) {
                     return now;
                 }
                 try {
-                    AnalysisResult result = arrived.get(Math.min(left.toNanos(), recheck.toNanos()),
+                    AnalysisResult result = arrived.get(Math.min(left.toNanos(), interval.toNanos()),
                             TimeUnit.NANOSECONDS);
                     return new Lookup.Done(Json.writeString(result));
                 } catch (TimeoutException e) {
                     now = find(clientId, requestId);
+                    interval = schedule.after(interval);
                 } catch (ExecutionException e) {
                     throw new IllegalStateException("a result future never fails", e);
                 }

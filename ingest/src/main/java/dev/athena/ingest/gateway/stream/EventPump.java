@@ -3,6 +3,7 @@ package dev.athena.ingest.gateway.stream;
 import dev.athena.ingest.gateway.analysis.FeedListener;
 import dev.athena.ingest.gateway.analysis.LiveFeed;
 import dev.athena.ingest.gateway.analysis.Lookup;
+import dev.athena.ingest.gateway.analysis.Recheck;
 import dev.athena.ingest.gateway.analysis.ResultLookup;
 import dev.athena.schemas.json.Json;
 import dev.athena.schemas.message.AnalysisChunk;
@@ -19,8 +20,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Design notes: the feed's thread only enqueues; the caller's thread (a virtual thread per stream) does all
  * writing, so a slow client never stalls the feed. The subscription is made before the snapshot is read, so a
- * chunk arriving in between is seen twice at worst and skipped by sequence. PostgreSQL is asked again every
- * {@code recheck} in case the result was recorded where this instance's feed could not see it.
+ * chunk arriving in between is seen twice at worst and skipped by sequence. PostgreSQL is asked again, first
+ * after {@code recheck} and then less and less often ({@link Recheck}), in case the result was recorded where
+ * this instance's feed could not see it.
  */
 public final class EventPump {
     /** How a pump ended. */
@@ -77,6 +79,8 @@ public final class EventPump {
         }
         var end = clock.instant().plus(maxDuration);
         var nextCheck = clock.instant();
+        Recheck schedule = new Recheck(recheck);
+        Duration interval = recheck;
         var nextBeat = clock.instant().plus(heartbeat);
         while (clock.instant().isBefore(end)) {
             if (!clock.instant().isBefore(nextCheck)) {
@@ -87,7 +91,8 @@ public final class EventPump {
                     sink.result(requestId, done.resultJson());
                     return End.RESULT;
                 }
-                nextCheck = clock.instant().plus(recheck);
+                nextCheck = clock.instant().plus(interval);
+                interval = schedule.after(interval);
             }
             if (!clock.instant().isBefore(nextBeat)) {
                 sink.heartbeat();
