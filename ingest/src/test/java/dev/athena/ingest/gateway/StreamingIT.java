@@ -176,6 +176,13 @@ class StreamingIT {
         assertThat(error.get("type").stringValue()).isEqualTo("error");
         assertThat(error.get("status").asInt()).isEqualTo(422);
         assertThat(error.get("field").stringValue()).isEqualTo("code");
+
+        // the same rule as the HTTP header: a blank or overlong idempotency key is refused, naming the field
+        socket.sendText(Json.writeString(Map.of("type", "submit", "ref", "r3", "idempotencyKey", " ", "request",
+                Map.of("analysisType", "security", "code", GatewayIT.CODE))), true).get(10, TimeUnit.SECONDS);
+        JsonNode blankKey = nextMessage(messages);
+        assertThat(blankKey.get("status").asInt()).isEqualTo(422);
+        assertThat(blankKey.get("field").stringValue()).isEqualTo("idempotencyKey");
         socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(10, TimeUnit.SECONDS);
     }
 

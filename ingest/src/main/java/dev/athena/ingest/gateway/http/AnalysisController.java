@@ -44,10 +44,7 @@ public class AnalysisController {
         var timer = io.micrometer.core.instrument.Timer.start(core.registry());
         Principal principal = core.guard().require(request, response, Scope.SUBMIT);
         byte[] body = Bodies.read(request, core.maxBodyBytes());
-        if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > MAX_IDEMPOTENCY_KEY)) {
-            throw new ApiProblem(422, "Unprocessable Content", "header 'Idempotency-Key' must be 1-"
-                    + MAX_IDEMPOTENCY_KEY + " characters", "Idempotency-Key", Map.of());
-        }
+        checkIdempotencyKey(idempotencyKey, "header 'Idempotency-Key'", "Idempotency-Key");
         SubmitOutcome outcome = core.submitter().submit(principal.clientId(), body, idempotencyKey, traceparent);
         switch (outcome) {
             case SubmitOutcome.Accepted accepted -> {
@@ -117,5 +114,13 @@ public class AnalysisController {
         body.put("location", location);
         body.put("events", location + "/events");
         return body;
+    }
+
+    /** An idempotency key, from a header or a WebSocket message, is 1-255 characters when given. */
+    static void checkIdempotencyKey(String key, String what, String field) {
+        if (key != null && (key.isBlank() || key.length() > MAX_IDEMPOTENCY_KEY)) {
+            throw new ApiProblem(422, "Unprocessable Content", what + " must be 1-" + MAX_IDEMPOTENCY_KEY
+                    + " characters", field, Map.of());
+        }
     }
 }

@@ -125,8 +125,9 @@ public final class StreamSocket extends TextWebSocketHandler {
             throw new ApiProblem(413, "Content Too Large", "request is over " + core.maxBodyBytes() + " bytes",
                     "request", Map.of());
         }
-        SubmitOutcome outcome = core.submitter().submit(principal.clientId(), body, text(node, "idempotencyKey"),
-                null);
+        String idempotencyKey = text(node, "idempotencyKey");
+        AnalysisController.checkIdempotencyKey(idempotencyKey, "field 'idempotencyKey'", "idempotencyKey");
+        SubmitOutcome outcome = core.submitter().submit(principal.clientId(), body, idempotencyKey, null);
         switch (outcome) {
             case SubmitOutcome.Accepted accepted -> {
                 core.metrics().submission(accepted.replay() ? "replayed" : "accepted");
