@@ -89,9 +89,14 @@ public final class ResilientProvider implements Provider, BatchGuard {
                 .build();
     }
 
-    /** Only the provider's own failures count against it; the caller's 4xx and our own refusals do not. */
+    /**
+     * Only the provider's own failures count against it; the caller's 4xx, our own refusals and calls we cancelled
+     * do not. The breaker asks on the thread of the call, so a call interrupted by its cancellation (whatever
+     * error the interrupted read then raised) is recognised by that thread's interrupt status.
+     */
     static Predicate<Throwable> providerFault() {
-        return e -> e instanceof RetriableProviderException r ? r.kind().providerFault()
+        return e -> Thread.currentThread().isInterrupted() ? false
+                : e instanceof RetriableProviderException r ? r.kind().providerFault()
                 : e instanceof FatalProviderException f ? f.kind().providerFault()
                 : !(e instanceof BulkheadFullException) && e instanceof RuntimeException;
     }

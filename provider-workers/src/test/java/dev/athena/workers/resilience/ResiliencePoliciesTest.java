@@ -159,6 +159,53 @@ class ResiliencePoliciesTest {
         assertThat(guarded.circuitBreaker().getState()).isEqualTo(CircuitBreaker.State.HALF_OPEN);
     }
 
+    /**
+     * Calls we ended (cancelled at an item's deadline or a revocation, or cut to a request's deadline) are not the
+     * provider's failures: a run of them leaves a healthy provider's breaker closed; its own timeouts still count.
+     */
+    @Test
+    void shouldNotCountCallsWeCutShortAgainstTheProvider() {
+        Deque<Runnable> script = new ArrayDeque<>();
+        Provider scripted = new StubProvider("p", "m", call -> {
+            Runnable next = script.poll();
+            if (next != null) {
+                next.run();
+            }
+            return new ProviderAnswer(List.of(), null, "m", null);
+        });
+        ProviderPolicy policy = ProviderPolicy.of(1000, 1_000_000, 4).withRetry(1, Duration.ZERO, Duration.ZERO)
+                .withBreaker(4, 4, Duration.ofSeconds(10), Backoff.EXPONENTIAL);
+        ResilientProvider guarded = new ResilientProvider(scripted, policy, RateLimit.NONE, clock, clock.sleeper,
+                new SplittableRandom(1), new WorkerMetrics(new SimpleMeterRegistry()));
+        ProviderCall call = new ProviderCall(AnalysisRequest.of("r", "c", AnalysisType.SECURITY, "x"), "m",
+                T0.plusSeconds(3600), null);
+        for (int i = 0; i < 6; i++) {
+            script.add(() -> {
+                throw new RetriableProviderException("p", RetriableProviderException.Kind.CUT_SHORT, 0, "deadline");
+            });
+            // cancelled while reading: whatever the interrupted read raised, the thread is interrupted
+            script.add(() -> {
+                Thread.currentThread().interrupt();
+                throw new RetriableProviderException("p", RetriableProviderException.Kind.TIMEOUT, 0, "read");
+            });
+        }
+        for (int i = 0; i < 12; i++) {
+            assertThatThrownBy(() -> guarded.analyse(call)).isInstanceOf(RetriableProviderException.class);
+            Thread.interrupted();
+        }
+        assertThat(guarded.circuitBreaker().getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+
+        for (int i = 0; i < 4; i++) {
+            script.add(() -> {
+                throw new RetriableProviderException("p", RetriableProviderException.Kind.TIMEOUT, 0, "slow");
+            });
+        }
+        for (int i = 0; i < 4; i++) {
+            assertThatThrownBy(() -> guarded.analyse(call)).isInstanceOf(RetriableProviderException.class);
+        }
+        assertThat(guarded.circuitBreaker().getState()).isEqualTo(CircuitBreaker.State.OPEN);
+    }
+
     @Test
     void shouldGrowOpenWaitByTheConfiguredBackoff() {
         Duration base = Duration.ofSeconds(2);

@@ -11,16 +11,22 @@ public final class RetriableProviderException extends ProviderException {
         /** Our own rate limiter or bulkhead said no: move on to the next provider, do not wait here. */
         LOCALLY_LIMITED,
         /** The provider's circuit breaker is open: move on to the next provider. */
-        CIRCUIT_OPEN;
+        CIRCUIT_OPEN,
+        /**
+         * We stopped waiting, not the provider: the call was cancelled (its item's time was up, its partition
+         * given up) or its timeout was cut short to fit the request's deadline. Counting it against the provider
+         * would open a healthy provider's breaker after every rebalance or run of tight deadlines.
+         */
+        CUT_SHORT;
 
         /** Worth another attempt at the same provider (the others fail over at once). */
         public boolean retriedHere() {
-            return this != LOCALLY_LIMITED && this != CIRCUIT_OPEN;
+            return this != LOCALLY_LIMITED && this != CIRCUIT_OPEN && this != CUT_SHORT;
         }
 
         /** The provider's own trouble, counted by its circuit breaker. */
         public boolean providerFault() {
-            return this != LOCALLY_LIMITED && this != CIRCUIT_OPEN;
+            return this != LOCALLY_LIMITED && this != CIRCUIT_OPEN && this != CUT_SHORT;
         }
     }
 

@@ -46,12 +46,18 @@ public final class HttpExchange {
         HttpResponse<InputStream> response;
         try {
             response = client.send(built, HttpResponse.BodyHandlers.ofInputStream());
+        } catch (java.net.http.HttpTimeoutException e) {
+            if (firstByte.compareTo(settings.firstByteTimeout()) < 0) {
+                throw new RetriableProviderException(settings.name(), RetriableProviderException.Kind.CUT_SHORT, 0,
+                        "no response within the " + firstByte.toMillis() + " ms left before the deadline");
+            }
+            throw HttpFailures.fromIo(settings.name(), e);
         } catch (IOException e) {
             throw HttpFailures.fromIo(settings.name(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new RetriableProviderException(settings.name(), RetriableProviderException.Kind.TIMEOUT, 0,
-                    "interrupted while waiting for the response");
+            throw new RetriableProviderException(settings.name(), RetriableProviderException.Kind.CUT_SHORT, 0,
+                    "cancelled while waiting for the response");
         }
         InputStream body = new IdleGuardedStream(response.body(), settings.idleTimeout());
         if (response.statusCode() / 100 != 2) {

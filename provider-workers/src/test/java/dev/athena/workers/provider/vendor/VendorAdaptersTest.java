@@ -122,6 +122,19 @@ class VendorAdaptersTest {
         assertThat(deltas).containsExactly("{\"find");
     }
 
+    /** A response that does not come before the request's own deadline is our limit, not the provider's failure. */
+    @Test
+    void shouldSayCutShortWhenTheDeadlineNotTheProviderEndedTheWait() {
+        openAiServer.enqueue(new Fault.Stall(Duration.ofSeconds(4)));
+        AnalysisRequest request = call(false, null).request();
+        ProviderCall tight = new ProviderCall(request, "model-x", Instant.now().plusMillis(500), null);
+        assertThatThrownBy(() -> openAi().analyse(tight)).isInstanceOfSatisfying(RetriableProviderException.class,
+                e -> {
+                    assertThat(e.kind()).isEqualTo(RetriableProviderException.Kind.CUT_SHORT);
+                    assertThat(e.kind().providerFault()).isFalse();
+                });
+    }
+
     @Test
     void shouldTimeOutStreamThatGoesSilent() {
         anthropicServer.enqueue(new Fault.StallInStream(List.of("{\"fin"), Duration.ofSeconds(5)));
