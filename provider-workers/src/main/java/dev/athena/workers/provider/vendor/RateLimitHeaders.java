@@ -7,6 +7,7 @@ import java.time.InstantSource;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.regex.Matcher;
@@ -24,14 +25,54 @@ public record RateLimitHeaders(Duration retryAfter, OptionalLong remainingReques
     public static RateLimitHeaders from(HttpHeaders headers, InstantSource clock) {
         Instant now = clock.instant();
         Duration retryAfter = headers.firstValue("retry-after").map(v -> retryAfter(v, now)).orElse(null);
-        OptionalLong remainingRequests = number(headers, "x-ratelimit-remaining-requests",
-                "anthropic-ratelimit-requests-remaining");
-        OptionalLong remainingTokens = number(headers, "x-ratelimit-remaining-tokens",
-                "anthropic-ratelimit-tokens-remaining", "anthropic-ratelimit-input-tokens-remaining");
-        Duration requestsReset = reset(headers, now, "x-ratelimit-reset-requests", "anthropic-ratelimit-requests-reset");
-        Duration tokensReset = reset(headers, now, "x-ratelimit-reset-tokens", "anthropic-ratelimit-tokens-reset",
-                "anthropic-ratelimit-input-tokens-reset");
-        return new RateLimitHeaders(retryAfter, remainingRequests, remainingTokens, requestsReset, tokensReset);
+        Budget requests = tightest(headers, now, REQUEST_BUDGETS);
+        Budget tokens = tightest(headers, now, TOKEN_BUDGETS);
+        return new RateLimitHeaders(retryAfter, requests.remaining(), tokens.remaining(), requests.reset(),
+                tokens.reset());
+    }
+
+    /** A budget's remaining-count header and the header of its reset. */
+    private record Header(String remaining, String reset) {
+    }
+
+    private record Budget(OptionalLong remaining, Duration reset) {
+    }
+
+    private static final List<Header> REQUEST_BUDGETS = List.of(
+            new Header("x-ratelimit-remaining-requests", "x-ratelimit-reset-requests"),
+            new Header("anthropic-ratelimit-requests-remaining", "anthropic-ratelimit-requests-reset"));
+    /**
+     * Anthropic states several token budgets at once (all tokens, input, output), and any of them may be the one
+     * used up: the tightest counts, not the first present.
+     */
+    private static final List<Header> TOKEN_BUDGETS = List.of(
+            new Header("x-ratelimit-remaining-tokens", "x-ratelimit-reset-tokens"),
+            new Header("anthropic-ratelimit-tokens-remaining", "anthropic-ratelimit-tokens-reset"),
+            new Header("anthropic-ratelimit-input-tokens-remaining", "anthropic-ratelimit-input-tokens-reset"),
+            new Header("anthropic-ratelimit-output-tokens-remaining", "anthropic-ratelimit-output-tokens-reset"));
+
+    /** The budget with the least remaining; of equally tight ones, the one that resets last. */
+    private static Budget tightest(HttpHeaders headers, Instant now, List<Header> budgets) {
+        OptionalLong least = OptionalLong.empty();
+        Duration reset = null;
+        for (Header budget : budgets) {
+            OptionalLong remaining = number(headers, budget.remaining());
+            Duration resets = reset(headers, now, budget.reset());
+            if (remaining.isEmpty()) {
+                if (least.isEmpty() && reset == null) {
+                    reset = resets;
+                }
+                continue;
+            }
+            boolean tighter = least.isEmpty() || remaining.getAsLong() < least.getAsLong();
+            boolean asTightLonger = least.isPresent() && remaining.getAsLong() == least.getAsLong()
+                    && resets != null && (reset == null || resets.compareTo(reset) > 0);
+            if (tighter || asTightLonger) {
+                least = remaining;
+                reset = resets;
+            }
+        }
+        return new Budget(least, reset);
     }
 
     /** How long to wait before the next attempt: retry-after, else the reset of whatever ran out. */

@@ -85,7 +85,15 @@ class WireFormatTest {
         assertThat(h.retryAfter()).isEqualTo(Duration.ofSeconds(17));
         assertThat(h.requestsReset()).isEqualTo(Duration.ofSeconds(17));
         assertThat(h.tokensReset()).isEqualTo(Duration.ofSeconds(9));
-        assertThat(h.remainingTokens()).hasValue(12000);
+        // 12,000 of all tokens and of output tokens are left, but no input tokens: that budget is the one spent
+        assertThat(h.remainingTokens()).hasValue(0);
+        assertThat(h.exhaustedFor()).contains(Duration.ofSeconds(17));
+        HttpHeaders inputSpent = HttpHeaders.of(Map.of("anthropic-ratelimit-tokens-remaining", List.of("12000"),
+                "anthropic-ratelimit-tokens-reset", List.of("2026-11-30T10:15:02Z"),
+                "anthropic-ratelimit-input-tokens-remaining", List.of("0"),
+                "anthropic-ratelimit-input-tokens-reset", List.of("2026-11-30T10:15:09Z")), (a, b) -> true);
+        assertThat(RateLimitHeaders.from(inputSpent, InstantSource.fixed(Instant.parse("2026-11-30T10:15:00Z")))
+                .exhaustedFor()).as("a success response saying input tokens are spent").contains(Duration.ofSeconds(9));
     }
 
     @Test
