@@ -158,9 +158,9 @@ public final class BatchLoop implements Runnable {
             if (!next.isCancelled()) {
                 try {
                     Done done = next.get();
-                    if (!pending.complete(done.slot(), done.result(), done.submitted()) && done.submitted() != null) {
-                        cancelOrphans(List.of(done.submitted())); // its partition went elsewhere meanwhile
-                    }
+                    // a provider batch of a partition dropped meanwhile was handed back by the drop, or cancelled
+                    // by its own thread when the drop came first (Slot#submitted): nothing left to do here
+                    pending.complete(done.slot(), done.result(), done.submitted());
                 } catch (ExecutionException e) {
                     if (!(e.getCause() instanceof InterruptedException)) {
                         throw new IllegalStateException("batch execution failed", e.getCause());
@@ -179,6 +179,10 @@ public final class BatchLoop implements Runnable {
         try {
             if (providerBatches != null && lane(batch) == Lane.BULK) {
                 java.util.Optional<ProviderBatchRecord> submitted = providerBatches.trySubmit(batch);
+                if (submitted.isPresent() && !slot.submitted(submitted.get())) {
+                    // its partition was given up while the provider took the batch: nobody will record it
+                    cancelOrphans(List.of(submitted.get()));
+                }
                 if (submitted.isPresent()) {
                     metrics.batch("provider-batch", Duration.between(began, clock.instant()));
                     return new Done(slot, null, submitted.get());

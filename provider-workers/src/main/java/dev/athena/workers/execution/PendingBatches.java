@@ -37,6 +37,30 @@ final class PendingBatches {
         void running(Future<?> execution) {
             this.future = execution;
         }
+
+        /**
+         * Called by the batch's own thread as soon as a provider accepted its batch, before anything can throw
+         * the answer away (a cancelled execution's value is never read): from then on a drop of the partition
+         * hands the provider batch back for cancelling.
+         *
+         * @return false when the partition was dropped already: the caller must cancel the provider batch itself
+         */
+        synchronized boolean submitted(ProviderBatchRecord record) {
+            if (dropped) {
+                return false;
+            }
+            submitted = record;
+            return true;
+        }
+
+        private synchronized ProviderBatchRecord drop() {
+            dropped = true;
+            return submitted;
+        }
+
+        private synchronized boolean isDropped() {
+            return dropped;
+        }
     }
 
     /** Results ready to write, the offsets that cover them, and where to read again if the write fails. */
@@ -69,7 +93,7 @@ final class PendingBatches {
      * @return false when the slot's partition was dropped meanwhile: nothing of it will be written
      */
     boolean complete(Slot slot, BatchResult result, ProviderBatchRecord submitted) {
-        if (slot.dropped) {
+        if (slot.isDropped()) {
             return false;
         }
         slot.result = result;
@@ -112,9 +136,9 @@ final class PendingBatches {
             ArrayDeque<Slot> queue = partitions.remove(tp);
             if (queue != null) {
                 for (Slot slot : queue) {
-                    slot.dropped = true;
-                    if (slot.submitted != null) {
-                        orphans.add(slot.submitted);
+                    ProviderBatchRecord submitted = slot.drop();
+                    if (submitted != null) {
+                        orphans.add(submitted);
                     }
                     if (slot.future != null) {
                         slot.future.cancel(true);

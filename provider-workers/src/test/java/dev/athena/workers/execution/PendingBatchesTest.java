@@ -76,6 +76,23 @@ class PendingBatchesTest {
         assertThat(pending.takeReady().isEmpty()).isTrue();
     }
 
+    /**
+     * A provider accepts a batch while its partition is being given up: the execution is cancelled, so the value
+     * it returns is never read. Whichever comes first, the accepted batch is handed back for cancelling once.
+     */
+    @Test
+    void shouldHandBackABatchAcceptedWhileItsPartitionWasBeingDropped() {
+        PendingBatches pending = new PendingBatches();
+        PendingBatches.Slot acceptedFirst = pending.add(record(0, 1));
+        ProviderBatchRecord early = submitted("b-1", "batch_1");
+        assertThat(acceptedFirst.submitted(early)).isTrue();
+        assertThat(pending.drop(List.of(P0))).as("the drop hands it back").containsExactly(early);
+
+        PendingBatches.Slot droppedFirst = pending.add(record(1, 7));
+        assertThat(pending.drop(List.of(P1))).isEmpty();
+        assertThat(droppedFirst.submitted(submitted("b-7", "batch_7"))).as("the submitter must cancel it").isFalse();
+    }
+
     private static ProviderBatchRecord submitted(String batchId, String providerBatchId) {
         return new ProviderBatchRecord("g", new AnalysisBatch(1, batchId, "r", Instant.EPOCH, Instant.EPOCH,
                 List.of()), "openai", providerBatchId, List.of(), Instant.EPOCH);
