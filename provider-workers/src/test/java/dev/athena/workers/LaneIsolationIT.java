@@ -72,6 +72,49 @@ class LaneIsolationIT {
         }
     }
 
+    /**
+     * A backlog of bulk batches waiting for their lane's one slot fills its partition past the worker's pending
+     * limit: that partition pauses, and an interactive batch on another partition is still polled and answered at
+     * once. Before, the whole consumer paused and the interactive batch waited for the bulk backlog to drain.
+     */
+    @Test
+    void shouldAnswerInteractiveWorkWhileABulkBacklogFillsAnotherPartition() throws Exception {
+        Endpoints endpoints = SharedLocalStack.get().endpoints();
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        String group = "it-backlog-" + suffix;
+        CommittedRecords.startGroupAtEnd(endpoints.kafkaBootstrap(), group, Topics.BATCHES);
+        try (FakeProviderServer anthropic = FakeProviderServer.start(FakeProviderServer.Dialect.ANTHROPIC)
+                .answer("{\"findings\": []}")) {
+            anthropic.enqueue(new Fault.Delayed(Duration.ofSeconds(15), new Fault.Answer("{\"findings\": []}")));
+            ProviderCatalog catalog = ProviderCatalog.fromEnvironment(Map.of("ANTHROPIC_API_KEY", "k",
+                    "ANTHROPIC_BASE_URL", anthropic.baseUrl(), "ATHENA_ANTHROPIC_RPM", "600"));
+            // one batch per lane at a time: pending work pauses a partition at 8 records
+            WorkerSettings settings = new WorkerSettings(endpoints.kafkaBootstrap(), endpoints.redisUrl(), group,
+                    "it-backlog-" + suffix, 1);
+            try (ProviderWorkers ignored = ProviderWorkers.start(settings, new SimpleMeterRegistry(), catalog)) {
+                List<String> bulk = new ArrayList<>();
+                for (int i = 0; i < 10; i++) {
+                    bulk.add("it-backlog-bulk-" + i + "-" + suffix);
+                    produce(endpoints, 0, batch(bulk.getLast(), "anthropic", Lane.BULK));
+                }
+                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                while (anthropic.requestCount() == 0 && System.nanoTime() < deadline) {
+                    Thread.sleep(50);
+                }
+                Thread.sleep(1_000); // the loop polls the backlog and pauses partition 0
+                String interactive = "it-backlog-interactive-" + suffix;
+                Instant sent = Instant.now();
+                produce(endpoints, 1, batch(interactive, "builtin", Lane.INTERACTIVE));
+
+                List<String> order = new ArrayList<>();
+                Map<String, Instant> seen = new HashMap<>();
+                readResults(endpoints, suffix, List.of(interactive), order, seen);
+                assertThat(order).containsExactly(interactive);
+                assertThat(Duration.between(sent, seen.get(interactive))).isLessThan(Duration.ofSeconds(8));
+            }
+        }
+    }
+
     private static byte[] batch(String batchId, String provider, Lane lane) {
         AnalysisRequest request = new AnalysisRequest(SchemaVersion.CURRENT, "req-" + batchId, "team-it",
                 AnalysisType.SECURITY, "python", "a.py", "x = eval(y)\n", provider, null, lane, Map.of(), null, null,

@@ -9,8 +9,10 @@ import dev.athena.workers.metrics.WorkerMetrics;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorCompletionService;
@@ -55,7 +57,10 @@ import org.slf4j.LoggerFactory;
  * failed attempt, which nobody will read, is cancelled best-effort on a virtual thread.</li>
  * <li>A result too large for its topic would abort every transaction it is in, for ever: it is replaced by
  * one that fails the batch's items ({@link ResultSize}) before it is written.</li>
- * <li>Too much pending work pauses consumption until half of it is done.</li>
+ * <li>Too much pending work on a partition pauses that partition until half of it is done, so a bulk backlog
+ * (waiting for its lane's slots) holds up only the partitions it is on, never the polling of interactive work
+ * on the others; all of them pause only when the whole backlog reaches twice a partition's limit, which bounds
+ * the memory held.</li>
  * </ul>
  */
 public final class BatchLoop implements Runnable {
@@ -273,10 +278,24 @@ public final class BatchLoop implements Runnable {
     }
 
     private void backpressure() {
-        if (pending.size() >= maxPending && consumer.paused().isEmpty()) {
-            consumer.pause(consumer.assignment());
-        } else if (pending.size() <= maxPending / 2 && !consumer.paused().isEmpty()) {
-            consumer.resume(consumer.paused());
+        Set<TopicPartition> paused = consumer.paused();
+        boolean overloaded = pending.size() >= 2 * maxPending;
+        boolean relieved = pending.size() <= maxPending;
+        List<TopicPartition> pause = new ArrayList<>();
+        List<TopicPartition> resume = new ArrayList<>();
+        for (TopicPartition tp : consumer.assignment()) {
+            int backlog = pending.size(tp);
+            if (!paused.contains(tp) && (overloaded || backlog >= maxPending)) {
+                pause.add(tp);
+            } else if (paused.contains(tp) && relieved && backlog <= maxPending / 2) {
+                resume.add(tp);
+            }
+        }
+        if (!pause.isEmpty()) {
+            consumer.pause(pause);
+        }
+        if (!resume.isEmpty()) {
+            consumer.resume(resume);
         }
     }
 

@@ -158,6 +158,12 @@ final class PendingBatches {
         return size;
     }
 
+    /** Records of this partition not yet written. */
+    int size(TopicPartition partition) {
+        ArrayDeque<Slot> queue = partitions.get(partition);
+        return queue == null ? 0 : queue.size();
+    }
+
     boolean isEmpty() {
         return size == 0;
     }
