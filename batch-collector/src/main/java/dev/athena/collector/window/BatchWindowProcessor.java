@@ -171,7 +171,7 @@ public final class BatchWindowProcessor implements Processor<String, Admitted, S
                 r -> new RouteState(r, admitted.route().lane(), context.currentSystemTimeMs()));
         String pending = state.locate(admitted.cacheKey());
         if (pending != null && state.requestersOf(pending) < MAX_REQUESTERS_PER_ITEM
-                && mayCoalesce(state.clientOf(pending), admitted.requester().clientId())) {
+                && mayCoalesce(state, pending, admitted.requester().clientId())) {
             writeBehind.put(pending, state.coalesce(pending, admitted.requester()));
             metrics.coalesced();
             return;
@@ -190,8 +190,12 @@ public final class BatchWindowProcessor implements Processor<String, Admitted, S
     }
 
     /** Joining another client's item would make this request wait for that client's quota. */
-    private boolean mayCoalesce(String owner, String asker) {
-        return !anyoneLimited || owner.equals(asker) || !quotas.limits(owner);
+    private boolean mayCoalesce(RouteState state, String pending, String asker) {
+        if (!anyoneLimited) {
+            return true;
+        }
+        String owner = state.clientOf(pending);
+        return owner.equals(asker) || !quotas.limits(owner);
     }
 
     @Override
