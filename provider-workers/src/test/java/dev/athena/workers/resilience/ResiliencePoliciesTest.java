@@ -173,12 +173,10 @@ class ResiliencePoliciesTest {
             }
             return new ProviderAnswer(List.of(), null, "m", null);
         });
-        ProviderPolicy policy = ProviderPolicy.of(1000, 1_000_000, 4).withRetry(1, Duration.ZERO, Duration.ZERO)
-                .withBreaker(4, 4, Duration.ofSeconds(10), Backoff.EXPONENTIAL);
-        ResilientProvider guarded = new ResilientProvider(scripted, policy, RateLimit.NONE, clock, clock.sleeper,
-                new SplittableRandom(1), new WorkerMetrics(new SimpleMeterRegistry()));
-        ProviderCall call = new ProviderCall(AnalysisRequest.of("r", "c", AnalysisType.SECURITY, "x"), "m",
-                T0.plusSeconds(3600), null);
+        ResilientProvider guarded = guarded(scripted, ProviderPolicy.of(1000, 1_000_000, 4)
+                .withRetry(1, Duration.ZERO, Duration.ZERO)
+                .withBreaker(4, 4, Duration.ofSeconds(10), Backoff.EXPONENTIAL));
+        ProviderCall call = call();
         for (int i = 0; i < 6; i++) {
             script.add(() -> {
                 throw new RetriableProviderException("p", RetriableProviderException.Kind.CUT_SHORT, 0, "deadline");
