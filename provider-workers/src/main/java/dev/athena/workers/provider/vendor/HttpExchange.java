@@ -7,6 +7,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.time.InstantSource;
 
@@ -46,7 +47,7 @@ public final class HttpExchange {
         HttpResponse<InputStream> response;
         try {
             response = client.send(built, HttpResponse.BodyHandlers.ofInputStream());
-        } catch (java.net.http.HttpTimeoutException e) {
+        } catch (HttpTimeoutException e) {
             if (firstByte.compareTo(settings.firstByteTimeout()) < 0) {
                 throw new RetriableProviderException(settings.name(), RetriableProviderException.Kind.CUT_SHORT, 0,
                         "no response within the " + firstByte.toMillis() + " ms left before the deadline");
