@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -82,7 +83,7 @@ public final class DeliveryLoop implements Runnable {
     /** Reply topics (not a client's default topic) sent to, and when they were last known to exist. */
     private final Map<String, Instant> replyTopicsSeen = lru();
     /** Reply topics found deleted after they were used: their late results go to the client's default topic. */
-    private final Map<String, Instant> replyTopicsGone = lru();
+    private final Set<String> replyTopicsGone = Collections.newSetFromMap(lru());
     private volatile boolean running = true;
     private volatile boolean failed;
 
@@ -243,7 +244,7 @@ public final class DeliveryLoop implements Runnable {
         if (topic.equals(clientTopic)) {
             return topic;
         }
-        if (replyTopicsGone.containsKey(topic)) {
+        if (replyTopicsGone.contains(topic)) {
             return clientTopic;
         }
         Instant now = clock.instant();
@@ -253,7 +254,7 @@ public final class DeliveryLoop implements Runnable {
         }
         if (seen != null && !provisioner.exists(topic)) {
             replyTopicsSeen.remove(topic);
-            replyTopicsGone.put(topic, now);
+            replyTopicsGone.add(topic);
             provisioner.forget(topic);
             LOG.info("reply topic {} was deleted (its scan ended); its late results go to {}", topic, clientTopic);
             return clientTopic;
