@@ -76,4 +76,23 @@ class WireBatchSerializerTest {
         assertThat(Json.tree(spliced)).isEqualTo(Json.tree(Json.write(batch)));
         assertThat(Json.read(spliced, AnalysisBatch.class).route()).isEqualTo(batch.route());
     }
+
+    /** The buffer kept between batches: grown, kept, too large to keep, and each output exactly its batch. */
+    @Test
+    void shouldWriteEachBatchAtItsOwnSizeWhateverWasWrittenBefore() {
+        var serializer = new WireBatchSerializer();
+        for (int codeBytes : List.of(10, 200_000, 10, 3 * WireBatchSerializer.MAX_KEPT_BUFFER, 70_000, 10)) {
+            AnalysisRequest request = AnalysisRequest.of("r-" + codeBytes, "team-a",
+                    dev.athena.schemas.message.AnalysisType.SECURITY, "x".repeat(codeBytes));
+            AnalysisBatch batch = new AnalysisBatch(1, "b-" + codeBytes, "builtin/rules-1/interactive",
+                    Instant.parse("2026-11-30T10:00:00Z"), Instant.parse("2026-11-30T10:00:00.100Z"),
+                    List.of(new BatchItem("k-" + codeBytes, request,
+                            List.of(new Requester(request.requestId(), "team-a", null, null)))));
+
+            byte[] spliced = serializer.serialize("t", new WireBatch(batch, List.of(Json.write(request))));
+
+            assertThat(Json.read(spliced, AnalysisBatch.class)).isEqualTo(batch);
+            assertThat(spliced).hasSize(Json.write(batch).length);
+        }
+    }
 }
