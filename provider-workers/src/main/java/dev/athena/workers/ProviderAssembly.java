@@ -42,10 +42,14 @@ final class ProviderAssembly implements AutoCloseable {
     private final RedissonClient redis;
     private final List<HealthSource> health;
     private final java.util.Map<String, dev.athena.workers.execution.ProviderBatches.Api> batchApis;
+    /** The adapters and batch APIs: each owns an HTTP client, whose thread would outlive the worker. */
+    private final List<AutoCloseable> httpClients;
 
     private ProviderAssembly(ProviderRoster roster, RedissonClient redis, List<HealthSource> health,
-            java.util.Map<String, dev.athena.workers.execution.ProviderBatches.Api> batchApis) {
+            java.util.Map<String, dev.athena.workers.execution.ProviderBatches.Api> batchApis,
+            List<AutoCloseable> httpClients) {
         this.roster = roster;
+        this.httpClients = List.copyOf(httpClients);
         this.batchApis = java.util.Map.copyOf(batchApis);
         this.redis = redis;
         this.health = List.copyOf(health);
@@ -60,6 +64,7 @@ final class ProviderAssembly implements AutoCloseable {
         List<HealthSource> health = new ArrayList<>();
         SplittableRandom random = new SplittableRandom();
         java.util.Map<String, dev.athena.workers.execution.ProviderBatches.Api> batchApis = new java.util.HashMap<>();
+        List<AutoCloseable> httpClients = new ArrayList<>();
         for (ProviderConfig c : catalog.providers()) {
             VendorSettings vendor = VendorSettings.of(c.name(), c.baseUrl(), c.apiKey(), c.model(), c.pricing())
                     .withTimeouts(c.connectTimeout(), c.firstByteTimeout(), c.idleTimeout());
@@ -74,6 +79,7 @@ final class ProviderAssembly implements AutoCloseable {
             Provider adapter = c.dialect() == ProviderConfig.Dialect.ANTHROPIC
                     ? new AnthropicProvider(vendor, clock, observer)
                     : new OpenAiCompatibleProvider(vendor, clock, observer);
+            httpClients.add((AutoCloseable) adapter);
             ResilientProvider guarded = new ResilientProvider(adapter, c.policy(), limit,
                     breakers.circuitBreaker(c.name(), ResilientProvider.breakerConfig(c.policy(), clock)),
                     bulkheads.bulkhead(c.name(), ResilientProvider.bulkheadConfig(c.policy())), clock, Sleeper.SYSTEM,
@@ -84,16 +90,18 @@ final class ProviderAssembly implements AutoCloseable {
             java.time.Duration minDeadline = catalog.batchApis().minDeadlineByProvider().get(c.name());
             if (minDeadline != null) {
                 // every exchange of the batch API passes this provider's own limiter, bulkhead and breaker
-                batchApis.put(c.name(), new dev.athena.workers.execution.ProviderBatches.Api(
-                        c.dialect() == ProviderConfig.Dialect.ANTHROPIC ? new AnthropicBatchApi(vendor, clock, guarded)
-                                : new OpenAiBatchApi(vendor, clock, guarded), minDeadline));
+                dev.athena.workers.provider.spi.BatchApi api = c.dialect() == ProviderConfig.Dialect.ANTHROPIC
+                        ? new AnthropicBatchApi(vendor, clock, guarded) : new OpenAiBatchApi(vendor, clock, guarded);
+                httpClients.add((AutoCloseable) api);
+                batchApis.put(c.name(), new dev.athena.workers.execution.ProviderBatches.Api(api, minDeadline));
                 LOG.info("provider {} batch API enabled for bulk batches with at least {} left", c.name(), minDeadline);
             }
         }
         TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakers).bindTo(metrics.registry());
         TaggedBulkheadMetrics.ofBulkheadRegistry(bulkheads).bindTo(metrics.registry());
         health.add(HealthSource.unguarded(BuiltinProvider.NAME, BuiltinProvider.MODEL));
-        return new ProviderAssembly(ProviderRoster.of(providers, new BuiltinProvider()).withPacking(catalog.packing()), redis, health, batchApis);
+        return new ProviderAssembly(ProviderRoster.of(providers, new BuiltinProvider()).withPacking(catalog.packing()), redis, health, batchApis,
+                httpClients);
     }
 
     private static RedissonClient connect(String redisUrl) {
@@ -134,6 +142,13 @@ final class ProviderAssembly implements AutoCloseable {
 
     @Override
     public void close() {
+        for (AutoCloseable client : httpClients) {
+            try {
+                client.close();
+            } catch (Exception e) {
+                LOG.warn("closing a provider's HTTP client failed: {}", e.toString());
+            }
+        }
         if (redis != null) {
             redis.shutdown();
         }

@@ -17,7 +17,7 @@ import tools.jackson.databind.JsonNode;
  * (each upload, create, status poll, results download and cancel) goes through the provider's {@link BatchGuard}
  * on its own, so each one is a request against the provider's budget and a call its breaker sees.
  */
-public final class BatchHttp {
+public final class BatchHttp implements AutoCloseable {
     /** A batch-API call is short: it never waits for a model. */
     private static final Duration CALL_TIME = Duration.ofSeconds(60);
 
@@ -67,5 +67,10 @@ public final class BatchHttp {
             }
         }
         return lines;
+    }
+
+    @Override
+    public void close() {
+        http.close();
     }
 }

@@ -15,7 +15,7 @@ import java.time.InstantSource;
  * One HTTP call as the adapters need it: the request times out at the first-byte timeout (until headers),
  * the body is guarded by the idle timeout, and errors are already typed. The caller closes the body.
  */
-public final class HttpExchange {
+public final class HttpExchange implements AutoCloseable {
     private final HttpClient client;
     private final VendorSettings settings;
     private final InstantSource clock;
@@ -72,6 +72,28 @@ public final class HttpExchange {
         }
         limits.accept(RateLimitHeaders.from(response.headers(), clock));
         return new Response(response.statusCode(), response.headers(), body);
+    }
+
+    /**
+     * Ends the client: its connections and its selector thread, which otherwise outlive a stopped worker for as
+     * long as the JVM runs. Exchanges still open get two seconds, then fail.
+     */
+    @Override
+    public void close() {
+        client.shutdown();
+        try {
+            if (!client.awaitTermination(Duration.ofSeconds(2))) {
+                client.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            client.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Whether {@link #close} has finished: no connection or thread of the client is left. */
+    boolean isTerminated() {
+        return client.isTerminated();
     }
 
     public record Response(int status, HttpHeaders headers, InputStream body) {

@@ -26,7 +26,7 @@ import tools.jackson.databind.JsonNode;
  * request was canceled or expired counts as failed as a whole, like OpenAI's cancelled batch. Cancelling is
  * {@code POST /v1/messages/batches/{id}/cancel}.
  */
-public final class AnthropicBatchApi implements BatchApi {
+public final class AnthropicBatchApi implements BatchApi, AutoCloseable {
     private final AnthropicProvider provider;
     private final VendorSettings settings;
     private final BatchHttp http;
@@ -108,5 +108,12 @@ public final class AnthropicBatchApi implements BatchApi {
         return HttpRequest.newBuilder(uri)
                 .header("x-api-key", settings.apiKey() == null ? "" : settings.apiKey())
                 .header("anthropic-version", AnthropicProvider.API_VERSION);
+    }
+
+    /** Closes the HTTP clients (the adapter that writes the request bodies has one too): connections and threads. */
+    @Override
+    public void close() {
+        http.close();
+        provider.close();
     }
 }

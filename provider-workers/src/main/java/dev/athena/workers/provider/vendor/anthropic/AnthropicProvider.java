@@ -32,7 +32,7 @@ import tools.jackson.databind.JsonNode;
  * instructions go in a system block marked {@code cache_control: ephemeral}, so repeated calls read them from
  * the prompt cache; cache-read tokens are recorded and billed at their own price.
  */
-public final class AnthropicProvider implements Provider {
+public final class AnthropicProvider implements Provider, AutoCloseable {
     public static final String API_VERSION = "2023-06-01";
 
     private final VendorSettings settings;
@@ -165,5 +165,11 @@ public final class AnthropicProvider implements Provider {
         }
         FindingsParser.Parsed parsed = FindingsParser.parse(name(), text);
         return new ProviderAnswer(parsed.findings(), parsed.summary(), model, cost);
+    }
+
+    /** Closes the HTTP client: its connections and its thread. */
+    @Override
+    public void close() {
+        http.close();
     }
 }

@@ -26,7 +26,7 @@ import tools.jackson.databind.JsonNode;
  * the request's {@code custom_id} and the Chat Completions response. Cancelling is
  * {@code POST /batches/{id}/cancel}.
  */
-public final class OpenAiBatchApi implements BatchApi {
+public final class OpenAiBatchApi implements BatchApi, AutoCloseable {
     private final OpenAiCompatibleProvider provider;
     private final VendorSettings settings;
     private final BatchHttp http;
@@ -126,5 +126,12 @@ public final class OpenAiBatchApi implements BatchApi {
                     "the batch API's response had no " + field);
         }
         return value;
+    }
+
+    /** Closes the HTTP clients (the adapter that writes the request bodies has one too): connections and threads. */
+    @Override
+    public void close() {
+        http.close();
+        provider.close();
     }
 }

@@ -30,7 +30,7 @@ import tools.jackson.databind.JsonNode;
  * {@code data:} chunks ending in {@code data: [DONE]} with usage in the last chunk ({@code stream_options}).
  * The system message is the fixed instructions, first and byte-identical, for automatic prefix caching.
  */
-public final class OpenAiCompatibleProvider implements Provider {
+public final class OpenAiCompatibleProvider implements Provider, AutoCloseable {
     private final VendorSettings settings;
     private final HttpExchange http;
     private final InstantSource clock;
@@ -157,5 +157,11 @@ public final class OpenAiCompatibleProvider implements Provider {
         }
         FindingsParser.Parsed parsed = FindingsParser.parse(name(), text);
         return new ProviderAnswer(parsed.findings(), parsed.summary(), model, cost);
+    }
+
+    /** Closes the HTTP client: its connections and its thread. */
+    @Override
+    public void close() {
+        http.close();
     }
 }
