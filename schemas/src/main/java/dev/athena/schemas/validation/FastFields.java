@@ -38,13 +38,6 @@ final class FastFields {
     private static final long BACKSLASHES = ONES * '\\';
     private static final long SPACES = ONES * 0x20;
     private static final int MAX_INT_DIGITS = 18;
-    /**
-     * The request's member names, by length: a name read is the constant itself, so the usual request allocates no
-     * String for its names and hashes none (a constant keeps its hash).
-     */
-    private static final String[][] KNOWN_NAMES = knownNames("schemaVersion", "requestId", "clientId",
-            "analysisType", "language", "path", "code", "provider", "model", "lane", "options", "deadline", "stream",
-            "createdAt", "replyTo");
 
     private final byte[] bytes;
     private int pos;
@@ -70,7 +63,7 @@ final class FastFields {
                 if (pos >= bytes.length || bytes[pos] != '"') {
                     return null;
                 }
-                String name = name();
+                String name = string(MAX_NAME_BYTES);
                 skipWhitespace();
                 if (name == null || !consume(':')) {
                     return null;
@@ -149,40 +142,6 @@ final class FastFields {
         pos = i;
         long signed = negative ? -value : value;
         return signed == (int) signed ? NODES.numberNode((int) signed) : NODES.numberNode(signed);
-    }
-
-    /** The member name whose opening quote is at {@code pos}; as {@link #string} reads it. */
-    private String name() {
-        int start = pos + 1;
-        int end = special(start);
-        if (end >= 0 && bytes[end] == '"' && end - start < KNOWN_NAMES.length) {
-            for (String known : KNOWN_NAMES[end - start]) {
-                if (matches(known, start)) {
-                    pos = end + 1;
-                    return known;
-                }
-            }
-        }
-        return string(MAX_NAME_BYTES);
-    }
-
-    private boolean matches(String ascii, int start) {
-        for (int i = 0; i < ascii.length(); i++) {
-            if (bytes[start + i] != ascii.charAt(i)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static String[][] knownNames(String... names) {
-        int longest = java.util.Arrays.stream(names).mapToInt(String::length).max().orElse(0);
-        String[][] byLength = new String[longest + 1][];
-        for (int length = 0; length <= longest; length++) {
-            int n = length;
-            byLength[length] = java.util.Arrays.stream(names).filter(name -> name.length() == n).toArray(String[]::new);
-        }
-        return byLength;
     }
 
     /**

@@ -33,20 +33,6 @@ class FastFieldsTest {
         assertThat(fast.get("deadline").isNull()).isTrue();
     }
 
-    /** Names of the request are read as constants; near misses, escaped forms and others are still their own. */
-    @Test
-    void readsKnownAndNearlyKnownMemberNamesAsTheyAre() {
-        String json = "{\"requestId\":\"1\",\"requestIe\":\"2\",\"requestI\":\"3\",\"requestIdx\":\"4\","
-                + "\"request\\u0049d\":\"5\",\"codé\":\"6\",\"lane\":\"7\",\"Lane\":\"8\",\"\":\"9\"}";
-
-        Map<String, JsonNode> fast = FastFields.read(utf8(json));
-
-        assertThat(fast).isNotNull().isEqualTo(RequestDecoder.topLevelFields(utf8(json)));
-        assertThat(fast.keySet()).containsExactlyInAnyOrder("requestId", "requestIe", "requestI", "requestIdx",
-                "codé", "lane", "Lane", "");
-        assertThat(fast.get("requestId").stringValue()).isEqualTo("5");
-    }
-
     @Test
     void decodesEveryEscapeAndRawUnicode() {
         String json = "{\"s\":\"q\\\" b\\\\ s\\/ \\b\\f\\n\\r\\t \\u0041\\u00e9\\u20AC\\u0000 é€😀 plain\"}";
