@@ -5,6 +5,7 @@ import dev.athena.collector.cache.CacheLookup;
 import dev.athena.collector.metrics.CollectorMetrics;
 import dev.athena.collector.state.StoreKind;
 import dev.athena.collector.window.BatchWindowProcessor;
+import dev.athena.collector.window.LanePartitioner;
 import dev.athena.collector.window.WireBatchSerializer;
 import dev.athena.schemas.json.JsonSerde;
 import dev.athena.schemas.message.BatchResult;
@@ -62,7 +63,8 @@ public final class CollectorTopology {
         CollectorSettings own = settings.forIntake(intake);
         Topology topology = admission(own, clock, metrics, cache, storeKind, intake);
         addBatching(topology, own, metrics, storeKind);
-        topology.addSink(BATCHES_SINK, Topics.BATCHES, new StringSerializer(), new WireBatchSerializer(), BATCHING);
+        topology.addSink(BATCHES_SINK, Topics.BATCHES, new StringSerializer(), new WireBatchSerializer(),
+                new LanePartitioner(), BATCHING);
         return topology;
     }
 

@@ -112,6 +112,43 @@ class BatchCollectorIT {
         }
     }
 
+    /**
+     * Workers answer a partition's batches in order: an interactive batch must never sit behind a bulk one there.
+     * Kafka's own partitioner puts both lanes' {@code auto} routes on the first half of the partitions.
+     */
+    @Test
+    void shouldKeepInteractiveAndBulkBatchesOnPartitionsOfTheirOwn() {
+        String bootstrap = SharedLocalStack.get().endpoints().kafkaBootstrap();
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        CollectorSettings settings = CollectorSettings.defaults(bootstrap, stateDir)
+                .withApplicationId("collector-lanes-it-" + run);
+        AnalysisRequest bulk = question("bulk-" + run, "team-a", "print('" + run + " bulk')\n");
+        AnalysisRequest interactive = new AnalysisRequest(SchemaVersion.CURRENT, "interactive-" + run, "team-a",
+                AnalysisType.QUALITY, "python", "a.py", "print('" + run + " interactive')\n", null, null,
+                Lane.INTERACTIVE, null, null, null, Instant.now(), null);
+        List<String> ids = List.of(bulk.requestId(), interactive.requestId());
+
+        try (var collector = BatchCollector.start(settings, new SimpleMeterRegistry());
+                var producer = KafkaProbe.producer(bootstrap);
+                var consumer = KafkaProbe.consumer(bootstrap, Topics.BATCHES, AnalysisBatch.class)) {
+            for (AnalysisRequest request : List.of(bulk, interactive)) {
+                KafkaProbe.send(producer, Topics.REQUESTS, request.requestId(), Json.write(request));
+            }
+            Map<String, Integer> partitions = new java.util.HashMap<>();
+            Instant deadline = Instant.now().plusSeconds(60);
+            while (partitions.size() < 2 && Instant.now().isBefore(deadline)) {
+                for (var record : consumer.poll(Duration.ofMillis(200))) {
+                    record.value().items().stream().flatMap(i -> i.requesters().stream())
+                            .filter(r -> ids.contains(r.requestId()))
+                            .forEach(r -> partitions.put(r.requestId(), record.partition()));
+                }
+            }
+
+            assertThat(partitions.get(interactive.requestId())).isBetween(0, 2);
+            assertThat(partitions.get(bulk.requestId())).isBetween(3, 5);
+        }
+    }
+
     private static AnalysisRequest question(String requestId, String clientId, String code) {
         return new AnalysisRequest(SchemaVersion.CURRENT, requestId, clientId, AnalysisType.QUALITY, "python",
                 "a.py", code, null, null, Lane.BULK, null, null, null, Instant.now(), null);
