@@ -5,6 +5,7 @@ import dev.athena.schemas.message.AnalysisBatch;
 import dev.athena.schemas.message.BatchResult;
 import dev.athena.schemas.message.Lane;
 import dev.athena.schemas.topic.Topics;
+import dev.athena.schemas.topic.TransactionCommit;
 import dev.athena.workers.metrics.WorkerMetrics;
 import java.time.Duration;
 import java.time.Instant;
@@ -237,7 +238,7 @@ public final class BatchLoop implements Runnable {
                         Json.write(submitted)));
             }
             producer.sendOffsetsToTransaction(ready.offsets(), consumer.groupMetadata());
-            producer.commitTransaction();
+            TransactionCommit.commit(producer, TransactionCommit.PATIENCE);
             metrics.transaction("committed");
         } catch (ProducerFencedException | InvalidProducerEpochException | OutOfOrderSequenceException
                 | AuthorizationException e) {

@@ -3,6 +3,7 @@ package dev.athena.workers.execution;
 import dev.athena.schemas.json.Json;
 import dev.athena.schemas.message.BatchResult;
 import dev.athena.schemas.topic.Topics;
+import dev.athena.schemas.topic.TransactionCommit;
 import dev.athena.workers.metrics.WorkerMetrics;
 import java.time.Duration;
 import java.time.Instant;
@@ -181,7 +182,7 @@ public final class ProviderBatchPoller implements Runnable {
             // instance meanwhile: the batch then gets its one result from the new owner only.
             producer.sendOffsetsToTransaction(Map.of(t.partition, new OffsetAndMetadata(consumer.position(t.partition))),
                     consumer.groupMetadata());
-            producer.commitTransaction();
+            TransactionCommit.commit(producer, TransactionCommit.PATIENCE);
             metrics.providerBatchTransaction("committed");
             LOG.info("batch {} finished from {}'s batch {}", batchId, t.record.provider(), t.record.providerBatchId());
             return true;

@@ -4,6 +4,7 @@ import dev.athena.schemas.json.Json;
 import dev.athena.schemas.message.ItemResult;
 import dev.athena.schemas.topic.TopicProvisioner;
 import dev.athena.schemas.topic.Topics;
+import dev.athena.schemas.topic.TransactionCommit;
 import dev.athena.splitter.cache.AnalysisCache;
 import dev.athena.splitter.fanout.Delivery;
 import dev.athena.splitter.fanout.FanOut;
@@ -173,7 +174,7 @@ public final class DeliveryLoop implements Runnable {
                 committedItems.addAll(split.items());
             }
             producer.sendOffsetsToTransaction(nextOffsets(records), consumer.groupMetadata());
-            producer.commitTransaction();
+            TransactionCommit.commit(producer, TransactionCommit.PATIENCE);
         } catch (ProducerFencedException | InvalidProducerEpochException | OutOfOrderSequenceException
                 | UnsupportedVersionException | AuthorizationException e) {
             forget(topics);
