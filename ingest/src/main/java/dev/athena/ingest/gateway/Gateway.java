@@ -13,6 +13,7 @@ import dev.athena.ingest.gateway.auth.KeyStore;
 import dev.athena.ingest.gateway.cache.CacheInvalidations;
 import dev.athena.ingest.gateway.health.ProviderHealthReader;
 import dev.athena.ingest.gateway.http.GatewayCore;
+import dev.athena.ingest.gateway.http.OpenStreams;
 import dev.athena.ingest.gateway.http.GatewayWebConfig;
 import dev.athena.ingest.gateway.http.RequestGuard;
 import dev.athena.ingest.gateway.limit.RateLimiter;
@@ -107,7 +108,7 @@ public final class Gateway implements AutoCloseable {
             GatewayCore core = new GatewayCore(authenticator, submitter, lookup, feed, audit, pump, metrics, registry,
                     guard, limiter, new CacheInvalidations(redisson), resultTopics,
                     new ProviderHealthReader(redisson, clock, ProviderHealthReader.DEFAULT_MAX_AGE),
-                    settings.maxBodyBytes(), settings.maxWait(), settings.corsOrigins());
+                    new OpenStreams(settings.rateLimits().openStreamsPerClient()), settings.maxBodyBytes(), settings.maxWait(), settings.corsOrigins());
             ConfigurableApplicationContext context = web(settings, core);
             Gateway gateway = new Gateway(context, resources);
             LOG.info("gateway listening on {}:{} ({})", settings.bindHost(), gateway.port, settings);

@@ -51,8 +51,9 @@ public record GatewaySettings(String bootstrap, String redisUrl, String jdbcUrl,
 
     /**
      * These endpoints plus what a deployment sets in its environment: ATHENA_HTTP_HOST, ATHENA_ADMIN_KEY,
-     * ATHENA_CORS_ORIGINS (comma-separated), ATHENA_KEY_HASH_SECRET and ATHENA_RATE_LIMIT_PER_KEY / _PER_IP /
-     * _GLOBAL (per minute, 0 = off). Used alike by the gateway alone and by the all-in-one launcher.
+     * ATHENA_CORS_ORIGINS (comma-separated), ATHENA_KEY_HASH_SECRET, ATHENA_RATE_LIMIT_PER_KEY / _PER_IP /
+     * _GLOBAL (per minute, 0 = off) and ATHENA_MAX_OPEN_STREAMS_PER_CLIENT (event streams and long polls open at
+     * once per client and instance, 0 = no limit). Used alike by the gateway alone and by the all-in-one launcher.
      */
     public static GatewaySettings fromEnvironment(java.util.Map<String, String> env, String bootstrap,
             String redisUrl, String jdbcUrl, String dbUser, String dbPassword, int port) {
@@ -62,7 +63,8 @@ public record GatewaySettings(String bootstrap, String redisUrl, String jdbcUrl,
         RateLimits limits = new RateLimits(
                 limit(env, "ATHENA_RATE_LIMIT_PER_KEY", defaults.rateLimits().perKeyPerMinute()),
                 limit(env, "ATHENA_RATE_LIMIT_PER_IP", defaults.rateLimits().perIpPerMinute()),
-                limit(env, "ATHENA_RATE_LIMIT_GLOBAL", defaults.rateLimits().globalPerMinute()));
+                limit(env, "ATHENA_RATE_LIMIT_GLOBAL", defaults.rateLimits().globalPerMinute()),
+                openStreams(env, defaults.rateLimits().openStreamsPerClient()));
         String host = env.getOrDefault("ATHENA_HTTP_HOST", "");
         return new GatewaySettings(bootstrap, redisUrl, jdbcUrl, dbUser, dbPassword,
                 host.isBlank() ? defaults.bindHost() : host, port, blankToNull(env.get("ATHENA_ADMIN_KEY")), cors,
@@ -80,6 +82,24 @@ public record GatewaySettings(String bootstrap, String redisUrl, String jdbcUrl,
             throw new IllegalArgumentException(name + " must be a whole number of requests per minute but was '"
                     + value + "'", e);
         }
+    }
+
+    private static int openStreams(java.util.Map<String, String> env, int fallback) {
+        String name = "ATHENA_MAX_OPEN_STREAMS_PER_CLIENT";
+        String value = env.get(name);
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        try {
+            int parsed = Integer.parseInt(value.strip());
+            if (parsed >= 0) {
+                return parsed;
+            }
+        } catch (NumberFormatException e) {
+            // said below
+        }
+        throw new IllegalArgumentException(name + " must be a whole number of streams, 0 or more, but was '" + value
+                + "'");
     }
 
     private static String blankToNull(String value) {

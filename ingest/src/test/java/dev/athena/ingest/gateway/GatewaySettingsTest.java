@@ -73,4 +73,19 @@ class GatewaySettingsTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("ATHENA_RATE_LIMIT_GLOBAL").hasMessageContaining("lots");
     }
+
+    @Test
+    void shouldReadTheOpenStreamLimitAndNameABadOne() {
+        assertThat(GatewaySettings.fromEnvironment(java.util.Map.of(), "k:1", "redis://r:1", "jdbc:postgresql://h/x",
+                "u", "p", 0).rateLimits().openStreamsPerClient()).isEqualTo(RateLimits.DEFAULT_OPEN_STREAMS_PER_CLIENT);
+        assertThat(GatewaySettings.fromEnvironment(java.util.Map.of("ATHENA_MAX_OPEN_STREAMS_PER_CLIENT", " 7 "), "k:1",
+                "redis://r:1", "jdbc:postgresql://h/x", "u", "p", 0).rateLimits().openStreamsPerClient()).isEqualTo(7);
+        for (String bad : java.util.List.of("-1", "many", "1.5")) {
+            assertThatThrownBy(() -> GatewaySettings.fromEnvironment(
+                    java.util.Map.of("ATHENA_MAX_OPEN_STREAMS_PER_CLIENT", bad), "k:1", "redis://r:1",
+                    "jdbc:postgresql://h/x", "u", "p", 0))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("ATHENA_MAX_OPEN_STREAMS_PER_CLIENT").hasMessageContaining("'" + bad + "'");
+        }
+    }
 }

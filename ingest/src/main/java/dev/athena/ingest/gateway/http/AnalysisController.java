@@ -75,6 +75,13 @@ public class AnalysisController {
         }
     }
 
+    /** A long poll: one of the client's open streams while it waits ({@link OpenStreams}). */
+    private Lookup awaitOpen(Principal principal, String id, Duration waitFor) throws InterruptedException {
+        try (OpenStreams.Slot slot = core.openStreams().open(principal.clientId())) {
+            return core.lookup().await(principal.clientId(), id, waitFor);
+        }
+    }
+
     @GetMapping("/v1/analyses/{id}")
     ResponseEntity<String> get(@PathVariable("id") String id, @RequestParam(name = "wait", required = false) String wait,
             HttpServletRequest request, HttpServletResponse response) throws InterruptedException {
@@ -84,7 +91,7 @@ public class AnalysisController {
             throw notFound();
         }
         Lookup lookup = waitFor.isZero() ? core.lookup().find(principal.clientId(), id)
-                : core.lookup().await(principal.clientId(), id, waitFor);
+                : awaitOpen(principal, id, waitFor);
         return switch (lookup) {
             case Lookup.Done done -> {
                 core.metrics().lookup("done");

@@ -49,6 +49,13 @@ public class EventsController {
             return;
         }
         long after = afterSequence(lastEventId);
+        try (OpenStreams.Slot slot = core.openStreams().open(principal.clientId())) {
+            stream(principal, id, after, response);
+        }
+    }
+
+    private void stream(Principal principal, String id, long after, HttpServletResponse response)
+            throws IOException, InterruptedException {
         response.setStatus(HttpServletResponse.SC_OK);
         response.setContentType("text/event-stream");
         response.setCharacterEncoding("UTF-8");

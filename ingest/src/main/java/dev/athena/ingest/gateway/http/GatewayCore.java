@@ -18,7 +18,7 @@ import java.util.List;
 /** The plain-Java parts the web layer calls, built by {@code Gateway.start} and handed to Spring as one bean. */
 public record GatewayCore(Authenticator authenticator, Submitter submitter, ResultLookup lookup, LiveFeed feed,
         AuditLog audit, EventPump pump, GatewayMetrics metrics, MeterRegistry registry, RequestGuard guard, RateLimiter limiter, CacheInvalidations invalidations,
-        ResultTopics resultTopics, ProviderHealthReader providerHealth,
+        ResultTopics resultTopics, ProviderHealthReader providerHealth, OpenStreams openStreams,
         int maxBodyBytes,
         Duration maxWait, List<String> corsOrigins) {
 }
