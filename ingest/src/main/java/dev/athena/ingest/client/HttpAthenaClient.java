@@ -92,9 +92,32 @@ public final class HttpAthenaClient implements AthenaClient {
             if (response.statusCode() == 200) {
                 return Json.read(response.body(), AnalysisResult.class);
             }
+            if (response.statusCode() == 429) {
+                // the client has its most streams and long polls open on the gateway: one ends soon
+                pause(retryAfter(response));
+                continue;
+            }
             if (response.statusCode() != 202) {
                 throw new GatewayException(response.statusCode(), problemDetail(response.body()));
             }
+        }
+    }
+
+    private static Duration retryAfter(HttpResponse<?> response) {
+        try {
+            long seconds = Long.parseLong(response.headers().firstValue("Retry-After").orElse("1").strip());
+            return Duration.ofSeconds(Math.clamp(seconds, 1, 60));
+        } catch (NumberFormatException e) {
+            return Duration.ofSeconds(1);
+        }
+    }
+
+    private static void pause(Duration duration) {
+        try {
+            Thread.sleep(duration);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted waiting to ask the gateway again", e);
         }
     }
 
@@ -107,7 +130,7 @@ public final class HttpAthenaClient implements AthenaClient {
                 get.header("Last-Event-ID", lastEventId);
             }
             HttpResponse<Stream<String>> response = send(get.GET().build(), HttpResponse.BodyHandlers.ofLines());
-            if (response.statusCode() == 204) {
+            if (response.statusCode() == 204 || response.statusCode() == 429) {
                 return awaitResult(id);
             }
             if (response.statusCode() != 200) {

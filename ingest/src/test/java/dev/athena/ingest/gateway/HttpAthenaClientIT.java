@@ -114,7 +114,7 @@ class HttpAthenaClientIT {
                 "1 finding", ServedBy.of("builtin", "rules-1"), false, "b-" + id, Usage.NONE, null, Instant.now());
     }
 
-    private static KafkaConsumer<String, byte[]> requestsFromNow() {
+    static KafkaConsumer<String, byte[]> requestsFromNow() {
         var consumer = new KafkaConsumer<>(Map.<String, Object>of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestStack.endpoints().kafkaBootstrap(),
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(),
@@ -128,7 +128,7 @@ class HttpAthenaClientIT {
     }
 
     /** The id the gateway gave the submission, read from the request topic as the collector would. */
-    private static String idSubmittedBy(KafkaConsumer<String, byte[]> requests, String clientId) {
+    static String idSubmittedBy(KafkaConsumer<String, byte[]> requests, String clientId) {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (System.nanoTime() < deadline) {
             for (var record : requests.poll(Duration.ofMillis(200))) {

@@ -2,11 +2,17 @@ package dev.athena.ingest.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.athena.ingest.client.HttpAthenaClient;
+import dev.athena.schemas.message.AnalysisRequest;
+import dev.athena.schemas.message.AnalysisType;
 import java.io.InputStream;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -69,6 +75,33 @@ class OpenStreamsIT {
             Thread.sleep(100);
         }
         assertThat(status).isEqualTo(200);
+    }
+
+    /** The Java client meets the limit on a long poll: it waits and asks again instead of failing. */
+    @Test
+    void shouldLetTheJavaClientWaitForAFreeSlotInsteadOfFailing() throws Exception {
+        String clientId = TestStack.client();
+        String key = TestStack.createKey(http, clientId, "submit", "read");
+        TestStack.ensureResultTopic(clientId);
+        String held = submit(key);
+        HttpClient raw = HttpClient.newHttpClient();
+        HttpResponse<InputStream> first = events(raw, held, key);
+        HttpResponse<InputStream> second = events(raw, held, key);
+        assertThat(List.of(first.statusCode(), second.statusCode())).containsOnly(200);
+        try (var requests = HttpAthenaClientIT.requestsFromNow(); var client = HttpAthenaClient.connect(
+                URI.create("http://127.0.0.1:" + gateway.port()), key)) {
+            var future = client.submit(AnalysisRequest.of("limited-1", clientId, AnalysisType.QUALITY, "x = 2\n"));
+            String id = HttpAthenaClientIT.idSubmittedBy(requests, clientId);
+            TestStack.produceResult(GatewayIT.completed(id, clientId));
+            Thread.sleep(2_000);
+            assertThat(future).as("refused a long poll, still waiting").isNotDone();
+
+            TestStack.produceResult(GatewayIT.completed(held, clientId));
+            first.body().readAllBytes();
+            second.body().readAllBytes();
+
+            assertThat(future.get(30, TimeUnit.SECONDS).requestId()).isEqualTo(id);
+        }
     }
 
     private static HttpResponse<InputStream> events(HttpClient client, String id, String key) throws Exception {
