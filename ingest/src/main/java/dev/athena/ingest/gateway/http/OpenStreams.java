@@ -44,11 +44,6 @@ public final class OpenStreams {
         return () -> open.computeIfPresent(clientId, (client, count) -> count <= 1 ? null : count - 1);
     }
 
-    /** How many the client has open now. */
-    int openFor(String clientId) {
-        return open.getOrDefault(clientId, 0);
-    }
-
     @FunctionalInterface
     public interface Slot extends AutoCloseable {
         @Override

@@ -91,11 +91,6 @@ public final class HttpExchange implements AutoCloseable {
         }
     }
 
-    /** Whether {@link #close} has finished: no connection or thread of the client is left. */
-    boolean isTerminated() {
-        return client.isTerminated();
-    }
-
     public record Response(int status, HttpHeaders headers, InputStream body) {
     }
 }
