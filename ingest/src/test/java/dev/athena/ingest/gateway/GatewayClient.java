@@ -29,6 +29,14 @@ final class GatewayClient {
         return send(b.build());
     }
 
+    /** Submits the usual security analysis with {@code key}; returns the id the gateway accepted it under. */
+    String submit(String key) {
+        HttpResponse<String> response = post("/v1/analyses", key, GatewayIT.analysis("security"));
+        org.assertj.core.api.Assertions.assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        return dev.athena.schemas.json.Json.tree(response.body().getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .get("id").stringValue();
+    }
+
     HttpResponse<String> delete(String path, String key) {
         return send(builder(path, key).DELETE().build());
     }

@@ -43,7 +43,7 @@ class OpenStreamsIT {
         String clientId = TestStack.client();
         String key = TestStack.createKey(http, clientId, "submit", "read");
         TestStack.ensureResultTopic(clientId);
-        String id = submit(key);
+        String id = http.submit(key);
         HttpClient client = HttpClient.newHttpClient();
 
         HttpResponse<InputStream> first = events(client, id, key);
@@ -60,7 +60,7 @@ class OpenStreamsIT {
 
         // another client is not held back by this one
         String otherKey = TestStack.createKey(http, TestStack.client(), "submit", "read");
-        HttpResponse<InputStream> other = events(client, submit(otherKey), otherKey);
+        HttpResponse<InputStream> other = events(client, http.submit(otherKey), otherKey);
         assertThat(other.statusCode()).isEqualTo(200);
         other.body().close();
 
@@ -83,7 +83,7 @@ class OpenStreamsIT {
         String clientId = TestStack.client();
         String key = TestStack.createKey(http, clientId, "submit", "read");
         TestStack.ensureResultTopic(clientId);
-        String held = submit(key);
+        String held = http.submit(key);
         HttpClient raw = HttpClient.newHttpClient();
         HttpResponse<InputStream> first = events(raw, held, key);
         HttpResponse<InputStream> second = events(raw, held, key);
@@ -107,12 +107,5 @@ class OpenStreamsIT {
     private static HttpResponse<InputStream> events(HttpClient client, String id, String key) throws Exception {
         return client.send(http.builder("/v1/analyses/" + id + "/events", key).timeout(Duration.ofMinutes(2))
                 .header("Accept", "text/event-stream").GET().build(), HttpResponse.BodyHandlers.ofInputStream());
-    }
-
-    private static String submit(String key) {
-        HttpResponse<String> response = http.post("/v1/analyses", key, GatewayIT.analysis("security"));
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
-        return dev.athena.schemas.json.Json.tree(response.body().getBytes(java.nio.charset.StandardCharsets.UTF_8))
-                .get("id").stringValue();
     }
 }

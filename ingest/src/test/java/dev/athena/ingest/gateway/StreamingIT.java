@@ -214,9 +214,7 @@ class StreamingIT {
     }
 
     static String submit(String key) {
-        HttpResponse<String> response = http.post("/v1/analyses", key, GatewayIT.analysis("security"));
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
-        return Json.tree(response.body().getBytes(StandardCharsets.UTF_8)).get("id").stringValue();
+        return http.submit(key);
     }
 
     static JsonNode nextMessage(BlockingQueue<JsonNode> messages) throws InterruptedException {
