@@ -76,10 +76,11 @@ final class ProviderAssembly implements AutoCloseable {
             // a response that says a budget is used up pauses every instance until the provider's reset
             java.util.function.Consumer<dev.athena.workers.provider.vendor.RateLimitHeaders> observer =
                     headers -> headers.exhaustedFor().ifPresent(limit::pause);
-            Provider adapter = c.dialect() == ProviderConfig.Dialect.ANTHROPIC
+            // a Provider and an AutoCloseable (its HTTP client) either way
+            var adapter = c.dialect() == ProviderConfig.Dialect.ANTHROPIC
                     ? new AnthropicProvider(vendor, clock, observer)
                     : new OpenAiCompatibleProvider(vendor, clock, observer);
-            httpClients.add((AutoCloseable) adapter);
+            httpClients.add(adapter);
             ResilientProvider guarded = new ResilientProvider(adapter, c.policy(), limit,
                     breakers.circuitBreaker(c.name(), ResilientProvider.breakerConfig(c.policy(), clock)),
                     bulkheads.bulkhead(c.name(), ResilientProvider.bulkheadConfig(c.policy())), clock, Sleeper.SYSTEM,
@@ -90,9 +91,9 @@ final class ProviderAssembly implements AutoCloseable {
             java.time.Duration minDeadline = catalog.batchApis().minDeadlineByProvider().get(c.name());
             if (minDeadline != null) {
                 // every exchange of the batch API passes this provider's own limiter, bulkhead and breaker
-                dev.athena.workers.provider.spi.BatchApi api = c.dialect() == ProviderConfig.Dialect.ANTHROPIC
+                var api = c.dialect() == ProviderConfig.Dialect.ANTHROPIC
                         ? new AnthropicBatchApi(vendor, clock, guarded) : new OpenAiBatchApi(vendor, clock, guarded);
-                httpClients.add((AutoCloseable) api);
+                httpClients.add(api);
                 batchApis.put(c.name(), new dev.athena.workers.execution.ProviderBatches.Api(api, minDeadline));
                 LOG.info("provider {} batch API enabled for bulk batches with at least {} left", c.name(), minDeadline);
             }
