@@ -72,34 +72,29 @@ public record GatewaySettings(String bootstrap, String redisUrl, String jdbcUrl,
     }
 
     private static long limit(java.util.Map<String, String> env, String name, long fallback) {
-        String value = env.get(name);
-        if (value == null || value.isBlank()) {
-            return fallback;
-        }
-        try {
-            return Long.parseLong(value.strip());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " must be a whole number of requests per minute but was '"
-                    + value + "'", e);
-        }
+        return limit(env, name, fallback, "requests per minute");
     }
 
     private static int openStreams(java.util.Map<String, String> env, int fallback) {
-        String name = "ATHENA_MAX_OPEN_STREAMS_PER_CLIENT";
+        return (int) Math.min(Integer.MAX_VALUE, limit(env, "ATHENA_MAX_OPEN_STREAMS_PER_CLIENT", fallback, "streams"));
+    }
+
+    /** A whole number of {@code unit}, 0 or more, or {@code fallback} when the variable is not set. */
+    private static long limit(java.util.Map<String, String> env, String name, long fallback, String unit) {
         String value = env.get(name);
         if (value == null || value.isBlank()) {
             return fallback;
         }
         try {
-            int parsed = Integer.parseInt(value.strip());
+            long parsed = Long.parseLong(value.strip());
             if (parsed >= 0) {
                 return parsed;
             }
         } catch (NumberFormatException e) {
             // said below
         }
-        throw new IllegalArgumentException(name + " must be a whole number of streams, 0 or more, but was '" + value
-                + "'");
+        throw new IllegalArgumentException(name + " must be a whole number of " + unit + ", 0 or more, but was '"
+                + value + "'");
     }
 
     private static String blankToNull(String value) {
