@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The collector benchmark with the broker in a process of its own, pinned to one core, and the benchmark (both
-# topologies) pinned to the other: the broker then takes no CPU from the application, as on machines of its own.
+# topologies, each in a JVM of its own) pinned to the other: the broker then takes no CPU from the application, as on machines of its own.
 # Usage, from the repository root after `./mvnw -q -DskipTests install`:
 #   batch-collector/bench/own-core-broker.sh [-Dbench.codeBytes=4000 ...]
 set -euo pipefail
@@ -15,5 +15,5 @@ broker=$!
 trap 'kill "$broker" 2>/dev/null || true; wait "$broker" 2>/dev/null || true; rm -f "$log"' EXIT
 for _ in $(seq 60); do grep -q "bench broker ready" "$log" && break; sleep 1; done
 grep -q "bench broker ready" "$log" || { echo "broker did not start:"; cat "$log"; exit 1; }
-taskset -c 0 "$JAVA_HOME/bin/java" -Xmx1g -Dbench.bootstrap="127.0.0.1:$port" -Dbench.records=100000 \
-    -Dbench.rounds=5 -Dbench.warmups=2 "$@" -cp "$cp" dev.athena.collector.CollectorBenchmark
+taskset -c 0 "$JAVA_HOME/bin/java" -Xmx1g -Dbench.bootstrap="127.0.0.1:$port" -Dbench.records=500000 \
+    -Dbench.rounds=3 -Dbench.warmups=2 "$@" -cp "$cp" dev.athena.collector.CollectorBenchmark

@@ -43,8 +43,8 @@ import org.apache.kafka.streams.Topology;
  * exactly-once settings) on the same in-process broker and the same input, in one run.
  *
  * <pre>
- * ./mvnw -q -pl batch-collector test-compile exec:exec@bench            # 100,000 requests, 2 warm-ups + 5 rounds
- * ./mvnw -q -pl batch-collector test-compile exec:exec@bench -Dbench.records=20000
+ * ./mvnw -q -pl batch-collector test-compile exec:exec@bench            # 500,000 requests, 2 warm-ups + 3 rounds
+ * ./mvnw -q -pl batch-collector test-compile exec:exec@bench -Dbench.records=100000
  * ./mvnw -q -pl batch-collector test-compile exec:exec@bench -Dbench.jvmArg=-Dbench.variant=admission
  * ./mvnw -q -pl batch-collector test-compile exec:exec@bench -Dbench.codeBytes=4000   # ~4 KB of code per request
  * ./mvnw -q -pl batch-collector test-compile exec:exec@bench -Dbench.sources=..     # this repository's sources
@@ -56,10 +56,15 @@ import org.apache.kafka.streams.Topology;
  *
  * Timing starts when the application is RUNNING and stops when its committed offsets reach the end of the
  * input: every record processed and its transaction committed. Each leg also gives its steady-state rate, between
- * the commits that pass 10 % and 90 % of the input: a leg of 100,000 records lasts under a second for the
- * pass-through, of which joining the group and the first fetch take a fifth, so the whole-leg rate flatters
- * whichever topology is slower. Both topologies run under the same Streams config
+ * the commits that pass 10 % and 90 % of the input: joining the group and the first fetch take a fixed fraction
+ * of a second, so the whole-leg rate flatters whichever topology is slower. Legs of 500,000 records by default:
+ * at 100,000 the pass-through commits only six times in a leg, too few points for a steady rate. Both topologies run under the same Streams config
  * ({@link BatchCollector#streamsConfig}); rounds alternate which one goes first; the median ratio is the result.
+ *
+ * <p>Each topology runs its legs in a JVM of its own ({@link BenchFork}), the broker stays in this one:
+ * {@code -Dbench.forks=false} runs both in this JVM instead, where each leg pays for recompiling the Kafka code
+ * the other topology's leg has just compiled for itself. Flight recordings ({@code -XX:StartFlightRecording})
+ * need {@code -Dbench.forks=false}: they are not passed on to forks.
  */
 public final class CollectorBenchmark {
     private static final String PASS_THROUGH_TOPIC = "bench.pass-through";
@@ -76,6 +81,9 @@ public final class CollectorBenchmark {
             "consumer-fetch-manager-metrics:records-per-request-avg", "consumer-metrics:io-wait-time-ns-total",
             "consumer-metrics:poll-idle-ratio-avg");
 
+    /** False in a fork or with an external broker: the JVM's CPU figure is then the application's alone. */
+    static boolean brokerInThisJvm = System.getProperty("bench.bootstrap") == null;
+
     private CollectorBenchmark() {
     }
 
@@ -85,6 +93,8 @@ public final class CollectorBenchmark {
         int warmups = Integer.getInteger("bench.warmups", 1);
         CollectorVariants variant = CollectorVariants.named(System.getProperty("bench.variant", "full"));
         Path dir = Files.createTempDirectory("collector-bench-");
+        BenchFork passFork = null;
+        BenchFork collectorFork = null;
         String external = System.getProperty("bench.bootstrap");
         try (EmbeddedKafka kafka = external == null ? EmbeddedKafka.start(dir.resolve("kafka"), FreePorts.pick())
                 : null;
@@ -106,21 +116,23 @@ public final class CollectorBenchmark {
             List<Double> steadyRatios = new ArrayList<>();
             List<Double> passCpu = new ArrayList<>();
             List<Double> collectorCpu = new ArrayList<>();
+            boolean forks = Boolean.parseBoolean(System.getProperty("bench.forks", "true"));
+            if (forks) {
+                passFork = BenchFork.start("pass", bootstrap, records);
+                collectorFork = BenchFork.start("collector", bootstrap, records);
+            }
             // warm-up rounds (not counted) first, so the counted ones compare JIT-compiled code on both sides
             for (int round = 1 - warmups; round <= rounds; round++) {
                 int run = round + warmups;
-                CollectorSettings settings = CollectorSettings.defaults(bootstrap, dir.resolve("state-" + run));
                 // alternate which goes first, so neither always runs on the warmer JVM or the quieter machine
                 boolean passFirst = Math.floorMod(round, 2) == 1;
                 Rate pass = null;
                 Rate collector = null;
                 for (int leg = 0; leg < 2; leg++) {
                     if ((leg == 0) == passFirst) {
-                        pass = run(admin, settings.withApplicationId("bench-pass-" + run), passThrough(), records);
+                        pass = forks ? passFork.run(run) : leg(admin, bootstrap, dir, false, run, records);
                     } else {
-                        var metrics = new CollectorMetrics(new SimpleMeterRegistry());
-                        collector = run(admin, settings.withApplicationId("bench-collector-" + run),
-                                variant.build(settings, metrics), records);
+                        collector = forks ? collectorFork.run(run) : leg(admin, bootstrap, dir, true, run, records);
                     }
                 }
                 if (round < 1) {
@@ -153,8 +165,29 @@ public final class CollectorBenchmark {
             System.out.printf(Locale.ROOT, "median CPU per record in each application's threads while timed: "
                     + "pass-through %.1f us, collector %.1f us%n", median(passCpu), median(collectorCpu));
         } finally {
+            if (passFork != null) {
+                passFork.close();
+            }
+            if (collectorFork != null) {
+                collectorFork.close();
+            }
             TempDirectories.deleteTree(dir);
         }
+    }
+
+    /**
+     * One leg: the pass-through or the collector (the {@code bench.variant}), as application
+     * {@code bench-<pass|collector>-<run>} with its state under {@code dir}.
+     */
+    static Rate leg(Admin admin, String bootstrap, Path dir, boolean collector, int run, int records)
+            throws Exception {
+        CollectorSettings settings = CollectorSettings.defaults(bootstrap, dir.resolve("state-" + run));
+        if (!collector) {
+            return run(admin, settings.withApplicationId("bench-pass-" + run), passThrough(), records);
+        }
+        var variant = CollectorVariants.named(System.getProperty("bench.variant", "full"));
+        return run(admin, settings.withApplicationId("bench-collector-" + run),
+                variant.build(settings, new CollectorMetrics(new SimpleMeterRegistry())), records);
     }
 
     private static void addIfFinite(List<Double> values, double value) {
@@ -277,8 +310,9 @@ public final class CollectorBenchmark {
             double processCores = (processCpuNanos() - processCpuAtStart) / 1e9 / seconds;
             double cpuMicros = cpuNanos(settings.applicationId(), threadCpuAtStart) / 1e3 / counted;
             System.out.printf(Locale.ROOT, "  %s: %,.0f rec/s (steady %,.0f), %.1f us CPU/record in its threads, "
-                    + "whole JVM (broker included) %.2f of %d cores busy, %d ms in GC%n", settings.applicationId(),
-                    counted / seconds, steady, cpuMicros, processCores,
+                    + "%s %.2f of %d cores busy, %d ms in GC%n", settings.applicationId(),
+                    counted / seconds, steady, cpuMicros,
+                    brokerInThisJvm ? "whole JVM (broker included)" : "its JVM", processCores,
                     Runtime.getRuntime().availableProcessors(), gcMillis() - gcAtStart);
             if (Boolean.getBoolean("bench.threads")) {
                 System.out.printf(Locale.ROOT, "    timed from %d to %d (epoch ms)%n", startedAtMs,

@@ -1,0 +1,103 @@
+package dev.athena.collector;
+
+import dev.athena.infra.stack.TempDirectories;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+
+/**
+ * One topology's legs of {@link CollectorBenchmark} in a JVM of its own, as each topology runs in production.
+ * When both topologies alternate in one JVM, each leg finds the Kafka client code it shares with the other
+ * compiled for the other's profile; C2 then spends seconds of every leg recompiling it on the same two cores.
+ * Forks keep each topology's JIT profile its own, the way JMH forks per benchmark.
+ *
+ * <p>The parent writes a round number per line to the fork's standard input; the fork runs that leg against the
+ * parent's broker and answers with one {@value #RESULT} line, after the leg's own report lines.
+ */
+final class BenchFork implements AutoCloseable {
+    private static final String RESULT = "bench-leg-result ";
+    private final String topology;
+    private final Process process;
+    private final BufferedReader output;
+    private final PrintWriter commands;
+
+    private BenchFork(String topology, Process process) {
+        this.topology = topology;
+        this.process = process;
+        this.output = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        this.commands = new PrintWriter(process.getOutputStream(), true, StandardCharsets.UTF_8);
+    }
+
+    /** A fork with this JVM's options (flight recordings left out: two JVMs would write one file). */
+    static BenchFork start(String topology, String bootstrap, int records) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(option -> !option.startsWith("-XX:StartFlightRecording")).forEach(command::add);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), BenchFork.class.getName(), topology,
+                bootstrap, Integer.toString(records)));
+        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        return new BenchFork(topology, process);
+    }
+
+    /** Runs one leg in the fork, passing its report lines through, and returns its rate. */
+    CollectorBenchmark.Rate run(int round) throws IOException, InterruptedException {
+        commands.println(round);
+        String line;
+        while ((line = output.readLine()) != null) {
+            if (line.startsWith(RESULT)) {
+                String[] figures = line.substring(RESULT.length()).split(" ");
+                return new CollectorBenchmark.Rate(Double.parseDouble(figures[0]), Double.parseDouble(figures[1]),
+                        Double.parseDouble(figures[2]));
+            }
+            System.out.println(line);
+        }
+        throw new IllegalStateException("the " + topology + " fork ended with exit code " + process.waitFor());
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        commands.close();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroy();
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** The fork: {@code <pass|collector> <bootstrap> <records>}, then round numbers on standard input. */
+    public static void main(String[] args) throws Exception {
+        boolean collector = switch (args[0]) {
+            case "collector" -> true;
+            case "pass" -> false;
+            default -> throw new IllegalArgumentException("topology must be pass or collector, not " + args[0]);
+        };
+        String bootstrap = args[1];
+        CollectorBenchmark.brokerInThisJvm = false;
+        int records = Integer.parseInt(args[2]);
+        Path dir = Files.createTempDirectory("collector-bench-fork-");
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            var rounds = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            String round;
+            while ((round = rounds.readLine()) != null) {
+                var rate = CollectorBenchmark.leg(admin, bootstrap, dir, collector, Integer.parseInt(round.trim()),
+                        records);
+                System.out.println(String.format(Locale.ROOT, "%s%s %s %s", RESULT, rate.whole(), rate.steady(),
+                        rate.cpuMicrosPerRecord()));
+            }
+        } finally {
+            TempDirectories.deleteTree(dir);
+        }
+    }
+}
