@@ -40,12 +40,17 @@ final class BenchFork implements AutoCloseable {
         this.commands = new PrintWriter(process.getOutputStream(), true, StandardCharsets.UTF_8);
     }
 
-    /** A fork with this JVM's options (flight recordings left out: two JVMs would write one file). */
+    /**
+     * A fork with this JVM's options; a flight recording's {@code x.jfr} becomes {@code x-<topology>.jfr}, so each
+     * JVM writes a file of its own.
+     */
     static BenchFork start(String topology, String bootstrap, int records) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-                .filter(option -> !option.startsWith("-XX:StartFlightRecording")).forEach(command::add);
+                .map(option -> option.startsWith("-XX:StartFlightRecording")
+                        ? option.replace(".jfr", "-" + topology + ".jfr") : option)
+                .forEach(command::add);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), BenchFork.class.getName(), topology,
                 bootstrap, Integer.toString(records)));
         Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();

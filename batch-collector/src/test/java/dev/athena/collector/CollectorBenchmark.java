@@ -63,8 +63,8 @@ import org.apache.kafka.streams.Topology;
  *
  * <p>Each topology runs its legs in a JVM of its own ({@link BenchFork}), the broker stays in this one:
  * {@code -Dbench.forks=false} runs both in this JVM instead, where each leg pays for recompiling the Kafka code
- * the other topology's leg has just compiled for itself. Flight recordings ({@code -XX:StartFlightRecording})
- * need {@code -Dbench.forks=false}: they are not passed on to forks.
+ * the other topology's leg has just compiled for itself. A flight recording to {@code x.jfr} records each fork to
+ * {@code x-pass.jfr} and {@code x-collector.jfr}.
  */
 public final class CollectorBenchmark {
     private static final String PASS_THROUGH_TOPIC = "bench.pass-through";
