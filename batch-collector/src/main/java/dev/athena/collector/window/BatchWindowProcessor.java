@@ -139,7 +139,8 @@ public final class BatchWindowProcessor implements Processor<String, Admitted, S
     public void init(ProcessorContext<String, WireBatch> context) {
         this.context = context;
         this.store = context.getStateStore(ITEMS_STORE);
-        this.writeBehind = new ItemWriteBehind(store::put, restore());
+        restore();
+        this.writeBehind = new ItemWriteBehind(store::put);
         context.<CommitHook>getStateStore(COMMIT_HOOK).onCommit("pending-items", writeBehind::flush);
         this.waiting = new WaitingItems(context.getStateStore(WAITING_STORE));
         metrics.openRecordsRestored(openRequests() + waiting.requests());
@@ -147,8 +148,8 @@ public final class BatchWindowProcessor implements Processor<String, Admitted, S
         context.schedule(tick(settings), PunctuationType.WALL_CLOCK_TIME, this::closeDueWindows);
     }
 
-    /** Rebuilds the routes from the store; returns the keys it holds. */
-    private List<String> restore() {
+    /** Rebuilds the routes from the store. */
+    private void restore() {
         List<KeyValue<String, PendingItem>> pending = new ArrayList<>();
         try (KeyValueIterator<String, PendingItem> all = store.all()) {
             all.forEachRemaining(pending::add);
@@ -160,7 +161,6 @@ public final class BatchWindowProcessor implements Processor<String, Admitted, S
             routes.computeIfAbsent(route, r -> new RouteState(r, item.item().request().lane(),
                     item.windowOpenedAtMs())).restore(kv.key, item);
         }
-        return pending.stream().map(kv -> kv.key).toList();
     }
 
     @Override
@@ -169,10 +169,11 @@ public final class BatchWindowProcessor implements Processor<String, Admitted, S
         String route = admitted.route().key();
         RouteState state = routes.computeIfAbsent(route,
                 r -> new RouteState(r, admitted.route().lane(), context.currentSystemTimeMs()));
-        String pending = state.locate(admitted.cacheKey());
-        if (pending != null && state.requestersOf(pending) < MAX_REQUESTERS_PER_ITEM
-                && mayCoalesce(state, pending, admitted.requester().clientId())) {
-            writeBehind.put(pending, state.coalesce(pending, admitted.requester()));
+        PendingSlot pending = state.locate(admitted.cacheKey());
+        if (pending != null && pending.item().item().requesters().size() < MAX_REQUESTERS_PER_ITEM
+                && mayCoalesce(pending, admitted.requester().clientId())) {
+            state.coalesce(pending, admitted.requester());
+            writeBehind.put(pending);
             metrics.coalesced();
             return;
         }
@@ -186,15 +187,15 @@ public final class BatchWindowProcessor implements Processor<String, Admitted, S
             metrics.waitingChanged(1);
             return;
         }
-        writeBehind.put(state.add(item), item);
+        writeBehind.put(state.add(item));
     }
 
     /** Joining another client's item would make this request wait for that client's quota. */
-    private boolean mayCoalesce(RouteState state, String pending, String asker) {
+    private boolean mayCoalesce(PendingSlot pending, String asker) {
         if (!anyoneLimited) {
             return true;
         }
-        String owner = state.clientOf(pending);
+        String owner = pending.item().clientId();
         return owner.equals(asker) || !quotas.limits(owner);
     }
 
@@ -246,7 +247,7 @@ public final class BatchWindowProcessor implements Processor<String, Admitted, S
                     state = new RouteState(queue.route(), item.item().request().lane(), item.windowOpenedAtMs());
                     routes.put(queue.route(), state);
                 }
-                writeBehind.put(state.add(item), item);
+                writeBehind.put(state.add(item));
             }
         }
     }
@@ -275,7 +276,7 @@ public final class BatchWindowProcessor implements Processor<String, Admitted, S
             metrics.quotaDeferred(before);
             return false;
         }
-        taken.keys().forEach(writeBehind::remove);
+        taken.slots().forEach(writeBehind::remove);
         AnalysisBatch batch = new AnalysisBatch(SchemaVersion.CURRENT, batchId(state.route(), taken.items()),
                 state.route(), Instant.ofEpochMilli(state.openedAtMs()), Instant.ofEpochMilli(now), taken.items());
         metrics.batchClosed(state.lane(), reason, batch.items().size(), batch.requestCount(),

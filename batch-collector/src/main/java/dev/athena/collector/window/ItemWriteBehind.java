@@ -1,10 +1,7 @@
 package dev.athena.collector.window;
 
-import java.util.Collection;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.Map;
-import java.util.Set;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.BiConsumer;
 
 /**
@@ -14,50 +11,54 @@ import java.util.function.BiConsumer;
  * is what the Streams record cache did for the items store, at a fraction of the cost: no sorted map, no
  * serialization on every put, and no tombstone for a key the changelog never saw.
  *
- * <p>Nothing here is restored: after a restart the items store is the truth and {@link #bind} marks its keys as
- * stored. Single-threaded, like the task that owns it.
+ * <p>Nothing here is restored: after a restart the items store is the truth and its items come back as slots
+ * marked stored ({@link PendingSlot#restored}). Single-threaded, like the task that owns it.
  */
 final class ItemWriteBehind {
-    /** Writes not yet in the store; a null value is a tombstone. */
-    private final Map<String, PendingItem> held = new HashMap<>();
-    /** Keys the store (and so its changelog) holds. */
-    private final Set<String> stored = new HashSet<>();
+    /** Slots with a write to make at the next commit, each once. */
+    private final List<PendingSlot> held = new ArrayList<>();
     private final BiConsumer<String, PendingItem> target;
 
-    /**
-     * @param target     where held writes go (the items store's {@code put}; null is a tombstone)
-     * @param storedKeys the keys the store already has (restored ones)
-     */
-    ItemWriteBehind(BiConsumer<String, PendingItem> target, Collection<String> storedKeys) {
+    /** @param target where held writes go (the items store's {@code put}; null is a tombstone) */
+    ItemWriteBehind(BiConsumer<String, PendingItem> target) {
         this.target = target;
-        stored.addAll(storedKeys);
     }
 
-    void put(String key, PendingItem item) {
-        held.put(key, item);
+    /** The slot's item is new or changed: written at the next commit as it then is. */
+    void put(PendingSlot slot) {
+        hold(slot);
     }
 
     /** The item left in a batch: a tombstone if the store has it, otherwise its held write is simply dropped. */
-    void remove(String key) {
-        if (stored.contains(key)) {
-            held.put(key, null);
-        } else {
-            held.remove(key);
+    void remove(PendingSlot slot) {
+        slot.taken = true;
+        if (slot.stored) {
+            hold(slot);
         }
     }
 
+    private void hold(PendingSlot slot) {
+        if (!slot.held) {
+            slot.held = true;
+            held.add(slot);
+        }
+    }
+
+    /** Slots waiting for the next commit, including batched ones that will write nothing. */
     int held() {
         return held.size();
     }
 
     /** Makes every held write; called just before Streams commits. */
     void flush() {
-        for (Map.Entry<String, PendingItem> write : held.entrySet()) {
-            target.accept(write.getKey(), write.getValue());
-            if (write.getValue() == null) {
-                stored.remove(write.getKey());
-            } else {
-                stored.add(write.getKey());
+        for (PendingSlot slot : held) {
+            slot.held = false;
+            if (!slot.taken) {
+                target.accept(slot.key(), slot.item());
+                slot.stored = true;
+            } else if (slot.stored) {
+                target.accept(slot.key(), null);
+                slot.stored = false;
             }
         }
         held.clear();

@@ -11,9 +11,9 @@ import java.util.Map;
 import java.util.function.Predicate;
 
 /**
- * What is pending for one route, in memory: one queue of item keys per client, in round-robin order, the items,
- * and where each pending cache key sits (for coalescing). The items store mirrors the items, so this is rebuilt
- * from it when a task starts; nothing here needs a store of its own.
+ * What is pending for one route, in memory: one queue of item slots per client, in round-robin order, and where
+ * each pending cache key sits (for coalescing). The items store mirrors the items, so this is rebuilt from it
+ * when a task starts; nothing here needs a store of its own.
  *
  * <p>Design notes: owned by one task's processor, so single-threaded. Round-robin: the client at the head of
  * {@code turns} gives one item, then goes to the back if it has more; a client whose item does not fit the token
@@ -29,17 +29,17 @@ final class RouteState {
     private final long openedAtMs;
     private final ArrayDeque<ClientLine> turns = new ArrayDeque<>();
     private final Map<String, ClientLine> lines = new HashMap<>();
-    private final Map<String, PendingItem> items = HashMap.newHashMap(EXPECTED_ITEMS);
-    private final Map<String, String> locations = HashMap.newHashMap(EXPECTED_ITEMS);
+    private final Map<String, PendingSlot> locations = HashMap.newHashMap(EXPECTED_ITEMS);
     private long nextSeq;
+    private int items;
     private long tokens;
     private long bytes;
     private int requests;
 
-    private record ClientLine(String clientId, ArrayDeque<String> keys) {
+    private record ClientLine(String clientId, ArrayDeque<PendingSlot> slots) {
     }
 
-    record Taken(List<BatchItem> items, List<String> keys, List<byte[]> requestBytes) {
+    record Taken(List<BatchItem> items, List<PendingSlot> slots, List<byte[]> requestBytes) {
     }
 
     RouteState(String route, Lane lane, long openedAtMs) {
@@ -77,7 +77,7 @@ final class RouteState {
     }
 
     int items() {
-        return items.size();
+        return items;
     }
 
     long tokens() {
@@ -96,66 +96,56 @@ final class RouteState {
     /** How many items of this client are pending here. */
     int queued(String clientId) {
         ClientLine line = lines.get(clientId);
-        return line == null ? 0 : line.keys().size();
-    }
-
-    /** The client whose turn the pending item with this key waits for (its first requester's). */
-    String clientOf(String key) {
-        return items.get(key).clientId();
-    }
-
-    /** How many requesters the pending item with this key carries. */
-    int requestersOf(String key) {
-        return items.get(key).item().requesters().size();
+        return line == null ? 0 : line.slots().size();
     }
 
     boolean isEmpty() {
-        return items.isEmpty();
+        return items == 0;
     }
 
-    /** The key of the pending item with this cache key, or null. */
-    String locate(String cacheKey) {
+    /** The slot of the pending item with this cache key, or null. */
+    PendingSlot locate(String cacheKey) {
         return locations.get(cacheKey);
     }
 
-    /** Adds a new item; returns its key in the items store. */
-    String add(PendingItem item) {
-        return put(itemKey(nextSeq, route), item);
+    /** Adds a new item; returns its slot, whose key in the items store is {@code seq NUL route}. */
+    PendingSlot add(PendingItem item) {
+        return put(new PendingSlot(nextSeq, route, item));
     }
 
-    /** Puts back an item read from the store (keys in arrival order). */
-    String restore(String key, PendingItem item) {
-        nextSeq = Math.max(nextSeq, seqOf(key));
-        return put(key, item);
+    /** Puts back an item read from the store (keys in arrival order); returns its slot, marked stored. */
+    PendingSlot restore(String key, PendingItem item) {
+        PendingSlot slot = PendingSlot.restored(key, item);
+        nextSeq = Math.max(nextSeq, slot.seq());
+        return put(slot);
     }
 
-    private String put(String key, PendingItem item) {
+    private PendingSlot put(PendingSlot slot) {
+        PendingItem item = slot.item();
         nextSeq++;
-        items.put(key, item);
-        locations.put(item.item().cacheKey(), key);
+        items++;
+        locations.put(item.item().cacheKey(), slot);
         ClientLine line = lines.computeIfAbsent(item.clientId(), id -> {
             ClientLine created = new ClientLine(id, new ArrayDeque<>());
             turns.addLast(created);
             return created;
         });
-        line.keys().addLast(key);
+        line.slots().addLast(slot);
         tokens += item.tokens();
         bytes += item.wireBytes();
         requests += item.item().requesters().size();
-        return key;
+        return slot;
     }
 
-    /** Adds a requester to a pending item; returns the item as it now is. */
-    PendingItem coalesce(String key, Requester requester) {
-        PendingItem pending = items.get(key);
+    /** Adds a requester to the pending item in {@code slot}. */
+    void coalesce(PendingSlot slot, Requester requester) {
+        PendingItem pending = slot.item();
         List<Requester> requesters = new ArrayList<>(pending.item().requesters());
         requesters.add(requester);
         BatchItem item = pending.item();
-        PendingItem updated = pending.withItem(new BatchItem(item.cacheKey(), item.request(), requesters));
-        items.put(key, updated);
+        slot.update(pending.withItem(new BatchItem(item.cacheKey(), item.request(), requesters)));
         requests++;
         bytes += PendingItem.MAX_REQUESTER_BYTES;
-        return updated;
     }
 
     /**
@@ -164,17 +154,17 @@ final class RouteState {
      * no) is passed over, keeping its items, until none is left that may go.
      */
     Taken take(int maxItems, long maxTokens, long maxBytes, Predicate<String> quota) {
-        int most = Math.min(maxItems, items.size());
+        int most = Math.min(maxItems, items);
         List<BatchItem> batch = new ArrayList<>(most);
-        List<String> keys = new ArrayList<>(most);
+        List<PendingSlot> slots = new ArrayList<>(most);
         List<byte[]> requestBytes = new ArrayList<>(most);
         long batchTokens = 0;
         long batchBytes = 0;
         int passedOver = 0;
         while (batch.size() < maxItems && passedOver < turns.size()) {
             ClientLine line = turns.peekFirst();
-            String key = line.keys().peekFirst();
-            PendingItem next = items.get(key);
+            PendingSlot slot = line.slots().peekFirst();
+            PendingItem next = slot.item();
             long nextBytes = next.wireBytes();
             if (!batch.isEmpty() && (batchTokens + next.tokens() > maxTokens || batchBytes + nextBytes > maxBytes)) {
                 break;
@@ -186,25 +176,25 @@ final class RouteState {
                 continue;
             }
             passedOver = 0;
-            line.keys().pollFirst();
-            if (line.keys().isEmpty()) {
+            line.slots().pollFirst();
+            if (line.slots().isEmpty()) {
                 lines.remove(line.clientId());
             } else {
                 turns.addLast(line);
             }
-            items.remove(key);
+            items--;
             // a newer item of the same question may have taken over its place (see BatchWindowProcessor)
-            locations.remove(next.item().cacheKey(), key);
+            locations.remove(next.item().cacheKey(), slot);
             tokens -= next.tokens();
             bytes -= nextBytes;
             requests -= next.item().requesters().size();
             batchTokens += next.tokens();
             batchBytes += nextBytes;
             batch.add(next.item());
-            keys.add(key);
+            slots.add(slot);
             requestBytes.add(next.requestBytes());
         }
-        return new Taken(batch, keys, requestBytes);
+        return new Taken(batch, slots, requestBytes);
     }
 
     Taken take(int maxItems, long maxTokens) {

@@ -6,15 +6,16 @@ import dev.athena.schemas.message.AnalysisRequest;
 import dev.athena.schemas.message.AnalysisType;
 import dev.athena.schemas.message.BatchItem;
 import dev.athena.schemas.message.Requester;
+import java.util.AbstractMap.SimpleEntry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ItemWriteBehindTest {
+    private static final String ROUTE = "auto/auto/interactive";
     private final List<Map.Entry<String, PendingItem>> writes = new ArrayList<>();
-    private final ItemWriteBehind buffer = new ItemWriteBehind(
-            (key, item) -> writes.add(new java.util.AbstractMap.SimpleEntry<>(key, item)), List.of("restored"));
+    private final ItemWriteBehind buffer = new ItemWriteBehind((key, item) -> writes.add(new SimpleEntry<>(key, item)));
 
     private static PendingItem item(String id) {
         AnalysisRequest request = AnalysisRequest.of(id, "team-a", AnalysisType.SECURITY, "print(1)");
@@ -23,32 +24,39 @@ class ItemWriteBehindTest {
 
     @Test
     void shouldWriteNothingForAnItemBatchedBeforeTheCommit() {
-        buffer.put("a", item("a"));
-        buffer.remove("a");
+        PendingSlot a = new PendingSlot(1, ROUTE, item("a"));
+        buffer.put(a);
+        buffer.remove(a);
         buffer.flush();
 
         assertThat(writes).isEmpty();
+        assertThat(buffer.held()).isZero();
     }
 
     @Test
     void shouldWriteAnItemPendingAtTheCommitOnceAndTombstoneItAfterItIsBatched() {
-        PendingItem a = item("a");
-        buffer.put("a", a);
+        PendingSlot a = new PendingSlot(1, ROUTE, item("a"));
+        buffer.put(a);
         buffer.flush();
-        buffer.remove("a");
+        buffer.flush();
+        buffer.remove(a);
+        buffer.flush();
         buffer.flush();
 
-        assertThat(writes).extracting(Map.Entry::getKey).containsExactly("a", "a");
-        assertThat(writes.get(0).getValue()).isSameAs(a);
+        assertThat(writes).extracting(Map.Entry::getKey).containsExactly(RouteState.itemKey(1, ROUTE),
+                RouteState.itemKey(1, ROUTE));
+        assertThat(writes.get(0).getValue()).isSameAs(a.item());
         assertThat(writes.get(1).getValue()).isNull();
     }
 
     @Test
     void shouldWriteOnlyTheLatestVersionOfACoalescedItem() {
-        buffer.put("a", item("a"));
+        PendingSlot a = new PendingSlot(1, ROUTE, item("a"));
+        buffer.put(a);
         PendingItem coalesced = item("a").withItem(new BatchItem("key-a", item("a").item().request(),
                 List.of(new Requester("a", "team-a", null, null), new Requester("b", "team-b", null, null))));
-        buffer.put("a", coalesced);
+        a.update(coalesced);
+        buffer.put(a);
         buffer.flush();
 
         assertThat(writes).hasSize(1);
@@ -56,13 +64,29 @@ class ItemWriteBehindTest {
     }
 
     @Test
+    void shouldRewriteAStoredItemThatChangedAndTombstoneItOnce() {
+        PendingSlot a = new PendingSlot(1, ROUTE, item("a"));
+        buffer.put(a);
+        buffer.flush();
+        a.update(item("a2"));
+        buffer.put(a);
+        buffer.remove(a);
+        buffer.flush();
+
+        assertThat(writes).hasSize(2);
+        assertThat(writes.get(1).getValue()).isNull();
+    }
+
+    @Test
     void shouldTombstoneARestoredItemOnceItIsBatched() {
-        buffer.remove("restored");
+        String key = RouteState.itemKey(7, ROUTE);
+        PendingSlot restored = PendingSlot.restored(key, item("r"));
+        buffer.remove(restored);
         buffer.flush();
         buffer.flush();
 
         assertThat(writes).hasSize(1);
-        assertThat(writes.get(0).getKey()).isEqualTo("restored");
+        assertThat(writes.get(0).getKey()).isEqualTo(key);
         assertThat(writes.get(0).getValue()).isNull();
         assertThat(buffer.held()).isZero();
     }

@@ -26,10 +26,11 @@ class RouteStateTest {
         Map<String, PendingItem> store = new LinkedHashMap<>();
         for (PendingItem item : List.of(item("a-1", "a", "k1", 10), item("a-2", "a", "k2", 10),
                 item("b-1", "b", "k3", 10))) {
-            store.put(before.add(item), item);
+            store.put(before.add(item).key(), item);
         }
-        String shared = before.locate("k1");
-        store.put(shared, before.coalesce(shared, new Requester("c-1", "c", null, null)));
+        PendingSlot shared = before.locate("k1");
+        before.coalesce(shared, new Requester("c-1", "c", null, null));
+        store.put(shared.key(), shared.item());
 
         RouteState after = new RouteState(ROUTE, Lane.INTERACTIVE, 1_000);
         store.forEach(after::restore);
@@ -37,8 +38,8 @@ class RouteStateTest {
         assertThat(after.items()).isEqualTo(3);
         assertThat(after.requests()).isEqualTo(4);
         assertThat(after.tokens()).isEqualTo(30);
-        assertThat(after.locate("k1")).isEqualTo(shared);
-        String next = after.add(item("a-3", "a", "k4", 10));
+        assertThat(after.locate("k1").key()).isEqualTo(shared.key());
+        String next = after.add(item("a-3", "a", "k4", 10)).key();
         assertThat(store).doesNotContainKey(next);
 
         RouteState.Taken taken = after.take(3, 1_000);

@@ -1,0 +1,54 @@
+package dev.athena.collector.window;
+
+/**
+ * One pending item of a route and where it stands with the items store. Routes and {@link ItemWriteBehind} hold
+ * the slot itself rather than its store key, so an item batched before the next commit costs no key string and
+ * no hash map entry beyond its cache key's; the key is built only for an item that reaches the store.
+ * Single-threaded, like the task that owns it.
+ */
+final class PendingSlot {
+    private final long seq;
+    private final String route;
+    private String key;
+    private PendingItem item;
+    /** The store, and so its changelog, holds this key. */
+    boolean stored;
+    /** A write of this slot waits in {@link ItemWriteBehind}. */
+    boolean held;
+    /** The item left in a batch. */
+    boolean taken;
+
+    PendingSlot(long seq, String route, PendingItem item) {
+        this.seq = seq;
+        this.route = route;
+        this.item = item;
+    }
+
+    /** A slot for an item read back from the store under {@code key}. */
+    static PendingSlot restored(String key, PendingItem item) {
+        PendingSlot slot = new PendingSlot(RouteState.seqOf(key), RouteState.routeOf(key), item);
+        slot.key = key;
+        slot.stored = true;
+        return slot;
+    }
+
+    long seq() {
+        return seq;
+    }
+
+    /** The key in the items store: {@link RouteState#itemKey}. */
+    String key() {
+        if (key == null) {
+            key = RouteState.itemKey(seq, route);
+        }
+        return key;
+    }
+
+    PendingItem item() {
+        return item;
+    }
+
+    void update(PendingItem updated) {
+        item = updated;
+    }
+}
