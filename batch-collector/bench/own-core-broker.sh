@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The collector benchmark with the broker in a process of its own, pinned to one core, and the benchmark (both
-# topologies, each in a JVM of its own) pinned to the other: the broker then takes no CPU from the application, as on machines of its own.
+# topologies, each in a JVM of its own) pinned to the other: the broker then takes no CPU from the application,
+# as on machines of its own.
 # Usage, from the repository root after `./mvnw -q -DskipTests install`:
 #   batch-collector/bench/own-core-broker.sh [-Dbench.codeBytes=4000 ...]
 set -euo pipefail
