@@ -3,7 +3,7 @@
 # topologies, each in a JVM of its own) pinned to the other: the broker then takes no CPU from the application,
 # as on machines of its own.
 # Usage, from the repository root after `./mvnw -q -DskipTests install`:
-#   batch-collector/bench/own-core-broker.sh [-Dbench.codeBytes=4000 ...]
+#   batch-collector/bench/own-core-broker.sh [-Dbench.codeBytes=4000 -Dbench.records=100000 ...]
 set -euo pipefail
 export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 cd "$(dirname "$0")/.."

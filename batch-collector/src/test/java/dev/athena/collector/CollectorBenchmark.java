@@ -46,7 +46,7 @@ import org.apache.kafka.streams.Topology;
  * ./mvnw -q -pl batch-collector test-compile exec:exec@bench            # 500,000 requests, 2 warm-ups + 3 rounds
  * ./mvnw -q -pl batch-collector test-compile exec:exec@bench -Dbench.records=100000
  * ./mvnw -q -pl batch-collector test-compile exec:exec@bench -Dbench.jvmArg=-Dbench.variant=admission
- * ./mvnw -q -pl batch-collector test-compile exec:exec@bench -Dbench.codeBytes=4000   # ~4 KB of code per request
+ * ./mvnw -q -pl batch-collector test-compile exec:exec@bench -Dbench.codeBytes=4000 -Dbench.records=100000   # ~4 KB each
  * ./mvnw -q -pl batch-collector test-compile exec:exec@bench -Dbench.sources=..     # this repository's sources
  * batch-collector/bench/own-core-broker.sh                    # the broker in its own process, on its own core
  * </pre>
