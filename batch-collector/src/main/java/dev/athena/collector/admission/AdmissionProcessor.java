@@ -97,6 +97,11 @@ public final class AdmissionProcessor implements Processor<byte[], byte[], Objec
     }
 
     @Override
+    public void close() {
+        seen.close();
+    }
+
+    @Override
     public void process(Record<byte[], byte[]> record) {
         String traceparent = traceparent(record);
         switch (decoder.decode(record.value())) {

@@ -5,8 +5,14 @@ import dev.athena.collector.state.StoreKind;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -31,9 +37,14 @@ import org.slf4j.LoggerFactory;
  *       previous one, written just before Streams commits ({@link CommitHook}), in the same transaction as the
  *       input offsets; it is the truth;</li>
  *   <li>the <em>index</em>: the ids, each with the stream time it was seen at, for exact lookups, local only
- *       (no changelog), plus the number of the last chunk it holds. It is written at commit too, all the ids of
- *       the interval in one RocksDB write batch (until then they are looked up in memory): a put per request
- *       was the single largest cost of admission.</li>
+ *       (no changelog), plus the number of the last chunk it holds. It is written after each commit's chunk,
+ *       all the ids of the interval in one RocksDB write batch (until then they are looked up in memory): a put
+ *       per request was the single largest cost of admission, and the write batch, made on the stream thread,
+ *       still took a tenth of it. So a writer thread ({@link #INDEX_WRITER}) makes it, while the stream thread
+ *       goes on; the ids it holds are looked up in memory until it is done, the next commit waits for it (it is
+ *       long done by then), and so does closing the task, so Streams never closes the store under it. A write
+ *       that fails fails the task at its next commit or lookup: the log still holds those ids, and the index,
+ *       whose position was not moved past them, takes them from the log when the task starts again.</li>
  * </ul>
  * The index needs no changelog because under exactly-once Streams deletes a task's whole state directory
  * (logged and local stores alike) whenever it was not closed cleanly, so a local store is either exactly as of
@@ -60,6 +71,16 @@ final class SeenIds {
     /** The last chunk the index holds (earlier builds' window-store index kept theirs under "last-chunk"). */
     private static final String POSITION = "ids-last-chunk";
     private static final Logger LOG = LoggerFactory.getLogger(SeenIds.class);
+    /**
+     * Makes the index writes of every task in this JVM, one after another: each is a tenth of a stream thread's
+     * work at most, so one thread keeps up with several stream threads. A daemon: it holds nothing that is not
+     * also in the log.
+     */
+    static final ExecutorService INDEX_WRITER = Executors.newSingleThreadExecutor(task -> {
+        Thread thread = new Thread(task, "athena-seen-index-writer");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     private final ProcessorContext<?, ?> context;
     private final Duration retention;
@@ -67,17 +88,27 @@ final class SeenIds {
     private final KeyValueStore<String, Long> index;
     private final KeyValueStore<String, Long> position;
     private final WindowStore<Long, String> log;
+    private final Executor writer;
     /**
      * Ids remembered since the last commit, in order: neither in the log nor in the index yet. A list, not a set:
      * it is searched only when the filter says "maybe" (a retry, or about one new id in a hundred), and a hash
      * set's insert per request cost more than those few scans of one commit interval's ids.
      */
-    private final List<String> unlogged = new ArrayList<>();
+    private List<String> unlogged = new ArrayList<>();
+    /** The ids of the last commit, which the writer may not have put into the index yet. */
+    private List<String> writing = List.of();
+    private CompletableFuture<Void> write = CompletableFuture.completedFuture(null);
     private long lastChunk;
     /** Ids remembered by an earlier version without their client: a retry across the upgrade is still one. */
     private boolean unscopedIds;
 
     SeenIds(ProcessorContext<?, ?> context, Duration retention, SeenFilter filter) {
+        this(context, retention, filter, INDEX_WRITER);
+    }
+
+    /** With the index written by {@code writer} ({@code Runnable::run}: on the stream thread, at the commit). */
+    SeenIds(ProcessorContext<?, ?> context, Duration retention, SeenFilter filter, Executor writer) {
+        this.writer = writer;
         this.context = context;
         this.retention = retention;
         this.filter = filter;
@@ -116,6 +147,14 @@ final class SeenIds {
         if (unlogged.contains(id)) {
             return true;
         }
+        if (!write.isDone() || write.isCompletedExceptionally()) {
+            if (writing.contains(id)) {
+                return true;
+            }
+            if (write.isCompletedExceptionally()) {
+                awaitWrite(); // fails the task here rather than let a retry through
+            }
+        }
         Long seenAt = index.get(id);
         return seenAt != null && live(seenAt);
     }
@@ -143,6 +182,7 @@ final class SeenIds {
         if (unlogged.isEmpty()) {
             return;
         }
+        awaitWrite();
         long seenAt = streamTime();
         for (int from = 0; from < unlogged.size(); from += MAX_CHUNK_IDS) {
             // numbers only grow, for this task on any machine, even after every chunk has expired
@@ -150,9 +190,34 @@ final class SeenIds {
             int to = Math.min(unlogged.size(), from + MAX_CHUNK_IDS);
             log.put(lastChunk, String.join("\n", unlogged.subList(from, to)), seenAt);
         }
-        index.putAll(stamped(unlogged, seenAt));
-        position.put(POSITION, lastChunk);
-        unlogged.clear();
+        List<String> ids = unlogged;
+        long chunk = lastChunk;
+        writing = ids;
+        unlogged = new ArrayList<>(ids.size());
+        write = CompletableFuture.runAsync(() -> {
+            index.putAll(stamped(ids, seenAt));
+            position.put(POSITION, chunk);
+        }, writer);
+    }
+
+    /** Waits for the index write in progress; a failed one is this task's failure. */
+    private void awaitWrite() {
+        try {
+            write.join();
+        } catch (CompletionException e) {
+            throw new StreamsException("could not write seen request ids to the index", e.getCause());
+        }
+        writing = List.of();
+    }
+
+    /** Waits for the index write in progress, so the store closes after it; call from the processor's close. */
+    void close() {
+        try {
+            awaitWrite();
+        } catch (StreamsException e) {
+            LOG.warn("the index missed the last seen ids; it takes them from the log when the task starts: {}",
+                    e.getCause().toString());
+        }
     }
 
     private static List<KeyValue<String, Long>> stamped(List<String> ids, long seenAt) {
@@ -196,6 +261,7 @@ final class SeenIds {
      * reach this index from the log (all of it, once, after the upgrade), and a legacy one is one without '/'.
      */
     private void refill() {
+        awaitWrite(); // the index then holds every id but the unlogged ones, and nothing writes while it is read
         filter.clear();
         boolean unscoped = false;
         try (KeyValueIterator<String, Long> all = index.all()) {

@@ -1,6 +1,7 @@
 package dev.athena.collector.admission;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.athena.collector.state.CommitHook;
 import dev.athena.collector.state.StoreKind;
@@ -11,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.Executor;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
@@ -19,6 +21,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -40,6 +43,8 @@ class SeenIdsTest {
 
     @TempDir
     Path stateDir;
+    /** The driver of the test running, for a step to break a store as a failing disk would. */
+    private TopologyTestDriver driver;
 
     /** What a step sees: the ids, the index, the commit hook, and a task start on the same stores. */
     record Step(SeenIds seen, KeyValueStore<String, Long> index, KeyValueStore<String, Long> position,
@@ -56,6 +61,42 @@ class SeenIdsTest {
             return List.of(before, step.index().get("team-a/r-1"), step.seen().contains("team-a/r-1", "r-1"));
         });
         assertThat(seen).containsExactly(List.of(List.of(true, false, "null"), START.toEpochMilli(), true));
+    }
+
+    @Test
+    void shouldKnowIdsTheWriterHasNotPutIntoTheIndexYet() {
+        List<Runnable> writes = new ArrayList<>();
+        List<Object> seen = run(SeenFilter.DEFAULT_CAPACITY, List.of(START), writes::add, step -> {
+            step.seen().add("team-a/r-1");
+            step.commit().run();
+            List<Object> whileWriting = List.of(writes.size(), String.valueOf(step.index().get("team-a/r-1")),
+                    step.seen().contains("team-a/r-1", "r-1"), step.seen().contains("team-a/r-2", "r-2"));
+            writes.forEach(Runnable::run);
+            return List.of(whileWriting, step.index().get("team-a/r-1"), step.position().get("ids-last-chunk") != null,
+                    step.seen().contains("team-a/r-1", "r-1"));
+        });
+        assertThat(seen).containsExactly(List.of(List.of(1, "null", true, false), START.toEpochMilli(), true, true));
+    }
+
+    @Test
+    void shouldFailTheTaskRatherThanMissARetryWhenTheIndexWriteFailed() {
+        List<Runnable> writes = new ArrayList<>();
+        List<Object> observed = new ArrayList<>();
+        Throwable closing = catchThrowable(() -> run(SeenFilter.DEFAULT_CAPACITY, List.of(START), writes::add,
+                step -> {
+                    step.seen().add("team-a/r-1");
+                    step.commit().run();
+                    driver.getKeyValueStore(SeenIds.INDEX_STORE).close(); // the write fails, as on a broken disk
+                    writes.forEach(Runnable::run);
+                    step.seen().add("team-a/r-2");
+                    observed.add(step.seen().contains("team-a/r-1", "r-1"));
+                    observed.add(catchThrowable(step.commit()::run));
+                    return observed;
+                }));
+        assertThat(observed.get(0)).as("still known while its write failed").isEqualTo(true);
+        assertThat((Throwable) observed.get(1)).isInstanceOf(StreamsException.class)
+                .hasMessageContaining("seen request ids");
+        assertThat(closing).as("the driver's own commit at close fails alike").isInstanceOf(StreamsException.class);
     }
 
     @Test
@@ -118,6 +159,12 @@ class SeenIdsTest {
 
     /** One record per timestamp (stream time), each running {@code step}; returns what each step returned. */
     private List<Object> run(long filterCapacity, List<Instant> timestamps, Function<Step, Object> step) {
+        return run(filterCapacity, timestamps, Runnable::run, step);
+    }
+
+    /** As above, with the index written by {@code writer}. */
+    private List<Object> run(long filterCapacity, List<Instant> timestamps, Executor writer,
+            Function<Step, Object> step) {
         List<Object> observed = new ArrayList<>();
         Topology topology = new Topology();
         topology.addSource("in", new StringDeserializer(), new StringDeserializer(), "in");
@@ -126,11 +173,11 @@ class SeenIdsTest {
 
             @Override
             public void init(ProcessorContext<Object, Object> context) {
-                SeenIds seen = new SeenIds(context, RETENTION, new SeenFilter(filterCapacity));
+                SeenIds seen = new SeenIds(context, RETENTION, new SeenFilter(filterCapacity), writer);
                 CommitHook hook = context.getStateStore(SeenIds.COMMIT_HOOK);
                 current = new Step(seen, context.getStateStore(SeenIds.INDEX_STORE),
                         context.getStateStore(SeenIds.INDEX_POSITION_STORE), hook::flushCache,
-                        () -> new SeenIds(context, RETENTION, new SeenFilter(filterCapacity)));
+                        () -> new SeenIds(context, RETENTION, new SeenFilter(filterCapacity), writer));
             }
 
             @Override
@@ -144,7 +191,8 @@ class SeenIdsTest {
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:1");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, SeenIndexRocksDb.class.getName());
-        try (var driver = new TopologyTestDriver(topology, props, START)) {
+        try (var started = new TopologyTestDriver(topology, props, START)) {
+            driver = started;
             var in = driver.createInputTopic("in", new StringSerializer(), new StringSerializer());
             timestamps.forEach(at -> in.pipeInput("k", "v", at));
         }
