@@ -340,7 +340,7 @@ public final class CollectorBenchmark {
 
     /**
      * CPU used by the application's threads (stream, producer and consumer network threads are all named after
-     * it) since the leg's timing started, so a loaded machine can still compare the two topologies by work done
+     * it; for the collector also its {@code athena-} helper threads) since the leg's timing started, so a loaded machine can still compare the two topologies by work done
      * rather than by wall time. Opening stores, restoring and joining the group happen before RUNNING and are
      * left out, as they are from the rates.
      */
@@ -348,7 +348,8 @@ public final class CollectorBenchmark {
         var mx = java.lang.management.ManagementFactory.getThreadMXBean();
         long sum = 0;
         for (Thread thread : Thread.getAllStackTraces().keySet()) {
-            if (thread.getName().contains(applicationId)) {
+            if (thread.getName().contains(applicationId)
+                    || applicationId.startsWith("bench-collector") && thread.getName().startsWith("athena-")) {
                 long cpu = Math.max(0, mx.getThreadCpuTime(thread.threadId())
                         - atStart.getOrDefault(thread.threadId(), 0L));
                 sum += cpu;
