@@ -4,6 +4,7 @@ import dev.athena.collector.state.CommitHook;
 import dev.athena.collector.state.StoreKind;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -220,9 +221,16 @@ final class SeenIds {
         }
     }
 
+    /**
+     * The ids as index entries, in key order: the index's memtable then finds each insert next to the one before
+     * ({@link SeenIndexRocksDb}), where random order cost a walk down the whole skip list, a cache miss a level.
+     * Sorts a copy: the list itself may be read meanwhile by the stream thread.
+     */
     private static List<KeyValue<String, Long>> stamped(List<String> ids, long seenAt) {
-        List<KeyValue<String, Long>> entries = new ArrayList<>(ids.size());
-        for (String id : ids) {
+        String[] sorted = ids.toArray(String[]::new);
+        Arrays.sort(sorted);
+        List<KeyValue<String, Long>> entries = new ArrayList<>(sorted.length);
+        for (String id : sorted) {
             entries.add(KeyValue.pair(id, seenAt));
         }
         return entries;

@@ -36,6 +36,9 @@ public final class SeenIndexRocksDb implements RocksDBConfigSetter {
         options.setTtl(KEEP_FILES_FOR.toSeconds());
         options.setLevel0SlowdownWritesTrigger(NO_STALL);
         options.setLevel0StopWritesTrigger(NO_STALL);
+        // one writer at a time anyway; without concurrent inserts the memtable keeps the place of the last insert,
+        // so a write batch in key order (SeenIds) goes in without a walk down the skip list per key
+        options.setAllowConcurrentMemtableWrite(false);
     }
 
     @Override

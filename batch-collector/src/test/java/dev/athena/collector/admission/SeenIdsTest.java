@@ -152,7 +152,9 @@ class SeenIdsTest {
             assertThat(index.ttl()).isEqualTo(Duration.ofHours(48).toSeconds());
             assertThat(index.compactionOptionsFIFO().maxTableFilesSize()).isEqualTo(Long.MAX_VALUE);
             assertThat(index.level0StopWritesTrigger()).isGreaterThan(1_000_000);
+            assertThat(index.allowConcurrentMemtableWrite()).isFalse();
             assertThat(other.compactionStyle()).isNotEqualTo(CompactionStyle.FIFO);
+            assertThat(other.allowConcurrentMemtableWrite()).isTrue();
             forIndex.close(SeenIds.INDEX_STORE, index);
         }
     }
