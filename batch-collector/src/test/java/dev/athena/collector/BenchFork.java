@@ -51,8 +51,8 @@ final class BenchFork implements AutoCloseable {
                 .map(option -> option.startsWith("-XX:StartFlightRecording")
                         ? option.replace(".jfr", "-" + topology + ".jfr") : option)
                 .forEach(command::add);
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), BenchFork.class.getName(), topology,
-                bootstrap, Integer.toString(records)));
+        command.addAll(List.of("-Dbench.bootstrap=" + bootstrap, "-cp", System.getProperty("java.class.path"),
+                BenchFork.class.getName(), topology, Integer.toString(records)));
         Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         return new BenchFork(topology, process);
     }
@@ -81,16 +81,18 @@ final class BenchFork implements AutoCloseable {
         }
     }
 
-    /** The fork: {@code <pass|collector> <bootstrap> <records>}, then round numbers on standard input. */
+    /**
+     * The fork: {@code -Dbench.bootstrap=<broker> ... <pass|collector> <records>}, then round numbers on standard
+     * input.
+     */
     public static void main(String[] args) throws Exception {
         boolean collector = switch (args[0]) {
             case "collector" -> true;
             case "pass" -> false;
             default -> throw new IllegalArgumentException("topology must be pass or collector, not " + args[0]);
         };
-        String bootstrap = args[1];
-        CollectorBenchmark.brokerInThisJvm = false;
-        int records = Integer.parseInt(args[2]);
+        String bootstrap = System.getProperty("bench.bootstrap");
+        int records = Integer.parseInt(args[1]);
         Path dir = Files.createTempDirectory("collector-bench-fork-");
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             var rounds = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));

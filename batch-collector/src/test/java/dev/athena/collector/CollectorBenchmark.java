@@ -82,7 +82,7 @@ public final class CollectorBenchmark {
             "consumer-metrics:poll-idle-ratio-avg");
 
     /** False in a fork or with an external broker: the JVM's CPU figure is then the application's alone. */
-    static boolean brokerInThisJvm = System.getProperty("bench.bootstrap") == null;
+    private static final boolean BROKER_IN_THIS_JVM = System.getProperty("bench.bootstrap") == null;
 
     private CollectorBenchmark() {
     }
@@ -312,7 +312,7 @@ public final class CollectorBenchmark {
             System.out.printf(Locale.ROOT, "  %s: %,.0f rec/s (steady %,.0f), %.1f us CPU/record in its threads, "
                     + "%s %.2f of %d cores busy, %d ms in GC%n", settings.applicationId(),
                     counted / seconds, steady, cpuMicros,
-                    brokerInThisJvm ? "whole JVM (broker included)" : "its JVM", processCores,
+                    BROKER_IN_THIS_JVM ? "whole JVM (broker included)" : "its JVM", processCores,
                     Runtime.getRuntime().availableProcessors(), gcMillis() - gcAtStart);
             if (Boolean.getBoolean("bench.threads")) {
                 System.out.printf(Locale.ROOT, "    timed from %d to %d (epoch ms)%n", startedAtMs,

@@ -24,9 +24,9 @@ final class PendingSlot {
         this.item = item;
     }
 
-    /** A slot for an item read back from the store under {@code key}. */
-    static PendingSlot restored(String key, PendingItem item) {
-        PendingSlot slot = new PendingSlot(RouteState.seqOf(key), RouteState.routeOf(key), item);
+    /** A slot for an item of {@code route} read back from the store under {@code key}. */
+    static PendingSlot restored(String route, String key, PendingItem item) {
+        PendingSlot slot = new PendingSlot(RouteState.seqOf(key), route, item);
         slot.key = key;
         slot.stored = true;
         return slot;

@@ -115,7 +115,7 @@ final class RouteState {
 
     /** Puts back an item read from the store (keys in arrival order); returns its slot, marked stored. */
     PendingSlot restore(String key, PendingItem item) {
-        PendingSlot slot = PendingSlot.restored(key, item);
+        PendingSlot slot = PendingSlot.restored(route, key, item);
         nextSeq = Math.max(nextSeq, slot.seq());
         return put(slot);
     }

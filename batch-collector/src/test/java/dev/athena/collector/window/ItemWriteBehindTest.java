@@ -80,7 +80,7 @@ class ItemWriteBehindTest {
     @Test
     void shouldTombstoneARestoredItemOnceItIsBatched() {
         String key = RouteState.itemKey(7, ROUTE);
-        PendingSlot restored = PendingSlot.restored(key, item("r"));
+        PendingSlot restored = PendingSlot.restored(ROUTE, key, item("r"));
         buffer.remove(restored);
         buffer.flush();
         buffer.flush();
