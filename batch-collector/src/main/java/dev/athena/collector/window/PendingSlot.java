@@ -9,6 +9,8 @@ package dev.athena.collector.window;
 final class PendingSlot {
     private final long seq;
     private final String route;
+    private final String cacheKey;
+    private final int keyHash;
     private String key;
     private PendingItem item;
     /** The store, and so its changelog, holds this key. */
@@ -22,6 +24,9 @@ final class PendingSlot {
         this.seq = seq;
         this.route = route;
         this.item = item;
+        // kept here, where the index of pending questions probes, instead of three references away
+        this.cacheKey = item.item().cacheKey();
+        this.keyHash = cacheKey.hashCode();
     }
 
     /** A slot for an item of {@code route} read back from the store under {@code key}. */
@@ -44,11 +49,23 @@ final class PendingSlot {
         return key;
     }
 
+    /** The item's cache key, which an update never changes. */
+    String cacheKey() {
+        return cacheKey;
+    }
+
+    int keyHash() {
+        return keyHash;
+    }
+
     PendingItem item() {
         return item;
     }
 
     void update(PendingItem updated) {
+        if (!updated.item().cacheKey().equals(cacheKey)) {
+            throw new IllegalArgumentException("a pending item keeps its cache key");
+        }
         item = updated;
     }
 }

@@ -21,15 +21,12 @@ import java.util.function.Predicate;
  */
 final class RouteState {
     private static final char SEP = '\u0000';
-    /** Sized for a busy window (a full batch and what arrives before the next tick), so it does not grow. */
-    private static final int EXPECTED_ITEMS = 64;
-
     private final String route;
     private final Lane lane;
     private final long openedAtMs;
     private final ArrayDeque<ClientLine> turns = new ArrayDeque<>();
     private final Map<String, ClientLine> lines = new HashMap<>();
-    private final Map<String, PendingSlot> locations = HashMap.newHashMap(EXPECTED_ITEMS);
+    private final PendingByCacheKey locations = new PendingByCacheKey();
     private long nextSeq;
     private int items;
     private long tokens;
@@ -124,7 +121,7 @@ final class RouteState {
         PendingItem item = slot.item();
         nextSeq++;
         items++;
-        locations.put(item.item().cacheKey(), slot);
+        locations.put(slot);
         ClientLine line = lines.computeIfAbsent(item.clientId(), id -> {
             ClientLine created = new ClientLine(id, new ArrayDeque<>());
             turns.addLast(created);
@@ -183,8 +180,7 @@ final class RouteState {
                 turns.addLast(line);
             }
             items--;
-            // a newer item of the same question may have taken over its place (see BatchWindowProcessor)
-            locations.remove(next.item().cacheKey(), slot);
+            slot.taken = true;
             tokens -= next.tokens();
             bytes -= nextBytes;
             requests -= next.item().requesters().size();

@@ -118,6 +118,18 @@ public final class WireBatchSerializer implements Serializer<WireBatch> {
             if (value == null) {
                 return raw(NULL);
             }
+            // ISO-8859-1 gives a Latin-1 string's own bytes in one copy and '?' for any character beyond: a
+            // string whose bytes are all plain (PlainBytes) is exactly those bytes in JSON. This took a twentieth
+            // of the stream thread char by char, for ids and cache keys that are nearly always plain.
+            byte[] latin = value.getBytes(StandardCharsets.ISO_8859_1);
+            if (PlainBytes.all(latin)) {
+                ensure(latin.length + 2);
+                bytes[size++] = '"';
+                System.arraycopy(latin, 0, bytes, size, latin.length);
+                size += latin.length;
+                bytes[size++] = '"';
+                return this;
+            }
             int n = value.length();
             ensure(n + 2);
             bytes[size++] = '"';

@@ -18,8 +18,12 @@ class ItemWriteBehindTest {
     private final ItemWriteBehind buffer = new ItemWriteBehind((key, item) -> writes.add(new SimpleEntry<>(key, item)));
 
     private static PendingItem item(String id) {
+        return item(id, "key-" + id);
+    }
+
+    private static PendingItem item(String id, String cacheKey) {
         AnalysisRequest request = AnalysisRequest.of(id, "team-a", AnalysisType.SECURITY, "print(1)");
-        return new PendingItem(new BatchItem("key-" + id, request, List.of(Requester.of(request, null))), 10, 0);
+        return new PendingItem(new BatchItem(cacheKey, request, List.of(Requester.of(request, null))), 10, 0);
     }
 
     @Test
@@ -68,7 +72,7 @@ class ItemWriteBehindTest {
         PendingSlot a = new PendingSlot(1, ROUTE, item("a"));
         buffer.put(a);
         buffer.flush();
-        a.update(item("a2"));
+        a.update(item("a2", a.cacheKey()));
         buffer.put(a);
         buffer.remove(a);
         buffer.flush();

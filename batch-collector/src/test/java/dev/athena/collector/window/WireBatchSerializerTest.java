@@ -77,6 +77,36 @@ class WireBatchSerializerTest {
         assertThat(Json.read(spliced, AnalysisBatch.class).route()).isEqualTo(batch.route());
     }
 
+    /**
+     * Strings on the fast path and off it: characters beyond Latin-1 whose low byte is plain (ISO-8859-1 makes
+     * them '?'), a real '?', Latin-1 letters, DEL, and specials at every offset of an eight-byte word.
+     */
+    @Test
+    void shouldWriteAnyStringByteForByteAsTheMapperDoes() {
+        String alphabet = "abcXYZ019:-_./?\"\\\n\u0001\u007f\u00e9\u00ff\u0141\u0142\u2713\uD83D\uDE00\uD800";
+        java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+        WireBatchSerializer serializer = new WireBatchSerializer();
+        for (int n = 0; n < 2_000; n++) {
+            StringBuilder text = new StringBuilder();
+            int length = random.nextInt(40);
+            boolean plain = random.nextBoolean();
+            for (int i = 0; i < length; i++) {
+                text.append(plain && i != length / 2 ? 'p' : alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            String value = text.toString();
+            AnalysisRequest request = AnalysisRequest.of("r-1", "team-a",
+                    dev.athena.schemas.message.AnalysisType.SECURITY, "print(1)");
+            AnalysisBatch batch = new AnalysisBatch(1, value, "auto/auto/interactive",
+                    Instant.parse("2026-11-30T10:00:00Z"), null, List.of(new BatchItem(value, request,
+                            List.of(new Requester(value, "team-a", value, value)))));
+
+            byte[] spliced = serializer.serialize("t", new WireBatch(batch, List.of(Json.write(request))));
+
+            assertThat(new String(spliced, java.nio.charset.StandardCharsets.UTF_8)).as("string %s", value)
+                    .isEqualTo(new String(Json.write(batch), java.nio.charset.StandardCharsets.UTF_8));
+        }
+    }
+
     /** The buffer kept between batches: grown, kept, too large to keep, and each output exactly its batch. */
     @Test
     void shouldWriteEachBatchAtItsOwnSizeWhateverWasWrittenBefore() {

@@ -1,0 +1,99 @@
+package dev.athena.collector.window;
+
+/**
+ * The pending slot of each cache key in one route, which coalescing looks up for every request: an
+ * open-addressing table of the slots themselves (linear probing, at most half full).
+ *
+ * <p>Design notes. An item that leaves in a batch is not removed: its slot is marked taken, which the batch
+ * does anyway, a lookup passes over it, and a later insert may reuse its place. Removing the entry from a hash
+ * map meant reaching a node allocated a window earlier, long out of the CPU's caches by then: a twentieth of the
+ * collector's stream thread (CPU-time samples), for nothing but bookkeeping. The slots of taken items stay
+ * referenced until their place is reused, the table is rebuilt, or the route empties and is dropped, which
+ * happens at the latest when its window closes. Single-threaded, like the task that owns it.
+ */
+final class PendingByCacheKey {
+    private static final int MIN_CAPACITY = 128;
+
+    private PendingSlot[] table = new PendingSlot[MIN_CAPACITY];
+    /** Places holding a slot, taken or not: probing ends only at an empty place. */
+    private int used;
+
+    /** The slot of a pending (not taken) item with this cache key, or null. */
+    PendingSlot get(String cacheKey) {
+        int hash = cacheKey.hashCode();
+        int mask = table.length - 1;
+        for (int i = spread(hash) & mask; ; i = (i + 1) & mask) {
+            PendingSlot slot = table[i];
+            if (slot == null) {
+                return null;
+            }
+            if (!slot.taken && slot.keyHash() == hash && slot.cacheKey().equals(cacheKey)) {
+                return slot;
+            }
+        }
+    }
+
+    /** Makes {@code slot} the one found under its cache key, in place of any other pending one. */
+    void put(PendingSlot slot) {
+        int hash = slot.keyHash();
+        int mask = table.length - 1;
+        int reusable = -1;
+        int i = spread(hash) & mask;
+        for (PendingSlot held; (held = table[i]) != null; i = (i + 1) & mask) {
+            if (held.taken) {
+                if (reusable < 0) {
+                    reusable = i;
+                }
+            } else if (held.keyHash() == hash && held.cacheKey().equals(slot.cacheKey())) {
+                table[i] = slot;
+                return;
+            }
+        }
+        if (reusable >= 0) {
+            table[reusable] = slot;
+            return;
+        }
+        table[i] = slot;
+        if (++used * 2 > table.length) {
+            rebuild();
+        }
+    }
+
+    /** Places in use, taken slots included (tests). */
+    int used() {
+        return used;
+    }
+
+    /** Again with the pending slots only, in a table at most a quarter full. */
+    private void rebuild() {
+        PendingSlot[] old = table;
+        int pending = 0;
+        for (PendingSlot slot : old) {
+            if (slot != null && !slot.taken) {
+                pending++;
+            }
+        }
+        int capacity = MIN_CAPACITY;
+        while (capacity < pending * 4) {
+            capacity <<= 1;
+        }
+        table = new PendingSlot[capacity];
+        used = 0;
+        int mask = capacity - 1;
+        for (PendingSlot slot : old) {
+            if (slot != null && !slot.taken) {
+                int i = spread(slot.keyHash()) & mask;
+                while (table[i] != null) {
+                    i = (i + 1) & mask;
+                }
+                table[i] = slot;
+                used++;
+            }
+        }
+    }
+
+    /** Linear probing needs the high bits mixed in: cache keys of one route differ only in their last part. */
+    private static int spread(int hash) {
+        return hash ^ (hash >>> 16);
+    }
+}
