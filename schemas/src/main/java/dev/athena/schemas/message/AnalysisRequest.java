@@ -38,7 +38,9 @@ public record AnalysisRequest(
         lane = lane == null ? Lane.INTERACTIVE : lane;
         // Map.copyOf alone rejects nulls but iterates in a per-JVM random order; the sorted view keeps the
         // promise that equal requests serialise to equal bytes.
-        options = options == null ? Map.of() : Collections.unmodifiableSortedMap(new TreeMap<>(Map.copyOf(options)));
+        // (no options, as nearly every request has, costs no copies: decoding makes one of these per request)
+        options = options == null || options.isEmpty() ? Collections.emptySortedMap()
+                : Collections.unmodifiableSortedMap(new TreeMap<>(Map.copyOf(options)));
     }
 
     public String providerOrAuto() {

@@ -3,8 +3,6 @@ package dev.athena.schemas.validation;
 import java.lang.invoke.VarHandle;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.Map;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 
@@ -47,25 +45,41 @@ final class FastFields {
     }
 
     /** The members by name (the same name twice keeps the last), or null when the general reader must decide. */
-    static Map<String, JsonNode> read(byte[] bytes) {
+    static Members read(byte[] bytes) {
         return new FastFields(bytes).object();
     }
 
-    private Map<String, JsonNode> object() {
+    private Members object() {
         skipWhitespace();
         if (!consume('{')) {
             return null;
         }
-        Map<String, JsonNode> fields = new HashMap<>(32);
+        Members fields = new Members();
         skipWhitespace();
         if (!consume('}')) {
             while (true) {
                 if (pos >= bytes.length || bytes[pos] != '"') {
                     return null;
                 }
-                String name = string(MAX_NAME_BYTES);
+                int start = pos + 1;
+                int end = special(start);
+                if (end < 0 || end - start > MAX_NAME_BYTES) {
+                    return null;
+                }
+                // a known name written plainly is found by its bytes; only other names become Strings
+                int known = bytes[end] == '"' ? Members.indexOf(bytes, start, end - start) : -1;
+                String name = null;
+                if (known >= 0) {
+                    pos = end + 1;
+                } else {
+                    name = string(MAX_NAME_BYTES);
+                    if (name == null) {
+                        return null;
+                    }
+                    known = Members.indexOf(name);
+                }
                 skipWhitespace();
-                if (name == null || !consume(':')) {
+                if (!consume(':')) {
                     return null;
                 }
                 skipWhitespace();
@@ -73,7 +87,11 @@ final class FastFields {
                 if (value == null) {
                     return null;
                 }
-                fields.put(name, value);
+                if (known >= 0) {
+                    fields.putKnown(known, value);
+                } else {
+                    fields.putOther(name, value);
+                }
                 skipWhitespace();
                 if (consume('}')) {
                     break;

@@ -47,12 +47,13 @@ public final class RequestDecoder {
             return reject(RejectionReason.INVALID_UTF8, null,
                     "request is not valid UTF-8 (bad byte at offset " + badByte + ")", null, null);
         }
-        Map<String, JsonNode> fields = FastFields.read(bytes);
+        Members fields = FastFields.read(bytes);
         if (fields == null) {
-            fields = topLevelFields(bytes);
-        }
-        if (fields == null) {
-            return decodeOddly(bytes);
+            Map<String, JsonNode> general = topLevelFields(bytes);
+            if (general == null) {
+                return decodeOddly(bytes);
+            }
+            fields = Members.of(general);
         }
         return withinRecordLimit(new Fields(fields, bytes.length).decode(), bytes.length);
     }
@@ -121,7 +122,7 @@ public final class RequestDecoder {
         }
         Map<String, JsonNode> fields = new HashMap<>();
         root.properties().forEach(member -> fields.put(member.getKey(), member.getValue()));
-        return withinRecordLimit(new Fields(fields, bytes.length).decode(), bytes.length);
+        return withinRecordLimit(new Fields(Members.of(fields), bytes.length).decode(), bytes.length);
     }
 
     private static Decoded reject(RejectionReason reason, String field, String message, String requestId,
@@ -131,12 +132,12 @@ public final class RequestDecoder {
 
     /** One decoding pass; remembers the ids read so far so a rejection can still reach the client. */
     private final class Fields {
-        private final Map<String, JsonNode> root;
+        private final Members root;
         private final int recordBytes;
         private String requestId;
         private String clientId;
 
-        Fields(Map<String, JsonNode> root, int recordBytes) {
+        Fields(Members root, int recordBytes) {
             this.root = root;
             this.recordBytes = recordBytes;
             this.requestId = peekString("requestId", IdSyntax::isRequestId);

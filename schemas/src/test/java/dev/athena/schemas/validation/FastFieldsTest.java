@@ -22,9 +22,15 @@ class FastFieldsTest {
             + "\"analysisType\":\"security\",\"path\":\"src/app.py\",\"code\":\"import os\\n\\tprint(\\\"hi\\\")\\n\","
             + "\"lane\":\"bulk\",\"stream\":false,\"deadline\":null}";
 
+    /** What the fast reader read, as the general reader's map; null where it declined. */
+    private static Map<String, JsonNode> fast(byte[] bytes) {
+        Members members = FastFields.read(bytes);
+        return members == null ? null : members.toMap();
+    }
+
     @Test
     void readsTheUsualRequestAsTheGeneralReaderDoes() {
-        Map<String, JsonNode> fast = FastFields.read(utf8(REQUEST));
+        Map<String, JsonNode> fast = fast(utf8(REQUEST));
 
         assertThat(fast).isNotNull().isEqualTo(RequestDecoder.topLevelFields(utf8(REQUEST)));
         assertThat(fast.get("code").stringValue()).isEqualTo("import os\n\tprint(\"hi\")\n");
@@ -37,7 +43,7 @@ class FastFieldsTest {
     void decodesEveryEscapeAndRawUnicode() {
         String json = "{\"s\":\"q\\\" b\\\\ s\\/ \\b\\f\\n\\r\\t \\u0041\\u00e9\\u20AC\\u0000 é€😀 plain\"}";
 
-        Map<String, JsonNode> fast = FastFields.read(utf8(json));
+        Map<String, JsonNode> fast = fast(utf8(json));
 
         assertThat(fast).isNotNull().isEqualTo(RequestDecoder.topLevelFields(utf8(json)));
         assertThat(fast.get("s").stringValue()).isEqualTo("q\" b\\ s/ \b\f\n\r\t Aé€\u0000 é€😀 plain");
@@ -48,7 +54,7 @@ class FastFieldsTest {
         String json = "{\"a\":0,\"b\":-0,\"c\":2147483647,\"d\":2147483648,\"e\":-2147483648,\"f\":-2147483649,"
                 + "\"g\":123456789012345678}";
 
-        Map<String, JsonNode> fast = FastFields.read(utf8(json));
+        Map<String, JsonNode> fast = fast(utf8(json));
 
         assertThat(fast).isNotNull().isEqualTo(RequestDecoder.topLevelFields(utf8(json)));
         assertThat(fast.get("c").isInt()).isTrue();
@@ -59,8 +65,25 @@ class FastFieldsTest {
     void keepsTheLastOfARepeatedMemberAndAllowsWhitespaceAndAnEmptyObject() {
         String json = " \r\n\t{ \"a\" : \"x\" ,\n\"a\":\t\"y\" }\n ";
 
-        assertThat(FastFields.read(utf8(json))).isEqualTo(Map.of("a", NODES.stringNode("y")));
-        assertThat(FastFields.read(utf8("{}"))).isEmpty();
+        assertThat(fast(utf8(json))).isEqualTo(Map.of("a", NODES.stringNode("y")));
+        assertThat(fast(utf8("{}"))).isEmpty();
+    }
+
+    @Test
+    void findsKnownNamesByTheirBytesAndReadsEveryOtherNameAsWritten() {
+        String json = "{\"requ\\u0065stId\":\"a\",\"code\":\"x\",\"cod\":1,\"codes\":2,\"Code\":3,\"codE\":4,"
+                + "\"code\":\"y\",\"\":5,\"\u00e9\":6,\"lanes\":7,\"replyTo\":null}";
+        Map<String, JsonNode> fast = fast(utf8(json));
+        assertThat(fast).isNotNull().isEqualTo(RequestDecoder.topLevelFields(utf8(json)));
+        assertThat(fast).containsEntry("requestId", NODES.stringNode("a")).containsEntry("code", NODES.stringNode("y"))
+                .containsEntry("replyTo", NODES.nullNode()).hasSize(10);
+        for (String name : Members.KNOWN) {
+            byte[] spelled = utf8("x" + name + "x");
+            assertThat(Members.indexOf(spelled, 1, name.length())).as(name).isEqualTo(Members.indexOf(name))
+                    .isNotNegative();
+            assertThat(Members.indexOf(spelled, 1, name.length() - 1)).as(name).isNegative();
+            assertThat(Members.indexOf(spelled, 0, name.length())).as(name).isNegative();
+        }
     }
 
     @Test
@@ -73,7 +96,7 @@ class FastFieldsTest {
                 "\uFEFF{\"a\":1}", "{\"a\":1", "{\"" + "n".repeat(FastFields.MAX_NAME_BYTES + 1) + "\":1}",
                 "{\"a\":\"" + "x".repeat(FastFields.MAX_STRING_BYTES + 1) + "\"}", "{\"a\":nul}", "{\"a\":'x'}");
         for (String json : declined) {
-            assertThat(FastFields.read(utf8(json))).as(json).isNull();
+            assertThat(fast(utf8(json))).as(json).isNull();
         }
     }
 
@@ -82,11 +105,11 @@ class FastFieldsTest {
         String withOptions = REQUEST.replace("\"lane\"", "\"options\":{\"depth\":\"deep\",\"n\":2},\"lane\"");
         String withFloatVersion = REQUEST.replace("\"schemaVersion\":1", "\"schemaVersion\":1.0");
 
-        assertThat(FastFields.read(utf8(withOptions))).isNull();
+        assertThat(fast(utf8(withOptions))).isNull();
         assertThat(RequestDecoder.ofDefaults().decode(utf8(withOptions))).isInstanceOfSatisfying(
                 Decoded.Accepted.class, a -> assertThat(a.request().options()).containsEntry("depth", "deep")
                         .containsEntry("n", "2"));
-        assertThat(FastFields.read(utf8(withFloatVersion))).isNull();
+        assertThat(fast(utf8(withFloatVersion))).isNull();
         assertThat(RequestDecoder.ofDefaults().decode(utf8(withFloatVersion))).isInstanceOf(Decoded.Accepted.class);
     }
 
@@ -103,7 +126,7 @@ class FastFieldsTest {
         for (int i = 0; i < 4_000; i++) {
             boolean handled = random.nextInt(4) != 0;
             byte[] record = utf8(generated(random, handled));
-            Map<String, JsonNode> fast = FastFields.read(record);
+            Map<String, JsonNode> fast = fast(record);
             Map<String, JsonNode> general = RequestDecoder.topLevelFields(record);
             if (handled) {
                 assertThat(fast).as(new String(record, StandardCharsets.UTF_8)).isNotNull();
@@ -117,7 +140,7 @@ class FastFieldsTest {
                 if (Utf8.firstInvalid(mangled) >= 0) {
                     continue;
                 }
-                Map<String, JsonNode> fastMangled = FastFields.read(mangled);
+                Map<String, JsonNode> fastMangled = fast(mangled);
                 if (fastMangled != null) {
                     assertThat(fastMangled).as(new String(mangled, StandardCharsets.UTF_8))
                             .isEqualTo(RequestDecoder.topLevelFields(mangled));
