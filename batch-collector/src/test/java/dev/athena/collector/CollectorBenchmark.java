@@ -116,6 +116,8 @@ public final class CollectorBenchmark {
             List<Double> steadyRatios = new ArrayList<>();
             List<Double> passCpu = new ArrayList<>();
             List<Double> collectorCpu = new ArrayList<>();
+            List<Double> passBrokerCpu = new ArrayList<>();
+            List<Double> collectorBrokerCpu = new ArrayList<>();
             boolean forks = Boolean.parseBoolean(System.getProperty("bench.forks", "true"));
             if (forks) {
                 passFork = BenchFork.start("pass", bootstrap, records);
@@ -128,11 +130,17 @@ public final class CollectorBenchmark {
                 boolean passFirst = Math.floorMod(round, 2) == 1;
                 Rate pass = null;
                 Rate collector = null;
+                double passBroker = Double.NaN;
+                double collectorBroker = Double.NaN;
                 for (int leg = 0; leg < 2; leg++) {
+                    // with forks this JVM is the broker (and an idle harness): its CPU over the leg is the broker's
+                    long brokerCpuAtStart = processCpuNanos();
                     if ((leg == 0) == passFirst) {
                         pass = forks ? passFork.run(run) : leg(admin, bootstrap, dir, false, run, records);
+                        passBroker = (processCpuNanos() - brokerCpuAtStart) / 1e3 / records;
                     } else {
                         collector = forks ? collectorFork.run(run) : leg(admin, bootstrap, dir, true, run, records);
+                        collectorBroker = (processCpuNanos() - brokerCpuAtStart) / 1e3 / records;
                     }
                 }
                 if (round < 1) {
@@ -145,6 +153,10 @@ public final class CollectorBenchmark {
                 addIfFinite(steadyRatios, collector.steady() / pass.steady());
                 addIfFinite(passCpu, pass.cpuMicrosPerRecord());
                 addIfFinite(collectorCpu, collector.cpuMicrosPerRecord());
+                if (forks && external == null) {
+                    passBrokerCpu.add(passBroker);
+                    collectorBrokerCpu.add(collectorBroker);
+                }
                 String line = String.format(Locale.ROOT, "round %d (%s first): pass-through %,10.0f rec/s | "
                         + "collector %,10.0f rec/s | ratio %.2f | steady: %,10.0f | %,10.0f | ratio %.2f", round,
                         passFirst ? "pass" : "collector", pass.whole(), collector.whole(),
@@ -164,6 +176,11 @@ public final class CollectorBenchmark {
                     + "of the input) %.2f%n", median(ratios), ratios.size(), median(steadyRatios));
             System.out.printf(Locale.ROOT, "median CPU per record in each application's threads while timed: "
                     + "pass-through %.1f us, collector %.1f us%n", median(passCpu), median(collectorCpu));
+            if (!passBrokerCpu.isEmpty()) {
+                System.out.printf(Locale.ROOT, "median CPU per record in the broker's JVM over each whole leg: "
+                        + "pass-through %.1f us, collector %.1f us%n", median(passBrokerCpu),
+                        median(collectorBrokerCpu));
+            }
         } finally {
             if (passFork != null) {
                 passFork.close();
