@@ -7,13 +7,22 @@ package dev.athena.collector.admission;
  * when the task starts. Ids that expire from the store stay in the filter and only cost a store read; once it
  * has taken its capacity its false positives grow, so admission rebuilds it from the store.
  *
- * <p>Design notes: 2^24 bits (2 MiB) and 7 probes keep false positives near 1 % up to 1.5 million ids;
- * probes by double hashing of one 64-bit hash ({@link #hash}). Single-threaded, like the processor that owns it.
+ * <p>Design notes: 2^24 bits (2 MiB), split into blocks of 512 bits, one 64-byte cache line: an id sets one
+ * bit in each of its block's eight words (a split-block Bloom filter), so a lookup and an insert each reach one
+ * line of memory, where seven probes spread over the whole filter reached seven, for every request, in a filter
+ * far larger than the core's caches. False positives stay near 1 % up to 1.5 million ids ({@code SeenFilterTest}
+ * measures them); the high bits of one 64-bit hash ({@link #hash}) pick the block, the low ones the bits.
+ * Single-threaded, like the processor that owns it.
  */
 final class SeenFilter {
     static final long DEFAULT_CAPACITY = 1_500_000;
     private static final int LOG2_BITS = 24;
-    private static final int PROBES = 7;
+    /** Eight words of 64 bits. */
+    private static final int LOG2_BLOCK_BITS = 9;
+    private static final int BLOCK_WORDS = 8;
+    /** Odd multipliers, one per word of a block, that spread 32 bits of the hash into a bit index each. */
+    private static final int[] SALTS = {0x47b6137b, 0x44974d91, 0x8824ad5b, 0xa2b7289d, 0x705495c7, 0x2df1424b,
+        0x9efc4947, 0x5c6bfb31};
 
     private final long[] words = new long[(1 << LOG2_BITS) / Long.SIZE];
     private final long capacity;
@@ -30,26 +39,29 @@ final class SeenFilter {
 
     void add(String id) {
         long hash = hash(id);
-        int h1 = (int) hash;
-        int h2 = (int) (hash >>> 32);
-        for (int i = 0; i < PROBES; i++) {
-            int bit = (h1 + i * h2) >>> (Integer.SIZE - LOG2_BITS);
-            words[bit >>> 6] |= 1L << bit;
+        int block = block(hash);
+        int low = (int) hash;
+        for (int i = 0; i < BLOCK_WORDS; i++) {
+            words[block + i] |= 1L << ((low * SALTS[i]) >>> 26);
         }
         added++;
     }
 
     boolean mightContain(String id) {
         long hash = hash(id);
-        int h1 = (int) hash;
-        int h2 = (int) (hash >>> 32);
-        for (int i = 0; i < PROBES; i++) {
-            int bit = (h1 + i * h2) >>> (Integer.SIZE - LOG2_BITS);
-            if ((words[bit >>> 6] & (1L << bit)) == 0) {
+        int block = block(hash);
+        int low = (int) hash;
+        for (int i = 0; i < BLOCK_WORDS; i++) {
+            if ((words[block + i] & 1L << ((low * SALTS[i]) >>> 26)) == 0) {
                 return false;
             }
         }
         return true;
+    }
+
+    /** The index of the first word of the id's block, from the hash's high bits. */
+    private static int block(long hash) {
+        return (int) (hash >>> (Long.SIZE - (LOG2_BITS - LOG2_BLOCK_BITS))) * BLOCK_WORDS;
     }
 
     boolean full() {

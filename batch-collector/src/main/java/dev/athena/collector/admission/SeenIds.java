@@ -100,8 +100,7 @@ final class SeenIds {
     private List<String> writing = List.of();
     /**
      * The list of the write before the last, free again once that write is done: the next commit's ids go
-     * into it. A new list per commit grew, copy by copy, to a commit's worth of ids: a fortieth of the stream
-     * thread (CPU-time samples).
+     * into it, instead of a new list per commit grown, copy by copy, to a commit's worth of ids.
      */
     private List<String> spare = new ArrayList<>();
     private CompletableFuture<Void> write = CompletableFuture.completedFuture(null);

@@ -6,8 +6,8 @@ package dev.athena.collector.window;
  *
  * <p>Design notes. An item that leaves in a batch is not removed: its slot is marked taken, which the batch
  * does anyway, a lookup passes over it, and a later insert may reuse its place. Removing the entry from a hash
- * map meant reaching a node allocated a window earlier, long out of the CPU's caches by then: a twentieth of the
- * collector's stream thread (CPU-time samples), for nothing but bookkeeping. The slots of taken items stay
+ * map meant reaching a node allocated a window earlier, long out of the CPU's caches by then, for nothing but
+ * bookkeeping; the slot is in hand anyway. The slots of taken items stay
  * referenced until their place is reused, the table is rebuilt, or the route empties and is dropped, which
  * happens at the latest when its window closes. Single-threaded, like the task that owns it.
  */

@@ -39,6 +39,20 @@ class SeenFilterTest {
         assertThat(filter.mightContain("req-1")).isFalse();
     }
 
+    /** At its capacity the filter is as good as its design notes say: about 1 % false positives. */
+    @Test
+    void shouldKeepFalsePositivesNearOnePercentAtItsCapacity() {
+        SeenFilter filter = new SeenFilter(SeenFilter.DEFAULT_CAPACITY);
+        for (int i = 0; i < SeenFilter.DEFAULT_CAPACITY; i++) {
+            filter.add("team-" + (i % 8) + "/" + java.util.UUID.nameUUIDFromBytes(Integer.toString(i).getBytes()));
+        }
+        assertThat(filter.full()).isTrue();
+        long falsePositives = IntStream.range(0, 200_000).filter(i -> filter.mightContain("team-9/other-" + i))
+                .count();
+        System.out.printf("false positives at capacity: %.3f %%%n", falsePositives / 2_000.0);
+        assertThat(falsePositives).isLessThan(3_000);
+    }
+
     @Test
     void shouldSayFullOnceItHasTakenItsCapacity() {
         SeenFilter filter = new SeenFilter(2);
