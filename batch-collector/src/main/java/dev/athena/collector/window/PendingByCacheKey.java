@@ -5,16 +5,23 @@ package dev.athena.collector.window;
  * open-addressing table of the slots themselves (linear probing, at most half full).
  *
  * <p>Design notes. An item that leaves in a batch is not removed: its slot is marked taken, which the batch
- * does anyway, a lookup passes over it, and a later insert may reuse its place. Removing the entry from a hash
+ * does anyway, a lookup passes over it, and the next rebuild leaves it out. Removing the entry from a hash
  * map meant reaching a node allocated a window earlier, long out of the CPU's caches by then, for nothing but
- * bookkeeping; the slot is in hand anyway. The slots of taken items stay
- * referenced until their place is reused, the table is rebuilt, or the route empties and is dropped, which
- * happens at the latest when its window closes. Single-threaded, like the task that owns it.
+ * bookkeeping; the slot is in hand anyway. The slots of taken items stay referenced until the table is rebuilt
+ * (when half its places are in use) or the route empties and is dropped, as it does when its window closes
+ * unless a client's quota holds items back: at most as many as half the table. Single-threaded, like the task
+ * that owns it.
  */
 final class PendingByCacheKey {
     private static final int MIN_CAPACITY = 128;
 
     private PendingSlot[] table = new PendingSlot[MIN_CAPACITY];
+    /**
+     * Each place's cache-key hash, beside the table: a probe compares it there and reaches the slot only when it
+     * matches. Nearly every lookup is for a question not pending, and walking slots made a window earlier to
+     * learn that cost as much as the hash map removal this table replaced.
+     */
+    private int[] hashes = new int[MIN_CAPACITY];
     /** Places holding a slot, taken or not: probing ends only at an empty place. */
     private int used;
 
@@ -27,7 +34,7 @@ final class PendingByCacheKey {
             if (slot == null) {
                 return null;
             }
-            if (!slot.taken && slot.keyHash() == hash && slot.cacheKey().equals(cacheKey)) {
+            if (hashes[i] == hash && !slot.taken && slot.cacheKey().equals(cacheKey)) {
                 return slot;
             }
         }
@@ -37,23 +44,15 @@ final class PendingByCacheKey {
     void put(PendingSlot slot) {
         int hash = slot.keyHash();
         int mask = table.length - 1;
-        int reusable = -1;
         int i = spread(hash) & mask;
         for (PendingSlot held; (held = table[i]) != null; i = (i + 1) & mask) {
-            if (held.taken) {
-                if (reusable < 0) {
-                    reusable = i;
-                }
-            } else if (held.keyHash() == hash && held.cacheKey().equals(slot.cacheKey())) {
+            if (hashes[i] == hash && !held.taken && held.cacheKey().equals(slot.cacheKey())) {
                 table[i] = slot;
                 return;
             }
         }
-        if (reusable >= 0) {
-            table[reusable] = slot;
-            return;
-        }
         table[i] = slot;
+        hashes[i] = hash;
         if (++used * 2 > table.length) {
             rebuild();
         }
@@ -78,6 +77,7 @@ final class PendingByCacheKey {
             capacity <<= 1;
         }
         table = new PendingSlot[capacity];
+        hashes = new int[capacity];
         used = 0;
         int mask = capacity - 1;
         for (PendingSlot slot : old) {
@@ -87,6 +87,7 @@ final class PendingByCacheKey {
                     i = (i + 1) & mask;
                 }
                 table[i] = slot;
+                hashes[i] = slot.keyHash();
                 used++;
             }
         }

@@ -9,7 +9,6 @@ import dev.athena.schemas.message.BatchItem;
 import dev.athena.schemas.message.Requester;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -36,7 +35,25 @@ class PendingByCacheKeyTest {
         PendingSlot second = slot("k1");
         index.put(second);
         assertThat(index.get("k1")).isSameAs(second);
-        assertThat(index.used()).as("the taken slot's place was reused").isEqualTo(1);
+        assertThat(index.used()).as("the taken slot keeps its place until a rebuild").isEqualTo(2);
+    }
+
+    @Test
+    void shouldLeaveTakenSlotsOutWhenItRebuilds() {
+        PendingByCacheKey index = new PendingByCacheKey();
+        List<PendingSlot> all = new ArrayList<>();
+        for (int i = 0; i < 64; i++) {
+            PendingSlot slot = slot("k" + i);
+            index.put(slot);
+            all.add(slot);
+            slot.taken = i % 8 != 0;
+        }
+        assertThat(index.used()).isEqualTo(64);
+        index.put(slot("last"));
+        assertThat(index.used()).as("the 8 pending ones and the new one").isEqualTo(9);
+        for (int i = 0; i < 64; i++) {
+            assertThat(index.get("k" + i)).isSameAs(i % 8 == 0 ? all.get(i) : null);
+        }
     }
 
     @Test
@@ -94,7 +111,7 @@ class PendingByCacheKeyTest {
                 pending.subList(0, 1_000).clear();
             }
         }
-        assertThat(index.used()).as("taken places are reused or dropped at rebuilds").isLessThan(8 * 2_000);
+        assertThat(index.used()).as("taken places are dropped at rebuilds").isLessThan(8 * 2_000);
     }
 
     @Test
