@@ -3,6 +3,8 @@ package dev.athena.schemas.validation;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -19,6 +21,8 @@ final class Members {
         "code", "provider", "model", "lane", "options", "deadline", "stream", "createdAt", "replyTo"};
     private static final byte[][] KNOWN_BYTES = Arrays.stream(KNOWN)
             .map(name -> name.getBytes(java.nio.charset.StandardCharsets.US_ASCII)).toArray(byte[][]::new);
+    private static final Map<String, Integer> INDEX = IntStream.range(0, KNOWN.length).boxed()
+            .collect(Collectors.toUnmodifiableMap(i -> KNOWN[i], i -> i));
     /** Length and first byte of each known name pick it out alone: the slot of that pair, or -1. */
     private static final byte[] BY_LENGTH_AND_FIRST = new byte[32 * 128];
 
@@ -55,25 +59,10 @@ final class Members {
         return index >= 0 && Arrays.equals(bytes, start, start + length, KNOWN_BYTES[index], 0, length) ? index : -1;
     }
 
+    /** The place of a known name, or -1. */
     static int indexOf(String name) {
-        return switch (name) {
-            case "schemaVersion" -> 0;
-            case "requestId" -> 1;
-            case "clientId" -> 2;
-            case "analysisType" -> 3;
-            case "language" -> 4;
-            case "path" -> 5;
-            case "code" -> 6;
-            case "provider" -> 7;
-            case "model" -> 8;
-            case "lane" -> 9;
-            case "options" -> 10;
-            case "deadline" -> 11;
-            case "stream" -> 12;
-            case "createdAt" -> 13;
-            case "replyTo" -> 14;
-            default -> -1;
-        };
+        Integer index = INDEX.get(name);
+        return index == null ? -1 : index;
     }
 
     void put(String name, JsonNode value) {
