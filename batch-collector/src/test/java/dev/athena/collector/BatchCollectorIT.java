@@ -149,6 +149,44 @@ class BatchCollectorIT {
         }
     }
 
+    /**
+     * On a quiet input a window must still close on the wall clock: Streams punctuates only between polls, and with
+     * its default poll.ms a lone request's 50 ms window closed after 100-140 ms. The batch says when its window
+     * opened and closed, by the collector's clock; the median of five lone requests leaves room for a stall.
+     */
+    @Test
+    void shouldCloseALoneRequestsWindowOnTimeWhenNothingElseArrives() throws InterruptedException {
+        String bootstrap = SharedLocalStack.get().endpoints().kafkaBootstrap();
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        CollectorSettings settings = CollectorSettings.defaults(bootstrap, stateDir)
+                .withApplicationId("collector-quiet-it-" + run);
+        long window = settings.interactiveWindow().toMillis();
+        List<Long> spans = new java.util.ArrayList<>();
+
+        try (var collector = BatchCollector.start(settings, new SimpleMeterRegistry());
+                var producer = KafkaProbe.producer(bootstrap);
+                var consumer = KafkaProbe.consumer(bootstrap, Topics.BATCHES, AnalysisBatch.class)) {
+            // the first one also waits for what other tests left on the shared input: not counted
+            for (int i = 0; i <= 5; i++) {
+                AnalysisRequest lone = new AnalysisRequest(SchemaVersion.CURRENT, "lone-" + i + "-" + run, "team-a",
+                        AnalysisType.QUALITY, "python", "a.py", "print('" + run + " lone " + i + "')\n", null,
+                        null, Lane.INTERACTIVE, null, null, null, Instant.now(), null);
+                KafkaProbe.send(producer, Topics.REQUESTS, lone.requestId(), Json.write(lone));
+                AnalysisBatch batch = KafkaProbe.pollUntil(consumer,
+                        b -> b.items().stream().anyMatch(item -> item.request().requestId().equals(lone.requestId())),
+                        found -> !found.isEmpty(), Duration.ofSeconds(60)).getFirst();
+                if (i > 0) {
+                    spans.add(Duration.between(batch.windowStart(), batch.windowEnd()).toMillis());
+                }
+                Thread.sleep(150);
+            }
+        }
+
+        assertThat(spans).allSatisfy(span -> assertThat(span).isGreaterThanOrEqualTo(window));
+        assertThat(spans.stream().sorted().toList().get(spans.size() / 2)).as("median of %s", spans)
+                .isLessThan(window + 50);
+    }
+
     private static AnalysisRequest question(String requestId, String clientId, String code) {
         return new AnalysisRequest(SchemaVersion.CURRENT, requestId, clientId, AnalysisType.QUALITY, "python",
                 "a.py", code, null, null, Lane.BULK, null, null, null, Instant.now(), null);

@@ -48,4 +48,15 @@ class CollectorSettingsTest {
         assertThat(props.get(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG).toString())
                 .contains("LogAndContinue");
     }
+
+    /**
+     * Windows close in a wall-clock punctuation, which Streams runs only between polls: with its default poll.ms
+     * (100 ms) a lone request's 50 ms window closed after 100-140 ms on a quiet input.
+     */
+    @Test
+    void shouldWaitInPollNoLongerThanATickSoAQuietWindowClosesOnTime() {
+        assertThat(BatchCollector.streamsConfig(defaults).get(StreamsConfig.POLL_MS_CONFIG)).isEqualTo("10");
+        CollectorSettings shortWindows = defaults.withWindows(Duration.ofMillis(20), Duration.ofMillis(40));
+        assertThat(BatchCollector.streamsConfig(shortWindows).get(StreamsConfig.POLL_MS_CONFIG)).isEqualTo("4");
+    }
 }
