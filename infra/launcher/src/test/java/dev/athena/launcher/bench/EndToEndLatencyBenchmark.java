@@ -60,13 +60,19 @@ public final class EndToEndLatencyBenchmark {
                 }
                 String client = "bench-" + UUID.randomUUID().toString().substring(0, 8);
                 // warm both paths up, then measure them alternately so machine noise hits both alike
-                measure(endpoints, baselineTopic, Math.max(20, count / 10));
-                measurePipeline(endpoints, client, Math.max(20, count / 10));
+                int warmUp = Math.max(20, count / 10);
+                measure(endpoints, baselineTopic, warmUp);
+                measurePipeline(endpoints, client, 0, warmUp, false);
+                int nextQuestion = warmUp;
                 for (int round = 1; round <= 2; round++) {
                     long[] baseline = measure(endpoints, baselineTopic, count / 2);
-                    long[] pipeline = measurePipeline(endpoints, client, count / 2);
+                    long[] pipeline = measurePipeline(endpoints, client, nextQuestion, count / 2, false);
+                    // the same questions again: each answered from the cache by the collector, no worker involved
+                    long[] cached = measurePipeline(endpoints, client, nextQuestion, count / 2, true);
+                    nextQuestion += count / 2;
                     System.out.printf("round %d  kafka round trip: %s%n", round, summary(baseline));
                     System.out.printf("round %d  pipeline end-to-end: %s%n", round, summary(pipeline));
+                    System.out.printf("round %d  cache hit end-to-end: %s%n", round, summary(cached));
                 }
             }
         } finally {
@@ -96,7 +102,12 @@ public final class EndToEndLatencyBenchmark {
         return nanos;
     }
 
-    private static long[] measurePipeline(Endpoints endpoints, String client, int count) throws Exception {
+    /**
+     * Questions {@code first} to {@code first + count - 1}: a question number always means the same code, so a
+     * question asked again is answered from the cache, which {@code cached} says to expect (else it stops).
+     */
+    private static long[] measurePipeline(Endpoints endpoints, String client, int first, int count,
+            boolean cached) throws Exception {
         String topic = Topics.resultsTopicName(client);
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                 endpoints.kafkaBootstrap()))) {
@@ -111,8 +122,8 @@ public final class EndToEndLatencyBenchmark {
             consumer.seekToEnd(partitions);
             partitions.forEach(consumer::position);
             for (int i = 0; i < count; i++) {
-                // distinct code each time: no cache hit, no coalescing, a real analysis every time
-                String code = "def handler_" + i + "(u):\n    return db.execute(\"SELECT * FROM t WHERE a='\" + u + \"'\")\n";
+                // distinct code for each new question number: no cache hit, no coalescing, a real analysis
+                String code = "def handler_" + (first + i) + "(u):\n    return db.execute(\"SELECT * FROM t WHERE a='\" + u + \"'\")\n";
                 AnalysisRequest request = AnalysisRequest.of(UUID.randomUUID().toString(), client,
                         AnalysisType.SECURITY, code);
                 started.put(request.requestId(), System.nanoTime());
@@ -123,6 +134,10 @@ public final class EndToEndLatencyBenchmark {
                     for (var record : consumer.poll(Duration.ofMillis(20))) {
                         AnalysisResult result = Json.read(record.value(), AnalysisResult.class);
                         if (result.requestId().equals(request.requestId())) {
+                            if (result.cached() != cached) {
+                                throw new IllegalStateException("question " + (first + i) + " was "
+                                        + (result.cached() ? "" : "not ") + "answered from the cache");
+                            }
                             nanos[i] = System.nanoTime() - started.get(result.requestId());
                             done = true;
                         }
