@@ -3,6 +3,7 @@ package dev.athena.collector.admission;
 import dev.athena.collector.cache.CacheHit;
 import dev.athena.collector.cache.CacheLookup;
 import dev.athena.collector.metrics.CollectorMetrics;
+import dev.athena.collector.state.PromptCommit;
 import dev.athena.collector.state.StoreKind;
 import dev.athena.schemas.cache.CacheKey;
 import dev.athena.schemas.message.AnalysisRequest;
@@ -56,6 +57,7 @@ public final class AdmissionProcessor implements Processor<byte[], byte[], Objec
     private final ClientAllowlist.Matcher allowed;
     private ProcessorContext<Object, Object> context;
     private SeenIds seen;
+    private PromptCommit promptCommit;
     private final SeenFilter filter;
 
     /** Names of the downstream nodes this processor writes to. */
@@ -94,6 +96,7 @@ public final class AdmissionProcessor implements Processor<byte[], byte[], Objec
     public void init(ProcessorContext<Object, Object> context) {
         this.context = context;
         this.seen = new SeenIds(context, retention, filter);
+        this.promptCommit = new PromptCommit(context, context.getStateStore(SeenIds.COMMIT_HOOK), "prompt-commit");
     }
 
     @Override
@@ -103,6 +106,7 @@ public final class AdmissionProcessor implements Processor<byte[], byte[], Objec
 
     @Override
     public void process(Record<byte[], byte[]> record) {
+        promptCommit.recordRead();
         String traceparent = traceparent(record);
         switch (decoder.decode(record.value())) {
             case Decoded.Rejected rejected -> reject(record, identified(record, rejected.rejection()), null, null,
@@ -150,6 +154,7 @@ public final class AdmissionProcessor implements Processor<byte[], byte[], Objec
                     now != null ? now : clock.instant());
             context.forward(new Record<Object, Object>(result.batchId(), result, record.timestamp()),
                     children.directResults());
+            promptCommit.outputSent();
             return;
         }
         metrics.cacheMiss();
@@ -176,6 +181,7 @@ public final class AdmissionProcessor implements Processor<byte[], byte[], Objec
         var result = DirectResults.rejected(rejection, request, route, traceparent, clock.instant());
         context.forward(new Record<Object, Object>(result.batchId(), result, record.timestamp()),
                 children.directResults());
+        promptCommit.outputSent();
     }
 
     /** The cache promises not to throw; should one break that promise, the request is batched, not lost. */

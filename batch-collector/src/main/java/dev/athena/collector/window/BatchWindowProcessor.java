@@ -6,6 +6,7 @@ import dev.athena.collector.metrics.CollectorMetrics;
 import dev.athena.collector.metrics.CollectorMetrics.CloseReason;
 import dev.athena.collector.quota.QuotaGate;
 import dev.athena.collector.state.CommitHook;
+import dev.athena.collector.state.PromptCommit;
 import dev.athena.collector.state.StoreKind;
 import dev.athena.schemas.message.AnalysisBatch;
 import dev.athena.schemas.message.BatchItem;
@@ -81,6 +82,7 @@ public final class BatchWindowProcessor implements Processor<String, Admitted, S
     private KeyValueStore<String, PendingItem> store;
     private ItemWriteBehind writeBehind;
     private WaitingItems waiting;
+    private PromptCommit promptCommit;
 
     public BatchWindowProcessor(CollectorSettings settings, CollectorMetrics metrics) {
         this.settings = settings;
@@ -141,7 +143,9 @@ public final class BatchWindowProcessor implements Processor<String, Admitted, S
         this.store = context.getStateStore(ITEMS_STORE);
         restore();
         this.writeBehind = new ItemWriteBehind(store::put);
-        context.<CommitHook>getStateStore(COMMIT_HOOK).onCommit("pending-items", writeBehind::flush);
+        CommitHook hook = context.getStateStore(COMMIT_HOOK);
+        hook.onCommit("pending-items", writeBehind::flush);
+        this.promptCommit = new PromptCommit(context, hook, "prompt-commit");
         this.waiting = new WaitingItems(context.getStateStore(WAITING_STORE));
         metrics.openRecordsRestored(openRequests() + waiting.requests());
         metrics.waitingChanged(waiting.items());
@@ -282,6 +286,7 @@ public final class BatchWindowProcessor implements Processor<String, Admitted, S
         metrics.batchClosed(state.lane(), reason, batch.items().size(), batch.requestCount(),
                 Duration.ofMillis(Math.max(0, now - state.openedAtMs())));
         context.forward(new Record<>(state.route(), new WireBatch(batch, taken.requestBytes()), now));
+        promptCommit.outputSent();
         return true;
     }
 
