@@ -187,6 +187,48 @@ class BatchCollectorIT {
                 .isLessThan(window + 50);
     }
 
+    /**
+     * Wall-clock punctuation makes Streams prepare a commit of every task at each commit interval: with no window
+     * open the collector must not punctuate, or an idle collector prepares twenty commits a second per intake.
+     */
+    @Test
+    void shouldNotCommitWhileNoWindowIsOpen() throws Exception {
+        String bootstrap = SharedLocalStack.get().endpoints().kafkaBootstrap();
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String applicationId = "collector-idle-it-" + run;
+        CollectorSettings settings = CollectorSettings.defaults(bootstrap, stateDir).withApplicationId(applicationId);
+
+        try (var collector = BatchCollector.start(settings, new SimpleMeterRegistry());
+                var producer = KafkaProbe.producer(bootstrap);
+                var consumer = KafkaProbe.consumer(bootstrap, Topics.BATCHES, AnalysisBatch.class)) {
+            AnalysisRequest lone = new AnalysisRequest(SchemaVersion.CURRENT, "idle-" + run, "team-a",
+                    AnalysisType.QUALITY, "python", "a.py", "print('" + run + " idle')\n", null, null,
+                    Lane.INTERACTIVE, null, null, null, Instant.now(), null);
+            KafkaProbe.send(producer, Topics.REQUESTS, lone.requestId(), Json.write(lone));
+            KafkaProbe.pollUntil(consumer,
+                    b -> b.items().stream().anyMatch(item -> item.request().requestId().equals(lone.requestId())),
+                    found -> !found.isEmpty(), Duration.ofSeconds(60));
+            Thread.sleep(500);
+            double before = commits(applicationId);
+            Thread.sleep(2_000);
+
+            assertThat(commits(applicationId) - before).isZero();
+        }
+    }
+
+    /** Commits the stream threads of an application (both intakes) made, from their JMX metrics. */
+    private static double commits(String applicationId) throws Exception {
+        var server = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+        var threads = new javax.management.ObjectName(
+                "kafka.streams:type=stream-thread-metrics,thread-id=" + applicationId + "*");
+        double total = 0;
+        for (var name : server.queryNames(threads, null)) {
+            total += ((Number) server.getAttribute(name, "commit-total")).doubleValue();
+        }
+        assertThat(server.queryNames(threads, null)).as("stream threads of %s", applicationId).isNotEmpty();
+        return total;
+    }
+
     private static AnalysisRequest question(String requestId, String clientId, String code) {
         return new AnalysisRequest(SchemaVersion.CURRENT, requestId, clientId, AnalysisType.QUALITY, "python",
                 "a.py", code, null, null, Lane.BULK, null, null, null, Instant.now(), null);

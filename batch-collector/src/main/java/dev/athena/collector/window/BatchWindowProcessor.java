@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.Cancellable;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -83,6 +84,7 @@ public final class BatchWindowProcessor implements Processor<String, Admitted, S
     private ItemWriteBehind writeBehind;
     private WaitingItems waiting;
     private PromptCommit promptCommit;
+    private Cancellable ticker;
 
     public BatchWindowProcessor(CollectorSettings settings, CollectorMetrics metrics) {
         this.settings = settings;
@@ -149,7 +151,23 @@ public final class BatchWindowProcessor implements Processor<String, Admitted, S
         this.waiting = new WaitingItems(context.getStateStore(WAITING_STORE));
         metrics.openRecordsRestored(openRequests() + waiting.requests());
         metrics.waitingChanged(waiting.items());
-        context.schedule(tick(settings), PunctuationType.WALL_CLOCK_TIME, this::closeDueWindows);
+        // a task initialised again has lost the schedules of its earlier life
+        ticker = null;
+        tickWhileOpen();
+    }
+
+    /**
+     * Checks windows every {@link #tick} while any is open or any item waits. Only then: a wall-clock punctuation
+     * makes Streams prepare a commit of every task at each commit interval, even on an input that stays quiet.
+     */
+    private void tickWhileOpen() {
+        boolean open = !routes.isEmpty() || !waiting.isEmpty();
+        if (open && ticker == null) {
+            ticker = context.schedule(tick(settings), PunctuationType.WALL_CLOCK_TIME, this::closeDueWindows);
+        } else if (!open && ticker != null) {
+            ticker.cancel();
+            ticker = null;
+        }
     }
 
     /** Rebuilds the routes from the store. */
@@ -173,6 +191,7 @@ public final class BatchWindowProcessor implements Processor<String, Admitted, S
         String route = admitted.route().key();
         RouteState state = routes.computeIfAbsent(route,
                 r -> new RouteState(r, admitted.route().lane(), context.currentSystemTimeMs()));
+        tickWhileOpen();
         PendingSlot pending = state.locate(admitted.cacheKey());
         if (pending != null && pending.item().item().requesters().size() < MAX_REQUESTERS_PER_ITEM
                 && mayCoalesce(pending, admitted.requester().clientId())) {
@@ -233,6 +252,7 @@ public final class BatchWindowProcessor implements Processor<String, Admitted, S
                 routes.remove(state.route());
             }
         }
+        tickWhileOpen();
     }
 
     /** Tops up, oldest first, the items in memory of every client with items waiting on disk. */
