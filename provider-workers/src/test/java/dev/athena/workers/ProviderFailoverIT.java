@@ -64,6 +64,9 @@ class ProviderFailoverIT {
                     .withGroupId("it-failover-" + suffix);
             String batchId = "it-failover-batch-" + suffix;
             String requestId = "req-stream-" + suffix;
+            // from the earliest record this worker would first answer what other tests left on the topic, through
+            // the same fake Anthropic, and use up its ten 529s before this batch arrives (served by anthropic)
+            CommittedRecords.startGroupAtEnd(endpoints.kafkaBootstrap(), settings.groupId(), Topics.BATCHES);
             try (ProviderWorkers ignored = ProviderWorkers.start(settings, registry, catalog)) {
                 produce(endpoints, batch(batchId, requestId));
                 BatchResult result = awaitResult(endpoints, batchId, suffix);
