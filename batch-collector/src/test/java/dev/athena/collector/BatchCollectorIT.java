@@ -168,13 +168,7 @@ class BatchCollectorIT {
                 var consumer = KafkaProbe.consumer(bootstrap, Topics.BATCHES, AnalysisBatch.class)) {
             // the first one also waits for what other tests left on the shared input: not counted
             for (int i = 0; i <= 5; i++) {
-                AnalysisRequest lone = new AnalysisRequest(SchemaVersion.CURRENT, "lone-" + i + "-" + run, "team-a",
-                        AnalysisType.QUALITY, "python", "a.py", "print('" + run + " lone " + i + "')\n", null,
-                        null, Lane.INTERACTIVE, null, null, null, Instant.now(), null);
-                KafkaProbe.send(producer, Topics.REQUESTS, lone.requestId(), Json.write(lone));
-                AnalysisBatch batch = KafkaProbe.pollUntil(consumer,
-                        b -> b.items().stream().anyMatch(item -> item.request().requestId().equals(lone.requestId())),
-                        found -> !found.isEmpty(), Duration.ofSeconds(60)).getFirst();
+                AnalysisBatch batch = sendLone(producer, consumer, "lone-" + i + "-" + run);
                 if (i > 0) {
                     spans.add(Duration.between(batch.windowStart(), batch.windowEnd()).toMillis());
                 }
@@ -201,19 +195,25 @@ class BatchCollectorIT {
         try (var collector = BatchCollector.start(settings, new SimpleMeterRegistry());
                 var producer = KafkaProbe.producer(bootstrap);
                 var consumer = KafkaProbe.consumer(bootstrap, Topics.BATCHES, AnalysisBatch.class)) {
-            AnalysisRequest lone = new AnalysisRequest(SchemaVersion.CURRENT, "idle-" + run, "team-a",
-                    AnalysisType.QUALITY, "python", "a.py", "print('" + run + " idle')\n", null, null,
-                    Lane.INTERACTIVE, null, null, null, Instant.now(), null);
-            KafkaProbe.send(producer, Topics.REQUESTS, lone.requestId(), Json.write(lone));
-            KafkaProbe.pollUntil(consumer,
-                    b -> b.items().stream().anyMatch(item -> item.request().requestId().equals(lone.requestId())),
-                    found -> !found.isEmpty(), Duration.ofSeconds(60));
+            sendLone(producer, consumer, "idle-" + run);
             Thread.sleep(500);
             double before = commits(applicationId);
             Thread.sleep(2_000);
 
             assertThat(commits(applicationId) - before).isZero();
         }
+    }
+
+    /** Sends one interactive request with code of its own and returns the batch that carries it. */
+    private static AnalysisBatch sendLone(org.apache.kafka.clients.producer.KafkaProducer<String, byte[]> producer,
+            org.apache.kafka.clients.consumer.KafkaConsumer<String, AnalysisBatch> consumer, String requestId) {
+        AnalysisRequest lone = new AnalysisRequest(SchemaVersion.CURRENT, requestId, "team-a", AnalysisType.QUALITY,
+                "python", "a.py", "print('" + requestId + "')\n", null, null, Lane.INTERACTIVE, null, null, null,
+                Instant.now(), null);
+        KafkaProbe.send(producer, Topics.REQUESTS, lone.requestId(), Json.write(lone));
+        return KafkaProbe.pollUntil(consumer,
+                b -> b.items().stream().anyMatch(item -> item.request().requestId().equals(requestId)),
+                found -> !found.isEmpty(), Duration.ofSeconds(60)).getFirst();
     }
 
     /** Commits the stream threads of an application (both intakes) made, from their JMX metrics. */

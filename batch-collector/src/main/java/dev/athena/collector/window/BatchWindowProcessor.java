@@ -191,7 +191,9 @@ public final class BatchWindowProcessor implements Processor<String, Admitted, S
         String route = admitted.route().key();
         RouteState state = routes.computeIfAbsent(route,
                 r -> new RouteState(r, admitted.route().lane(), context.currentSystemTimeMs()));
-        tickWhileOpen();
+        if (ticker == null) {
+            tickWhileOpen();
+        }
         PendingSlot pending = state.locate(admitted.cacheKey());
         if (pending != null && pending.item().item().requesters().size() < MAX_REQUESTERS_PER_ITEM
                 && mayCoalesce(pending, admitted.requester().clientId())) {
