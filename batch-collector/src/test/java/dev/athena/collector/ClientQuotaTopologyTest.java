@@ -115,6 +115,47 @@ class ClientQuotaTopologyTest {
     }
 
     @Test
+    void shouldJoinAQuestionAskedAgainToItsItemWaitingOnDisk() {
+        // 600 items/s over 6 partitions: 100/s here, 4 at once; 64 items of team-a stay in memory, the rest wait
+        ClientQuotas quotas = new ClientQuotas(0, Map.of("team-a", 600.0), 4);
+        f = withQuotas(quotas);
+        for (int i = 1; i <= 100; i++) {
+            f.send("a-" + i, request("a-" + i, "team-a", "print(" + i + ")"));
+        }
+        assertThat(count(BatchWindowProcessor.WAITING_STORE)).as("items waiting on disk").isEqualTo(36);
+        for (int i = 71; i <= 80; i++) {
+            f.send("again-" + i, request("again-" + i, "team-a", "print(" + i + ")"));
+        }
+        f.send("again-5", request("again-5", "team-a", "print(5)"));
+        f.send("b-75", request("b-75", "team-b", "print(75)"));
+
+        assertThat(count(BatchWindowProcessor.WAITING_STORE)).as("no new item waits").isEqualTo(36);
+        assertThat(f.registry.get("athena.collector.quota.waiting").gauge().value()).isEqualTo(36);
+        assertThat(f.registry.get("athena.collector.coalesced").counter().count()).isEqualTo(11);
+        assertThat(f.metrics.openRecords()).isEqualTo(112);
+
+        Map<String, List<String>> requestersByCode = new java.util.HashMap<>();
+        List<String> requesters = new ArrayList<>();
+        for (int tick = 0; tick < 1_000 && requesters.size() < 112; tick++) {
+            f.advance(10);
+            f.batches.readValuesToList().forEach(batch -> batch.items().forEach(item -> {
+                List<String> ids = item.requesters().stream().map(r -> r.requestId()).toList();
+                requestersByCode.merge(item.request().code() + "/" + item.requesters().get(0).clientId(), ids,
+                        (a, b) -> { throw new AssertionError("question asked twice: " + a + ", " + b); });
+                requesters.addAll(ids);
+            }));
+        }
+        assertThat(requesters).hasSize(112).doesNotHaveDuplicates();
+        assertThat(requestersByCode).hasSize(101);
+        assertThat(requestersByCode.get("print(75)/team-a")).containsExactly("a-75", "again-75");
+        assertThat(requestersByCode.get("print(5)/team-a")).containsExactly("a-5", "again-5");
+        assertThat(requestersByCode.get("print(75)/team-b")).as("nobody waits for team-a's quota")
+                .containsExactly("b-75");
+        assertThat(count(BatchWindowProcessor.WAITING_STORE)).isZero();
+        assertThat(f.metrics.openRecords()).isZero();
+    }
+
+    @Test
     void shouldNotMakeAnotherClientWaitForARateLimitedClientsQuota() {
         // 6 items/s over 6 partitions: team-a gets 1/s here, 1 at once; team-b has no limit
         ClientQuotas quotas = new ClientQuotas(0, Map.of("team-a", 6.0), 1);

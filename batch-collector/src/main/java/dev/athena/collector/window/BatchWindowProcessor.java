@@ -52,8 +52,9 @@ import org.apache.kafka.streams.state.Stores;
  * quotas act at batch formation: a client over its rate is passed over and its items wait in the window for a
  * later tick; they are never dropped. Beyond {@link #heldInMemory} items of one such client in a route, its further
  * items wait in a store on disk ({@link WaitingItems}) and move into the route, oldest first, as its turns use up
- * the ones in memory: a client far over its rate costs disk, not heap. An item of a rate-limited client takes no
- * other client's request as a coalesced requester, so nobody waits for someone else's quota.
+ * the ones in memory: a client far over its rate costs disk, not heap, and a question it asks again while the
+ * first waits there joins the waiting item. An item of a rate-limited client takes no other client's request as a
+ * coalesced requester, so nobody waits for someone else's quota.
  */
 public final class BatchWindowProcessor implements Processor<String, Admitted, String, WireBatch> {
     public static final String ITEMS_STORE = "collector-window-items";
@@ -202,12 +203,17 @@ public final class BatchWindowProcessor implements Processor<String, Admitted, S
             metrics.coalesced();
             return;
         }
+        String client = admitted.requester().clientId();
+        boolean limited = anyoneLimited && quotas.limits(client);
+        if (limited && waiting.coalesce(route, client, admitted.cacheKey(), admitted.requester(),
+                MAX_REQUESTERS_PER_ITEM)) {
+            metrics.coalesced();
+            return;
+        }
         PendingItem item = new PendingItem(
                 new BatchItem(admitted.cacheKey(), admitted.request(), List.of(admitted.requester())),
                 TokenEstimate.of(admitted.request()), state.openedAtMs(), admitted.original());
-        String client = admitted.requester().clientId();
-        if (anyoneLimited && quotas.limits(client)
-                && (waiting.holds(route, client) || state.queued(client) >= heldInMemory)) {
+        if (limited && (waiting.holds(route, client) || state.queued(client) >= heldInMemory)) {
             waiting.add(route, client, item);
             metrics.waitingChanged(1);
             return;

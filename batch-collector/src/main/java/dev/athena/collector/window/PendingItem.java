@@ -2,6 +2,9 @@ package dev.athena.collector.window;
 
 import dev.athena.schemas.json.Json;
 import dev.athena.schemas.message.BatchItem;
+import dev.athena.schemas.message.Requester;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -40,5 +43,13 @@ record PendingItem(BatchItem item, long tokens, long windowOpenedAtMs, byte[] re
 
     PendingItem withItem(BatchItem updated) {
         return new PendingItem(updated, tokens, windowOpenedAtMs, requestBytes);
+    }
+
+    /** The same question with one more requester, who asked it again while it was pending. */
+    PendingItem withRequester(Requester requester) {
+        List<Requester> requesters = new ArrayList<>(item.requesters().size() + 1);
+        requesters.addAll(item.requesters());
+        requesters.add(requester);
+        return withItem(new BatchItem(item.cacheKey(), item.request(), requesters));
     }
 }

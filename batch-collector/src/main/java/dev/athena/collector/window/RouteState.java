@@ -136,11 +136,7 @@ final class RouteState {
 
     /** Adds a requester to the pending item in {@code slot}. */
     void coalesce(PendingSlot slot, Requester requester) {
-        PendingItem pending = slot.item();
-        List<Requester> requesters = new ArrayList<>(pending.item().requesters());
-        requesters.add(requester);
-        BatchItem item = pending.item();
-        slot.update(pending.withItem(new BatchItem(item.cacheKey(), item.request(), requesters)));
+        slot.update(slot.item().withRequester(requester));
         requests++;
         bytes += PendingItem.MAX_REQUESTER_BYTES;
     }

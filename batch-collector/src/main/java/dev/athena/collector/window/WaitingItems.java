@@ -1,5 +1,6 @@
 package dev.athena.collector.window;
 
+import dev.athena.schemas.message.Requester;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -14,10 +15,15 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * their own (RocksDB in production), so that a client sending far over its quota fills a disk, not the heap, and
  * a restart does not read its whole backlog into memory. Each (route, client) is a queue: keys are
  * {@code route NUL client NUL seq}, the sequence as sixteen hex digits so that the store's byte order is arrival
- * order, and a prefix scan hands out the oldest first.
+ * order, and a prefix scan hands out the oldest first. A question the client asks again while it waits joins the
+ * waiting item as another requester ({@link #coalesce}), so a backlog asked twice still costs one provider call.
  *
- * <p>Only counts live in memory. Single-threaded, like the task that owns it; writes go to the store at once (not
- * held back like the window's): this is the overload path, where a write per item is the price of a bounded heap.
+ * <p>In memory: counts, and per queue where each waiting question sits, by a 64-bit hash of its cache key (two
+ * boxed longs and a map entry, some 70 bytes an item, where the item itself would take a kilobyte or more). A hash
+ * that matches another question is caught by comparing the stored item's cache key: the request then waits as an
+ * item of its own, as it would without the index. Single-threaded, like the task that owns it; writes go to the
+ * store at once (not held back like the window's): this is the overload path, where a write per item is the price
+ * of a bounded heap.
  */
 final class WaitingItems {
     private static final char SEP = '\u0000';
@@ -26,6 +32,8 @@ final class WaitingItems {
     private final KeyValueStore<String, PendingItem> store;
     /** route → client → items waiting. */
     private final Map<String, Map<String, Integer>> counts = new HashMap<>();
+    /** Per queue: {@link #questionHash} of a waiting item's cache key → its sequence. */
+    private final Map<Queue, Map<Long, Long>> questions = new HashMap<>();
     private long nextSeq;
     private long items;
     private long requests;
@@ -42,9 +50,12 @@ final class WaitingItems {
                 KeyValue<String, PendingItem> kv = all.next();
                 int clientEnd = kv.key.lastIndexOf(SEP);
                 int routeEnd = kv.key.lastIndexOf(SEP, clientEnd - 1);
-                counts.computeIfAbsent(kv.key.substring(0, routeEnd), r -> new HashMap<>())
-                        .merge(kv.key.substring(routeEnd + 1, clientEnd), 1, Integer::sum);
-                nextSeq = Math.max(nextSeq, Long.parseUnsignedLong(kv.key.substring(clientEnd + 1), 16) + 1);
+                String route = kv.key.substring(0, routeEnd);
+                String clientId = kv.key.substring(routeEnd + 1, clientEnd);
+                counts.computeIfAbsent(route, r -> new HashMap<>()).merge(clientId, 1, Integer::sum);
+                long seq = Long.parseUnsignedLong(kv.key.substring(clientEnd + 1), 16);
+                indexQuestion(new Queue(route, clientId), kv.value, seq);
+                nextSeq = Math.max(nextSeq, seq + 1);
                 items++;
                 requests += kv.value.item().requesters().size();
             }
@@ -71,10 +82,33 @@ final class WaitingItems {
 
     /** Puts an item at the back of its (route, client) queue. */
     void add(String route, String clientId, PendingItem item) {
-        store.put(prefix(route, clientId) + String.format("%016x", nextSeq++), item);
+        long seq = nextSeq++;
+        store.put(key(route, clientId, seq), item);
+        indexQuestion(new Queue(route, clientId), item, seq);
         counts.computeIfAbsent(route, r -> new HashMap<>()).merge(clientId, 1, Integer::sum);
         items++;
         requests += item.item().requesters().size();
+    }
+
+    /**
+     * Adds {@code requester} to the waiting item of this (route, client) queue that asks the same question, if
+     * there is one with room for another requester; returns whether it did. The item keeps its place in the queue.
+     */
+    boolean coalesce(String route, String clientId, String cacheKey, Requester requester, int maxRequesters) {
+        Map<Long, Long> asked = questions.get(new Queue(route, clientId));
+        Long seq = asked == null ? null : asked.get(questionHash(cacheKey));
+        if (seq == null) {
+            return false;
+        }
+        String key = key(route, clientId, seq);
+        PendingItem item = store.get(key);
+        if (item == null || !item.item().cacheKey().equals(cacheKey)
+                || item.item().requesters().size() >= maxRequesters) {
+            return false;
+        }
+        store.put(key, item.withRequester(requester));
+        requests++;
+        return true;
     }
 
     /** Every queue that has items, in no particular order. */
@@ -97,6 +131,18 @@ final class WaitingItems {
             }
         }
         keys.forEach(store::delete);
+        Map<Long, Long> asked = questions.get(queue);
+        if (asked != null) {
+            for (int i = 0; i < taken.size(); i++) {
+                String key = keys.get(i);
+                long seq = Long.parseUnsignedLong(key.substring(key.lastIndexOf(SEP) + 1), 16);
+                // a later item of the same question may have taken the entry over (its predecessor was full)
+                asked.remove(questionHash(taken.get(i).item().cacheKey()), seq);
+            }
+            if (asked.isEmpty()) {
+                questions.remove(queue);
+            }
+        }
         Map<String, Integer> clients = counts.get(queue.route());
         if (clients != null) {
             int left = clients.getOrDefault(queue.clientId(), 0) - taken.size();
@@ -116,5 +162,24 @@ final class WaitingItems {
 
     private static String prefix(String route, String clientId) {
         return route + SEP + clientId + SEP;
+    }
+
+    private static String key(String route, String clientId, long seq) {
+        return prefix(route, clientId) + String.format("%016x", seq);
+    }
+
+    /** The newest item of a question is the one later requesters join: an older one is full, or gone. */
+    private void indexQuestion(Queue queue, PendingItem item, long seq) {
+        questions.computeIfAbsent(queue, q -> new HashMap<>()).put(questionHash(item.item().cacheKey()), seq);
+    }
+
+    /** FNV-1a over the key's characters: 64 bits, where {@link String#hashCode} would collide every 2^16 keys. */
+    static long questionHash(String cacheKey) {
+        long hash = 0xcbf29ce484222325L;
+        for (int i = 0; i < cacheKey.length(); i++) {
+            hash ^= cacheKey.charAt(i);
+            hash *= 0x100000001b3L;
+        }
+        return hash;
     }
 }
