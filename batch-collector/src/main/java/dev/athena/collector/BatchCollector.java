@@ -7,6 +7,8 @@ import dev.athena.collector.window.BatchWindowProcessor;
 import dev.athena.schemas.topic.TopicProvisioner;
 import dev.athena.schemas.topic.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,10 +43,13 @@ public final class BatchCollector implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BatchCollector.class);
 
     private final List<KafkaStreams> applications;
+    private final List<KafkaStreamsMetrics> streamsMetrics;
     private final CacheLookup cache;
 
-    private BatchCollector(List<KafkaStreams> applications, CacheLookup cache) {
+    private BatchCollector(List<KafkaStreams> applications, List<KafkaStreamsMetrics> streamsMetrics,
+            CacheLookup cache) {
         this.applications = applications;
+        this.streamsMetrics = streamsMetrics;
         this.cache = cache;
     }
 
@@ -54,6 +59,7 @@ public final class BatchCollector implements AutoCloseable {
         CacheLookup cache = settings.redisUrl() == null ? CacheLookup.none()
                 : TieredCacheLookup.connect(settings.redisUrl(), clock);
         List<KafkaStreams> applications = new ArrayList<>();
+        List<KafkaStreamsMetrics> streamsMetrics = new ArrayList<>();
         CountDownLatch running = new CountDownLatch(Intake.values().length);
         for (Intake intake : Intake.values()) {
             CollectorSettings own = settings.withApplicationId(intake.applicationId(settings.applicationId()));
@@ -71,8 +77,12 @@ public final class BatchCollector implements AutoCloseable {
                 return StreamThreadExceptionResponse.REPLACE_THREAD;
             });
             applications.add(streams);
+            // Streams' own meters (lag, commit latency, rebalances, the embedded clients'), beside ours
+            KafkaStreamsMetrics streamsMeters = new KafkaStreamsMetrics(streams, Tags.of("intake", intake.topic()));
+            streamsMeters.bindTo(registry);
+            streamsMetrics.add(streamsMeters);
         }
-        var collector = new BatchCollector(List.copyOf(applications), cache);
+        var collector = new BatchCollector(List.copyOf(applications), List.copyOf(streamsMetrics), cache);
         applications.forEach(KafkaStreams::start);
         try {
             if (!running.await(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -150,6 +160,7 @@ public final class BatchCollector implements AutoCloseable {
                 });
             }
         }
+        streamsMetrics.forEach(KafkaStreamsMetrics::close);
         cache.close();
     }
 }

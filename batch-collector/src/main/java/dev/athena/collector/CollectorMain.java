@@ -1,13 +1,22 @@
 package dev.athena.collector;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import dev.athena.collector.ops.OpsEndpoint;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 
 /**
  * Runs the collector alone. {@code ATHENA_KAFKA_BOOTSTRAP} (default 127.0.0.1:9092) and {@code ATHENA_STATE_DIR}
  * (default {@code ./.athena/collector-state}), optional {@code ATHENA_REDIS_URL} for cache hits, and the windows,
- * caps, limits, quotas and allowlist of {@link CollectorEnvironment}. Stops cleanly on SIGTERM or Ctrl-C.
+ * caps, limits, quotas and allowlist of {@link CollectorEnvironment}, which also says where it serves its metrics
+ * (its own, Kafka Streams' and the JVM's, for Prometheus) and health. Stops cleanly on SIGTERM or Ctrl-C.
  */
 public final class CollectorMain {
     private CollectorMain() {
@@ -20,16 +29,32 @@ public final class CollectorMain {
         String redisUrl = System.getenv("ATHENA_REDIS_URL");
         CollectorSettings settings = CollectorEnvironment.apply(CollectorSettings.defaults(bootstrap, stateDir)
                 .withRedisUrl(redisUrl == null || redisUrl.isBlank() ? null : redisUrl), System.getenv());
-        BatchCollector collector = BatchCollector.start(settings, new SimpleMeterRegistry());
+        Optional<InetSocketAddress> opsAddress = CollectorEnvironment.opsAddress(System.getenv());
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmGcMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        BatchCollector collector = BatchCollector.start(settings, registry);
+        Optional<OpsEndpoint> ops;
+        try {
+            ops = opsAddress.map(address -> OpsEndpoint.start(address, registry, collector::state));
+        } catch (RuntimeException e) {
+            collector.close();
+            throw e;
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            ops.ifPresent(OpsEndpoint::close);
             collector.close();
             stopped.countDown();
         }, "athena-collector-shutdown"));
-        System.out.println("athena-batch-collector: running against " + bootstrap);
+        System.out.println("athena-batch-collector: running against " + bootstrap + ops.map(endpoint ->
+                ", metrics and health on " + opsAddress.get().getHostString() + ":" + endpoint.port()).orElse(""));
         try {
             stopped.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            ops.ifPresent(OpsEndpoint::close);
             collector.close();
         }
     }

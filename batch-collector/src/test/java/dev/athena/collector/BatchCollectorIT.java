@@ -2,6 +2,7 @@ package dev.athena.collector;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.athena.collector.ops.OpsEndpoint;
 import dev.athena.infra.stack.SharedLocalStack;
 import dev.athena.schemas.json.Json;
 import dev.athena.schemas.message.AnalysisBatch;
@@ -14,6 +15,13 @@ import dev.athena.schemas.message.SchemaVersion;
 import dev.athena.schemas.topic.RequestPartitions;
 import dev.athena.schemas.topic.Topics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -202,6 +210,47 @@ class BatchCollectorIT {
 
             assertThat(commits(applicationId) - before).isZero();
         }
+    }
+
+    /**
+     * What a Prometheus server and an orchestrator see of a collector running alone: its own meters and Kafka
+     * Streams' (tagged by intake) on {@code /metrics}, and {@code /health} turning to 503 once it has stopped.
+     */
+    @Test
+    void shouldServeItsOwnAndStreamsMetricsAndItsHealth() throws Exception {
+        String bootstrap = SharedLocalStack.get().endpoints().kafkaBootstrap();
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        CollectorSettings settings = CollectorSettings.defaults(bootstrap, stateDir)
+                .withApplicationId("collector-ops-it-" + run);
+        var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        var collector = BatchCollector.start(settings, registry);
+        try (var ops = OpsEndpoint.start(new InetSocketAddress("127.0.0.1", 0), registry, collector::state);
+                var http = HttpClient.newHttpClient();
+                var producer = KafkaProbe.producer(bootstrap);
+                var consumer = KafkaProbe.consumer(bootstrap, Topics.BATCHES, AnalysisBatch.class)) {
+            sendLone(producer, consumer, "ops-" + run);
+            URI base = URI.create("http://127.0.0.1:" + ops.port());
+
+            String metrics = get(http, base.resolve("/metrics")).body();
+            assertThat(metrics).containsPattern(
+                    "athena_collector_requests_total\\{intake=\"athena.requests\",outcome=\"accepted\"} [1-9]");
+            assertThat(metrics).containsPattern("kafka_stream_thread_commit_total\\{.*intake=\"athena.requests\"");
+            assertThat(metrics).containsPattern("kafka_stream_thread_commit_total\\{.*intake=\"athena.requests.bulk\"");
+            HttpResponse<String> health = get(http, base.resolve("/health"));
+            assertThat(health.statusCode()).isEqualTo(200);
+            assertThat(health.body()).contains("RUNNING");
+
+            collector.close();
+            HttpResponse<String> stopped = get(http, base.resolve("/health"));
+            assertThat(stopped.statusCode()).isEqualTo(503);
+            assertThat(stopped.body()).contains("NOT_RUNNING");
+        } finally {
+            collector.close();
+        }
+    }
+
+    private static HttpResponse<String> get(HttpClient http, URI uri) throws Exception {
+        return http.send(HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** Sends one interactive request with code of its own and returns the batch that carries it. */

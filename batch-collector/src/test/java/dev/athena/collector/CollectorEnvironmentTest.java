@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.athena.collector.quota.ClientQuotas;
 import dev.athena.schemas.message.Lane;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -96,6 +97,31 @@ class CollectorEnvironmentTest {
 
         assertThat(settings.allowedClients().allows("ci-7")).isTrue();
         assertThat(settings.allowedClients().allows("team-b")).isFalse();
+    }
+
+    @Test
+    void shouldServeOpsOnLoopbackByDefaultAndWhereverItIsToldOrNowhere() {
+        assertThat(CollectorEnvironment.opsAddress(Map.of()))
+                .hasValue(new InetSocketAddress("127.0.0.1", CollectorEnvironment.DEFAULT_OPS_PORT));
+        assertThat(CollectorEnvironment.opsAddress(Map.of(CollectorEnvironment.OPS_HOST, "0.0.0.0",
+                CollectorEnvironment.OPS_PORT, " 9500 "))).hasValue(new InetSocketAddress("0.0.0.0", 9500));
+        assertThat(CollectorEnvironment.opsAddress(Map.of(CollectorEnvironment.OPS_PORT, "0")))
+                .hasValue(new InetSocketAddress("127.0.0.1", 0));
+        assertThat(CollectorEnvironment.opsAddress(Map.of(CollectorEnvironment.OPS_PORT, "off"))).isEmpty();
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "ATHENA_COLLECTOR_OPS_PORT|65536|a port number (0-65535; 0 picks a free one) or off, but was '65536'",
+        "ATHENA_COLLECTOR_OPS_PORT|http|but was 'http'",
+        "ATHENA_COLLECTOR_OPS_PORT|-1|but was '-1'",
+        "ATHENA_COLLECTOR_OPS_HOST|no-such-host.invalid|but 'no-such-host.invalid' does not resolve",
+    })
+    void shouldRefuseABadOpsAddressNamingTheVariableAndTheValue(String variable, String value, String expected) {
+        assertThatThrownBy(() -> CollectorEnvironment.opsAddress(Map.of(variable, value)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(variable)
+                .hasMessageContaining(expected);
     }
 
     @ParameterizedTest

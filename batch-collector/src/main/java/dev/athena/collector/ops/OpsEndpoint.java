@@ -1,0 +1,100 @@
+package dev.athena.collector.ops;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
+import org.apache.kafka.streams.KafkaStreams;
+
+/**
+ * What an orchestrator and a Prometheus server ask a collector that runs alone: {@code GET /metrics} (the
+ * registry in Prometheus' text format) and {@code GET /health} (200 while the Streams applications run or
+ * rebalance, 503 once one has failed or stopped, with the state in the body either way). In the all-in-one
+ * launcher the gateway serves the shared registry instead.
+ *
+ * <p>Design notes: the JDK's own HTTP server on one thread: two read-only paths scraped every few seconds need
+ * no framework, and the collector stays a plain Kafka Streams process.
+ */
+public final class OpsEndpoint implements AutoCloseable {
+    private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+
+    private final HttpServer server;
+    private final ExecutorService thread;
+
+    private OpsEndpoint(HttpServer server, ExecutorService thread) {
+        this.server = server;
+        this.thread = thread;
+    }
+
+    /** Serves on {@code address} (port 0: any free one) until closed. */
+    public static OpsEndpoint start(InetSocketAddress address, PrometheusMeterRegistry registry,
+            Supplier<KafkaStreams.State> state) {
+        HttpServer server;
+        try {
+            server = HttpServer.create(address, 16);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot serve metrics and health on " + address.getHostString() + ":"
+                    + address.getPort() + " (" + e.getMessage() + ")", e);
+        }
+        server.createContext("/metrics", exchange -> respond(exchange, () -> new Reply(200, PROMETHEUS_TEXT,
+                registry.scrape())));
+        server.createContext("/health", exchange -> respond(exchange, () -> health(state.get())));
+        server.createContext("/", exchange -> respond(exchange, () -> new Reply(404, "text/plain; charset=utf-8",
+                "not found: " + exchange.getRequestURI().getPath() + " (try /metrics or /health)\n")));
+        ExecutorService thread = Executors.newSingleThreadExecutor(task -> {
+            Thread t = new Thread(task, "athena-collector-ops");
+            t.setDaemon(true);
+            return t;
+        });
+        server.setExecutor(thread);
+        server.start();
+        return new OpsEndpoint(server, thread);
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        thread.shutdownNow();
+    }
+
+    /** Running or rebalancing is healthy: a rebalance is Streams at work, not a fault to restart for. */
+    static Reply health(KafkaStreams.State state) {
+        boolean healthy = state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING;
+        return new Reply(healthy ? 200 : 503, "application/json",
+                "{\"status\":\"" + (healthy ? "UP" : "DOWN") + "\",\"streams\":\"" + state + "\"}\n");
+    }
+
+    record Reply(int status, String contentType, String body) {
+    }
+
+    private static void respond(HttpExchange exchange, Supplier<Reply> reply) throws IOException {
+        try (exchange) {
+            String method = exchange.getRequestMethod();
+            Reply answer = method.equals("GET") || method.equals("HEAD") ? reply.get()
+                    : new Reply(405, "text/plain; charset=utf-8", "method " + method + " not allowed: GET only\n");
+            byte[] body = answer.body().getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", answer.contentType());
+            if (answer.status() == 405) {
+                exchange.getResponseHeaders().set("Allow", "GET, HEAD");
+            }
+            boolean head = method.equals("HEAD");
+            exchange.sendResponseHeaders(answer.status(), head ? -1 : body.length);
+            if (!head) {
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write(body);
+                }
+            }
+        }
+    }
+}
