@@ -81,8 +81,14 @@ public final class OpsEndpoint implements AutoCloseable {
     private static void respond(HttpExchange exchange, Supplier<Reply> reply) throws IOException {
         try (exchange) {
             String method = exchange.getRequestMethod();
-            Reply answer = method.equals("GET") || method.equals("HEAD") ? reply.get()
-                    : new Reply(405, "text/plain; charset=utf-8", "method " + method + " not allowed: GET only\n");
+            Reply answer;
+            try {
+                answer = method.equals("GET") || method.equals("HEAD") ? reply.get()
+                        : new Reply(405, "text/plain; charset=utf-8", "method " + method + " not allowed: GET only\n");
+            } catch (RuntimeException e) {
+                answer = new Reply(500, "text/plain; charset=utf-8", "could not answer "
+                        + exchange.getRequestURI().getPath() + ": " + e + "\n");
+            }
             byte[] body = answer.body().getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", answer.contentType());
             if (answer.status() == 405) {

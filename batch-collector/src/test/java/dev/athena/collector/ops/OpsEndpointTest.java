@@ -73,6 +73,19 @@ class OpsEndpointTest {
     }
 
     @Test
+    void shouldAnswerWithTheFailureWhenTheStateCannotBeRead() throws Exception {
+        try (var broken = OpsEndpoint.start(new InetSocketAddress("127.0.0.1", 0), registry, () -> {
+            throw new IllegalStateException("streams gone");
+        })) {
+            HttpResponse<String> health = http.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + broken.port() + "/health")).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(health.statusCode()).isEqualTo(500);
+            assertThat(health.body()).contains("/health", "streams gone");
+        }
+    }
+
+    @Test
     void shouldSayWhereItCouldNotServe() {
         InetSocketAddress taken = new InetSocketAddress("127.0.0.1", endpoint.port());
         assertThatThrownBy(() -> OpsEndpoint.start(taken, registry, state::get))
