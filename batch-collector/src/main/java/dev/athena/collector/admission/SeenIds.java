@@ -55,7 +55,8 @@ import org.slf4j.LoggerFactory;
  * millisecond), so "after the one the index holds" stays true even when a machine's index is days old. The log
  * drops whole segments once older than the retention; an id in the index older than the retention (in stream
  * time) counts as forgotten, and the index's RocksDB deletes whole files once older than the retention and a
- * day ({@link SeenIndexRocksDb}), so nothing sweeps either.
+ * day ({@link SeenIndexRocksDb}), so nothing sweeps either; a task that starts more than a day after the index
+ * was last written takes the whole log again ({@link #catchUpIndex}).
  * Single-threaded, like the task that owns it.
  */
 final class SeenIds {
@@ -71,6 +72,8 @@ final class SeenIds {
     static final int MAX_CHUNK_IDS = 5_000;
     /** The last chunk the index holds (earlier builds' window-store index kept theirs under "last-chunk"). */
     private static final String POSITION = "ids-last-chunk";
+    /** When (wall clock) the index was last written: see {@link #catchUpIndex}. */
+    static final String WRITTEN_AT = "ids-written-at";
     private static final Logger LOG = LoggerFactory.getLogger(SeenIds.class);
     /**
      * Makes the index writes of every task in this JVM, one after another: each is a tenth of a stream thread's
@@ -198,6 +201,7 @@ final class SeenIds {
         }
         List<String> ids = unlogged;
         long chunk = lastChunk;
+        long writtenAt = context.currentSystemTimeMs();
         writing = ids;
         spare.clear(); // its write was awaited above
         unlogged = spare;
@@ -205,6 +209,7 @@ final class SeenIds {
         write = CompletableFuture.runAsync(() -> {
             index.putAll(stamped(ids, seenAt));
             position.put(POSITION, chunk);
+            position.put(WRITTEN_AT, writtenAt);
         }, writer);
     }
 
@@ -243,13 +248,23 @@ final class SeenIds {
         return entries;
     }
 
-    /** Puts into the index every chunk of the log it does not hold yet (ids never contain a line break). */
+    /**
+     * Puts into the index every chunk of the log it does not hold yet (ids never contain a line break); every
+     * chunk, when the index was last written longer ago than its files outlive the retention. Its files are
+     * deleted by wall-clock age ({@link SeenIndexRocksDb}) and ids count as forgotten by stream time, so after a
+     * day or more away (an outage, a machine that held the task long ago) files may be gone whose ids are still
+     * live for the stream time the task resumes at, such as a backlog's retries of requests answered just before
+     * the outage; the log keeps them by stream time, so it has them all.
+     */
     private void catchUpIndex() {
         Long indexed = position.get(POSITION);
-        long held = indexed == null ? 0 : indexed;
+        Long writtenAt = position.get(WRITTEN_AT);
+        long away = writtenAt == null ? 0 : context.currentSystemTimeMs() - writtenAt;
+        boolean filesMayBeGone = away > SeenIndexRocksDb.KEEP_FILES_FOR.minus(retention).toMillis();
+        long held = indexed == null || filesMayBeGone ? 0 : indexed;
         long chunks = 0;
         long ids = 0;
-        lastChunk = held;
+        lastChunk = indexed == null ? 0 : indexed;
         try (KeyValueIterator<Windowed<Long>, String> all = log.all()) {
             while (all.hasNext()) {
                 KeyValue<Windowed<Long>, String> chunk = all.next();
@@ -266,7 +281,9 @@ final class SeenIds {
         }
         if (chunks > 0) {
             position.put(POSITION, lastChunk);
-            LOG.info("seen-request index caught up with {} chunks of the log ({} ids)", chunks, ids);
+            position.put(WRITTEN_AT, context.currentSystemTimeMs());
+            LOG.info("seen-request index caught up with {} chunks of the log ({} ids){}", chunks, ids,
+                    filesMayBeGone ? ", all of them after " + Duration.ofMillis(away).toHours() + " h away" : "");
         }
     }
 

@@ -141,6 +141,28 @@ class SeenIdsTest {
         assertThat(seen).containsExactly(List.of(START.toEpochMilli(), true, true, false));
     }
 
+    /**
+     * The index's files are deleted by wall-clock age, ids forgotten by stream time: after more than a day away a
+     * task may resume at a stream time for which ids of deleted files are still live, so it takes every chunk of
+     * the log again; back within the day it trusts its index (here emptied by hand, as FIFO compaction empties it).
+     */
+    @Test
+    void shouldPutTheWholeLogIntoTheIndexAgainAfterADayAwayWhenItsFilesMayHaveExpired() {
+        List<Object> seen = run(SeenFilter.DEFAULT_CAPACITY, List.of(START, START, START), Runnable::run,
+                List.of(Duration.ZERO, Duration.ofHours(23), Duration.ofHours(3)), step -> {
+                    if (step.index().get("team-a/r-1") == null && step.position().get(SeenIds.WRITTEN_AT) == null) {
+                        step.seen().add("team-a/r-1");
+                        step.commit().run();
+                        step.index().delete("team-a/r-1");
+                        return "added, then lost from the index";
+                    }
+                    return List.of(step.start().get().contains("team-a/r-1", "r-1"),
+                            String.valueOf(step.index().get("team-a/r-1")));
+                });
+        assertThat(seen).containsExactly("added, then lost from the index", List.of(false, "null"),
+                List.of(true, Long.toString(START.toEpochMilli())));
+    }
+
     @Test
     void shouldGiveOnlyTheIndexFifoCompactionWithoutSizeLimitOrStalls() {
         try (Options index = new Options(); Options other = new Options()) {
@@ -167,6 +189,12 @@ class SeenIdsTest {
     /** As above, with the index written by {@code writer}. */
     private List<Object> run(long filterCapacity, List<Instant> timestamps, Executor writer,
             Function<Step, Object> step) {
+        return run(filterCapacity, timestamps, writer, timestamps.stream().map(t -> Duration.ZERO).toList(), step);
+    }
+
+    /** As above, the wall clock moving on by {@code wallClockBefore} (one for each timestamp) before each record. */
+    private List<Object> run(long filterCapacity, List<Instant> timestamps, Executor writer,
+            List<Duration> wallClockBefore, Function<Step, Object> step) {
         List<Object> observed = new ArrayList<>();
         Topology topology = new Topology();
         topology.addSource("in", new StringDeserializer(), new StringDeserializer(), "in");
@@ -196,7 +224,10 @@ class SeenIdsTest {
         try (var started = new TopologyTestDriver(topology, props, START)) {
             driver = started;
             var in = driver.createInputTopic("in", new StringSerializer(), new StringSerializer());
-            timestamps.forEach(at -> in.pipeInput("k", "v", at));
+            for (int i = 0; i < timestamps.size(); i++) {
+                driver.advanceWallClockTime(wallClockBefore.get(i));
+                in.pipeInput("k", "v", timestamps.get(i));
+            }
         }
         return observed;
     }
