@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import dev.athena.collector.window.BatchWindowProcessor;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -134,7 +135,7 @@ class ClientQuotaTopologyTest {
         assertThat(f.registry.get("athena.collector.coalesced").counter().count()).isEqualTo(11);
         assertThat(f.metrics.openRecords()).isEqualTo(112);
 
-        Map<String, List<String>> requestersByCode = new java.util.HashMap<>();
+        Map<String, List<String>> requestersByCode = new HashMap<>();
         List<String> requesters = new ArrayList<>();
         for (int tick = 0; tick < 1_000 && requesters.size() < 112; tick++) {
             f.advance(10);

@@ -173,7 +173,10 @@ final class WaitingItems {
         questions.computeIfAbsent(queue, q -> new HashMap<>()).put(questionHash(item.item().cacheKey()), seq);
     }
 
-    /** FNV-1a over the key's characters: 64 bits, where {@link String#hashCode} would collide every 2^16 keys. */
+    /**
+     * FNV-1a over the key's characters: 64 bits, where the 32 of {@link String#hashCode} already collide among
+     * tens of thousands of keys.
+     */
     static long questionHash(String cacheKey) {
         long hash = 0xcbf29ce484222325L;
         for (int i = 0; i < cacheKey.length(); i++) {
