@@ -79,9 +79,11 @@ public final class CollectorMetrics {
                     .tag("lane", lane.wireName()).publishPercentileHistogram().register(registry));
             batchRequests.put(lane, DistributionSummary.builder("athena.collector.batch.requests").tags(intake)
                     .tag("lane", lane.wireName()).publishPercentileHistogram().register(registry));
+            // a histogram, so a Prometheus server can tell how long batches wait, not only their mean and max
             windowFill.put(lane, Timer.builder("athena.collector.window.fill").tags(intake)
                     .tag("lane", lane.wireName()).description("from a window's first item to its batch")
-                    .register(registry));
+                    .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
+                    .maximumExpectedValue(Duration.ofSeconds(60)).register(registry));
         }
         Gauge.builder("athena.collector.window.open.records", openRecords, AtomicLong::get).tags(intake)
                 .description("requests waiting in open windows").register(registry);

@@ -9,6 +9,8 @@ import dev.athena.schemas.topic.Topics;
 import dev.athena.schemas.validation.RejectionReason;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -55,6 +57,21 @@ class CollectorMetricsTest {
                 .isEqualTo(3.0);
         assertThat(registry.get("athena.collector.window.fill").tag("lane", "bulk").timer()
                 .totalTime(TimeUnit.MILLISECONDS)).isEqualTo(40.0);
+    }
+
+    /** Batch sizes and fill times reach Prometheus as histograms, so their quantiles can be computed there. */
+    @Test
+    void shouldPublishBatchSizesAndFillTimesAsHistograms() {
+        var prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new CollectorMetrics(prometheus).batchClosed(Lane.INTERACTIVE, CloseReason.TIME, 3, 4,
+                Duration.ofMillis(55));
+
+        String scraped = prometheus.scrape();
+
+        assertThat(scraped).containsPattern("athena_collector_window_fill_seconds_bucket\\{.*lane=\"interactive\""
+                + ".*le=\"0\\.0[5-6][0-9]*\"} 1");
+        assertThat(scraped).containsPattern("athena_collector_window_fill_seconds_bucket\\{.*le=\"0\\.04[0-9]*\"} 0");
+        assertThat(scraped).contains("athena_collector_batch_items_bucket", "athena_collector_batch_requests_bucket");
     }
 
     /** The collector's applications share one registry; each intake's meters stay apart. */
