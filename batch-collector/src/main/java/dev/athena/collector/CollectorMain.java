@@ -7,10 +7,13 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.streams.KafkaStreams;
 
 /**
  * Runs the collector alone. {@code ATHENA_KAFKA_BOOTSTRAP} (default 127.0.0.1:9092) and {@code ATHENA_STATE_DIR}
@@ -35,14 +38,26 @@ public final class CollectorMain {
         new JvmGcMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
-        BatchCollector collector = BatchCollector.start(settings, registry);
+        // the endpoint first, so a port in use stops the start before the collector joins its groups; until the
+        // collector runs, /health says so (503, CREATED)
+        AtomicReference<BatchCollector> started = new AtomicReference<>();
         Optional<OpsEndpoint> ops;
         try {
-            ops = opsAddress.map(address -> OpsEndpoint.start(address, registry, collector::state));
+            ops = opsAddress.map(address -> OpsEndpoint.start(address, registry, () -> started.get() == null
+                    ? KafkaStreams.State.CREATED : started.get().state()));
+        } catch (UncheckedIOException e) {
+            throw new IllegalStateException(e.getMessage() + ": set " + CollectorEnvironment.OPS_PORT
+                    + " to a free port (0 picks one) or to off, or " + CollectorEnvironment.OPS_HOST
+                    + " to an address of this machine", e);
+        }
+        BatchCollector collector;
+        try {
+            collector = BatchCollector.start(settings, registry);
         } catch (RuntimeException e) {
-            collector.close();
+            ops.ifPresent(OpsEndpoint::close);
             throw e;
         }
+        started.set(collector);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             ops.ifPresent(OpsEndpoint::close);
             collector.close();
