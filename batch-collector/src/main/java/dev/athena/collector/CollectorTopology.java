@@ -25,7 +25,9 @@ import org.apache.kafka.streams.Topology;
  * <pre>
  * athena.requests (raw bytes) ─► admission ─┬─► athena.requests.dlq      (original bytes + reason headers)
  *                                           ├─► athena.batch-results     (REJECTED and cached item results)
- *                                           └─► batching ─► athena.batches (key = route)
+ *                                           └─► batching ─┬─► athena.batches (key = route)
+ *                                                         └─► athena.batch-results (EXPIRED: deadline passed
+ *                                                                                   waiting for a client's rate)
  * </pre>
  *
  * One such topology per {@link Intake} (its topic in place of {@code athena.requests}): {@code athena.requests} and
@@ -42,6 +44,7 @@ public final class CollectorTopology {
     static final String DLQ_SINK = "dead-letters";
     static final String RESULTS_SINK = "direct-results";
     static final String BATCHES_SINK = "batches";
+    static final String EXPIRED_SINK = "expired-results";
 
     private CollectorTopology() {
     }
@@ -89,10 +92,16 @@ public final class CollectorTopology {
         return topology;
     }
 
-    /** The windows after admission; they forward closed batches to children the caller adds. */
+    /**
+     * The windows after admission, and the sink of the results of items that expired waiting for their clients'
+     * rates; they forward closed batches to a node named {@link #BATCHES_SINK}, which the caller adds.
+     */
     static void addBatching(Topology topology, CollectorSettings settings, CollectorMetrics metrics,
             StoreKind storeKind) {
-        topology.addProcessor(BATCHING, () -> new BatchWindowProcessor(settings, metrics), ADMISSION);
+        var children = new BatchWindowProcessor.Children(BATCHES_SINK, EXPIRED_SINK);
+        topology.addProcessor(BATCHING, () -> new BatchWindowProcessor(settings, metrics, children), ADMISSION);
         BatchWindowProcessor.stores(storeKind, settings).forEach(store -> topology.addStateStore(store, BATCHING));
+        topology.addSink(EXPIRED_SINK, Topics.BATCH_RESULTS, new StringSerializer(),
+                JsonSerde.of(BatchResult.class).serializer(), BATCHING);
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.athena.collector.cache.CacheLookup;
 import dev.athena.collector.quota.ClientQuotas;
+import dev.athena.schemas.message.ResultStatus;
 import dev.athena.collector.state.StoreKind;
 import java.nio.file.Path;
 import dev.athena.collector.window.BatchWindowProcessor;
@@ -153,6 +154,42 @@ class ClientQuotaTopologyTest {
         assertThat(requestersByCode.get("print(75)/team-b")).as("nobody waits for team-a's quota")
                 .containsExactly("b-75");
         assertThat(count(BatchWindowProcessor.WAITING_STORE)).isZero();
+        assertThat(f.metrics.openRecords()).isZero();
+    }
+
+    @Test
+    void shouldExpireARequestWhoseDeadlinePassesWhileItWaitsForItsClientsRateWithoutSpendingATurn() {
+        // 6 items/s over 6 partitions: team-a gets 1/s here, 1 at once
+        ClientQuotas quotas = new ClientQuotas(0, Map.of("team-a", 6.0), 1);
+        f = withQuotas(quotas);
+        String deadline = TopologyFixture.START.plusMillis(500).toString();
+        f.send("a-1", request("a-1", "team-a", "print(1)"));
+        for (String id : List.of("a-2", "a-3")) {
+            Map<String, Object> fields = TestRequests.fields(id, "team-a", "print('" + id + "')");
+            fields.put("deadline", deadline);
+            f.send(id, TestRequests.json(fields));
+        }
+        f.advance(100);
+        assertThat(f.batches.readValue().items()).extracting(i -> i.request().requestId()).containsExactly("a-1");
+        assertThat(f.results.isEmpty()).isTrue();
+
+        f.advance(420);
+        var expired = f.results.readValuesToList();
+        assertThat(expired).extracting(r -> r.batchId()).containsExactly("expired-a-2", "expired-a-3");
+        assertThat(expired).allSatisfy(r -> assertThat(r.items()).singleElement().satisfies(item -> {
+            assertThat(item.status()).isEqualTo(ResultStatus.EXPIRED);
+            assertThat(item.error().code()).isEqualTo("DEADLINE_EXCEEDED");
+            assertThat(item.error().message()).contains(deadline, "waited for its client's rate");
+        }));
+        assertThat(f.batches.isEmpty()).isTrue();
+        assertThat(f.registry.get("athena.collector.expired").counter().count()).isEqualTo(2);
+
+        // a-1 took team-a's turn at 100 ms; the expired two took none, so a-4 goes at the next, 1 s later
+        f.send("a-4", request("a-4", "team-a", "print(4)"));
+        f.advance(500);
+        assertThat(f.batches.isEmpty()).isTrue();
+        f.advance(100);
+        assertThat(f.batches.readValue().items()).extracting(i -> i.request().requestId()).containsExactly("a-4");
         assertThat(f.metrics.openRecords()).isZero();
     }
 

@@ -1,8 +1,10 @@
 package dev.athena.collector.admission;
 
 import dev.athena.schemas.message.AnalysisRequest;
+import dev.athena.schemas.message.BatchItem;
 import dev.athena.schemas.message.BatchResult;
 import dev.athena.schemas.message.CachedAnalysis;
+import dev.athena.schemas.message.ErrorInfo;
 import dev.athena.schemas.message.ItemResult;
 import dev.athena.schemas.message.Requester;
 import dev.athena.schemas.message.ResultStatus;
@@ -27,6 +29,25 @@ public final class DirectResults {
 
     public static String cachedBatchId(String requestId) {
         return "cache-" + requestId;
+    }
+
+    public static String expiredBatchId(String requestId) {
+        return "expired-" + requestId;
+    }
+
+    /**
+     * An item whose deadline passed while it waited for its client's rate: each of its requesters gets EXPIRED,
+     * as a worker would answer it, without taking a turn of the client's rate or a place in a batch.
+     */
+    public static BatchResult expired(BatchItem item, String route, Instant now) {
+        AnalysisRequest request = item.request();
+        String message = "the deadline " + request.deadline() + " passed while the request waited for its client's "
+                + "rate (checked at " + now + ")";
+        ItemResult result = new ItemResult(item.cacheKey(), item.requesters(), request.analysisType(), request.path(),
+                ResultStatus.EXPIRED, null, List.of(), message, Usage.NONE, new ErrorInfo("DEADLINE_EXCEEDED", message),
+                false);
+        return new BatchResult(SchemaVersion.CURRENT, expiredBatchId(item.requesters().get(0).requestId()), route,
+                List.of(result), now);
     }
 
     /** Usage is none: a cached answer costs nothing now; what it cost once is on the original result. */

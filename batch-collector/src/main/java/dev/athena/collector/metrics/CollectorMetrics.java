@@ -28,6 +28,7 @@ public final class CollectorMetrics {
     private final Counter accepted;
     private final Counter duplicates;
     private final Counter coalesced;
+    private final Counter expired;
     private final Counter cacheMisses;
     private final Counter quotaDeferred;
     private final Map<RejectionReason, Counter> rejections = new EnumMap<>(RejectionReason.class);
@@ -57,6 +58,9 @@ public final class CollectorMetrics {
         coalesced = Counter.builder("athena.collector.coalesced").tags(intake)
                 .description("requests that joined an identical question already in the window").register(registry);
         cacheMisses = Counter.builder("athena.collector.cache.misses").tags(intake).register(registry);
+        expired = Counter.builder("athena.collector.expired").tags(intake)
+                .description("requests whose deadline passed while they waited for their client's rate")
+                .register(registry);
         quotaDeferred = Counter.builder("athena.collector.quota.deferred").tags(intake)
                 .description("items left waiting at a batch because their clients were over quota")
                 .register(registry);
@@ -108,6 +112,12 @@ public final class CollectorMetrics {
 
     public void coalesced() {
         coalesced.increment();
+    }
+
+    /** An item whose deadline passed while it waited for its client's rate left with its requesters. */
+    public void expired(int requests) {
+        expired.increment(requests);
+        openRecords.addAndGet(-requests);
     }
 
     public void rejected(RejectionReason reason) {

@@ -2,6 +2,7 @@ package dev.athena.collector.window;
 
 import dev.athena.collector.CollectorSettings;
 import dev.athena.collector.admission.Admitted;
+import dev.athena.collector.admission.DirectResults;
 import dev.athena.collector.metrics.CollectorMetrics;
 import dev.athena.collector.metrics.CollectorMetrics.CloseReason;
 import dev.athena.collector.quota.QuotaGate;
@@ -56,7 +57,7 @@ import org.apache.kafka.streams.state.Stores;
  * first waits there joins the waiting item. An item of a rate-limited client takes no other client's request as a
  * coalesced requester, so nobody waits for someone else's quota.
  */
-public final class BatchWindowProcessor implements Processor<String, Admitted, String, WireBatch> {
+public final class BatchWindowProcessor implements Processor<String, Admitted, String, Object> {
     public static final String ITEMS_STORE = "collector-window-items";
     public static final String WAITING_STORE = "collector-window-waiting";
     static final String COMMIT_HOOK = "collector-window-commit-hook";
@@ -80,14 +81,20 @@ public final class BatchWindowProcessor implements Processor<String, Admitted, S
     private final QuotaGate quotas;
     private final boolean anyoneLimited;
     private final int heldInMemory;
-    private ProcessorContext<String, WireBatch> context;
+    private final Children children;
+    private ProcessorContext<String, Object> context;
     private KeyValueStore<String, PendingItem> store;
     private ItemWriteBehind writeBehind;
     private WaitingItems waiting;
     private PromptCommit promptCommit;
     private Cancellable ticker;
 
-    public BatchWindowProcessor(CollectorSettings settings, CollectorMetrics metrics) {
+    /** Names of the downstream nodes: closed batches go to {@code batches}, expired items' results to the other. */
+    public record Children(String batches, String expiredResults) {
+    }
+
+    public BatchWindowProcessor(CollectorSettings settings, CollectorMetrics metrics, Children children) {
+        this.children = children;
         this.settings = settings;
         this.metrics = metrics;
         this.quotas = new QuotaGate(settings.quotas(), 1.0 / inputPartitions());
@@ -141,7 +148,7 @@ public final class BatchWindowProcessor implements Processor<String, Admitted, S
     }
 
     @Override
-    public void init(ProcessorContext<String, WireBatch> context) {
+    public void init(ProcessorContext<String, Object> context) {
         this.context = context;
         this.store = context.getStateStore(ITEMS_STORE);
         restore();
@@ -302,18 +309,31 @@ public final class BatchWindowProcessor implements Processor<String, Admitted, S
     /** Returns false when nothing could go: every pending client is over its quota. */
     private boolean emit(RouteState state, long now, CloseReason reason) {
         int before = state.items();
+        // only items held back by a client's rate wait long enough for their deadlines to matter here; the
+        // workers check every item's deadline before calling a provider anyway
         RouteState.Taken taken = state.take(settings.maxItems(), settings.maxTokens(), MAX_BATCH_BYTES,
-                client -> quotas.tryAcquire(client, now));
+                client -> quotas.tryAcquire(client, now), anyoneLimited ? now : RouteState.NO_DEADLINES);
+        for (PendingSlot slot : taken.expired()) {
+            writeBehind.remove(slot);
+            BatchItem item = slot.item().item();
+            var result = DirectResults.expired(item, state.route(), Instant.ofEpochMilli(now));
+            metrics.expired(item.requesters().size());
+            context.forward(new Record<String, Object>(result.batchId(), result, now), children.expiredResults());
+        }
+        if (!taken.expired().isEmpty()) {
+            promptCommit.outputSent();
+        }
         if (taken.items().isEmpty()) {
-            metrics.quotaDeferred(before);
-            return false;
+            metrics.quotaDeferred(before - taken.expired().size());
+            return !taken.expired().isEmpty();
         }
         taken.slots().forEach(writeBehind::remove);
         AnalysisBatch batch = new AnalysisBatch(SchemaVersion.CURRENT, batchId(state.route(), taken.items()),
                 state.route(), Instant.ofEpochMilli(state.openedAtMs()), Instant.ofEpochMilli(now), taken.items());
         metrics.batchClosed(state.lane(), reason, batch.items().size(), batch.requestCount(),
                 Duration.ofMillis(Math.max(0, now - state.openedAtMs())));
-        context.forward(new Record<>(state.route(), new WireBatch(batch, taken.requestBytes()), now));
+        context.forward(new Record<String, Object>(state.route(), new WireBatch(batch, taken.requestBytes()), now),
+                children.batches());
         promptCommit.outputSent();
         return true;
     }

@@ -31,6 +31,11 @@ record PendingItem(BatchItem item, long tokens, long windowOpenedAtMs, byte[] re
         this(item, tokens, windowOpenedAtMs, Json.write(item.request()));
     }
 
+    /** Whether the request's deadline, if it has one, is at or before {@code nowMs}. */
+    boolean expiredAt(long nowMs) {
+        return item.request().deadline() != null && item.request().deadline().toEpochMilli() <= nowMs;
+    }
+
     String clientId() {
         return item.requesters().get(0).clientId();
     }

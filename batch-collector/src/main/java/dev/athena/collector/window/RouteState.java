@@ -36,8 +36,13 @@ final class RouteState {
     private record ClientLine(String clientId, ArrayDeque<PendingSlot> slots) {
     }
 
-    record Taken(List<BatchItem> items, List<PendingSlot> slots, List<byte[]> requestBytes) {
+    /** A batch's items (and their slots and request bytes), and the items that expired before their turn. */
+    record Taken(List<BatchItem> items, List<PendingSlot> slots, List<byte[]> requestBytes,
+            List<PendingSlot> expired) {
     }
+
+    /** For {@link #take}: deadlines are not looked at. */
+    static final long NO_DEADLINES = Long.MIN_VALUE;
 
     RouteState(String route, Lane lane, long openedAtMs) {
         this.route = route;
@@ -144,13 +149,16 @@ final class RouteState {
     /**
      * One batch: an item per client in turn, up to {@code maxItems}, stopping before the token budget or the
      * byte budget overflows (the first item goes whatever its size). A client without quota ({@code quota} says
-     * no) is passed over, keeping its items, until none is left that may go.
+     * no) is passed over, keeping its items, until none is left that may go. Unless {@code nowMs} is
+     * {@link #NO_DEADLINES}, an item whose deadline has passed by then leaves as expired when its turn comes,
+     * taking no quota and no place in the batch.
      */
-    Taken take(int maxItems, long maxTokens, long maxBytes, Predicate<String> quota) {
+    Taken take(int maxItems, long maxTokens, long maxBytes, Predicate<String> quota, long nowMs) {
         int most = Math.min(maxItems, items);
         List<BatchItem> batch = new ArrayList<>(most);
         List<PendingSlot> slots = new ArrayList<>(most);
         List<byte[]> requestBytes = new ArrayList<>(most);
+        List<PendingSlot> expired = new ArrayList<>(0);
         long batchTokens = 0;
         long batchBytes = 0;
         int passedOver = 0;
@@ -158,6 +166,16 @@ final class RouteState {
             ClientLine line = turns.peekFirst();
             PendingSlot slot = line.slots().peekFirst();
             PendingItem next = slot.item();
+            if (nowMs != NO_DEADLINES && next.expiredAt(nowMs)) {
+                line.slots().pollFirst();
+                if (line.slots().isEmpty()) {
+                    turns.pollFirst();
+                    lines.remove(line.clientId());
+                }
+                remove(slot);
+                expired.add(slot);
+                continue;
+            }
             long nextBytes = next.wireBytes();
             if (!batch.isEmpty() && (batchTokens + next.tokens() > maxTokens || batchBytes + nextBytes > maxBytes)) {
                 break;
@@ -175,21 +193,27 @@ final class RouteState {
             } else {
                 turns.addLast(line);
             }
-            items--;
-            slot.taken = true;
-            tokens -= next.tokens();
-            bytes -= nextBytes;
-            requests -= next.item().requesters().size();
+            remove(slot);
             batchTokens += next.tokens();
             batchBytes += nextBytes;
             batch.add(next.item());
             slots.add(slot);
             requestBytes.add(next.requestBytes());
         }
-        return new Taken(batch, slots, requestBytes);
+        return new Taken(batch, slots, requestBytes, expired);
     }
 
     Taken take(int maxItems, long maxTokens) {
-        return take(maxItems, maxTokens, Long.MAX_VALUE, client -> true);
+        return take(maxItems, maxTokens, Long.MAX_VALUE, client -> true, NO_DEADLINES);
+    }
+
+    /** Accounts for a slot leaving the route, in a batch or expired. */
+    private void remove(PendingSlot slot) {
+        PendingItem item = slot.item();
+        items--;
+        slot.taken = true;
+        tokens -= item.tokens();
+        bytes -= item.wireBytes();
+        requests -= item.item().requesters().size();
     }
 }

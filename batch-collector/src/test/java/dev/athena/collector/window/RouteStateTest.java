@@ -7,6 +7,7 @@ import dev.athena.schemas.message.AnalysisType;
 import dev.athena.schemas.message.BatchItem;
 import dev.athena.schemas.message.Lane;
 import dev.athena.schemas.message.Requester;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -70,5 +71,28 @@ class RouteStateTest {
         state.add(item("a-2", "a", "k2", 10));
         assertThat(state.take(10, 100).items()).hasSize(1);
         assertThat(state.take(10, 100).items()).hasSize(1);
+    }
+
+    @Test
+    void shouldLetAnExpiredItemLeaveAtItsTurnEvenWhenItsClientIsOverItsRate() {
+        RouteState state = new RouteState(ROUTE, Lane.INTERACTIVE, 1_000);
+        AnalysisRequest late = AnalysisRequest.of("a-1", "a", AnalysisType.SECURITY, "code");
+        late = new AnalysisRequest(late.schemaVersion(), late.requestId(), late.clientId(), late.analysisType(),
+                null, null, late.code(), null, null, Lane.INTERACTIVE, null, Instant.ofEpochMilli(1_500),
+                null, null, null);
+        state.add(new PendingItem(new BatchItem("k1", late, List.of(Requester.of(late, null))), 10, 1_000));
+        state.add(item("a-2", "a", "k2", 10));
+        state.add(item("b-1", "b", "k3", 10));
+
+        RouteState.Taken taken = state.take(32, 1_000, Long.MAX_VALUE, client -> !client.equals("a"), 1_500);
+
+        assertThat(taken.expired()).extracting(slot -> slot.item().item().request().requestId())
+                .containsExactly("a-1");
+        assertThat(taken.items()).extracting(i -> i.request().requestId()).containsExactly("b-1");
+        assertThat(state.items()).isEqualTo(1);
+        assertThat(state.tokens()).isEqualTo(10);
+        assertThat(state.locate("k1")).as("an expired question is no longer pending").isNull();
+        assertThat(state.take(32, 1_000, Long.MAX_VALUE, client -> true, RouteState.NO_DEADLINES).items())
+                .extracting(i -> i.request().requestId()).containsExactly("a-2");
     }
 }
