@@ -51,11 +51,12 @@ import org.apache.kafka.streams.state.Stores;
  * in-memory routes are rebuilt from it when the task starts, so a restart loses nothing and emits nothing twice.
  * Batch ids derive from the route and the first requester of the batch, whom admission made unique. Client
  * quotas act at batch formation: a client over its rate is passed over and its items wait in the window for a
- * later tick; they are never dropped. Beyond {@link #heldInMemory} items of one such client in a route, its further
- * items wait in a store on disk ({@link WaitingItems}) and move into the route, oldest first, as its turns use up
- * the ones in memory: a client far over its rate costs disk, not heap, and a question it asks again while the
- * first waits there joins the waiting item. An item of a rate-limited client takes no other client's request as a
- * coalesced requester, so nobody waits for someone else's quota.
+ * later tick; they are never dropped (one whose deadline passes meanwhile leaves at its turn as an EXPIRED
+ * result, {@link DirectResults#expired}). Beyond {@link #heldInMemory} items of one such client in a route, its
+ * further items wait in a store on disk ({@link WaitingItems}) and move into the route, oldest first, as its turns
+ * use up the ones in memory: a client far over its rate costs disk, not heap, and a question it asks again while
+ * the first waits there joins the waiting item. An item of a rate-limited client takes no other client's request
+ * as a coalesced requester, so nobody waits for someone else's quota.
  */
 public final class BatchWindowProcessor implements Processor<String, Admitted, String, Object> {
     public static final String ITEMS_STORE = "collector-window-items";
@@ -306,7 +307,10 @@ public final class BatchWindowProcessor implements Processor<String, Admitted, S
         return state.bytes() >= MAX_BATCH_BYTES ? CloseReason.BYTES : CloseReason.TIME;
     }
 
-    /** Returns false when nothing could go: every pending client is over its quota. */
+    /**
+     * One batch, and the results of items that expired before their turn; returns false when nothing could go
+     * (every pending client is over its quota and nothing expired).
+     */
     private boolean emit(RouteState state, long now, CloseReason reason) {
         int before = state.items();
         // only items held back by a client's rate wait long enough for their deadlines to matter here; the
