@@ -44,8 +44,8 @@ public final class DirectResults {
         String message = "the deadline " + request.deadline() + " passed while the request waited for its client's "
                 + "rate (checked at " + now + ")";
         ItemResult result = new ItemResult(item.cacheKey(), item.requesters(), request.analysisType(), request.path(),
-                ResultStatus.EXPIRED, null, List.of(), message, Usage.NONE, new ErrorInfo("DEADLINE_EXCEEDED", message),
-                false);
+                ResultStatus.EXPIRED, null, List.of(), message, Usage.NONE,
+                new ErrorInfo(ErrorInfo.DEADLINE_EXCEEDED, message), false);
         return new BatchResult(SchemaVersion.CURRENT, expiredBatchId(item.requesters().get(0).requestId()), route,
                 List.of(result), now);
     }

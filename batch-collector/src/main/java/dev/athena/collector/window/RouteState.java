@@ -158,7 +158,7 @@ final class RouteState {
         List<BatchItem> batch = new ArrayList<>(most);
         List<PendingSlot> slots = new ArrayList<>(most);
         List<byte[]> requestBytes = new ArrayList<>(most);
-        List<PendingSlot> expired = new ArrayList<>(0);
+        List<PendingSlot> expired = List.of();
         long batchTokens = 0;
         long batchBytes = 0;
         int passedOver = 0;
@@ -172,7 +172,10 @@ final class RouteState {
                     turns.pollFirst();
                     lines.remove(line.clientId());
                 }
-                remove(slot);
+                remove(slot, next, next.wireBytes());
+                if (expired.isEmpty()) {
+                    expired = new ArrayList<>();
+                }
                 expired.add(slot);
                 continue;
             }
@@ -193,7 +196,7 @@ final class RouteState {
             } else {
                 turns.addLast(line);
             }
-            remove(slot);
+            remove(slot, next, nextBytes);
             batchTokens += next.tokens();
             batchBytes += nextBytes;
             batch.add(next.item());
@@ -207,13 +210,12 @@ final class RouteState {
         return take(maxItems, maxTokens, Long.MAX_VALUE, client -> true, NO_DEADLINES);
     }
 
-    /** Accounts for a slot leaving the route, in a batch or expired. */
-    private void remove(PendingSlot slot) {
-        PendingItem item = slot.item();
+    /** Accounts for a slot leaving the route, in a batch or expired; the caller has its item and size at hand. */
+    private void remove(PendingSlot slot, PendingItem item, long wireBytes) {
         items--;
         slot.taken = true;
         tokens -= item.tokens();
-        bytes -= item.wireBytes();
+        bytes -= wireBytes;
         requests -= item.item().requesters().size();
     }
 }

@@ -246,7 +246,7 @@ public final class ItemExecutor {
     }
 
     static ItemResult expired(BatchItem item, String message) {
-        return ended(item, ResultStatus.EXPIRED, new ErrorInfo("DEADLINE_EXCEEDED", message));
+        return ended(item, ResultStatus.EXPIRED, new ErrorInfo(ErrorInfo.DEADLINE_EXCEEDED, message));
     }
 
     static ItemResult ended(BatchItem item, ResultStatus status, ErrorInfo error) {
