@@ -38,15 +38,18 @@ import org.apache.kafka.streams.state.Stores;
 
 /**
  * Micro-batching per route (provider/model/lane). A window opens on its first item and closes after its lane's
- * window on the Streams wall-clock (so a quiet route still flushes), or earlier, at the next tick, once it holds
+ * window on the Streams wall-clock (so a quiet route still flushes), or earlier, as soon as it holds
  * {@code maxItems} items or its token budget. Requests with the same cache key pending in a route become one
  * item with all their requesters.
  *
- * <p>Design notes. Windows are checked every {@link #tick}, not on each record: what arrived within one tick is
- * then shared out round-robin across clients ({@link RouteState#take}), so one client's flood cannot push another
- * client's request behind it; the price is at most one tick of extra latency for a full window. Interactive
- * windows are closed before bulk ones in every tick and each lane has its own window length, so bulk never delays
- * interactive here. Every item still pending when Streams commits is in a changelogged store, written in the
+ * <p>Design notes. Windows are checked for their time every {@link #tick}; a window that fills up leaves with the
+ * record that filled it, while its items are still in the core's caches (read a tick later they were not, and
+ * waiting on memory was much of what taking and writing a batch cost). A batch takes one item per client in
+ * turn from what is pending ({@link RouteState#take}), the turn passing on from batch to batch, so a request that
+ * arrives amid another client's flood goes in the next batch, behind none of the flood's later items. Where any
+ * client has a rate, full windows leave at the next tick instead: a route kept full by a client over its rate
+ * would otherwise send every other client's item alone. Interactive windows are closed before bulk ones in
+ * every tick and each lane has its own window length, so bulk never delays interactive here. Every item still pending when Streams commits is in a changelogged store, written in the
  * same exactly-once transaction as the input offsets and the emitted batch ({@link ItemWriteBehind}); the
  * in-memory routes are rebuilt from it when the task starts, so a restart loses nothing and emits nothing twice.
  * Batch ids derive from the route and the first requester of the batch, whom admission made unique. Client
@@ -227,6 +230,24 @@ public final class BatchWindowProcessor implements Processor<String, Admitted, S
             return;
         }
         writeBehind.put(state.add(item));
+        if (!anyoneLimited && full(state)) {
+            closeFull(state);
+        }
+    }
+
+    /**
+     * Sends the batches of a window that has reached its caps. Only where no client has a rate: there every take
+     * fills a batch, while a route held full by a client over its rate would send each newcomer's item alone.
+     */
+    private void closeFull(RouteState state) {
+        long now = context.currentSystemTimeMs();
+        boolean emitted = true;
+        while (emitted && !state.isEmpty() && full(state)) {
+            emitted = emit(state, now, closeReason(state));
+        }
+        if (state.isEmpty()) {
+            routes.remove(state.route());
+        }
     }
 
     /** Joining another client's item would make this request wait for that client's quota. */

@@ -65,6 +65,22 @@ class RouteStateTest {
     }
 
     @Test
+    void shouldPassTheTurnOnFromOneBatchToTheNext() {
+        RouteState state = new RouteState(ROUTE, Lane.INTERACTIVE, 0);
+        state.add(item("a-1", "a", "k1", 10));
+        state.add(item("a-2", "a", "k2", 10));
+        state.add(item("a-3", "a", "k3", 10));
+        state.add(item("b-1", "b", "k4", 10));
+        state.add(item("c-1", "c", "k5", 10));
+        assertThat(state.take(2, 1_000).items()).extracting(i -> i.requesters().get(0).requestId())
+                .containsExactly("a-1", "b-1");
+        assertThat(state.take(2, 1_000).items()).extracting(i -> i.requesters().get(0).requestId())
+                .containsExactly("c-1", "a-2");
+        assertThat(state.take(2, 1_000).items()).extracting(i -> i.requesters().get(0).requestId())
+                .containsExactly("a-3");
+    }
+
+    @Test
     void shouldSendItemOverBudgetAlone() {
         RouteState state = new RouteState(ROUTE, Lane.INTERACTIVE, 0);
         state.add(item("a-1", "a", "k1", 500));
