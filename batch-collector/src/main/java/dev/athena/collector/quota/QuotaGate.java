@@ -13,6 +13,8 @@ public final class QuotaGate {
     private final ClientQuotas quotas;
     private final double share;
     private final Map<String, Bucket> buckets = new HashMap<>();
+    /** Kept: without it every batch item's client id was read (and hashed) only to find no rate. */
+    private final boolean limitsAnyone;
 
     private static final class Bucket {
         double tokens;
@@ -25,20 +27,24 @@ public final class QuotaGate {
         }
         this.quotas = quotas;
         this.share = share;
+        this.limitsAnyone = quotas.limitsAnyone();
     }
 
     /** Whether any client has a rate here: when none has, nothing is ever held back. */
     public boolean limitsAnyone() {
-        return quotas.limitsAnyone();
+        return limitsAnyone;
     }
 
     /** Whether this client has a rate (so its work can be held back). */
     public boolean limits(String clientId) {
-        return quotas.rateFor(clientId) > 0;
+        return limitsAnyone && quotas.rateFor(clientId) > 0;
     }
 
     /** Takes one item's worth of the client's quota if it has it. */
     public boolean tryAcquire(String clientId, long nowMs) {
+        if (!limitsAnyone) {
+            return true;
+        }
         double rate = quotas.rateFor(clientId) * share;
         if (rate <= 0) {
             return true;
