@@ -283,6 +283,29 @@ class BatchWindowTopologyTest {
                 .counter().count()).isEqualTo(1.0);
     }
 
+    /** Requesters count towards a batch's bytes: one that a question asked again adds can fill a window too. */
+    @Test
+    void shouldSendAWindowThatARequesterJoiningAnItemFillsAtOnce() {
+        TopologyFixture f = start(32, 10_000_000);
+        for (int i = 1; i <= 4; i++) {
+            Map<String, Object> body = fields("big-" + i, "team-a", "print(" + i + ")");
+            body.put("notes", "n".repeat(1_500_000));
+            f.send("big-" + i, json(body));
+        }
+        assertThat(f.batches.isEmpty()).as("four items of 1.5 MB are within a batch's bytes").isTrue();
+        int asked = 0;
+        while (f.batches.isEmpty() && asked < 200) {
+            asked++;
+            f.send("again-" + asked, request("again-" + asked, "team-b", "print(1)"));
+        }
+
+        AnalysisBatch batch = f.batches.readValue();
+        assertThat(asked).as("requesters joined before the window was full").isGreaterThan(1).isLessThan(200);
+        assertThat(batch.items().get(0).requesters()).hasSize(asked + 1);
+        assertThat(f.registry.get("athena.collector.batches").tag("lane", "interactive").tag("close", "bytes")
+                .counter().count()).isEqualTo(1.0);
+    }
+
     /** Thousands asking one question in one window: items of at most 256 requesters, and every requester in one. */
     @Test
     void shouldStartAnotherItemOnceAnItemCarriesItsMostRequesters() {

@@ -49,9 +49,10 @@ import org.apache.kafka.streams.state.Stores;
  * arrives amid another client's flood goes in the next batch, behind none of the flood's later items. Where any
  * client has a rate, full windows leave at the next tick instead: a route kept full by a client over its rate
  * would otherwise send every other client's item alone. Interactive windows are closed before bulk ones in
- * every tick and each lane has its own window length, so bulk never delays interactive here. Every item still pending when Streams commits is in a changelogged store, written in the
- * same exactly-once transaction as the input offsets and the emitted batch ({@link ItemWriteBehind}); the
- * in-memory routes are rebuilt from it when the task starts, so a restart loses nothing and emits nothing twice.
+ * every tick and each lane has its own window length, so bulk never delays interactive here. Every item still
+ * pending when Streams commits is in a changelogged store, written in the same exactly-once transaction as the
+ * input offsets and the emitted batch ({@link ItemWriteBehind}); the in-memory routes are rebuilt from it when the
+ * task starts, so a restart loses nothing and emits nothing twice.
  * Batch ids derive from the route and the first requester of the batch, whom admission made unique. Client
  * quotas act at batch formation: a client over its rate is passed over and its items wait in the window for a
  * later tick; they are never dropped (one whose deadline passes meanwhile leaves at its turn as an EXPIRED
@@ -212,6 +213,9 @@ public final class BatchWindowProcessor implements Processor<String, Admitted, S
             state.coalesce(pending, admitted.requester());
             writeBehind.put(pending);
             metrics.coalesced();
+            if (!anyoneLimited && full(state)) {
+                closeFull(state); // requesters count towards a batch's bytes
+            }
             return;
         }
         String client = admitted.requester().clientId();
