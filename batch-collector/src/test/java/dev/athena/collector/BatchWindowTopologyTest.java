@@ -422,22 +422,28 @@ class BatchWindowTopologyTest {
     }
 
     /**
-     * Where a client has a rate, full windows leave at the next tick, so that a client over its rate cannot make
-     * every other client's item leave alone; the same question asked meanwhile joins the item still waiting.
+     * A route holding items of a client with a rate leaves its full windows to the next tick, so that a client over
+     * its rate cannot make every other client's item leave alone; its question asked again meanwhile joins the item
+     * still waiting. A route of clients without rates goes on sending full windows at once.
      */
     @Test
-    void shouldCoalesceIntoAFullWindowUntilItsTickWhereSomeClientHasARate() {
+    void shouldLeaveAFullWindowToItsTickOnlyWhileItHoldsItemsOfAClientWithARate() {
         fixture = new TopologyFixture(new CollectorSettings("127.0.0.1:1", "collector-window-test", stateDir,
                 Duration.ofMillis(100), Duration.ofMillis(100), 1, 100_000, 256 * 1024, Duration.ofMillis(50))
-                .withQuotas(new ClientQuotas(0, Map.of("team-z", 60.0), 2)));
+                .withQuotas(new ClientQuotas(0, Map.of("team-rated", 6_000.0), 10)));
         TopologyFixture f = fixture;
-        f.send("w-1", request("w-1", "team-a", "print(1)"));
-        f.send("w-2", request("w-2", "team-b", "print(1)"));
+        f.send("free-1", request("free-1", "team-free", "print('free')"));
+        assertThat(f.batches.readValue().items()).extracting(i -> i.request().requestId()).containsExactly("free-1");
+
+        f.send("w-1", request("w-1", "team-rated", "print(1)"));
+        f.send("w-2", request("w-2", "team-rated", "print(1)"));
         assertThat(f.batches.isEmpty()).isTrue();
         f.advance(10);
         assertThat(f.batches.readValue().items()).singleElement()
                 .satisfies(item -> assertThat(item.requesters()).extracting(Requester::requestId)
                         .containsExactly("w-1", "w-2"));
+        f.send("free-2", request("free-2", "team-free", "print('free again')"));
+        assertThat(f.batches.readValue().items()).extracting(i -> i.request().requestId()).containsExactly("free-2");
     }
 
     @Test

@@ -24,6 +24,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Predicate;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.Cancellable;
@@ -46,13 +47,13 @@ import org.apache.kafka.streams.state.Stores;
  * record that filled it, while its items are still in the core's caches (read a tick later they were not, and
  * waiting on memory was much of what taking and writing a batch cost). A batch takes one item per client in
  * turn from what is pending ({@link RouteState#take}), the turn passing on from batch to batch, so a request that
- * arrives amid another client's flood goes in the next batch, behind none of the flood's later items. Where any
- * client has a rate, full windows leave at the next tick instead: a route kept full by a client over its rate
- * would otherwise send every other client's item alone. Interactive windows are closed before bulk ones in
- * every tick and each lane has its own window length, so bulk never delays interactive here. Every item still
- * pending when Streams commits is in a changelogged store, written in the same exactly-once transaction as the
- * input offsets and the emitted batch ({@link ItemWriteBehind}); the in-memory routes are rebuilt from it when the
- * task starts, so a restart loses nothing and emits nothing twice.
+ * arrives amid another client's flood goes in the next batch, behind none of the flood's later items. A route
+ * holding items of a client with a rate leaves its full windows to the next tick instead: kept full by a client
+ * over its rate, it would otherwise send every other client's item alone. Interactive windows are closed before
+ * bulk ones in every tick and each lane has its own window length, so bulk never delays interactive here. Every
+ * item still pending when Streams commits is in a changelogged store, written in the same exactly-once
+ * transaction as the input offsets and the emitted batch ({@link ItemWriteBehind}); the in-memory routes are
+ * rebuilt from it when the task starts, so a restart loses nothing and emits nothing twice.
  * Batch ids derive from the route and the first requester of the batch, whom admission made unique. Client
  * quotas act at batch formation: a client over its rate is passed over and its items wait in the window for a
  * later tick; they are never dropped (one whose deadline passes meanwhile leaves at its turn as an EXPIRED
@@ -85,6 +86,7 @@ public final class BatchWindowProcessor implements Processor<String, Admitted, S
     private final Map<String, RouteState> routes = new HashMap<>();
     private final QuotaGate quotas;
     private final boolean anyoneLimited;
+    private final Predicate<String> rated;
     private final int heldInMemory;
     private final Children children;
     private ProcessorContext<String, Object> context;
@@ -104,6 +106,7 @@ public final class BatchWindowProcessor implements Processor<String, Admitted, S
         this.metrics = metrics;
         this.quotas = new QuotaGate(settings.quotas(), 1.0 / inputPartitions());
         this.anyoneLimited = quotas.limitsAnyone();
+        this.rated = quotas::limits;
         this.heldInMemory = heldInMemory(settings);
     }
 
@@ -194,7 +197,7 @@ public final class BatchWindowProcessor implements Processor<String, Admitted, S
             String route = RouteState.routeOf(kv.key);
             PendingItem item = kv.value;
             routes.computeIfAbsent(route, r -> new RouteState(r, item.item().request().lane(),
-                    item.windowOpenedAtMs())).restore(kv.key, item);
+                    item.windowOpenedAtMs(), rated)).restore(kv.key, item);
         }
     }
 
@@ -203,7 +206,7 @@ public final class BatchWindowProcessor implements Processor<String, Admitted, S
         Admitted admitted = record.value();
         String route = admitted.route().key();
         RouteState state = routes.computeIfAbsent(route,
-                r -> new RouteState(r, admitted.route().lane(), context.currentSystemTimeMs()));
+                r -> new RouteState(r, admitted.route().lane(), context.currentSystemTimeMs(), rated));
         if (ticker == null) {
             tickWhileOpen();
         }
@@ -213,7 +216,7 @@ public final class BatchWindowProcessor implements Processor<String, Admitted, S
             state.coalesce(pending, admitted.requester());
             writeBehind.put(pending);
             metrics.coalesced();
-            if (!anyoneLimited && full(state)) {
+            if (full(state) && !state.holdsRatedClients()) {
                 closeFull(state); // requesters count towards a batch's bytes
             }
             return;
@@ -234,14 +237,15 @@ public final class BatchWindowProcessor implements Processor<String, Admitted, S
             return;
         }
         writeBehind.put(state.add(item));
-        if (!anyoneLimited && full(state)) {
+        if (full(state) && !state.holdsRatedClients()) {
             closeFull(state);
         }
     }
 
     /**
-     * Sends the batches of a window that has reached its caps. Only where no client has a rate: there every take
-     * fills a batch, while a route held full by a client over its rate would send each newcomer's item alone.
+     * Sends the batches of a window that has reached its caps. Only while none of its clients has a rate: then
+     * every take fills a batch, while a route held full by a client over its rate would send each newcomer's item
+     * alone (such a route's full windows leave at the tick).
      */
     private void closeFull(RouteState state) {
         long now = context.currentSystemTimeMs();
@@ -309,7 +313,8 @@ public final class BatchWindowProcessor implements Processor<String, Admitted, S
             for (PendingItem item : moved) {
                 if (state == null) {
                     // opened when the first of them arrived: these have waited a window already
-                    state = new RouteState(queue.route(), item.item().request().lane(), item.windowOpenedAtMs());
+                    state = new RouteState(queue.route(), item.item().request().lane(), item.windowOpenedAtMs(),
+                            rated);
                     routes.put(queue.route(), state);
                 }
                 writeBehind.put(state.add(item));

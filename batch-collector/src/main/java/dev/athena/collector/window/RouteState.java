@@ -27,13 +27,16 @@ final class RouteState {
     private final ArrayDeque<ClientLine> turns = new ArrayDeque<>();
     private final Map<String, ClientLine> lines = new HashMap<>();
     private final PendingByCacheKey locations = new PendingByCacheKey();
+    private final Predicate<String> rated;
+    /** Clients in {@code lines} that have a rate: see {@link #holdsRatedClients}. */
+    private int ratedLines;
     private long nextSeq;
     private int items;
     private long tokens;
     private long bytes;
     private int requests;
 
-    private record ClientLine(String clientId, ArrayDeque<PendingSlot> slots) {
+    private record ClientLine(String clientId, ArrayDeque<PendingSlot> slots, boolean rated) {
     }
 
     /** A batch's items (and their slots and request bytes), and the items that expired before their turn. */
@@ -45,9 +48,15 @@ final class RouteState {
     static final long NO_DEADLINES = Long.MIN_VALUE;
 
     RouteState(String route, Lane lane, long openedAtMs) {
+        this(route, lane, openedAtMs, client -> false);
+    }
+
+    /** @param rated whether a client has a rate, asked once per client line */
+    RouteState(String route, Lane lane, long openedAtMs, Predicate<String> rated) {
         this.route = route;
         this.lane = lane;
         this.openedAtMs = openedAtMs;
+        this.rated = rated;
     }
 
     /**
@@ -105,6 +114,11 @@ final class RouteState {
         return items == 0;
     }
 
+    /** Whether any pending item is of a client with a rate (whose turns the quota may pass over). */
+    boolean holdsRatedClients() {
+        return ratedLines > 0;
+    }
+
     /** The slot of the pending item with this cache key, or null. */
     PendingSlot locate(String cacheKey) {
         return locations.get(cacheKey);
@@ -128,7 +142,10 @@ final class RouteState {
         items++;
         locations.put(slot);
         ClientLine line = lines.computeIfAbsent(item.clientId(), id -> {
-            ClientLine created = new ClientLine(id, new ArrayDeque<>());
+            ClientLine created = new ClientLine(id, new ArrayDeque<>(), rated.test(id));
+            if (created.rated()) {
+                ratedLines++;
+            }
             turns.addLast(created);
             return created;
         });
@@ -170,7 +187,7 @@ final class RouteState {
                 line.slots().pollFirst();
                 if (line.slots().isEmpty()) {
                     turns.pollFirst();
-                    lines.remove(line.clientId());
+                    drop(line);
                 }
                 remove(slot, next, next.wireBytes());
                 if (expired.isEmpty()) {
@@ -192,7 +209,7 @@ final class RouteState {
             passedOver = 0;
             line.slots().pollFirst();
             if (line.slots().isEmpty()) {
-                lines.remove(line.clientId());
+                drop(line);
             } else {
                 turns.addLast(line);
             }
@@ -208,6 +225,13 @@ final class RouteState {
 
     Taken take(int maxItems, long maxTokens) {
         return take(maxItems, maxTokens, Long.MAX_VALUE, client -> true, NO_DEADLINES);
+    }
+
+    private void drop(ClientLine line) {
+        lines.remove(line.clientId());
+        if (line.rated()) {
+            ratedLines--;
+        }
     }
 
     /** Accounts for a slot leaving the route, in a batch or expired; the caller has its item and size at hand. */

@@ -81,6 +81,22 @@ class RouteStateTest {
     }
 
     @Test
+    void shouldKnowWhileItHoldsItemsOfAClientWithARate() {
+        RouteState state = new RouteState(ROUTE, Lane.INTERACTIVE, 0, client -> client.equals("z"));
+        state.add(item("a-1", "a", "k1", 10));
+        assertThat(state.holdsRatedClients()).isFalse();
+        state.add(item("z-1", "z", "k2", 10));
+        state.add(item("z-2", "z", "k3", 10));
+        assertThat(state.holdsRatedClients()).isTrue();
+        state.take(2, 1_000);
+        assertThat(state.holdsRatedClients()).as("z-2 still pending").isTrue();
+        state.take(2, 1_000);
+        assertThat(state.holdsRatedClients()).isFalse();
+        state.add(item("z-3", "z", "k4", 10));
+        assertThat(state.holdsRatedClients()).isTrue();
+    }
+
+    @Test
     void shouldSendItemOverBudgetAlone() {
         RouteState state = new RouteState(ROUTE, Lane.INTERACTIVE, 0);
         state.add(item("a-1", "a", "k1", 500));
