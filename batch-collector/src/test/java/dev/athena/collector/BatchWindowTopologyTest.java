@@ -267,11 +267,7 @@ class BatchWindowTopologyTest {
     @Test
     void shouldCloseABatchBeforeItsItemsOutgrowTheTopicsRecordSize() {
         TopologyFixture f = start(32, 10_000_000);
-        for (int i = 1; i <= 5; i++) {
-            Map<String, Object> body = fields("big-" + i, "team-a", "print(" + i + ")");
-            body.put("notes", "n".repeat(1_500_000));
-            f.send("big-" + i, json(body));
-        }
+        sendLargeRequests(f, 5);
         f.advance(10);
 
         var first = f.batches.readRecord();
@@ -283,15 +279,20 @@ class BatchWindowTopologyTest {
                 .counter().count()).isEqualTo(1.0);
     }
 
-    /** Requesters count towards a batch's bytes: one that a question asked again adds can fill a window too. */
-    @Test
-    void shouldSendAWindowThatARequesterJoiningAnItemFillsAtOnce() {
-        TopologyFixture f = start(32, 10_000_000);
-        for (int i = 1; i <= 4; i++) {
+    /** Requests {@code big-1..count} of team-a, ~1.5 MB each (within the record limit of 1.6 MB), questions apart. */
+    private static void sendLargeRequests(TopologyFixture f, int count) {
+        for (int i = 1; i <= count; i++) {
             Map<String, Object> body = fields("big-" + i, "team-a", "print(" + i + ")");
             body.put("notes", "n".repeat(1_500_000));
             f.send("big-" + i, json(body));
         }
+    }
+
+    /** Requesters count towards a batch's bytes: one that a question asked again adds can fill a window too. */
+    @Test
+    void shouldSendAWindowThatARequesterJoiningAnItemFillsAtOnce() {
+        TopologyFixture f = start(32, 10_000_000);
+        sendLargeRequests(f, 4);
         assertThat(f.batches.isEmpty()).as("four items of 1.5 MB are within a batch's bytes").isTrue();
         int asked = 0;
         while (f.batches.isEmpty() && asked < 200) {

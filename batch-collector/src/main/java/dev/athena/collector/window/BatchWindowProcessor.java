@@ -216,13 +216,11 @@ public final class BatchWindowProcessor implements Processor<String, Admitted, S
             state.coalesce(pending, admitted.requester());
             writeBehind.put(pending);
             metrics.coalesced();
-            if (full(state) && !state.holdsRatedClients()) {
-                closeFull(state); // requesters count towards a batch's bytes
-            }
+            sendIfFull(state); // requesters count towards a batch's bytes
             return;
         }
         String client = admitted.requester().clientId();
-        boolean limited = anyoneLimited && quotas.limits(client);
+        boolean limited = quotas.limits(client);
         if (limited && waiting.coalesce(route, client, admitted.cacheKey(), admitted.requester(),
                 MAX_REQUESTERS_PER_ITEM)) {
             metrics.coalesced();
@@ -237,20 +235,23 @@ public final class BatchWindowProcessor implements Processor<String, Admitted, S
             return;
         }
         writeBehind.put(state.add(item));
-        if (full(state) && !state.holdsRatedClients()) {
-            closeFull(state);
-        }
+        sendIfFull(state);
     }
 
     /**
-     * Sends the batches of a window that has reached its caps. Only while none of its clients has a rate: then
-     * every take fills a batch, while a route held full by a client over its rate would send each newcomer's item
-     * alone (such a route's full windows leave at the tick).
+     * Sends the batches of a window that has reached its caps, unless one of its clients has a rate: a route held
+     * full by a client over its rate would send each newcomer's item alone, so its full windows leave at the tick.
      */
-    private void closeFull(RouteState state) {
-        long now = context.currentSystemTimeMs();
+    private void sendIfFull(RouteState state) {
+        if (full(state) && !state.holdsRatedClients()) {
+            send(state, context.currentSystemTimeMs(), false);
+        }
+    }
+
+    /** Sends batches while the window is due or full and one can go; a route left empty is closed. */
+    private void send(RouteState state, long now, boolean due) {
         boolean emitted = true;
-        while (emitted && !state.isEmpty() && full(state)) {
+        while (emitted && !state.isEmpty() && (due || full(state))) {
             emitted = emit(state, now, closeReason(state));
         }
         if (state.isEmpty()) {
@@ -288,14 +289,7 @@ public final class BatchWindowProcessor implements Processor<String, Admitted, S
         states.sort(Comparator.comparing((RouteState s) -> s.lane() != Lane.INTERACTIVE)
                 .thenComparingLong(RouteState::openedAtMs));
         for (RouteState state : states) {
-            boolean due = now - state.openedAtMs() >= settings.window(state.lane()).toMillis();
-            boolean emitted = true;
-            while (emitted && !state.isEmpty() && (due || full(state))) {
-                emitted = emit(state, now, closeReason(state));
-            }
-            if (state.isEmpty()) {
-                routes.remove(state.route());
-            }
+            send(state, now, now - state.openedAtMs() >= settings.window(state.lane()).toMillis());
         }
         tickWhileOpen();
     }
