@@ -165,9 +165,7 @@ class ClientQuotaTopologyTest {
         String deadline = TopologyFixture.START.plusMillis(500).toString();
         f.send("a-1", request("a-1", "team-a", "print(1)"));
         for (String id : List.of("a-2", "a-3")) {
-            Map<String, Object> fields = TestRequests.fields(id, "team-a", "print('" + id + "')");
-            fields.put("deadline", deadline);
-            f.send(id, TestRequests.json(fields));
+            f.send(id, TestRequests.requestDueBy(id, "team-a", "print('" + id + "')", deadline));
         }
         f.advance(100);
         assertThat(f.batches.readValue().items()).extracting(i -> i.request().requestId()).containsExactly("a-1");
@@ -190,6 +188,37 @@ class ClientQuotaTopologyTest {
         assertThat(f.batches.isEmpty()).isTrue();
         f.advance(100);
         assertThat(f.batches.readValue().items()).extracting(i -> i.request().requestId()).containsExactly("a-4");
+        assertThat(f.metrics.openRecords()).isZero();
+    }
+
+    @Test
+    void shouldExpireARequestAtItsDeadlineEvenBehindItsClientsEarlierRequests() {
+        // 6 items/s over 6 partitions: team-a gets 1/s here, 1 at once
+        ClientQuotas quotas = new ClientQuotas(0, Map.of("team-a", 6.0), 1);
+        f = withQuotas(quotas);
+        String deadline = TopologyFixture.START.plusMillis(300).toString();
+        f.send("a-1", request("a-1", "team-a", "print(1)"));
+        f.send("a-2", request("a-2", "team-a", "print(2)"));
+        f.send("a-3", TestRequests.requestDueBy("a-3", "team-a", "print(3)", deadline));
+        f.advance(100);
+        assertThat(f.batches.readValue().items()).extracting(i -> i.request().requestId()).containsExactly("a-1");
+
+        // a-2, with no deadline, holds the head of team-a's line until its turn a second after a-1's
+        f.advance(250);
+        assertThat(f.results.readValuesToList()).singleElement().satisfies(result -> {
+            assertThat(result.batchId()).isEqualTo("expired-a-3");
+            assertThat(result.items()).singleElement().satisfies(item -> {
+                assertThat(item.status()).isEqualTo(ResultStatus.EXPIRED);
+                assertThat(item.error().message()).contains(deadline);
+            });
+        });
+        assertThat(f.batches.isEmpty()).isTrue();
+        assertThat(f.metrics.openRecords()).as("a-2 still waits").isEqualTo(1);
+
+        f.advance(800);
+        assertThat(f.batches.readValue().items()).extracting(i -> i.request().requestId()).containsExactly("a-2");
+        assertThat(f.results.isEmpty()).isTrue();
+        assertThat(f.registry.get("athena.collector.expired").counter().count()).isEqualTo(1);
         assertThat(f.metrics.openRecords()).isZero();
     }
 

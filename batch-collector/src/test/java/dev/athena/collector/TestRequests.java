@@ -32,6 +32,13 @@ final class TestRequests {
         return json(fields(requestId, clientId, code));
     }
 
+    /** A request that must be answered by {@code deadline} (ISO-8601). */
+    static byte[] requestDueBy(String requestId, String clientId, String code, String deadline) {
+        Map<String, Object> fields = fields(requestId, clientId, code);
+        fields.put("deadline", deadline);
+        return json(fields);
+    }
+
     static byte[] utf8(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
     }

@@ -56,8 +56,9 @@ import org.apache.kafka.streams.state.Stores;
  * rebuilt from it when the task starts, so a restart loses nothing and emits nothing twice.
  * Batch ids derive from the route and the first requester of the batch, whom admission made unique. Client
  * quotas act at batch formation: a client over its rate is passed over and its items wait in the window for a
- * later tick; they are never dropped (one whose deadline passes meanwhile leaves at its turn as an EXPIRED
- * result, {@link DirectResults#expired}). Beyond {@link #heldInMemory} items of one such client in a route, its
+ * later tick; they are never dropped (one whose deadline passes meanwhile leaves at the next tick as an EXPIRED
+ * result, {@link DirectResults#expired}, wherever it waits among its client's items in memory; one waiting on
+ * disk, when it comes into memory). Beyond {@link #heldInMemory} items of one such client in a route, its
  * further items wait in a store on disk ({@link WaitingItems}) and move into the route, oldest first, as its turns
  * use up the ones in memory: a client far over its rate costs disk, not heap, and a question it asks again while
  * the first waits there joins the waiting item. An item of a rate-limited client takes no other client's request
@@ -289,6 +290,9 @@ public final class BatchWindowProcessor implements Processor<String, Admitted, S
         states.sort(Comparator.comparing((RouteState s) -> s.lane() != Lane.INTERACTIVE)
                 .thenComparingLong(RouteState::openedAtMs));
         for (RouteState state : states) {
+            if (anyoneLimited) {
+                sendExpired(state, state.takeOverdue(now), now);
+            }
             send(state, now, now - state.openedAtMs() >= settings.window(state.lane()).toMillis());
         }
         tickWhileOpen();
@@ -341,16 +345,7 @@ public final class BatchWindowProcessor implements Processor<String, Admitted, S
         // workers check every item's deadline before calling a provider anyway
         RouteState.Taken taken = state.take(settings.maxItems(), settings.maxTokens(), MAX_BATCH_BYTES,
                 client -> quotas.tryAcquire(client, now), anyoneLimited ? now : RouteState.NO_DEADLINES);
-        for (PendingSlot slot : taken.expired()) {
-            writeBehind.remove(slot);
-            BatchItem item = slot.item().item();
-            var result = DirectResults.expired(item, state.route(), Instant.ofEpochMilli(now));
-            metrics.expired(item.requesters().size());
-            context.forward(new Record<String, Object>(result.batchId(), result, now), children.expiredResults());
-        }
-        if (!taken.expired().isEmpty()) {
-            promptCommit.outputSent();
-        }
+        sendExpired(state, taken.expired(), now);
         if (taken.items().isEmpty()) {
             metrics.quotaDeferred(before - taken.expired().size());
             return !taken.expired().isEmpty();
@@ -364,6 +359,20 @@ public final class BatchWindowProcessor implements Processor<String, Admitted, S
                 children.batches());
         promptCommit.outputSent();
         return true;
+    }
+
+    /** An EXPIRED result for each of these items, which have left {@code state}. */
+    private void sendExpired(RouteState state, List<PendingSlot> expired, long now) {
+        for (PendingSlot slot : expired) {
+            writeBehind.remove(slot);
+            BatchItem item = slot.item().item();
+            var result = DirectResults.expired(item, state.route(), Instant.ofEpochMilli(now));
+            metrics.expired(item.requesters().size());
+            context.forward(new Record<String, Object>(result.batchId(), result, now), children.expiredResults());
+        }
+        if (!expired.isEmpty()) {
+            promptCommit.outputSent();
+        }
     }
 
     static String batchId(String route, List<BatchItem> items) {

@@ -33,7 +33,12 @@ record PendingItem(BatchItem item, long tokens, long windowOpenedAtMs, byte[] re
 
     /** Whether the request's deadline, if it has one, is at or before {@code nowMs}. */
     boolean expiredAt(long nowMs) {
-        return item.request().deadline() != null && item.request().deadline().toEpochMilli() <= nowMs;
+        return deadlineMs() <= nowMs;
+    }
+
+    /** The request's deadline in epoch milliseconds, {@link Long#MAX_VALUE} when it has none. */
+    long deadlineMs() {
+        return item.request().deadline() == null ? Long.MAX_VALUE : item.request().deadline().toEpochMilli();
     }
 
     String clientId() {

@@ -6,6 +6,7 @@ import dev.athena.schemas.message.Requester;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -30,6 +31,11 @@ final class RouteState {
     private final Predicate<String> rated;
     /** Clients in {@code lines} that have a rate: see {@link #holdsRatedClients}. */
     private int ratedLines;
+    /**
+     * No item of a client with a rate has a deadline before this: {@link #takeOverdue} looks through the lines
+     * only once it has passed. Items leaving in batches do not raise it; the next look does.
+     */
+    private long earliestRatedDeadline = Long.MAX_VALUE;
     private long nextSeq;
     private int items;
     private long tokens;
@@ -150,6 +156,9 @@ final class RouteState {
             return created;
         });
         line.slots().addLast(slot);
+        if (line.rated()) {
+            earliestRatedDeadline = Math.min(earliestRatedDeadline, item.deadlineMs());
+        }
         tokens += item.tokens();
         bytes += item.wireBytes();
         requests += item.item().requesters().size();
@@ -221,6 +230,46 @@ final class RouteState {
             requestBytes.add(next.requestBytes());
         }
         return new Taken(batch, slots, requestBytes, expired);
+    }
+
+    /**
+     * Takes out every item of a client with a rate whose deadline has passed by {@code nowMs}, wherever it waits
+     * in its client's line. {@link #take} looks only at the head of each line, and an item of a client over its
+     * rate can sit many windows behind that client's earlier ones: its requesters should hear at about their
+     * deadline, not when its turn would have come. Lines of clients without a rate empty every window.
+     */
+    List<PendingSlot> takeOverdue(long nowMs) {
+        if (ratedLines == 0 || nowMs < earliestRatedDeadline) {
+            return List.of();
+        }
+        List<PendingSlot> overdue = List.of();
+        long earliest = Long.MAX_VALUE;
+        for (Iterator<ClientLine> turn = turns.iterator(); turn.hasNext(); ) {
+            ClientLine line = turn.next();
+            if (!line.rated()) {
+                continue;
+            }
+            for (Iterator<PendingSlot> slots = line.slots().iterator(); slots.hasNext(); ) {
+                PendingSlot slot = slots.next();
+                PendingItem item = slot.item();
+                if (!item.expiredAt(nowMs)) {
+                    earliest = Math.min(earliest, item.deadlineMs());
+                    continue;
+                }
+                slots.remove();
+                remove(slot, item, item.wireBytes());
+                if (overdue.isEmpty()) {
+                    overdue = new ArrayList<>();
+                }
+                overdue.add(slot);
+            }
+            if (line.slots().isEmpty()) {
+                turn.remove();
+                drop(line);
+            }
+        }
+        earliestRatedDeadline = earliest;
+        return overdue;
     }
 
     Taken take(int maxItems, long maxTokens) {

@@ -80,6 +80,41 @@ class RouteStateTest {
                 .containsExactly("a-3");
     }
 
+    private static PendingItem itemDueAt(String requestId, String clientId, String cacheKey, long deadlineMs) {
+        AnalysisRequest plain = AnalysisRequest.of(requestId, clientId, AnalysisType.SECURITY, "code");
+        AnalysisRequest request = new AnalysisRequest(plain.schemaVersion(), requestId, clientId,
+                plain.analysisType(), null, null, plain.code(), null, null, Lane.INTERACTIVE, null,
+                Instant.ofEpochMilli(deadlineMs), null, null, null);
+        return new PendingItem(new BatchItem(cacheKey, request, List.of(Requester.of(request, null))), 10, 1_000);
+    }
+
+    @Test
+    void shouldTakeOutOverdueItemsOfClientsWithARateWhereverTheyWaitInTheirLines() {
+        RouteState state = new RouteState(ROUTE, Lane.INTERACTIVE, 1_000, client -> client.startsWith("rated"));
+        state.add(item("a-1", "rated-a", "k1", 10));
+        state.add(itemDueAt("a-2", "rated-a", "k2", 1_500));
+        state.add(item("a-3", "rated-a", "k3", 10));
+        state.add(itemDueAt("z-1", "rated-z", "k4", 1_400));
+        state.add(itemDueAt("b-1", "b", "k5", 1_500));
+
+        assertThat(state.takeOverdue(1_499)).extracting(slot -> slot.item().item().request().requestId())
+                .containsExactly("z-1");
+        assertThat(state.takeOverdue(1_500)).as("b's line empties every window; its head expires at its turn")
+                .extracting(slot -> slot.item().item().request().requestId()).containsExactly("a-2");
+
+        assertThat(state.items()).isEqualTo(3);
+        assertThat(state.tokens()).isEqualTo(30);
+        assertThat(state.requests()).isEqualTo(3);
+        assertThat(state.locate("k2")).as("an expired question is no longer pending").isNull();
+        assertThat(state.takeOverdue(2_000)).as("nothing left to expire in lines with a rate").isEmpty();
+        RouteState.Taken rest = state.take(32, 1_000, Long.MAX_VALUE, client -> true, 1_500);
+        assertThat(rest.items()).extracting(i -> i.request().requestId()).containsExactly("a-1", "a-3");
+        assertThat(rest.expired()).extracting(slot -> slot.item().item().request().requestId())
+                .containsExactly("b-1");
+        assertThat(state.isEmpty()).isTrue();
+        assertThat(state.holdsRatedClients()).isFalse();
+    }
+
     @Test
     void shouldKnowWhileItHoldsItemsOfAClientWithARate() {
         RouteState state = new RouteState(ROUTE, Lane.INTERACTIVE, 0, client -> client.equals("z"));
