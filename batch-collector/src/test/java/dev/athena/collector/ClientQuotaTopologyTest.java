@@ -159,9 +159,7 @@ class ClientQuotaTopologyTest {
 
     @Test
     void shouldExpireARequestWhoseDeadlinePassesWhileItWaitsForItsClientsRateWithoutSpendingATurn() {
-        // 6 items/s over 6 partitions: team-a gets 1/s here, 1 at once
-        ClientQuotas quotas = new ClientQuotas(0, Map.of("team-a", 6.0), 1);
-        f = withQuotas(quotas);
+        f = withTeamAAtOnePerSecond();
         String deadline = TopologyFixture.START.plusMillis(500).toString();
         f.send("a-1", request("a-1", "team-a", "print(1)"));
         for (String id : List.of("a-2", "a-3")) {
@@ -193,9 +191,7 @@ class ClientQuotaTopologyTest {
 
     @Test
     void shouldExpireARequestAtItsDeadlineEvenBehindItsClientsEarlierRequests() {
-        // 6 items/s over 6 partitions: team-a gets 1/s here, 1 at once
-        ClientQuotas quotas = new ClientQuotas(0, Map.of("team-a", 6.0), 1);
-        f = withQuotas(quotas);
+        f = withTeamAAtOnePerSecond();
         String deadline = TopologyFixture.START.plusMillis(300).toString();
         f.send("a-1", request("a-1", "team-a", "print(1)"));
         f.send("a-2", request("a-2", "team-a", "print(2)"));
@@ -224,9 +220,7 @@ class ClientQuotaTopologyTest {
 
     @Test
     void shouldNotMakeAnotherClientWaitForARateLimitedClientsQuota() {
-        // 6 items/s over 6 partitions: team-a gets 1/s here, 1 at once; team-b has no limit
-        ClientQuotas quotas = new ClientQuotas(0, Map.of("team-a", 6.0), 1);
-        f = withQuotas(quotas);
+        f = withTeamAAtOnePerSecond(); // team-b has no limit
         f.send("a-1", request("a-1", "team-a", "print('p')"));
         f.send("a-2", request("a-2", "team-a", "print('q')"));
         f.advance(100);
@@ -242,6 +236,11 @@ class ClientQuotaTopologyTest {
         var later = f.batches.readValue().items();
         assertThat(later).extracting(i -> i.request().requestId()).containsExactly("a-2");
         assertThat(later.get(0).requesters()).extracting(r -> r.requestId()).containsExactly("a-2");
+    }
+
+    /** 6 items/s over 6 partitions: team-a gets 1/s in each task, 1 at once; no other client has a rate. */
+    private TopologyFixture withTeamAAtOnePerSecond() {
+        return withQuotas(new ClientQuotas(0, Map.of("team-a", 6.0), 1));
     }
 
     /** 100 ms windows, 32 items a batch. */

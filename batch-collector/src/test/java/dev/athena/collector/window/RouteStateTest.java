@@ -143,11 +143,7 @@ class RouteStateTest {
     @Test
     void shouldLetAnExpiredItemLeaveAtItsTurnEvenWhenItsClientIsOverItsRate() {
         RouteState state = new RouteState(ROUTE, Lane.INTERACTIVE, 1_000);
-        AnalysisRequest late = AnalysisRequest.of("a-1", "a", AnalysisType.SECURITY, "code");
-        late = new AnalysisRequest(late.schemaVersion(), late.requestId(), late.clientId(), late.analysisType(),
-                null, null, late.code(), null, null, Lane.INTERACTIVE, null, Instant.ofEpochMilli(1_500),
-                null, null, null);
-        state.add(new PendingItem(new BatchItem("k1", late, List.of(Requester.of(late, null))), 10, 1_000));
+        state.add(itemDueAt("a-1", "a", "k1", 1_500));
         state.add(item("a-2", "a", "k2", 10));
         state.add(item("b-1", "b", "k3", 10));
 
