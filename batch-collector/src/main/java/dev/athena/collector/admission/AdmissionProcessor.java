@@ -5,7 +5,6 @@ import dev.athena.collector.cache.CacheLookup;
 import dev.athena.collector.metrics.CollectorMetrics;
 import dev.athena.collector.state.PromptCommit;
 import dev.athena.collector.state.StoreKind;
-import dev.athena.schemas.cache.CacheKey;
 import dev.athena.schemas.message.AnalysisRequest;
 import dev.athena.schemas.message.Route;
 import dev.athena.schemas.topic.RequestPartitions;
@@ -111,11 +110,12 @@ public final class AdmissionProcessor implements Processor<byte[], byte[], Objec
         switch (decoder.decode(record.value())) {
             case Decoded.Rejected rejected -> reject(record, identified(record, rejected.rejection()), null, null,
                     traceparent);
-            case Decoded.Accepted accepted -> admit(record, accepted.request(), traceparent);
+            case Decoded.Accepted accepted -> admit(record, accepted, traceparent);
         }
     }
 
-    private void admit(Record<byte[], byte[]> record, AnalysisRequest request, String traceparent) {
+    private void admit(Record<byte[], byte[]> record, Decoded.Accepted accepted, String traceparent) {
+        AnalysisRequest request = accepted.request();
         // before dedup: a refused client's every record is dead-lettered, so operators see each attempt
         if (!allowed.test(request.clientId())) {
             reject(record, new Rejection(RejectionReason.UNAUTHORISED_CLIENT, "clientId", "client '"
@@ -146,7 +146,7 @@ public final class AdmissionProcessor implements Processor<byte[], byte[], Objec
             return;
         }
         seen.add(seenKey);
-        String cacheKey = CacheKey.ofRequested(request).value();
+        String cacheKey = accepted.cacheKey().value();
         Optional<CacheHit> hit = servable(request, lookup(cacheKey));
         if (hit.isPresent()) {
             metrics.cacheHit(hit.get().tier());

@@ -32,7 +32,15 @@ public record CacheKey(String provider, String model, AnalysisType analysisType,
 
     public static CacheKey of(String provider, String model, AnalysisType type, String code,
             Map<String, String> options) {
-        String codeHash = hex(SHA_256.get().digest(code.getBytes(StandardCharsets.UTF_8)), 8);
+        byte[] utf8 = code.getBytes(StandardCharsets.UTF_8);
+        return ofUtf8(provider, model, type, utf8, 0, utf8.length, options);
+    }
+
+    private static CacheKey ofUtf8(String provider, String model, AnalysisType type, byte[] code, int offset,
+            int length, Map<String, String> options) {
+        MessageDigest sha256 = SHA_256.get();
+        sha256.update(code, offset, length);
+        String codeHash = hex(sha256.digest(), 8);
         String optionsHash = options.isEmpty() ? NO_OPTIONS_HASH : optionsHash(options);
         return new CacheKey(provider, model, type, codeHash, optionsHash);
     }
@@ -53,6 +61,15 @@ public record CacheKey(String provider, String model, AnalysisType analysisType,
     public static CacheKey ofRequested(AnalysisRequest request) {
         return of(request.providerOrAuto(), request.modelOrAuto(), request.analysisType(), request.code(),
                 request.options());
+    }
+
+    /**
+     * As {@link #ofRequested(AnalysisRequest)}, given what {@code request.code().getBytes(UTF_8)} would give: {@code
+     * length} bytes of {@code codeUtf8} from {@code offset}.
+     */
+    public static CacheKey ofRequested(AnalysisRequest request, byte[] codeUtf8, int offset, int length) {
+        return ofUtf8(request.providerOrAuto(), request.modelOrAuto(), request.analysisType(), codeUtf8, offset,
+                length, request.options());
     }
 
     /** The same question as answered by another provider and model. */

@@ -37,8 +37,14 @@ final class FastFields {
     private static final long SPACES = ONES * 0x20;
     private static final int MAX_INT_DIGITS = 18;
 
+    private static final int CODE = Members.indexOf("code");
+
     private final byte[] bytes;
     private int pos;
+    /** Where the UTF-8 bytes of the last string read lie: in the record when it had no escapes, else a copy. */
+    private byte[] textBytes;
+    private int textOffset;
+    private int textLength;
 
     private FastFields(byte[] bytes) {
         this.bytes = bytes;
@@ -89,6 +95,10 @@ final class FastFields {
                 }
                 if (known >= 0) {
                     fields.putKnown(known, value);
+                    if (known == CODE) {
+                        fields.codeUtf8(value.isString() ? new Decoded.CodeUtf8(textBytes, textOffset, textLength)
+                                : null);
+                    }
                 } else {
                     fields.putOther(name, value);
                 }
@@ -174,6 +184,7 @@ final class FastFields {
         }
         if (bytes[end] == '"') {
             pos = end + 1;
+            text(bytes, start, end - start);
             return new String(bytes, start, end - start, StandardCharsets.UTF_8);
         }
         return escaped(start, end, maxBytes);
@@ -217,6 +228,7 @@ final class FastFields {
             byte b = bytes[i];
             if (b == '"') {
                 pos = i + 1;
+                text(out, 0, size);
                 return new String(out, 0, size, StandardCharsets.UTF_8);
             }
             if (b >= 0 && b < 0x20) {
@@ -252,6 +264,12 @@ final class FastFields {
                 }
             }
         }
+    }
+
+    private void text(byte[] source, int offset, int length) {
+        textBytes = source;
+        textOffset = offset;
+        textLength = length;
     }
 
     /** The offset of the next quote, backslash or control character from {@code from}, or -1 if none. */

@@ -39,6 +39,7 @@ final class Members {
 
     private final JsonNode[] known = new JsonNode[KNOWN.length];
     private Map<String, JsonNode> others;
+    private Decoded.CodeUtf8 codeUtf8;
 
     static Members of(Map<String, JsonNode> members) {
         Members all = new Members();
@@ -83,6 +84,16 @@ final class Members {
             others = new HashMap<>();
         }
         others.put(name, value);
+    }
+
+    /** The UTF-8 bytes of the {@code code} member's string as the reader found them, when it kept them. */
+    void codeUtf8(Decoded.CodeUtf8 bytes) {
+        codeUtf8 = bytes;
+    }
+
+    /** Null when the reader did not keep them (the general reader never does), or {@code code} is no string. */
+    Decoded.CodeUtf8 codeUtf8() {
+        return codeUtf8;
     }
 
     /** The member's value, or null when the object has no such member. */

@@ -146,7 +146,7 @@ public final class RequestDecoder {
 
         Decoded decode() {
             try {
-                return new Decoded.Accepted(build());
+                return new Decoded.Accepted(build(), root.codeUtf8());
             } catch (FieldException e) {
                 return reject(e.reason, e.field, e.getMessage(), requestId, clientId);
             }

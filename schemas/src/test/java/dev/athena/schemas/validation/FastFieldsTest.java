@@ -152,6 +152,37 @@ class FastFieldsTest {
         assertThat(compared).isGreaterThan(1_000);
     }
 
+    /**
+     * The code's UTF-8 bytes as kept are what encoding its String gives, for generated code of every piece the
+     * reader handles, whether the member comes once or again later (as a string or not: the last one counts).
+     */
+    @Test
+    void keepsTheUtf8BytesOfTheLastCodeMemberExactly() {
+        SplittableRandom random = new SplittableRandom(20261202);
+        int kept = 0;
+        for (int i = 0; i < 2_000; i++) {
+            String code = "\"" + stringContent(random, true, 60) + "\"";
+            String again = List.of("", ",\"code\":" + value(random, true)).get(random.nextInt(2));
+            byte[] record = utf8("{\"requestId\":\"r\",\"code\":" + code + ",\"k\":" + value(random, true) + again
+                    + "}");
+
+            Members members = FastFields.read(record);
+
+            assertThat(members).as(new String(record, StandardCharsets.UTF_8)).isNotNull();
+            JsonNode last = members.get("code");
+            Decoded.CodeUtf8 bytes = members.codeUtf8();
+            if (!last.isString()) {
+                assertThat(bytes).as(new String(record, StandardCharsets.UTF_8)).isNull();
+                continue;
+            }
+            assertThat(Arrays.copyOfRange(bytes.bytes(), bytes.offset(), bytes.offset() + bytes.length()))
+                    .as(new String(record, StandardCharsets.UTF_8))
+                    .isEqualTo(last.stringValue().getBytes(StandardCharsets.UTF_8));
+            kept++;
+        }
+        assertThat(kept).isGreaterThan(1_200);
+    }
+
     private static String generated(SplittableRandom random, boolean onlyHandled) {
         StringBuilder json = new StringBuilder(whitespace(random)).append('{');
         int members = random.nextInt(12);

@@ -2,6 +2,7 @@ package dev.athena.schemas.validation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.athena.schemas.cache.CacheKey;
 import dev.athena.schemas.message.AnalysisRequest;
 import dev.athena.schemas.message.Lane;
 import java.nio.charset.StandardCharsets;
@@ -35,6 +36,25 @@ class RequestDecoderTest {
         assertThat(request.deadline()).isEqualTo(Instant.parse("2026-11-30T09:20:00Z"));
         assertThat(request.streaming()).isTrue();
         assertThat(request.providerOrAuto()).isEqualTo("auto");
+    }
+
+    @Test
+    void shouldGiveTheCacheKeyOfTheCodeFromTheBytesItReadWhereverItKeptThem() {
+        String plain = withVersion("1").replace("\"code\":\"x\"", "\"code\":\"print(1)\"");
+        String escaped = withVersion("1").replace("\"code\":\"x\"", "\"code\":\"a\\n\\t\\\"q\\\"\\\\ \\u00e9\\u20AC é€😀 漢字\"");
+        String repeated = escaped.replace("\"analysisType\"", "\"code\":7,\"analysisType\"");
+        String declined = VALID; // its options object is for the general reader
+
+        for (String json : new String[] {plain, escaped, repeated}) {
+            Decoded.Accepted accepted = (Decoded.Accepted) decode(json);
+
+            assertThat(accepted.code()).as(json).isNotNull();
+            assertThat(accepted.cacheKey()).as(json).isEqualTo(CacheKey.ofRequested(accepted.request()));
+        }
+        Decoded.Accepted general = (Decoded.Accepted) decode(declined);
+        assertThat(general.code()).isNull();
+        assertThat(general.cacheKey()).isEqualTo(CacheKey.ofRequested(general.request()));
+        assertThat(((Decoded.Accepted) decode(escaped)).request().code()).isEqualTo("a\n\t\"q\"\\ é€ é€😀 漢字");
     }
 
     @Test
