@@ -201,13 +201,7 @@ class ClientQuotaTopologyTest {
 
         // a-2, with no deadline, holds the head of team-a's line until its turn a second after a-1's
         f.advance(250);
-        assertThat(f.results.readValuesToList()).singleElement().satisfies(result -> {
-            assertThat(result.batchId()).isEqualTo("expired-a-3");
-            assertThat(result.items()).singleElement().satisfies(item -> {
-                assertThat(item.status()).isEqualTo(ResultStatus.EXPIRED);
-                assertThat(item.error().message()).contains(deadline);
-            });
-        });
+        assertOnlyResultExpired("a-3", deadline);
         assertThat(f.batches.isEmpty()).isTrue();
         assertThat(f.metrics.openRecords()).as("a-2 still waits").isEqualTo(1);
 
@@ -215,6 +209,39 @@ class ClientQuotaTopologyTest {
         assertThat(f.batches.readValue().items()).extracting(i -> i.request().requestId()).containsExactly("a-2");
         assertThat(f.results.isEmpty()).isTrue();
         assertThat(f.registry.get("athena.collector.expired").counter().count()).isEqualTo(1);
+        assertThat(f.metrics.openRecords()).isZero();
+    }
+
+    @Test
+    void shouldExpireARequestWaitingOnDiskAtItsDeadlineNotWhenItComesIntoMemory() {
+        // 600 items/s over 6 partitions: 100/s here, 4 at once; 64 items of team-a stay in memory, the rest wait
+        f = withQuotas(new ClientQuotas(0, Map.of("team-a", 600.0), 4));
+        String deadline = TopologyFixture.START.plusMillis(150).toString();
+        for (int i = 1; i <= 100; i++) {
+            String id = "a-" + i;
+            f.send(id, i == 90 ? TestRequests.requestDueBy(id, "team-a", "print(90)", deadline)
+                    : request(id, "team-a", "print(" + i + ")"));
+        }
+        assertThat(count(BatchWindowProcessor.WAITING_STORE)).as("items waiting on disk").isEqualTo(36);
+        List<String> batched = new ArrayList<>();
+        f.advance(100);
+        f.batches.readValuesToList().forEach(b -> b.items().forEach(i -> batched.add(i.request().requestId())));
+
+        // some 20 of the 64 in memory have had their turns by 160 ms: a-90 would come into memory at about 360 ms
+        f.advance(60);
+        assertOnlyResultExpired("a-90", deadline);
+        assertThat(f.registry.get("athena.collector.expired").counter().count()).isEqualTo(1);
+        assertThat(f.registry.get("athena.collector.quota.waiting").gauge().value())
+                .isEqualTo(count(BatchWindowProcessor.WAITING_STORE));
+
+        for (int tick = 0; tick < 1_000 && batched.size() < 99; tick++) {
+            f.advance(10);
+            f.batches.readValuesToList().forEach(b -> b.items().forEach(i -> batched.add(i.request().requestId())));
+        }
+        assertThat(batched).hasSize(99).doesNotContain("a-90").doesNotHaveDuplicates();
+        assertThat(f.results.isEmpty()).isTrue();
+        assertThat(count(BatchWindowProcessor.WAITING_STORE)).isZero();
+        assertThat(f.registry.get("athena.collector.quota.waiting").gauge().value()).isZero();
         assertThat(f.metrics.openRecords()).isZero();
     }
 
@@ -236,6 +263,17 @@ class ClientQuotaTopologyTest {
         var later = f.batches.readValue().items();
         assertThat(later).extracting(i -> i.request().requestId()).containsExactly("a-2");
         assertThat(later.get(0).requesters()).extracting(r -> r.requestId()).containsExactly("a-2");
+    }
+
+    /** The one result out is an EXPIRED answer to {@code requestId} that names its deadline. */
+    private void assertOnlyResultExpired(String requestId, String deadline) {
+        assertThat(f.results.readValuesToList()).singleElement().satisfies(result -> {
+            assertThat(result.batchId()).isEqualTo("expired-" + requestId);
+            assertThat(result.items()).singleElement().satisfies(item -> {
+                assertThat(item.status()).isEqualTo(ResultStatus.EXPIRED);
+                assertThat(item.error().message()).contains(deadline);
+            });
+        });
     }
 
     /** 6 items/s over 6 partitions: team-a gets 1/s in each task, 1 at once; no other client has a rate. */

@@ -57,12 +57,12 @@ import org.apache.kafka.streams.state.Stores;
  * Batch ids derive from the route and the first requester of the batch, whom admission made unique. Client
  * quotas act at batch formation: a client over its rate is passed over and its items wait in the window for a
  * later tick; they are never dropped (one whose deadline passes meanwhile leaves at the next tick as an EXPIRED
- * result, {@link DirectResults#expired}, wherever it waits among its client's items in memory; one waiting on
- * disk, when it comes into memory). Beyond {@link #heldInMemory} items of one such client in a route, its
- * further items wait in a store on disk ({@link WaitingItems}) and move into the route, oldest first, as its turns
- * use up the ones in memory: a client far over its rate costs disk, not heap, and a question it asks again while
- * the first waits there joins the waiting item. An item of a rate-limited client takes no other client's request
- * as a coalesced requester, so nobody waits for someone else's quota.
+ * result, {@link DirectResults#expired}, wherever it waits among its client's items, in memory or on disk).
+ * Beyond {@link #heldInMemory} items of one such client in a route, its further items wait in a store on disk
+ * ({@link WaitingItems}) and move into the route, oldest first, as its turns use up the ones in memory: a client
+ * far over its rate costs disk, not heap, and a question it asks again while the first waits there joins the
+ * waiting item. An item of a rate-limited client takes no other client's request as a coalesced requester, so
+ * nobody waits for someone else's quota.
  */
 public final class BatchWindowProcessor implements Processor<String, Admitted, String, Object> {
     public static final String ITEMS_STORE = "collector-window-items";
@@ -283,6 +283,7 @@ public final class BatchWindowProcessor implements Processor<String, Admitted, S
 
     private void closeDueWindows(long now) {
         if (!waiting.isEmpty()) {
+            expireWaiting(now);
             moveWaitingIn();
         }
         List<RouteState> states = new ArrayList<>(routes.values());
@@ -296,6 +297,17 @@ public final class BatchWindowProcessor implements Processor<String, Admitted, S
             send(state, now, now - state.openedAtMs() >= settings.window(state.lane()).toMillis());
         }
         tickWhileOpen();
+    }
+
+    /** Items whose deadline passed while they waited on disk leave from there, without coming into memory. */
+    private void expireWaiting(long now) {
+        List<WaitingItems.Overdue> overdue = waiting.takeOverdue(now);
+        if (overdue.isEmpty()) {
+            return;
+        }
+        metrics.waitingChanged(-overdue.size());
+        overdue.forEach(item -> expire(item.route(), item.item().item(), now));
+        promptCommit.outputSent();
     }
 
     /** Tops up, oldest first, the items in memory of every client with items waiting on disk. */
@@ -365,14 +377,17 @@ public final class BatchWindowProcessor implements Processor<String, Admitted, S
     private void sendExpired(RouteState state, List<PendingSlot> expired, long now) {
         for (PendingSlot slot : expired) {
             writeBehind.remove(slot);
-            BatchItem item = slot.item().item();
-            var result = DirectResults.expired(item, state.route(), Instant.ofEpochMilli(now));
-            metrics.expired(item.requesters().size());
-            context.forward(new Record<String, Object>(result.batchId(), result, now), children.expiredResults());
+            expire(state.route(), slot.item().item(), now);
         }
         if (!expired.isEmpty()) {
             promptCommit.outputSent();
         }
+    }
+
+    private void expire(String route, BatchItem item, long now) {
+        var result = DirectResults.expired(item, route, Instant.ofEpochMilli(now));
+        metrics.expired(item.requesters().size());
+        context.forward(new Record<String, Object>(result.batchId(), result, now), children.expiredResults());
     }
 
     static String batchId(String route, List<BatchItem> items) {

@@ -2,9 +2,11 @@ package dev.athena.collector.window;
 
 import dev.athena.schemas.message.Requester;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -21,7 +23,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * <p>In memory: counts, and per queue where each waiting question sits, by a 64-bit hash of its cache key (two
  * boxed longs and a map entry, some 70 bytes an item, where the item itself would take a kilobyte or more). A hash
  * that matches another question is caught by comparing the stored item's cache key: the request then waits as an
- * item of its own, as it would without the index. Single-threaded, like the task that owns it; writes go to the
+ * item of its own, as it would without the index. Items with a deadline are also kept in deadline order (some 80
+ * bytes an item), so one whose deadline passes leaves at once ({@link #takeOverdue}) rather than when its queue
+ * reaches it, which for a client far over its rate can be long after. Single-threaded, like the task that owns it; writes go to the
  * store at once (not held back like the window's): this is the overload path, where a write per item is the price
  * of a bounded heap.
  */
@@ -34,12 +38,23 @@ final class WaitingItems {
     private final Map<String, Map<String, Integer>> counts = new HashMap<>();
     /** Per queue: {@link #questionHash} of a waiting item's cache key → its sequence. */
     private final Map<Queue, Map<Long, Long>> questions = new HashMap<>();
+    /** Items that have a deadline, the soonest first (sequences are unique, so they break ties). */
+    private final TreeSet<Due> due = new TreeSet<>(Comparator.comparingLong(Due::deadlineMs)
+            .thenComparingLong(Due::seq));
     private long nextSeq;
     private long items;
     private long requests;
 
     /** A (route, client) queue with items in the store. */
     record Queue(String route, String clientId) {
+    }
+
+    /** Where an item with a deadline waits. */
+    private record Due(long deadlineMs, Queue queue, long seq) {
+    }
+
+    /** An item taken out of its queue because its deadline passed while it waited. */
+    record Overdue(String route, PendingItem item) {
     }
 
     /** Reads the counts (and where the sequence is) from the store, which a task start has restored. */
@@ -54,7 +69,9 @@ final class WaitingItems {
                 String clientId = kv.key.substring(routeEnd + 1, clientEnd);
                 counts.computeIfAbsent(route, r -> new HashMap<>()).merge(clientId, 1, Integer::sum);
                 long seq = Long.parseUnsignedLong(kv.key.substring(clientEnd + 1), 16);
-                indexQuestion(new Queue(route, clientId), kv.value, seq);
+                Queue queue = new Queue(route, clientId);
+                indexQuestion(queue, kv.value, seq);
+                indexDeadline(queue, kv.value, seq);
                 nextSeq = Math.max(nextSeq, seq + 1);
                 items++;
                 requests += kv.value.item().requesters().size();
@@ -84,7 +101,9 @@ final class WaitingItems {
     void add(String route, String clientId, PendingItem item) {
         long seq = nextSeq++;
         store.put(key(route, clientId, seq), item);
-        indexQuestion(new Queue(route, clientId), item, seq);
+        Queue queue = new Queue(route, clientId);
+        indexQuestion(queue, item, seq);
+        indexDeadline(queue, item, seq);
         counts.computeIfAbsent(route, r -> new HashMap<>()).merge(clientId, 1, Integer::sum);
         items++;
         requests += item.item().requesters().size();
@@ -131,21 +150,50 @@ final class WaitingItems {
             }
         }
         keys.forEach(store::delete);
+        for (int i = 0; i < taken.size(); i++) {
+            String key = keys.get(i);
+            forget(queue, taken.get(i), Long.parseUnsignedLong(key.substring(key.lastIndexOf(SEP) + 1), 16));
+        }
+        return taken;
+    }
+
+    /**
+     * Takes out every item whose deadline has passed by {@code nowMs}, wherever it waits in its queue; looks at
+     * nothing else, so a tick with no deadline due costs one comparison.
+     */
+    List<Overdue> takeOverdue(long nowMs) {
+        List<Overdue> overdue = List.of();
+        while (!due.isEmpty() && due.first().deadlineMs() <= nowMs) {
+            Due next = due.pollFirst();
+            String key = key(next.queue().route(), next.queue().clientId(), next.seq());
+            PendingItem item = store.get(key);
+            store.delete(key);
+            forget(next.queue(), item, next.seq());
+            if (overdue.isEmpty()) {
+                overdue = new ArrayList<>();
+            }
+            overdue.add(new Overdue(next.queue().route(), item));
+        }
+        return overdue;
+    }
+
+    /** Accounts for an item that has left the store. */
+    private void forget(Queue queue, PendingItem item, long seq) {
         Map<Long, Long> asked = questions.get(queue);
         if (asked != null) {
-            for (int i = 0; i < taken.size(); i++) {
-                String key = keys.get(i);
-                long seq = Long.parseUnsignedLong(key.substring(key.lastIndexOf(SEP) + 1), 16);
-                // a later item of the same question may have taken the entry over (its predecessor was full)
-                asked.remove(questionHash(taken.get(i).item().cacheKey()), seq);
-            }
+            // a later item of the same question may have taken the entry over (its predecessor was full)
+            asked.remove(questionHash(item.item().cacheKey()), seq);
             if (asked.isEmpty()) {
                 questions.remove(queue);
             }
         }
+        long deadline = item.deadlineMs();
+        if (deadline != Long.MAX_VALUE) {
+            due.remove(new Due(deadline, queue, seq));
+        }
         Map<String, Integer> clients = counts.get(queue.route());
         if (clients != null) {
-            int left = clients.getOrDefault(queue.clientId(), 0) - taken.size();
+            int left = clients.getOrDefault(queue.clientId(), 0) - 1;
             if (left > 0) {
                 clients.put(queue.clientId(), left);
             } else {
@@ -155,9 +203,8 @@ final class WaitingItems {
                 }
             }
         }
-        items -= taken.size();
-        taken.forEach(item -> requests -= item.item().requesters().size());
-        return taken;
+        items--;
+        requests -= item.item().requesters().size();
     }
 
     private static String prefix(String route, String clientId) {
@@ -171,6 +218,13 @@ final class WaitingItems {
     /** The newest item of a question is the one later requesters join: an older one is full, or gone. */
     private void indexQuestion(Queue queue, PendingItem item, long seq) {
         questions.computeIfAbsent(queue, q -> new HashMap<>()).put(questionHash(item.item().cacheKey()), seq);
+    }
+
+    private void indexDeadline(Queue queue, PendingItem item, long seq) {
+        long deadline = item.deadlineMs();
+        if (deadline != Long.MAX_VALUE) {
+            due.add(new Due(deadline, queue, seq));
+        }
     }
 
     /**
