@@ -2,6 +2,7 @@ package dev.athena.collector;
 
 import dev.athena.collector.admission.ClientAllowlist;
 import dev.athena.collector.quota.ClientQuotas;
+import dev.athena.ops.OpsAddress;
 import dev.athena.schemas.topic.Topics;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -34,7 +35,7 @@ import java.util.regex.Pattern;
  *       which enforces rates of its own; unset, it enforces {@value #QUOTAS}.</li>
  *   <li>{@value ClientAllowlist#ENV}: see {@link ClientAllowlist}.</li>
  *   <li>{@value #OPS_PORT} and {@value #OPS_HOST}: where the collector running alone serves {@code /metrics}
- *       and {@code /health} ({@link dev.athena.collector.ops.OpsEndpoint}), default port {@value
+ *       and {@code /health} ({@link dev.athena.ops.OpsEndpoint}), default port {@value
  *       #DEFAULT_OPS_PORT} on 127.0.0.1 (a deployment whose Prometheus scrapes from elsewhere sets the host, such
  *       as {@code 0.0.0.0}); {@code off} serves nothing.</li>
  * </ul>
@@ -53,6 +54,7 @@ public final class CollectorEnvironment {
     public static final String OPS_PORT = "ATHENA_COLLECTOR_OPS_PORT";
     public static final String OPS_HOST = "ATHENA_COLLECTOR_OPS_HOST";
     public static final int DEFAULT_OPS_PORT = 9401;
+    public static final OpsAddress OPS = new OpsAddress(OPS_PORT, OPS_HOST, DEFAULT_OPS_PORT);
 
     private static final Duration MAX_WINDOW = Duration.ofSeconds(60);
     /** Half of Streams' exactly-once transaction timeout (10 s), so a commit never comes after its transaction died. */
@@ -87,21 +89,7 @@ public final class CollectorEnvironment {
 
     /** Where to serve metrics and health when running alone; empty when {@value #OPS_PORT} is {@code off}. */
     public static Optional<InetSocketAddress> opsAddress(Map<String, String> env) {
-        String value = set(env, OPS_PORT) ? env.get(OPS_PORT).strip() : Integer.toString(DEFAULT_OPS_PORT);
-        if (value.equalsIgnoreCase("off")) {
-            return Optional.empty();
-        }
-        if (!value.matches("\\d{1,5}") || Integer.parseInt(value) > 65_535) {
-            throw new IllegalArgumentException(OPS_PORT + " must be a port number (0-65535; 0 picks a free one) or "
-                    + "off, but was '" + env.get(OPS_PORT) + "'");
-        }
-        String host = set(env, OPS_HOST) ? env.get(OPS_HOST).strip() : "127.0.0.1";
-        InetSocketAddress address = new InetSocketAddress(host, Integer.parseInt(value));
-        if (address.isUnresolved()) {
-            throw new IllegalArgumentException(OPS_HOST + " must be an address of this machine, such as 127.0.0.1 "
-                    + "or 0.0.0.0, but '" + host + "' does not resolve");
-        }
-        return Optional.of(address);
+        return OPS.from(env);
     }
 
     /** Rates by client; {@code *} sets the rate of everyone else. */

@@ -1,14 +1,9 @@
 package dev.athena.collector;
 
-import dev.athena.collector.ops.OpsEndpoint;
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
+import dev.athena.collector.ops.CollectorHealth;
+import dev.athena.ops.OpsEndpoint;
+import dev.athena.ops.OpsRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -32,24 +27,13 @@ public final class CollectorMain {
         String redisUrl = System.getenv("ATHENA_REDIS_URL");
         CollectorSettings settings = CollectorEnvironment.apply(CollectorSettings.defaults(bootstrap, stateDir)
                 .withRedisUrl(redisUrl == null || redisUrl.isBlank() ? null : redisUrl), System.getenv());
-        Optional<InetSocketAddress> opsAddress = CollectorEnvironment.opsAddress(System.getenv());
-        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        new JvmMemoryMetrics().bindTo(registry);
-        new JvmGcMetrics().bindTo(registry);
-        new JvmThreadMetrics().bindTo(registry);
-        new ProcessorMetrics().bindTo(registry);
+        PrometheusMeterRegistry registry = OpsRegistry.create();
         // the endpoint first, so a port in use stops the start before the collector joins its groups; until the
         // collector runs, /health says so (503, CREATED)
         AtomicReference<BatchCollector> started = new AtomicReference<>();
-        Optional<OpsEndpoint> ops;
-        try {
-            ops = opsAddress.map(address -> OpsEndpoint.start(address, registry, () -> started.get() == null
-                    ? KafkaStreams.State.CREATED : started.get().state()));
-        } catch (UncheckedIOException e) {
-            throw new IllegalStateException(e.getMessage() + ": set " + CollectorEnvironment.OPS_PORT
-                    + " to a free port (0 picks one) or to off, or " + CollectorEnvironment.OPS_HOST
-                    + " to an address of this machine", e);
-        }
+        Optional<OpsEndpoint> ops = OpsEndpoint.serve(CollectorEnvironment.OPS, System.getenv(), registry,
+                () -> CollectorHealth.of(started.get() == null ? KafkaStreams.State.CREATED : started.get().state()),
+                "collector");
         BatchCollector collector;
         try {
             collector = BatchCollector.start(settings, registry);
@@ -64,7 +48,7 @@ public final class CollectorMain {
             stopped.countDown();
         }, "athena-collector-shutdown"));
         System.out.println("athena-batch-collector: running against " + bootstrap + ops.map(endpoint ->
-                ", metrics and health on " + opsAddress.get().getHostString() + ":" + endpoint.port()).orElse(""));
+                ", metrics and health on " + endpoint.where()).orElse(""));
         try {
             stopped.await();
         } catch (InterruptedException e) {

@@ -2,7 +2,7 @@ package dev.athena.collector;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.athena.collector.ops.OpsEndpoint;
+import dev.athena.collector.ops.CollectorHealth;
 import dev.athena.infra.stack.SharedLocalStack;
 import dev.athena.schemas.json.Json;
 import dev.athena.schemas.message.AnalysisBatch;
@@ -14,6 +14,7 @@ import dev.athena.schemas.message.Requester;
 import dev.athena.schemas.message.SchemaVersion;
 import dev.athena.schemas.topic.RequestPartitions;
 import dev.athena.schemas.topic.Topics;
+import dev.athena.ops.OpsEndpoint;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -224,7 +225,8 @@ class BatchCollectorIT {
                 .withApplicationId("collector-ops-it-" + run);
         var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         var collector = BatchCollector.start(settings, registry);
-        try (var ops = OpsEndpoint.start(new InetSocketAddress("127.0.0.1", 0), registry, collector::state);
+        try (var ops = OpsEndpoint.start(new InetSocketAddress("127.0.0.1", 0), registry,
+                () -> CollectorHealth.of(collector.state()), "collector");
                 var http = HttpClient.newHttpClient();
                 var producer = KafkaProbe.producer(bootstrap);
                 var consumer = KafkaProbe.consumer(bootstrap, Topics.BATCHES, AnalysisBatch.class)) {

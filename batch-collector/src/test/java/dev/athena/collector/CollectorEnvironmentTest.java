@@ -112,20 +112,6 @@ class CollectorEnvironmentTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "ATHENA_COLLECTOR_OPS_PORT|65536|a port number (0-65535; 0 picks a free one) or off, but was '65536'",
-        "ATHENA_COLLECTOR_OPS_PORT|http|but was 'http'",
-        "ATHENA_COLLECTOR_OPS_PORT|-1|but was '-1'",
-        "ATHENA_COLLECTOR_OPS_HOST|no-such-host.invalid|but 'no-such-host.invalid' does not resolve",
-    })
-    void shouldRefuseABadOpsAddressNamingTheVariableAndTheValue(String variable, String value, String expected) {
-        assertThatThrownBy(() -> CollectorEnvironment.opsAddress(Map.of(variable, value)))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining(variable)
-                .hasMessageContaining(expected);
-    }
-
-    @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
         "ATHENA_BATCH_WINDOW|fast|a duration of 1 ms to 60 s, such as 100ms or 2s, but was 'fast'",
         "ATHENA_BATCH_WINDOW|0ms|a duration of 1 ms to 60 s",
         "ATHENA_BATCH_WINDOW|61s|a duration of 1 ms to 60 s",

@@ -1,6 +1,9 @@
 package dev.athena.workers;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import dev.athena.ops.OpsAddress;
+import dev.athena.ops.OpsEndpoint;
+import dev.athena.ops.OpsRegistry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -9,10 +12,15 @@ import org.slf4j.LoggerFactory;
  * Runs one worker instance alone. Configuration from the environment: {@code ATHENA_KAFKA_BOOTSTRAP} (default
  * 127.0.0.1:9092), {@code ATHENA_REDIS_URL} (default redis://127.0.0.1:6379), {@code ATHENA_WORKER_GROUP},
  * {@code ATHENA_WORKER_ID} (default: a random id; set it to the pod name for clean restarts),
- * {@code ATHENA_WORKER_MAX_BATCHES}. Stops cleanly on SIGTERM or Ctrl-C; exits with status 1 when its batch loop
- * or provider batch poller stops on its own.
+ * {@code ATHENA_WORKER_MAX_BATCHES}. Serves {@code /metrics} (its meters and the JVM's, for Prometheus) and {@code
+ * /health} ({@link WorkersHealth}) on {@code ATHENA_WORKERS_OPS_HOST}:{@code ATHENA_WORKERS_OPS_PORT}, default
+ * 127.0.0.1:{@value #DEFAULT_OPS_PORT} ({@code off}: nowhere). Stops cleanly on SIGTERM or Ctrl-C; exits with
+ * status 1 when its batch loop or provider batch poller stops on its own.
  */
 public final class WorkersMain {
+    public static final int DEFAULT_OPS_PORT = 9402;
+    public static final OpsAddress OPS = new OpsAddress("ATHENA_WORKERS_OPS_PORT", "ATHENA_WORKERS_OPS_HOST",
+            DEFAULT_OPS_PORT);
     private static final Logger LOG = LoggerFactory.getLogger(WorkersMain.class);
 
     private WorkersMain() {
@@ -28,12 +36,22 @@ public final class WorkersMain {
             settings = new WorkerSettings(settings.bootstrap(), settings.redisUrl(), settings.groupId(),
                     settings.instanceId(), Integer.parseInt(maxBatches.trim()));
         }
-        ProviderWorkers workers = ProviderWorkers.start(settings, new SimpleMeterRegistry());
+        PrometheusMeterRegistry registry = OpsRegistry.create();
+        ProviderWorkers workers = ProviderWorkers.start(settings, registry);
+        Optional<OpsEndpoint> ops;
+        try {
+            ops = OpsEndpoint.serve(OPS, System.getenv(), registry, () -> WorkersHealth.of(workers), "workers");
+        } catch (RuntimeException e) {
+            workers.close();
+            throw e;
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("stopping provider worker");
+            ops.ifPresent(OpsEndpoint::close);
             workers.close();
         }, "athena-workers-shutdown"));
-        LOG.info("athena provider workers: ready");
+        LOG.info("athena provider workers: ready{}", ops.map(endpoint -> ", metrics and health on "
+                + endpoint.where()).orElse(""));
         Optional<Throwable> death = workers.awaitDeath();
         if (death.isPresent()) {
             // a process that stays up without its loop does no work yet holds its instance id: exit, so that a

@@ -78,6 +78,11 @@ class WorkerDeathIT {
             });
             assertThat(first.alive()).isFalse();
             assertThat(first.death()).isEqualTo(died);
+            assertThat(WorkersHealth.of(first)).as("what its /health answers").satisfies(health -> {
+                assertThat(health.up()).isFalse();
+                assertThat(health.details().get("reason")).contains("batch loop stopped");
+            });
+            assertThat(WorkersHealth.of(second).up()).isTrue();
             assertThat(second.alive()).isTrue();
             for (String batchId : batchIds) {
                 List<BatchResult> results = CommittedRecords.results(endpoints.kafkaBootstrap(),

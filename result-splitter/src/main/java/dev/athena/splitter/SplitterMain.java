@@ -1,7 +1,10 @@
 package dev.athena.splitter;
 
+import dev.athena.ops.OpsAddress;
+import dev.athena.ops.OpsEndpoint;
+import dev.athena.ops.OpsRegistry;
 import dev.athena.splitter.store.Retention;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -11,10 +14,16 @@ import java.util.concurrent.TimeUnit;
  * (default 127.0.0.1:9092), {@code ATHENA_REDIS_URL}, {@code ATHENA_DB_URL}, {@code ATHENA_DB_USER},
  * {@code ATHENA_DB_PASSWORD} and optionally {@code ATHENA_SPLITTER_GROUP} and {@code ATHENA_INSTANCE_ID} (a stable
  * id per instance lets a restart fence its predecessor at once; defaults to HOSTNAME), and the retention of its
- * tables ({@link Retention#fromEnvironment}). Stops on SIGTERM; exits
- * with status 1 when the delivery or the persistence path stops on its own.
+ * tables ({@link Retention#fromEnvironment}). Serves {@code /metrics} (its meters and the JVM's, for Prometheus)
+ * and {@code /health} ({@link SplitterHealth}) on {@code ATHENA_SPLITTER_OPS_HOST}:{@code ATHENA_SPLITTER_OPS_PORT},
+ * default 127.0.0.1:{@value #DEFAULT_OPS_PORT} ({@code off}: nowhere). Stops on SIGTERM; exits with status 1 when
+ * the delivery or the persistence path stops on its own.
  */
 public final class SplitterMain {
+    public static final int DEFAULT_OPS_PORT = 9403;
+    public static final OpsAddress OPS = new OpsAddress("ATHENA_SPLITTER_OPS_PORT", "ATHENA_SPLITTER_OPS_HOST",
+            DEFAULT_OPS_PORT);
+
     private SplitterMain() {
     }
 
@@ -34,14 +43,23 @@ public final class SplitterMain {
         if (!input.isBlank()) {
             settings = settings.withInputTopic(input);
         }
-        ResultSplitter splitter = ResultSplitter.start(settings, new SimpleMeterRegistry(),
-                Retention.fromEnvironment(System.getenv()));
+        PrometheusMeterRegistry registry = OpsRegistry.create();
+        ResultSplitter splitter = ResultSplitter.start(settings, registry, Retention.fromEnvironment(System.getenv()));
+        Optional<OpsEndpoint> ops;
+        try {
+            ops = OpsEndpoint.serve(OPS, System.getenv(), registry, () -> SplitterHealth.of(splitter), "splitter");
+        } catch (RuntimeException e) {
+            splitter.close();
+            throw e;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            ops.ifPresent(OpsEndpoint::close);
             splitter.close();
             stopped.countDown();
         }, "athena-splitter-shutdown"));
-        System.out.println("athena-result-splitter: ready");
+        System.out.println("athena-result-splitter: ready" + ops.map(endpoint -> ", metrics and health on "
+                + endpoint.where()).orElse(""));
         // Either path stopping on its own leaves this instance holding partitions it no longer works on (results
         // undelivered, or rows never stored): exit non-zero so the supervisor restarts it or the group moves on.
         while (!stopped.await(1, TimeUnit.SECONDS)) {

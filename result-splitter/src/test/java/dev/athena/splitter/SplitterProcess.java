@@ -30,6 +30,7 @@ final class SplitterProcess implements AutoCloseable {
         builder.environment().put("ATHENA_SPLITTER_GROUP", group);
         builder.environment().put("ATHENA_INSTANCE_ID", instance);
         builder.environment().put("ATHENA_SPLITTER_INPUT", input);
+        builder.environment().put("ATHENA_SPLITTER_OPS_PORT", "0");
         builder.redirectErrorStream(true).redirectOutput(log.toFile());
         try {
             Files.createDirectories(log.getParent());
@@ -59,6 +60,15 @@ final class SplitterProcess implements AutoCloseable {
         }
         process.destroyForcibly();
         throw new IllegalStateException("splitter process not ready within " + timeout + "; see " + log);
+    }
+
+    /** Where it serves {@code /metrics} and {@code /health}, as its ready line says. */
+    java.net.URI ops() throws IOException {
+        var where = java.util.regex.Pattern.compile("metrics and health on (\\S+)").matcher(Files.readString(log));
+        if (!where.find()) {
+            throw new IllegalStateException("the splitter's ready line names no ops address; see " + log);
+        }
+        return java.net.URI.create("http://" + where.group(1));
     }
 
     long pid() {

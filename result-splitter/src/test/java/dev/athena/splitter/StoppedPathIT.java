@@ -6,6 +6,9 @@ import dev.athena.infra.stack.Endpoints;
 import dev.athena.infra.stack.SharedLocalStack;
 import dev.athena.splitter.delivery.KafkaConfigs;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,6 +48,10 @@ class StoppedPathIT {
             }
             assertThat(splitter.stoppedPath()).contains("persistence");
             assertThat(splitter.isDelivering()).isTrue();
+            assertThat(SplitterHealth.of(splitter)).as("what its /health answers").satisfies(health -> {
+                assertThat(health.up()).isFalse();
+                assertThat(health.details()).containsEntry("stopped", "persistence");
+            });
         }
     }
 
@@ -57,6 +64,15 @@ class StoppedPathIT {
         Path log = Path.of("target", "stopped-it", "splitter-" + run + ".log");
         try (SplitterProcess process = SplitterProcess.start(endpoints, group, instance, input, log)) {
             assertThat(process.awaitExit(Duration.ofSeconds(2))).as("running while both paths run").isEmpty();
+            try (HttpClient http = HttpClient.newHttpClient()) {
+                HttpResponse<String> health = http.send(HttpRequest.newBuilder(process.ops().resolve("/health"))
+                        .GET().build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(health.statusCode()).isEqualTo(200);
+                assertThat(health.body()).contains("\"splitter\":\"RUNNING\"");
+                String metrics = http.send(HttpRequest.newBuilder(process.ops().resolve("/metrics")).GET().build(),
+                        HttpResponse.BodyHandlers.ofString()).body();
+                assertThat(metrics).contains("athena_splitter_transactions_total", "jvm_memory_used_bytes");
+            }
 
             try (var impostor = fence(group + ".store", group + "." + instance, input)) {
                 assertThat(process.awaitExit(DEADLINE)).as("exit status").hasValue(1);

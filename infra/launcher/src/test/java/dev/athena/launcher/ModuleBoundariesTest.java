@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The module rules of DESIGN.md, read from the POMs (every scope counts): schemas depends on none of ours;
- * services depend on schemas and, for tests, on the local stack, never on each other; only the launcher
- * depends on services.
+ * services depend on schemas, on the ops endpoint they serve when run alone and, for tests, on the local stack and
+ * the fake provider, never on each other; only the launcher depends on services.
  */
 class ModuleBoundariesTest {
     private static final Pattern OUR_DEPENDENCY =
@@ -22,7 +22,7 @@ class ModuleBoundariesTest {
     private static final Set<String> SERVICES = Set.of("athena-batch-collector", "athena-provider-workers",
             "athena-result-splitter", "athena-ingest");
     private static final Set<String> SHARED_COMPONENTS = Set.of("athena-schemas", "athena-local-stack",
-            "athena-fake-provider");
+            "athena-fake-provider", "athena-ops-endpoint");
 
     private static final Path ROOT = Path.of("../..").toAbsolutePath().normalize();
 
@@ -56,7 +56,7 @@ class ModuleBoundariesTest {
 
     @Test
     void shouldKeepSharedInfraIndependentOfServices() throws Exception {
-        for (String module : List.of("infra/local-stack")) {
+        for (String module : List.of("infra/local-stack", "infra/ops-endpoint")) {
             assertThat(ourDependencies(module)).as(module).doesNotContainAnyElementsOf(SERVICES);
         }
         if (Files.exists(ROOT.resolve("infra/fake-provider/pom.xml"))) {

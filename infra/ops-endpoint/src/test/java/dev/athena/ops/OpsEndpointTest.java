@@ -1,4 +1,4 @@
-package dev.athena.collector.ops;
+package dev.athena.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -12,16 +12,17 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+/** Both paths, the errors it answers with, and what a service is told when it cannot serve. */
 class OpsEndpointTest {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    private final AtomicReference<KafkaStreams.State> state = new AtomicReference<>(KafkaStreams.State.RUNNING);
+    private final AtomicReference<Health> health = new AtomicReference<>(Health.up(Map.of("loop", "RUNNING")));
     private final OpsEndpoint endpoint = OpsEndpoint.start(new InetSocketAddress("127.0.0.1", 0), registry,
-            state::get);
+            health::get, "test");
     private final HttpClient http = HttpClient.newHttpClient();
 
     @AfterEach
@@ -43,20 +44,18 @@ class OpsEndpointTest {
     }
 
     @Test
-    void shouldBeHealthyWhileRunningOrRebalancingAndNotOnceStreamsFailedOrStopped() throws Exception {
+    void shouldAnswerUpWith200AndDownWith503AndTheDetailsAsJson() throws Exception {
         assertThat(get("/health")).satisfies(r -> {
             assertThat(r.statusCode()).isEqualTo(200);
-            assertThat(r.body()).contains("\"status\":\"UP\"", "\"streams\":\"RUNNING\"");
+            assertThat(r.headers().firstValue("Content-Type")).hasValue("application/json");
+            assertThat(r.body()).isEqualTo("{\"status\":\"UP\",\"loop\":\"RUNNING\"}\n");
         });
-        state.set(KafkaStreams.State.REBALANCING);
-        assertThat(get("/health").statusCode()).isEqualTo(200);
-        state.set(KafkaStreams.State.ERROR);
+        health.set(Health.down(Map.of("loop", "STOPPED", "reason", "fenced: \"worker-1\"\n")));
         assertThat(get("/health")).satisfies(r -> {
             assertThat(r.statusCode()).isEqualTo(503);
-            assertThat(r.body()).contains("\"status\":\"DOWN\"", "\"streams\":\"ERROR\"");
+            assertThat(r.body()).isEqualTo("{\"status\":\"DOWN\",\"loop\":\"STOPPED\","
+                    + "\"reason\":\"fenced: \\\"worker-1\\\"\\u000a\"}\n");
         });
-        state.set(KafkaStreams.State.NOT_RUNNING);
-        assertThat(get("/health").statusCode()).isEqualTo(503);
     }
 
     @Test
@@ -76,7 +75,7 @@ class OpsEndpointTest {
     void shouldAnswerWithTheFailureWhenTheStateCannotBeRead() throws Exception {
         try (var broken = OpsEndpoint.start(new InetSocketAddress("127.0.0.1", 0), registry, () -> {
             throw new IllegalStateException("streams gone");
-        })) {
+        }, "test")) {
             HttpResponse<String> health = http.send(HttpRequest.newBuilder(
                     URI.create("http://127.0.0.1:" + broken.port() + "/health")).GET().build(),
                     HttpResponse.BodyHandlers.ofString());
@@ -88,9 +87,22 @@ class OpsEndpointTest {
     @Test
     void shouldSayWhereItCouldNotServe() {
         InetSocketAddress taken = new InetSocketAddress("127.0.0.1", endpoint.port());
-        assertThatThrownBy(() -> OpsEndpoint.start(taken, registry, state::get))
+        assertThatThrownBy(() -> OpsEndpoint.start(taken, registry, health::get, "test"))
                 .isInstanceOf(UncheckedIOException.class)
                 .hasMessageContaining("cannot serve metrics and health on 127.0.0.1:" + endpoint.port());
+    }
+
+    @Test
+    void shouldTellAServiceWhichVariablesToChangeWhenItsPortIsTaken() {
+        OpsAddress where = new OpsAddress("ATHENA_TEST_OPS_PORT", "ATHENA_TEST_OPS_HOST", endpoint.port());
+
+        assertThatThrownBy(() -> OpsEndpoint.serve(where, Map.of(), registry, health::get, "test"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("cannot serve metrics and health on 127.0.0.1:" + endpoint.port())
+                .hasMessageContaining("set ATHENA_TEST_OPS_PORT to a free port (0 picks one) or to off, or "
+                        + "ATHENA_TEST_OPS_HOST to an address of this machine");
+        assertThat(OpsEndpoint.serve(where, Map.of("ATHENA_TEST_OPS_PORT", "off"), registry, health::get, "test"))
+                .isEmpty();
     }
 
     private HttpResponse<String> get(String path) throws Exception {

@@ -1,4 +1,4 @@
-package dev.athena.collector.ops;
+package dev.athena.ops;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -8,19 +8,20 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
-import org.apache.kafka.streams.KafkaStreams;
 
 /**
- * What an orchestrator and a Prometheus server ask a collector that runs alone: {@code GET /metrics} (the
- * registry in Prometheus' text format) and {@code GET /health} (200 while the Streams applications run or
- * rebalance, 503 once one has failed or stopped, with the state in the body either way). In the all-in-one
- * launcher the gateway serves the shared registry instead.
+ * What an orchestrator and a Prometheus server ask a service that runs alone (the collector, the workers, the
+ * splitter): {@code GET /metrics} (the registry in Prometheus' text format) and {@code GET /health} (200 while the
+ * service says it is {@link Health#up up}, 503 otherwise, with its details in the body either way). In the
+ * all-in-one launcher the gateway serves the shared registry instead.
  *
  * <p>Design notes: the JDK's own HTTP server on one thread: two read-only paths scraped every few seconds need
- * no framework, and the collector stays a plain Kafka Streams process.
+ * no framework, and each service stays a plain Kafka process.
  */
 public final class OpsEndpoint implements AutoCloseable {
     private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
@@ -33,9 +34,24 @@ public final class OpsEndpoint implements AutoCloseable {
         this.thread = thread;
     }
 
-    /** Serves on {@code address} (port 0: any free one) until closed. */
+    /**
+     * For a service's main: serves where {@code where} finds in {@code env}, if anywhere, naming the service's
+     * variables when the address cannot be served.
+     */
+    public static Optional<OpsEndpoint> serve(OpsAddress where, Map<String, String> env,
+            PrometheusMeterRegistry registry, Supplier<Health> health, String service) {
+        return where.from(env).map(address -> {
+            try {
+                return start(address, registry, health, service);
+            } catch (UncheckedIOException e) {
+                throw new IllegalStateException(e.getMessage() + ": " + where.advice(), e);
+            }
+        });
+    }
+
+    /** Serves on {@code address} (port 0: any free one) until closed; its thread is named after the service. */
     public static OpsEndpoint start(InetSocketAddress address, PrometheusMeterRegistry registry,
-            Supplier<KafkaStreams.State> state) {
+            Supplier<Health> health, String service) {
         HttpServer server;
         try {
             server = HttpServer.create(address, 16);
@@ -45,11 +61,14 @@ public final class OpsEndpoint implements AutoCloseable {
         }
         server.createContext("/metrics", exchange -> respond(exchange, () -> new Reply(200, PROMETHEUS_TEXT,
                 registry.scrape())));
-        server.createContext("/health", exchange -> respond(exchange, () -> health(state.get())));
+        server.createContext("/health", exchange -> respond(exchange, () -> {
+            Health now = health.get();
+            return new Reply(now.up() ? 200 : 503, "application/json", now.json());
+        }));
         server.createContext("/", exchange -> respond(exchange, () -> new Reply(404, "text/plain; charset=utf-8",
                 "not found: " + exchange.getRequestURI().getPath() + " (try /metrics or /health)\n")));
         ExecutorService thread = Executors.newSingleThreadExecutor(task -> {
-            Thread t = new Thread(task, "athena-collector-ops");
+            Thread t = new Thread(task, "athena-" + service + "-ops");
             t.setDaemon(true);
             return t;
         });
@@ -62,17 +81,15 @@ public final class OpsEndpoint implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
+    /** {@code host:port} as served, for a service's start-up line. */
+    public String where() {
+        return server.getAddress().getHostString() + ":" + port();
+    }
+
     @Override
     public void close() {
         server.stop(0);
         thread.shutdownNow();
-    }
-
-    /** Running or rebalancing is healthy: a rebalance is Streams at work, not a fault to restart for. */
-    static Reply health(KafkaStreams.State state) {
-        boolean healthy = state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING;
-        return new Reply(healthy ? 200 : 503, "application/json",
-                "{\"status\":\"" + (healthy ? "UP" : "DOWN") + "\",\"streams\":\"" + state + "\"}\n");
     }
 
     record Reply(int status, String contentType, String body) {

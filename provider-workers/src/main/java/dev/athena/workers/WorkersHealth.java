@@ -1,0 +1,20 @@
+package dev.athena.workers;
+
+import dev.athena.ops.Health;
+import java.util.Map;
+import java.util.Optional;
+
+/** A worker instance's {@code /health}: down for good once its batch loop or provider batch poller has died. */
+public final class WorkersHealth {
+    private WorkersHealth() {
+    }
+
+    public static Health of(ProviderWorkers workers) {
+        return of(workers.death());
+    }
+
+    static Health of(Optional<Throwable> death) {
+        return death.map(why -> Health.down(Map.of("workers", "DEAD", "reason", String.valueOf(why.getMessage()))))
+                .orElseGet(() -> Health.up(Map.of("workers", "RUNNING")));
+    }
+}

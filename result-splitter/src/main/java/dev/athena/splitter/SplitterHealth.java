@@ -1,0 +1,20 @@
+package dev.athena.splitter;
+
+import dev.athena.ops.Health;
+import java.util.Map;
+import java.util.Optional;
+
+/** A splitter instance's {@code /health}: down once its delivery or its persistence path has stopped on its own. */
+public final class SplitterHealth {
+    private SplitterHealth() {
+    }
+
+    public static Health of(ResultSplitter splitter) {
+        return of(splitter.stoppedPath());
+    }
+
+    static Health of(Optional<String> stoppedPath) {
+        return stoppedPath.map(path -> Health.down(Map.of("splitter", "STOPPED", "stopped", path)))
+                .orElseGet(() -> Health.up(Map.of("splitter", "RUNNING")));
+    }
+}
