@@ -227,7 +227,8 @@ class ClientQuotaTopologyTest {
         f.advance(100);
         f.batches.readValuesToList().forEach(b -> b.items().forEach(i -> batched.add(i.request().requestId())));
 
-        // some 20 of the 64 in memory have had their turns by 160 ms: a-90 would come into memory at about 360 ms
+        // by 160 ms team-a has had about ten turns (four at 100 ms, then one a tick): a-90, on disk behind 25 others,
+        // would come into memory after 26 turns, at about 320 ms
         f.advance(60);
         assertOnlyResultExpired("a-90", deadline);
         assertThat(f.registry.get("athena.collector.expired").counter().count()).isEqualTo(1);

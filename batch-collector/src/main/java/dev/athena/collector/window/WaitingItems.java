@@ -25,9 +25,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * that matches another question is caught by comparing the stored item's cache key: the request then waits as an
  * item of its own, as it would without the index. Items with a deadline are also kept in deadline order (some 80
  * bytes an item), so one whose deadline passes leaves at once ({@link #takeOverdue}) rather than when its queue
- * reaches it, which for a client far over its rate can be long after. Single-threaded, like the task that owns it; writes go to the
- * store at once (not held back like the window's): this is the overload path, where a write per item is the price
- * of a bounded heap.
+ * reaches it, which for a client far over its rate can be long after. Single-threaded, like the task that owns it;
+ * writes go to the store at once (not held back like the window's): this is the overload path, where a write per
+ * item is the price of a bounded heap.
  */
 final class WaitingItems {
     private static final char SEP = '\u0000';

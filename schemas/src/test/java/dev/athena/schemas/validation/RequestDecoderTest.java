@@ -41,7 +41,8 @@ class RequestDecoderTest {
     @Test
     void shouldGiveTheCacheKeyOfTheCodeFromTheBytesItReadWhereverItKeptThem() {
         String plain = withVersion("1").replace("\"code\":\"x\"", "\"code\":\"print(1)\"");
-        String escaped = withVersion("1").replace("\"code\":\"x\"", "\"code\":\"a\\n\\t\\\"q\\\"\\\\ \\u00e9\\u20AC é€😀 漢字\"");
+        String escaped = withVersion("1").replace("\"code\":\"x\"",
+                "\"code\":\"a\\n\\t\\\"q\\\"\\\\ \\u00e9\\u20AC é€😀 漢字\"");
         String repeated = escaped.replace("\"analysisType\"", "\"code\":7,\"analysisType\"");
         String declined = VALID; // its options object is for the general reader
 
