@@ -111,6 +111,12 @@ public final class LiveFeed implements AutoCloseable {
         });
     }
 
+    /** Whether {@code listener} would hear this client's request now (tests). */
+    boolean hears(String clientId, String requestId, FeedListener listener) {
+        List<FeedListener> list = listeners.get(key(clientId, requestId));
+        return list != null && list.contains(listener);
+    }
+
     private void pollLoop() {
         consumer.subscribe(TOPICS, new Repositioning());
         try {
