@@ -16,7 +16,7 @@ public sealed interface Decoded {
 
         /**
          * {@code CacheKey.ofRequested(request())}: from the code's bytes as decoded, when kept, so they are not
-         * encoded from the code's String a second time (on a source file of a few KB that encoding was a third of
+         * encoded from the code's String a second time (on source files of a few KB that encoding was a fifth of
          * the key's cost).
          */
         public CacheKey cacheKey() {
