@@ -9,8 +9,9 @@ public final class WorkersHealth {
     private WorkersHealth() {
     }
 
+    /** {@code workers} null: not started yet, so not up. */
     public static Health of(ProviderWorkers workers) {
-        return of(workers.death());
+        return workers == null ? Health.down(Map.of("workers", "STARTING")) : of(workers.death());
     }
 
     static Health of(Optional<Throwable> death) {

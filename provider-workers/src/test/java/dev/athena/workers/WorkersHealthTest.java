@@ -8,6 +8,14 @@ import org.junit.jupiter.api.Test;
 
 class WorkersHealthTest {
     @Test
+    void shouldNotBeUpBeforeTheInstanceHasStarted() {
+        assertThat(WorkersHealth.of((ProviderWorkers) null)).satisfies(health -> {
+            assertThat(health.up()).isFalse();
+            assertThat(health.details()).isEqualTo(Map.of("workers", "STARTING"));
+        });
+    }
+
+    @Test
     void shouldBeUpUntilALoopDiesAndThenSayWhy() {
         assertThat(WorkersHealth.of(Optional.empty())).satisfies(health -> {
             assertThat(health.up()).isTrue();

@@ -9,8 +9,9 @@ public final class SplitterHealth {
     private SplitterHealth() {
     }
 
+    /** {@code splitter} null: not started yet, so not up. */
     public static Health of(ResultSplitter splitter) {
-        return of(splitter.stoppedPath());
+        return splitter == null ? Health.down(Map.of("splitter", "STARTING")) : of(splitter.stoppedPath());
     }
 
     static Health of(Optional<String> stoppedPath) {

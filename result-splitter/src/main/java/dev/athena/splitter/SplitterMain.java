@@ -8,6 +8,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Runs one splitter alone against external Kafka, Redis and PostgreSQL, configured from {@code ATHENA_KAFKA_BOOTSTRAP}
@@ -44,14 +45,19 @@ public final class SplitterMain {
             settings = settings.withInputTopic(input);
         }
         PrometheusMeterRegistry registry = OpsRegistry.create();
-        ResultSplitter splitter = ResultSplitter.start(settings, registry, Retention.fromEnvironment(System.getenv()));
-        Optional<OpsEndpoint> ops;
+        // the endpoint first, so a port in use stops the start before the splitter joins its groups; until it
+        // runs, /health says so (503, STARTING)
+        AtomicReference<ResultSplitter> started = new AtomicReference<>();
+        Optional<OpsEndpoint> ops = OpsEndpoint.serve(OPS, System.getenv(), registry,
+                () -> SplitterHealth.of(started.get()), "splitter");
+        ResultSplitter splitter;
         try {
-            ops = OpsEndpoint.serve(OPS, System.getenv(), registry, () -> SplitterHealth.of(splitter), "splitter");
+            splitter = ResultSplitter.start(settings, registry, Retention.fromEnvironment(System.getenv()));
         } catch (RuntimeException e) {
-            splitter.close();
+            ops.ifPresent(OpsEndpoint::close);
             throw e;
         }
+        started.set(splitter);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             ops.ifPresent(OpsEndpoint::close);

@@ -8,6 +8,14 @@ import org.junit.jupiter.api.Test;
 
 class SplitterHealthTest {
     @Test
+    void shouldNotBeUpBeforeTheSplitterHasStarted() {
+        assertThat(SplitterHealth.of((ResultSplitter) null)).satisfies(health -> {
+            assertThat(health.up()).isFalse();
+            assertThat(health.details()).isEqualTo(Map.of("splitter", "STARTING"));
+        });
+    }
+
+    @Test
     void shouldBeUpWhileBothPathsRunAndNameThePathThatStopped() {
         assertThat(SplitterHealth.of(Optional.empty())).satisfies(health -> {
             assertThat(health.up()).isTrue();

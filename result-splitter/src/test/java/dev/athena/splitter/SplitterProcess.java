@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /** {@link SplitterMain} in a JVM of its own, so a test can kill it with SIGKILL like a crashed pod. */
 final class SplitterProcess implements AutoCloseable {
@@ -19,6 +20,18 @@ final class SplitterProcess implements AutoCloseable {
     }
 
     static SplitterProcess start(Endpoints endpoints, String group, String instance, String input, Path log) {
+        SplitterProcess child = launch(endpoints, group, instance, input, log, Map.of());
+        try {
+            child.awaitReady(Duration.ofSeconds(120));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the splitter's log " + log, e);
+        }
+        return child;
+    }
+
+    /** Started, not waited for; {@code overrides} go into its environment last. */
+    static SplitterProcess launch(Endpoints endpoints, String group, String instance, String input, Path log,
+            Map<String, String> overrides) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder builder = new ProcessBuilder(List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp",
                 System.getProperty("java.class.path"), SplitterMain.class.getName()));
@@ -31,12 +44,11 @@ final class SplitterProcess implements AutoCloseable {
         builder.environment().put("ATHENA_INSTANCE_ID", instance);
         builder.environment().put("ATHENA_SPLITTER_INPUT", input);
         builder.environment().put("ATHENA_SPLITTER_OPS_PORT", "0");
+        builder.environment().putAll(overrides);
         builder.redirectErrorStream(true).redirectOutput(log.toFile());
         try {
             Files.createDirectories(log.getParent());
-            SplitterProcess child = new SplitterProcess(builder.start(), log);
-            child.awaitReady(Duration.ofSeconds(120));
-            return child;
+            return new SplitterProcess(builder.start(), log);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the splitter process", e);
         }
