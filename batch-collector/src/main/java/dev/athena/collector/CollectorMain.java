@@ -7,7 +7,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.streams.KafkaStreams;
 
 /**
@@ -28,20 +27,12 @@ public final class CollectorMain {
         CollectorSettings settings = CollectorEnvironment.apply(CollectorSettings.defaults(bootstrap, stateDir)
                 .withRedisUrl(redisUrl == null || redisUrl.isBlank() ? null : redisUrl), System.getenv());
         PrometheusMeterRegistry registry = OpsRegistry.create();
-        // the endpoint first, so a port in use stops the start before the collector joins its groups; until the
-        // collector runs, /health says so (503, CREATED)
-        AtomicReference<BatchCollector> started = new AtomicReference<>();
-        Optional<OpsEndpoint> ops = OpsEndpoint.serve(CollectorEnvironment.OPS, System.getenv(), registry,
-                () -> CollectorHealth.of(started.get() == null ? KafkaStreams.State.CREATED : started.get().state()),
-                "collector");
-        BatchCollector collector;
-        try {
-            collector = BatchCollector.start(settings, registry);
-        } catch (RuntimeException e) {
-            ops.ifPresent(OpsEndpoint::close);
-            throw e;
-        }
-        started.set(collector);
+        // until the collector runs, /health says so (503, CREATED)
+        var served = OpsEndpoint.serveThenStart(CollectorEnvironment.OPS, System.getenv(), registry,
+                (BatchCollector running) -> CollectorHealth.of(running == null ? KafkaStreams.State.CREATED
+                        : running.state()), "collector", () -> BatchCollector.start(settings, registry));
+        BatchCollector collector = served.service();
+        Optional<OpsEndpoint> ops = served.endpoint();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             ops.ifPresent(OpsEndpoint::close);
             collector.close();

@@ -11,10 +11,10 @@ public final class WorkersHealth {
 
     /** {@code workers} null: not started yet, so not up. */
     public static Health of(ProviderWorkers workers) {
-        return workers == null ? Health.down(Map.of("workers", "STARTING")) : of(workers.death());
+        return workers == null ? Health.down(Map.of("workers", "STARTING")) : ofDeath(workers.death());
     }
 
-    static Health of(Optional<Throwable> death) {
+    static Health ofDeath(Optional<Throwable> death) {
         return death.map(why -> Health.down(Map.of("workers", "DEAD", "reason", String.valueOf(why.getMessage()))))
                 .orElseGet(() -> Health.up(Map.of("workers", "RUNNING")));
     }

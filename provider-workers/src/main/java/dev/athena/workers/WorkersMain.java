@@ -5,7 +5,6 @@ import dev.athena.ops.OpsEndpoint;
 import dev.athena.ops.OpsRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,19 +37,11 @@ public final class WorkersMain {
                     settings.instanceId(), Integer.parseInt(maxBatches.trim()));
         }
         PrometheusMeterRegistry registry = OpsRegistry.create();
-        // the endpoint first, so a port in use stops the start before the instance joins its group; until it
-        // runs, /health says so (503, STARTING)
-        AtomicReference<ProviderWorkers> started = new AtomicReference<>();
-        Optional<OpsEndpoint> ops = OpsEndpoint.serve(OPS, System.getenv(), registry,
-                () -> WorkersHealth.of(started.get()), "workers");
-        ProviderWorkers workers;
-        try {
-            workers = ProviderWorkers.start(settings, registry);
-        } catch (RuntimeException e) {
-            ops.ifPresent(OpsEndpoint::close);
-            throw e;
-        }
-        started.set(workers);
+        WorkerSettings configured = settings;
+        var served = OpsEndpoint.serveThenStart(OPS, System.getenv(), registry, WorkersHealth::of, "workers",
+                () -> ProviderWorkers.start(configured, registry));
+        ProviderWorkers workers = served.service();
+        Optional<OpsEndpoint> ops = served.endpoint();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("stopping provider worker");
             ops.ifPresent(OpsEndpoint::close);

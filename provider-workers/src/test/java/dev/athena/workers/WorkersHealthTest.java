@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 class WorkersHealthTest {
     @Test
     void shouldNotBeUpBeforeTheInstanceHasStarted() {
-        assertThat(WorkersHealth.of((ProviderWorkers) null)).satisfies(health -> {
+        assertThat(WorkersHealth.of(null)).satisfies(health -> {
             assertThat(health.up()).isFalse();
             assertThat(health.details()).isEqualTo(Map.of("workers", "STARTING"));
         });
@@ -17,11 +17,11 @@ class WorkersHealthTest {
 
     @Test
     void shouldBeUpUntilALoopDiesAndThenSayWhy() {
-        assertThat(WorkersHealth.of(Optional.empty())).satisfies(health -> {
+        assertThat(WorkersHealth.ofDeath(Optional.empty())).satisfies(health -> {
             assertThat(health.up()).isTrue();
             assertThat(health.details()).isEqualTo(Map.of("workers", "RUNNING"));
         });
-        assertThat(WorkersHealth.of(Optional.of(new IllegalStateException("batch loop stopped: fenced"))))
+        assertThat(WorkersHealth.ofDeath(Optional.of(new IllegalStateException("batch loop stopped: fenced"))))
                 .satisfies(health -> {
                     assertThat(health.up()).isFalse();
                     assertThat(health.details()).isEqualTo(Map.of("workers", "DEAD",

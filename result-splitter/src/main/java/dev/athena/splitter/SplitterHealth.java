@@ -11,10 +11,11 @@ public final class SplitterHealth {
 
     /** {@code splitter} null: not started yet, so not up. */
     public static Health of(ResultSplitter splitter) {
-        return splitter == null ? Health.down(Map.of("splitter", "STARTING")) : of(splitter.stoppedPath());
+        return splitter == null ? Health.down(Map.of("splitter", "STARTING"))
+                : ofStoppedPath(splitter.stoppedPath());
     }
 
-    static Health of(Optional<String> stoppedPath) {
+    static Health ofStoppedPath(Optional<String> stoppedPath) {
         return stoppedPath.map(path -> Health.down(Map.of("splitter", "STOPPED", "stopped", path)))
                 .orElseGet(() -> Health.up(Map.of("splitter", "RUNNING")));
     }

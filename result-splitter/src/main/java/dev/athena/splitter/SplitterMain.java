@@ -8,7 +8,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Runs one splitter alone against external Kafka, Redis and PostgreSQL, configured from {@code ATHENA_KAFKA_BOOTSTRAP}
@@ -45,19 +44,11 @@ public final class SplitterMain {
             settings = settings.withInputTopic(input);
         }
         PrometheusMeterRegistry registry = OpsRegistry.create();
-        // the endpoint first, so a port in use stops the start before the splitter joins its groups; until it
-        // runs, /health says so (503, STARTING)
-        AtomicReference<ResultSplitter> started = new AtomicReference<>();
-        Optional<OpsEndpoint> ops = OpsEndpoint.serve(OPS, System.getenv(), registry,
-                () -> SplitterHealth.of(started.get()), "splitter");
-        ResultSplitter splitter;
-        try {
-            splitter = ResultSplitter.start(settings, registry, Retention.fromEnvironment(System.getenv()));
-        } catch (RuntimeException e) {
-            ops.ifPresent(OpsEndpoint::close);
-            throw e;
-        }
-        started.set(splitter);
+        SplitterSettings configured = settings;
+        var served = OpsEndpoint.serveThenStart(OPS, System.getenv(), registry, SplitterHealth::of, "splitter",
+                () -> ResultSplitter.start(configured, registry, Retention.fromEnvironment(System.getenv())));
+        ResultSplitter splitter = served.service();
+        Optional<OpsEndpoint> ops = served.endpoint();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             ops.ifPresent(OpsEndpoint::close);

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 class SplitterHealthTest {
     @Test
     void shouldNotBeUpBeforeTheSplitterHasStarted() {
-        assertThat(SplitterHealth.of((ResultSplitter) null)).satisfies(health -> {
+        assertThat(SplitterHealth.of(null)).satisfies(health -> {
             assertThat(health.up()).isFalse();
             assertThat(health.details()).isEqualTo(Map.of("splitter", "STARTING"));
         });
@@ -17,11 +17,11 @@ class SplitterHealthTest {
 
     @Test
     void shouldBeUpWhileBothPathsRunAndNameThePathThatStopped() {
-        assertThat(SplitterHealth.of(Optional.empty())).satisfies(health -> {
+        assertThat(SplitterHealth.ofStoppedPath(Optional.empty())).satisfies(health -> {
             assertThat(health.up()).isTrue();
             assertThat(health.details()).isEqualTo(Map.of("splitter", "RUNNING"));
         });
-        assertThat(SplitterHealth.of(Optional.of("persistence"))).satisfies(health -> {
+        assertThat(SplitterHealth.ofStoppedPath(Optional.of("persistence"))).satisfies(health -> {
             assertThat(health.up()).isFalse();
             assertThat(health.details()).isEqualTo(Map.of("splitter", "STOPPED", "stopped", "persistence"));
         });

@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -34,9 +36,31 @@ public final class OpsEndpoint implements AutoCloseable {
         this.thread = thread;
     }
 
+    /** A service as its main started it, and its endpoint when it serves one. */
+    public record Served<S>(S service, Optional<OpsEndpoint> endpoint) {
+    }
+
     /**
-     * For a service's main: serves where {@code where} finds in {@code env}, if anywhere, naming the service's
-     * variables when the address cannot be served.
+     * For a service's main: opens the endpoint first, so a port in use stops the start before the service joins
+     * its groups, then starts the service; {@code health} answers with null until it runs. A start that fails
+     * closes the endpoint.
+     */
+    public static <S> Served<S> serveThenStart(OpsAddress where, Map<String, String> env,
+            PrometheusMeterRegistry registry, Function<S, Health> health, String service, Supplier<S> start) {
+        AtomicReference<S> started = new AtomicReference<>();
+        Optional<OpsEndpoint> endpoint = serve(where, env, registry, () -> health.apply(started.get()), service);
+        try {
+            started.set(start.get());
+        } catch (RuntimeException | Error e) {
+            endpoint.ifPresent(OpsEndpoint::close);
+            throw e;
+        }
+        return new Served<>(started.get(), endpoint);
+    }
+
+    /**
+     * Serves where {@code where} finds in {@code env}, if anywhere, naming the service's variables when the
+     * address cannot be served.
      */
     public static Optional<OpsEndpoint> serve(OpsAddress where, Map<String, String> env,
             PrometheusMeterRegistry registry, Supplier<Health> health, String service) {

@@ -7,13 +7,18 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -105,8 +110,47 @@ class OpsEndpointTest {
                 .isEmpty();
     }
 
-    private HttpResponse<String> get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(uri(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    @Test
+    void shouldAnswerForAServiceStillStartingAndCloseWhenItsStartFails() throws Exception {
+        int port;
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort();
+        }
+        OpsAddress where = new OpsAddress("ATHENA_TEST_OPS_PORT", "ATHENA_TEST_OPS_HOST", port);
+        Function<String, Health> health = state -> state == null ? Health.down(Map.of("test", "STARTING"))
+                : Health.up(Map.of("test", state));
+        List<String> whileStarting = new ArrayList<>();
+
+        var served = OpsEndpoint.serveThenStart(where, Map.of(), registry, health, "test", () -> {
+            whileStarting.add(get(port, "/health").body());
+            return "RUNNING";
+        });
+
+        try (OpsEndpoint endpoint = served.endpoint().orElseThrow()) {
+            assertThat(whileStarting).containsExactly("{\"status\":\"DOWN\",\"test\":\"STARTING\"}\n");
+            assertThat(served.service()).isEqualTo("RUNNING");
+            assertThat(get(endpoint.port(), "/health").statusCode()).isEqualTo(200);
+        }
+        assertThatThrownBy(() -> OpsEndpoint.serveThenStart(where, Map.of(), registry, health, "test", () -> {
+            throw new IllegalStateException("no broker");
+        })).hasMessage("no broker");
+        try (OpsEndpoint again = OpsEndpoint.start(new InetSocketAddress("127.0.0.1", port), registry,
+                () -> health.apply(null), "test")) {
+            assertThat(again.port()).as("the failed start let its port go").isEqualTo(port);
+        }
+    }
+
+    private HttpResponse<String> get(int port, String path) {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private HttpResponse<String> get(String path) {
+        return get(endpoint.port(), path);
     }
 
     private URI uri(String path) {
