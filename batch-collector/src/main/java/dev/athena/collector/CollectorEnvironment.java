@@ -4,11 +4,9 @@ import dev.athena.collector.admission.ClientAllowlist;
 import dev.athena.collector.quota.ClientQuotas;
 import dev.athena.ops.OpsAddress;
 import dev.athena.schemas.topic.Topics;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -54,6 +52,7 @@ public final class CollectorEnvironment {
     public static final String OPS_PORT = "ATHENA_COLLECTOR_OPS_PORT";
     public static final String OPS_HOST = "ATHENA_COLLECTOR_OPS_HOST";
     public static final int DEFAULT_OPS_PORT = 9401;
+    /** Where to serve metrics and health when running alone. */
     public static final OpsAddress OPS = new OpsAddress(OPS_PORT, OPS_HOST, DEFAULT_OPS_PORT);
 
     private static final Duration MAX_WINDOW = Duration.ofSeconds(60);
@@ -85,11 +84,6 @@ public final class CollectorEnvironment {
                 : base.allowedClients();
         return new CollectorSettings(base.bootstrap(), base.applicationId(), base.stateDir(), interactive, bulk,
                 maxItems, maxTokens, maxCodeBytes, commit, base.redisUrl(), quotas, allowed, bulkQuotas);
-    }
-
-    /** Where to serve metrics and health when running alone; empty when {@value #OPS_PORT} is {@code off}. */
-    public static Optional<InetSocketAddress> opsAddress(Map<String, String> env) {
-        return OPS.from(env);
     }
 
     /** Rates by client; {@code *} sets the rate of everyone else. */

@@ -101,13 +101,13 @@ class CollectorEnvironmentTest {
 
     @Test
     void shouldServeOpsOnLoopbackByDefaultAndWhereverItIsToldOrNowhere() {
-        assertThat(CollectorEnvironment.opsAddress(Map.of()))
+        assertThat(CollectorEnvironment.OPS.from(Map.of()))
                 .hasValue(new InetSocketAddress("127.0.0.1", CollectorEnvironment.DEFAULT_OPS_PORT));
-        assertThat(CollectorEnvironment.opsAddress(Map.of(CollectorEnvironment.OPS_HOST, "0.0.0.0",
+        assertThat(CollectorEnvironment.OPS.from(Map.of(CollectorEnvironment.OPS_HOST, "0.0.0.0",
                 CollectorEnvironment.OPS_PORT, " 9500 "))).hasValue(new InetSocketAddress("0.0.0.0", 9500));
-        assertThat(CollectorEnvironment.opsAddress(Map.of(CollectorEnvironment.OPS_PORT, "0")))
+        assertThat(CollectorEnvironment.OPS.from(Map.of(CollectorEnvironment.OPS_PORT, "0")))
                 .hasValue(new InetSocketAddress("127.0.0.1", 0));
-        assertThat(CollectorEnvironment.opsAddress(Map.of(CollectorEnvironment.OPS_PORT, "off"))).isEmpty();
+        assertThat(CollectorEnvironment.OPS.from(Map.of(CollectorEnvironment.OPS_PORT, "off"))).isEmpty();
     }
 
     @ParameterizedTest

@@ -152,7 +152,12 @@ final class WaitingItems {
         keys.forEach(store::delete);
         for (int i = 0; i < taken.size(); i++) {
             String key = keys.get(i);
-            forget(queue, taken.get(i), Long.parseUnsignedLong(key.substring(key.lastIndexOf(SEP) + 1), 16));
+            long seq = Long.parseUnsignedLong(key.substring(key.lastIndexOf(SEP) + 1), 16);
+            PendingItem item = taken.get(i);
+            if (item.deadlineMs() != Long.MAX_VALUE) {
+                due.remove(new Due(item.deadlineMs(), queue, seq));
+            }
+            forget(queue, item, seq);
         }
         return taken;
     }
@@ -165,9 +170,7 @@ final class WaitingItems {
         List<Overdue> overdue = List.of();
         while (!due.isEmpty() && due.first().deadlineMs() <= nowMs) {
             Due next = due.pollFirst();
-            String key = key(next.queue().route(), next.queue().clientId(), next.seq());
-            PendingItem item = store.get(key);
-            store.delete(key);
+            PendingItem item = store.delete(key(next.queue().route(), next.queue().clientId(), next.seq()));
             forget(next.queue(), item, next.seq());
             if (overdue.isEmpty()) {
                 overdue = new ArrayList<>();
@@ -177,7 +180,7 @@ final class WaitingItems {
         return overdue;
     }
 
-    /** Accounts for an item that has left the store. */
+    /** Accounts for an item that has left the store and the deadline index. */
     private void forget(Queue queue, PendingItem item, long seq) {
         Map<Long, Long> asked = questions.get(queue);
         if (asked != null) {
@@ -186,10 +189,6 @@ final class WaitingItems {
             if (asked.isEmpty()) {
                 questions.remove(queue);
             }
-        }
-        long deadline = item.deadlineMs();
-        if (deadline != Long.MAX_VALUE) {
-            due.remove(new Due(deadline, queue, seq));
         }
         Map<String, Integer> clients = counts.get(queue.route());
         if (clients != null) {

@@ -62,8 +62,8 @@ public final class OpsEndpoint implements AutoCloseable {
      * Serves where {@code where} finds in {@code env}, if anywhere, naming the service's variables when the
      * address cannot be served.
      */
-    public static Optional<OpsEndpoint> serve(OpsAddress where, Map<String, String> env,
-            PrometheusMeterRegistry registry, Supplier<Health> health, String service) {
+    static Optional<OpsEndpoint> serve(OpsAddress where, Map<String, String> env, PrometheusMeterRegistry registry,
+            Supplier<Health> health, String service) {
         return where.from(env).map(address -> {
             try {
                 return start(address, registry, health, service);
