@@ -24,6 +24,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -62,6 +63,8 @@ import org.slf4j.LoggerFactory;
 public final class DeliveryLoop implements Runnable {
     /** The largest result value sent: the topics' record limit, less room for key, headers and batch framing. */
     static final int MAX_RESULT_BYTES = Topics.MAX_RECORD_BYTES - 64 * 1024;
+    /** Room for a result record's key (a request id), headers (client id, traceparent) and batch framing. */
+    static final int RECORD_FRAMING_BYTES = 2 * 1024;
     public static final String CLIENT_ID_HEADER = "athena-client-id";
     public static final String TRACEPARENT_HEADER = "traceparent";
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryLoop.class);
@@ -219,17 +222,36 @@ public final class DeliveryLoop implements Runnable {
         if (delivery.traceparent() != null) {
             headers.add(TRACEPARENT_HEADER, delivery.traceparent().getBytes(StandardCharsets.UTF_8));
         }
-        byte[] value = Json.write(delivery.result());
-        if (value.length > MAX_RESULT_BYTES) {
-            // the topic would refuse it, failing the transaction on every retry and stalling the partition
+        byte[] whole = Json.write(delivery.result());
+        int maxBytes = maxResultBytes(topic);
+        ResultFit.Fitted fitted = ResultFit.fit(delivery.result(), whole, maxBytes, topic);
+        if (fitted == null) {
             metrics.poison(Poison.REQUESTER);
-            LOG.error("result of request {} of client {} takes {} bytes, over the {} a result topic takes; kept in "
-                    + "PostgreSQL only", delivery.requestId(), delivery.clientId(), value.length, MAX_RESULT_BYTES);
+            LOG.error("result of request {} of client {} takes {} bytes and does not fit the {} a record of {} may "
+                    + "take even without its findings; kept in PostgreSQL only", delivery.requestId(),
+                    delivery.clientId(), whole.length, maxBytes, topic);
             return false;
         }
+        if (fitted.cut()) {
+            metrics.truncated();
+            LOG.warn("result of request {} of client {} takes {} bytes, over the {} a record of {} may take: sent "
+                    + "with {} of its {} findings; kept whole in PostgreSQL", delivery.requestId(), delivery.clientId(),
+                    whole.length, maxBytes, topic, fitted.findingsKept(), delivery.result().findings().size());
+        }
         producer.send(new ProducerRecord<>(topic, null, delivery.requestId().getBytes(StandardCharsets.UTF_8),
-                value, headers));
+                fitted.value(), headers));
         return true;
+    }
+
+    /**
+     * The largest result value {@code topic} takes: its {@code max.message.bytes} as last ensured (a topic Kafka
+     * would not let the provisioner raise keeps its own), less room for the key, the headers and the record
+     * batch's framing, which the broker counts too; never more than the pipeline's own limit.
+     */
+    private int maxResultBytes(String topic) {
+        OptionalInt limit = provisioner.recordLimit(topic);
+        return limit.isPresent() ? Math.min(MAX_RESULT_BYTES, limit.getAsInt() - RECORD_FRAMING_BYTES)
+                : MAX_RESULT_BYTES;
     }
 
     /**

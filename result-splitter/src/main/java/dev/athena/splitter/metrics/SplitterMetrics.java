@@ -37,6 +37,7 @@ public final class SplitterMetrics {
     private final Counter rowsPersisted;
     private final Counter persistFailures;
     private final Counter rowsRefused;
+    private final Counter truncated;
     private final Timer transaction;
 
     public SplitterMetrics(MeterRegistry registry) {
@@ -62,6 +63,9 @@ public final class SplitterMetrics {
         rowsRefused = Counter.builder("athena.splitter.persistence.refused")
                 .description("rows PostgreSQL refused for good because of their data; skipped, not retried")
                 .register(registry);
+        truncated = Counter.builder("athena.splitter.results.truncated")
+                .description("results cut to fit what their topic takes (the whole result is in PostgreSQL)")
+                .register(registry);
         transaction = Timer.builder("athena.splitter.transaction.duration")
                 .description("one read-process-write transaction").register(registry);
         for (Tier tier : Tier.values()) {
@@ -83,6 +87,10 @@ public final class SplitterMetrics {
 
     public void poison(Poison kind) {
         poison.get(kind).increment();
+    }
+
+    public void truncated() {
+        truncated.increment();
     }
 
     public void batch() {

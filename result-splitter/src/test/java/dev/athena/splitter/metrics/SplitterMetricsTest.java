@@ -19,7 +19,7 @@ class SplitterMetricsTest {
                 "athena.splitter.transactions", "athena.splitter.redis.errors", "athena.splitter.persistence.rows",
                 "athena.splitter.persistence.failures", "athena.splitter.transaction.duration",
                 "athena.splitter.cache.lookups", "athena.splitter.cache.writes",
-                "athena.splitter.cache.invalidations");
+                "athena.splitter.cache.invalidations", "athena.splitter.results.truncated");
         assertThat(registry.find("athena.splitter.results").counters()).hasSize(ResultStatus.values().length);
         assertThat(registry.find("athena.splitter.cache.lookups").tag("tier", "redis").tag("outcome", "miss")
                 .counter()).isNotNull();

@@ -2,6 +2,7 @@ package dev.athena.schemas.topic;
 
 import java.util.Collection;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -25,13 +26,16 @@ import org.slf4j.LoggerFactory;
  * to "alone": an existing topic that takes smaller records than its spec says ({@code max.message.bytes}, for a
  * topic created by an earlier build under the broker's 1 MB default) is raised to the spec's size, since a record
  * the pipeline allows but the topic refuses would fail its sender's transaction on every retry. Where Kafka does
- * not allow that change, the topic is left as it is and a warning says what to run.
+ * not allow that change, the topic is left as it is and a warning says what to run; {@link #recordLimit} then
+ * tells a sender what the topic takes, so it can send something smaller instead of failing for ever.
  */
 public final class TopicProvisioner {
     private static final Logger LOG = LoggerFactory.getLogger(TopicProvisioner.class);
 
     private final Admin admin;
     private final Set<String> known = ConcurrentHashMap.newKeySet();
+    /** {@code max.message.bytes} of the ensured topics whose spec sets one, as Kafka last said or was told. */
+    private final Map<String, Integer> recordLimits = new ConcurrentHashMap<>();
 
     public TopicProvisioner(Admin admin) {
         this.admin = admin;
@@ -46,6 +50,7 @@ public final class TopicProvisioner {
         for (TopicSpec spec : missing) {
             try {
                 result.values().get(spec.name()).get(30, TimeUnit.SECONDS);
+                recordLimit(spec).ifPresent(limit -> recordLimits.put(spec.name(), limit));
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof TopicExistsException)) {
                     throw new IllegalStateException("could not create topic " + spec.name() + ": "
@@ -62,29 +67,55 @@ public final class TopicProvisioner {
         }
     }
 
-    /** Raises an existing topic's {@code max.message.bytes} to the spec's when it is lower; never lowers it. */
+    /**
+     * The largest record batch the topic takes ({@code max.message.bytes}), as Kafka said when the topic was last
+     * ensured; empty for a topic not ensured since it was made or forgotten, or whose spec sets no limit, or
+     * whose limit Kafka would not tell.
+     */
+    public OptionalInt recordLimit(String topic) {
+        Integer limit = recordLimits.get(topic);
+        return limit == null ? OptionalInt.empty() : OptionalInt.of(limit);
+    }
+
+    private static OptionalInt recordLimit(TopicSpec spec) {
+        String limit = spec.configs().get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+        return limit == null ? OptionalInt.empty() : OptionalInt.of(Integer.parseInt(limit));
+    }
+
+    /**
+     * Raises an existing topic's {@code max.message.bytes} to the spec's when it is lower; never lowers it.
+     * Remembers the limit the topic has afterwards, raised or not.
+     */
     private void raiseRecordLimit(TopicSpec spec) {
+        recordLimits.remove(spec.name());
         String wanted = spec.configs().get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
         if (wanted == null) {
             return;
         }
         ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, spec.name());
+        Integer current = null;
         try {
             Config config = admin.describeConfigs(List.of(topic)).all().get(30, TimeUnit.SECONDS).get(topic);
-            ConfigEntry current = config == null ? null : config.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
-            if (current != null && current.value() != null
-                    && Long.parseLong(current.value()) >= Long.parseLong(wanted)) {
+            ConfigEntry entry = config == null ? null : config.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+            current = entry == null || entry.value() == null ? null : Integer.valueOf(entry.value());
+            if (current != null && current >= Integer.parseInt(wanted)) {
+                recordLimits.put(spec.name(), current);
                 return;
             }
             admin.incrementalAlterConfigs(Map.of(topic, List.of(new AlterConfigOp(
                     new ConfigEntry(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, wanted), AlterConfigOp.OpType.SET))))
                     .all().get(30, TimeUnit.SECONDS);
+            recordLimits.put(spec.name(), Integer.valueOf(wanted));
             LOG.info("raised max.message.bytes of topic {} from {} to {}", spec.name(),
-                    current == null ? "the broker default" : current.value(), wanted);
+                    current == null ? "the broker default" : current, wanted);
         } catch (ExecutionException | TimeoutException | NumberFormatException e) {
-            LOG.warn("topic {} may refuse records over its max.message.bytes; raise it to {} with kafka-configs "
+            if (current != null) {
+                recordLimits.put(spec.name(), current);
+            }
+            LOG.warn("topic {} refuses records over {} bytes (max.message.bytes); raise it to {} with kafka-configs "
                     + "--alter --entity-type topics --entity-name {} --add-config max.message.bytes={} ({})",
-                    spec.name(), wanted, spec.name(), wanted, e.toString());
+                    spec.name(), current == null ? "an unknown number of" : current, wanted, spec.name(), wanted,
+                    e.toString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while checking topic " + spec.name(), e);
@@ -119,5 +150,6 @@ public final class TopicProvisioner {
      */
     public void forget(String topic) {
         known.remove(topic);
+        recordLimits.remove(topic);
     }
 }

@@ -36,6 +36,14 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     public static EmbeddedKafka start(Path logDir, int port) {
+        return start(logDir, port, Map.of());
+    }
+
+    /**
+     * A broker with settings of its own besides the usual ones (a test's broker-side policy, say); they win over
+     * the usual ones.
+     */
+    public static EmbeddedKafka start(Path logDir, int port, Map<String, String> brokerConfig) {
         int controllerPort = FreePorts.pick();
         Properties props = new Properties();
         props.putAll(Map.ofEntries(
@@ -62,6 +70,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                 Map.entry("auto.create.topics.enable", "false"),
                 Map.entry("log.flush.interval.messages", String.valueOf(Long.MAX_VALUE)),
                 Map.entry("transaction.abort.timed.out.transaction.cleanup.interval.ms", "5000")));
+        props.putAll(brokerConfig);
         try {
             Files.createDirectories(logDir);
             format(logDir, props);

@@ -1,0 +1,145 @@
+package dev.athena.splitter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.athena.infra.stack.EmbeddedKafka;
+import dev.athena.infra.stack.Endpoints;
+import dev.athena.infra.stack.FreePorts;
+import dev.athena.infra.stack.SharedLocalStack;
+import dev.athena.infra.stack.TempDirectories;
+import dev.athena.schemas.json.Json;
+import dev.athena.schemas.message.AnalysisResult;
+import dev.athena.schemas.message.BatchResult;
+import dev.athena.schemas.message.ErrorInfo;
+import dev.athena.schemas.message.Finding;
+import dev.athena.schemas.message.ItemResult;
+import dev.athena.schemas.message.Requester;
+import dev.athena.schemas.message.ResultStatus;
+import dev.athena.schemas.message.ServedBy;
+import dev.athena.schemas.message.Severity;
+import dev.athena.schemas.topic.TopicProvisioner;
+import dev.athena.schemas.topic.TopicSpec;
+import dev.athena.schemas.topic.Topics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.IntStream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A client's result topic whose record size the pipeline may not raise (a broker policy says so, as a platform
+ * team managing its topics might), and a result larger than it takes. Before, the send failed the transaction on
+ * every retry and every client of the input partition waited for ever; now the client gets its result cut to fit,
+ * with its most severe findings and a pointer to the whole one, which PostgreSQL keeps.
+ */
+@Tag("integration")
+class LockedResultTopicIT {
+    private static final Duration DEADLINE = Duration.ofSeconds(60);
+    private static final int FINDINGS = 9_000;
+    /** The broker's default max.message.bytes, which the locked topic keeps. */
+    private static final int BROKER_DEFAULT_LIMIT = 1_048_588;
+
+    private final Endpoints shared = SharedLocalStack.get().endpoints();
+    private final String run = UUID.randomUUID().toString().substring(0, 8);
+
+    @Test
+    void shouldSendAResultCutToFitATopicWhoseLimitCannotBeRaisedAndKeepThePartitionFlowing() throws Exception {
+        Path dir = Files.createTempDirectory("locked-result-topic-");
+        String input = "cut-input-" + run;
+        String locked = "team-" + RecordLimitLockPolicy.LOCKED + "-" + run;
+        String after = "team-after-" + run;
+        try (EmbeddedKafka broker = EmbeddedKafka.start(dir, FreePorts.pick(), Map.of("alter.config.policy.class.name",
+                RecordLimitLockPolicy.class.getName()));
+                Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap()))) {
+            TopicProvisioner provisioner = new TopicProvisioner(admin);
+            provisioner.ensure(new TopicSpec(input, 1, Map.of("max.message.bytes",
+                    String.valueOf(Topics.MAX_RECORD_BYTES))));
+            // made by the platform team at the broker's default record size
+            provisioner.ensure(new TopicSpec(Topics.resultsTopicName(locked), 3, Map.of()));
+
+            SplitterSettings settings = SplitterSettings.defaults(broker.bootstrap(), shared.redisUrl(),
+                    shared.jdbcUrl(), shared.dbUser(), shared.dbPassword()).withGroupId("locked-" + run)
+                    .withInstanceId("locked-" + run).withInputTopic(input);
+            SimpleMeterRegistry registry = new SimpleMeterRegistry();
+            TestKafka kafka = new TestKafka(broker.bootstrap());
+            try (ResultSplitter splitter = ResultSplitter.start(settings, registry);
+                    KafkaProducer<byte[], byte[]> producer = largeRecordProducer(broker.bootstrap())) {
+                byte[] large = Json.write(new BatchResult(1, "b1-" + run, "builtin/rules-1/bulk",
+                        List.of(manyFindings("req-large-" + run, locked)), Instant.now()));
+                assertThat(large.length).as("over the locked topic's limit").isGreaterThan(1_500_000);
+                producer.send(new ProducerRecord<>(input, bytes("b1"), large)).get();
+                producer.send(new ProducerRecord<>(input, bytes("b2"), Json.write(new BatchResult(1, "b2-" + run,
+                        "builtin/rules-1/bulk", List.of(failed("req-after-" + run, after)), Instant.now())))).get();
+
+                var forAfter = kafka.readCommitted(Topics.resultsTopicName(after), r -> r.size() >= 1, DEADLINE,
+                        Duration.ZERO);
+                assertThat(forAfter).extracting(TestKafka::key).containsExactly("req-after-" + run);
+                var forLocked = kafka.readCommitted(Topics.resultsTopicName(locked), r -> r.size() >= 1, DEADLINE,
+                        Duration.ofSeconds(2));
+                assertThat(forLocked).singleElement().satisfies(record -> {
+                    assertThat(record.value().length).isLessThan(BROKER_DEFAULT_LIMIT);
+                    AnalysisResult sent = Json.read(record.value(), AnalysisResult.class);
+                    assertThat(sent.status()).isEqualTo(ResultStatus.COMPLETED);
+                    assertThat(sent.requestId()).isEqualTo("req-large-" + run);
+                    assertThat(sent.findings()).hasSizeBetween(1_000, FINDINGS / 2)
+                            .allMatch(f -> f.severity() == Severity.CRITICAL);
+                    assertThat(sent.error().code()).isEqualTo("RESULT_TRUNCATED");
+                    assertThat(sent.error().message()).contains(Topics.resultsTopicName(locked),
+                            "GET /v1/analyses/req-large-" + run);
+                });
+                AnalysisResult kept = Eventually.await("whole result in PostgreSQL", DEADLINE,
+                        () -> splitter.store().find(locked, "req-large-" + run), Optional::isPresent).orElseThrow();
+                assertThat(kept.findings()).hasSize(FINDINGS);
+                assertThat(kept.error()).isNull();
+                assertThat(registry.get("athena.splitter.results.truncated").counter().count()).isEqualTo(1);
+                assertThat(splitter.isDelivering()).isTrue();
+            }
+            ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, Topics.resultsTopicName(locked));
+            assertThat(admin.describeConfigs(List.of(topic)).all().get().get(topic).get("max.message.bytes").value())
+                    .as("the policy held").isEqualTo(String.valueOf(BROKER_DEFAULT_LIMIT));
+        } finally {
+            TempDirectories.deleteTree(dir);
+        }
+    }
+
+    /** Half critical, half low: the cut keeps critical ones only, as more than half would not fit. */
+    private ItemResult manyFindings(String requestId, String client) {
+        List<Finding> findings = IntStream.range(0, FINDINGS).mapToObj(i -> new Finding("dangerous-eval",
+                i % 2 == 0 ? Severity.LOW : Severity.CRITICAL, i + 1, "eval() of data read at run time: "
+                + "x".repeat(100), "parse the data instead of evaluating it")).toList();
+        return new ItemResult("analysis:builtin:rules-1:security:" + run + run + ":00000000",
+                List.of(new Requester(requestId, client, null, null)), null, null, ResultStatus.COMPLETED,
+                ServedBy.of("builtin", "rules-1"), findings, FINDINGS + " findings", null, null, false);
+    }
+
+    private static ItemResult failed(String requestId, String client) {
+        return new ItemResult(null, List.of(new Requester(requestId, client, null, null)), null, null,
+                ResultStatus.FAILED, null, null, null, null, new ErrorInfo("PROVIDER_DOWN", "every provider failed"),
+                false);
+    }
+
+    private static KafkaProducer<byte[], byte[]> largeRecordProducer(String bootstrap) {
+        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Topics.MAX_RECORD_BYTES),
+                new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+}

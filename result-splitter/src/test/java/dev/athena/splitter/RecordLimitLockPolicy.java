@@ -1,0 +1,32 @@
+package dev.athena.splitter;
+
+import java.util.Map;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.PolicyViolationException;
+import org.apache.kafka.server.policy.AlterConfigPolicy;
+
+/**
+ * A broker-side policy as a platform team might set: the record size of topics whose name has
+ * {@value #LOCKED} in it is not the pipeline's to change. Other changes go through.
+ */
+public final class RecordLimitLockPolicy implements AlterConfigPolicy {
+    static final String LOCKED = "locked";
+
+    @Override
+    public void validate(RequestMetadata request) {
+        ConfigResource resource = request.resource();
+        if (resource.type() == ConfigResource.Type.TOPIC && resource.name().contains(LOCKED)
+                && request.configs().containsKey(TopicConfig.MAX_MESSAGE_BYTES_CONFIG)) {
+            throw new PolicyViolationException("max.message.bytes of " + resource.name() + " is managed elsewhere");
+        }
+    }
+
+    @Override
+    public void configure(Map<String, ?> configs) {
+    }
+
+    @Override
+    public void close() {
+    }
+}
