@@ -16,6 +16,7 @@ import dev.athena.ingest.gateway.http.GatewayCore;
 import dev.athena.ingest.gateway.http.OpenStreams;
 import dev.athena.ingest.gateway.http.GatewayWebConfig;
 import dev.athena.ingest.gateway.http.RequestGuard;
+import dev.athena.ingest.gateway.http.TomcatWorkDirectory;
 import dev.athena.ingest.gateway.limit.RateLimiter;
 import dev.athena.ingest.gateway.store.AuditLog;
 import dev.athena.ingest.gateway.store.GatewayMigrations;
@@ -109,7 +110,9 @@ public final class Gateway implements AutoCloseable {
                     guard, limiter, new CacheInvalidations(redisson), resultTopics,
                     new ProviderHealthReader(redisson, clock, ProviderHealthReader.DEFAULT_MAX_AGE),
                     new OpenStreams(settings.rateLimits().openStreamsPerClient()), settings.maxBodyBytes(), settings.maxWait(), settings.corsOrigins());
-            ConfigurableApplicationContext context = web(settings, core);
+            TomcatWorkDirectory tomcatDirectory = TomcatWorkDirectory.create();
+            resources.push(tomcatDirectory);
+            ConfigurableApplicationContext context = web(settings, core, tomcatDirectory);
             Gateway gateway = new Gateway(context, resources);
             LOG.info("gateway listening on {}:{} ({})", settings.bindHost(), gateway.port, settings);
             return gateway;
@@ -138,8 +141,10 @@ public final class Gateway implements AutoCloseable {
         }, first, retention.every().toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    private static ConfigurableApplicationContext web(GatewaySettings settings, GatewayCore core) {
+    private static ConfigurableApplicationContext web(GatewaySettings settings, GatewayCore core,
+            TomcatWorkDirectory tomcatDirectory) {
         Map<String, Object> properties = new LinkedHashMap<>();
+        properties.put("server.tomcat.basedir", tomcatDirectory.path().toString());
         properties.put("server.address", settings.bindHost());
         properties.put("server.port", settings.port());
         properties.put("server.shutdown", "immediate");

@@ -354,6 +354,23 @@ class GatewayIT {
     }
 
     @Test
+    void shouldGiveTomcatADirectoryOfItsOwnAndRemoveItOnClose() throws Exception {
+        Gateway second = TestStack.start(TestStack.settings());
+        java.nio.file.Path base;
+        try {
+            var server = (org.springframework.boot.tomcat.TomcatWebServer)
+                    ((org.springframework.boot.web.server.context.WebServerApplicationContext) second.context())
+                            .getWebServer();
+            base = server.getTomcat().getServer().getCatalinaBase().toPath();
+            assertThat(base.getFileName().toString()).startsWith("athena-gateway-tomcat-");
+            assertThat(base.resolve("work")).as("Tomcat's work directory, inside it").isDirectory();
+        } finally {
+            second.close();
+        }
+        assertThat(base).doesNotExist();
+    }
+
+    @Test
     void shouldDescribeEveryMappedPathInTheOpenApiDocument() {
         var mapping = gateway.context().getBean("requestMappingHandlerMapping",
                 org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping.class);

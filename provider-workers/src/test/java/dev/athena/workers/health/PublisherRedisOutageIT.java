@@ -3,12 +3,14 @@ package dev.athena.workers.health;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.athena.infra.stack.EmbeddedRedis;
+import dev.athena.infra.stack.TempDirectories;
 import dev.athena.workers.metrics.WorkerMetrics;
 import dev.athena.workers.resilience.SharedRateLimit;
 import dev.athena.workers.resilience.Sleeper;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.ServerSocket;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -32,7 +34,8 @@ class PublisherRedisOutageIT {
         }
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         Clock clock = Clock.systemUTC();
-        try (EmbeddedRedis server = EmbeddedRedis.start(Files.createTempDirectory("athena-health-redis"), port)) {
+        Path dir = Files.createTempDirectory("athena-health-redis");
+        try (EmbeddedRedis server = EmbeddedRedis.start(dir, port)) {
             Config config = new Config();
             config.useSingleServer().setAddress(server.url()).setTimeout(500).setConnectTimeout(500)
                     .setRetryAttempts(1).setRetryInterval(200);
@@ -69,6 +72,8 @@ class PublisherRedisOutageIT {
                 publisher.close();
                 redis.shutdown();
             }
+        } finally {
+            TempDirectories.deleteTree(dir);
         }
     }
 }

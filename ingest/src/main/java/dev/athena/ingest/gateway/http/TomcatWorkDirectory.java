@@ -1,0 +1,61 @@
+package dev.athena.ingest.gateway.http;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+
+/**
+ * The embedded Tomcat's base directory, made for one gateway and deleted when it closes. Left to itself Spring
+ * Boot makes a {@code tomcat.<port>.<n>} directory in the system's temporary directory and never removes it
+ * (only an empty directory is deleted at exit, and Tomcat puts its work directory inside), so every start of a
+ * gateway left one behind.
+ */
+public final class TomcatWorkDirectory implements AutoCloseable {
+    private final Path path;
+
+    private TomcatWorkDirectory(Path path) {
+        this.path = path;
+    }
+
+    public static TomcatWorkDirectory create() {
+        try {
+            return new TomcatWorkDirectory(Files.createTempDirectory("athena-gateway-tomcat-"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot make a base directory for the embedded Tomcat", e);
+        }
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    /** Deletes the directory and all in it; call once the server has stopped. */
+    @Override
+    public void close() throws IOException {
+        try {
+            Files.walkFileTree(path, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                    Files.delete(file);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path dir, IOException failure) throws IOException {
+                    if (failure != null) {
+                        throw failure;
+                    }
+                    Files.delete(dir);
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (NoSuchFileException e) {
+            // already gone (a system cleaner of the temporary directory, say): nothing to do
+        }
+    }
+}
