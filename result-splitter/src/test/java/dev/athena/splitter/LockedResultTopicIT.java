@@ -43,7 +43,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A client's result topic whose record size the pipeline may not raise (a broker policy says so, as a platform
- * team managing its topics might), and a result larger than it takes. Before, the send failed the transaction on
+ * team managing its topics might), and a result larger than it takes; and a new client, whose topic the policy
+ * lets the splitter create only at the broker's record size. Before, the send failed the transaction on
  * every retry and every client of the input partition waited for ever; now the client gets its result cut to fit,
  * with its most severe findings and a pointer to the whole one, which PostgreSQL keeps.
  */
@@ -63,6 +64,7 @@ class LockedResultTopicIT {
         String input = "cut-input-" + run;
         String locked = "team-" + RecordLimitLockPolicy.LOCKED + "-" + run;
         String after = "team-after-" + run;
+        String lockedNew = "team-" + RecordLimitLockPolicy.LOCKED + "-new-" + run;
         try (EmbeddedKafka broker = EmbeddedKafka.start(dir, FreePorts.pick(), Map.of("alter.config.policy.class.name",
                 RecordLimitLockPolicy.class.getName()));
                 Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap()))) {
@@ -85,33 +87,41 @@ class LockedResultTopicIT {
                 producer.send(new ProducerRecord<>(input, bytes("b1"), large)).get();
                 producer.send(new ProducerRecord<>(input, bytes("b2"), Json.write(new BatchResult(1, "b2-" + run,
                         "builtin/rules-1/bulk", List.of(failed("req-after-" + run, after)), Instant.now())))).get();
+                // a client with no topic yet: the policy refuses the record size the splitter creates topics with
+                producer.send(new ProducerRecord<>(input, bytes("b3"), Json.write(new BatchResult(1, "b3-" + run,
+                        "builtin/rules-1/bulk", List.of(manyFindings("req-new-" + run, lockedNew)),
+                        Instant.now())))).get();
 
                 var forAfter = kafka.readCommitted(Topics.resultsTopicName(after), r -> r.size() >= 1, DEADLINE,
                         Duration.ZERO);
                 assertThat(forAfter).extracting(TestKafka::key).containsExactly("req-after-" + run);
-                var forLocked = kafka.readCommitted(Topics.resultsTopicName(locked), r -> r.size() >= 1, DEADLINE,
-                        Duration.ofSeconds(2));
-                assertThat(forLocked).singleElement().satisfies(record -> {
-                    assertThat(record.value().length).isLessThan(BROKER_DEFAULT_LIMIT);
-                    AnalysisResult sent = Json.read(record.value(), AnalysisResult.class);
-                    assertThat(sent.status()).isEqualTo(ResultStatus.COMPLETED);
-                    assertThat(sent.requestId()).isEqualTo("req-large-" + run);
-                    assertThat(sent.findings()).hasSizeBetween(1_000, FINDINGS / 2)
-                            .allMatch(f -> f.severity() == Severity.CRITICAL);
-                    assertThat(sent.error().code()).isEqualTo("RESULT_TRUNCATED");
-                    assertThat(sent.error().message()).contains(Topics.resultsTopicName(locked),
-                            "GET /v1/analyses/req-large-" + run);
-                });
+                for (String[] client : new String[][] {{locked, "req-large-" + run}, {lockedNew, "req-new-" + run}}) {
+                    var records = kafka.readCommitted(Topics.resultsTopicName(client[0]), r -> r.size() >= 1,
+                            DEADLINE, Duration.ofSeconds(2));
+                    assertThat(records).as(client[0]).singleElement().satisfies(record -> {
+                        assertThat(record.value().length).isLessThan(BROKER_DEFAULT_LIMIT);
+                        AnalysisResult sent = Json.read(record.value(), AnalysisResult.class);
+                        assertThat(sent.status()).isEqualTo(ResultStatus.COMPLETED);
+                        assertThat(sent.requestId()).isEqualTo(client[1]);
+                        assertThat(sent.findings()).hasSizeBetween(1_000, FINDINGS / 2)
+                                .allMatch(f -> f.severity() == Severity.CRITICAL);
+                        assertThat(sent.error().code()).isEqualTo("RESULT_TRUNCATED");
+                        assertThat(sent.error().message()).contains(Topics.resultsTopicName(client[0]),
+                                "GET /v1/analyses/" + client[1]);
+                    });
+                }
                 AnalysisResult kept = Eventually.await("whole result in PostgreSQL", DEADLINE,
                         () -> splitter.store().find(locked, "req-large-" + run), Optional::isPresent).orElseThrow();
                 assertThat(kept.findings()).hasSize(FINDINGS);
                 assertThat(kept.error()).isNull();
-                assertThat(registry.get("athena.splitter.results.truncated").counter().count()).isEqualTo(1);
+                assertThat(registry.get("athena.splitter.results.truncated").counter().count()).isEqualTo(2);
                 assertThat(splitter.isDelivering()).isTrue();
             }
-            ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, Topics.resultsTopicName(locked));
-            assertThat(admin.describeConfigs(List.of(topic)).all().get().get(topic).get("max.message.bytes").value())
-                    .as("the policy held").isEqualTo(String.valueOf(BROKER_DEFAULT_LIMIT));
+            for (String client : List.of(locked, lockedNew)) {
+                ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, Topics.resultsTopicName(client));
+                assertThat(admin.describeConfigs(List.of(topic)).all().get().get(topic).get("max.message.bytes")
+                        .value()).as("the policy held for " + client).isEqualTo(String.valueOf(BROKER_DEFAULT_LIMIT));
+            }
         } finally {
             TempDirectories.deleteTree(dir);
         }

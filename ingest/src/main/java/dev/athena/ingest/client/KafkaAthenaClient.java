@@ -64,7 +64,7 @@ public final class KafkaAthenaClient implements AthenaClient {
     private KafkaAthenaClient(String bootstrap, String clientId) {
         this.clientId = clientId;
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            new TopicProvisioner(admin).ensure(Topics.resultsFor(clientId));
+            new TopicProvisioner(admin).ensureAllowingSmallerRecords(Topics.resultsFor(clientId));
         }
         this.producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,

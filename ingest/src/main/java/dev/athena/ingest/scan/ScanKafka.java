@@ -75,7 +75,8 @@ final class ScanKafka implements AutoCloseable {
     void createReplyTopic() {
         TopicSpec like = Topics.resultsFor(clientId);
         try (Admin admin = admin()) {
-            new TopicProvisioner(admin).ensure(new TopicSpec(replyTopic, like.partitions(), like.configs()));
+            new TopicProvisioner(admin).ensureAllowingSmallerRecords(new TopicSpec(replyTopic, like.partitions(),
+                    like.configs()));
         }
     }
 

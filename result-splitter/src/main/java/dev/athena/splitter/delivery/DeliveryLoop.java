@@ -298,7 +298,8 @@ public final class DeliveryLoop implements Runnable {
     /** False when Kafka refuses the topic for good; transient trouble throws, aborting the transaction. */
     private boolean provisioned(String topic, String clientId) {
         try {
-            provisioner.ensure(ReplyTopics.specFor(topic, clientId));
+            // results are cut to fit a topic that takes smaller records (ResultFit)
+            provisioner.ensureAllowingSmallerRecords(ReplyTopics.specFor(topic, clientId));
             return true;
         } catch (IllegalStateException e) {
             Throwable cause = e.getCause();

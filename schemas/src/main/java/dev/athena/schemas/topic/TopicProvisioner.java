@@ -1,6 +1,7 @@
 package dev.athena.schemas.topic;
 
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.Set;
@@ -15,6 +16,7 @@ import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.PolicyViolationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
@@ -42,6 +44,20 @@ public final class TopicProvisioner {
     }
 
     public void ensure(Collection<TopicSpec> specs) {
+        ensure(specs, false);
+    }
+
+    /**
+     * As {@link #ensure(TopicSpec)}, but a topic Kafka refuses to create at the spec's record size (a broker
+     * policy: a platform team deciding topic sizes) is created at the size Kafka gives it, which {@link
+     * #recordLimit} then tells. Only for topics whose sender makes what it sends fit that limit; any other would
+     * fail its transactions on the first large record, and is better refused at start-up by {@link #ensure}.
+     */
+    public void ensureAllowingSmallerRecords(TopicSpec spec) {
+        ensure(List.of(spec), true);
+    }
+
+    private void ensure(Collection<TopicSpec> specs, boolean smallerRecordsWillDo) {
         List<TopicSpec> missing = specs.stream().filter(s -> !known.contains(s.name())).toList();
         if (missing.isEmpty()) {
             return;
@@ -52,11 +68,15 @@ public final class TopicProvisioner {
                 result.values().get(spec.name()).get(30, TimeUnit.SECONDS);
                 recordLimit(spec).ifPresent(limit -> recordLimits.put(spec.name(), limit));
             } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof TopicExistsException)) {
+                if (e.getCause() instanceof TopicExistsException) {
+                    raiseRecordLimit(spec);
+                } else if (smallerRecordsWillDo && e.getCause() instanceof PolicyViolationException
+                        && spec.configs().containsKey(TopicConfig.MAX_MESSAGE_BYTES_CONFIG)) {
+                    createAtTheBrokersRecordLimit(spec, e.getCause());
+                } else {
                     throw new IllegalStateException("could not create topic " + spec.name() + ": "
                             + e.getCause().getMessage(), e.getCause());
                 }
-                raiseRecordLimit(spec);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while creating topic " + spec.name(), e);
@@ -83,6 +103,55 @@ public final class TopicProvisioner {
     }
 
     /**
+     * A broker whose policy refuses the spec's record size (a platform team deciding topic sizes) still gets the
+     * topic, at the size the broker gives it, which {@link #recordLimit} then tells; every other setting of the
+     * spec stays.
+     */
+    private void createAtTheBrokersRecordLimit(TopicSpec spec, Throwable refusal) {
+        Map<String, String> configs = new HashMap<>(spec.configs());
+        configs.remove(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+        TopicSpec within = new TopicSpec(spec.name(), spec.partitions(), configs);
+        try {
+            admin.createTopics(List.of(within.toNewTopic())).all().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw new IllegalStateException("could not create topic " + spec.name() + ": "
+                        + e.getCause().getMessage() + " (and with its max.message.bytes: " + refusal.getMessage()
+                        + ")", e.getCause());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating topic " + spec.name(), e);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("timed out creating topic " + spec.name(), e);
+        }
+        Integer limit = null;
+        try {
+            limit = describedRecordLimit(spec.name());
+        } catch (ExecutionException | TimeoutException | NumberFormatException e) {
+            LOG.warn("cannot read max.message.bytes of topic {}: {}", spec.name(), e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while checking topic " + spec.name(), e);
+        }
+        if (limit != null) {
+            recordLimits.put(spec.name(), limit);
+        }
+        LOG.warn("topic {} created taking records of up to {} bytes: Kafka refused max.message.bytes={} ({})",
+                spec.name(), limit == null ? "an unknown number of" : limit,
+                spec.configs().get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG), refusal.toString());
+    }
+
+    /** The topic's {@code max.message.bytes} as Kafka applies it (its own, or the broker's), or null. */
+    private Integer describedRecordLimit(String name)
+            throws ExecutionException, TimeoutException, InterruptedException {
+        ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, name);
+        Config config = admin.describeConfigs(List.of(topic)).all().get(30, TimeUnit.SECONDS).get(topic);
+        ConfigEntry entry = config == null ? null : config.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+        return entry == null || entry.value() == null ? null : Integer.valueOf(entry.value());
+    }
+
+    /**
      * Raises an existing topic's {@code max.message.bytes} to the spec's when it is lower; never lowers it.
      * Remembers the limit the topic has afterwards, raised or not.
      */
@@ -92,16 +161,14 @@ public final class TopicProvisioner {
         if (wanted == null) {
             return;
         }
-        ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, spec.name());
         Integer current = null;
         try {
-            Config config = admin.describeConfigs(List.of(topic)).all().get(30, TimeUnit.SECONDS).get(topic);
-            ConfigEntry entry = config == null ? null : config.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
-            current = entry == null || entry.value() == null ? null : Integer.valueOf(entry.value());
+            current = describedRecordLimit(spec.name());
             if (current != null && current >= Integer.parseInt(wanted)) {
                 recordLimits.put(spec.name(), current);
                 return;
             }
+            ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, spec.name());
             admin.incrementalAlterConfigs(Map.of(topic, List.of(new AlterConfigOp(
                     new ConfigEntry(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, wanted), AlterConfigOp.OpType.SET))))
                     .all().get(30, TimeUnit.SECONDS);

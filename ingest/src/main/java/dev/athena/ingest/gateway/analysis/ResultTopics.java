@@ -33,7 +33,7 @@ public final class ResultTopics implements AutoCloseable {
             return;
         }
         try {
-            new TopicProvisioner(admin).ensure(Topics.resultsFor(clientId));
+            new TopicProvisioner(admin).ensureAllowingSmallerRecords(Topics.resultsFor(clientId));
             ensured.add(clientId);
         } catch (KafkaException | IllegalStateException e) {
             LOG.warn("could not create the result topic of a new client: {}", e.toString());
