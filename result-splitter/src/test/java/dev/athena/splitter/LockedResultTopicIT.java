@@ -33,6 +33,8 @@ import java.util.UUID;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -44,7 +46,8 @@ import org.junit.jupiter.api.Test;
 /**
  * A client's result topic whose record size the pipeline may not raise (a broker policy says so, as a platform
  * team managing its topics might), and a result larger than it takes; and a new client, whose topic the policy
- * lets the splitter create only at the broker's record size. Before, the send failed the transaction on
+ * lets the splitter create only at the broker's record size; and a topic lowered and locked after the splitter
+ * learned its size. Before, the send failed the transaction on
  * every retry and every client of the input partition waited for ever; now the client gets its result cut to fit,
  * with its most severe findings and a pointer to the whole one, which PostgreSQL keeps.
  */
@@ -115,6 +118,34 @@ class LockedResultTopicIT {
                 assertThat(kept.findings()).hasSize(FINDINGS);
                 assertThat(kept.error()).isNull();
                 assertThat(registry.get("athena.splitter.results.truncated").counter().count()).isEqualTo(2);
+
+                // a topic the splitter made at 8 MiB, lowered and locked afterwards: the first send over its new
+                // limit fails its transaction, which is split again with the limit read anew
+                String later = "team-later-" + run;
+                producer.send(new ProducerRecord<>(input, bytes("b4"), Json.write(new BatchResult(1, "b4-" + run,
+                        "builtin/rules-1/bulk", List.of(failed("req-first-" + run, later)), Instant.now())))).get();
+                kafka.readCommitted(Topics.resultsTopicName(later), r -> r.size() >= 1, DEADLINE, Duration.ZERO);
+                ConfigResource laterTopic = new ConfigResource(ConfigResource.Type.TOPIC,
+                        Topics.resultsTopicName(later));
+                admin.incrementalAlterConfigs(Map.of(laterTopic, List.of(new AlterConfigOp(new ConfigEntry(
+                        "max.message.bytes", String.valueOf(BROKER_DEFAULT_LIMIT)), AlterConfigOp.OpType.SET))))
+                        .all().get();
+                RecordLimitLockPolicy.lock(Topics.resultsTopicName(later));
+                double abortedBefore = aborted(registry);
+                producer.send(new ProducerRecord<>(input, bytes("b5"), Json.write(new BatchResult(1, "b5-" + run,
+                        "builtin/rules-1/bulk", List.of(manyFindings("req-later-" + run, later)),
+                        Instant.now())))).get();
+                var forLater = kafka.readCommitted(Topics.resultsTopicName(later), r -> r.size() >= 2, DEADLINE,
+                        Duration.ofSeconds(2));
+                assertThat(forLater).extracting(TestKafka::key)
+                        .containsExactlyInAnyOrder("req-first-" + run, "req-later-" + run);
+                AnalysisResult cut = forLater.stream().filter(r -> TestKafka.key(r).equals("req-later-" + run))
+                        .map(r -> Json.read(r.value(), AnalysisResult.class)).findFirst().orElseThrow();
+                assertThat(cut.error().code()).isEqualTo("RESULT_TRUNCATED");
+                assertThat(cut.findings()).hasSizeBetween(1_000, FINDINGS / 2);
+                assertThat(aborted(registry)).as("the send over the lowered limit failed once")
+                        .isGreaterThan(abortedBefore);
+                assertThat(registry.get("athena.splitter.results.truncated").counter().count()).isEqualTo(3);
                 assertThat(splitter.isDelivering()).isTrue();
             }
             for (String client : List.of(locked, lockedNew)) {
@@ -125,6 +156,10 @@ class LockedResultTopicIT {
         } finally {
             TempDirectories.deleteTree(dir);
         }
+    }
+
+    private static double aborted(SimpleMeterRegistry registry) {
+        return registry.get("athena.splitter.transactions").tag("outcome", "aborted").counter().count();
     }
 
     /** Half critical, half low: the cut keeps critical ones only, as more than half would not fit. */
