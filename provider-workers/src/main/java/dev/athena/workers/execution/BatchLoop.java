@@ -109,7 +109,7 @@ public final class BatchLoop implements Runnable {
     }
 
     /** A finished batch: its result, or (null result) the record of its submission to a provider's batch API. */
-    private record Done(PendingBatches.Slot slot, BatchResult result, ProviderBatchRecord submitted) {
+    private record Done(PendingBatches.Slot slot, ResultSize.Sized result, ProviderBatchRecord submitted) {
     }
 
     @Override
@@ -195,7 +195,7 @@ public final class BatchLoop implements Runnable {
                 }
             }
             // a result Kafka would refuse could never be committed: it ends the batch as failed instead
-            BatchResult result = ResultSize.fitting(executor.execute(batch));
+            ResultSize.Sized result = ResultSize.fitting(executor.execute(batch));
             metrics.batch("processed", Duration.between(began, clock.instant()));
             return new Done(slot, result, null);
         } finally {
@@ -229,8 +229,8 @@ public final class BatchLoop implements Runnable {
         }
         try {
             producer.beginTransaction();
-            for (BatchResult result : ready.results()) {
-                producer.send(new ProducerRecord<>(Topics.BATCH_RESULTS, result.batchId(), Json.write(result)));
+            for (ResultSize.Sized result : ready.results()) {
+                producer.send(new ProducerRecord<>(Topics.BATCH_RESULTS, result.result().batchId(), result.json()));
             }
             // acknowledged without a result: the provider batch is pending, durably, for the poller to finish
             for (ProviderBatchRecord submitted : ready.submitted()) {

@@ -1,6 +1,5 @@
 package dev.athena.workers.execution;
 
-import dev.athena.schemas.message.BatchResult;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -24,7 +23,7 @@ final class PendingBatches {
     /** One polled record; {@code result} stays null for a poison record, which is done at once. */
     static final class Slot {
         private final long offset;
-        private BatchResult result;
+        private ResultSize.Sized result;
         private ProviderBatchRecord submitted;
         private boolean done;
         private boolean dropped;
@@ -64,7 +63,7 @@ final class PendingBatches {
     }
 
     /** Results ready to write, the offsets that cover them, and where to read again if the write fails. */
-    record Ready(List<BatchResult> results, List<ProviderBatchRecord> submitted,
+    record Ready(List<ResultSize.Sized> results, List<ProviderBatchRecord> submitted,
             Map<TopicPartition, OffsetAndMetadata> offsets, Map<TopicPartition, Long> firstOffsets) {
         boolean isEmpty() {
             return offsets.isEmpty();
@@ -83,7 +82,7 @@ final class PendingBatches {
     }
 
     /** Records a finished batch; ignored when its partition was dropped meanwhile. */
-    void complete(Slot slot, BatchResult result) {
+    void complete(Slot slot, ResultSize.Sized result) {
         complete(slot, result, null);
     }
 
@@ -92,7 +91,7 @@ final class PendingBatches {
      *
      * @return false when the slot's partition was dropped meanwhile: nothing of it will be written
      */
-    boolean complete(Slot slot, BatchResult result, ProviderBatchRecord submitted) {
+    boolean complete(Slot slot, ResultSize.Sized result, ProviderBatchRecord submitted) {
         if (slot.isDropped()) {
             return false;
         }
@@ -104,7 +103,7 @@ final class PendingBatches {
 
     /** Takes every partition's done prefix out. */
     Ready takeReady() {
-        List<BatchResult> results = new ArrayList<>();
+        List<ResultSize.Sized> results = new ArrayList<>();
         List<ProviderBatchRecord> submitted = new ArrayList<>();
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         Map<TopicPartition, Long> first = new HashMap<>();

@@ -168,14 +168,14 @@ public final class ProviderBatchPoller implements Runnable {
         }
     }
 
-    private boolean write(Tracked t, BatchResult result) {
+    private boolean write(Tracked t, ResultSize.Sized result) {
         String batchId = t.record.batch().batchId();
         if (!consumer.assignment().contains(t.partition)) {
             return false;
         }
         try {
             producer.beginTransaction();
-            producer.send(new ProducerRecord<>(Topics.BATCH_RESULTS, batchId, Json.write(result)));
+            producer.send(new ProducerRecord<>(Topics.BATCH_RESULTS, batchId, result.json()));
             producer.send(new ProducerRecord<>(batches.topic(), batchId, null));
             // The offsets themselves are never read back (every assignment starts from the beginning); they are
             // sent so the group coordinator fences this transaction if a rebalance gave the partition to another

@@ -32,26 +32,32 @@ public final class ResultSize {
     private ResultSize() {
     }
 
+    /** A batch result and the JSON it is written as, so the size check's writing is the one sent. */
+    public record Sized(BatchResult result, byte[] json) {
+    }
+
     /** {@code result} itself when it fits {@link #MAX_RESULT_BYTES}, else its {@value #CODE} stand-in. */
-    public static BatchResult fitting(BatchResult result) {
+    public static Sized fitting(BatchResult result) {
         return fitting(result, MAX_RESULT_BYTES);
     }
 
-    static BatchResult fitting(BatchResult result, int maxBytes) {
-        int size = Json.write(result).length;
-        if (size <= maxBytes) {
-            return result;
+    static Sized fitting(BatchResult result, int maxBytes) {
+        byte[] json = Json.write(result);
+        if (json.length <= maxBytes) {
+            return new Sized(result, json);
         }
-        ErrorInfo error = new ErrorInfo(CODE, "the answers to this batch came to " + size
+        ErrorInfo error = new ErrorInfo(CODE, "the answers to this batch came to " + json.length
                 + " bytes, more than the " + maxBytes + " bytes a batch result may have");
         BatchResult failed = replaced(result, error, true);
-        if (Json.write(failed).length > maxBytes) {
+        byte[] failedJson = Json.write(failed);
+        if (failedJson.length > maxBytes) {
             // cannot happen for a batch the collector closed in time; if it does, keep only what the splitter needs
             failed = replaced(result, new ErrorInfo(CODE, "batch result over " + maxBytes + " bytes"), false);
+            failedJson = Json.write(failed);
         }
-        LOG.warn("result of batch {} is {} bytes, over the limit of {}: its {} items end {}", result.batchId(), size,
-                maxBytes, result.items().size(), CODE);
-        return failed;
+        LOG.warn("result of batch {} is {} bytes, over the limit of {}: its {} items end {}", result.batchId(),
+                json.length, maxBytes, result.items().size(), CODE);
+        return new Sized(failed, failedJson);
     }
 
     /**

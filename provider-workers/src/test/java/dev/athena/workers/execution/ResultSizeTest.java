@@ -28,8 +28,10 @@ class ResultSizeTest {
     void shouldKeepAResultThatFits() {
         BatchResult result = result(3, 2);
 
-        assertThat(ResultSize.fitting(result, Json.write(result).length)).isSameAs(result);
-        assertThat(ResultSize.fitting(result)).isSameAs(result);
+        ResultSize.Sized sized = ResultSize.fitting(result, Json.write(result).length);
+        assertThat(sized.result()).isSameAs(result);
+        assertThat(sized.json()).as("written once, and sent as written").isEqualTo(Json.write(result));
+        assertThat(ResultSize.fitting(result).result()).isSameAs(result);
     }
 
     @Test
@@ -38,9 +40,11 @@ class ResultSizeTest {
         int size = Json.write(result).length;
         int limit = size / 2;
 
-        BatchResult fitted = ResultSize.fitting(result, limit);
+        ResultSize.Sized sized = ResultSize.fitting(result, limit);
+        BatchResult fitted = sized.result();
 
-        assertThat(Json.write(fitted).length).isLessThanOrEqualTo(limit);
+        assertThat(sized.json()).isEqualTo(Json.write(fitted));
+        assertThat(sized.json().length).isLessThanOrEqualTo(limit);
         assertThat(fitted.batchId()).isEqualTo(result.batchId());
         assertThat(fitted.route()).isEqualTo(result.route());
         assertThat(fitted.items()).hasSize(4);
@@ -65,9 +69,11 @@ class ResultSizeTest {
     void shouldDropTheDetailsWhenEvenTheFailedResultWouldNotFit() {
         BatchResult result = result(40, 3);
         // nothing fits one byte: this is the compact form; a little more room fits it, but not the detailed one
-        int limit = Json.write(ResultSize.fitting(result, 1)).length + 40 * 8;
+        int limit = ResultSize.fitting(result, 1).json().length + 40 * 8;
 
-        BatchResult fitted = ResultSize.fitting(result, limit);
+        ResultSize.Sized sized = ResultSize.fitting(result, limit);
+        BatchResult fitted = sized.result();
+        assertThat(sized.json()).isEqualTo(Json.write(fitted));
 
         assertThat(fitted.items()).hasSize(40).allSatisfy(item -> {
             assertThat(item.status()).isEqualTo(ResultStatus.FAILED);
