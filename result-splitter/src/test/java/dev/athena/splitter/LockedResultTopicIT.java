@@ -10,12 +10,8 @@ import dev.athena.infra.stack.TempDirectories;
 import dev.athena.schemas.json.Json;
 import dev.athena.schemas.message.AnalysisResult;
 import dev.athena.schemas.message.BatchResult;
-import dev.athena.schemas.message.ErrorInfo;
-import dev.athena.schemas.message.Finding;
 import dev.athena.schemas.message.ItemResult;
-import dev.athena.schemas.message.Requester;
 import dev.athena.schemas.message.ResultStatus;
-import dev.athena.schemas.message.ServedBy;
 import dev.athena.schemas.message.Severity;
 import dev.athena.schemas.topic.TopicProvisioner;
 import dev.athena.schemas.topic.TopicSpec;
@@ -30,16 +26,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.ConfigResource;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -54,7 +47,6 @@ import org.junit.jupiter.api.Test;
 @Tag("integration")
 class LockedResultTopicIT {
     private static final Duration DEADLINE = Duration.ofSeconds(60);
-    private static final int FINDINGS = 9_000;
     /** The broker's default max.message.bytes, which the locked topic keeps. */
     private static final int BROKER_DEFAULT_LIMIT = 1_048_588;
 
@@ -83,13 +75,14 @@ class LockedResultTopicIT {
             SimpleMeterRegistry registry = new SimpleMeterRegistry();
             TestKafka kafka = new TestKafka(broker.bootstrap());
             try (ResultSplitter splitter = ResultSplitter.start(settings, registry);
-                    KafkaProducer<byte[], byte[]> producer = largeRecordProducer(broker.bootstrap())) {
+                    KafkaProducer<byte[], byte[]> producer = LargeResults.producer(broker.bootstrap())) {
                 byte[] large = Json.write(new BatchResult(1, "b1-" + run, "builtin/rules-1/bulk",
                         List.of(manyFindings("req-large-" + run, locked)), Instant.now()));
                 assertThat(large.length).as("over the locked topic's limit").isGreaterThan(1_500_000);
                 producer.send(new ProducerRecord<>(input, bytes("b1"), large)).get();
                 producer.send(new ProducerRecord<>(input, bytes("b2"), Json.write(new BatchResult(1, "b2-" + run,
-                        "builtin/rules-1/bulk", List.of(failed("req-after-" + run, after)), Instant.now())))).get();
+                        "builtin/rules-1/bulk", List.of(LargeResults.failed("req-after-" + run, after)),
+                        Instant.now())))).get();
                 // a client with no topic yet: the policy refuses the record size the splitter creates topics with
                 producer.send(new ProducerRecord<>(input, bytes("b3"), Json.write(new BatchResult(1, "b3-" + run,
                         "builtin/rules-1/bulk", List.of(manyFindings("req-new-" + run, lockedNew)),
@@ -106,7 +99,7 @@ class LockedResultTopicIT {
                         AnalysisResult sent = Json.read(record.value(), AnalysisResult.class);
                         assertThat(sent.status()).isEqualTo(ResultStatus.COMPLETED);
                         assertThat(sent.requestId()).isEqualTo(client[1]);
-                        assertThat(sent.findings()).hasSizeBetween(1_000, FINDINGS / 2)
+                        assertThat(sent.findings()).hasSizeBetween(1_000, LargeResults.FINDINGS / 2)
                                 .allMatch(f -> f.severity() == Severity.CRITICAL);
                         assertThat(sent.error().code()).isEqualTo("RESULT_TRUNCATED");
                         assertThat(sent.error().message()).contains(Topics.resultsTopicName(client[0]),
@@ -115,7 +108,7 @@ class LockedResultTopicIT {
                 }
                 AnalysisResult kept = Eventually.await("whole result in PostgreSQL", DEADLINE,
                         () -> splitter.store().find(locked, "req-large-" + run), Optional::isPresent).orElseThrow();
-                assertThat(kept.findings()).hasSize(FINDINGS);
+                assertThat(kept.findings()).hasSize(LargeResults.FINDINGS);
                 assertThat(kept.error()).isNull();
                 assertThat(registry.get("athena.splitter.results.truncated").counter().count()).isEqualTo(2);
 
@@ -123,7 +116,8 @@ class LockedResultTopicIT {
                 // limit fails its transaction, which is split again with the limit read anew
                 String later = "team-later-" + run;
                 producer.send(new ProducerRecord<>(input, bytes("b4"), Json.write(new BatchResult(1, "b4-" + run,
-                        "builtin/rules-1/bulk", List.of(failed("req-first-" + run, later)), Instant.now())))).get();
+                        "builtin/rules-1/bulk", List.of(LargeResults.failed("req-first-" + run, later)),
+                        Instant.now())))).get();
                 kafka.readCommitted(Topics.resultsTopicName(later), r -> r.size() >= 1, DEADLINE, Duration.ZERO);
                 ConfigResource laterTopic = new ConfigResource(ConfigResource.Type.TOPIC,
                         Topics.resultsTopicName(later));
@@ -142,7 +136,7 @@ class LockedResultTopicIT {
                 AnalysisResult cut = forLater.stream().filter(r -> TestKafka.key(r).equals("req-later-" + run))
                         .map(r -> Json.read(r.value(), AnalysisResult.class)).findFirst().orElseThrow();
                 assertThat(cut.error().code()).isEqualTo("RESULT_TRUNCATED");
-                assertThat(cut.findings()).hasSizeBetween(1_000, FINDINGS / 2);
+                assertThat(cut.findings()).hasSizeBetween(1_000, LargeResults.FINDINGS / 2);
                 assertThat(aborted(registry)).as("the send over the lowered limit failed once")
                         .isGreaterThan(abortedBefore);
                 assertThat(registry.get("athena.splitter.results.truncated").counter().count()).isEqualTo(3);
@@ -164,24 +158,7 @@ class LockedResultTopicIT {
 
     /** Half critical, half low: the cut keeps critical ones only, as more than half would not fit. */
     private ItemResult manyFindings(String requestId, String client) {
-        List<Finding> findings = IntStream.range(0, FINDINGS).mapToObj(i -> new Finding("dangerous-eval",
-                i % 2 == 0 ? Severity.LOW : Severity.CRITICAL, i + 1, "eval() of data read at run time: "
-                + "x".repeat(100), "parse the data instead of evaluating it")).toList();
-        return new ItemResult("analysis:builtin:rules-1:security:" + run + run + ":00000000",
-                List.of(new Requester(requestId, client, null, null)), null, null, ResultStatus.COMPLETED,
-                ServedBy.of("builtin", "rules-1"), findings, FINDINGS + " findings", null, null, false);
-    }
-
-    private static ItemResult failed(String requestId, String client) {
-        return new ItemResult(null, List.of(new Requester(requestId, client, null, null)), null, null,
-                ResultStatus.FAILED, null, null, null, null, new ErrorInfo("PROVIDER_DOWN", "every provider failed"),
-                false);
-    }
-
-    private static KafkaProducer<byte[], byte[]> largeRecordProducer(String bootstrap) {
-        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Topics.MAX_RECORD_BYTES),
-                new ByteArraySerializer(), new ByteArraySerializer());
+        return LargeResults.manyFindings(requestId, client, run, i -> i % 2 == 0 ? Severity.LOW : Severity.CRITICAL);
     }
 
     private static byte[] bytes(String text) {

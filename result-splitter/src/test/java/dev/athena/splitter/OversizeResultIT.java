@@ -7,12 +7,8 @@ import dev.athena.infra.stack.SharedLocalStack;
 import dev.athena.schemas.json.Json;
 import dev.athena.schemas.message.AnalysisResult;
 import dev.athena.schemas.message.BatchResult;
-import dev.athena.schemas.message.ErrorInfo;
-import dev.athena.schemas.message.Finding;
 import dev.athena.schemas.message.ItemResult;
-import dev.athena.schemas.message.Requester;
 import dev.athena.schemas.message.ResultStatus;
-import dev.athena.schemas.message.ServedBy;
 import dev.athena.schemas.message.Severity;
 import dev.athena.schemas.topic.TopicProvisioner;
 import dev.athena.schemas.topic.TopicSpec;
@@ -24,14 +20,11 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.ConfigResource;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -66,13 +59,14 @@ class OversizeResultIT {
                     endpoints.jdbcUrl(), endpoints.dbUser(), endpoints.dbPassword()).withGroupId("oversize-" + run)
                     .withInstanceId("oversize-" + run).withInputTopic(input);
             try (ResultSplitter splitter = ResultSplitter.start(settings, new SimpleMeterRegistry());
-                    KafkaProducer<byte[], byte[]> producer = largeRecordProducer()) {
+                    KafkaProducer<byte[], byte[]> producer = LargeResults.producer(endpoints.kafkaBootstrap())) {
                 byte[] first = Json.write(new BatchResult(1, "b1-" + run, "builtin/rules-1/bulk",
                         List.of(manyFindings("req-a-" + run, large)), Instant.now()));
                 assertThat(first.length).as("a batch result over Kafka's default 1 MB").isGreaterThan(1_500_000);
                 producer.send(new ProducerRecord<>(input, key("b1"), first)).get();
                 producer.send(new ProducerRecord<>(input, key("b2"), Json.write(new BatchResult(1, "b2-" + run,
-                        "builtin/rules-1/bulk", List.of(failed("req-b-" + run, small)), Instant.now())))).get();
+                        "builtin/rules-1/bulk", List.of(LargeResults.failed("req-b-" + run, small)),
+                        Instant.now())))).get();
 
                 var forSmall = kafka.readCommitted(Topics.resultsTopicName(small), r -> r.size() >= 1, DEADLINE,
                         Duration.ZERO);
@@ -83,7 +77,7 @@ class OversizeResultIT {
                     assertThat(record.value().length).isGreaterThan(1_500_000);
                     AnalysisResult result = Json.read(record.value(), AnalysisResult.class);
                     assertThat(result.status()).isEqualTo(ResultStatus.COMPLETED);
-                    assertThat(result.findings()).hasSize(FINDINGS);
+                    assertThat(result.findings()).hasSize(LargeResults.FINDINGS);
                 });
                 assertThat(splitter.isDelivering()).isTrue();
             }
@@ -94,27 +88,8 @@ class OversizeResultIT {
         }
     }
 
-    private static final int FINDINGS = 9_000;
-
     private ItemResult manyFindings(String requestId, String client) {
-        List<Finding> findings = IntStream.range(0, FINDINGS).mapToObj(i -> new Finding("dangerous-eval",
-                Severity.HIGH, i + 1, "eval() of data read at run time: " + "x".repeat(100),
-                "parse the data instead of evaluating it")).toList();
-        return new ItemResult("analysis:builtin:rules-1:security:" + run + run + ":00000000",
-                List.of(new Requester(requestId, client, null, null)), null, null, ResultStatus.COMPLETED,
-                ServedBy.of("builtin", "rules-1"), findings, FINDINGS + " findings", null, null, false);
-    }
-
-    private static ItemResult failed(String requestId, String client) {
-        return new ItemResult(null, List.of(new Requester(requestId, client, null, null)), null, null,
-                ResultStatus.FAILED, null, null, null, null, new ErrorInfo("PROVIDER_DOWN", "every provider failed"),
-                false);
-    }
-
-    private KafkaProducer<byte[], byte[]> largeRecordProducer() {
-        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, endpoints.kafkaBootstrap(),
-                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Topics.MAX_RECORD_BYTES),
-                new ByteArraySerializer(), new ByteArraySerializer());
+        return LargeResults.manyFindings(requestId, client, run, i -> Severity.HIGH);
     }
 
     private static byte[] key(String key) {
