@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -54,7 +55,7 @@ public final class BatchCollector implements AutoCloseable {
     }
 
     public static BatchCollector start(CollectorSettings settings, MeterRegistry registry) {
-        provisionTopics(settings.bootstrap());
+        provisionTopics(settings);
         Clock clock = Clock.systemUTC();
         CacheLookup cache = settings.redisUrl() == null ? CacheLookup.none()
                 : TieredCacheLookup.connect(settings.redisUrl(), clock);
@@ -133,9 +134,17 @@ public final class BatchCollector implements AutoCloseable {
         return props;
     }
 
-    private static void provisionTopics(String bootstrap) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            new TopicProvisioner(admin).ensure(Topics.pipeline());
+    /**
+     * The pipeline's topics, and the record size of changelogs Kafka Streams made before it set theirs to 8 MiB
+     * (an upgrade): a pending request over their 1 MB that waited across a commit would stop the topology.
+     */
+    private static void provisionTopics(CollectorSettings settings) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrap()))) {
+            TopicProvisioner provisioner = new TopicProvisioner(admin);
+            provisioner.ensure(Topics.pipeline());
+            provisioner.raiseRecordLimits(Arrays.stream(Intake.values())
+                    .flatMap(intake -> CollectorTopology.changelogTopics(settings, intake).stream()).toList(),
+                    Topics.MAX_RECORD_BYTES);
         }
     }
 

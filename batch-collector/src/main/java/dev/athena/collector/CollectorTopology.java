@@ -14,10 +14,13 @@ import dev.athena.schemas.validation.RequestDecoder;
 import dev.athena.schemas.validation.RequestLimits;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.StoreBuilder;
 
 /**
  * The collector's topology, built by one method that production, tests and the benchmark share.
@@ -69,6 +72,19 @@ public final class CollectorTopology {
         topology.addSink(BATCHES_SINK, Topics.BATCHES, new StringSerializer(), new WireBatchSerializer(),
                 new LanePartitioner(), BATCHING);
         return topology;
+    }
+
+    /**
+     * The changelog topics Kafka Streams makes for the logged stores of an intake's application: {@code
+     * <application id>-<store>-changelog}, whether or not they exist yet.
+     */
+    static List<String> changelogTopics(CollectorSettings settings, Intake intake) {
+        CollectorSettings own = settings.forIntake(intake);
+        String applicationId = intake.applicationId(settings.applicationId());
+        return Stream.concat(AdmissionProcessor.stores(StoreKind.PERSISTENT, SEEN_RETENTION).stream(),
+                        BatchWindowProcessor.stores(StoreKind.PERSISTENT, own).stream())
+                .filter(StoreBuilder::loggingEnabled)
+                .map(store -> applicationId + "-" + store.name() + "-changelog").toList();
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.athena.collector;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.athena.collector.admission.DeadLetter;
+import dev.athena.collector.window.BatchWindowProcessor;
 import dev.athena.infra.stack.SharedLocalStack;
 import dev.athena.schemas.message.AnalysisBatch;
 import dev.athena.schemas.message.BatchResult;
@@ -15,17 +16,22 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -53,7 +59,6 @@ class OversizeRequestIT {
         CollectorSettings settings = CollectorSettings.defaults(bootstrap, stateDir)
                 .withApplicationId("collector-oversize-it-" + run);
         // all on one partition, so one task meets them in this order
-        // all on one partition, so one task meets them in this order
         String atLimit = "at-limit-" + run;
         String escaped = "escaped-" + run;
         String huge = "huge-" + run;
@@ -75,6 +80,14 @@ class OversizeRequestIT {
         records.add(record(after, request(after, run, "print('after')", "")));
         List<String> ids = new ArrayList<>(List.of(atLimit, escaped, huge, after));
         ids.addAll(padded);
+
+        // the items changelog as Kafka Streams made it for a build before changelogs took 8 MiB: at the broker's
+        // 1 MB, which the 1.2 MB requests waiting across a commit would not fit
+        String itemsChangelog = settings.applicationId() + "-" + BatchWindowProcessor.ITEMS_STORE + "-changelog";
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            admin.createTopics(List.of(new NewTopic(itemsChangelog, 6, (short) 1)
+                    .configs(Map.of("cleanup.policy", "compact")))).all().get();
+        }
 
         try (var collector = BatchCollector.start(settings, new SimpleMeterRegistry());
                 var producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
@@ -131,6 +144,19 @@ class OversizeRequestIT {
             // the record near the topic's limit is cut to fit with its reason headers; the other fits as it is
             assertThat(truncated.get(atLimit)).startsWith("value=" + records.get(0).value().length + " -> ");
             assertThat(truncated.get(huge)).isEqualTo(" -> " + records.get(2).value().length);
+        }
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            ConfigResource items = new ConfigResource(ConfigResource.Type.TOPIC, itemsChangelog);
+            assertThat(admin.describeConfigs(List.of(items)).all().get().get(items).get("max.message.bytes").value())
+                    .as("raised at start").isEqualTo(String.valueOf(Topics.MAX_RECORD_BYTES));
+            // the names the collector raises are those Kafka Streams gave its changelogs
+            List<String> made = admin.listTopics().names().get().stream()
+                    .filter(name -> name.startsWith(settings.applicationId() + "-") && name.endsWith("-changelog"))
+                    .toList();
+            List<String> named = Arrays.stream(Intake.values())
+                    .flatMap(intake -> CollectorTopology.changelogTopics(settings, intake).stream()).toList();
+            assertThat(made).contains(itemsChangelog,
+                    settings.applicationId() + "-collector-seen-log-changelog").isSubsetOf(named);
         }
     }
 

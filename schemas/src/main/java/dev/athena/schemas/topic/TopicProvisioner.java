@@ -69,7 +69,7 @@ public final class TopicProvisioner {
                 recordLimit(spec).ifPresent(limit -> recordLimits.put(spec.name(), limit));
             } catch (ExecutionException e) {
                 if (e.getCause() instanceof TopicExistsException) {
-                    raiseRecordLimit(spec);
+                    raiseRecordLimit(spec.name(), spec.configs().get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG));
                 } else if (smallerRecordsWillDo && e.getCause() instanceof PolicyViolationException
                         && spec.configs().containsKey(TopicConfig.MAX_MESSAGE_BYTES_CONFIG)) {
                     createAtTheBrokersRecordLimit(spec, e.getCause());
@@ -155,38 +155,59 @@ public final class TopicProvisioner {
      * Raises an existing topic's {@code max.message.bytes} to the spec's when it is lower; never lowers it.
      * Remembers the limit the topic has afterwards, raised or not.
      */
-    private void raiseRecordLimit(TopicSpec spec) {
-        recordLimits.remove(spec.name());
-        String wanted = spec.configs().get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+    private void raiseRecordLimit(String name, String wanted) {
+        recordLimits.remove(name);
         if (wanted == null) {
             return;
         }
         Integer current = null;
         try {
-            current = describedRecordLimit(spec.name());
+            current = describedRecordLimit(name);
             if (current != null && current >= Integer.parseInt(wanted)) {
-                recordLimits.put(spec.name(), current);
+                recordLimits.put(name, current);
                 return;
             }
-            ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, spec.name());
+            ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, name);
             admin.incrementalAlterConfigs(Map.of(topic, List.of(new AlterConfigOp(
                     new ConfigEntry(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, wanted), AlterConfigOp.OpType.SET))))
                     .all().get(30, TimeUnit.SECONDS);
-            recordLimits.put(spec.name(), Integer.valueOf(wanted));
-            LOG.info("raised max.message.bytes of topic {} from {} to {}", spec.name(),
+            recordLimits.put(name, Integer.valueOf(wanted));
+            LOG.info("raised max.message.bytes of topic {} from {} to {}", name,
                     current == null ? "the broker default" : current, wanted);
         } catch (ExecutionException | TimeoutException | NumberFormatException e) {
             if (current != null) {
-                recordLimits.put(spec.name(), current);
+                recordLimits.put(name, current);
             }
             LOG.warn("topic {} refuses records over {} bytes (max.message.bytes); raise it to {} with kafka-configs "
                     + "--alter --entity-type topics --entity-name {} --add-config max.message.bytes={} ({})",
-                    spec.name(), current == null ? "an unknown number of" : current, wanted, spec.name(), wanted,
+                    name, current == null ? "an unknown number of" : current, wanted, name, wanted,
                     e.toString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while checking topic " + spec.name(), e);
+            throw new IllegalStateException("interrupted while checking topic " + name, e);
         }
+    }
+
+    /**
+     * Raises {@code max.message.bytes} of each of these topics that exists and takes less, to {@code bytes}; creates
+     * nothing. For topics others create (Kafka Streams' changelogs, made under an earlier setting), whose records
+     * the caller's own now outgrow.
+     */
+    public void raiseRecordLimits(Collection<String> topics, int bytes) {
+        if (topics.isEmpty()) {
+            return;
+        }
+        Set<String> existing;
+        try {
+            existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("cannot list topics to check their max.message.bytes: {}", e.toString());
+            return;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while listing topics", e);
+        }
+        topics.stream().filter(existing::contains).forEach(topic -> raiseRecordLimit(topic, String.valueOf(bytes)));
     }
 
     /**
