@@ -230,7 +230,7 @@ public final class BatchLoop implements Runnable {
         try {
             producer.beginTransaction();
             for (ResultSize.Sized result : ready.results()) {
-                producer.send(new ProducerRecord<>(Topics.BATCH_RESULTS, result.result().batchId(), result.json()));
+                producer.send(new ProducerRecord<>(Topics.BATCH_RESULTS, result.batchId(), result.json()));
             }
             // acknowledged without a result: the provider batch is pending, durably, for the poller to finish
             for (ProviderBatchRecord submitted : ready.submitted()) {

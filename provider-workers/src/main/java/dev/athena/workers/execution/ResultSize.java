@@ -32,8 +32,11 @@ public final class ResultSize {
     private ResultSize() {
     }
 
-    /** A batch result and the JSON it is written as, so the size check's writing is the one sent. */
-    public record Sized(BatchResult result, byte[] json) {
+    /**
+     * A batch result as the JSON it is written as: the size check's writing is the one sent, and a result waiting
+     * for the batches before it on its partition is held once, as bytes.
+     */
+    public record Sized(String batchId, byte[] json) {
     }
 
     /** {@code result} itself when it fits {@link #MAX_RESULT_BYTES}, else its {@value #CODE} stand-in. */
@@ -44,7 +47,7 @@ public final class ResultSize {
     static Sized fitting(BatchResult result, int maxBytes) {
         byte[] json = Json.write(result);
         if (json.length <= maxBytes) {
-            return new Sized(result, json);
+            return new Sized(result.batchId(), json);
         }
         ErrorInfo error = new ErrorInfo(CODE, "the answers to this batch came to " + json.length
                 + " bytes, more than the " + maxBytes + " bytes a batch result may have");
@@ -57,7 +60,7 @@ public final class ResultSize {
         }
         LOG.warn("result of batch {} is {} bytes, over the limit of {}: its {} items end {}", result.batchId(),
                 json.length, maxBytes, result.items().size(), CODE);
-        return new Sized(failed, failedJson);
+        return new Sized(result.batchId(), failedJson);
     }
 
     /**

@@ -32,13 +32,13 @@ class PendingBatchesTest {
         pending.complete(other, result("c"));
 
         PendingBatches.Ready first = pending.takeReady();
-        assertThat(first.results()).extracting(r -> r.result().batchId()).containsExactly("c");
+        assertThat(first.results()).extracting(ResultSize.Sized::batchId).containsExactly("c");
         assertThat(first.offsets()).containsOnlyKeys(P1);
         assertThat(first.offsets().get(P1).offset()).isEqualTo(6);
 
         pending.complete(slow, result("a"));
         PendingBatches.Ready second = pending.takeReady();
-        assertThat(second.results()).extracting(r -> r.result().batchId()).containsExactly("a", "b");
+        assertThat(second.results()).extracting(ResultSize.Sized::batchId).containsExactly("a", "b");
         assertThat(second.offsets().get(P0).offset()).isEqualTo(12);
         assertThat(second.firstOffsets()).containsEntry(P0, 10L);
         assertThat(pending.isEmpty()).isTrue();

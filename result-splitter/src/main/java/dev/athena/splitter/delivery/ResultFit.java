@@ -59,10 +59,11 @@ final class ResultFit {
             int maxBytes, String topic) {
         ErrorInfo error = result.error();
         if (error == null || result.status() == ResultStatus.COMPLETED) {
+            String what = bySeverity.isEmpty() ? "its summary is cut to " + MAX_TEXT + " characters"
+                    : "it holds the " + kept + " most severe of its " + bySeverity.size() + " findings";
             error = new ErrorInfo(TRUNCATED, "this result takes " + wholeBytes + " bytes, more than the " + maxBytes
-                    + " a record of topic " + topic + " may take: it holds the " + kept + " most severe of its "
-                    + bySeverity.size() + " findings; the whole result: GET /v1/analyses/" + result.requestId()
-                    + " on the gateway");
+                    + " a record of topic " + topic + " may take: " + what + "; the whole result: GET /v1/analyses/"
+                    + result.requestId() + " on the gateway");
         } else {
             error = new ErrorInfo(error.code(), abbreviate(error.message()));
         }

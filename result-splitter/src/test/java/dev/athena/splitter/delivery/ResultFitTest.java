@@ -94,6 +94,7 @@ class ResultFitTest {
                 AnalysisResult.class);
 
         assertThat(sent.summary()).isEqualTo("y".repeat(ResultFit.MAX_TEXT - 4) + "...");
+        assertThat(sent.error().message()).contains("its summary is cut to " + ResultFit.MAX_TEXT + " characters");
     }
 
     @Test
