@@ -70,6 +70,11 @@ final class SarifWriter {
             for (Finding finding : result.findings()) {
                 results.add(result(outcome, finding, ruleIndex.get(finding.ruleId())));
             }
+            if (result.error() != null) {
+                // a completed result with an error was cut to fit its topic: its findings here are not all of them
+                notifications.add(notification("warning", "incomplete: " + result.error().code() + ": "
+                        + result.error().message(), outcome.path()));
+            }
         }
         for (SkippedFile s : skipped) {
             notifications.add(notification("note", "skipped: " + s.reason(), s.path()));

@@ -57,6 +57,16 @@ final class SummaryWriter {
             report.pendingFiles().forEach(p -> md.append("| `").append(cell(p.path())).append("` | `")
                     .append(p.requestId()).append("` |\n"));
         }
+        List<FileOutcome> cut = outcomes.stream().filter(o -> o.result() != null
+                && o.result().status() == ResultStatus.COMPLETED && o.result().error() != null).toList();
+        if (!cut.isEmpty()) {
+            md.append("\n## Results cut to fit\n\nThese files' findings above are the most severe only.\n\n"
+                    + "| file | reason |\n| --- | --- |\n");
+            for (FileOutcome o : cut) {
+                md.append("| `").append(cell(o.path())).append("` | ").append(cell(o.result().error().code() + ": "
+                        + o.result().error().message())).append(" |\n");
+            }
+        }
         List<FileOutcome> unsuccessful = outcomes.stream().filter(o -> o.result() != null
                 && o.result().status() != ResultStatus.COMPLETED).toList();
         if (!unsuccessful.isEmpty()) {

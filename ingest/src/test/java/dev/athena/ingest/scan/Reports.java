@@ -36,6 +36,14 @@ final class Reports {
                 Instant.parse("2026-11-30T10:15:30Z"));
     }
 
+    /** A result the splitter cut to fit its client's topic: completed, with the most severe findings only. */
+    static AnalysisResult cut(String requestId, Finding... findings) {
+        return new AnalysisResult(SchemaVersion.CURRENT, requestId, "team-payments", ResultStatus.COMPLETED,
+                List.of(findings), "9000 findings", ServedBy.of("builtin", "rules-1"), false, "b-1", null,
+                new ErrorInfo("RESULT_TRUNCATED", "it holds the 1 most severe of its 9000 findings"),
+                Instant.parse("2026-11-30T10:15:30Z"));
+    }
+
     static List<FileOutcome> outcomes() {
         return List.of(
                 new FileOutcome("app/db.py", "r-1", "analysis:auto:auto:security:0123456789abcdef:d41d8cd9", true,

@@ -3,6 +3,8 @@ package dev.athena.ingest.scan;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.athena.schemas.json.Json;
+import dev.athena.schemas.message.Finding;
+import dev.athena.schemas.message.Severity;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -99,6 +101,24 @@ class SarifWriterTest {
                 "warning app/slow.py pending: no result for request r-3 when the scan ended",
                 "error app/broken.py failed: PROVIDER_UNAVAILABLE: all providers failed",
                 "note assets/logo.png skipped: binary");
+    }
+
+    @Test
+    void shouldKeepTheFindingsOfACutResultAndWarnThatTheyAreNotAll() {
+        List<FileOutcome> outcomes = List.of(new FileOutcome("app/huge.py", "r-9",
+                "analysis:auto:auto:security:9999999999999999:d41d8cd9", true, Reports.cut("r-9",
+                        new Finding("dangerous-eval", Severity.CRITICAL, 12, "eval of input", null))));
+
+        String sarif = SarifWriter.render(Reports.CONTEXT, outcomes, List.of());
+        JsonNode run = run(sarif);
+
+        assertThat(SarifSchema.validate(sarif)).isEmpty();
+        assertThat(run.get("results")).hasSize(1);
+        JsonNode notification = run.get("invocations").get(0).get("toolExecutionNotifications").get(0);
+        assertThat(notification.get("level").stringValue()).isEqualTo("warning");
+        assertThat(notification.get("message").get("text").stringValue())
+                .isEqualTo("incomplete: RESULT_TRUNCATED: it holds the 1 most severe of its 9000 findings");
+        assertThat(run.get("invocations").get(0).get("executionSuccessful").booleanValue()).isTrue();
     }
 
     private static JsonNode find(JsonNode run, String ruleId) {

@@ -3,6 +3,7 @@ package dev.athena.ingest.scan;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.athena.ingest.scan.ScanReport.PendingFile;
+import dev.athena.schemas.message.Finding;
 import dev.athena.schemas.message.Severity;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,6 +44,20 @@ class SummaryWriterTest {
                 .contains("## Still pending", "| `app/slow.py` | `r-3` |")
                 .contains("| `app/broken.py` | failed | PROVIDER_UNAVAILABLE: all providers failed |")
                 .contains("| `data/dump.sql` | oversize: 300000 bytes > 262144 |");
+    }
+
+    @Test
+    void shouldListResultsCutToFitWithTheirReason() {
+        List<FileOutcome> outcomes = new java.util.ArrayList<>(Reports.outcomes());
+        outcomes.add(new FileOutcome("app/huge.py", "r-9", "analysis:auto:auto:security:9999999999999999:d41d8cd9",
+                true, Reports.cut("r-9", new Finding("dangerous-eval", Severity.CRITICAL, 12, "eval of input", null))));
+
+        String md = SummaryWriter.render(Reports.CONTEXT, Reports.report(), outcomes);
+
+        assertThat(md).contains("## Results cut to fit")
+                .contains("| `app/huge.py` | RESULT_TRUNCATED: it holds the 1 most severe of its 9000 findings |");
+        assertThat(SummaryWriter.render(Reports.CONTEXT, Reports.report(), Reports.outcomes()))
+                .doesNotContain("cut to fit");
     }
 
     @Test
