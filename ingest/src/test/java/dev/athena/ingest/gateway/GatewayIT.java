@@ -355,19 +355,38 @@ class GatewayIT {
 
     @Test
     void shouldGiveTomcatADirectoryOfItsOwnAndRemoveItOnClose() throws Exception {
-        Gateway second = TestStack.start(TestStack.settings());
-        java.nio.file.Path base;
+        // as for the first gateway of a JVM: Tomcat then records its directory as catalina.home for every later one
+        Map<String, String> before = new java.util.HashMap<>();
+        for (String property : List.of("catalina.home", "catalina.base")) {
+            before.put(property, System.clearProperty(property));
+        }
+        try {
+            java.nio.file.Path first = closedAfterCheckingItsDirectory(TestStack.start(TestStack.settings()));
+            assertThat(first).doesNotExist();
+            java.nio.file.Path second = closedAfterCheckingItsDirectory(TestStack.start(TestStack.settings()));
+            assertThat(first).as("not made again by the next gateway's Tomcat").doesNotExist();
+            assertThat(second).doesNotExist();
+        } finally {
+            before.forEach((property, value) -> {
+                if (value != null) {
+                    System.setProperty(property, value);
+                }
+            });
+        }
+    }
+
+    private static java.nio.file.Path closedAfterCheckingItsDirectory(Gateway gateway) throws Exception {
         try {
             var server = (org.springframework.boot.tomcat.TomcatWebServer)
-                    ((org.springframework.boot.web.server.context.WebServerApplicationContext) second.context())
+                    ((org.springframework.boot.web.server.context.WebServerApplicationContext) gateway.context())
                             .getWebServer();
-            base = server.getTomcat().getServer().getCatalinaBase().toPath();
+            java.nio.file.Path base = server.getTomcat().getServer().getCatalinaBase().toPath();
             assertThat(base.getFileName().toString()).startsWith("athena-gateway-tomcat-");
             assertThat(base.resolve("work")).as("Tomcat's work directory, inside it").isDirectory();
+            return base;
         } finally {
-            second.close();
+            gateway.close();
         }
-        assertThat(base).doesNotExist();
     }
 
     @Test

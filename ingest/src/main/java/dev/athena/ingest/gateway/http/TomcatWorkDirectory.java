@@ -8,14 +8,20 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.List;
 
 /**
  * The embedded Tomcat's base directory, made for one gateway and deleted when it closes. Left to itself Spring
  * Boot makes a {@code tomcat.<port>.<n>} directory in the system's temporary directory and never removes it
  * (only an empty directory is deleted at exit, and Tomcat puts its work directory inside), so every start of a
  * gateway left one behind.
+ *
+ * <p>Tomcat also records the first base directory of a JVM in the system properties {@code catalina.home} and
+ * {@code catalina.base}, and every later Tomcat of that JVM makes that directory again if it is missing, so closing
+ * forgets them when they name this directory: the next gateway of the JVM (tests run many) then names its own.
  */
 public final class TomcatWorkDirectory implements AutoCloseable {
+    static final List<String> CATALINA_PROPERTIES = List.of("catalina.home", "catalina.base");
     private final Path path;
 
     private TomcatWorkDirectory(Path path) {
@@ -56,6 +62,11 @@ public final class TomcatWorkDirectory implements AutoCloseable {
             });
         } catch (NoSuchFileException e) {
             // already gone (a system cleaner of the temporary directory, say): nothing to do
+        }
+        for (String property : CATALINA_PROPERTIES) {
+            if (path.toString().equals(System.getProperty(property))) {
+                System.clearProperty(property);
+            }
         }
     }
 }
