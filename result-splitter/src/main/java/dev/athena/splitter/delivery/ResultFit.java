@@ -12,11 +12,10 @@ import java.util.List;
  * Makes a client's result fit the records its topic takes. A record over the topic's {@code max.message.bytes}
  * fails the transaction on every retry and stalls every client of the input partition, and a result left out
  * leaves its requester without an answer on Kafka. So a result too large for its topic is sent cut: the same
- * status, the most severe findings that fit, and an error {@value #TRUNCATED} that says how many were left out
- * and where the whole result is (the gateway serves it from PostgreSQL, where it is kept whole).
+ * status, the most severe findings that fit, and an error {@link ErrorInfo#RESULT_TRUNCATED} that says how many
+ * were left out and where the whole result is (the gateway serves it from PostgreSQL, where it is kept whole).
  */
 final class ResultFit {
-    static final String TRUNCATED = "RESULT_TRUNCATED";
     /** What a cut result keeps of a summary or an error message: enough to read, small beside any topic. */
     static final int MAX_TEXT = 1024;
     private static final Comparator<Finding> MOST_SEVERE_FIRST = Comparator.comparing(Finding::severity);
@@ -61,9 +60,9 @@ final class ResultFit {
         if (error == null || result.status() == ResultStatus.COMPLETED) {
             String what = bySeverity.isEmpty() ? "its summary is cut to " + MAX_TEXT + " characters"
                     : "it holds the " + kept + " most severe of its " + bySeverity.size() + " findings";
-            error = new ErrorInfo(TRUNCATED, "this result takes " + wholeBytes + " bytes, more than the " + maxBytes
-                    + " a record of topic " + topic + " may take: " + what + "; the whole result: GET /v1/analyses/"
-                    + result.requestId() + " on the gateway");
+            error = new ErrorInfo(ErrorInfo.RESULT_TRUNCATED, "this result takes " + wholeBytes + " bytes, more than "
+                    + "the " + maxBytes + " a record of topic " + topic + " may take: " + what + "; the whole result: "
+                    + "GET /v1/analyses/" + result.requestId() + " on the gateway");
         } else {
             error = new ErrorInfo(error.code(), abbreviate(error.message()));
         }

@@ -61,7 +61,7 @@ class ResultFitTest {
         assertThat(sent.batchId()).isEqualTo("batch-1");
         assertThat(sent.usage()).isEqualTo(result.usage());
         assertThat(sent.summary()).isEqualTo("500 findings");
-        assertThat(sent.error().code()).isEqualTo(ResultFit.TRUNCATED);
+        assertThat(sent.error().code()).isEqualTo(ErrorInfo.RESULT_TRUNCATED);
         assertThat(sent.error().message()).contains(whole.length + " bytes", maxBytes + " ", TOPIC,
                 "the " + sent.findings().size() + " most severe of its 500 findings", "GET /v1/analyses/req-1");
     }

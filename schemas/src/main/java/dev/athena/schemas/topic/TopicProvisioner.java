@@ -104,15 +104,15 @@ public final class TopicProvisioner {
 
     /**
      * A broker whose policy refuses the spec's record size (a platform team deciding topic sizes) still gets the
-     * topic, at the size the broker gives it, which {@link #recordLimit} then tells; every other setting of the
-     * spec stays.
+     * topic, with every other setting of the spec, at the size Kafka gives it, which {@link #recordLimit} then
+     * tells.
      */
     private void createAtTheBrokersRecordLimit(TopicSpec spec, Throwable refusal) {
         Map<String, String> configs = new HashMap<>(spec.configs());
-        configs.remove(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
-        TopicSpec within = new TopicSpec(spec.name(), spec.partitions(), configs);
+        String wanted = configs.remove(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
         try {
-            admin.createTopics(List.of(within.toNewTopic())).all().get(30, TimeUnit.SECONDS);
+            admin.createTopics(List.of(new TopicSpec(spec.name(), spec.partitions(), configs).toNewTopic())).all()
+                    .get(30, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
                 throw new IllegalStateException("could not create topic " + spec.name() + ": "
@@ -125,21 +125,9 @@ public final class TopicProvisioner {
         } catch (TimeoutException e) {
             throw new IllegalStateException("timed out creating topic " + spec.name(), e);
         }
-        Integer limit = null;
-        try {
-            limit = describedRecordLimit(spec.name());
-        } catch (ExecutionException | TimeoutException | NumberFormatException e) {
-            LOG.warn("cannot read max.message.bytes of topic {}: {}", spec.name(), e.toString());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while checking topic " + spec.name(), e);
-        }
-        if (limit != null) {
-            recordLimits.put(spec.name(), limit);
-        }
-        LOG.warn("topic {} created taking records of up to {} bytes: Kafka refused max.message.bytes={} ({})",
-                spec.name(), limit == null ? "an unknown number of" : limit,
-                spec.configs().get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG), refusal.toString());
+        LOG.warn("topic {} created without max.message.bytes={}: {}", spec.name(), wanted, refusal.toString());
+        // reads the size Kafka gave it (and tries once more to raise it, which says what to run if refused)
+        raiseRecordLimit(spec.name(), wanted);
     }
 
     /** The topic's {@code max.message.bytes} as Kafka applies it (its own, or the broker's), or null. */

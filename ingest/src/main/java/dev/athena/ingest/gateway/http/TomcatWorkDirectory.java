@@ -2,13 +2,11 @@ package dev.athena.ingest.gateway.http;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Comparator;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * The embedded Tomcat's base directory, made for one gateway and deleted when it closes. Left to itself Spring
@@ -43,25 +41,12 @@ public final class TomcatWorkDirectory implements AutoCloseable {
     /** Deletes the directory and all in it; call once the server has stopped. */
     @Override
     public void close() throws IOException {
-        try {
-            Files.walkFileTree(path, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    Files.delete(file);
-                    return FileVisitResult.CONTINUE;
+        if (Files.exists(path)) {
+            try (Stream<Path> paths = Files.walk(path)) {
+                for (Path entry : paths.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(entry);
                 }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path dir, IOException failure) throws IOException {
-                    if (failure != null) {
-                        throw failure;
-                    }
-                    Files.delete(dir);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
-        } catch (NoSuchFileException e) {
-            // already gone (a system cleaner of the temporary directory, say): nothing to do
+            }
         }
         for (String property : CATALINA_PROPERTIES) {
             if (path.toString().equals(System.getProperty(property))) {
