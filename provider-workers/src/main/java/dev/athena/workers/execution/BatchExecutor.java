@@ -10,6 +10,7 @@ import dev.athena.schemas.message.SchemaVersion;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -17,17 +18,24 @@ import java.util.concurrent.Future;
 /**
  * Runs every item of a batch at once, each on its own virtual thread (concurrency per provider is bounded by
  * the provider's bulkhead, not here), or a few small ones together in one packed call where their provider
- * packs, and assembles one {@link BatchResult} with the items in batch order.
+ * packs, and assembles one {@link BatchResult} with the items in batch order. An item whose question another
+ * item of this worker is asking already waits for that answer ({@link InFlightQuestions}).
  */
 public final class BatchExecutor {
     private final ItemExecutor items;
     private final ExecutorService threads;
     private final InstantSource clock;
+    private final InFlightQuestions inFlight;
 
     public BatchExecutor(ItemExecutor items, ExecutorService threads, InstantSource clock) {
+        this(items, threads, clock, new InFlightQuestions());
+    }
+
+    BatchExecutor(ItemExecutor items, ExecutorService threads, InstantSource clock, InFlightQuestions inFlight) {
         this.items = items;
         this.threads = threads;
         this.clock = clock;
+        this.inFlight = inFlight;
     }
 
     /**
@@ -35,27 +43,53 @@ public final class BatchExecutor {
      *     the caller aborts its transaction instead of writing anything
      */
     public BatchResult execute(AnalysisBatch batch) throws InterruptedException {
-        List<List<Integer>> groups = items.groups(batch.items());
-        List<Future<List<ItemResult>>> futures = new ArrayList<>();
-        for (List<Integer> group : groups) {
-            List<BatchItem> members = group.stream().map(batch.items()::get).toList();
-            futures.add(threads.submit(() -> items.executeGroup(members)));
-        }
-        ItemResult[] results = new ItemResult[batch.items().size()];
+        List<BatchItem> all = batch.items();
+        InFlightQuestions.Claims claims = inFlight.claim(all);
         try {
-            for (int g = 0; g < groups.size(); g++) {
-                List<Integer> group = groups.get(g);
-                List<ItemResult> done = await(futures.get(g), group.stream().map(batch.items()::get).toList());
-                for (int k = 0; k < group.size(); k++) {
-                    results[group.get(k)] = done.get(k);
+            List<List<Integer>> groups = new ArrayList<>();
+            List<Future<List<ItemResult>>> futures = new ArrayList<>();
+            List<Integer> asking = new ArrayList<>();
+            for (int i = 0; i < all.size(); i++) {
+                CompletableFuture<ItemResult> leader = claims.leader(i);
+                if (leader == null) {
+                    asking.add(i);
+                } else {
+                    BatchItem item = all.get(i);
+                    groups.add(List.of(i));
+                    futures.add(threads.submit(() -> List.of(items.follow(item, leader))));
                 }
             }
-        } catch (InterruptedException e) {
-            futures.forEach(f -> f.cancel(true));
-            throw e;
+            List<BatchItem> askingItems = asking.stream().map(all::get).toList();
+            for (List<Integer> planned : items.groups(askingItems)) {
+                List<Integer> group = planned.stream().map(asking::get).toList();
+                List<BatchItem> members = group.stream().map(all::get).toList();
+                groups.add(group);
+                futures.add(threads.submit(() -> {
+                    List<ItemResult> done = items.executeGroup(members);
+                    for (int k = 0; k < group.size(); k++) {
+                        claims.answered(group.get(k), done.get(k));
+                    }
+                    return done;
+                }));
+            }
+            ItemResult[] results = new ItemResult[all.size()];
+            try {
+                for (int g = 0; g < groups.size(); g++) {
+                    List<Integer> group = groups.get(g);
+                    List<ItemResult> done = await(futures.get(g), group.stream().map(all::get).toList());
+                    for (int k = 0; k < group.size(); k++) {
+                        results[group.get(k)] = done.get(k);
+                    }
+                }
+            } catch (InterruptedException e) {
+                futures.forEach(f -> f.cancel(true));
+                throw e;
+            }
+            return new BatchResult(SchemaVersion.CURRENT, batch.batchId(), batch.route(), List.of(results),
+                    clock.instant());
+        } finally {
+            claims.release();
         }
-        return new BatchResult(SchemaVersion.CURRENT, batch.batchId(), batch.route(), List.of(results),
-                clock.instant());
     }
 
     private static List<ItemResult> await(Future<List<ItemResult>> future, List<BatchItem> group)

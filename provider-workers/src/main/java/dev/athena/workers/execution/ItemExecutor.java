@@ -6,6 +6,7 @@ import dev.athena.schemas.message.ErrorInfo;
 import dev.athena.schemas.message.ItemResult;
 import dev.athena.schemas.message.ResultStatus;
 import dev.athena.schemas.message.ServedBy;
+import dev.athena.schemas.message.Usage;
 import dev.athena.workers.metrics.WorkerMetrics;
 import dev.athena.workers.provider.spi.FatalProviderException;
 import dev.athena.workers.provider.spi.ProviderAnswer;
@@ -16,6 +17,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -71,6 +74,44 @@ public final class ItemExecutor {
             stream.end();
         }
         return result;
+    }
+
+    /**
+     * The result of an item whose question another item is asking a provider now ({@link InFlightQuestions}):
+     * that answer, as the item's own (its requesters, marked {@code cached}, no usage, since it cost nothing
+     * more), when it completes in time; otherwise the item runs as it would have alone. Waits no longer than the
+     * item's deadline, or the time an item may take.
+     *
+     * @throws InterruptedException when the worker is stopping
+     */
+    public ItemResult follow(BatchItem item, CompletableFuture<ItemResult> leader) throws InterruptedException {
+        Instant cap = clock.instant().plus(maxItemTime);
+        Instant deadline = item.request().deadline();
+        Instant until = deadline != null && deadline.isBefore(cap) ? deadline : cap;
+        ItemResult answer = null;
+        try {
+            answer = leader.get(Math.max(1, Duration.between(clock.instant(), until).toNanos()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException | ExecutionException | CancellationException e) {
+            // no answer to share: the item is on its own
+        }
+        if (answer != null && answer.status() == ResultStatus.COMPLETED) {
+            metrics.sharedItem(answer.servedBy().provider());
+            metrics.item(answer.servedBy().provider(), answer.status().name());
+            return shared(item, answer);
+        }
+        if (answer == null && deadline != null && !clock.instant().isBefore(deadline)) {
+            ItemResult expired = expired(item, "no answer before the deadline " + deadline + ": the same question, "
+                    + "asked by another batch item, was still being answered");
+            metrics.item("none", expired.status().name());
+            return expired;
+        }
+        return execute(item);
+    }
+
+    static ItemResult shared(BatchItem item, ItemResult answer) {
+        AnalysisRequest request = item.request();
+        return new ItemResult(item.cacheKey(), item.requesters(), request.analysisType(), request.path(),
+                ResultStatus.COMPLETED, answer.servedBy(), answer.findings(), answer.summary(), Usage.NONE, null, true);
     }
 
     /** The chunks of one streamed item, the same sequence for each of its requesters. */

@@ -20,6 +20,7 @@ public final class WorkerMetrics {
     public static final String PROVIDER_CALLS = "athena.provider.calls";
     public static final String PROVIDER_LATENCY = "athena.provider.latency";
     public static final String FAILOVERS = "athena.provider.failovers";
+    public static final String SHARED_ITEMS = "athena.workers.items.shared";
     public static final String PACKED_ITEMS = "athena.provider.packed.items";
     public static final String RETRIES = "athena.provider.retries";
     public static final String LIMITER_REJECTIONS = "athena.provider.ratelimit.rejections";
@@ -69,6 +70,12 @@ public final class WorkerMetrics {
     public void item(String provider, String status) {
         Counter.builder(ITEMS).description("batch items by final status").tag("provider", provider)
                 .tag("status", status).register(registry).increment();
+    }
+
+    /** An item answered by another item's call to {@code provider}, asked the same question at the same time. */
+    public void sharedItem(String provider) {
+        Counter.builder(SHARED_ITEMS).description("items answered by a call another item was making already")
+                .tag("provider", provider).register(registry).increment();
     }
 
     public void transaction(String outcome) {

@@ -1,0 +1,91 @@
+package dev.athena.workers.execution;
+
+import dev.athena.schemas.message.BatchItem;
+import dev.athena.schemas.message.ItemResult;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The questions this worker is asking its providers now, by cache key, so that an item asking one of them again
+ * (in another batch, or twice in one) waits for that answer instead of paying for a second call. The collector
+ * already coalesces identical questions inside one window; this covers those that arrive in later windows while
+ * the first is still being answered, which for remote models is seconds: a scan sent again, copies of a file in a
+ * repository, the same snippet from two teams.
+ *
+ * <p>Design notes: batches go to {@code athena.batches} partitions by route, so one route's batches, and with
+ * them every item of one cache key, reach the same worker instance: a map in memory finds them without a
+ * round trip to Redis. A key leaves the map when its answer is in (or its batch gave up), so the map holds at
+ * most the items being executed. Only a {@code COMPLETED} answer is shared: after a failure the follower makes
+ * its own attempts, as it would have without a leader. A follower that streams is not shared (its client waits
+ * for chunks the leader's call sends to another requester); it leads or runs alone. Thread-safe.
+ */
+public final class InFlightQuestions {
+    private final ConcurrentHashMap<String, CompletableFuture<ItemResult>> answers = new ConcurrentHashMap<>();
+
+    /**
+     * Registers the batch's items: each leads its question (is asked of a provider, its answer shared when in),
+     * follows an item already asking it, or runs alone. The caller must {@link Claims#release release} the
+     * claims once the batch is done or abandoned.
+     */
+    Claims claim(List<BatchItem> items) {
+        @SuppressWarnings("unchecked")
+        CompletableFuture<ItemResult>[] led = new CompletableFuture[items.size()];
+        @SuppressWarnings("unchecked")
+        CompletableFuture<ItemResult>[] followed = new CompletableFuture[items.size()];
+        for (int i = 0; i < items.size(); i++) {
+            BatchItem item = items.get(i);
+            if (item.cacheKey() == null) {
+                continue;
+            }
+            CompletableFuture<ItemResult> mine = new CompletableFuture<>();
+            CompletableFuture<ItemResult> existing = answers.putIfAbsent(item.cacheKey(), mine);
+            if (existing == null) {
+                led[i] = mine;
+            } else if (!item.request().streaming()) {
+                followed[i] = existing;
+            }
+        }
+        return new Claims(items, led, followed);
+    }
+
+    /** How many questions are being answered now. */
+    int size() {
+        return answers.size();
+    }
+
+    /** What one batch's items do about their questions. */
+    final class Claims {
+        private final List<BatchItem> items;
+        private final CompletableFuture<ItemResult>[] led;
+        private final CompletableFuture<ItemResult>[] followed;
+
+        private Claims(List<BatchItem> items, CompletableFuture<ItemResult>[] led,
+                CompletableFuture<ItemResult>[] followed) {
+            this.items = items;
+            this.led = led;
+            this.followed = followed;
+        }
+
+        /** The answer item {@code index} waits for, or null when it asks a provider itself. */
+        CompletableFuture<ItemResult> leader(int index) {
+            return followed[index];
+        }
+
+        /** Item {@code index} has its result: those following it get it, and its question is no longer in flight. */
+        void answered(int index, ItemResult result) {
+            CompletableFuture<ItemResult> mine = led[index];
+            if (mine != null) {
+                answers.remove(items.get(index).cacheKey(), mine);
+                mine.complete(result);
+            }
+        }
+
+        /** Ends every lead not answered (the batch was abandoned): their followers ask for themselves. */
+        void release() {
+            for (int i = 0; i < led.length; i++) {
+                answered(i, null);
+            }
+        }
+    }
+}
