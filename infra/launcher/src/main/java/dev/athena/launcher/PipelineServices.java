@@ -8,6 +8,7 @@ import dev.athena.splitter.ResultSplitter;
 import dev.athena.splitter.SplitterSettings;
 import dev.athena.workers.ProviderWorkers;
 import dev.athena.workers.WorkerSettings;
+import dev.athena.workers.config.ProviderCatalog;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -34,7 +35,10 @@ public final class PipelineServices implements AutoCloseable {
         return start(endpoints, stateDir, registry, System.getenv());
     }
 
-    /** As {@link #start(Endpoints, Path, MeterRegistry)}, the collector's settings read from {@code env}. */
+    /**
+     * As {@link #start(Endpoints, Path, MeterRegistry)}, the collector's settings and the workers' providers read
+     * from {@code env}.
+     */
     public static PipelineServices start(Endpoints endpoints, Path stateDir, MeterRegistry registry,
             Map<String, String> env) {
         Deque<AutoCloseable> started = new ArrayDeque<>();
@@ -42,7 +46,7 @@ public final class PipelineServices implements AutoCloseable {
             started.push(ResultSplitter.start(SplitterSettings.defaults(endpoints.kafkaBootstrap(),
                     endpoints.redisUrl(), endpoints.jdbcUrl(), endpoints.dbUser(), endpoints.dbPassword()), registry));
             started.push(ProviderWorkers.start(WorkerSettings.defaults(endpoints.kafkaBootstrap(),
-                    endpoints.redisUrl()), registry));
+                    endpoints.redisUrl()), registry, ProviderCatalog.fromEnvironment(env)));
             started.push(BatchCollector.start(CollectorEnvironment.apply(CollectorSettings.defaults(
                     endpoints.kafkaBootstrap(), stateDir.resolve("collector")).withRedisUrl(endpoints.redisUrl()),
                     env), registry));
