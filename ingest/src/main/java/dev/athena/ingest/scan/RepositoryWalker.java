@@ -27,8 +27,11 @@ import java.util.List;
 /**
  * Finds the files of a repository worth analysing: matched by an include glob and no exclude glob (globs are
  * matched against the path relative to the root, with '/'; a leading {@code **}{@code /} also matches at the
- * root), regular files only, at most {@link #MAX_BYTES}, no NUL byte, valid UTF-8, not empty. Everything left
- * out is reported with its reason.
+ * root), not ignored by git's rules when those are honoured ({@code .gitignore} files from the root down and
+ * {@code .git/info/exclude}, as git reads them: {@link GitIgnore}), regular files only, at most
+ * {@link #MAX_BYTES}, no NUL byte, valid UTF-8, not empty. What the globs and git's rules leave out is simply not
+ * walked (a scan of a repository with a {@code node_modules} or {@code dist} would otherwise list thousands of
+ * files); every other file left out is reported with its reason.
  */
 final class RepositoryWalker {
     /** The pipeline's admission limit for code (RequestLimits.DEFAULT_MAX_CODE_BYTES). */
@@ -37,11 +40,17 @@ final class RepositoryWalker {
     private final List<PathMatcher> include;
     private final List<PathMatcher> exclude;
     private final long maxBytes;
+    private final boolean gitIgnore;
 
     RepositoryWalker(List<String> include, List<String> exclude, long maxBytes) {
+        this(include, exclude, maxBytes, true);
+    }
+
+    RepositoryWalker(List<String> include, List<String> exclude, long maxBytes, boolean gitIgnore) {
         this.include = matchers(include);
         this.exclude = matchers(exclude);
         this.maxBytes = maxBytes;
+        this.gitIgnore = gitIgnore;
     }
 
     static RepositoryWalker of(ScanSettings settings) {
@@ -51,7 +60,7 @@ final class RepositoryWalker {
             // Our own reports must never become input of the next scan.
             exclude.add(relative(settings.repository(), settings.reportDir()) + "/**");
         }
-        return new RepositoryWalker(settings.include(), exclude, MAX_BYTES);
+        return new RepositoryWalker(settings.include(), exclude, MAX_BYTES, settings.gitIgnore());
     }
 
     record Walk(List<SourceFile> files, List<SkippedFile> skipped) {
@@ -60,22 +69,48 @@ final class RepositoryWalker {
     Walk walk(Path root) {
         List<SourceFile> files = new ArrayList<>();
         List<SkippedFile> skipped = new ArrayList<>();
+        IgnoreScopes ignored = new IgnoreScopes();
         try {
             Files.walkFileTree(root, new SimpleFileVisitor<>() {
                 @Override
                 public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
                     if (dir.equals(root)) {
+                        if (gitIgnore) {
+                            // lowest precedence first: the repository's own exclude file, then its .gitignore
+                            ignored.enter("", rules(root.resolve(".git").resolve("info").resolve("exclude")));
+                            ignored.enter("", rules(root.resolve(".gitignore")));
+                        }
                         return FileVisitResult.CONTINUE;
                     }
                     String rel = relative(root, dir);
-                    return matches(exclude, rel + "/x") && matches(exclude, rel + "/x/y")
-                            ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+                    if (matches(exclude, rel + "/x") && matches(exclude, rel + "/x/y")) {
+                        return FileVisitResult.SKIP_SUBTREE;
+                    }
+                    if (gitIgnore) {
+                        // git never looks inside an ignored directory, so nothing in it can be kept again
+                        if (ignored.ignores(rel, true)) {
+                            return FileVisitResult.SKIP_SUBTREE;
+                        }
+                        ignored.enter(rel, rules(dir.resolve(".gitignore")));
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path dir, IOException e) {
+                    if (gitIgnore) {
+                        ignored.leave(dir.equals(root) ? "" : relative(root, dir));
+                    }
+                    return FileVisitResult.CONTINUE;
                 }
 
                 @Override
                 public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
                     String rel = relative(root, file);
                     if (!matches(include, rel) || matches(exclude, rel)) {
+                        return FileVisitResult.CONTINUE;
+                    }
+                    if (gitIgnore && ignored.ignores(rel, attrs.isDirectory())) {
                         return FileVisitResult.CONTINUE;
                     }
                     if (!attrs.isRegularFile()) {
@@ -98,6 +133,56 @@ final class RepositoryWalker {
         files.sort(Comparator.comparing(SourceFile::path));
         skipped.sort(Comparator.comparing(SkippedFile::path));
         return new Walk(List.copyOf(files), List.copyOf(skipped));
+    }
+
+    /**
+     * The {@code .gitignore} rules in force while walking: one scope per directory on the way down from the root,
+     * deepest last, each with the rules of that directory's own file (often none).
+     */
+    private static final class IgnoreScopes {
+        private record Scope(String dir, GitIgnore rules) {
+        }
+
+        private final java.util.ArrayDeque<Scope> scopes = new java.util.ArrayDeque<>();
+
+        void enter(String dir, GitIgnore rules) {
+            scopes.push(new Scope(dir, rules));
+        }
+
+        /** Leaves every scope of {@code dir} (the root has two). */
+        void leave(String dir) {
+            while (!scopes.isEmpty() && scopes.peek().dir().equals(dir)) {
+                scopes.pop();
+            }
+        }
+
+        /** The deepest file with a rule for the path decides, and in it the last rule that matches. */
+        boolean ignores(String rel, boolean directory) {
+            for (Scope scope : scopes) {
+                if (scope.rules().isEmpty()) {
+                    continue;
+                }
+                String below = scope.dir().isEmpty() ? rel : rel.substring(scope.dir().length() + 1);
+                GitIgnore.Verdict verdict = scope.rules().match(below, directory);
+                if (verdict != GitIgnore.Verdict.NONE) {
+                    return verdict == GitIgnore.Verdict.IGNORED;
+                }
+            }
+            return false;
+        }
+    }
+
+    /** A directory's ignore rules; none when it has no such file, or one that cannot be read as a plain file. */
+    private static GitIgnore rules(Path file) {
+        try {
+            if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+                return GitIgnore.parse(List.of());
+            }
+            return GitIgnore.parse(List.of(new String(Files.readAllBytes(file), StandardCharsets.UTF_8)
+                    .split("\\r?\\n")));
+        } catch (IOException e) {
+            return GitIgnore.parse(List.of());
+        }
     }
 
     private void read(Path file, String rel, long size, List<SourceFile> files, List<SkippedFile> skipped) {

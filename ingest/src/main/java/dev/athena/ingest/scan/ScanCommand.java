@@ -14,7 +14,7 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code scan DIR --client ID [--type T] [--every 1h | --cron "0 0 * * * *"] [--timeout 30m] [--name REPO]
- * [--include GLOB]... [--exclude GLOB]... [--report-dir DIR] [--kafka HOST:PORT] [--db-url URL] [--db-user U]
+ * [--include GLOB]... [--exclude GLOB]... [--gitignore on|off] [--report-dir DIR] [--kafka HOST:PORT] [--db-url URL] [--db-user U]
  * [--db-password P]}. Without a schedule it scans once and exits 0 when nothing failed or is pending (2 when
  * something is pending, 1 otherwise); with one it scans on every start until interrupted. Connection settings
  * fall back to ATHENA_KAFKA_BOOTSTRAP, ATHENA_DB_URL, ATHENA_DB_USER, ATHENA_DB_PASSWORD.
@@ -37,7 +37,8 @@ public final class ScanCommand {
         } catch (IllegalArgumentException e) {
             out.println("athena scan: " + e.getMessage());
             out.println("usage: athena scan DIR --client ID [--type " + AnalysisType.wireNames().replace(", ", "|")
-                    + "] [--every 1h | --cron EXPR] [--timeout 30m] [--include GLOB] [--exclude GLOB]");
+                    + "] [--every 1h | --cron EXPR] [--timeout 30m] [--include GLOB] [--exclude GLOB] "
+                    + "[--gitignore on|off]");
             return 64;
         }
         if (schedule == null) {
@@ -98,7 +99,7 @@ public final class ScanCommand {
                 }
             }
             List<String> known = List.of("client", "type", "every", "cron", "timeout", "name", "include", "exclude",
-                    "report-dir", "kafka", "db-url", "db-user", "db-password");
+                    "gitignore", "report-dir", "kafka", "db-url", "db-user", "db-password");
             for (String name : options.keySet()) {
                 if (!known.contains(name)) {
                     throw new IllegalArgumentException("unknown option --" + name);
@@ -135,6 +136,13 @@ public final class ScanCommand {
                 List<String> exclude = new ArrayList<>(ScanSettings.DEFAULT_EXCLUDE);
                 exclude.addAll(options.getOrDefault("exclude", List.of()));
                 s = s.withGlobs(options.getOrDefault("include", ScanSettings.DEFAULT_INCLUDE), exclude);
+            }
+            if (options.containsKey("gitignore")) {
+                String honoured = option("gitignore", null);
+                if (!honoured.equals("on") && !honoured.equals("off")) {
+                    throw new IllegalArgumentException("--gitignore must be on or off but was '" + honoured + "'");
+                }
+                s = s.withGitIgnore(honoured.equals("on"));
             }
             if (options.containsKey("timeout")) {
                 s = s.withTimeout(Durations.parse(option("timeout", null)));

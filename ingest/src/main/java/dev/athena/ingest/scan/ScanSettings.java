@@ -11,10 +11,11 @@ import java.util.Objects;
 /**
  * One repository scan: what to walk, as whom, how long to wait for results and where to write the report.
  * {@code repoName} keys the change detection, so two scans of the same repository must use the same name.
+ * {@code gitIgnore}: leave out what the repository's {@code .gitignore} files ignore, as git does (the default).
  */
 public record ScanSettings(Path repository, String repoName, String clientId, AnalysisType type,
         List<String> include, List<String> exclude, Duration timeout, String bootstrap, String jdbcUrl,
-        String dbUser, String dbPassword, Path reportDir) {
+        String dbUser, String dbPassword, Path reportDir, boolean gitIgnore) {
 
     public static final List<String> DEFAULT_INCLUDE = List.of("**");
     public static final List<String> DEFAULT_EXCLUDE = List.of(".git/**", "**/.git/**", "**/node_modules/**",
@@ -50,32 +51,37 @@ public record ScanSettings(Path repository, String repoName, String clientId, An
         Path absolute = repository.toAbsolutePath().normalize();
         String name = absolute.getFileName() == null ? "root" : absolute.getFileName().toString();
         return new ScanSettings(absolute, name, clientId, AnalysisType.SECURITY, DEFAULT_INCLUDE, DEFAULT_EXCLUDE,
-                DEFAULT_TIMEOUT, bootstrap, jdbcUrl, dbUser, dbPassword, Path.of(".athena", "scans", name));
+                DEFAULT_TIMEOUT, bootstrap, jdbcUrl, dbUser, dbPassword, Path.of(".athena", "scans", name), true);
     }
 
     public ScanSettings withRepoName(String newName) {
         return new ScanSettings(repository, newName, clientId, type, include, exclude, timeout, bootstrap, jdbcUrl,
-                dbUser, dbPassword, reportDir);
+                dbUser, dbPassword, reportDir, gitIgnore);
     }
 
     public ScanSettings withType(AnalysisType newType) {
         return new ScanSettings(repository, repoName, clientId, newType, include, exclude, timeout, bootstrap,
-                jdbcUrl, dbUser, dbPassword, reportDir);
+                jdbcUrl, dbUser, dbPassword, reportDir, gitIgnore);
     }
 
     public ScanSettings withGlobs(List<String> newInclude, List<String> newExclude) {
         return new ScanSettings(repository, repoName, clientId, type, newInclude, newExclude, timeout, bootstrap,
-                jdbcUrl, dbUser, dbPassword, reportDir);
+                jdbcUrl, dbUser, dbPassword, reportDir, gitIgnore);
     }
 
     public ScanSettings withTimeout(Duration newTimeout) {
         return new ScanSettings(repository, repoName, clientId, type, include, exclude, newTimeout, bootstrap,
-                jdbcUrl, dbUser, dbPassword, reportDir);
+                jdbcUrl, dbUser, dbPassword, reportDir, gitIgnore);
     }
 
     public ScanSettings withReportDir(Path newReportDir) {
         return new ScanSettings(repository, repoName, clientId, type, include, exclude, timeout, bootstrap,
-                jdbcUrl, dbUser, dbPassword, newReportDir);
+                jdbcUrl, dbUser, dbPassword, newReportDir, gitIgnore);
+    }
+
+    public ScanSettings withGitIgnore(boolean honoured) {
+        return new ScanSettings(repository, repoName, clientId, type, include, exclude, timeout, bootstrap, jdbcUrl,
+                dbUser, dbPassword, reportDir, honoured);
     }
 
     /** The password stays out of logs, and so do credentials inside the database URL. */
@@ -83,6 +89,6 @@ public record ScanSettings(Path repository, String repoName, String clientId, An
     public String toString() {
         return "ScanSettings[repository=" + repository + ", repoName=" + repoName + ", clientId=" + clientId
                 + ", type=" + type.wireName() + ", include=" + include + ", exclude=" + exclude + ", timeout="
-                + timeout + ", bootstrap=" + bootstrap + ", jdbcUrl=" + MaskedUrls.mask(jdbcUrl) + ", reportDir=" + reportDir + "]";
+                + timeout + ", gitIgnore=" + gitIgnore + ", bootstrap=" + bootstrap + ", jdbcUrl=" + MaskedUrls.mask(jdbcUrl) + ", reportDir=" + reportDir + "]";
     }
 }

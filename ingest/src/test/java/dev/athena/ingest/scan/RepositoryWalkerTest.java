@@ -112,6 +112,44 @@ class RepositoryWalkerTest {
     }
 
     @Test
+    void shouldLeaveOutWhatTheRepositorysGitIgnoreFilesIgnoreAsGitDoes() throws IOException {
+        write(".gitignore", "# build output\n/dist/\n*.log\n.venv\ngenerated/**\n!important.log\n");
+        write(".git/info/exclude", "local-notes.md\n");
+        write("dist/bundle.js", "var a = 1;\n");
+        write("web/dist/page.js", "var b = 2;\n");
+        write("app.log", "started\n");
+        write("important.log", "kept\n");
+        write(".venv/lib/site.py", "import os\n");
+        write("generated/api/client.py", "pass\n");
+        write("local-notes.md", "todo\n");
+        write("src/main.py", "print(1)\n");
+        write("src/.gitignore", "*.tmp.py\n!app.log\n");
+        write("src/scratch.tmp.py", "x = 1\n");
+        write("src/app.log", "a deeper file may keep what a higher one ignores\n");
+        write("src/vendor/.gitignore", "*\n!.gitignore\n");
+        write("src/vendor/lib.py", "import sys\n");
+
+        var walk = new RepositoryWalker(List.of("**"), List.of(".git/**"), RepositoryWalker.MAX_BYTES).walk(root);
+
+        assertThat(walk.files()).extracting(SourceFile::path).containsExactly(".gitignore", "important.log",
+                "src/.gitignore", "src/app.log", "src/main.py", "src/vendor/.gitignore", "web/dist/page.js");
+        assertThat(walk.skipped()).as("ignored files are not walked, so not reported").isEmpty();
+    }
+
+    @Test
+    void shouldWalkIgnoredFilesTooWhenAScanTurnsGitIgnoreOff() throws IOException {
+        write(".gitignore", "*.log\ndist/\n");
+        write("app.log", "started\n");
+        write("dist/bundle.js", "var a = 1;\n");
+        ScanSettings settings = ScanSettings.of(root, "team-a", "127.0.0.1:9092", "jdbc:postgresql://x/y", "u", "p");
+
+        assertThat(RepositoryWalker.of(settings).walk(root).files()).extracting(SourceFile::path)
+                .containsExactly(".gitignore");
+        assertThat(RepositoryWalker.of(settings.withGitIgnore(false)).walk(root).files())
+                .extracting(SourceFile::path).containsExactly(".gitignore", "app.log", "dist/bundle.js");
+    }
+
+    @Test
     void shouldSkipBinaryOversizeNonUtf8AndEmptyFilesWithTheirReasons() throws IOException {
         write("ok.txt", "fine\n");
         write("logo.png", new byte[] {(byte) 0x89, 'P', 'N', 'G', 0, 0, 1});

@@ -36,6 +36,20 @@ class ScanCommandTest {
     }
 
     @Test
+    void shouldRefuseAGitIgnoreSwitchOtherThanOnOrOff() throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+
+        int code = ScanCommand.run(List.of(".", "--client", "a", "--gitignore", "maybe"), Map.of(),
+                new PrintStream(bytes, true, StandardCharsets.UTF_8));
+
+        assertThat(code).isEqualTo(64);
+        assertThat(bytes.toString(StandardCharsets.UTF_8)).contains("--gitignore must be on or off but was 'maybe'",
+                "[--gitignore on|off]");
+        assertThat(ScanSettings.of(Path.of("."), "team-a", "k", "j", "u", "p").gitIgnore()).as("on by default")
+                .isTrue();
+    }
+
+    @Test
     void shouldValidateSettingsWithMessagesThatEchoTheBadValue() {
         assertThatThrownBy(() -> ScanSettings.of(Path.of("."), "team.a", "k", "j", "u", "p"))
                 .hasMessageContaining("'team.a'");
