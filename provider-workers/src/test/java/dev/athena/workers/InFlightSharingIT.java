@@ -27,11 +27,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -60,9 +55,11 @@ class InFlightSharingIT {
                     .withGroupId("it-in-flight-" + suffix);
             CommittedRecords.startGroupAtEnd(endpoints.kafkaBootstrap(), settings.groupId(), Topics.BATCHES);
             try (ProviderWorkers ignored = ProviderWorkers.start(settings, registry, catalog)) {
-                produce(endpoints, batch("it-first-" + suffix, key, "r1-" + suffix, "team-a", "src/eval.py"));
+                BatchTopic.send(endpoints.kafkaBootstrap(), ROUTE,
+                        batch("it-first-" + suffix, key, "r1-" + suffix, "team-a", "src/eval.py"));
                 awaitRequests(anthropic, 1);
-                produce(endpoints, batch("it-second-" + suffix, key, "r2-" + suffix, "team-b", "vendor/eval.py"));
+                BatchTopic.send(endpoints.kafkaBootstrap(), ROUTE,
+                        batch("it-second-" + suffix, key, "r2-" + suffix, "team-b", "vendor/eval.py"));
 
                 BatchResult first = onlyResult(endpoints, "it-first-" + suffix);
                 BatchResult second = onlyResult(endpoints, "it-second-" + suffix);
@@ -93,15 +90,6 @@ class InFlightSharingIT {
         BatchItem item = new BatchItem(key, request, List.of(new Requester(requestId, clientId, null, null)));
         return Json.write(new AnalysisBatch(SchemaVersion.CURRENT, batchId, ROUTE, Instant.now(), Instant.now(),
                 List.of(item)));
-    }
-
-    private static void produce(Endpoints endpoints, byte[] value) throws Exception {
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, endpoints.kafkaBootstrap(),
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
-            producer.send(new ProducerRecord<>(Topics.BATCHES, ROUTE, value)).get();
-        }
     }
 
     private static void awaitRequests(FakeProviderServer provider, int count) throws InterruptedException {

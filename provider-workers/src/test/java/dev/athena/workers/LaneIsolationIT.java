@@ -28,11 +28,6 @@ import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -55,13 +50,13 @@ class LaneIsolationIT {
             try (ProviderWorkers ignored = ProviderWorkers.start(settings, new SimpleMeterRegistry(), catalog)) {
                 String bulk = "it-lanes-bulk-" + suffix;
                 String interactive = "it-lanes-interactive-" + suffix;
-                produce(endpoints, 0, batch(bulk, "anthropic", Lane.BULK));
+                BatchTopic.send(endpoints.kafkaBootstrap(), 0, "route", batch(bulk, "anthropic", Lane.BULK));
                 long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
                 while (anthropic.requestCount() == 0 && System.nanoTime() < deadline) {
                     Thread.sleep(50);
                 }
                 Instant sent = Instant.now();
-                produce(endpoints, 1, batch(interactive, "builtin", Lane.INTERACTIVE));
+                BatchTopic.send(endpoints.kafkaBootstrap(), 1, "route", batch(interactive, "builtin", Lane.INTERACTIVE));
 
                 List<String> order = new ArrayList<>();
                 Map<String, Instant> seen = new HashMap<>();
@@ -95,7 +90,7 @@ class LaneIsolationIT {
                 List<String> bulk = new ArrayList<>();
                 for (int i = 0; i < 10; i++) {
                     bulk.add("it-backlog-bulk-" + i + "-" + suffix);
-                    produce(endpoints, 0, batch(bulk.getLast(), "anthropic", Lane.BULK));
+                    BatchTopic.send(endpoints.kafkaBootstrap(), 0, "route", batch(bulk.getLast(), "anthropic", Lane.BULK));
                 }
                 long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
                 while (anthropic.requestCount() == 0 && System.nanoTime() < deadline) {
@@ -104,7 +99,7 @@ class LaneIsolationIT {
                 Thread.sleep(1_000); // the loop polls the backlog and pauses partition 0
                 String interactive = "it-backlog-interactive-" + suffix;
                 Instant sent = Instant.now();
-                produce(endpoints, 1, batch(interactive, "builtin", Lane.INTERACTIVE));
+                BatchTopic.send(endpoints.kafkaBootstrap(), 1, "route", batch(interactive, "builtin", Lane.INTERACTIVE));
 
                 List<String> order = new ArrayList<>();
                 Map<String, Instant> seen = new HashMap<>();
@@ -122,15 +117,6 @@ class LaneIsolationIT {
         return Json.write(new AnalysisBatch(SchemaVersion.CURRENT, batchId, provider + "/auto/" + lane.wireName(),
                 Instant.now(), Instant.now(), List.of(new BatchItem("analysis:" + provider + ":auto:security:a:b",
                         request, List.of(new Requester(request.requestId(), "team-it", null, null))))));
-    }
-
-    private static void produce(Endpoints endpoints, int partition, byte[] value) throws Exception {
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, endpoints.kafkaBootstrap(),
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
-            producer.send(new ProducerRecord<>(Topics.BATCHES, partition, "route", value)).get();
-        }
     }
 
     private static void readResults(Endpoints endpoints, String suffix, List<String> wanted, List<String> order,

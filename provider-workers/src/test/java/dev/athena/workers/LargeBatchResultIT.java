@@ -25,11 +25,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -55,7 +50,7 @@ class LargeBatchResultIT {
         assertThat(batch.length).isGreaterThan(1024 * 1024);
         try (ProviderWorkers ignored = ProviderWorkers.start(settings, new SimpleMeterRegistry(),
                 ProviderCatalog.fromEnvironment(Map.of()))) {
-            produce(endpoints, batch);
+            BatchTopic.send(endpoints.kafkaBootstrap(), ROUTE, batch);
 
             List<BatchResult> results = CommittedRecords.results(endpoints.kafkaBootstrap(), "it-large-results-"
                     + suffix, batchId, Duration.ofSeconds(90), 1);
@@ -96,15 +91,5 @@ class LargeBatchResultIT {
                     + "23456789abcdef:00000000", request, requesters));
         }
         return new AnalysisBatch(SchemaVersion.CURRENT, batchId, ROUTE, now, now, items);
-    }
-
-    private static void produce(Endpoints endpoints, byte[] value) throws Exception {
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, endpoints.kafkaBootstrap(),
-                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Topics.MAX_RECORD_BYTES,
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
-            producer.send(new ProducerRecord<>(Topics.BATCHES, ROUTE, value)).get();
-        }
     }
 }

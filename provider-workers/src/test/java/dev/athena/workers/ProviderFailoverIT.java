@@ -32,11 +32,6 @@ import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -68,7 +63,7 @@ class ProviderFailoverIT {
             // the same fake Anthropic, and use up its ten 529s before this batch arrives (served by anthropic)
             CommittedRecords.startGroupAtEnd(endpoints.kafkaBootstrap(), settings.groupId(), Topics.BATCHES);
             try (ProviderWorkers ignored = ProviderWorkers.start(settings, registry, catalog)) {
-                produce(endpoints, batch(batchId, requestId));
+                BatchTopic.send(endpoints.kafkaBootstrap(), "auto/auto/interactive", batch(batchId, requestId));
                 BatchResult result = awaitResult(endpoints, batchId, suffix);
                 ItemResult item = result.items().getFirst();
                 assertThat(item.status()).isEqualTo(ResultStatus.COMPLETED);
@@ -97,15 +92,6 @@ class ProviderFailoverIT {
                 List.of(new Requester(requestId, "team-it", null, null)));
         return Json.write(new AnalysisBatch(SchemaVersion.CURRENT, batchId, "auto/auto/interactive", Instant.now(),
                 Instant.now(), List.of(item)));
-    }
-
-    private static void produce(Endpoints endpoints, byte[] value) throws Exception {
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, endpoints.kafkaBootstrap(),
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
-            producer.send(new ProducerRecord<>(Topics.BATCHES, "auto/auto/interactive", value)).get();
-        }
     }
 
     private static BatchResult awaitResult(Endpoints endpoints, String batchId, String suffix) {

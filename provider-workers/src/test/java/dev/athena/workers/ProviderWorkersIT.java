@@ -8,7 +8,6 @@ import dev.athena.schemas.message.AnalysisType;
 import dev.athena.schemas.message.BatchResult;
 import dev.athena.schemas.message.ItemResult;
 import dev.athena.schemas.message.ResultStatus;
-import dev.athena.schemas.topic.Topics;
 import dev.athena.workers.config.ProviderCatalog;
 import dev.athena.workers.metrics.WorkerMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -18,11 +17,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -41,8 +35,9 @@ class ProviderWorkersIT {
         // an explicit, empty environment: API keys on a developer's machine must not route `auto` elsewhere
         ProviderCatalog noRemoteProviders = ProviderCatalog.fromEnvironment(Map.of());
         try (ProviderWorkers ignored = ProviderWorkers.start(settings, registry, noRemoteProviders)) {
-            produce(endpoints, "{not a batch".getBytes(StandardCharsets.UTF_8));
-            produce(endpoints, batchJson(batchId, suffix).getBytes(StandardCharsets.UTF_8));
+            BatchTopic.send(endpoints.kafkaBootstrap(), ROUTE, "{not a batch".getBytes(StandardCharsets.UTF_8));
+            BatchTopic.send(endpoints.kafkaBootstrap(), ROUTE,
+                    batchJson(batchId, suffix).getBytes(StandardCharsets.UTF_8));
 
             List<BatchResult> results = readResults(endpoints, batchId, suffix);
 
@@ -86,15 +81,6 @@ class ProviderWorkersIT {
                              "code":"x = 1\\n","deadline":"2020-01-01T00:00:00Z"},
                   "requesters":[{"requestId":"req-c-%s","clientId":"team-it"}]}]}
                 """.formatted(batchId, ROUTE, now, now, suffix, code, now, suffix, suffix, suffix, suffix);
-    }
-
-    private static void produce(Endpoints endpoints, byte[] value) throws Exception {
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, endpoints.kafkaBootstrap(),
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
-            producer.send(new ProducerRecord<>(Topics.BATCHES, ROUTE, value)).get();
-        }
     }
 
     /** Every result for our batch id that appears within the deadline, plus a quiet period to catch duplicates. */
