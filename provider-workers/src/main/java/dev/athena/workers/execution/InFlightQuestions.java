@@ -2,7 +2,10 @@ package dev.athena.workers.execution;
 
 import dev.athena.schemas.message.BatchItem;
 import dev.athena.schemas.message.ItemResult;
+import dev.athena.schemas.message.Lane;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -18,10 +21,18 @@ import java.util.concurrent.ConcurrentHashMap;
  * round trip to Redis. A key leaves the map when its answer is in (or its batch gave up), so the map holds at
  * most the items being executed. Only a {@code COMPLETED} answer is shared: after a failure the follower makes
  * its own attempts, as it would have without a leader. A follower that streams is not shared (its client waits
- * for chunks the leader's call sends to another requester); it leads or runs alone. Thread-safe.
+ * for chunks the leader's call sends to another requester); it leads or runs alone. An interactive item never
+ * waits for a bulk one (each lane has its own leaders), a bulk item also for an interactive one. Thread-safe.
  */
 public final class InFlightQuestions {
-    private final ConcurrentHashMap<String, CompletableFuture<ItemResult>> answers = new ConcurrentHashMap<>();
+    private final Map<Lane, ConcurrentHashMap<String, CompletableFuture<ItemResult>>> answers = new EnumMap<>(
+            Lane.class);
+
+    public InFlightQuestions() {
+        for (Lane lane : Lane.values()) {
+            answers.put(lane, new ConcurrentHashMap<>());
+        }
+    }
 
     /**
      * Registers the batch's items: each leads its question (is asked of a provider, its answer shared when in),
@@ -38,11 +49,20 @@ public final class InFlightQuestions {
             if (item.cacheKey() == null) {
                 continue;
             }
+            boolean mayWait = !item.request().streaming();
+            Lane lane = item.request().lane();
+            // bulk work may wait for an interactive answer, never the other way round: a scan's call can sit
+            // behind its lane's backlog for longer than an interactive deadline allows
+            CompletableFuture<ItemResult> interactive = answers.get(Lane.INTERACTIVE).get(item.cacheKey());
+            if (mayWait && lane == Lane.BULK && interactive != null) {
+                followed[i] = interactive;
+                continue;
+            }
             CompletableFuture<ItemResult> mine = new CompletableFuture<>();
-            CompletableFuture<ItemResult> existing = answers.putIfAbsent(item.cacheKey(), mine);
+            CompletableFuture<ItemResult> existing = answers.get(lane).putIfAbsent(item.cacheKey(), mine);
             if (existing == null) {
                 led[i] = mine;
-            } else if (!item.request().streaming()) {
+            } else if (mayWait) {
                 followed[i] = existing;
             }
         }
@@ -51,7 +71,7 @@ public final class InFlightQuestions {
 
     /** How many questions are being answered now. */
     int size() {
-        return answers.size();
+        return answers.values().stream().mapToInt(Map::size).sum();
     }
 
     /** What one batch's items do about their questions. */
@@ -76,7 +96,8 @@ public final class InFlightQuestions {
         void answered(int index, ItemResult result) {
             CompletableFuture<ItemResult> mine = led[index];
             if (mine != null) {
-                answers.remove(items.get(index).cacheKey(), mine);
+                BatchItem item = items.get(index);
+                answers.get(item.request().lane()).remove(item.cacheKey(), mine);
                 mine.complete(result);
             }
         }

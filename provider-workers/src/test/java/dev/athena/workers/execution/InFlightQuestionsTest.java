@@ -133,6 +133,28 @@ class InFlightQuestionsTest {
     }
 
     @Test
+    void shouldLetBulkWorkWaitForAnInteractiveAnswerButNeverTheOtherWayRound() throws Exception {
+        BatchExecutor executor = executor(held(call -> answer()), InstantSource.system());
+        Future<BatchResult> scan = threads.submit(() -> executor.execute(batch("b1",
+                item("r1", "c1", "a.py", null, KEY, false, Lane.BULK))));
+        awaitCalls(1);
+        Future<BatchResult> interactive = threads.submit(() -> executor.execute(batch("b2",
+                item("r2", "c2", "a.py", null))));
+        awaitCalls(2); // asked for itself, not behind the scan's call
+        Future<BatchResult> laterScan = threads.submit(() -> executor.execute(batch("b3",
+                item("r3", "c3", "a.py", null, KEY, false, Lane.BULK))));
+        awaitFollowers(laterScan);
+        release.countDown();
+
+        assertThat(scan.get(10, TimeUnit.SECONDS).items().getFirst().cached()).isFalse();
+        assertThat(interactive.get(10, TimeUnit.SECONDS).items().getFirst().cached()).isFalse();
+        assertThat(laterScan.get(10, TimeUnit.SECONDS).items().getFirst().cached()).as("waited for an answer")
+                .isTrue();
+        assertThat(calls).hasValue(2);
+        assertThat(inFlight.size()).isZero();
+    }
+
+    @Test
     void shouldExpireAFollowerWhoseDeadlinePassesWhileTheAnswerIsStillComing() throws Exception {
         BatchExecutor executor = executor(held(call -> answer()), InstantSource.system());
         Future<BatchResult> first = threads.submit(() -> executor.execute(batch("b1", item("r1", "c1", "a.py", null))));
@@ -222,8 +244,13 @@ class InFlightQuestionsTest {
 
     private static BatchItem item(String requestId, String clientId, String path, Instant deadline, String key,
             boolean stream) {
+        return item(requestId, clientId, path, deadline, key, stream, Lane.INTERACTIVE);
+    }
+
+    private static BatchItem item(String requestId, String clientId, String path, Instant deadline, String key,
+            boolean stream, Lane lane) {
         AnalysisRequest request = new AnalysisRequest(SchemaVersion.CURRENT, requestId, clientId, AnalysisType.SECURITY,
-                "python", path, "x = eval(s)\n", "primary", null, Lane.INTERACTIVE, Map.of(), deadline,
+                "python", path, "x = eval(s)\n", "primary", null, lane, Map.of(), deadline,
                 stream ? Boolean.TRUE : null, null, null);
         return new BatchItem(key, request, List.of(new Requester(requestId, clientId, null, null)));
     }
