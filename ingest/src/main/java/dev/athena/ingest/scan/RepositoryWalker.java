@@ -27,8 +27,9 @@ import java.util.List;
 /**
  * Finds the files of a repository worth analysing: matched by an include glob and no exclude glob (globs are
  * matched against the path relative to the root, with '/'; a leading {@code **}{@code /} also matches at the
- * root), not ignored by git's rules when those are honoured ({@code .gitignore} files from the root down and
- * {@code .git/info/exclude}, as git reads them: {@link GitIgnore}), regular files only, at most
+ * root), not ignored by git's rules when those are honoured ({@code .gitignore} files from the top of the work
+ * tree the root is in down, and {@code .git/info/exclude}, as git reads them: {@link GitIgnore}), regular files
+ * only, at most
  * {@link #MAX_BYTES}, no NUL byte, valid UTF-8, not empty. What the globs and git's rules leave out is simply not
  * walked (a scan of a repository with a {@code node_modules} or {@code dist} would otherwise list thousands of
  * files); every other file left out is reported with its reason.
@@ -76,9 +77,7 @@ final class RepositoryWalker {
                 public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
                     if (dir.equals(root)) {
                         if (gitIgnore) {
-                            // lowest precedence first: the repository's own exclude file, then its .gitignore
-                            ignored.enter("", rules(root.resolve(".git").resolve("info").resolve("exclude")));
-                            ignored.enter("", rules(root.resolve(".gitignore")));
+                            ignored.enterRoot(root);
                         }
                         return FileVisitResult.CONTINUE;
                     }
@@ -91,7 +90,7 @@ final class RepositoryWalker {
                         if (ignored.ignores(rel, true)) {
                             return FileVisitResult.SKIP_SUBTREE;
                         }
-                        ignored.enter(rel, rules(dir.resolve(".gitignore")));
+                        ignored.enter(rel, "", rules(dir.resolve(".gitignore")));
                     }
                     return FileVisitResult.CONTINUE;
                 }
@@ -136,20 +135,48 @@ final class RepositoryWalker {
     }
 
     /**
-     * The {@code .gitignore} rules in force while walking: one scope per directory on the way down from the root,
-     * deepest last, each with the rules of that directory's own file (often none).
+     * The {@code .gitignore} rules in force while walking: one scope per directory on the way down from the
+     * top of the git work tree the scanned folder is in (or from the folder itself, outside one), deepest last,
+     * each with the rules of that directory's own file (often none). A scope above the scanned folder matches
+     * paths as seen from its own directory ({@code prefix} leads from there to the scanned folder), as git does
+     * for a monorepo's root {@code .gitignore} when only a part of it is scanned.
      */
     private static final class IgnoreScopes {
-        private record Scope(String dir, GitIgnore rules) {
+        private record Scope(String dir, String prefix, GitIgnore rules) {
         }
 
         private final java.util.ArrayDeque<Scope> scopes = new java.util.ArrayDeque<>();
 
-        void enter(String dir, GitIgnore rules) {
-            scopes.push(new Scope(dir, rules));
+        /**
+         * The scopes of the scanned folder and of each directory above it up to the work tree's top, lowest
+         * precedence first: the repository's {@code .git/info/exclude}, then the {@code .gitignore} files from
+         * the top down.
+         */
+        void enterRoot(Path root) {
+            Path absolute = root.toAbsolutePath().normalize();
+            Path top = absolute;
+            for (Path dir = absolute; dir != null; dir = dir.getParent()) {
+                if (Files.exists(dir.resolve(".git"), LinkOption.NOFOLLOW_LINKS)) {
+                    top = dir;
+                    break;
+                }
+            }
+            enter("", relative(top, absolute), rules(top.resolve(".git").resolve("info").resolve("exclude")));
+            List<Path> down = new ArrayList<>();
+            for (Path dir = absolute; !dir.equals(top); dir = dir.getParent()) {
+                down.addFirst(dir);
+            }
+            down.addFirst(top);
+            for (Path dir : down) {
+                enter("", relative(dir, absolute), rules(dir.resolve(".gitignore")));
+            }
         }
 
-        /** Leaves every scope of {@code dir} (the root has two). */
+        void enter(String dir, String prefix, GitIgnore rules) {
+            scopes.push(new Scope(dir, prefix, rules));
+        }
+
+        /** Leaves every scope of {@code dir} (the root's include those above it). */
         void leave(String dir) {
             while (!scopes.isEmpty() && scopes.peek().dir().equals(dir)) {
                 scopes.pop();
@@ -163,7 +190,8 @@ final class RepositoryWalker {
                     continue;
                 }
                 String below = scope.dir().isEmpty() ? rel : rel.substring(scope.dir().length() + 1);
-                GitIgnore.Verdict verdict = scope.rules().match(below, directory);
+                GitIgnore.Verdict verdict = scope.rules().match(
+                        scope.prefix().isEmpty() ? below : scope.prefix() + "/" + below, directory);
                 if (verdict != GitIgnore.Verdict.NONE) {
                     return verdict == GitIgnore.Verdict.IGNORED;
                 }

@@ -136,6 +136,26 @@ class RepositoryWalkerTest {
         assertThat(walk.skipped()).as("ignored files are not walked, so not reported").isEmpty();
     }
 
+    /** A part of a monorepo is scanned under the repository's own rules, from its top .gitignore down. */
+    @Test
+    void shouldHonourTheGitIgnoreFilesAboveAScannedFolderInsideARepository() throws IOException {
+        Files.createDirectories(root.resolve(".git/info"));
+        write(".git/info/exclude", "services/api/notes.py\n");
+        write(".gitignore", "*.gen.py\n/services/api/build/\n");
+        write("services/.gitignore", "fixtures/\n");
+        write("services/api/main.py", "print(1)\n");
+        write("services/api/models.gen.py", "x = 1\n");
+        write("services/api/build/out.py", "x = 2\n");
+        write("services/api/notes.py", "x = 3\n");
+        write("services/api/tests/fixtures/big.py", "x = 4\n");
+        write("services/api/build.py", "x = 5\n");
+
+        var walk = new RepositoryWalker(List.of("**"), List.of(), RepositoryWalker.MAX_BYTES)
+                .walk(root.resolve("services/api"));
+
+        assertThat(walk.files()).extracting(SourceFile::path).containsExactly("build.py", "main.py");
+    }
+
     @Test
     void shouldWalkIgnoredFilesTooWhenAScanTurnsGitIgnoreOff() throws IOException {
         write(".gitignore", "*.log\ndist/\n");
