@@ -29,10 +29,9 @@ import java.util.List;
  * matched against the path relative to the root, with '/'; a leading {@code **}{@code /} also matches at the
  * root), not ignored by git's rules when those are honoured ({@code .gitignore} files from the top of the work
  * tree the root is in down, and {@code .git/info/exclude}, as git reads them: {@link GitIgnore}), regular files
- * only, at most
- * {@link #MAX_BYTES}, no NUL byte, valid UTF-8, not empty. What the globs and git's rules leave out is simply not
- * walked (a scan of a repository with a {@code node_modules} or {@code dist} would otherwise list thousands of
- * files); every other file left out is reported with its reason.
+ * only, at most {@link #MAX_BYTES}, no NUL byte, valid UTF-8, not empty. What the globs and git's rules leave out
+ * is simply not walked (a scan of a repository with a {@code node_modules} or {@code dist} would otherwise list
+ * thousands of files); every other file left out is reported with its reason.
  */
 final class RepositoryWalker {
     /** The pipeline's admission limit for code (RequestLimits.DEFAULT_MAX_CODE_BYTES). */
