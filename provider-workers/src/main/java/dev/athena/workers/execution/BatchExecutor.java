@@ -66,8 +66,11 @@ public final class BatchExecutor {
                 groups.add(group);
                 futures.add(threads.submit(() -> {
                     List<ItemResult> done = items.executeGroup(members);
-                    for (int k = 0; k < group.size(); k++) {
-                        claims.answered(group.get(k), done.get(k));
+                    // an answer cut short by the batch being abandoned is no answer for others
+                    if (!Thread.currentThread().isInterrupted()) {
+                        for (int k = 0; k < group.size(); k++) {
+                            claims.answered(group.get(k), done.get(k));
+                        }
                     }
                     return done;
                 }));
