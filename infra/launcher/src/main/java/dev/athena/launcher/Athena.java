@@ -38,7 +38,8 @@ public final class Athena {
                                     [--timeout SECONDS] [--json]
               athena tail --client ID [--kafka HOST:PORT] [--json]
               athena scan DIR --client ID [--type T] [--every 1h | --cron EXPR] [--timeout 30m] [--include GLOB]
-                              [--exclude GLOB] [--report-dir DIR] [--kafka HOST:PORT] [--db-url URL]
+                              [--exclude GLOB] [--gitignore on|off] [--report-dir DIR] [--kafka HOST:PORT]
+                              [--db-url URL]
               athena keys create --client ID --scopes submit,read[,admin] [--url http://127.0.0.1:8080]
               athena cache invalidate (--key K | --pattern GLOB | --tag TAG | --all) [--url http://127.0.0.1:8080]
             keys and cache call the gateway's admin API with the key in ATHENA_ADMIN_KEY.

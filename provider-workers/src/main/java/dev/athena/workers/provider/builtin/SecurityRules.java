@@ -61,7 +61,7 @@ final class SecurityRules {
             "\\bexec\\s*\\.\\s*Command(?:Context)?\\s*\\((?:\\s*\\w+\\s*,)?\\s*\"(?:/bin/|/usr/bin/)?(?:sh|bash|zsh|cmd|cmd\\.exe|powershell)\"\\s*,\\s*\"(?:-c|/c|/C|-Command)\"");
 
     private static final Pattern SQL_TEXT = Pattern.compile(
-            "(?i)[\"'`]\\s*(?:[^\"'`]*?\\b)?(?:select\\s+[^\"'`]*?\\bfrom\\b|insert\\s+into\\b|update\\s+[\\w.\"`]+\\s+set\\b|delete\\s+from\\b|replace\\s+into\\b|merge\\s+into\\b|drop\\s+table\\b|(?:where|and|or)\\s+[\\w.]+\\s*(?:=|like|in)\\s*)");
+            "(?i)[\"'`]\\s*(?:[^\"'`]*?\\b)?(?:select\\s+[^\"'`]*?\\bfrom\\b|insert\\s+into\\b|update\\s+[\\w.\"`]+\\s+set\\b|delete\\s+from\\b|replace\\s+into\\b|merge\\s+into\\b|drop\\s+table\\b|(?:where|and|or)\\s+[\\w.]+\\s*(?:=|\\blike\\b|\\bin\\b)\\s*)");
     private static final Pattern SQL_CONCAT = Pattern.compile(
             "[\"'`]\\s*\\+\\s*[\\w$(\\[]|[\\w$)\\]]\\s*\\+\\s*[\"'`]|[\"'`]\\s*\\.\\s*concat\\s*\\(");
     private static final Pattern CONTINUED_BY_VALUE = Pattern.compile("^(?:\\+\\s*)?[\\w$(].*");
@@ -78,6 +78,16 @@ final class SecurityRules {
     private static final Pattern PY_SAFE_LOADER = Pattern.compile("Loader\\s*=\\s*(?:yaml\\s*\\.\\s*)?C?SafeLoader|\\bSafeLoader\\b");
     private static final Pattern JS_UNSERIALIZE = Pattern.compile("(?<![\\w$])(?:[\\w$]+\\s*\\.\\s*)?unserialize\\s*\\(|require\\s*\\(\\s*[\"']node-serialize[\"']\\s*\\)");
     private static final Pattern GO_GOB_ANY = Pattern.compile("\\.Decode\\s*\\(\\s*&?\\w*\\s*\\)");
+
+    /**
+     * A value shaped like the name of a setting, metric or key rather than a secret: an upper-case constant name,
+     * or lower-case words joined by dots, dashes or underscores (at least two words).
+     */
+    private static final Pattern IDENTIFIER_VALUE = Pattern.compile(
+            "[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[a-z][a-z0-9]*(?:[._-][a-z][a-z0-9]*)+");
+    private static final Pattern NAME_WORDS = Pattern.compile("[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\\d+");
+    /** What comes before a quoted name that is the first branch of a conditional, not a key: {@code ? "a" : "b"}. */
+    private static final Pattern CONDITIONAL_BRANCH = Pattern.compile("\\?\\s*[\"'`]?$");
 
     /** Names that hold a secret's label, not the secret: {@code token_type = "bearer"}. */
     private static final Pattern NOT_A_SECRET_NAME = Pattern.compile(
@@ -128,13 +138,40 @@ final class SecurityRules {
             String name = m.group(1).replaceAll("[\"'\\[\\]]", "");
             if (PLACEHOLDER.matcher(value).matches() || value.startsWith("$") || value.contains("{{")
                     || NOT_A_SECRET_NAME.matcher(name).matches()
-                    || name.toLowerCase(Locale.ROOT).endsWith(value.toLowerCase(Locale.ROOT))) {
+                    || name.toLowerCase(Locale.ROOT).endsWith(value.toLowerCase(Locale.ROOT))
+                    || spellsName(name, value)
+                    || CONDITIONAL_BRANCH.matcher(src.code(line).substring(0, m.start(1))).find()) {
                 continue;
             }
             out.add(HARDCODED_SECRET, Severity.HIGH, line,
                     "hard-coded " + secretKind(name) + " assigned to '" + name + "'", SECRET_FIX);
             return;
         }
+    }
+
+    /**
+     * True when the value is shaped like an identifier and holds every word of the name: a constant that names a
+     * setting, metric or key ({@code MAX_TOKENS = "ATHENA_BATCH_MAX_TOKENS"}, {@code CREDENTIAL =
+     * "athena.credential"}), where a password ({@code DB_PASSWORD = "hunter2-production"}) does not.
+     */
+    static boolean spellsName(String name, String value) {
+        if (!IDENTIFIER_VALUE.matcher(value).matches()) {
+            return false;
+        }
+        String lowerValue = value.toLowerCase(Locale.ROOT);
+        Matcher words = NAME_WORDS.matcher(name);
+        boolean any = false;
+        while (words.find()) {
+            String word = words.group().toLowerCase(Locale.ROOT);
+            if (word.length() < 3) {
+                continue;
+            }
+            if (!lowerValue.contains(word)) {
+                return false;
+            }
+            any = true;
+        }
+        return any;
     }
 
     private static String secretKind(String name) {

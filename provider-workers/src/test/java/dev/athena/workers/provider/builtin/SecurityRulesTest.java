@@ -59,6 +59,27 @@ class SecurityRulesTest {
             assertThat(scan("javascript", "const token = process.env.TOKEN;\nconst tokenType = \"bearer\";\n")).isEmpty();
             assertThat(scan("python", "password = ''\nsecret = '${SECRET}'\n")).isEmpty();
         }
+
+        /** Constants that hold the name of a setting, metric or key are labels, not secrets. */
+        @Test
+        void shouldNotFlagConstantsThatSpellTheNameTheyAreAssignedTo() {
+            assertThat(scan("java", "static final String MAX_TOKENS = \"ATHENA_BATCH_MAX_TOKENS\";\n"
+                    + "static final String TOKENS = \"athena.provider.tokens\";\n"
+                    + "static final String CREDENTIAL = \"athena.credential\";\n"
+                    + "static final String HARDCODED_SECRET = \"hardcoded-secret\";\n")).isEmpty();
+            assertThat(rulesAt(scan("java", "static final String DB_PASSWORD = \"hunter2-production\";\n")))
+                    .as("a value that does not spell the name is still a secret").containsExactly("hardcoded-secret@1");
+            assertThat(rulesAt(scan("python", "password = 'password123'\n"))).containsExactly("hardcoded-secret@1");
+        }
+
+        @Test
+        void shouldNotTakeTheBranchesOfAConditionalForAnAssignment() {
+            assertThat(scan("java", "body.put(openai ? \"max_completion_tokens\" : \"max_tokens\", n);\n"
+                    + "error.put(\"type\", quota ? \"insufficient_quota\" : limited ? \"tokens\" : \"server_error\");\n"))
+                    .isEmpty();
+            assertThat(rulesAt(scan("javascript", "const cfg = {\"password\": \"s3cr3t-pa55\"};\n")))
+                    .as("a quoted key is still a key").containsExactly("hardcoded-secret@1");
+        }
     }
 
     @Nested
@@ -97,6 +118,17 @@ class SecurityRulesTest {
                     .containsExactly("sql-injection@1");
             assertThat(rulesAt(scan("java", "String q = String.format(\"DELETE FROM t WHERE id = %s\", id);")))
                     .containsExactly("sql-injection@1");
+        }
+
+        /** "or admin", "and nothing" hold "in" inside a word: English in a message, not a SQL condition. */
+        @Test
+        void shouldNotTakeWordsContainingSqlKeywordsForSql() {
+            assertThat(scan("java", "throw new IllegalStateException(name + \" has no changelog and nothing to restore\");\n"
+                    + "String m = \"unknown scope '\" + name + \"' (expected submit, read or admin)\";\n"
+                    + "String e = what + \": unknown model or endpoint\";\n")).isEmpty();
+            assertThat(rulesAt(scan("java", "q = \"SELECT * FROM t WHERE id IN (\" + ids + \")\";\n"
+                    + "q = \"... where name like '\" + pattern + \"'\";\n")))
+                    .containsExactly("sql-injection@1", "sql-injection@2");
         }
 
         @Test
