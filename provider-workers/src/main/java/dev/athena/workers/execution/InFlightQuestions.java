@@ -21,8 +21,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * round trip to Redis. A key leaves the map when its answer is in (or its batch gave up), so the map holds at
  * most the items being executed. Only a {@code COMPLETED} answer is shared: after a failure the follower makes
  * its own attempts, as it would have without a leader. A follower that streams is not shared (its client waits
- * for chunks the leader's call sends to another requester); it leads or runs alone. An interactive item never
- * waits for a bulk one (each lane has its own leaders), a bulk item also for an interactive one. Thread-safe.
+ * for chunks the leader's call sends to another requester); it leads or runs alone. A bulk item may wait for an
+ * interactive one as well as for a bulk one; an interactive item waits only for an interactive one (each lane
+ * has its own leaders). Thread-safe.
  */
 public final class InFlightQuestions {
     private final Map<Lane, ConcurrentHashMap<String, CompletableFuture<ItemResult>>> answers = new EnumMap<>(
