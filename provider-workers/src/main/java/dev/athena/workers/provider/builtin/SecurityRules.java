@@ -62,8 +62,10 @@ final class SecurityRules {
 
     private static final Pattern SQL_TEXT = Pattern.compile(
             "(?i)[\"'`]\\s*(?:[^\"'`]*?\\b)?(?:select\\s+[^\"'`]*?\\bfrom\\b|insert\\s+into\\b|update\\s+[\\w.\"`]+\\s+set\\b|delete\\s+from\\b|replace\\s+into\\b|merge\\s+into\\b|drop\\s+table\\b|(?:where|and|or)\\s+[\\w.]+\\s*(?:=|\\blike\\b|\\bin\\b)\\s*)");
-    private static final Pattern SQL_CONCAT = Pattern.compile(
-            "[\"'`]\\s*\\+\\s*[\\w$(\\[]|[\\w$)\\]]\\s*\\+\\s*[\"'`]|[\"'`]\\s*\\.\\s*concat\\s*\\(");
+    /** What follows a SQL string literal that a value is added to: {@code "... id = " + id}. */
+    private static final Pattern SQL_CONCAT_AFTER = Pattern.compile("\\+\\s*[\\w$(\\[]|\\.\\s*concat\\s*\\(");
+    /** What comes before a SQL string literal added to a value: {@code base + " WHERE id = 1"}. */
+    private static final Pattern SQL_CONCAT_BEFORE = Pattern.compile("[\\w$)\\]]\\s*\\+$");
     private static final Pattern CONTINUED_BY_VALUE = Pattern.compile("^(?:\\+\\s*)?[\\w$(].*");
     private static final Pattern SQL_PY_FORMAT = Pattern.compile("[\"']\\s*%\\s*[\\w(\\[{]|[\"']\\s*\\.\\s*format\\s*\\(");
     private static final Pattern SQL_F_STRING = Pattern.compile(
@@ -255,7 +257,7 @@ final class SecurityRules {
         String following = next.strip();
         boolean continued = code.strip().endsWith("+") && CONTINUED_BY_VALUE.matcher(following).matches()
                 || following.startsWith("+") && CONTINUED_BY_VALUE.matcher(following).matches();
-        if (SQL_CONCAT.matcher(code).find() || continued) {
+        if (concatenated(code) || continued) {
             how = "string concatenation";
         } else if ((lang == Language.PYTHON || lang == Language.UNKNOWN) && SQL_F_STRING.matcher(code).find()) {
             how = "an f-string";
@@ -270,6 +272,29 @@ final class SecurityRules {
             out.add(SQL_INJECTION, Severity.HIGH, line, "SQL built by " + how,
                     "use a parameterised query (placeholders and bound values)");
         }
+    }
+
+    /**
+     * Whether a value is added to a string literal holding SQL, right before or after it: the literal's own
+     * neighbours, so that a parameterised query beside a concatenation that only builds a bound value
+     * ({@code count("... where id like ?", "%-" + client)}) is not taken for SQL built from strings.
+     */
+    private static boolean concatenated(String code) {
+        Matcher sql = SQL_TEXT.matcher(code);
+        while (sql.find()) {
+            int open = sql.start();
+            char quote = code.charAt(open);
+            int close = open + 1;
+            while (close < code.length() && code.charAt(close) != quote) {
+                close += code.charAt(close) == '\\' ? 2 : 1;
+            }
+            String after = close < code.length() ? code.substring(close + 1).stripLeading() : "";
+            if (SQL_CONCAT_AFTER.matcher(after).lookingAt()
+                    || SQL_CONCAT_BEFORE.matcher(code.substring(0, open).stripTrailing()).find()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void deserialization(SourceText src, Language lang, int line, String masked, boolean gobAny,

@@ -139,6 +139,9 @@ class SecurityRulesTest {
             assertThat(scan("javascript", "db.query('SELECT * FROM users WHERE id = $1', [id]);\n")).isEmpty();
             assertThat(scan("go", "db.Query(\"SELECT * FROM users WHERE name = $1\", name)\n")).isEmpty();
             assertThat(scan("java", "String q = \"SELECT a FROM t \" + \"WHERE id = ?\";\n")).isEmpty();
+            assertThat(scan("java", "int n = count(\"select count(*) from audit where action_id like ?\", \"%-\" + client);\n"))
+                    .as("the value added to is the bound argument, not the SQL").isEmpty();
+            assertThat(rulesAt(scan("java", "String q = base + \" WHERE id = 1\";\n"))).containsExactly("sql-injection@1");
         }
 
         @Test
