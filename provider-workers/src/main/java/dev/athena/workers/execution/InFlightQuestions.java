@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The questions this worker is asking its providers now, by cache key, so that an item asking one of them again
@@ -28,6 +29,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class InFlightQuestions {
     private final Map<Lane, ConcurrentHashMap<String, CompletableFuture<ItemResult>>> answers = new EnumMap<>(
             Lane.class);
+    private final AtomicLong followers = new AtomicLong();
 
     public InFlightQuestions() {
         for (Lane lane : Lane.values()) {
@@ -57,6 +59,7 @@ public final class InFlightQuestions {
             CompletableFuture<ItemResult> interactive = answers.get(Lane.INTERACTIVE).get(item.cacheKey());
             if (mayWait && lane == Lane.BULK && interactive != null) {
                 followed[i] = interactive;
+                followers.incrementAndGet();
                 continue;
             }
             CompletableFuture<ItemResult> mine = new CompletableFuture<>();
@@ -65,9 +68,15 @@ public final class InFlightQuestions {
                 led[i] = mine;
             } else if (mayWait) {
                 followed[i] = existing;
+                followers.incrementAndGet();
             }
         }
         return new Claims(items, led, followed);
+    }
+
+    /** How many items have waited for another's answer since this worker started. */
+    long followers() {
+        return followers.get();
     }
 
     /** How many questions are being answered now. */

@@ -59,7 +59,7 @@ class InFlightQuestionsTest {
         awaitCalls(1);
         Future<BatchResult> second = threads.submit(() -> executor.execute(batch("b2",
                 item("r2", "c2", "copy/of/a.py", null), item("r3", "c3", "b.py", null, "analysis:other"))));
-        awaitFollowers(second);
+        awaitFollowers(second, 1);
         release.countDown();
 
         ItemResult asked = first.get(10, TimeUnit.SECONDS).items().getFirst();
@@ -109,7 +109,7 @@ class InFlightQuestionsTest {
         Future<BatchResult> first = threads.submit(() -> executor.execute(batch("b1", item("r1", "c1", "a.py", null))));
         awaitCalls(1);
         Future<BatchResult> second = threads.submit(() -> executor.execute(batch("b2", item("r2", "c2", "a.py", null))));
-        awaitFollowers(second);
+        awaitFollowers(second, 1);
         release.countDown();
 
         assertThat(first.get(10, TimeUnit.SECONDS).items().getFirst().status()).isEqualTo(ResultStatus.FAILED);
@@ -143,7 +143,7 @@ class InFlightQuestionsTest {
         awaitCalls(2); // asked for itself, not behind the scan's call
         Future<BatchResult> laterScan = threads.submit(() -> executor.execute(batch("b3",
                 item("r3", "c3", "a.py", null, KEY, false, Lane.BULK))));
-        awaitFollowers(laterScan);
+        awaitFollowers(laterScan, 1);
         release.countDown();
 
         assertThat(scan.get(10, TimeUnit.SECONDS).items().getFirst().cached()).isFalse();
@@ -176,7 +176,7 @@ class InFlightQuestionsTest {
         Future<BatchResult> first = threads.submit(() -> executor.execute(batch("b1", item("r1", "c1", "a.py", null))));
         awaitCalls(1);
         Future<BatchResult> second = threads.submit(() -> executor.execute(batch("b2", item("r2", "c2", "a.py", null))));
-        awaitFollowers(second);
+        awaitFollowers(second, 1);
         first.cancel(true); // the worker lost the partition of the first batch: its execution is interrupted
         awaitCalls(2);
         release.countDown();
@@ -218,10 +218,14 @@ class InFlightQuestionsTest {
         assertThat(calls).hasValue(expected);
     }
 
-    /** The second batch has claimed its items (it is waiting, not calling): there is nothing else to observe. */
-    private void awaitFollowers(Future<BatchResult> second) throws InterruptedException {
-        Thread.sleep(200);
-        assertThat(second).isNotDone();
+    /** The batch has claimed its items and is waiting for the answer, not calling: {@code count} follows in all. */
+    private void awaitFollowers(Future<BatchResult> waiting, long count) throws InterruptedException {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (inFlight.followers() < count && System.nanoTime() < until) {
+            Thread.sleep(5);
+        }
+        assertThat(inFlight.followers()).isEqualTo(count);
+        assertThat(waiting).isNotDone();
     }
 
     private static ProviderAnswer answer() {
