@@ -63,13 +63,18 @@ final class RepositoryWalker {
         return new RepositoryWalker(settings.include(), exclude, MAX_BYTES, settings.gitIgnore());
     }
 
-    record Walk(List<SourceFile> files, List<SkippedFile> skipped) {
+    /** {@code ignored}: the files, and folders not entered, that git's ignore rules left out. */
+    record Walk(List<SourceFile> files, List<SkippedFile> skipped, int ignored) {
+        Walk(List<SourceFile> files, List<SkippedFile> skipped) {
+            this(files, skipped, 0);
+        }
     }
 
     Walk walk(Path root) {
         List<SourceFile> files = new ArrayList<>();
         List<SkippedFile> skipped = new ArrayList<>();
         IgnoreScopes ignored = new IgnoreScopes();
+        int[] leftOut = {0};
         try {
             Files.walkFileTree(root, new SimpleFileVisitor<>() {
                 @Override
@@ -87,6 +92,7 @@ final class RepositoryWalker {
                     if (gitIgnore) {
                         // git never looks inside an ignored directory, so nothing in it can be kept again
                         if (ignored.ignores(rel, true)) {
+                            leftOut[0]++;
                             return FileVisitResult.SKIP_SUBTREE;
                         }
                         ignored.enter(rel, "", rules(dir.resolve(".gitignore")));
@@ -109,6 +115,7 @@ final class RepositoryWalker {
                         return FileVisitResult.CONTINUE;
                     }
                     if (gitIgnore && ignored.ignores(rel, attrs.isDirectory())) {
+                        leftOut[0]++;
                         return FileVisitResult.CONTINUE;
                     }
                     if (!attrs.isRegularFile()) {
@@ -130,7 +137,7 @@ final class RepositoryWalker {
         }
         files.sort(Comparator.comparing(SourceFile::path));
         skipped.sort(Comparator.comparing(SkippedFile::path));
-        return new Walk(List.copyOf(files), List.copyOf(skipped));
+        return new Walk(List.copyOf(files), List.copyOf(skipped), leftOut[0]);
     }
 
     /**

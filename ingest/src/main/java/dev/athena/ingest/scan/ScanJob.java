@@ -74,6 +74,7 @@ final class ScanJob {
             var context = chunkContext.getStepContext().getStepExecution().getExecutionContext();
             context.putInt("scanned", walk.files().size());
             context.putInt("skipped", walk.skipped().size());
+            context.putInt("ignored", walk.ignored());
             context.putInt("changed", changes.changed().size());
             context.putInt("unchanged", changes.unchanged().size());
             LOG.info("scan {} of {}: {} files, {} changed, {} unchanged, {} skipped", run.scanId(),

@@ -14,7 +14,7 @@ import java.util.Objects;
  * Findings count every file in the report, carried-over results included.
  */
 public record ScanReport(String scanId, String repoName, int scanned, int skippedUnchanged, int submitted,
-        int completed, int failed, int rejected, int pending, Map<Severity, Integer> findingsBySeverity,
+        int completed, int failed, int rejected, int pending, int ignored, Map<Severity, Integer> findingsBySeverity,
         List<SkippedFile> skipped, List<PendingFile> pendingFiles, Path sarif, Path summary) {
 
     public ScanReport {

@@ -162,7 +162,8 @@ final class ScanRun {
             }
         }
         return new ScanReport(scanId, settings.repoName(), walk.files().size(), changes.unchanged().size(),
-                submitted.size(), completed, failed, rejected, pending.size(), findings, allSkipped(), pending,
+                submitted.size(), completed, failed, rejected, pending.size(), walk.ignored(), findings, allSkipped(),
+                pending,
                 sarif, summary);
     }
 

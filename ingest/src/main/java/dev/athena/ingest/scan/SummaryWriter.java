@@ -47,6 +47,7 @@ final class SummaryWriter {
         row(md, "rejected", report.rejected());
         row(md, "pending", report.pending());
         row(md, "skipped", report.skipped().size());
+        row(md, "left out by .gitignore (files, and folders not entered)", report.ignored());
         md.append("\n## Findings by severity\n\n| severity | findings |\n| --- | ---: |\n");
         for (Severity s : Severity.values()) {
             row(md, s.wireName(), report.findingsBySeverity().get(s));

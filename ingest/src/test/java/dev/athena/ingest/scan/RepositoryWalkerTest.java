@@ -134,6 +134,8 @@ class RepositoryWalkerTest {
         assertThat(walk.files()).extracting(SourceFile::path).containsExactly(".gitignore", "important.log",
                 "src/.gitignore", "src/app.log", "src/main.py", "src/vendor/.gitignore", "web/dist/page.js");
         assertThat(walk.skipped()).as("ignored files are not walked, so not reported").isEmpty();
+        // dist/, app.log, .venv/, generated/, local-notes.md, src/scratch.tmp.py, src/vendor/lib.py
+        assertThat(walk.ignored()).as("but counted").isEqualTo(7);
     }
 
     /** A part of a monorepo is scanned under the repository's own rules, from its top .gitignore down. */
@@ -165,8 +167,9 @@ class RepositoryWalkerTest {
 
         assertThat(RepositoryWalker.of(settings).walk(root).files()).extracting(SourceFile::path)
                 .containsExactly(".gitignore");
-        assertThat(RepositoryWalker.of(settings.withGitIgnore(false)).walk(root).files())
-                .extracting(SourceFile::path).containsExactly(".gitignore", "app.log", "dist/bundle.js");
+        var all = RepositoryWalker.of(settings.withGitIgnore(false)).walk(root);
+        assertThat(all.files()).extracting(SourceFile::path).containsExactly(".gitignore", "app.log", "dist/bundle.js");
+        assertThat(all.ignored()).isZero();
     }
 
     @Test

@@ -20,7 +20,8 @@ class SummaryWriterTest {
 
         assertThat(md).startsWith("# Athena scan of payments")
                 .contains("| scanned | 4 |", "| unchanged (previous results kept) | 1 |", "| submitted | 3 |",
-                        "| completed | 1 |", "| failed | 1 |", "| pending | 1 |", "| skipped | 2 |")
+                        "| completed | 1 |", "| failed | 1 |", "| pending | 1 |", "| skipped | 2 |",
+                        "| left out by .gitignore (files, and folders not entered) | 12 |")
                 .contains("| critical | 1 |", "| high | 1 |", "| medium | 1 |", "| low | 0 |", "| info | 0 |");
     }
 
@@ -63,7 +64,7 @@ class SummaryWriterTest {
     @Test
     void shouldNotClaimIncompletenessWhenNothingIsPending(@TempDir Path dir) throws Exception {
         ScanReport r = Reports.report();
-        ScanReport complete = new ScanReport(r.scanId(), r.repoName(), 1, 0, 1, 1, 0, 0, 0,
+        ScanReport complete = new ScanReport(r.scanId(), r.repoName(), 1, 0, 1, 1, 0, 0, 0, 0,
                 Map.of(Severity.HIGH, 2), List.of(), List.<PendingFile>of(), r.sarif(), r.summary());
         Path target = dir.resolve("summary.md");
 
