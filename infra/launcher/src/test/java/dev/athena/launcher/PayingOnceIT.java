@@ -9,6 +9,7 @@ import dev.athena.infra.stack.SharedLocalStack;
 import dev.athena.schemas.json.Json;
 import dev.athena.schemas.message.AnalysisResult;
 import dev.athena.schemas.message.ResultStatus;
+import dev.athena.schemas.topic.RequestPartitions;
 import dev.athena.schemas.topic.Topics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -20,7 +21,6 @@ import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -72,7 +72,7 @@ class PayingOnceIT {
         }
     }
 
-    /** Two request ids that Kafka's default partitioner puts on different partitions of the intake topic. */
+    /** Two request ids that Kafka's default partitioner (murmur2 of the key) puts on different partitions. */
     private static List<String> onDifferentPartitions(Endpoints endpoints, String run) throws Exception {
         int partitions;
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
@@ -83,14 +83,10 @@ class PayingOnceIT {
         String first = "req-" + run + "-0";
         for (int i = 1; ; i++) {
             String other = "req-" + run + "-" + i;
-            if (partition(first, partitions) != partition(other, partitions)) {
+            if (RequestPartitions.of(first, partitions) != RequestPartitions.of(other, partitions)) {
                 return List.of(first, other);
             }
         }
-    }
-
-    private static int partition(String key, int partitions) {
-        return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions;
     }
 
     private static byte[] request(String requestId, String clientId, String code) {

@@ -19,6 +19,7 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
@@ -151,7 +152,7 @@ final class RepositoryWalker {
         private record Scope(String dir, String prefix, GitIgnore rules) {
         }
 
-        private final java.util.ArrayDeque<Scope> scopes = new java.util.ArrayDeque<>();
+        private final ArrayDeque<Scope> scopes = new ArrayDeque<>();
 
         /**
          * The scopes of the scanned folder and of each directory above it up to the work tree's top, lowest

@@ -121,7 +121,7 @@ class RepositoryWalkerTest {
         write("important.log", "kept\n");
         write(".venv/lib/site.py", "import os\n");
         write("generated/api/client.py", "pass\n");
-        write("local-notes.md", "todo\n");
+        write("local-notes.md", "reminders\n");
         write("src/main.py", "print(1)\n");
         write("src/.gitignore", "*.tmp.py\n!app.log\n");
         write("src/scratch.tmp.py", "x = 1\n");

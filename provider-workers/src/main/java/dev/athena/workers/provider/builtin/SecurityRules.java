@@ -156,7 +156,7 @@ final class SecurityRules {
      * setting, metric or key ({@code MAX_TOKENS = "ATHENA_BATCH_MAX_TOKENS"}, {@code CREDENTIAL =
      * "athena.credential"}), where a password ({@code DB_PASSWORD = "hunter2-production"}) does not.
      */
-    static boolean spellsName(String name, String value) {
+    private static boolean spellsName(String name, String value) {
         if (!IDENTIFIER_VALUE.matcher(value).matches()) {
             return false;
         }
