@@ -3,11 +3,14 @@ package dev.athena.launcher;
 import dev.athena.schemas.json.Json;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.StringJoiner;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -37,12 +40,25 @@ final class AdminApi {
                 : Map.of("kind", kind, "value", value), 202);
     }
 
+    /** @param query parameters left out when null */
+    JsonNode usage(Map<String, String> query) throws IOException, InterruptedException {
+        StringJoiner parameters = new StringJoiner("&", "?", "").setEmptyValue("");
+        query.forEach((name, value) -> {
+            if (value != null) {
+                parameters.add(name + "=" + URLEncoder.encode(value, StandardCharsets.UTF_8));
+            }
+        });
+        return send(HttpRequest.newBuilder(base.resolve("v1/admin/usage" + parameters)).GET(), 200);
+    }
+
     private JsonNode post(String path, Object body, int expected) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(base.resolve(path))
-                .timeout(Duration.ofSeconds(30))
+        return send(HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(Json.writeString(body))), expected);
+    }
+
+    private JsonNode send(HttpRequest.Builder builder, int expected) throws IOException, InterruptedException {
+        HttpRequest request = builder.timeout(Duration.ofSeconds(30))
                 .header("Authorization", "Bearer " + adminKey)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(Json.writeString(body)))
                 .build();
         HttpResponse<byte[]> response;
         try {

@@ -2,11 +2,12 @@ package dev.athena.launcher;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
-/** {@code keys create} and {@code cache invalidate}: the gateway's admin API from the command line. */
+/** {@code keys create}, {@code cache invalidate} and {@code usage}: the gateway's admin API from the command line. */
 final class AdminCommands {
     private static final String DEFAULT_URL = "http://127.0.0.1:8080";
 
@@ -47,6 +48,23 @@ final class AdminCommands {
                 .invalidate(kind, kind.equals("all") ? null : cli.option(kind).orElseThrow());
         out.println("athena: invalidation " + answer.get("id").asString() + " (" + kind + ") sent to "
                 + answer.get("receivers").asLong() + " splitter instance(s)");
+        return 0;
+    }
+
+    int usage(CommandLine cli) throws IOException, InterruptedException {
+        if (!cli.positional().isEmpty()) {
+            throw new CommandLine.UsageException("usage takes no arguments, only --client, --from, --to, --json");
+        }
+        Map<String, String> query = new LinkedHashMap<>();
+        query.put("clientId", cli.option("client").orElse(null));
+        query.put("from", cli.option("from").orElse(null));
+        query.put("to", cli.option("to").orElse(null));
+        var report = new AdminApi(cli.option("url").orElse(DEFAULT_URL), env.get("ATHENA_ADMIN_KEY")).usage(query);
+        if (cli.flag("json")) {
+            out.println(report.toString());
+        } else {
+            UsageTable.print(report, out);
+        }
         return 0;
     }
 }

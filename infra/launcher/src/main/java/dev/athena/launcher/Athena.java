@@ -42,7 +42,8 @@ public final class Athena {
                               [--db-url URL]
               athena keys create --client ID --scopes submit,read[,admin] [--url http://127.0.0.1:8080]
               athena cache invalidate (--key K | --pattern GLOB | --tag TAG | --all) [--url http://127.0.0.1:8080]
-            keys and cache call the gateway's admin API with the key in ATHENA_ADMIN_KEY.
+              athena usage [--client ID] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--json] [--url http://127.0.0.1:8080]
+            keys, cache and usage call the gateway's admin API with the key in ATHENA_ADMIN_KEY.
             environment: ATHENA_KAFKA_BOOTSTRAP, ATHENA_REDIS_URL, ATHENA_DB_URL (external servers instead of embedded)""";
 
     private static final Map<String, Set<String>> VALUE_OPTIONS = Map.of(
@@ -51,9 +52,10 @@ public final class Athena {
             "tail", Set.of("client", "kafka"),
             "keys", Set.of("client", "scopes", "url"),
             "cache", Set.of("key", "pattern", "tag", "url"),
+            "usage", Set.of("client", "from", "to", "url"),
             "help", Set.of());
     private static final Map<String, Set<String>> FLAGS = Map.of("submit", Set.of("json"), "tail", Set.of("json"),
-            "cache", Set.of("all"));
+            "cache", Set.of("all"), "usage", Set.of("json"));
 
     private final PrintStream out;
     private final Map<String, String> env;
@@ -94,6 +96,7 @@ public final class Athena {
             case "tail" -> tail(cli);
             case "keys" -> new AdminCommands(out, env).keys(cli);
             case "cache" -> new AdminCommands(out, env).cache(cli);
+            case "usage" -> new AdminCommands(out, env).usage(cli);
             default -> {
                 out.println(USAGE);
                 yield 0;

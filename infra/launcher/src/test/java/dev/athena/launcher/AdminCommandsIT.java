@@ -91,6 +91,55 @@ class AdminCommandsIT {
                 .hasMessageContaining("exactly one");
     }
 
+    @Test
+    void shouldPrintWhatAClientsAnswersCameTo() throws Exception {
+        String client = "cli-usage-" + UUID.randomUUID().toString().substring(0, 8);
+        var created = new ByteArrayOutputStream();
+        athena(created, ADMIN_KEY, "keys", "create", "--client", client, "--scopes", "submit,read", "--url", url);
+        String key = created.toString(StandardCharsets.UTF_8).strip();
+        var http = HttpClient.newHttpClient();
+        var submitted = http.send(HttpRequest.newBuilder(URI.create(url + "/v1/analyses"))
+                .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"code\":\"eval(x)  # " + client
+                        + "\",\"analysisType\":\"security\"}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(202);
+
+        // code of its own, so no cached answer; the splitter writes the ledger after it delivers the result: wait for the row, not a fixed time
+        String json = "";
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
+        while (!json.contains("\"requests\":1") && System.nanoTime() < deadline) {
+            var printed = new ByteArrayOutputStream();
+            athena(printed, ADMIN_KEY, "usage", "--client", client, "--json", "--url", url);
+            json = printed.toString(StandardCharsets.UTF_8);
+            Thread.sleep(200);
+        }
+        var table = new ByteArrayOutputStream();
+        int code = athena(table, ADMIN_KEY, "usage", "--client", client, "--url", url);
+
+        assertThat(json).contains("\"clientId\":\"" + client + "\"").contains("\"requests\":1")
+                .contains("\"providerCalls\":1");
+        assertThat(code).isZero();
+        String[] lines = table.toString(StandardCharsets.UTF_8).split("\n");
+        assertThat(lines[0]).startsWith("athena: usage of " + client + ", ").endsWith(" (UTC days)");
+        assertThat(lines[1].split(" +")).containsExactly("DAY", "CLIENT", "PROVIDER", "MODEL", "REQUESTS", "CALLS",
+                "CACHED", "SHARED", "INPUT", "OUTPUT", "COST", "USD");
+        String day = dev.athena.schemas.json.Json.tree(json.getBytes(StandardCharsets.UTF_8)).get("days").get(0)
+                .get("day").asString();
+        assertThat(day).as("the day the result was completed").isIn(
+                java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString(),
+                java.time.LocalDate.now(java.time.ZoneOffset.UTC).minusDays(1).toString());
+        assertThat(lines[2].split(" +")).containsExactly(day, client, "builtin", "rules-1", "1", "1", "0", "0", "0", "0", "0");
+        assertThat(lines[3].split(" +")).containsExactly("TOTAL", "1", "1", "0", "0", "0", "0", "0");
+    }
+
+    @Test
+    void shouldPassOnWhatTheGatewaySaysIsWrongWithAPeriod() {
+        assertThatThrownBy(() -> athena(new ByteArrayOutputStream(), ADMIN_KEY, "usage", "--from", "yesterday",
+                "--url", url)).isInstanceOf(IOException.class)
+                .hasMessage("gateway answered 422: parameter 'from' must be a date as YYYY-MM-DD (9 characters given)");
+    }
+
     private static int athena(ByteArrayOutputStream out, String adminKey, String... args) throws Exception {
         return new Athena(new PrintStream(out, true, StandardCharsets.UTF_8), Map.of("ATHENA_ADMIN_KEY", adminKey))
                 .run(args);

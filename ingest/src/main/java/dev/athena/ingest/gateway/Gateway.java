@@ -24,6 +24,7 @@ import dev.athena.ingest.gateway.store.GatewayRetention;
 import dev.athena.ingest.gateway.store.RetentionSweeper;
 import dev.athena.ingest.gateway.store.SecretStore;
 import dev.athena.ingest.gateway.stream.EventPump;
+import dev.athena.ingest.gateway.usage.UsageLedger;
 import dev.athena.schemas.validation.RequestDecoder;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -109,7 +110,8 @@ public final class Gateway implements AutoCloseable {
             GatewayCore core = new GatewayCore(authenticator, submitter, lookup, feed, audit, pump, metrics, registry,
                     guard, limiter, new CacheInvalidations(redisson), resultTopics,
                     new ProviderHealthReader(redisson, clock, ProviderHealthReader.DEFAULT_MAX_AGE),
-                    new OpenStreams(settings.rateLimits().openStreamsPerClient()), settings.maxBodyBytes(), settings.maxWait(), settings.corsOrigins());
+                    new OpenStreams(settings.rateLimits().openStreamsPerClient()), new UsageLedger(dataSource, clock),
+                    settings.maxBodyBytes(), settings.maxWait(), settings.corsOrigins());
             TomcatWorkDirectory tomcatDirectory = TomcatWorkDirectory.create();
             resources.push(tomcatDirectory);
             ConfigurableApplicationContext context = web(settings, core, tomcatDirectory);

@@ -11,6 +11,7 @@ import dev.athena.ingest.gateway.health.ProviderHealthReader;
 import dev.athena.ingest.gateway.limit.RateLimiter;
 import dev.athena.ingest.gateway.stream.EventPump;
 import dev.athena.ingest.gateway.store.AuditLog;
+import dev.athena.ingest.gateway.usage.UsageLedger;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.List;
@@ -18,7 +19,7 @@ import java.util.List;
 /** The plain-Java parts the web layer calls, built by {@code Gateway.start} and handed to Spring as one bean. */
 public record GatewayCore(Authenticator authenticator, Submitter submitter, ResultLookup lookup, LiveFeed feed,
         AuditLog audit, EventPump pump, GatewayMetrics metrics, MeterRegistry registry, RequestGuard guard, RateLimiter limiter, CacheInvalidations invalidations,
-        ResultTopics resultTopics, ProviderHealthReader providerHealth, OpenStreams openStreams,
+        ResultTopics resultTopics, ProviderHealthReader providerHealth, OpenStreams openStreams, UsageLedger usage,
         int maxBodyBytes,
         Duration maxWait, List<String> corsOrigins) {
 }

@@ -25,8 +25,8 @@ import org.springframework.web.socket.server.standard.ServletServerContainerFact
 @ImportAutoConfiguration({PropertyPlaceholderAutoConfiguration.class, TomcatServletWebServerAutoConfiguration.class,
         DispatcherServletAutoConfiguration.class, WebMvcAutoConfiguration.class,
         HttpMessageConvertersAutoConfiguration.class})
-@Import({AnalysisController.class, EventsController.class, AdminController.class, OpsController.class,
-        Problems.class})
+@Import({AnalysisController.class, EventsController.class, AdminController.class, UsageController.class,
+        OpsController.class, Problems.class})
 public class GatewayWebConfig {
 
     /** CORS only for the configured origins; none configured means no browser origin is allowed. */

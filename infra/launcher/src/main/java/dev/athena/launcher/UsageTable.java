@@ -1,0 +1,65 @@
+package dev.athena.launcher;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import tools.jackson.databind.JsonNode;
+
+/** The gateway's usage report as a table: a line per day, client, provider and model, then the totals. */
+final class UsageTable {
+    private static final List<String> HEADER = List.of("DAY", "CLIENT", "PROVIDER", "MODEL", "REQUESTS", "CALLS",
+            "CACHED", "SHARED", "INPUT", "OUTPUT", "COST USD");
+    private static final int FIRST_NUMBER = 4;
+    private static final List<String> COUNTS = List.of("requests", "providerCalls", "cached", "shared",
+            "inputTokens", "outputTokens", "costUsd");
+
+    private UsageTable() {
+    }
+
+    static void print(JsonNode report, PrintStream out) {
+        JsonNode client = report.get("clientId");
+        out.println("athena: usage of " + (client == null || client.isNull() ? "every client" : client.asString())
+                + ", " + report.get("from").asString() + " to " + report.get("to").asString() + " (UTC days)");
+        JsonNode days = report.get("days");
+        if (days.isEmpty()) {
+            out.println("no answered requests in this period");
+            return;
+        }
+        List<List<String>> rows = new ArrayList<>();
+        rows.add(HEADER);
+        for (JsonNode day : days) {
+            List<String> row = new ArrayList<>(List.of(day.get("day").asString(), day.get("clientId").asString(),
+                    day.get("provider").asString(), day.get("model").asString()));
+            COUNTS.forEach(name -> row.add(day.get(name).asString()));
+            rows.add(row);
+        }
+        List<String> total = new ArrayList<>(List.of("TOTAL", "", "", ""));
+        COUNTS.forEach(name -> total.add(report.get("totals").get(name).asString()));
+        rows.add(total);
+        int[] widths = new int[HEADER.size()];
+        rows.forEach(row -> {
+            for (int i = 0; i < widths.length; i++) {
+                widths[i] = Math.max(widths[i], row.get(i).length());
+            }
+        });
+        rows.forEach(row -> out.println(line(row, widths)));
+        if (report.get("truncated").asBoolean()) {
+            out.println("(cut at " + days.size() + " lines: the totals cover these only; ask for fewer days or one "
+                    + "--client)");
+        }
+    }
+
+    private static String line(List<String> row, int[] widths) {
+        StringBuilder line = new StringBuilder();
+        for (int i = 0; i < widths.length; i++) {
+            if (i > 0) {
+                line.append("  ");
+            }
+            String cell = row.get(i);
+            String pad = " ".repeat(widths[i] - cell.length());
+            // text left, numbers right, so digits line up
+            line.append(i < FIRST_NUMBER ? cell + pad : pad + cell);
+        }
+        return line.toString().stripTrailing();
+    }
+}
