@@ -2,9 +2,11 @@ package dev.athena.workers;
 
 import dev.athena.schemas.topic.TopicProvisioner;
 import dev.athena.schemas.topic.Topics;
+import dev.athena.workers.cancel.Cancellations;
+import dev.athena.workers.cancel.RedisCancellations;
+import dev.athena.workers.config.ProviderCatalog;
 import dev.athena.workers.execution.BatchExecutor;
 import dev.athena.workers.execution.BatchLoop;
-import dev.athena.workers.config.ProviderCatalog;
 import dev.athena.workers.execution.ItemExecutor;
 import dev.athena.workers.execution.KafkaChunkPublisher;
 import dev.athena.workers.execution.ProviderBatchPoller;
@@ -95,7 +97,8 @@ public final class ProviderWorkers implements AutoCloseable {
         KafkaProducer<String, byte[]> chunkProducer = new KafkaProducer<>(chunkProducerConfig(settings));
         ItemExecutor items = new ItemExecutor(roster, clock, MAX_ITEM_TIME, virtualThreads, metrics,
                 new KafkaChunkPublisher(chunkProducer, metrics));
-        BatchExecutor batches = new BatchExecutor(items, virtualThreads, clock);
+        BatchExecutor batches = new BatchExecutor(items, virtualThreads, clock, providers.redis() == null
+                ? Cancellations.NONE : new RedisCancellations(providers.redis(), clock));
         ProviderBatches providerBatches = providers.batchApis().isEmpty() ? null
                 : new ProviderBatches(settings.groupId(), providers.batchApis(), roster, batches, clock, metrics);
         BatchLoop loop = new BatchLoop(new KafkaConsumer<>(consumerConfig(settings)),

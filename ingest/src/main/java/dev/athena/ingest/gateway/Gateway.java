@@ -3,6 +3,7 @@ package dev.athena.ingest.gateway;
 import com.github.benmanes.caffeine.cache.Ticker;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.athena.ingest.gateway.analysis.CancelRequests;
 import dev.athena.ingest.gateway.analysis.LiveFeed;
 import dev.athena.ingest.gateway.analysis.ResultLookup;
 import dev.athena.ingest.gateway.analysis.ResultTopics;
@@ -111,6 +112,7 @@ public final class Gateway implements AutoCloseable {
                     guard, limiter, new CacheInvalidations(redisson), resultTopics,
                     new ProviderHealthReader(redisson, clock, ProviderHealthReader.DEFAULT_MAX_AGE),
                     new OpenStreams(settings.rateLimits().openStreamsPerClient()), new UsageLedger(dataSource, clock),
+                    new CancelRequests(redisson),
                     settings.maxBodyBytes(), settings.maxWait(), settings.corsOrigins());
             TomcatWorkDirectory tomcatDirectory = TomcatWorkDirectory.create();
             resources.push(tomcatDirectory);

@@ -37,6 +37,11 @@ public final class GatewayMetrics {
         Counter.builder("athena.gateway.lookups").tag("outcome", outcome).register(registry).increment();
     }
 
+    /** outcome: recorded, ended (the analysis had already ended), unavailable. */
+    public void cancellation(String outcome) {
+        Counter.builder("athena.gateway.cancellations").tag("outcome", outcome).register(registry).increment();
+    }
+
     public Timer submitLatency() {
         return submitLatency;
     }

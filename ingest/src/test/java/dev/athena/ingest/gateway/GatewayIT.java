@@ -478,8 +478,8 @@ class GatewayIT {
 
     /** The row as the result splitter writes it (its migration owns the table; here it is created if absent). */
     static void insertResultRow(AnalysisResult result) throws SQLException {
-        try (Connection c = DriverManager.getConnection(endpoints.jdbcUrl(), endpoints.dbUser(),
-                endpoints.dbPassword())) {
+        Endpoints stack = TestStack.endpoints();
+        try (Connection c = DriverManager.getConnection(stack.jdbcUrl(), stack.dbUser(), stack.dbPassword())) {
             try (Statement s = c.createStatement()) {
                 s.execute("create table if not exists analysis_results (request_id text primary key, client_id text "
                         + "not null, status text not null, served_provider text, served_model text, degraded boolean "

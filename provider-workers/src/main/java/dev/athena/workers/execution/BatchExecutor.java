@@ -5,11 +5,14 @@ import dev.athena.schemas.message.BatchItem;
 import dev.athena.schemas.message.BatchResult;
 import dev.athena.schemas.message.ErrorInfo;
 import dev.athena.schemas.message.ItemResult;
+import dev.athena.schemas.message.Requester;
 import dev.athena.schemas.message.ResultStatus;
 import dev.athena.schemas.message.SchemaVersion;
+import dev.athena.workers.cancel.Cancellations;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -26,16 +29,24 @@ public final class BatchExecutor {
     private final ExecutorService threads;
     private final InstantSource clock;
     private final InFlightQuestions inFlight;
+    private final Cancellations cancellations;
 
     public BatchExecutor(ItemExecutor items, ExecutorService threads, InstantSource clock) {
-        this(items, threads, clock, new InFlightQuestions());
+        this(items, threads, clock, Cancellations.NONE);
     }
 
-    BatchExecutor(ItemExecutor items, ExecutorService threads, InstantSource clock, InFlightQuestions inFlight) {
+    public BatchExecutor(ItemExecutor items, ExecutorService threads, InstantSource clock,
+            Cancellations cancellations) {
+        this(items, threads, clock, new InFlightQuestions(), cancellations);
+    }
+
+    BatchExecutor(ItemExecutor items, ExecutorService threads, InstantSource clock, InFlightQuestions inFlight,
+            Cancellations cancellations) {
         this.items = items;
         this.threads = threads;
         this.clock = clock;
         this.inFlight = inFlight;
+        this.cancellations = cancellations;
     }
 
     /**
@@ -43,6 +54,36 @@ public final class BatchExecutor {
      *     the caller aborts its transaction instead of writing anything
      */
     public BatchResult execute(AnalysisBatch batch) throws InterruptedException {
+        Set<Requester> cancelled = cancellations.cancelled(batch);
+        if (cancelled.isEmpty()) {
+            return run(batch);
+        }
+        // The cancelled requesters leave their items; what is left runs as a batch of its own, and each item's
+        // cancelled requesters get one CANCELLED result beside their item's.
+        List<BatchItem> live = new ArrayList<>();
+        for (BatchItem item : batch.items()) {
+            List<Requester> staying = item.requesters().stream().filter(r -> !cancelled.contains(r)).toList();
+            if (!staying.isEmpty()) {
+                live.add(new BatchItem(item.cacheKey(), item.request(), staying));
+            }
+        }
+        List<ItemResult> ran = live.isEmpty() ? List.of() : run(new AnalysisBatch(batch.schemaVersion(),
+                batch.batchId(), batch.route(), batch.windowStart(), batch.windowEnd(), live)).items();
+        List<ItemResult> results = new ArrayList<>();
+        int next = 0;
+        for (BatchItem item : batch.items()) {
+            List<Requester> gone = item.requesters().stream().filter(cancelled::contains).toList();
+            if (gone.size() < item.requesters().size()) {
+                results.add(ran.get(next++));
+            }
+            if (!gone.isEmpty()) {
+                results.add(items.cancelled(new BatchItem(item.cacheKey(), item.request(), gone)));
+            }
+        }
+        return new BatchResult(SchemaVersion.CURRENT, batch.batchId(), batch.route(), results, clock.instant());
+    }
+
+    private BatchResult run(AnalysisBatch batch) throws InterruptedException {
         List<BatchItem> all = batch.items();
         InFlightQuestions.Claims claims = inFlight.claim(all);
         try {

@@ -1,5 +1,6 @@
 package dev.athena.workers.execution;
 
+import dev.athena.schemas.cancel.Cancellation;
 import dev.athena.schemas.message.AnalysisRequest;
 import dev.athena.schemas.message.BatchItem;
 import dev.athena.schemas.message.ErrorInfo;
@@ -284,6 +285,14 @@ public final class ItemExecutor {
         return new ItemResult(item.cacheKey(), item.requesters(), request.analysisType(), request.path(),
                 ResultStatus.COMPLETED, new ServedBy(attempt.provider().name(), answer.model(), attempt.degraded()),
                 answer.findings(), answer.summary(), answer.usage(), null, false);
+    }
+
+    /** The one result of requesters whose client cancelled them before a provider was asked. */
+    public ItemResult cancelled(BatchItem item) {
+        ItemResult result = ended(item, ResultStatus.CANCELLED, new ErrorInfo(Cancellation.ERROR_CODE,
+                "cancelled by its client before a provider was asked"));
+        metrics.item("none", result.status().name());
+        return result;
     }
 
     static ItemResult expired(BatchItem item, String message) {

@@ -15,6 +15,7 @@ import dev.athena.schemas.message.ResultStatus;
 import dev.athena.schemas.message.SchemaVersion;
 import dev.athena.schemas.message.Severity;
 import dev.athena.schemas.message.Usage;
+import dev.athena.workers.cancel.Cancellations;
 import dev.athena.workers.metrics.WorkerMetrics;
 import dev.athena.workers.provider.builtin.BuiltinProvider;
 import dev.athena.workers.provider.spi.FatalProviderException;
@@ -191,7 +192,7 @@ class InFlightQuestionsTest {
                 new BuiltinProvider());
         ItemExecutor items = new ItemExecutor(roster, clock, Duration.ofSeconds(20), threads,
                 new WorkerMetrics(registry));
-        return new BatchExecutor(items, threads, clock, inFlight);
+        return new BatchExecutor(items, threads, clock, inFlight, Cancellations.NONE);
     }
 
     /** Counts the call, then answers only once the test releases it (or the call is interrupted). */

@@ -14,10 +14,12 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.redisson.client.RedisException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -108,6 +110,37 @@ public class AnalysisController {
                 throw notFound();
             }
         };
+    }
+
+    /**
+     * Asks for the request to be cancelled: its one result will be CANCELLED if no provider has been asked yet, or
+     * otherwise what the provider answered. A request already ended is a 409 naming its status.
+     */
+    @DeleteMapping("/v1/analyses/{id}")
+    ResponseEntity<String> cancel(@PathVariable("id") String id, HttpServletRequest request,
+            HttpServletResponse response) {
+        Principal principal = core.guard().require(request, response, Scope.SUBMIT);
+        if (!REQUEST_ID.matcher(id).matches()) {
+            throw notFound();
+        }
+        if (core.lookup().find(principal.clientId(), id) instanceof Lookup.Done done) {
+            core.metrics().cancellation("ended");
+            throw new ApiProblem(409, "Conflict", "this analysis has already ended ("
+                    + Json.tree(done.resultJson().getBytes(java.nio.charset.StandardCharsets.UTF_8)).get("status")
+                            .asString() + "): there is nothing left to cancel");
+        }
+        try {
+            core.cancels().cancel(principal.clientId(), id);
+        } catch (RedisException e) {
+            core.metrics().cancellation("unavailable");
+            throw new ApiProblem(503, "Service Unavailable", "cancellations reach the provider workers through "
+                    + "Redis, which is unavailable; nothing was recorded, retry later", null,
+                    Map.of(HttpHeaders.RETRY_AFTER, "5"));
+        }
+        core.metrics().cancellation("recorded");
+        String location = "/v1/analyses/" + id;
+        return ResponseEntity.status(HttpStatus.ACCEPTED).contentType(MediaType.APPLICATION_JSON)
+                .body(Json.writeString(status(id, "CANCELLING", location)));
     }
 
     static ApiProblem notFound() {

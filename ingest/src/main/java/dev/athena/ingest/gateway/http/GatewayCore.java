@@ -1,6 +1,7 @@
 package dev.athena.ingest.gateway.http;
 
 import dev.athena.ingest.gateway.GatewayMetrics;
+import dev.athena.ingest.gateway.analysis.CancelRequests;
 import dev.athena.ingest.gateway.analysis.LiveFeed;
 import dev.athena.ingest.gateway.analysis.ResultLookup;
 import dev.athena.ingest.gateway.analysis.ResultTopics;
@@ -20,6 +21,7 @@ import java.util.List;
 public record GatewayCore(Authenticator authenticator, Submitter submitter, ResultLookup lookup, LiveFeed feed,
         AuditLog audit, EventPump pump, GatewayMetrics metrics, MeterRegistry registry, RequestGuard guard, RateLimiter limiter, CacheInvalidations invalidations,
         ResultTopics resultTopics, ProviderHealthReader providerHealth, OpenStreams openStreams, UsageLedger usage,
+        CancelRequests cancels,
         int maxBodyBytes,
         Duration maxWait, List<String> corsOrigins) {
 }
