@@ -128,6 +128,7 @@ class DeploymentFilesTest {
         GatewayMetrics gateway = new GatewayMetrics(registry);
         gateway.submission("accepted");
         gateway.rateLimited("key");
+        gateway.cancellation("recorded");
         Set<String> series = new HashSet<>();
         for (String line : registry.scrape().split("\n")) {
             if (!line.isBlank() && !line.startsWith("#")) {
