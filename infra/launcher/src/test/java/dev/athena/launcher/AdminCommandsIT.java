@@ -105,7 +105,8 @@ class AdminCommandsIT {
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(202);
 
-        // code of its own, so no cached answer; the splitter writes the ledger after it delivers the result: wait for the row, not a fixed time
+        // code of its own, so no cached answer; the splitter writes the ledger after it delivers the result: wait
+        // for the row, not a fixed time
         String json = "";
         long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
         while (!json.contains("\"requests\":1") && System.nanoTime() < deadline) {
@@ -129,7 +130,8 @@ class AdminCommandsIT {
         assertThat(day).as("the day the result was completed").isIn(
                 java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString(),
                 java.time.LocalDate.now(java.time.ZoneOffset.UTC).minusDays(1).toString());
-        assertThat(lines[2].split(" +")).containsExactly(day, client, "builtin", "rules-1", "1", "1", "0", "0", "0", "0", "0");
+        assertThat(lines[2].split(" +")).containsExactly(day, client, "builtin", "rules-1", "1", "1", "0", "0", "0",
+                "0", "0");
         assertThat(lines[3].split(" +")).containsExactly("TOTAL", "1", "1", "0", "0", "0", "0", "0");
     }
 

@@ -64,8 +64,9 @@ public final class RedisCancellations implements Cancellations {
             quietUntilMillis = clock.millis() + BACK_OFF.toMillis();
             if (!failing) {
                 failing = true;
+                Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
                 LOG.warn("Redis did not answer ({}): cancellations are not seen until it does; requests get their "
-                        + "usual results", (e instanceof ExecutionException ? e.getCause() : e).getClass().getSimpleName());
+                        + "usual results", cause.getClass().getSimpleName());
             }
             return Set.of();
         } catch (InterruptedException e) {

@@ -120,7 +120,8 @@ class BatchCancellationTest {
 
     private static AnalysisBatch batch(BatchItem... items) {
         Instant now = Instant.now();
-        return new AnalysisBatch(SchemaVersion.CURRENT, "b1", "primary/auto/interactive", now, now, Arrays.asList(items));
+        return new AnalysisBatch(SchemaVersion.CURRENT, "b1", "primary/auto/interactive", now, now,
+                Arrays.asList(items));
     }
 
     private static BatchItem item(String cacheKey, String path, Requester... requesters) {
