@@ -8,8 +8,6 @@ import dev.athena.ingest.gateway.Gateway;
 import dev.athena.schemas.json.Json;
 import dev.athena.schemas.message.AnalysisResult;
 import dev.athena.schemas.message.ResultStatus;
-import dev.athena.schemas.topic.RequestPartitions;
-import dev.athena.schemas.topic.Topics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -21,8 +19,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,9 +45,11 @@ class CancellationIT {
             String key = new AdminApi(url, ADMIN_KEY).createKey(client, new String[] {"submit", "read"}).get("key")
                     .asString();
             KafkaProbe kafka = new KafkaProbe(endpoints.kafkaBootstrap());
-            List<String> ids = onOnePartition(endpoints, run);
-            kafka.produceRaw(ids.get(0), request(ids.get(0), client, "eval(first_input)  # " + run));
-            kafka.produceRaw(ids.get(1), request(ids.get(1), client, "eval(second_input)  # " + run));
+            List<String> ids = RawRequests.twoIds(endpoints, run, true);
+            kafka.produceRaw(ids.get(0), RawRequests.json(ids.get(0), client, ids.get(0),
+                    "eval(first_input)  # " + run));
+            kafka.produceRaw(ids.get(1), RawRequests.json(ids.get(1), client, ids.get(1),
+                    "eval(second_input)  # " + run));
 
             HttpResponse<String> cancel = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                     URI.create(url + "/v1/analyses/" + ids.get(1))).header("Authorization", "Bearer " + key)
@@ -83,29 +81,5 @@ class CancellationIT {
             assertThat(again.statusCode()).as(again.body()).isEqualTo(409);
             assertThat(again.body()).contains("has already ended (CANCELLED)");
         }
-    }
-
-    /** Two request ids on one partition of the requests topic, so they share the task that holds the rate. */
-    private static List<String> onOnePartition(Endpoints endpoints, String run) throws Exception {
-        int partitions;
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                endpoints.kafkaBootstrap()))) {
-            partitions = admin.describeTopics(List.of(Topics.REQUESTS)).allTopicNames().get().get(Topics.REQUESTS)
-                    .partitions().size();
-        }
-        String first = "req-" + run + "-0";
-        for (int i = 1; ; i++) {
-            String other = "req-" + run + "-" + i;
-            if (RequestPartitions.of(first, partitions) == RequestPartitions.of(other, partitions)) {
-                return List.of(first, other);
-            }
-        }
-    }
-
-    private static byte[] request(String requestId, String clientId, String code) {
-        return """
-                {"schemaVersion": 1, "requestId": "%s", "clientId": "%s", "analysisType": "security",
-                 "language": "python", "path": "app/%s.py", "code": %s, "lane": "interactive"}"""
-                .formatted(requestId, clientId, requestId, Json.writeString(code)).getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -6,21 +6,15 @@ import dev.athena.infra.fake.FakeProviderServer;
 import dev.athena.infra.fake.Fault;
 import dev.athena.infra.stack.Endpoints;
 import dev.athena.infra.stack.SharedLocalStack;
-import dev.athena.schemas.json.Json;
 import dev.athena.schemas.message.AnalysisResult;
 import dev.athena.schemas.message.ResultStatus;
-import dev.athena.schemas.topic.RequestPartitions;
-import dev.athena.schemas.topic.Topics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,10 +40,11 @@ class PayingOnceIT {
                         Map.of("ANTHROPIC_API_KEY", "test-anthropic", "ANTHROPIC_BASE_URL", anthropic.baseUrl(),
                                 "ATHENA_ANTHROPIC_RPM", "600"))) {
             KafkaProbe kafka = new KafkaProbe(endpoints.kafkaBootstrap());
-            List<String> requestIds = onDifferentPartitions(endpoints, run);
+            List<String> requestIds = RawRequests.twoIds(endpoints, run, false);
             List<String> clients = List.of("team-a-" + run, "team-b-" + run);
             for (int i = 0; i < 2; i++) {
-                kafka.produceRaw(requestIds.get(i), request(requestIds.get(i), clients.get(i), code));
+                kafka.produceRaw(requestIds.get(i), RawRequests.json(requestIds.get(i), clients.get(i), clients.get(i),
+                        code));
             }
 
             List<AnalysisResult> results = new ArrayList<>();
@@ -70,29 +65,5 @@ class PayingOnceIT {
             assertThat(results).filteredOn(AnalysisResult::cached).as("one answered by the other's call").hasSize(1);
             assertThat(anthropic.requestCount()).as("one provider call for both").isEqualTo(1);
         }
-    }
-
-    /** Two request ids that Kafka's default partitioner (murmur2 of the key) puts on different partitions. */
-    private static List<String> onDifferentPartitions(Endpoints endpoints, String run) throws Exception {
-        int partitions;
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                endpoints.kafkaBootstrap()))) {
-            partitions = admin.describeTopics(List.of(Topics.REQUESTS)).allTopicNames().get().get(Topics.REQUESTS)
-                    .partitions().size();
-        }
-        String first = "req-" + run + "-0";
-        for (int i = 1; ; i++) {
-            String other = "req-" + run + "-" + i;
-            if (RequestPartitions.of(first, partitions) != RequestPartitions.of(other, partitions)) {
-                return List.of(first, other);
-            }
-        }
-    }
-
-    private static byte[] request(String requestId, String clientId, String code) {
-        return """
-                {"schemaVersion": 1, "requestId": "%s", "clientId": "%s", "analysisType": "security",
-                 "language": "python", "path": "app/%s.py", "code": %s, "lane": "interactive"}"""
-                .formatted(requestId, clientId, clientId, Json.writeString(code)).getBytes(StandardCharsets.UTF_8);
     }
 }
