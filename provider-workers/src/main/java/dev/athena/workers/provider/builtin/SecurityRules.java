@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
 
 /**
  * The security rules: hard-coded secrets, code and command injection, SQL built from strings, unsafe
- * deserialization. Secret rules read the raw text (a key in a comment is still leaked); the others read the
+ * deserialization, and those of {@link CryptoRules} (TLS checks off, weak hashes and ciphers). Secret rules read the raw text (a key in a comment is still leaked); the others read the
  * comment-free view, and call rules the masked one so that a call named inside a string does not count.
  * Messages name the variable or the kind of secret, never the secret itself.
  */
@@ -114,6 +114,7 @@ final class SecurityRules {
             commandInjection(src, lang, line, masked, jsExecNames, out);
             sqlInjection(src, lang, line, out);
             deserialization(src, lang, line, masked, gobInterface, out);
+            CryptoRules.check(src, lang, line, out);
         }
         return out.list();
     }
