@@ -2,6 +2,7 @@ package dev.athena.ingest.scan;
 
 import dev.athena.ingest.Durations;
 import dev.athena.schemas.message.AnalysisType;
+import dev.athena.schemas.message.Severity;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,12 +15,21 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code scan DIR --client ID [--type T] [--every 1h | --cron "0 0 * * * *"] [--timeout 30m] [--name REPO]
- * [--include GLOB]... [--exclude GLOB]... [--gitignore on|off] [--report-dir DIR] [--kafka HOST:PORT] [--db-url URL] [--db-user U]
- * [--db-password P]}. Without a schedule it scans once and exits 0 when nothing failed or is pending (2 when
- * something is pending, 1 otherwise); with one it scans on every start until interrupted. Connection settings
- * fall back to ATHENA_KAFKA_BOOTSTRAP, ATHENA_DB_URL, ATHENA_DB_USER, ATHENA_DB_PASSWORD.
+ * [--include GLOB]... [--exclude GLOB]... [--gitignore on|off] [--fail-on SEVERITY] [--report-dir DIR]
+ * [--kafka HOST:PORT] [--db-url URL] [--db-user U] [--db-password P]}. Without a schedule it scans once and
+ * exits with {@link #exitCode}; with one it scans on every start until interrupted. Connection settings fall back
+ * to ATHENA_KAFKA_BOOTSTRAP, ATHENA_DB_URL, ATHENA_DB_USER, ATHENA_DB_PASSWORD.
  */
 public final class ScanCommand {
+    /** Some file failed or was rejected. */
+    public static final int FAILED = 1;
+    /** Every file was answered or reused, but some are still pending. */
+    public static final int PENDING = 2;
+    /** The repository has findings at or above the severity of {@code --fail-on}. */
+    public static final int FINDINGS = 3;
+    /** The command line was wrong. */
+    public static final int USAGE = 64;
+
     private ScanCommand() {
     }
 
@@ -30,25 +40,36 @@ public final class ScanCommand {
     public static int run(List<String> args, Map<String, String> env, PrintStream out) throws InterruptedException {
         ScanSettings settings;
         ScanSchedule schedule;
+        Severity failOn;
         try {
             Parsed parsed = Parsed.of(args);
             settings = parsed.settings(env);
             schedule = parsed.schedule();
+            failOn = parsed.failOn();
+            if (failOn != null && schedule != null) {
+                throw new IllegalArgumentException("--fail-on sets the exit code of one scan; it cannot go with "
+                        + "--every or --cron");
+            }
         } catch (IllegalArgumentException e) {
             out.println("athena scan: " + e.getMessage());
             out.println("usage: athena scan DIR --client ID [--type " + AnalysisType.wireNames().replace(", ", "|")
                     + "] [--every 1h | --cron EXPR] [--timeout 30m] [--include GLOB] [--exclude GLOB] "
-                    + "[--gitignore on|off]");
-            return 64;
+                    + "[--gitignore on|off] [--fail-on " + severities() + "]");
+            return USAGE;
         }
         if (schedule == null) {
             try {
                 ScanReport report = RepositoryScan.run(settings);
                 print(report, out);
-                return report.failed() + report.rejected() > 0 ? 1 : report.pending() > 0 ? 2 : 0;
+                int code = exitCode(report, failOn);
+                if (code == FINDINGS) {
+                    out.println("athena scan: " + atOrAbove(report, failOn) + " findings at or above "
+                            + failOn.wireName() + " (--fail-on " + failOn.wireName() + ")");
+                }
+                return code;
             } catch (ScanFailedException | ScanAlreadyRunningException e) {
                 out.println("athena scan: " + e.getMessage());
-                return 1;
+                return FAILED;
             }
         }
         CountDownLatch stopped = new CountDownLatch(1);
@@ -62,6 +83,35 @@ public final class ScanCommand {
             scheduled.cancel();
         }
         return 0;
+    }
+
+    /**
+     * 0 when every file was answered and nothing reaches {@code failOn} (null: findings never fail the scan);
+     * otherwise, the first that applies: {@link #FAILED}, {@link #FINDINGS} (counting the findings of unchanged
+     * files, which the report keeps from earlier scans), {@link #PENDING}.
+     */
+    static int exitCode(ScanReport report, Severity failOn) {
+        if (report.failed() + report.rejected() > 0) {
+            return FAILED;
+        }
+        if (failOn != null && atOrAbove(report, failOn) > 0) {
+            return FINDINGS;
+        }
+        return report.pending() > 0 ? PENDING : 0;
+    }
+
+    private static int atOrAbove(ScanReport report, Severity threshold) {
+        int count = 0;
+        for (Severity s : Severity.values()) {
+            if (s.ordinal() <= threshold.ordinal()) {
+                count += report.findingsBySeverity().get(s);
+            }
+        }
+        return count;
+    }
+
+    private static String severities() {
+        return String.join("|", java.util.Arrays.stream(Severity.values()).map(Severity::wireName).toList());
     }
 
     static void print(ScanReport r, PrintStream out) {
@@ -99,7 +149,7 @@ public final class ScanCommand {
                 }
             }
             List<String> known = List.of("client", "type", "every", "cron", "timeout", "name", "include", "exclude",
-                    "gitignore", "report-dir", "kafka", "db-url", "db-user", "db-password");
+                    "gitignore", "fail-on", "report-dir", "kafka", "db-url", "db-user", "db-password");
             for (String name : options.keySet()) {
                 if (!known.contains(name)) {
                     throw new IllegalArgumentException("unknown option --" + name);
@@ -151,6 +201,16 @@ public final class ScanCommand {
                 s = s.withReportDir(Path.of(option("report-dir", null)));
             }
             return s;
+        }
+
+        /** The severity of {@code --fail-on}, or null without it. */
+        Severity failOn() {
+            String value = option("fail-on", null);
+            if (value == null) {
+                return null;
+            }
+            return Severity.fromWire(value).orElseThrow(() -> new IllegalArgumentException(
+                    "--fail-on must be one of " + severities().replace("|", ", ") + " but was '" + value + "'"));
         }
 
         ScanSchedule schedule() {

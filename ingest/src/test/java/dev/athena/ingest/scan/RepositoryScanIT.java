@@ -207,6 +207,44 @@ class RepositoryScanIT {
         assertThat(out).contains("3 submitted: 3 completed, 0 failed, 0 rejected, 0 pending", "report.sarif.json");
     }
 
+    @Test
+    void shouldExitWithFindingsAtOrAboveFailOnCountingFilesKeptFromTheScanBefore() throws Exception {
+        sampleRepository();
+        String clientId = client();
+        List<String> args = new java.util.ArrayList<>(List.of(repo.toString(), "--client", clientId,
+                "--timeout", "90s", "--exclude", "docs/**", "--report-dir", reports.toString(),
+                "--kafka", ENDPOINTS.kafkaBootstrap(), "--db-url", ENDPOINTS.jdbcUrl(),
+                "--db-user", ENDPOINTS.dbUser(), "--db-password", ENDPOINTS.dbPassword(),
+                "--name", "gate-" + clientId, "--fail-on"));
+        ByteArrayOutputStream first = new ByteArrayOutputStream();
+        ByteArrayOutputStream second = new ByteArrayOutputStream();
+        ByteArrayOutputStream third = new ByteArrayOutputStream();
+        int high;
+        int again;
+        int critical;
+        try (FakePipeline pipeline = new FakePipeline(ENDPOINTS.kafkaBootstrap(), clientId, r -> false)) {
+            high = ScanCommand.run(with(args, "high"), Map.of(), new PrintStream(first, true, StandardCharsets.UTF_8));
+            again = ScanCommand.run(with(args, "high"), Map.of(), new PrintStream(second, true,
+                    StandardCharsets.UTF_8));
+            critical = ScanCommand.run(with(args, "critical"), Map.of(), new PrintStream(third, true,
+                    StandardCharsets.UTF_8));
+            assertThat(pipeline.requests()).as("the later scans reuse the first's results").hasSize(3);
+        }
+
+        assertThat(high).as(first.toString(StandardCharsets.UTF_8)).isEqualTo(ScanCommand.FINDINGS);
+        assertThat(first.toString(StandardCharsets.UTF_8)).contains("findings at or above high (--fail-on high)");
+        assertThat(again).as("unchanged files keep their findings: " + second.toString(StandardCharsets.UTF_8))
+                .isEqualTo(ScanCommand.FINDINGS);
+        assertThat(second.toString(StandardCharsets.UTF_8)).contains("0 submitted");
+        assertThat(critical).as(third.toString(StandardCharsets.UTF_8)).isZero();
+    }
+
+    private static List<String> with(List<String> args, String last) {
+        List<String> all = new java.util.ArrayList<>(args);
+        all.add(last);
+        return all;
+    }
+
     private static String jobExecutions(String scanId) throws Exception {
         try (Connection c = DriverManager.getConnection(ENDPOINTS.jdbcUrl(), ENDPOINTS.dbUser(),
                 ENDPOINTS.dbPassword()); PreparedStatement ps = c.prepareStatement(

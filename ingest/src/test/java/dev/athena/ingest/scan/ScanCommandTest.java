@@ -3,6 +3,7 @@ package dev.athena.ingest.scan;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.athena.schemas.message.Severity;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -47,6 +48,44 @@ class ScanCommandTest {
                 "[--gitignore on|off]");
         assertThat(ScanSettings.of(Path.of("."), "team-a", "k", "j", "u", "p").gitIgnore()).as("on by default")
                 .isTrue();
+    }
+
+    @Test
+    void shouldRefuseAnUnknownFailOnSeverityAndFailOnWithASchedule() throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+
+        int unknown = ScanCommand.run(List.of(".", "--client", "a", "--fail-on", "severe"), Map.of(),
+                new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        int scheduled = ScanCommand.run(List.of(".", "--client", "a", "--fail-on", "high", "--every", "1h"), Map.of(),
+                new PrintStream(bytes, true, StandardCharsets.UTF_8));
+
+        assertThat(unknown).isEqualTo(ScanCommand.USAGE);
+        assertThat(scheduled).isEqualTo(ScanCommand.USAGE);
+        assertThat(bytes.toString(StandardCharsets.UTF_8)).contains(
+                "--fail-on must be one of critical, high, medium, low, info but was 'severe'",
+                "--fail-on sets the exit code of one scan; it cannot go with --every or --cron",
+                "[--fail-on critical|high|medium|low|info]");
+    }
+
+    @Test
+    void shouldFailOnFindingsAtOrAboveTheThresholdAfterFailuresAndBeforePending() {
+        ScanReport highs = report(0, 0, Map.of(Severity.HIGH, 2, Severity.LOW, 5));
+
+        assertThat(ScanCommand.exitCode(highs, null)).as("findings alone never fail a scan").isZero();
+        assertThat(ScanCommand.exitCode(highs, Severity.CRITICAL)).isZero();
+        assertThat(ScanCommand.exitCode(highs, Severity.HIGH)).isEqualTo(ScanCommand.FINDINGS);
+        assertThat(ScanCommand.exitCode(highs, Severity.INFO)).isEqualTo(ScanCommand.FINDINGS);
+        assertThat(ScanCommand.exitCode(report(0, 1, Map.of(Severity.HIGH, 1)), Severity.HIGH))
+                .as("findings before pending files").isEqualTo(ScanCommand.FINDINGS);
+        assertThat(ScanCommand.exitCode(report(0, 1, Map.of(Severity.LOW, 1)), Severity.HIGH))
+                .isEqualTo(ScanCommand.PENDING);
+        assertThat(ScanCommand.exitCode(report(1, 0, Map.of(Severity.CRITICAL, 1)), Severity.HIGH))
+                .as("an incomplete scan first").isEqualTo(ScanCommand.FAILED);
+    }
+
+    private static ScanReport report(int failed, int pending, Map<Severity, Integer> findings) {
+        return new ScanReport("s", "repo", 3, 0, 3, 3 - failed - pending, failed, 0, pending, 0, findings, List.of(),
+                List.of(), Path.of("a"), Path.of("b"));
     }
 
     @Test
