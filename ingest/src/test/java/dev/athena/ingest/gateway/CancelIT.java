@@ -51,6 +51,8 @@ class CancelIT {
         assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(202);
         String id = json(submitted).get("id").stringValue();
 
+        assertThat(json(http.get("/v1/analyses/" + id, key)).get("status").stringValue()).isEqualTo("PENDING");
+
         HttpResponse<String> cancelled = http.delete("/v1/analyses/" + id, key);
 
         assertThat(cancelled.statusCode()).as(cancelled.body()).isEqualTo(202);
@@ -64,6 +66,9 @@ class CancelIT {
                 .isBetween(Cancellation.TTL.toMillis() - 60_000, Cancellation.TTL.toMillis());
         assertThat(redis.getBucket(Cancellation.key(other, id)).isExists()).as("another client's request of that id")
                 .isFalse();
+        HttpResponse<String> read = http.get("/v1/analyses/" + id, key);
+        assertThat(read.statusCode()).as(read.body()).isEqualTo(202);
+        assertThat(json(read).get("status").stringValue()).as("until its one result comes").isEqualTo("CANCELLING");
     }
 
     @Test

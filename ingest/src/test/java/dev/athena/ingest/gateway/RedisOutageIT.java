@@ -23,8 +23,13 @@ class RedisOutageIT {
             try {
                 HttpResponse<String> submitted = http.post("/v1/analyses", key, GatewayIT.analysis("security"));
                 assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(202);
-                assertThat(http.get(submitted.headers().firstValue("Location").orElseThrow(), key).statusCode())
-                        .isEqualTo(202);
+                HttpResponse<String> pending = http.get(submitted.headers().firstValue("Location").orElseThrow(), key);
+                assertThat(pending.statusCode()).isEqualTo(202);
+                assertThat(pending.body()).as("whether it was cancelled cannot be known").contains("\"PENDING\"");
+                HttpResponse<String> cancel = http.delete(submitted.headers().firstValue("Location").orElseThrow(),
+                        key);
+                assertThat(cancel.statusCode()).as("a cancellation that cannot be recorded").isEqualTo(503);
+                assertThat(cancel.body()).contains("nothing was recorded");
                 HttpResponse<String> invalidation = http.post("/v1/admin/cache/invalidations", TestStack.ADMIN_KEY,
                         "{\"kind\":\"all\"}");
                 assertThat(invalidation.statusCode()).as("an invalidation that cannot reach the splitters")

@@ -1,7 +1,12 @@
 package dev.athena.ingest.gateway.analysis;
 
 import dev.athena.schemas.cancel.Cancellation;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.redisson.api.RedissonClient;
+import org.redisson.client.RedisException;
 import org.redisson.client.codec.StringCodec;
 
 /**
@@ -10,6 +15,8 @@ import org.redisson.client.codec.StringCodec;
  * what the provider answered when the call had already started.
  */
 public final class CancelRequests {
+    static final Duration MAX_WAIT = Duration.ofMillis(250);
+
     private final RedissonClient redisson;
 
     public CancelRequests(RedissonClient redisson) {
@@ -19,5 +26,21 @@ public final class CancelRequests {
     /** @throws org.redisson.client.RedisException when Redis is unavailable: nothing was recorded */
     public void cancel(String clientId, String requestId) {
         redisson.getBucket(Cancellation.key(clientId, requestId), StringCodec.INSTANCE).set("1", Cancellation.TTL);
+    }
+
+    /**
+     * Whether the client asked to cancel the request; false when Redis cannot say within {@link #MAX_WAIT}, so a
+     * status read never waits long on Redis.
+     */
+    public boolean asked(String clientId, String requestId) {
+        try {
+            return redisson.getBucket(Cancellation.key(clientId, requestId), StringCodec.INSTANCE).isExistsAsync()
+                    .toCompletableFuture().get(MAX_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException | RedisException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 }

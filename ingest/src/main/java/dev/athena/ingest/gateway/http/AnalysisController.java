@@ -101,9 +101,11 @@ public class AnalysisController {
             }
             case Lookup.Pending pending -> {
                 core.metrics().lookup("pending");
+                // a cancellation asked for shows until the one result says whether it came in time
+                String state = core.cancels().asked(principal.clientId(), id) ? "CANCELLING" : "PENDING";
                 yield ResponseEntity.status(HttpStatus.ACCEPTED).contentType(MediaType.APPLICATION_JSON)
                         .header(HttpHeaders.RETRY_AFTER, "1")
-                        .body(Json.writeString(status(id, "PENDING", "/v1/analyses/" + id)));
+                        .body(Json.writeString(status(id, state, "/v1/analyses/" + id)));
             }
             case Lookup.NotFound notFound -> {
                 core.metrics().lookup("not-found");
