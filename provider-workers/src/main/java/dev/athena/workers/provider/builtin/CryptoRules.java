@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
 /**
  * The transport and cryptography rules: certificate checks turned off, broken hash functions and broken ciphers
  * or cipher modes. They read the comment-free view, where string literals keep their text (an algorithm is named
- * in one), and skip a call whose own line says it is not for security ({@code usedforsecurity=False}).
+ * in one), and leave a hash call alone when its line says it is not for security ({@code usedforsecurity=False}).
  */
 final class CryptoRules {
     static final String TLS_VERIFICATION_DISABLED = "tls-verification-disabled";
@@ -35,7 +35,8 @@ final class CryptoRules {
     private static final Pattern PY_WEAK_HASH = Pattern.compile(
             "\\bhashlib\\s*\\.\\s*(md5|sha1)\\s*\\(|\\bhashlib\\s*\\.\\s*new\\s*\\(\\s*[\"'](md5|sha1)[\"']");
     private static final Pattern JAVA_WEAK_HASH = Pattern.compile(
-            "\\bMessageDigest\\s*\\.\\s*getInstance\\s*\\(\\s*\"(MD5|MD2|SHA-?1)\"|\\bDigestUtils\\s*\\.\\s*(md5|sha1)\\w*\\s*\\(");
+            "\\bMessageDigest\\s*\\.\\s*getInstance\\s*\\(\\s*\"(MD5|MD2|SHA-?1)\""
+                    + "|\\bDigestUtils\\s*\\.\\s*(md5|sha1)\\w*\\s*\\(");
     private static final Pattern JS_WEAK_HASH = Pattern.compile(
             "\\bcreateHash\\s*\\(\\s*[\"'`](md5|sha1|md4)[\"'`]");
     private static final Pattern GO_WEAK_HASH = Pattern.compile("\\b(md5|sha1)\\s*\\.\\s*(?:New|Sum)\\s*\\(");
@@ -45,12 +46,14 @@ final class CryptoRules {
             "\\bCipher\\s*\\.\\s*getInstance\\s*\\(\\s*\"((?:DES|DESede|RC4|RC2|Blowfish|ARCFOUR)(?:/[^\"]*)?"
                     + "|[^\"/]+/ECB/[^\"]*|AES)\"");
     private static final Pattern PY_WEAK_CIPHER = Pattern.compile(
-            "\\b(DES3?|ARC4|ARC2|Blowfish)\\s*\\.\\s*new\\s*\\(|\\bMODE_ECB\\b|\\balgorithms\\s*\\.\\s*(TripleDES|ARC4|Blowfish)\\s*\\("
+            "\\b(DES3?|ARC4|ARC2|Blowfish)\\s*\\.\\s*new\\s*\\(|\\bMODE_ECB\\b"
+                    + "|\\balgorithms\\s*\\.\\s*(TripleDES|ARC4|Blowfish)\\s*\\("
                     + "|\\bmodes\\s*\\.\\s*(ECB)\\s*\\(");
     private static final Pattern JS_WEAK_CIPHER = Pattern.compile(
             "\\bcreateCipher(?:iv)?\\s*\\(\\s*[\"'`]((?:des|rc4|rc2|bf|blowfish)[\\w-]*|[\\w-]+-ecb)[\"'`]"
                     + "|\\bcreateCipher\\s*\\(");
-    private static final Pattern GO_WEAK_CIPHER = Pattern.compile("\\b(des|rc4)\\s*\\.\\s*New(?:TripleDES)?Cipher\\s*\\(");
+    private static final Pattern GO_WEAK_CIPHER = Pattern.compile(
+            "\\b(des|rc4)\\s*\\.\\s*New(?:TripleDES)?Cipher\\s*\\(");
 
     private CryptoRules() {
     }

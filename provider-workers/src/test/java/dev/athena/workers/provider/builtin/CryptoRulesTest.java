@@ -87,7 +87,8 @@ class CryptoRulesTest {
         @Test
         void shouldFindBrokenCiphersAndEcbMode() {
             List<Finding> java = scan("java", "class A {\n  Cipher a = Cipher.getInstance(\"DES/CBC/PKCS5Padding\");\n"
-                    + "  Cipher b = Cipher.getInstance(\"AES/ECB/PKCS5Padding\");\n  Cipher c = Cipher.getInstance(\"AES\");\n}\n");
+                    + "  Cipher b = Cipher.getInstance(\"AES/ECB/PKCS5Padding\");\n"
+                    + "  Cipher c = Cipher.getInstance(\"AES\");\n}\n");
             assertThat(java).extracting(f -> f.ruleId() + "@" + f.line()).containsExactly("weak-cipher@2",
                     "weak-cipher@3", "weak-cipher@4");
             assertThat(java.get(0).message()).isEqualTo("DES is a broken or obsolete cipher");
@@ -106,7 +107,8 @@ class CryptoRulesTest {
 
         @Test
         void shouldLeaveAuthenticatedModesAlone() {
-            assertThat(scan("java", "class A {\n  Cipher c = Cipher.getInstance(\"AES/GCM/NoPadding\");\n}\n")).isEmpty();
+            assertThat(scan("java", "class A {\n  Cipher c = Cipher.getInstance(\"AES/GCM/NoPadding\");\n}\n"))
+                    .isEmpty();
             assertThat(scan("python", "c = AES.new(key, AES.MODE_GCM)\n")).isEmpty();
             assertThat(scan("javascript", "const c = crypto.createCipheriv('aes-256-gcm', key, iv);\n")).isEmpty();
             assertThat(scan("go", "block, err := aes.NewCipher(key)\naead, err := cipher.NewGCM(block)\n")).isEmpty();
