@@ -12,11 +12,13 @@ import dev.athena.workers.cancel.Cancellations;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.stream.Collectors;
 
 /**
  * Runs every item of a batch at once, each on its own virtual thread (concurrency per provider is bounded by
@@ -61,23 +63,26 @@ public final class BatchExecutor {
         // The cancelled requesters leave their items; what is left runs as a batch of its own, and each item's
         // cancelled requesters get one CANCELLED result beside their item's.
         List<BatchItem> live = new ArrayList<>();
+        List<List<Requester>> gone = new ArrayList<>();
         for (BatchItem item : batch.items()) {
-            List<Requester> staying = item.requesters().stream().filter(r -> !cancelled.contains(r)).toList();
-            if (!staying.isEmpty()) {
-                live.add(new BatchItem(item.cacheKey(), item.request(), staying));
+            Map<Boolean, List<Requester>> split = item.requesters().stream()
+                    .collect(Collectors.partitioningBy(cancelled::contains));
+            gone.add(split.get(true));
+            if (!split.get(false).isEmpty()) {
+                live.add(new BatchItem(item.cacheKey(), item.request(), split.get(false)));
             }
         }
         List<ItemResult> ran = live.isEmpty() ? List.of() : run(new AnalysisBatch(batch.schemaVersion(),
                 batch.batchId(), batch.route(), batch.windowStart(), batch.windowEnd(), live)).items();
         List<ItemResult> results = new ArrayList<>();
         int next = 0;
-        for (BatchItem item : batch.items()) {
-            List<Requester> gone = item.requesters().stream().filter(cancelled::contains).toList();
-            if (gone.size() < item.requesters().size()) {
+        for (int i = 0; i < batch.items().size(); i++) {
+            BatchItem item = batch.items().get(i);
+            if (gone.get(i).size() < item.requesters().size()) {
                 results.add(ran.get(next++));
             }
-            if (!gone.isEmpty()) {
-                results.add(items.cancelled(new BatchItem(item.cacheKey(), item.request(), gone)));
+            if (!gone.get(i).isEmpty()) {
+                results.add(items.cancelled(new BatchItem(item.cacheKey(), item.request(), gone.get(i))));
             }
         }
         return new BatchResult(SchemaVersion.CURRENT, batch.batchId(), batch.route(), results, clock.instant());

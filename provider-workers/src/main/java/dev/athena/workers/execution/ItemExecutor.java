@@ -1,6 +1,5 @@
 package dev.athena.workers.execution;
 
-import dev.athena.schemas.cancel.Cancellation;
 import dev.athena.schemas.message.AnalysisRequest;
 import dev.athena.schemas.message.BatchItem;
 import dev.athena.schemas.message.ErrorInfo;
@@ -289,7 +288,7 @@ public final class ItemExecutor {
 
     /** The one result of requesters whose client cancelled them before a provider was asked. */
     public ItemResult cancelled(BatchItem item) {
-        ItemResult result = ended(item, ResultStatus.CANCELLED, new ErrorInfo(Cancellation.ERROR_CODE,
+        ItemResult result = ended(item, ResultStatus.CANCELLED, new ErrorInfo(ErrorInfo.CANCELLED,
                 "cancelled by its client before a provider was asked"));
         metrics.item("none", result.status().name());
         return result;

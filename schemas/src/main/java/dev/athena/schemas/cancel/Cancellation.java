@@ -12,8 +12,6 @@ import java.util.Objects;
 public final class Cancellation {
     public static final String PREFIX = "athena:cancelled:";
     public static final Duration TTL = Duration.ofHours(24);
-    /** The {@code error.code} of a CANCELLED result. */
-    public static final String ERROR_CODE = "CANCELLED";
 
     private Cancellation() {
     }

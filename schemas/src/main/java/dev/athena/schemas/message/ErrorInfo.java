@@ -11,6 +11,8 @@ public record ErrorInfo(String code, String message) {
      * its most severe findings (the splitter cut it; the gateway serves the whole one).
      */
     public static final String RESULT_TRUNCATED = "RESULT_TRUNCATED";
+    /** The code of a CANCELLED result: its client cancelled it before a provider was asked. */
+    public static final String CANCELLED = "CANCELLED";
 
     public ErrorInfo {
         Objects.requireNonNull(code, "code");
