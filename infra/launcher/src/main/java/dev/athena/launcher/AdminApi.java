@@ -9,6 +9,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.StringJoiner;
 import tools.jackson.databind.JsonNode;
@@ -30,9 +31,42 @@ final class AdminApi {
         this.adminKey = adminKey;
     }
 
-    /** @return the new key's JSON, whose {@code key} field is shown only this once */
-    JsonNode createKey(String clientId, String[] scopes) throws IOException, InterruptedException {
-        return post("v1/admin/keys", Map.of("clientId", clientId, "scopes", scopes), 201);
+    /**
+     * @param expiresIn a duration such as {@code 90d}, or null for a key that does not expire
+     * @return the new key's JSON, whose {@code key} field is shown only this once
+     */
+    JsonNode createKey(String clientId, String[] scopes, String expiresIn) throws IOException, InterruptedException {
+        Map<String, Object> body = new LinkedHashMap<>(Map.of("clientId", clientId, "scopes", scopes));
+        if (expiresIn != null) {
+            body.put("expiresIn", expiresIn);
+        }
+        return post("v1/admin/keys", body, 201);
+    }
+
+    /** @param clientId null: every client's keys */
+    JsonNode listKeys(String clientId) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(base.resolve("v1/admin/keys" + query(Map.of("clientId",
+                clientId == null ? "" : clientId)))).GET(), 200);
+    }
+
+    void revokeKey(String keyId) throws IOException, InterruptedException {
+        send(HttpRequest.newBuilder(base.resolve("v1/admin/keys/" + keyId)).DELETE(), 204);
+    }
+
+    /**
+     * @param grace how long the old key keeps working, or null for the gateway's default
+     * @param expiresIn the new key's lifetime, or null for a key that does not expire
+     * @return the new key's JSON ({@code key} shown only this once) with the old one under {@code replaces}
+     */
+    JsonNode rotateKey(String keyId, String grace, String expiresIn) throws IOException, InterruptedException {
+        Map<String, Object> body = new LinkedHashMap<>();
+        if (grace != null) {
+            body.put("grace", grace);
+        }
+        if (expiresIn != null) {
+            body.put("expiresIn", expiresIn);
+        }
+        return post("v1/admin/keys/" + keyId + "/rotation", body, 201);
     }
 
     JsonNode invalidate(String kind, String value) throws IOException, InterruptedException {
@@ -40,15 +74,19 @@ final class AdminApi {
                 : Map.of("kind", kind, "value", value), 202);
     }
 
-    /** @param query parameters left out when null */
+    /** @param query parameters left out when null or empty */
     JsonNode usage(Map<String, String> query) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(base.resolve("v1/admin/usage" + query(query))).GET(), 200);
+    }
+
+    private static String query(Map<String, String> query) {
         StringJoiner parameters = new StringJoiner("&", "?", "").setEmptyValue("");
         query.forEach((name, value) -> {
-            if (value != null) {
+            if (value != null && !value.isEmpty()) {
                 parameters.add(name + "=" + URLEncoder.encode(value, StandardCharsets.UTF_8));
             }
         });
-        return send(HttpRequest.newBuilder(base.resolve("v1/admin/usage" + parameters)).GET(), 200);
+        return parameters.toString();
     }
 
     private JsonNode post(String path, Object body, int expected) throws IOException, InterruptedException {

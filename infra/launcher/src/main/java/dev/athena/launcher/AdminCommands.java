@@ -5,11 +5,17 @@ import java.io.PrintStream;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import tools.jackson.databind.JsonNode;
 
-/** {@code keys create}, {@code cache invalidate} and {@code usage}: the gateway's admin API from the command line. */
+/**
+ * {@code keys create|list|revoke|rotate}, {@code cache invalidate} and {@code usage}: the gateway's admin API from
+ * the command line.
+ */
 final class AdminCommands {
     private static final String DEFAULT_URL = "http://127.0.0.1:8080";
+    private static final Pattern KEY_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
     private final PrintStream out;
     private final Map<String, String> env;
@@ -20,18 +26,81 @@ final class AdminCommands {
     }
 
     int keys(CommandLine cli) throws IOException, InterruptedException {
-        if (!cli.positional().equals(List.of("create"))) {
-            throw new CommandLine.UsageException("keys supports: keys create --client ID --scopes LIST");
-        }
+        List<String> args = cli.positional();
+        String action = args.isEmpty() ? "" : args.getFirst();
+        return switch (action) {
+            case "create" -> createKey(cli, args);
+            case "list" -> listKeys(cli, args);
+            case "revoke" -> revokeKey(cli, args);
+            case "rotate" -> rotateKey(cli, args);
+            default -> throw new CommandLine.UsageException("keys supports: create, list, revoke KEY_ID, "
+                    + "rotate KEY_ID");
+        };
+    }
+
+    private int createKey(CommandLine cli, List<String> args) throws IOException, InterruptedException {
+        noMoreArguments(args, 1, "keys create");
         String clientId = cli.option("client").orElseThrow(() ->
                 new CommandLine.UsageException("keys create needs --client ID"));
         String[] scopes = cli.option("scopes").orElse("submit,read").split(",");
-        var created = new AdminApi(cli.option("url").orElse(DEFAULT_URL), env.get("ATHENA_ADMIN_KEY"))
-                .createKey(clientId, scopes);
+        var created = api(cli).createKey(clientId, scopes, cli.option("expires-in").orElse(null));
         out.println(created.get("key").asString());
+        JsonNode expires = created.get("expiresAt");
         System.err.println("athena: key " + created.get("keyId").asString() + " for client " + clientId
+                + (expires == null || expires.isNull() ? "" : ", expires " + expires.asString())
                 + " (shown once: store it now)");
         return 0;
+    }
+
+    private int listKeys(CommandLine cli, List<String> args) throws IOException, InterruptedException {
+        noMoreArguments(args, 1, "keys list");
+        var listing = api(cli).listKeys(cli.option("client").orElse(null));
+        if (cli.flag("json")) {
+            out.println(listing.toString());
+        } else {
+            KeyTable.print(listing, out);
+        }
+        return 0;
+    }
+
+    private int revokeKey(CommandLine cli, List<String> args) throws IOException, InterruptedException {
+        String keyId = keyId(args, "keys revoke");
+        api(cli).revokeKey(keyId);
+        out.println("athena: key " + keyId + " revoked");
+        return 0;
+    }
+
+    private int rotateKey(CommandLine cli, List<String> args) throws IOException, InterruptedException {
+        String keyId = keyId(args, "keys rotate");
+        var rotated = api(cli).rotateKey(keyId, cli.option("grace").orElse(null),
+                cli.option("expires-in").orElse(null));
+        out.println(rotated.get("key").asString());
+        System.err.println("athena: key " + rotated.get("keyId").asString() + " replaces " + keyId + ", which works "
+                + "until " + rotated.get("replaces").get("expiresAt").asString() + " (the new key is shown once: "
+                + "store it now)");
+        return 0;
+    }
+
+    /** The one KEY_ID after the action; the gateway's ids are {@code key_} and letters and digits. */
+    private static String keyId(List<String> args, String command) {
+        if (args.size() != 2) {
+            throw new CommandLine.UsageException(command + " needs one KEY_ID (see keys list)");
+        }
+        String keyId = args.get(1);
+        if (!KEY_ID.matcher(keyId).matches()) {
+            throw new CommandLine.UsageException("'" + keyId + "' is not a key id (see keys list)");
+        }
+        return keyId;
+    }
+
+    private static void noMoreArguments(List<String> args, int expected, String command) {
+        if (args.size() != expected) {
+            throw new CommandLine.UsageException(command + " takes no arguments besides its options");
+        }
+    }
+
+    private AdminApi api(CommandLine cli) {
+        return new AdminApi(cli.option("url").orElse(DEFAULT_URL), env.get("ATHENA_ADMIN_KEY"));
     }
 
     int cache(CommandLine cli) throws IOException, InterruptedException {
@@ -44,8 +113,7 @@ final class AdminCommands {
             throw new CommandLine.UsageException("cache invalidate needs exactly one of --key, --pattern, --tag, --all");
         }
         String kind = chosen.getFirst();
-        var answer = new AdminApi(cli.option("url").orElse(DEFAULT_URL), env.get("ATHENA_ADMIN_KEY"))
-                .invalidate(kind, kind.equals("all") ? null : cli.option(kind).orElseThrow());
+        var answer = api(cli).invalidate(kind, kind.equals("all") ? null : cli.option(kind).orElseThrow());
         out.println("athena: invalidation " + answer.get("id").asString() + " (" + kind + ") sent to "
                 + answer.get("receivers").asLong() + " splitter instance(s)");
         return 0;
@@ -59,7 +127,7 @@ final class AdminCommands {
         query.put("clientId", cli.option("client").orElse(null));
         query.put("from", cli.option("from").orElse(null));
         query.put("to", cli.option("to").orElse(null));
-        var report = new AdminApi(cli.option("url").orElse(DEFAULT_URL), env.get("ATHENA_ADMIN_KEY")).usage(query);
+        var report = api(cli).usage(query);
         if (cli.flag("json")) {
             out.println(report.toString());
         } else {

@@ -40,22 +40,26 @@ public final class Athena {
               athena scan DIR --client ID [--type T] [--every 1h | --cron EXPR] [--timeout 30m] [--include GLOB]
                               [--exclude GLOB] [--gitignore on|off] [--fail-on SEVERITY] [--report-dir DIR]
                               [--kafka HOST:PORT] [--db-url URL]
-              athena keys create --client ID --scopes submit,read[,admin] [--url http://127.0.0.1:8080]
-              athena cache invalidate (--key K | --pattern GLOB | --tag TAG | --all) [--url http://127.0.0.1:8080]
-              athena usage [--client ID] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--json] [--url http://127.0.0.1:8080]
-            keys, cache and usage call the gateway's admin API with the key in ATHENA_ADMIN_KEY.
+              athena keys create --client ID --scopes submit,read[,admin] [--expires-in 90d] [--url URL]
+              athena keys list [--client ID] [--json] [--url URL]
+              athena keys revoke KEY_ID [--url URL]
+              athena keys rotate KEY_ID [--grace 24h] [--expires-in 90d] [--url URL]
+              athena cache invalidate (--key K | --pattern GLOB | --tag TAG | --all) [--url URL]
+              athena usage [--client ID] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--json] [--url URL]
+            keys, cache and usage call the gateway's admin API (--url, default http://127.0.0.1:8080) with the key in
+            ATHENA_ADMIN_KEY; rotate prints the new key, and the old one works for the grace period (default 24h).
             environment: ATHENA_KAFKA_BOOTSTRAP, ATHENA_REDIS_URL, ATHENA_DB_URL (external servers instead of embedded)""";
 
     private static final Map<String, Set<String>> VALUE_OPTIONS = Map.of(
             "up", Set.of("kafka-port", "http-port", "data"),
             "submit", Set.of("type", "client", "kafka", "timeout"),
             "tail", Set.of("client", "kafka"),
-            "keys", Set.of("client", "scopes", "url"),
+            "keys", Set.of("client", "scopes", "url", "expires-in", "grace"),
             "cache", Set.of("key", "pattern", "tag", "url"),
             "usage", Set.of("client", "from", "to", "url"),
             "help", Set.of());
     private static final Map<String, Set<String>> FLAGS = Map.of("submit", Set.of("json"), "tail", Set.of("json"),
-            "cache", Set.of("all"), "usage", Set.of("json"));
+            "cache", Set.of("all"), "usage", Set.of("json"), "keys", Set.of("json"));
 
     private final PrintStream out;
     private final Map<String, String> env;

@@ -36,30 +36,10 @@ final class UsageTable {
         List<String> total = new ArrayList<>(List.of("TOTAL", "", "", ""));
         COUNTS.forEach(name -> total.add(report.get("totals").get(name).asString()));
         rows.add(total);
-        int[] widths = new int[HEADER.size()];
-        rows.forEach(row -> {
-            for (int i = 0; i < widths.length; i++) {
-                widths[i] = Math.max(widths[i], row.get(i).length());
-            }
-        });
-        rows.forEach(row -> out.println(line(row, widths)));
+        TextTable.print(rows, FIRST_NUMBER, out);
         if (report.get("truncated").asBoolean()) {
             out.println("(cut at " + days.size() + " lines: the totals cover these only; ask for fewer days or one "
                     + "--client)");
         }
-    }
-
-    private static String line(List<String> row, int[] widths) {
-        StringBuilder line = new StringBuilder();
-        for (int i = 0; i < widths.length; i++) {
-            if (i > 0) {
-                line.append("  ");
-            }
-            String cell = row.get(i);
-            String pad = " ".repeat(widths[i] - cell.length());
-            // text left, numbers right, so digits line up
-            line.append(i < FIRST_NUMBER ? cell + pad : pad + cell);
-        }
-        return line.toString().stripTrailing();
     }
 }

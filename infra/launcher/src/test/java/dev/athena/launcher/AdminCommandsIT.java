@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code ./athena keys create} and {@code ./athena cache invalidate} against a running gateway and splitter. */
+/** {@code ./athena keys}, {@code cache invalidate} and {@code usage} against a running gateway and splitter. */
 @Tag("integration")
 class AdminCommandsIT {
     private static final String ADMIN_KEY = "admin-" + UUID.randomUUID() + "-0123456789";
@@ -66,6 +66,68 @@ class AdminCommandsIT {
                 .POST(HttpRequest.BodyPublishers.ofString("{\"code\":\"eval(x)\",\"analysisType\":\"security\"}"))
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+    }
+
+    @Test
+    void shouldListRotateAndRevokeKeys() throws Exception {
+        String client = "cli-rotate-" + UUID.randomUUID().toString().substring(0, 8);
+        var created = new ByteArrayOutputStream();
+        athena(created, ADMIN_KEY, "keys", "create", "--client", client, "--scopes", "read", "--expires-in", "30d",
+                "--url", url);
+        String oldKey = created.toString(StandardCharsets.UTF_8).strip();
+        assertThat(status(oldKey)).isEqualTo(404);
+
+        var listed = new ByteArrayOutputStream();
+        assertThat(athena(listed, ADMIN_KEY, "keys", "list", "--client", client, "--url", url)).isZero();
+        String[] lines = listed.toString(StandardCharsets.UTF_8).split("\n");
+        assertThat(lines[0].split("  +")).containsExactly("KEY ID", "CLIENT", "SCOPES", "HINT", "STATE", "CREATED",
+                "EXPIRES", "LAST USED");
+        String[] old = lines[1].split(" +");
+        assertThat(lines).hasSize(2);
+        assertThat(old[1]).isEqualTo(client);
+        assertThat(old[4]).isEqualTo("active");
+        assertThat(old[6]).as("expires").matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ");
+        assertThat(old[7]).as("last used").isNotEqualTo("-");
+        assertThat(listed.toString(StandardCharsets.UTF_8)).doesNotContain(oldKey);
+        String oldId = old[0];
+
+        var rotated = new ByteArrayOutputStream();
+        assertThat(athena(rotated, ADMIN_KEY, "keys", "rotate", oldId, "--grace", "0s", "--url", url)).isZero();
+        String newKey = rotated.toString(StandardCharsets.UTF_8).strip();
+        assertThat(newKey).startsWith("ath_").isNotEqualTo(oldKey);
+        assertThat(status(newKey)).isEqualTo(404);
+        assertThat(status(oldKey)).isEqualTo(401);
+
+        var json = new ByteArrayOutputStream();
+        athena(json, ADMIN_KEY, "keys", "list", "--client", client, "--json", "--url", url);
+        var keys = dev.athena.schemas.json.Json.tree(json.toByteArray()).get("keys");
+        assertThat(keys).hasSize(2);
+        assertThat(keys.get(0).get("state").asString()).isEqualTo("expired");
+        String newId = keys.get(1).get("keyId").asString();
+        assertThat(keys.get(1).get("state").asString()).isEqualTo("active");
+
+        var revoked = new ByteArrayOutputStream();
+        assertThat(athena(revoked, ADMIN_KEY, "keys", "revoke", newId, "--url", url)).isZero();
+        assertThat(revoked.toString(StandardCharsets.UTF_8)).contains("key " + newId + " revoked");
+        assertThat(status(newKey)).isEqualTo(401);
+        assertThatThrownBy(() -> athena(new ByteArrayOutputStream(), ADMIN_KEY, "keys", "revoke", newId, "--url",
+                url)).isInstanceOf(IOException.class).hasMessageContaining("404");
+        assertThatThrownBy(() -> athena(new ByteArrayOutputStream(), ADMIN_KEY, "keys", "rotate", oldId, "--grace",
+                "90d", "--url", url)).isInstanceOf(IOException.class).hasMessageContaining("422")
+                .hasMessageContaining("'grace'");
+        assertThatThrownBy(() -> athena(new ByteArrayOutputStream(), ADMIN_KEY, "keys", "rotate", "--url", url))
+                .isInstanceOf(CommandLine.UsageException.class).hasMessageContaining("one KEY_ID");
+        assertThatThrownBy(() -> athena(new ByteArrayOutputStream(), ADMIN_KEY, "keys", "revoke", "../admin",
+                "--url", url)).isInstanceOf(CommandLine.UsageException.class).hasMessageContaining("not a key id");
+        assertThatThrownBy(() -> athena(new ByteArrayOutputStream(), ADMIN_KEY, "keys", "delete", "--url", url))
+                .isInstanceOf(CommandLine.UsageException.class).hasMessageContaining("create, list, revoke");
+    }
+
+    /** The status of a read with the key: 404 for an unknown analysis is a key that works. */
+    private int status(String key) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url + "/v1/analyses/"
+                + UUID.randomUUID())).header("Authorization", "Bearer " + key).GET().build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode();
     }
 
     @Test

@@ -42,8 +42,8 @@ class CancellationIT {
                 Gateway gateway = Gateway.start(EmbeddedPipeline.gatewaySettings(endpoints, 0,
                         Map.of("ATHENA_ADMIN_KEY", ADMIN_KEY)), new SimpleMeterRegistry())) {
             String url = "http://127.0.0.1:" + gateway.port();
-            String key = new AdminApi(url, ADMIN_KEY).createKey(client, new String[] {"submit", "read"}).get("key")
-                    .asString();
+            String key = new AdminApi(url, ADMIN_KEY).createKey(client, new String[] {"submit", "read"}, null)
+                    .get("key").asString();
             KafkaProbe kafka = new KafkaProbe(endpoints.kafkaBootstrap());
             List<String> ids = RawRequests.twoIds(endpoints, run, true);
             kafka.produceRaw(ids.get(0), RawRequests.json(ids.get(0), client, ids.get(0),

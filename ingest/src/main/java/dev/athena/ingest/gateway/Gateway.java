@@ -101,7 +101,7 @@ public final class Gateway implements AutoCloseable {
             GatewayMetrics metrics = new GatewayMetrics(registry);
             AuditLog audit = new AuditLog(dataSource, clock);
             Authenticator authenticator = new Authenticator(new KeyStore(dataSource, clock), new KeyHasher(secret),
-                    random, settings.adminKey(), Duration.ofSeconds(5), Ticker.systemTicker());
+                    random, settings.adminKey(), Duration.ofSeconds(5), Ticker.systemTicker(), clock);
             Submitter submitter = new Submitter(producer, dataSource, RequestDecoder.ofDefaults(), clock,
                     Duration.ofSeconds(10));
             ResultLookup lookup = new ResultLookup(dataSource, feed, submitter, Duration.ofSeconds(1), clock);

@@ -322,6 +322,76 @@ class GatewayIT {
     }
 
     @Test
+    void shouldCreateKeysThatExpireAndRotateKeysWithAGracePeriod() {
+        String clientId = client();
+        HttpResponse<String> created = http.post("/v1/admin/keys", ADMIN_KEY, Json.writeString(Map.of(
+                "clientId", clientId, "scopes", List.of("read"), "expiresIn", "90d")));
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        String oldKey = json(created).get("key").stringValue();
+        String oldId = json(created).get("keyId").stringValue();
+        Instant expiresAt = Instant.parse(json(created).get("expiresAt").stringValue());
+        assertThat(expiresAt).isBetween(Instant.now().plus(Duration.ofDays(89)),
+                Instant.now().plus(Duration.ofDays(91)));
+        assertThat(json(created).get("state").stringValue()).isEqualTo("active");
+        assertThat(http.get("/v1/analyses/" + UUID.randomUUID(), oldKey).statusCode()).isEqualTo(404);
+
+        HttpResponse<String> rotated = http.post("/v1/admin/keys/" + oldId + "/rotation", ADMIN_KEY, "");
+        assertThat(rotated.statusCode()).as(rotated.body()).isEqualTo(201);
+        String newKey = json(rotated).get("key").stringValue();
+        assertThat(json(rotated).get("clientId").stringValue()).isEqualTo(clientId);
+        assertThat(json(rotated).get("scopes").toString()).isEqualTo("[\"read\"]");
+        assertThat(json(rotated).get("expiresAt").isNull()).isTrue();
+        Instant graceEnds = Instant.parse(json(rotated).get("replaces").get("expiresAt").stringValue());
+        assertThat(graceEnds).isBetween(Instant.now().plus(Duration.ofHours(23)),
+                Instant.now().plus(Duration.ofHours(25)));
+        assertThat(http.get("/v1/analyses/" + UUID.randomUUID(), oldKey).statusCode()).isEqualTo(404);
+        assertThat(http.get("/v1/analyses/" + UUID.randomUUID(), newKey).statusCode()).isEqualTo(404);
+
+        HttpResponse<String> listed = http.get("/v1/admin/keys?clientId=" + clientId, ADMIN_KEY);
+        JsonNode old = json(listed).get("keys").get(0);
+        assertThat(old.get("keyId").stringValue()).isEqualTo(oldId);
+        assertThat(old.get("lastUsedAt").isNull()).as(listed.body()).isFalse();
+        assertThat(json(listed).get("keys")).hasSize(2);
+
+        // no grace: the old key stops at once, with a 401 that says why
+        String newId = json(rotated).get("keyId").stringValue();
+        HttpResponse<String> again = http.post("/v1/admin/keys/" + newId + "/rotation", ADMIN_KEY,
+                "{\"grace\": \"0s\", \"expiresIn\": \"30d\"}");
+        assertThat(again.statusCode()).as(again.body()).isEqualTo(201);
+        HttpResponse<String> refused = http.get("/v1/analyses/" + UUID.randomUUID(), newKey);
+        assertProblem(refused, 401, null);
+        assertThat(json(refused).get("detail").stringValue()).contains("expired at");
+        assertThat(http.get("/v1/admin/keys?clientId=" + clientId, ADMIN_KEY).body()).contains("\"expired\"");
+        assertProblem(http.post("/v1/admin/keys/" + newId + "/rotation", ADMIN_KEY, ""), 404, null);
+        assertProblem(http.post("/v1/admin/keys/key_nope/rotation", ADMIN_KEY, ""), 404, null);
+        HttpResponse<String> audit = http.get("/v1/admin/audit?limit=1000", ADMIN_KEY);
+        assertThat(audit.body()).contains("key.rotated").contains(oldId + " -> " + newId).contains("expired-key")
+                .doesNotContain(newKey);
+    }
+
+    @Test
+    void shouldRefuseKeyLifetimesThatAreNotOnesNamingTheField() {
+        String clientId = client();
+        assertProblem(http.post("/v1/admin/keys", ADMIN_KEY, Json.writeString(Map.of("clientId", clientId,
+                "scopes", List.of("read"), "expiresAt", "2020-01-01T00:00:00Z"))), 422, "expiresAt");
+        assertProblem(http.post("/v1/admin/keys", ADMIN_KEY, Json.writeString(Map.of("clientId", clientId,
+                "scopes", List.of("read"), "expiresIn", "forever"))), 422, "expiresIn");
+        assertProblem(http.post("/v1/admin/keys", ADMIN_KEY, Json.writeString(Map.of("clientId", clientId,
+                "scopes", List.of("read"), "expiresIn", "1d", "expiresAt", "2030-01-01T00:00:00Z"))), 422,
+                "expiresAt");
+        assertProblem(http.post("/v1/admin/keys", ADMIN_KEY, Json.writeString(Map.of("clientId", clientId,
+                "scopes", List.of("read"), "expiresIn", 90))), 422, "expiresIn");
+        createKey(clientId, "read");
+        String keyId = json(http.get("/v1/admin/keys?clientId=" + clientId, ADMIN_KEY)).get("keys").get(0)
+                .get("keyId").stringValue();
+        assertProblem(http.post("/v1/admin/keys/" + keyId + "/rotation", ADMIN_KEY, "{\"grace\": \"90d\"}"), 422,
+                "grace");
+        assertProblem(http.post("/v1/admin/keys/" + keyId + "/rotation", ADMIN_KEY, "{\"grace\": "), 400, "body");
+        // nothing was rotated by the refused attempts
+        assertThat(json(http.get("/v1/admin/keys?clientId=" + clientId, ADMIN_KEY)).get("keys")).hasSize(1);
+    }
+
+    @Test
     void shouldAllowOnlyConfiguredOriginsForCors() {
         HttpResponse<String> allowed = http.send(http.builder("/v1/analyses", null)
                 .header("Origin", ALLOWED_ORIGIN).header("Access-Control-Request-Method", "POST")

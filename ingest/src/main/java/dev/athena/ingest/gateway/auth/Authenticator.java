@@ -7,32 +7,44 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
 import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Turns an {@code Authorization} header into a {@link Principal}. A token that does not have the shape of a key
  * (or of the configured bootstrap admin key) is refused before any lookup. Found keys are remembered briefly by
- * hash, so a revocation made on another instance takes effect within {@code cacheFor}.
+ * hash, so a revocation or rotation made on another instance takes effect within {@code cacheFor}; a key's
+ * expiry takes effect at once, remembered or not.
  */
 public final class Authenticator {
     private static final String BEARER = "Bearer ";
+    private static final Logger LOG = LoggerFactory.getLogger(Authenticator.class);
+
+    /** A key found in the store, remembered with its expiry. */
+    private record Known(Principal principal, Instant expiresAt) {
+    }
 
     private final KeyStore store;
     private final KeyHasher hasher;
     private final ApiKeyFormat format;
     private final byte[] adminKeyHash;
-    private final Cache<String, Principal> recent;
+    private final InstantSource clock;
+    private final Cache<String, Known> recent;
 
     public Authenticator(KeyStore store, KeyHasher hasher, SecureRandom random, String bootstrapAdminKey,
-            Duration cacheFor, Ticker ticker) {
+            Duration cacheFor, Ticker ticker, InstantSource clock) {
         this.store = store;
         this.hasher = hasher;
         this.format = new ApiKeyFormat(random);
         this.adminKeyHash = bootstrapAdminKey == null ? null : hasher.hash(bootstrapAdminKey);
+        this.clock = clock;
         this.recent = Caffeine.newBuilder().expireAfterWrite(cacheFor).maximumSize(10_000).ticker(ticker).build();
     }
 
@@ -47,18 +59,16 @@ public final class Authenticator {
         if (ApiKeyFormat.isWellFormed(token)) {
             byte[] hash = hasher.hash(token);
             String cacheKey = HexFormat.of().formatHex(hash);
-            Principal cached = recent.getIfPresent(cacheKey);
-            if (cached != null) {
-                return cached;
+            Known known = recent.getIfPresent(cacheKey);
+            if (known == null) {
+                known = lookUp(hash);
+                recent.put(cacheKey, known);
             }
-            Optional<KeyStore.Match> match = store.findActiveByHash(hash);
-            if (match.isPresent() && KeyHasher.same(match.get().storedHash(), hash)) {
-                KeyRecord key = match.get().key();
-                Principal principal = new Principal(key.keyId(), key.clientId(), key.scopes());
-                recent.put(cacheKey, principal);
-                return principal;
+            if (known.expiresAt() != null && !clock.instant().isBefore(known.expiresAt())) {
+                throw new AuthenticationException("expired-key", "the API key expired at " + known.expiresAt()
+                        + "; ask an admin for a new one");
             }
-            throw new AuthenticationException("unknown-key", "the API key is not valid or has been revoked");
+            return known.principal();
         }
         if (adminKeyHash != null && !token.startsWith(ApiKeyFormat.PREFIX)
                 && KeyHasher.same(adminKeyHash, hasher.hash(token))) {
@@ -68,12 +78,56 @@ public final class Authenticator {
                 + "characters with a valid checksum)");
     }
 
-    /** A new key for a client; the returned text is the only time the key exists outside the caller. */
-    public CreatedKey create(String clientId, Set<Scope> scopes) {
+    private Known lookUp(byte[] hash) {
+        Optional<KeyStore.Match> match = store.findUnrevokedByHash(hash);
+        if (match.isEmpty() || !KeyHasher.same(match.get().storedHash(), hash)) {
+            throw new AuthenticationException("unknown-key", "the API key is not valid or has been revoked");
+        }
+        KeyRecord key = match.get().key();
+        if (!key.expiredAt(clock.instant())) {
+            noteUsed(key);
+        }
+        return new Known(new Principal(key.keyId(), key.clientId(), key.scopes()), key.expiresAt());
+    }
+
+    /** Bookkeeping for admins: a store that just answered the lookup and then fails here costs no request. */
+    private void noteUsed(KeyRecord key) {
+        try {
+            store.noteUsed(key);
+        } catch (RuntimeException e) {
+            LOG.warn("could not note the use of key {}: {}", key.keyId(), e.toString());
+        }
+    }
+
+    /**
+     * A new key for a client; the returned text is the only time the key exists outside the caller.
+     *
+     * @param expiresAt null: the key does not expire
+     */
+    public CreatedKey create(String clientId, Set<Scope> scopes, Instant expiresAt) {
         String key = format.generate();
-        String keyId = "key_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
-        KeyRecord record = store.insert(keyId, clientId, scopes, hasher.hash(key), ApiKeyFormat.hint(key));
+        KeyRecord record = store.insert(new KeyStore.NewKey(newKeyId(), clientId, scopes, hasher.hash(key),
+                ApiKeyFormat.hint(key), expiresAt));
         return new CreatedKey(record, key);
+    }
+
+    /**
+     * A new key with the client and scopes of an active one, which stays valid for {@code grace} (or until its
+     * own expiry, if sooner), so its holders can switch over without an outage.
+     *
+     * @param expiresAt the new key's expiry; null: it does not expire
+     * @return empty when no active key has the id (unknown, revoked or expired)
+     */
+    public Optional<RotatedKey> rotate(String keyId, Duration grace, Instant expiresAt) {
+        String key = format.generate();
+        Optional<KeyStore.Rotation> rotation = store.rotate(keyId, new KeyStore.NewKey(newKeyId(), "", Set.of(),
+                hasher.hash(key), ApiKeyFormat.hint(key), expiresAt), grace);
+        rotation.ifPresent(r -> recent.invalidate(HexFormat.of().formatHex(r.oldHash())));
+        return rotation.map(r -> new RotatedKey(new CreatedKey(r.replacement(), key), r.old()));
+    }
+
+    private static String newKeyId() {
+        return "key_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
     }
 
     public java.util.List<KeyRecord> list(String clientIdOrNull) {
@@ -94,6 +148,10 @@ public final class Authenticator {
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JDK ships SHA-256", e);
         }
+    }
+
+    /** The key that replaces a rotated one, and the rotated one with its new expiry. */
+    public record RotatedKey(CreatedKey replacement, KeyRecord old) {
     }
 
     /** The freshly created key and its record. {@code toString} hides the key. */

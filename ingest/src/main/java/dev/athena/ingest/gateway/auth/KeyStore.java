@@ -6,6 +6,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -16,8 +17,21 @@ import javax.sql.DataSource;
 
 /** API keys in PostgreSQL, found by their keyed hash. */
 public final class KeyStore {
+    /** How stale a key's {@code last_used_at} may get: one write per key and minute, not one per request. */
+    static final Duration LAST_USED_PRECISION = Duration.ofMinutes(1);
+    private static final String COLUMNS = "key_id, client_id, scopes, hint, created_at, revoked_at, expires_at, "
+            + "last_used_at";
+
     /** A found row with its stored hash, so the caller can compare in constant time. */
     record Match(KeyRecord key, byte[] storedHash) {
+    }
+
+    /** A rotation: the key rotated out (with its new expiry and its hash) and the key that replaces it. */
+    record Rotation(KeyRecord old, byte[] oldHash, KeyRecord replacement) {
+    }
+
+    /** A new key's row before it is stored. */
+    record NewKey(String keyId, String clientId, Set<Scope> scopes, byte[] hash, String hint, Instant expiresAt) {
     }
 
     private final DataSource dataSource;
@@ -28,39 +42,63 @@ public final class KeyStore {
         this.clock = clock;
     }
 
-    public KeyRecord insert(String keyId, String clientId, Set<Scope> scopes, byte[] hash, String hint) {
-        Instant now = clock.instant();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "insert into gateway_api_keys(key_id, client_id, key_hash, scopes, hint, created_at) "
-                        + "values (?, ?, ?, ?, ?, ?)")) {
-            ps.setString(1, keyId);
-            ps.setString(2, clientId);
-            ps.setBytes(3, hash);
-            ps.setString(4, Scope.toList(scopes));
-            ps.setString(5, hint);
-            ps.setTimestamp(6, Timestamp.from(now));
-            ps.executeUpdate();
-            return new KeyRecord(keyId, clientId, scopes, hint, now, null);
+    KeyRecord insert(NewKey key) {
+        try (Connection c = dataSource.getConnection()) {
+            return insert(c, key, clock.instant());
         } catch (SQLException e) {
             throw new StoreUnavailableException("storing a key", e);
         }
     }
 
-    Optional<Match> findActiveByHash(byte[] hash) {
+    private static KeyRecord insert(Connection c, NewKey key, Instant now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("insert into gateway_api_keys(key_id, client_id, key_hash, "
+                + "scopes, hint, created_at, expires_at) values (?, ?, ?, ?, ?, ?, ?)")) {
+            ps.setString(1, key.keyId());
+            ps.setString(2, key.clientId());
+            ps.setBytes(3, key.hash());
+            ps.setString(4, Scope.toList(key.scopes()));
+            ps.setString(5, key.hint());
+            ps.setTimestamp(6, Timestamp.from(now));
+            ps.setTimestamp(7, timestamp(key.expiresAt()));
+            ps.executeUpdate();
+            return new KeyRecord(key.keyId(), key.clientId(), key.scopes(), key.hint(), now, null, key.expiresAt(),
+                    null);
+        }
+    }
+
+    /** The key with this hash unless revoked; an expired one too, so the caller can say it expired. */
+    Optional<Match> findUnrevokedByHash(byte[] hash) {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "select key_id, client_id, scopes, hint, created_at, revoked_at, key_hash from gateway_api_keys "
-                        + "where key_hash = ? and revoked_at is null")) {
+                "select " + COLUMNS + ", key_hash from gateway_api_keys where key_hash = ? and revoked_at is null")) {
             ps.setBytes(1, hash);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(new Match(read(rs), rs.getBytes(7))) : Optional.empty();
+                return rs.next() ? Optional.of(new Match(read(rs), rs.getBytes(9))) : Optional.empty();
             }
         } catch (SQLException e) {
             throw new StoreUnavailableException("looking up a key", e);
         }
     }
 
+    /** Notes that the key was used now, unless it was noted less than {@link #LAST_USED_PRECISION} ago. */
+    void noteUsed(KeyRecord key) {
+        Instant now = clock.instant();
+        if (key.lastUsedAt() != null && key.lastUsedAt().isAfter(now.minus(LAST_USED_PRECISION))) {
+            return;
+        }
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "update gateway_api_keys set last_used_at = ? where key_id = ? "
+                        + "and (last_used_at is null or last_used_at < ?)")) {
+            ps.setTimestamp(1, Timestamp.from(now));
+            ps.setString(2, key.keyId());
+            ps.setTimestamp(3, Timestamp.from(now.minus(LAST_USED_PRECISION)));
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new StoreUnavailableException("noting a key's use", e);
+        }
+    }
+
     public List<KeyRecord> list(String clientIdOrNull) {
-        String sql = "select key_id, client_id, scopes, hint, created_at, revoked_at from gateway_api_keys"
+        String sql = "select " + COLUMNS + " from gateway_api_keys"
                 + (clientIdOrNull == null ? "" : " where client_id = ?") + " order by created_at, key_id";
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             if (clientIdOrNull != null) {
@@ -78,7 +116,7 @@ public final class KeyStore {
         }
     }
 
-    /** @return the key hash of the revoked key, or empty when no active key has this id */
+    /** @return the key hash of the revoked key, or empty when no unrevoked key has this id */
     public Optional<byte[]> revoke(String keyId) {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
                 "update gateway_api_keys set revoked_at = ? where key_id = ? and revoked_at is null "
@@ -93,9 +131,74 @@ public final class KeyStore {
         }
     }
 
+    /**
+     * In one transaction: stores {@code replacement} for the old key's client and scopes, and makes the old key
+     * expire after {@code grace} (or sooner, when it was to expire sooner anyway).
+     *
+     * @param replacement its client and scopes are ignored: the old key's are taken
+     * @return empty when no active key (not revoked, not expired) has the id
+     */
+    Optional<Rotation> rotate(String oldKeyId, NewKey replacement, Duration grace) {
+        Instant now = clock.instant();
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                Optional<Rotation> rotation = rotate(c, oldKeyId, replacement, now, now.plus(grace));
+                c.commit();
+                return rotation;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new StoreUnavailableException("rotating a key", e);
+        }
+    }
+
+    private static Optional<Rotation> rotate(Connection c, String oldKeyId, NewKey replacement, Instant now,
+            Instant graceEnds) throws SQLException {
+        KeyRecord old;
+        byte[] oldHash;
+        try (PreparedStatement ps = c.prepareStatement("select " + COLUMNS + ", key_hash from gateway_api_keys "
+                + "where key_id = ? and revoked_at is null for update")) {
+            ps.setString(1, oldKeyId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                old = read(rs);
+                oldHash = rs.getBytes(9);
+            }
+        }
+        if (!old.activeAt(now)) {
+            return Optional.empty();
+        }
+        Instant oldExpires = old.expiresAt() != null && old.expiresAt().isBefore(graceEnds) ? old.expiresAt()
+                : graceEnds;
+        try (PreparedStatement ps = c.prepareStatement(
+                "update gateway_api_keys set expires_at = ? where key_id = ?")) {
+            ps.setTimestamp(1, Timestamp.from(oldExpires));
+            ps.setString(2, oldKeyId);
+            ps.executeUpdate();
+        }
+        KeyRecord created = insert(c, new NewKey(replacement.keyId(), old.clientId(), old.scopes(),
+                replacement.hash(), replacement.hint(), replacement.expiresAt()), now);
+        KeyRecord rotatedOut = new KeyRecord(old.keyId(), old.clientId(), old.scopes(), old.hint(), old.createdAt(),
+                null, oldExpires, old.lastUsedAt());
+        return Optional.of(new Rotation(rotatedOut, oldHash, created));
+    }
+
+    private static Timestamp timestamp(Instant instant) {
+        return instant == null ? null : Timestamp.from(instant);
+    }
+
+    private static Instant instant(Timestamp timestamp) {
+        return timestamp == null ? null : timestamp.toInstant();
+    }
+
     private static KeyRecord read(ResultSet rs) throws SQLException {
-        Timestamp revoked = rs.getTimestamp(6);
         return new KeyRecord(rs.getString(1), rs.getString(2), Scope.parseList(rs.getString(3)), rs.getString(4),
-                rs.getTimestamp(5).toInstant(), revoked == null ? null : revoked.toInstant());
+                rs.getTimestamp(5).toInstant(), instant(rs.getTimestamp(6)), instant(rs.getTimestamp(7)),
+                instant(rs.getTimestamp(8)));
     }
 }

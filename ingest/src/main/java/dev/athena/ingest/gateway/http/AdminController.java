@@ -1,6 +1,8 @@
 package dev.athena.ingest.gateway.http;
 
+import dev.athena.ingest.gateway.InvalidInput;
 import dev.athena.ingest.gateway.auth.Authenticator;
+import dev.athena.ingest.gateway.auth.KeyLifetime;
 import dev.athena.ingest.gateway.auth.KeyRecord;
 import dev.athena.ingest.gateway.auth.Principal;
 import dev.athena.ingest.gateway.auth.Scope;
@@ -12,6 +14,10 @@ import dev.athena.schemas.json.JsonContractException;
 import dev.athena.schemas.topic.Topics;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,6 +42,7 @@ import tools.jackson.databind.JsonNode;
 @RestController
 public class AdminController {
     private final GatewayCore core;
+    private final InstantSource clock = Clock.systemUTC();
 
     public AdminController(GatewayCore core) {
         this.core = core;
@@ -51,23 +58,64 @@ public class AdminController {
             throw unprocessable("clientId", "field 'clientId' must match " + Topics.CLIENT_ID.pattern());
         }
         Set<Scope> scopes = scopes(body.get("scopes"));
-        Authenticator.CreatedKey created = core.authenticator().create(clientNode.stringValue(), scopes);
+        Instant expiresAt = expiry(body);
+        Authenticator.CreatedKey created = core.authenticator().create(clientNode.stringValue(), scopes, expiresAt);
         core.resultTopics().ensure(created.record().clientId());
         core.audit().record("key.created", admin.keyId(), request.getRemoteAddr(), created.record().keyId()
                 + " client=" + created.record().clientId() + " scopes=" + Scope.toList(scopes) + " hint="
-                + created.record().hint());
+                + created.record().hint() + (expiresAt == null ? "" : " expires=" + expiresAt));
+        return createdKey(created, null);
+    }
+
+    /**
+     * A new key for the client and scopes of an active key, which keeps working for the grace period (default
+     * 24 h, {@code "grace": "0s"} to end it at once) so that its holders can switch without an outage.
+     */
+    @PostMapping("/v1/admin/keys/{keyId}/rotation")
+    ResponseEntity<String> rotate(@PathVariable("keyId") String keyId, HttpServletRequest request,
+            HttpServletResponse response) {
+        Principal admin = core.guard().require(request, response, Scope.ADMIN);
+        JsonNode body = optionalJsonBody(request);
+        Duration grace;
+        try {
+            grace = KeyLifetime.grace(textField(body, "grace"));
+        } catch (InvalidInput e) {
+            throw unprocessable(e.name(), e.getMessage());
+        }
+        Instant expiresAt = expiry(body);
+        Authenticator.RotatedKey rotated = core.authenticator().rotate(keyId, grace, expiresAt).orElseThrow(() ->
+                new ApiProblem(404, "Not Found", "no active key with this id (unknown, revoked or expired)"));
+        KeyRecord replacement = rotated.replacement().record();
+        core.audit().record("key.rotated", admin.keyId(), request.getRemoteAddr(), keyId + " -> "
+                + replacement.keyId() + " client=" + replacement.clientId() + " hint=" + replacement.hint()
+                + " old-expires=" + rotated.old().expiresAt() + (expiresAt == null ? "" : " expires=" + expiresAt));
+        return createdKey(rotated.replacement(), rotated.old());
+    }
+
+    private ResponseEntity<String> createdKey(Authenticator.CreatedKey created, KeyRecord replaced) {
         Map<String, Object> out = view(created.record());
         out.put("key", created.key());
+        if (replaced != null) {
+            out.put("replaces", view(replaced));
+        }
         return ResponseEntity.status(HttpStatus.CREATED).contentType(MediaType.APPLICATION_JSON)
                 .header("Cache-Control", "no-store").body(Json.writeString(out));
+    }
+
+    /** The optional {@code expiresAt} / {@code expiresIn} of a body; null when neither is given. */
+    private Instant expiry(JsonNode body) {
+        try {
+            return KeyLifetime.expiry(clock.instant(), textField(body, "expiresAt"), textField(body, "expiresIn"));
+        } catch (InvalidInput e) {
+            throw unprocessable(e.name(), e.getMessage());
+        }
     }
 
     @GetMapping("/v1/admin/keys")
     ResponseEntity<String> list(@RequestParam(name = "clientId", required = false) String clientId,
             HttpServletRequest request, HttpServletResponse response) {
         Principal admin = core.guard().require(request, response, Scope.ADMIN);
-        List<Map<String, Object>> keys = core.authenticator().list(clientId).stream().map(AdminController::view)
-                .toList();
+        List<Map<String, Object>> keys = core.authenticator().list(clientId).stream().map(this::view).toList();
         core.audit().record("key.listed", admin.keyId(), request.getRemoteAddr(),
                 clientId == null ? "all" : "client=" + clientId);
         return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(Json.writeString(Map.of("keys", keys)));
@@ -168,21 +216,38 @@ public class AdminController {
         return new ApiProblem(422, "Unprocessable Content", detail, field, Map.of());
     }
 
-    private static Map<String, Object> view(KeyRecord key) {
+    private Map<String, Object> view(KeyRecord key) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("keyId", key.keyId());
         out.put("clientId", key.clientId());
         out.put("scopes", key.scopes().stream().sorted().map(Scope::wireName).toList());
         out.put("hint", key.hint());
+        out.put("state", key.stateAt(clock.instant()));
         out.put("createdAt", key.createdAt().toString());
-        out.put("revokedAt", key.revokedAt() == null ? null : key.revokedAt().toString());
+        out.put("expiresAt", text(key.expiresAt()));
+        out.put("lastUsedAt", text(key.lastUsedAt()));
+        out.put("revokedAt", text(key.revokedAt()));
         return out;
+    }
+
+    private static String text(Instant instant) {
+        return instant == null ? null : instant.toString();
     }
 
     /** An admin request's JSON body (16 KiB at most); malformed JSON is a 400 naming the body. */
     private static JsonNode jsonBody(HttpServletRequest request) {
+        return parse(Bodies.read(request, 16 * 1024));
+    }
+
+    /** Like {@link #jsonBody}, but no body (or only white space) is null. */
+    private static JsonNode optionalJsonBody(HttpServletRequest request) {
+        byte[] bytes = Bodies.read(request, 16 * 1024);
+        return new String(bytes, java.nio.charset.StandardCharsets.UTF_8).isBlank() ? null : parse(bytes);
+    }
+
+    private static JsonNode parse(byte[] bytes) {
         try {
-            return Json.tree(Bodies.read(request, 16 * 1024));
+            return Json.tree(bytes);
         } catch (JsonContractException e) {
             throw new ApiProblem(400, "Bad Request", "body is " + e.getMessage(), "body", Map.of());
         }

@@ -1,5 +1,6 @@
 package dev.athena.ingest.gateway.http;
 
+import dev.athena.ingest.gateway.InvalidInput;
 import dev.athena.ingest.gateway.auth.Principal;
 import dev.athena.ingest.gateway.auth.Scope;
 import dev.athena.ingest.gateway.usage.UsageCounts;
@@ -64,8 +65,8 @@ public class UsageController {
     private UsagePeriod period(String from, String to) {
         try {
             return UsagePeriod.parse(from, to, core.usage().today());
-        } catch (UsagePeriod.InvalidPeriod e) {
-            throw new ApiProblem(422, "Unprocessable Content", e.getMessage(), e.parameter(), Map.of());
+        } catch (InvalidInput e) {
+            throw new ApiProblem(422, "Unprocessable Content", e.getMessage(), e.name(), Map.of());
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.athena.ingest.gateway.usage;
 
+import dev.athena.ingest.gateway.InvalidInput;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -22,10 +23,10 @@ public record UsagePeriod(LocalDate from, LocalDate to) {
         Objects.requireNonNull(from, "from");
         Objects.requireNonNull(to, "to");
         if (from.isAfter(to)) {
-            throw new InvalidPeriod("from", "'from' (" + from + ") is after 'to' (" + to + ")");
+            throw new InvalidInput("from", "'from' (" + from + ") is after 'to' (" + to + ")");
         }
         if (ChronoUnit.DAYS.between(from, to) >= MAX_DAYS) {
-            throw new InvalidPeriod("from", "a report covers at most " + MAX_DAYS + " days; " + from + " to " + to
+            throw new InvalidInput("from", "a report covers at most " + MAX_DAYS + " days; " + from + " to " + to
                     + " is " + (ChronoUnit.DAYS.between(from, to) + 1));
         }
     }
@@ -34,7 +35,7 @@ public record UsagePeriod(LocalDate from, LocalDate to) {
      * The period the query parameters name; either may be absent ({@code to} is then today, {@code from} the 30th
      * day back from {@code to}).
      *
-     * @throws InvalidPeriod naming the parameter that is wrong
+     * @throws InvalidInput naming the parameter that is wrong
      */
     public static UsagePeriod parse(String from, String to, LocalDate today) {
         LocalDate end = to == null || to.isBlank() ? today : date("to", to);
@@ -58,25 +59,11 @@ public record UsagePeriod(LocalDate from, LocalDate to) {
             try {
                 return LocalDate.parse(value);
             } catch (DateTimeParseException e) {
-                throw new InvalidPeriod(name, "parameter '" + name + "' is not a day of the calendar: " + value);
+                throw new InvalidInput(name, "parameter '" + name + "' is not a day of the calendar: " + value);
             }
         }
         // Not echoed: whatever was pasted into a URL stays out of responses.
-        throw new InvalidPeriod(name, "parameter '" + name + "' must be a date as YYYY-MM-DD (" + text.length()
+        throw new InvalidInput(name, "parameter '" + name + "' must be a date as YYYY-MM-DD (" + text.length()
                 + " characters given)");
-    }
-
-    /** A period the caller got wrong; {@link #parameter()} names the query parameter to correct. */
-    public static final class InvalidPeriod extends IllegalArgumentException {
-        private final String parameter;
-
-        InvalidPeriod(String parameter, String message) {
-            super(message);
-            this.parameter = parameter;
-        }
-
-        public String parameter() {
-            return parameter;
-        }
     }
 }

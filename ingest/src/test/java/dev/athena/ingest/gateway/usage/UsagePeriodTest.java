@@ -3,6 +3,7 @@ package dev.athena.ingest.gateway.usage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.athena.ingest.gateway.InvalidInput;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import org.junit.jupiter.api.Test;
@@ -30,11 +31,11 @@ class UsagePeriodTest {
     @Test
     void shouldNameTheParameterThatIsNotADate() {
         assertThatThrownBy(() -> UsagePeriod.parse("yesterday", null, TODAY))
-                .isInstanceOfSatisfying(UsagePeriod.InvalidPeriod.class,
-                        e -> assertThat(e.parameter()).isEqualTo("from"))
+                .isInstanceOfSatisfying(InvalidInput.class,
+                        e -> assertThat(e.name()).isEqualTo("from"))
                 .hasMessage("parameter 'from' must be a date as YYYY-MM-DD (9 characters given)");
         assertThatThrownBy(() -> UsagePeriod.parse(null, "2026-02-30", TODAY))
-                .isInstanceOfSatisfying(UsagePeriod.InvalidPeriod.class, e -> assertThat(e.parameter()).isEqualTo("to"))
+                .isInstanceOfSatisfying(InvalidInput.class, e -> assertThat(e.name()).isEqualTo("to"))
                 .hasMessage("parameter 'to' is not a day of the calendar: 2026-02-30");
         assertThatThrownBy(() -> UsagePeriod.parse("2026-12-01T00:00:00Z", null, TODAY))
                 .hasMessageContaining("YYYY-MM-DD");
@@ -43,8 +44,8 @@ class UsagePeriodTest {
     @Test
     void shouldRefuseAPeriodThatEndsBeforeItStarts() {
         assertThatThrownBy(() -> UsagePeriod.parse("2026-12-05", "2026-12-02", TODAY))
-                .isInstanceOfSatisfying(UsagePeriod.InvalidPeriod.class,
-                        e -> assertThat(e.parameter()).isEqualTo("from"))
+                .isInstanceOfSatisfying(InvalidInput.class,
+                        e -> assertThat(e.name()).isEqualTo("from"))
                 .hasMessage("'from' (2026-12-05) is after 'to' (2026-12-02)");
     }
 
@@ -52,7 +53,7 @@ class UsagePeriodTest {
     void shouldRefuseMoreThanAYearAndADay() {
         assertThat(new UsagePeriod(LocalDate.parse("2025-12-02"), TODAY).from()).isEqualTo("2025-12-02");
         assertThatThrownBy(() -> UsagePeriod.parse("2025-12-01", "2026-12-02", TODAY))
-                .isInstanceOf(UsagePeriod.InvalidPeriod.class)
+                .isInstanceOf(InvalidInput.class)
                 .hasMessage("a report covers at most 366 days; 2025-12-01 to 2026-12-02 is 367");
     }
 }
