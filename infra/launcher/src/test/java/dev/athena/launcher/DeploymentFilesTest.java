@@ -2,24 +2,11 @@ package dev.athena.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.athena.collector.cache.CacheTier;
-import dev.athena.collector.metrics.CollectorMetrics;
-import dev.athena.ingest.gateway.GatewayMetrics;
 import dev.athena.schemas.json.Json;
-import dev.athena.schemas.message.Lane;
-import dev.athena.schemas.message.ResultStatus;
-import dev.athena.schemas.message.Usage;
-import dev.athena.schemas.validation.RejectionReason;
-import dev.athena.splitter.metrics.SplitterMetrics;
-import dev.athena.workers.metrics.WorkerMetrics;
-import dev.athena.workers.provider.builtin.BuiltinProvider;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -91,7 +78,7 @@ class DeploymentFilesTest {
 
     @Test
     void shouldChartOnlySeriesTheServicesPublish() throws IOException {
-        Set<String> published = publishedSeries();
+        Set<String> published = PublishedSeries.all();
         JsonNode dashboard = Json.tree(Files.readAllBytes(ROOT.resolve("infra/deploy/grafana/athena.json")));
         List<String> charted = new ArrayList<>();
         for (JsonNode panel : dashboard.get("panels")) {
@@ -104,38 +91,6 @@ class DeploymentFilesTest {
         }
         assertThat(charted).isNotEmpty();
         assertThat(published).containsAll(charted);
-    }
-
-    /** The series a Prometheus server scrapes from the services' meters, each meter used once. */
-    private static Set<String> publishedSeries() {
-        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        CollectorMetrics collector = new CollectorMetrics(registry);
-        collector.accepted();
-        collector.coalesced();
-        collector.cacheMiss();
-        collector.cacheHit(CacheTier.REDIS);
-        collector.rejected(RejectionReason.INVALID_JSON);
-        collector.batchClosed(Lane.INTERACTIVE, CollectorMetrics.CloseReason.TIME, 3, 4, Duration.ofMillis(90));
-        WorkerMetrics workers = new WorkerMetrics(registry);
-        BuiltinProvider builtin = new BuiltinProvider();
-        workers.providerCall(builtin, "rules-1", "success", Duration.ofMillis(5));
-        workers.failover("anthropic", "overloaded");
-        workers.usage(builtin, "rules-1", new Usage(10, 5, 0, 0.01));
-        workers.sharedItem("builtin");
-        SplitterMetrics splitter = new SplitterMetrics(registry);
-        splitter.result(ResultStatus.COMPLETED);
-        splitter.persistenceLag(() -> 1.5);
-        GatewayMetrics gateway = new GatewayMetrics(registry);
-        gateway.submission("accepted");
-        gateway.rateLimited("key");
-        gateway.cancellation("recorded");
-        Set<String> series = new HashSet<>();
-        for (String line : registry.scrape().split("\n")) {
-            if (!line.isBlank() && !line.startsWith("#")) {
-                series.add(line.split("[{ ]", 2)[0]);
-            }
-        }
-        return series;
     }
 
     /** Every variable name a service's code reads, as string literals in the main sources. */
