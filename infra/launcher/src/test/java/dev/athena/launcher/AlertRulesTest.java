@@ -1,5 +1,7 @@
 package dev.athena.launcher;
 
+import static dev.athena.launcher.YamlNodes.list;
+import static dev.athena.launcher.YamlNodes.map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.File;
@@ -58,8 +60,8 @@ class AlertRulesTest {
         }
         Set<String> tested = new TreeSet<>();
         Map<String, Object> tests = new Yaml().load(Files.readString(PROMETHEUS.resolve("athena-alerts.test.yaml")));
-        for (Map<String, Object> test : AlertRulesTest.<Map<String, Object>>list(tests.get("tests"))) {
-            for (Map<String, Object> check : AlertRulesTest.<Map<String, Object>>list(test.get("alert_rule_test"))) {
+        for (Map<String, Object> test : YamlNodes.<Map<String, Object>>list(tests.get("tests"))) {
+            for (Map<String, Object> check : YamlNodes.<Map<String, Object>>list(test.get("alert_rule_test"))) {
                 if (!list(check.get("exp_alerts")).isEmpty()) {
                     tested.add((String) check.get("alertname"));
                 }
@@ -100,20 +102,10 @@ class AlertRulesTest {
     private static List<Map<String, Object>> rules() throws IOException {
         Map<String, Object> file = new Yaml().load(Files.readString(PROMETHEUS.resolve("athena-alerts.yaml")));
         List<Map<String, Object>> rules = new ArrayList<>();
-        for (Map<String, Object> group : AlertRulesTest.<Map<String, Object>>list(file.get("groups"))) {
+        for (Map<String, Object> group : YamlNodes.<Map<String, Object>>list(file.get("groups"))) {
             rules.addAll(list(group.get("rules")));
         }
         assertThat(rules).isNotEmpty();
         return rules;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> map(Object value) {
-        return (Map<String, Object>) value;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static <T> List<T> list(Object value) {
-        return value == null ? List.of() : (List<T>) value;
     }
 }

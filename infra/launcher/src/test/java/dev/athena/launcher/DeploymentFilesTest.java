@@ -1,5 +1,7 @@
 package dev.athena.launcher;
 
+import static dev.athena.launcher.YamlNodes.list;
+import static dev.athena.launcher.YamlNodes.map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.athena.schemas.json.Json;
@@ -44,12 +46,12 @@ class DeploymentFilesTest {
             String main = args(container).getFirst();
             assertThat(Class.forName(main).getMethod("main", String[].class)).as(main).isNotNull();
             Map<String, String> values = new java.util.HashMap<>();
-            for (Map<String, Object> env : DeploymentFilesTest.<Map<String, Object>>list(container.get("env"))) {
+            for (Map<String, Object> env : YamlNodes.<Map<String, Object>>list(container.get("env"))) {
                 String name = (String) env.get("name");
                 assertThat(known).as("%s sets %s, which no service reads", main, name).contains(name);
                 values.put(name, (String) env.get("value"));
             }
-            int port = (Integer) DeploymentFilesTest.<Map<String, Object>>list(container.get("ports")).getFirst()
+            int port = (Integer) YamlNodes.<Map<String, Object>>list(container.get("ports")).getFirst()
                     .get("containerPort");
             String portVariable = values.keySet().stream().filter(n -> n.endsWith("_OPS_PORT") || n.equals(
                     "ATHENA_HTTP_PORT")).findFirst().orElseThrow();
@@ -130,15 +132,5 @@ class DeploymentFilesTest {
     @SuppressWarnings("unchecked")
     private static List<String> args(Map<String, Object> container) {
         return (List<String>) container.get("args");
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> map(Object value) {
-        return (Map<String, Object>) value;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static <T> List<T> list(Object value) {
-        return value == null ? List.of() : (List<T>) value;
     }
 }
