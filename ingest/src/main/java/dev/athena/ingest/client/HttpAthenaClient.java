@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
@@ -25,7 +26,8 @@ import tools.jackson.databind.JsonNode;
  * Talks to the Athena gateway with an API key. Each submission runs on its own virtual thread: a POST (with the
  * request's id as {@code Idempotency-Key}, so a retried submission never becomes a second analysis), then either
  * long-polls for the result or follows its Server-Sent Events, resuming with {@code Last-Event-ID} after a
- * dropped connection. The gateway assigns the analysis id; the result carries it.
+ * dropped connection. The gateway assigns the analysis id; the result carries it. {@link #cancel} takes the id the
+ * request was submitted with, as the caller knows it.
  */
 public final class HttpAthenaClient implements AthenaClient {
     private static final Duration LONG_POLL = Duration.ofSeconds(30);
@@ -36,6 +38,8 @@ public final class HttpAthenaClient implements AthenaClient {
     private final String apiKey;
     private final ExecutorService threads = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("athena-http-client-", 0).factory());
+    /** The gateway's id of each submission still waiting for its result, by the request id it was submitted with. */
+    private final Map<String, CompletableFuture<String>> analysisIds = new ConcurrentHashMap<>();
 
     private HttpAthenaClient(URI base, String apiKey) {
         this.base = URI.create(base.toString().endsWith("/") ? base.toString() : base + "/");
@@ -50,12 +54,62 @@ public final class HttpAthenaClient implements AthenaClient {
 
     @Override
     public CompletableFuture<AnalysisResult> submit(AnalysisRequest request) {
-        return CompletableFuture.supplyAsync(() -> awaitResult(post(request)), threads);
+        CompletableFuture<String> id = track(request);
+        return CompletableFuture.supplyAsync(() -> awaitResult(posted(request, id)), threads)
+                .whenComplete((result, failure) -> analysisIds.remove(request.requestId(), id));
     }
 
     @Override
     public CompletableFuture<AnalysisResult> submit(AnalysisRequest request, Consumer<AnalysisChunk> onChunk) {
-        return CompletableFuture.supplyAsync(() -> followEvents(post(request), onChunk), threads);
+        CompletableFuture<String> id = track(request);
+        return CompletableFuture.supplyAsync(() -> followEvents(posted(request, id), onChunk), threads)
+                .whenComplete((result, failure) -> analysisIds.remove(request.requestId(), id));
+    }
+
+    /**
+     * Asks the gateway to cancel a submission of this client that has no result yet. Its future then completes
+     * with a {@code CANCELLED} result, unless a provider had already been asked (then with the answer).
+     *
+     * @param requestId the id of the {@link AnalysisRequest} as submitted
+     * @return true once the cancellation is recorded; false when the analysis had ended meanwhile (its future
+     *     completes with that result); completes exceptionally with {@link IllegalArgumentException} when no
+     *     submission of this client under that id is waiting, or {@link GatewayException} when the gateway
+     *     refuses
+     */
+    public CompletableFuture<Boolean> cancel(String requestId) {
+        CompletableFuture<String> id = analysisIds.get(requestId);
+        if (id == null) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException(
+                    "no submission of this client under request id '" + requestId + "' is waiting for its result"));
+        }
+        return id.thenApplyAsync(this::delete, threads);
+    }
+
+    private boolean delete(String analysisId) {
+        HttpResponse<byte[]> response = send(authorised("v1/analyses/" + analysisId).DELETE().build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        return switch (response.statusCode()) {
+            case 202 -> true;
+            case 409 -> false;
+            default -> throw new GatewayException(response.statusCode(), problemDetail(response.body()));
+        };
+    }
+
+    private CompletableFuture<String> track(AnalysisRequest request) {
+        CompletableFuture<String> id = new CompletableFuture<>();
+        analysisIds.put(request.requestId(), id);
+        return id;
+    }
+
+    private String posted(AnalysisRequest request, CompletableFuture<String> id) {
+        try {
+            String analysisId = post(request);
+            id.complete(analysisId);
+            return analysisId;
+        } catch (RuntimeException e) {
+            id.completeExceptionally(e);
+            throw e;
+        }
     }
 
     /** @return the analysis id the gateway assigned */

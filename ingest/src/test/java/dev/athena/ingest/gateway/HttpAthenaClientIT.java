@@ -8,6 +8,7 @@ import dev.athena.schemas.message.AnalysisChunk;
 import dev.athena.schemas.message.AnalysisRequest;
 import dev.athena.schemas.message.AnalysisResult;
 import dev.athena.schemas.message.AnalysisType;
+import dev.athena.schemas.message.ErrorInfo;
 import dev.athena.schemas.message.Finding;
 import dev.athena.schemas.message.ResultStatus;
 import dev.athena.schemas.message.SchemaVersion;
@@ -94,6 +95,35 @@ class HttpAthenaClientIT {
             assertThat(first.get(60, TimeUnit.SECONDS).requestId()).isEqualTo(id);
             assertThat(retried.get(60, TimeUnit.SECONDS).requestId()).as("same Idempotency-Key, same analysis")
                     .isEqualTo(id);
+        }
+    }
+
+    @Test
+    void shouldCancelASubmissionByTheIdItWasSubmittedWith() throws Exception {
+        String clientId = TestStack.client();
+        String key = TestStack.createKey(http, clientId, "submit", "read");
+        TestStack.ensureResultTopic(clientId);
+        try (var requests = requestsFromNow(); var client = HttpAthenaClient.connect(
+                URI.create("http://127.0.0.1:" + gateway.port()), key)) {
+            var future = client.submit(AnalysisRequest.of("local-4", clientId, AnalysisType.SECURITY, "eval(x)\n"));
+            String id = idSubmittedBy(requests, clientId);
+
+            assertThat(client.cancel("local-4").get(30, TimeUnit.SECONDS)).isTrue();
+            var pending = http.get("/v1/analyses/" + id, key);
+            assertThat(pending.statusCode()).isEqualTo(202);
+            assertThat(pending.body()).contains("CANCELLING");
+            // what the workers then write for it
+            TestStack.produceResult(new AnalysisResult(SchemaVersion.CURRENT, id, clientId, ResultStatus.CANCELLED,
+                    List.of(), "cancelled", null, false, "b-" + id, Usage.NONE,
+                    new ErrorInfo(ErrorInfo.CANCELLED, "cancelled by its client"), Instant.now()));
+            AnalysisResult result = future.get(60, TimeUnit.SECONDS);
+            assertThat(result.status()).isEqualTo(ResultStatus.CANCELLED);
+            assertThat(result.requestId()).isEqualTo(id);
+
+            assertThatThrownBy(() -> client.cancel("local-4").join()).hasCauseInstanceOf(
+                    IllegalArgumentException.class).hasMessageContaining("'local-4' is waiting");
+            assertThatThrownBy(() -> client.cancel("never-sent").join()).hasCauseInstanceOf(
+                    IllegalArgumentException.class);
         }
     }
 
