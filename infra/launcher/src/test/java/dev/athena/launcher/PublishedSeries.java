@@ -55,6 +55,7 @@ final class PublishedSeries {
         gateway.submission("accepted");
         gateway.rateLimited("key");
         gateway.cancellation("recorded");
+        gateway.keysExpiring("7d", () -> 0);
         Set<String> series = new HashSet<>();
         for (String line : registry.scrape().split("\n")) {
             if (!line.isBlank() && !line.startsWith("#")) {

@@ -9,6 +9,7 @@ import dev.athena.ingest.gateway.analysis.ResultLookup;
 import dev.athena.ingest.gateway.analysis.ResultTopics;
 import dev.athena.ingest.gateway.analysis.Submitter;
 import dev.athena.ingest.gateway.auth.Authenticator;
+import dev.athena.ingest.gateway.auth.ExpiringKeys;
 import dev.athena.ingest.gateway.auth.KeyHasher;
 import dev.athena.ingest.gateway.auth.KeyStore;
 import dev.athena.ingest.gateway.cache.CacheInvalidations;
@@ -85,7 +86,6 @@ public final class Gateway implements AutoCloseable {
             HikariDataSource dataSource = dataSource(settings);
             resources.push(dataSource);
             GatewayMigrations.migrate(dataSource);
-            scheduleSweeps(new RetentionSweeper(dataSource, retention, clock), retention, resources);
             byte[] secret = settings.keyHashSecret() != null
                     ? settings.keyHashSecret().getBytes(StandardCharsets.UTF_8)
                     : new SecretStore(dataSource, clock).getOrCreate("api-key-hmac", random);
@@ -100,7 +100,10 @@ public final class Gateway implements AutoCloseable {
 
             GatewayMetrics metrics = new GatewayMetrics(registry);
             AuditLog audit = new AuditLog(dataSource, clock);
-            Authenticator authenticator = new Authenticator(new KeyStore(dataSource, clock), new KeyHasher(secret),
+            KeyStore keys = new KeyStore(dataSource, clock);
+            scheduleChores(new RetentionSweeper(dataSource, retention, clock), retention,
+                    new ExpiringKeys(keys, metrics), resources);
+            Authenticator authenticator = new Authenticator(keys, new KeyHasher(secret),
                     random, settings.adminKey(), Duration.ofSeconds(5), Ticker.systemTicker(), clock);
             Submitter submitter = new Submitter(producer, dataSource, RequestDecoder.ofDefaults(), clock,
                     Duration.ofSeconds(10));
@@ -126,23 +129,29 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
-    private static void scheduleSweeps(RetentionSweeper sweeper, GatewayRetention retention,
+    /** The gateway's background chores on one thread: retention sweeps, counting keys about to expire. */
+    private static void scheduleChores(RetentionSweeper sweeper, GatewayRetention retention, ExpiringKeys keys,
             Deque<AutoCloseable> resources) {
+        ScheduledExecutorService chores = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("athena-gateway-chores").daemon().factory());
+        resources.push(chores::shutdownNow);
+        chores.scheduleWithFixedDelay(() -> chore("counting keys about to expire", keys::refresh), 0,
+                ExpiringKeys.EVERY.toMillis(), TimeUnit.MILLISECONDS);
         if (retention.keepsEverything()) {
             return;
         }
-        ScheduledExecutorService sweeps = Executors.newSingleThreadScheduledExecutor(
-                Thread.ofPlatform().name("athena-gateway-retention").daemon().factory());
-        resources.push(sweeps::shutdownNow);
         // not at once: a fleet restarting together should not all sweep in its first second
         long first = Math.min(retention.every().toMillis(), Duration.ofMinutes(1).toMillis());
-        sweeps.scheduleWithFixedDelay(() -> {
-            try {
-                sweeper.sweep();
-            } catch (RuntimeException e) {
-                LOG.warn("retention sweep failed, the next one carries on: {}", e.getMessage());
-            }
-        }, first, retention.every().toMillis(), TimeUnit.MILLISECONDS);
+        chores.scheduleWithFixedDelay(() -> chore("retention sweep", sweeper::sweep), first,
+                retention.every().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private static void chore(String what, Runnable chore) {
+        try {
+            chore.run();
+        } catch (RuntimeException e) {
+            LOG.warn("{} failed, the next one carries on: {}", what, e.getMessage());
+        }
     }
 
     private static ConfigurableApplicationContext web(GatewaySettings settings, GatewayCore core,

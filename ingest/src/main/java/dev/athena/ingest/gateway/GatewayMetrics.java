@@ -22,7 +22,7 @@ public final class GatewayMetrics {
         Counter.builder("athena.gateway.submissions").tag("outcome", outcome).register(registry).increment();
     }
 
-    /** reason: missing, not-bearer, malformed, unknown-key, scope. */
+    /** reason: missing, not-bearer, malformed, unknown-key, expired-key, scope. */
     public void authFailure(String reason) {
         Counter.builder("athena.gateway.auth.failures").tag("reason", reason).register(registry).increment();
     }
@@ -40,6 +40,15 @@ public final class GatewayMetrics {
     /** outcome: recorded, ended (the analysis had already ended), unavailable. */
     public void cancellation(String outcome) {
         Counter.builder("athena.gateway.cancellations").tag("outcome", outcome).register(registry).increment();
+    }
+
+    /**
+     * Active keys that expire within the next {@code window} (tag {@code within}, such as {@code 7d}), as last
+     * counted: every gateway instance publishes the same count.
+     */
+    public void keysExpiring(String window, java.util.function.Supplier<Number> count) {
+        io.micrometer.core.instrument.Gauge.builder("athena.gateway.keys.expiring", count)
+                .description("active API keys that expire soon").tag("within", window).register(registry);
     }
 
     public Timer submitLatency() {

@@ -116,6 +116,23 @@ public final class KeyStore {
         }
     }
 
+    /** Keys neither revoked nor expired whose expiry comes within {@code within} from now. */
+    public long countExpiringWithin(Duration within) {
+        Instant now = clock.instant();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "select count(*) from gateway_api_keys where revoked_at is null and expires_at > ? "
+                        + "and expires_at <= ?")) {
+            ps.setTimestamp(1, Timestamp.from(now));
+            ps.setTimestamp(2, Timestamp.from(now.plus(within)));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new StoreUnavailableException("counting keys about to expire", e);
+        }
+    }
+
     /** @return the key hash of the revoked key, or empty when no unrevoked key has this id */
     public Optional<byte[]> revoke(String keyId) {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(

@@ -131,6 +131,32 @@ class KeyLifecycleIT {
         assertThat(key(created.record().keyId()).lastUsedAt()).isEqualTo(first.plusSeconds(61));
     }
 
+    @Test
+    void shouldCountTheActiveKeysThatExpireWithinAWeek() {
+        // long ago: no other test's keys expire in that week
+        Instant longAgo = Instant.parse("2000-01-01T00:00:00Z");
+        KeyStore past = new KeyStore(dataSource, () -> longAgo);
+        past.insert(newKey(longAgo.plus(Duration.ofDays(3))));
+        past.insert(newKey(longAgo.plus(Duration.ofDays(7))));
+        past.insert(newKey(longAgo.plus(Duration.ofDays(10))));
+        past.insert(newKey(longAgo.minus(Duration.ofDays(1))));
+        KeyRecord revoked = past.insert(newKey(longAgo.plus(Duration.ofDays(2))));
+        assertThat(past.revoke(revoked.keyId())).isPresent();
+        var registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        var expiring = new ExpiringKeys(past, new dev.athena.ingest.gateway.GatewayMetrics(registry));
+
+        expiring.refresh();
+
+        assertThat(expiring.lastCount()).as("in 3 and in 7 days; not in 10, not expired, not revoked").isEqualTo(2);
+        assertThat(registry.get("athena.gateway.keys.expiring").tag("within", "7d").gauge().value()).isEqualTo(2.0);
+    }
+
+    private KeyStore.NewKey newKey(Instant expiresAt) {
+        String id = "key_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+        return new KeyStore.NewKey(id, client, Set.of(Scope.READ), id.getBytes(StandardCharsets.UTF_8), "ath_x...",
+                expiresAt);
+    }
+
     private KeyRecord key(String keyId) {
         return store.list(client).stream().filter(k -> k.keyId().equals(keyId)).findFirst().orElseThrow();
     }
