@@ -9,6 +9,7 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -44,7 +45,7 @@ public final class KeyStore {
 
     KeyRecord insert(NewKey key) {
         try (Connection c = dataSource.getConnection()) {
-            return insert(c, key, clock.instant());
+            return insert(c, key, now());
         } catch (SQLException e) {
             throw new StoreUnavailableException("storing a key", e);
         }
@@ -59,10 +60,10 @@ public final class KeyStore {
             ps.setString(4, Scope.toList(key.scopes()));
             ps.setString(5, key.hint());
             ps.setTimestamp(6, Timestamp.from(now));
-            ps.setTimestamp(7, timestamp(key.expiresAt()));
+            Instant expiresAt = stored(key.expiresAt());
+            ps.setTimestamp(7, timestamp(expiresAt));
             ps.executeUpdate();
-            return new KeyRecord(key.keyId(), key.clientId(), key.scopes(), key.hint(), now, null, key.expiresAt(),
-                    null);
+            return new KeyRecord(key.keyId(), key.clientId(), key.scopes(), key.hint(), now, null, expiresAt, null);
         }
     }
 
@@ -81,7 +82,7 @@ public final class KeyStore {
 
     /** Notes that the key was used now, unless it was noted less than {@link #LAST_USED_PRECISION} ago. */
     void noteUsed(KeyRecord key) {
-        Instant now = clock.instant();
+        Instant now = now();
         if (key.lastUsedAt() != null && key.lastUsedAt().isAfter(now.minus(LAST_USED_PRECISION))) {
             return;
         }
@@ -118,7 +119,7 @@ public final class KeyStore {
 
     /** Keys neither revoked nor expired whose expiry comes within {@code within} from now. */
     public long countExpiringWithin(Duration within) {
-        Instant now = clock.instant();
+        Instant now = now();
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
                 "select count(*) from gateway_api_keys where revoked_at is null and expires_at > ? "
                         + "and expires_at <= ?")) {
@@ -138,7 +139,7 @@ public final class KeyStore {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
                 "update gateway_api_keys set revoked_at = ? where key_id = ? and revoked_at is null "
                         + "returning key_hash")) {
-            ps.setTimestamp(1, Timestamp.from(clock.instant()));
+            ps.setTimestamp(1, Timestamp.from(now()));
             ps.setString(2, keyId);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(rs.getBytes(1)) : Optional.empty();
@@ -156,7 +157,7 @@ public final class KeyStore {
      * @return empty when no active key (not revoked, not expired) has the id
      */
     Optional<Rotation> rotate(String oldKeyId, NewKey replacement, Duration grace) {
-        Instant now = clock.instant();
+        Instant now = now();
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
@@ -191,7 +192,7 @@ public final class KeyStore {
             return Optional.empty();
         }
         Instant oldExpires = old.expiresAt() != null && old.expiresAt().isBefore(graceEnds) ? old.expiresAt()
-                : graceEnds;
+                : stored(graceEnds);
         try (PreparedStatement ps = c.prepareStatement(
                 "update gateway_api_keys set expires_at = ? where key_id = ?")) {
             ps.setTimestamp(1, Timestamp.from(oldExpires));
@@ -203,6 +204,15 @@ public final class KeyStore {
         KeyRecord rotatedOut = new KeyRecord(old.keyId(), old.clientId(), old.scopes(), old.hint(), old.createdAt(),
                 null, oldExpires, old.lastUsedAt());
         return Optional.of(new Rotation(rotatedOut, oldHash, created));
+    }
+
+    /** Now as PostgreSQL keeps it: what a caller is told is then what a later read finds. */
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MICROS);
+    }
+
+    private static Instant stored(Instant instant) {
+        return instant == null ? null : instant.truncatedTo(ChronoUnit.MICROS);
     }
 
     private static Timestamp timestamp(Instant instant) {

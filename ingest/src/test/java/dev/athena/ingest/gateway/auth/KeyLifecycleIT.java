@@ -151,6 +151,21 @@ class KeyLifecycleIT {
         assertThat(registry.get("athena.gateway.keys.expiring").tag("within", "7d").gauge().value()).isEqualTo(2.0);
     }
 
+    @Test
+    void shouldTellTheInstantsAsTheStoreKeepsThem() {
+        now.set(Instant.parse("2026-12-02T12:00:00.123456789Z"));
+        var created = authenticator.create(client, EnumSet.of(Scope.READ), now.get().plus(Duration.ofDays(1)));
+        assertThat(created.record().createdAt()).isEqualTo("2026-12-02T12:00:00.123456Z");
+        assertThat(created.record().expiresAt()).isEqualTo(key(created.record().keyId()).expiresAt())
+                .isEqualTo("2026-12-03T12:00:00.123456Z");
+
+        var rotated = authenticator.rotate(created.record().keyId(), Duration.ofSeconds(90), null).orElseThrow();
+        assertThat(rotated.old().expiresAt()).isEqualTo(key(created.record().keyId()).expiresAt())
+                .isEqualTo("2026-12-02T12:01:30.123456Z");
+        assertThat(rotated.replacement().record().createdAt())
+                .isEqualTo(key(rotated.replacement().record().keyId()).createdAt());
+    }
+
     private KeyStore.NewKey newKey(Instant expiresAt) {
         String id = "key_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
         return new KeyStore.NewKey(id, client, Set.of(Scope.READ), id.getBytes(StandardCharsets.UTF_8), "ath_x...",
