@@ -120,7 +120,7 @@ public final class Authenticator {
      */
     public Optional<RotatedKey> rotate(String keyId, Duration grace, Instant expiresAt) {
         String key = format.generate();
-        Optional<KeyStore.Rotation> rotation = store.rotate(keyId, new KeyStore.NewKey(newKeyId(), "", Set.of(),
+        Optional<KeyStore.Rotation> rotation = store.rotate(keyId, new KeyStore.Replacement(newKeyId(),
                 hasher.hash(key), ApiKeyFormat.hint(key), expiresAt), grace);
         rotation.ifPresent(r -> recent.invalidate(HexFormat.of().formatHex(r.oldHash())));
         return rotation.map(r -> new RotatedKey(new CreatedKey(r.replacement(), key), r.old()));

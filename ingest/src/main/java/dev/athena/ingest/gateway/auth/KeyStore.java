@@ -35,6 +35,13 @@ public final class KeyStore {
     record NewKey(String keyId, String clientId, Set<Scope> scopes, byte[] hash, String hint, Instant expiresAt) {
     }
 
+    /** The key that replaces a rotated one, which takes the rotated one's client and scopes. */
+    record Replacement(String keyId, byte[] hash, String hint, Instant expiresAt) {
+        NewKey of(KeyRecord rotated) {
+            return new NewKey(keyId, rotated.clientId(), rotated.scopes(), hash, hint, expiresAt);
+        }
+    }
+
     private final DataSource dataSource;
     private final InstantSource clock;
 
@@ -153,10 +160,9 @@ public final class KeyStore {
      * In one transaction: stores {@code replacement} for the old key's client and scopes, and makes the old key
      * expire after {@code grace} (or sooner, when it was to expire sooner anyway).
      *
-     * @param replacement its client and scopes are ignored: the old key's are taken
      * @return empty when no active key (not revoked, not expired) has the id
      */
-    Optional<Rotation> rotate(String oldKeyId, NewKey replacement, Duration grace) {
+    Optional<Rotation> rotate(String oldKeyId, Replacement replacement, Duration grace) {
         Instant now = now();
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
@@ -173,7 +179,7 @@ public final class KeyStore {
         }
     }
 
-    private static Optional<Rotation> rotate(Connection c, String oldKeyId, NewKey replacement, Instant now,
+    private static Optional<Rotation> rotate(Connection c, String oldKeyId, Replacement replacement, Instant now,
             Instant graceEnds) throws SQLException {
         KeyRecord old;
         byte[] oldHash;
@@ -199,8 +205,7 @@ public final class KeyStore {
             ps.setString(2, oldKeyId);
             ps.executeUpdate();
         }
-        KeyRecord created = insert(c, new NewKey(replacement.keyId(), old.clientId(), old.scopes(),
-                replacement.hash(), replacement.hint(), replacement.expiresAt()), now);
+        KeyRecord created = insert(c, replacement.of(old), now);
         KeyRecord rotatedOut = new KeyRecord(old.keyId(), old.clientId(), old.scopes(), old.hint(), old.createdAt(),
                 null, oldExpires, old.lastUsedAt());
         return Optional.of(new Rotation(rotatedOut, oldHash, created));

@@ -14,6 +14,7 @@ import dev.athena.schemas.json.JsonContractException;
 import dev.athena.schemas.topic.Topics;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -242,7 +243,7 @@ public class AdminController {
     /** Like {@link #jsonBody}, but no body (or only white space) is null. */
     private static JsonNode optionalJsonBody(HttpServletRequest request) {
         byte[] bytes = Bodies.read(request, 16 * 1024);
-        return new String(bytes, java.nio.charset.StandardCharsets.UTF_8).isBlank() ? null : parse(bytes);
+        return new String(bytes, StandardCharsets.UTF_8).isBlank() ? null : parse(bytes);
     }
 
     private static JsonNode parse(byte[] bytes) {
