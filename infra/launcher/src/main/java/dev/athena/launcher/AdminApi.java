@@ -74,6 +74,15 @@ final class AdminApi {
                 : Map.of("kind", kind, "value", value), 202);
     }
 
+    JsonNode providers() throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(base.resolve("v1/admin/providers")).GET(), 200);
+    }
+
+    /** @param limit the most recent entries to read, 1 to 1,000 */
+    JsonNode audit(int limit) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(base.resolve("v1/admin/audit?limit=" + limit)).GET(), 200);
+    }
+
     /** @param query parameters left out when null or empty */
     JsonNode usage(Map<String, String> query) throws IOException, InterruptedException {
         return send(HttpRequest.newBuilder(base.resolve("v1/admin/usage" + query(query))).GET(), 200);

@@ -10,8 +10,8 @@ import java.util.stream.Stream;
 import tools.jackson.databind.JsonNode;
 
 /**
- * {@code keys create|list|revoke|rotate}, {@code cache invalidate} and {@code usage}: the gateway's admin API from
- * the command line.
+ * {@code keys create|list|revoke|rotate}, {@code cache invalidate}, {@code usage}, {@code providers} and
+ * {@code audit}: the gateway's admin API from the command line.
  */
 final class AdminCommands {
     private static final String DEFAULT_URL = "http://127.0.0.1:8080";
@@ -97,6 +97,38 @@ final class AdminCommands {
         if (args.size() != expected) {
             throw new CommandLine.UsageException(command + " takes no arguments besides its options");
         }
+    }
+
+    int providers(CommandLine cli) throws IOException, InterruptedException {
+        noMoreArguments(cli.positional(), 0, "providers");
+        var report = api(cli).providers();
+        if (cli.flag("json")) {
+            out.println(report.toString());
+        } else {
+            ProvidersTable.print(report, out);
+        }
+        return 0;
+    }
+
+    int audit(CommandLine cli) throws IOException, InterruptedException {
+        noMoreArguments(cli.positional(), 0, "audit");
+        String text = cli.option("limit").orElse("100");
+        int limit;
+        try {
+            limit = Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            limit = 0;
+        }
+        if (limit < 1 || limit > 1_000) {
+            throw new CommandLine.UsageException("--limit must be a number from 1 to 1000 but was " + text);
+        }
+        var log = api(cli).audit(limit);
+        if (cli.flag("json")) {
+            out.println(log.toString());
+        } else {
+            AuditTable.print(log, out);
+        }
+        return 0;
     }
 
     private AdminApi api(CommandLine cli) {

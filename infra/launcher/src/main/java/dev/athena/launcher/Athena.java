@@ -46,8 +46,11 @@ public final class Athena {
               athena keys rotate KEY_ID [--grace 24h] [--expires-in 90d] [--url URL]
               athena cache invalidate (--key K | --pattern GLOB | --tag TAG | --all) [--url URL]
               athena usage [--client ID] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--json] [--url URL]
-            keys, cache and usage call the gateway's admin API (--url, default http://127.0.0.1:8080) with the key in
-            ATHENA_ADMIN_KEY; rotate prints the new key, and the old one works for the grace period (default 24h).
+              athena providers [--json] [--url URL]
+              athena audit [--limit 100] [--json] [--url URL]
+            keys, cache, usage, providers and audit call the gateway's admin API (--url, default
+            http://127.0.0.1:8080) with the key in ATHENA_ADMIN_KEY; rotate prints the new key, and the old one works
+            for the grace period (default 24h).
             environment: ATHENA_KAFKA_BOOTSTRAP, ATHENA_REDIS_URL, ATHENA_DB_URL (external servers instead of embedded)""";
 
     private static final Map<String, Set<String>> VALUE_OPTIONS = Map.of(
@@ -57,9 +60,12 @@ public final class Athena {
             "keys", Set.of("client", "scopes", "url", "expires-in", "grace"),
             "cache", Set.of("key", "pattern", "tag", "url"),
             "usage", Set.of("client", "from", "to", "url"),
+            "providers", Set.of("url"),
+            "audit", Set.of("limit", "url"),
             "help", Set.of());
     private static final Map<String, Set<String>> FLAGS = Map.of("submit", Set.of("json"), "tail", Set.of("json"),
-            "cache", Set.of("all"), "usage", Set.of("json"), "keys", Set.of("json"));
+            "cache", Set.of("all"), "usage", Set.of("json"), "keys", Set.of("json"), "providers", Set.of("json"),
+            "audit", Set.of("json"));
 
     private final PrintStream out;
     private final Map<String, String> env;
@@ -101,6 +107,8 @@ public final class Athena {
             case "keys" -> new AdminCommands(out, env).keys(cli);
             case "cache" -> new AdminCommands(out, env).cache(cli);
             case "usage" -> new AdminCommands(out, env).usage(cli);
+            case "providers" -> new AdminCommands(out, env).providers(cli);
+            case "audit" -> new AdminCommands(out, env).audit(cli);
             default -> {
                 out.println(USAGE);
                 yield 0;

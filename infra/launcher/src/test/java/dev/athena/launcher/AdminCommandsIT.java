@@ -123,6 +123,41 @@ class AdminCommandsIT {
                 .isInstanceOf(CommandLine.UsageException.class).hasMessageContaining("create, list, revoke");
     }
 
+    @Test
+    void shouldShowProviderHealthAndTheAuditLog() throws Exception {
+        // the workers publish their providers' health every 2 s: wait for the builtin analyser's line
+        String table = "";
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+        while (!table.contains("\nbuiltin ") && System.nanoTime() < deadline) {
+            var printed = new ByteArrayOutputStream();
+            assertThat(athena(printed, ADMIN_KEY, "providers", "--url", url)).isZero();
+            table = printed.toString(StandardCharsets.UTF_8);
+            Thread.sleep(200);
+        }
+        String[] lines = table.split("\n");
+        assertThat(lines[0]).startsWith("athena: provider health at ").contains(" stale, ");
+        assertThat(lines[1].split("  +")).startsWith("PROVIDER", "MODELS", "BREAKER", "PAUSED UNTIL", "PRIORITY");
+        String builtin = java.util.Arrays.stream(lines).filter(l -> l.startsWith("builtin ")).findFirst()
+                .orElseThrow(() -> new AssertionError("no builtin line in\n" + String.join("\n", lines)));
+        assertThat(builtin.split(" +")).as("no breaker, bulkhead or limiter").startsWith("builtin", "rules-1", "-",
+                "-");
+        var json = new ByteArrayOutputStream();
+        athena(json, ADMIN_KEY, "providers", "--json", "--url", url);
+        assertThat(json.toString(StandardCharsets.UTF_8)).contains("\"provider\":\"builtin\"");
+
+        String client = "cli-audit-" + UUID.randomUUID().toString().substring(0, 8);
+        athena(new ByteArrayOutputStream(), ADMIN_KEY, "keys", "create", "--client", client, "--url", url);
+        var audit = new ByteArrayOutputStream();
+        assertThat(athena(audit, ADMIN_KEY, "audit", "--limit", "1000", "--url", url)).isZero();
+        String log = audit.toString(StandardCharsets.UTF_8);
+        assertThat(log.split("\n")[0].split("  +")).containsExactly("TIME", "EVENT", "ACTOR", "FROM", "DETAIL");
+        assertThat(log).contains("key.created").contains("client=" + client);
+        assertThatThrownBy(() -> athena(new ByteArrayOutputStream(), ADMIN_KEY, "audit", "--limit", "5000", "--url",
+                url)).isInstanceOf(CommandLine.UsageException.class).hasMessageContaining("1 to 1000");
+        assertThatThrownBy(() -> athena(new ByteArrayOutputStream(), ADMIN_KEY, "audit", "--limit", "many", "--url",
+                url)).isInstanceOf(CommandLine.UsageException.class).hasMessageContaining("but was many");
+    }
+
     /** The status of a read with the key: 404 for an unknown analysis is a key that works. */
     private int status(String key) throws Exception {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url + "/v1/analyses/"
