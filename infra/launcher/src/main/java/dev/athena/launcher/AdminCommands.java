@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import tools.jackson.databind.JsonNode;
@@ -54,13 +55,7 @@ final class AdminCommands {
 
     private int listKeys(CommandLine cli, List<String> args) throws IOException, InterruptedException {
         noMoreArguments(args, 1, "keys list");
-        var listing = api(cli).listKeys(cli.option("client").orElse(null));
-        if (cli.flag("json")) {
-            out.println(listing.toString());
-        } else {
-            KeyTable.print(listing, out);
-        }
-        return 0;
+        return show(cli, api(cli).listKeys(cli.option("client").orElse(null)), KeyTable::print);
     }
 
     private int revokeKey(CommandLine cli, List<String> args) throws IOException, InterruptedException {
@@ -101,13 +96,7 @@ final class AdminCommands {
 
     int providers(CommandLine cli) throws IOException, InterruptedException {
         noMoreArguments(cli.positional(), 0, "providers");
-        var report = api(cli).providers();
-        if (cli.flag("json")) {
-            out.println(report.toString());
-        } else {
-            ProvidersTable.print(report, out);
-        }
-        return 0;
+        return show(cli, api(cli).providers(), ProvidersTable::print);
     }
 
     int audit(CommandLine cli) throws IOException, InterruptedException {
@@ -122,11 +111,15 @@ final class AdminCommands {
         if (limit < 1 || limit > 1_000) {
             throw new CommandLine.UsageException("--limit must be a number from 1 to 1000 but was " + text);
         }
-        var log = api(cli).audit(limit);
+        return show(cli, api(cli).audit(limit), AuditTable::print);
+    }
+
+    /** The gateway's answer as JSON with {@code --json}, else as the table of {@code table}. */
+    private int show(CommandLine cli, JsonNode answer, BiConsumer<JsonNode, PrintStream> table) {
         if (cli.flag("json")) {
-            out.println(log.toString());
+            out.println(answer.toString());
         } else {
-            AuditTable.print(log, out);
+            table.accept(answer, out);
         }
         return 0;
     }
@@ -159,12 +152,6 @@ final class AdminCommands {
         query.put("clientId", cli.option("client").orElse(null));
         query.put("from", cli.option("from").orElse(null));
         query.put("to", cli.option("to").orElse(null));
-        var report = api(cli).usage(query);
-        if (cli.flag("json")) {
-            out.println(report.toString());
-        } else {
-            UsageTable.print(report, out);
-        }
-        return 0;
+        return show(cli, api(cli).usage(query), UsageTable::print);
     }
 }
