@@ -366,7 +366,8 @@ class GatewayIT {
         assertProblem(http.post("/v1/admin/keys/key_nope/rotation", ADMIN_KEY, ""), 404, null);
         HttpResponse<String> audit = http.get("/v1/admin/audit?limit=1000", ADMIN_KEY);
         assertThat(audit.body()).contains("key.rotated").contains(oldId + " -> " + newId).contains("expired-key")
-                .doesNotContain(newKey);
+                .doesNotContain(newKey).as("the expiry as stored, as the creation answered it")
+                .contains("expires=" + expiresAt);
     }
 
     @Test

@@ -64,7 +64,7 @@ public class AdminController {
         core.resultTopics().ensure(created.record().clientId());
         core.audit().record("key.created", admin.keyId(), request.getRemoteAddr(), created.record().keyId()
                 + " client=" + created.record().clientId() + " scopes=" + Scope.toList(scopes) + " hint="
-                + created.record().hint() + (expiresAt == null ? "" : " expires=" + expiresAt));
+                + created.record().hint() + (expiresAt == null ? "" : " expires=" + created.record().expiresAt()));
         return createdKey(created, null);
     }
 
@@ -89,7 +89,8 @@ public class AdminController {
         KeyRecord replacement = rotated.replacement().record();
         core.audit().record("key.rotated", admin.keyId(), request.getRemoteAddr(), keyId + " -> "
                 + replacement.keyId() + " client=" + replacement.clientId() + " hint=" + replacement.hint()
-                + " old-expires=" + rotated.old().expiresAt() + (expiresAt == null ? "" : " expires=" + expiresAt));
+                + " old-expires=" + rotated.old().expiresAt()
+                + (replacement.expiresAt() == null ? "" : " expires=" + replacement.expiresAt()));
         return createdKey(rotated.replacement(), rotated.old());
     }
 
