@@ -91,6 +91,9 @@ public final class SharedRateLimit implements RateLimit {
             }
             long tokenCount = Math.min(Math.max(1, wantedTokens), tokensPerMinute);
             if (!take(tokens, tokenCount, start, maxWait)) {
+                // no call is made: the request taken above goes back, or a short token budget would use up the
+                // minute's requests without a single call
+                requests.release(1);
                 throw limited("no token budget for " + tokenCount + " tokens within " + maxWait.toMillis() + " ms");
             }
         } catch (RedisException e) {

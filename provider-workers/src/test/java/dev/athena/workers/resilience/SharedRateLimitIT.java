@@ -65,6 +65,24 @@ class SharedRateLimitIT {
     }
 
     @Test
+    void shouldGiveTheRequestPermitBackWhenTheTokenBudgetIsShort() {
+        String provider = "it-tokens-" + UUID.randomUUID();
+        SharedRateLimit a = new SharedRateLimit(first, provider, 3, 1_000, 1, Clock.systemUTC(), Sleeper.SYSTEM);
+        a.acquire(900, Duration.ZERO);
+        assertThat(a.headroom().orElseThrow().requestsRemaining()).isEqualTo(2);
+
+        // 500 tokens are not left this minute: the call is refused, and costs no request of the minute
+        for (int i = 0; i < 3; i++) {
+            assertThatThrownBy(() -> a.acquire(500, Duration.ZERO)).isInstanceOf(RetriableProviderException.class)
+                    .hasMessageContaining("no token budget");
+        }
+        assertThat(a.headroom().orElseThrow().requestsRemaining()).isEqualTo(2);
+        a.acquire(50, Duration.ZERO);
+        a.acquire(50, Duration.ZERO);
+        assertThat(a.headroom().orElseThrow().requestsRemaining()).isZero();
+    }
+
+    @Test
     void shouldShareAProvidersPauseAcrossInstances() {
         String provider = "it-pause-" + UUID.randomUUID();
         SharedRateLimit a = new SharedRateLimit(first, provider, 100, 1_000_000, 2, Clock.systemUTC(), Sleeper.SYSTEM);
