@@ -9,6 +9,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.StringJoiner;
@@ -45,8 +46,8 @@ final class AdminApi {
 
     /** @param clientId null: every client's keys */
     JsonNode listKeys(String clientId) throws IOException, InterruptedException {
-        return send(HttpRequest.newBuilder(base.resolve("v1/admin/keys" + query(Map.of("clientId",
-                clientId == null ? "" : clientId)))).GET(), 200);
+        return send(HttpRequest.newBuilder(base.resolve("v1/admin/keys"
+                + query(Collections.singletonMap("clientId", clientId)))).GET(), 200);
     }
 
     void revokeKey(String keyId) throws IOException, InterruptedException {
@@ -83,7 +84,7 @@ final class AdminApi {
         return send(HttpRequest.newBuilder(base.resolve("v1/admin/audit?limit=" + limit)).GET(), 200);
     }
 
-    /** @param query parameters left out when null or empty */
+    /** @param query parameters left out when null */
     JsonNode usage(Map<String, String> query) throws IOException, InterruptedException {
         return send(HttpRequest.newBuilder(base.resolve("v1/admin/usage" + query(query))).GET(), 200);
     }
@@ -91,7 +92,7 @@ final class AdminApi {
     private static String query(Map<String, String> query) {
         StringJoiner parameters = new StringJoiner("&", "?", "").setEmptyValue("");
         query.forEach((name, value) -> {
-            if (value != null && !value.isEmpty()) {
+            if (value != null) {
                 parameters.add(name + "=" + URLEncoder.encode(value, StandardCharsets.UTF_8));
             }
         });

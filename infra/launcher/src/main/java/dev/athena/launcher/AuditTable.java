@@ -1,7 +1,8 @@
 package dev.athena.launcher;
 
+import static dev.athena.launcher.TextTable.cell;
+
 import java.io.PrintStream;
-import java.util.ArrayList;
 import java.util.List;
 import tools.jackson.databind.JsonNode;
 
@@ -13,21 +14,8 @@ final class AuditTable {
     }
 
     static void print(JsonNode log, PrintStream out) {
-        JsonNode entries = log.get("entries");
-        if (entries.isEmpty()) {
-            out.println("no audit entries");
-            return;
-        }
-        List<List<String>> rows = new ArrayList<>();
-        rows.add(HEADER);
-        for (JsonNode entry : entries) {
-            rows.add(List.of(text(entry.get("occurredAt")), text(entry.get("event")), text(entry.get("actor")),
-                    text(entry.get("clientIp")), text(entry.get("detail"))));
-        }
-        TextTable.print(rows, HEADER.size(), out);
-    }
-
-    private static String text(JsonNode value) {
-        return value == null || value.isNull() ? "-" : value.asString();
+        TextTable.print(HEADER, log.get("entries"), entry -> List.of(cell(entry.get("occurredAt")),
+                cell(entry.get("event")), cell(entry.get("actor")), cell(entry.get("clientIp")),
+                cell(entry.get("detail"))), HEADER.size(), "no audit entries", out);
     }
 }

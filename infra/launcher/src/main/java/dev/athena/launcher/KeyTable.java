@@ -1,7 +1,8 @@
 package dev.athena.launcher;
 
+import static dev.athena.launcher.TextTable.cell;
+
 import java.io.PrintStream;
-import java.util.ArrayList;
 import java.util.List;
 import tools.jackson.databind.JsonNode;
 
@@ -14,30 +15,15 @@ final class KeyTable {
     }
 
     static void print(JsonNode listing, PrintStream out) {
-        JsonNode keys = listing.get("keys");
-        if (keys.isEmpty()) {
-            out.println("no keys");
-            return;
-        }
-        List<List<String>> rows = new ArrayList<>();
-        rows.add(HEADER);
-        for (JsonNode key : keys) {
-            List<String> scopes = new ArrayList<>();
-            key.get("scopes").forEach(scope -> scopes.add(scope.asString()));
-            rows.add(List.of(key.get("keyId").asString(), key.get("clientId").asString(), String.join(",", scopes),
-                    key.get("hint").asString(), key.get("state").asString(), instant(key, "createdAt"),
-                    instant(key, "expiresAt"), instant(key, "lastUsedAt")));
-        }
-        TextTable.print(rows, HEADER.size(), out);
+        TextTable.print(HEADER, listing.get("keys"), key -> List.of(cell(key.get("keyId")), cell(key.get("clientId")),
+                String.join(",", key.get("scopes").valueStream().map(JsonNode::asString).toList()),
+                cell(key.get("hint")), cell(key.get("state")), instant(key.get("createdAt")),
+                instant(key.get("expiresAt")), instant(key.get("lastUsedAt"))), HEADER.size(), "no keys", out);
     }
 
     /** To the second: the gateway's instants carry fractions no one reads in a table. */
-    private static String instant(JsonNode key, String field) {
-        JsonNode value = key.get(field);
-        if (value == null || value.isNull()) {
-            return "-";
-        }
-        String text = value.asString();
+    private static String instant(JsonNode value) {
+        String text = cell(value);
         int fraction = text.indexOf('.');
         return fraction < 0 ? text : text.substring(0, fraction) + "Z";
     }

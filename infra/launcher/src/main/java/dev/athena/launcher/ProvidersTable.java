@@ -1,7 +1,8 @@
 package dev.athena.launcher;
 
+import static dev.athena.launcher.TextTable.cell;
+
 import java.io.PrintStream;
-import java.util.ArrayList;
 import java.util.List;
 import tools.jackson.databind.JsonNode;
 
@@ -21,35 +22,24 @@ final class ProvidersTable {
         out.println("athena: provider health at " + report.get("generatedAt").asString() + " (snapshots of the last "
                 + report.get("maxAgeSeconds").asLong() + " s; " + report.get("staleSnapshots").asLong()
                 + " stale, " + report.get("unreadableSnapshots").asLong() + " unreadable)");
-        JsonNode providers = report.get("providers");
-        if (providers.isEmpty()) {
-            out.println("no worker instance has reported (are the provider workers running?)");
-            return;
-        }
-        List<List<String>> rows = new ArrayList<>();
-        rows.add(HEADER);
-        for (JsonNode provider : providers) {
-            List<String> models = new ArrayList<>();
-            provider.get("models").forEach(model -> models.add(model.asString()));
-            JsonNode limiter = provider.get("limiter");
-            boolean limited = limiter != null && !limiter.isNull();
-            rows.add(List.of(provider.get("provider").asString(), String.join(",", models),
-                    text(provider.get("breakerState")),
-                    limited ? text(limiter.get("pausedUntil")) : "-",
-                    text(provider.get("priority")), text(provider.get("instanceCount")),
-                    fraction(provider.get("bulkheadAvailable"), provider.get("bulkheadMaxConcurrent")),
-                    text(provider.get("bulkheadQueued")),
-                    limited ? fraction(limiter.get("requestsRemaining"), limiter.get("requestsPerMinute")) : "-",
-                    limited ? fraction(limiter.get("tokensRemaining"), limiter.get("tokensPerMinute")) : "-"));
-        }
-        TextTable.print(rows, FIRST_NUMBER, out);
+        TextTable.print(HEADER, report.get("providers"), ProvidersTable::row, FIRST_NUMBER,
+                "no worker instance has reported (are the provider workers running?)", out);
+    }
+
+    private static List<String> row(JsonNode provider) {
+        JsonNode limiter = provider.get("limiter");
+        boolean limited = limiter != null && !limiter.isNull();
+        return List.of(provider.get("provider").asString(),
+                String.join(",", provider.get("models").valueStream().map(JsonNode::asString).toList()),
+                cell(provider.get("breakerState")), limited ? cell(limiter.get("pausedUntil")) : "-",
+                cell(provider.get("priority")), cell(provider.get("instanceCount")),
+                fraction(provider.get("bulkheadAvailable"), provider.get("bulkheadMaxConcurrent")),
+                cell(provider.get("bulkheadQueued")),
+                limited ? fraction(limiter.get("requestsRemaining"), limiter.get("requestsPerMinute")) : "-",
+                limited ? fraction(limiter.get("tokensRemaining"), limiter.get("tokensPerMinute")) : "-");
     }
 
     private static String fraction(JsonNode part, JsonNode whole) {
         return part == null || part.isNull() ? "-" : part.asString() + "/" + whole.asString();
-    }
-
-    private static String text(JsonNode value) {
-        return value == null || value.isNull() ? "-" : value.asString();
     }
 }

@@ -26,7 +26,6 @@ final class UsageTable {
             return;
         }
         List<List<String>> rows = new ArrayList<>();
-        rows.add(HEADER);
         for (JsonNode day : days) {
             List<String> row = new ArrayList<>(List.of(day.get("day").asString(), day.get("clientId").asString(),
                     day.get("provider").asString(), day.get("model").asString()));
@@ -36,7 +35,7 @@ final class UsageTable {
         List<String> total = new ArrayList<>(List.of("TOTAL", "", "", ""));
         COUNTS.forEach(name -> total.add(report.get("totals").get(name).asString()));
         rows.add(total);
-        TextTable.print(rows, FIRST_NUMBER, out);
+        TextTable.print(HEADER, rows, FIRST_NUMBER, out);
         if (report.get("truncated").asBoolean()) {
             out.println("(cut at " + days.size() + " lines: the totals cover these only; ask for fewer days or one "
                     + "--client)");

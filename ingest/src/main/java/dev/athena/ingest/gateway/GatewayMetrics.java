@@ -1,8 +1,10 @@
 package dev.athena.ingest.gateway;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.util.function.Supplier;
 
 /** Every meter of the gateway, declared once. Tags are low-cardinality: never ids, keys or clients. */
 public final class GatewayMetrics {
@@ -46,8 +48,8 @@ public final class GatewayMetrics {
      * Active keys that expire within the next {@code window} (tag {@code within}, such as {@code 7d}), as last
      * counted: every gateway instance publishes the same count.
      */
-    public void keysExpiring(String window, java.util.function.Supplier<Number> count) {
-        io.micrometer.core.instrument.Gauge.builder("athena.gateway.keys.expiring", count)
+    public void keysExpiring(String window, Supplier<Number> count) {
+        Gauge.builder("athena.gateway.keys.expiring", count)
                 .description("active API keys that expire soon").tag("within", window).register(registry);
     }
 

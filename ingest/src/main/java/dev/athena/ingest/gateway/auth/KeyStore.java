@@ -213,7 +213,7 @@ public final class KeyStore {
 
     /** Now as PostgreSQL keeps it: what a caller is told is then what a later read finds. */
     private Instant now() {
-        return clock.instant().truncatedTo(ChronoUnit.MICROS);
+        return stored(clock.instant());
     }
 
     private static Instant stored(Instant instant) {
