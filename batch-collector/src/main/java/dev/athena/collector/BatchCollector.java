@@ -4,6 +4,7 @@ import dev.athena.collector.cache.CacheLookup;
 import dev.athena.collector.cache.TieredCacheLookup;
 import dev.athena.collector.metrics.CollectorMetrics;
 import dev.athena.collector.window.BatchWindowProcessor;
+import dev.athena.ops.lag.GroupLag;
 import dev.athena.schemas.topic.TopicProvisioner;
 import dev.athena.schemas.topic.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -45,12 +46,14 @@ public final class BatchCollector implements AutoCloseable {
 
     private final List<KafkaStreams> applications;
     private final List<KafkaStreamsMetrics> streamsMetrics;
+    private final List<GroupLag> lags;
     private final CacheLookup cache;
 
     private BatchCollector(List<KafkaStreams> applications, List<KafkaStreamsMetrics> streamsMetrics,
-            CacheLookup cache) {
+            List<GroupLag> lags, CacheLookup cache) {
         this.applications = applications;
         this.streamsMetrics = streamsMetrics;
+        this.lags = lags;
         this.cache = cache;
     }
 
@@ -61,6 +64,7 @@ public final class BatchCollector implements AutoCloseable {
                 : TieredCacheLookup.connect(settings.redisUrl(), clock);
         List<KafkaStreams> applications = new ArrayList<>();
         List<KafkaStreamsMetrics> streamsMetrics = new ArrayList<>();
+        List<GroupLag> lags = new ArrayList<>();
         CountDownLatch running = new CountDownLatch(Intake.values().length);
         for (Intake intake : Intake.values()) {
             CollectorSettings own = settings.withApplicationId(intake.applicationId(settings.applicationId()));
@@ -82,8 +86,11 @@ public final class BatchCollector implements AutoCloseable {
             KafkaStreamsMetrics streamsMeters = new KafkaStreamsMetrics(streams, Tags.of("intake", intake.topic()));
             streamsMeters.bindTo(registry);
             streamsMetrics.add(streamsMeters);
+            // the application id is the group: how far it is behind on its intake, as the broker sees it
+            lags.add(GroupLag.start(settings.bootstrap(), own.applicationId(), List.of(intake.topic()), registry));
         }
-        var collector = new BatchCollector(List.copyOf(applications), List.copyOf(streamsMetrics), cache);
+        var collector = new BatchCollector(List.copyOf(applications), List.copyOf(streamsMetrics), List.copyOf(lags),
+                cache);
         applications.forEach(KafkaStreams::start);
         try {
             if (!running.await(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -170,6 +177,7 @@ public final class BatchCollector implements AutoCloseable {
             }
         }
         streamsMetrics.forEach(KafkaStreamsMetrics::close);
+        lags.forEach(GroupLag::close);
         cache.close();
     }
 }

@@ -238,6 +238,12 @@ class BatchCollectorIT {
                     "athena_collector_requests_total\\{intake=\"athena.requests\",outcome=\"accepted\"} [1-9]");
             assertThat(metrics).containsPattern("kafka_stream_thread_commit_total\\{.*intake=\"athena.requests\"");
             assertThat(metrics).containsPattern("kafka_stream_thread_commit_total\\{.*intake=\"athena.requests.bulk\"");
+            for (Intake intake : Intake.values()) {
+                String group = intake.applicationId(settings.applicationId());
+                assertThat(awaitMetric(http, base, "athena_consumer_lag_records\\{group=\"" + group + "\",topic=\""
+                        + intake.topic() + "\"} [0-9]")).as("the lag of %s, read from the broker", group).isTrue();
+                assertThat(metrics).contains("athena_consumer_stalled_seconds{group=\"" + group + "\"");
+            }
             HttpResponse<String> health = get(http, base.resolve("/health"));
             assertThat(health.statusCode()).isEqualTo(200);
             assertThat(health.body()).contains("RUNNING");
@@ -249,6 +255,19 @@ class BatchCollectorIT {
         } finally {
             collector.close();
         }
+    }
+
+    /** Whether {@code /metrics} shows a line matching {@code pattern} within ten seconds (the first probe's). */
+    private static boolean awaitMetric(HttpClient http, URI base, String pattern) throws Exception {
+        java.util.regex.Pattern line = java.util.regex.Pattern.compile(pattern);
+        long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!line.matcher(get(http, base.resolve("/metrics")).body()).find()) {
+            if (System.nanoTime() > until) {
+                return false;
+            }
+            Thread.sleep(100);
+        }
+        return true;
     }
 
     private static HttpResponse<String> get(HttpClient http, URI uri) throws Exception {

@@ -1,5 +1,6 @@
 package dev.athena.workers;
 
+import dev.athena.ops.lag.GroupLag;
 import dev.athena.schemas.topic.TopicProvisioner;
 import dev.athena.schemas.topic.Topics;
 import dev.athena.workers.cancel.Cancellations;
@@ -17,6 +18,8 @@ import dev.athena.workers.metrics.WorkerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -60,6 +63,7 @@ public final class ProviderWorkers implements AutoCloseable {
     private final ProviderBatchPoller poller;
     private final Thread pollerThread;
     private final Liveness liveness;
+    private volatile List<GroupLag> lags = List.of();
 
     private ProviderWorkers(BatchLoop loop, Thread thread, ExecutorService virtualThreads, WorkerSettings settings,
             ProviderAssembly providers, KafkaProducer<String, byte[]> chunkProducer, ProviderHealthPublisher health,
@@ -109,7 +113,7 @@ public final class ProviderWorkers implements AutoCloseable {
         Thread pollerThread = null;
         if (providerBatches != null) {
             Map<String, Object> pollerConsumer = new java.util.HashMap<>(consumerConfig(settings));
-            pollerConsumer.put(ConsumerConfig.GROUP_ID_CONFIG, settings.groupId() + ".provider-batches");
+            pollerConsumer.put(ConsumerConfig.GROUP_ID_CONFIG, pollerGroup(settings));
             pollerConsumer.put(ConsumerConfig.CLIENT_ID_CONFIG, "athena-workers-provider-batches-" + settings.instanceId());
             pollerConsumer.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 100);
             Map<String, Object> pollerProducer = new java.util.HashMap<>(producerConfig(settings));
@@ -143,9 +147,25 @@ public final class ProviderWorkers implements AutoCloseable {
             workers.close();
             throw new IllegalStateException("interrupted while starting worker " + settings.instanceId(), e);
         }
+        workers.followLag(registry, providerBatches != null);
         LOG.info("provider worker {} running in group {} with providers {}", settings.instanceId(),
                 settings.groupId(), roster.names());
         return workers;
+    }
+
+    /** How far the workers' group is behind on the batches, and the provider batch poller's on its records. */
+    private void followLag(MeterRegistry registry, boolean providerBatches) {
+        List<GroupLag> following = new ArrayList<>();
+        following.add(GroupLag.start(settings.bootstrap(), settings.groupId(), List.of(Topics.BATCHES), registry));
+        if (providerBatches) {
+            following.add(GroupLag.start(settings.bootstrap(), pollerGroup(settings), List.of(ProviderBatches.TOPIC),
+                    registry));
+        }
+        lags = List.copyOf(following);
+    }
+
+    private static String pollerGroup(WorkerSettings settings) {
+        return settings.groupId() + ".provider-batches";
     }
 
     /**
@@ -186,6 +206,7 @@ public final class ProviderWorkers implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
+            lags.forEach(GroupLag::close);
             virtualThreads.shutdownNow();
             chunkProducer.close(Duration.ofSeconds(5));
             health.close(); // before the Redis client it writes through goes away

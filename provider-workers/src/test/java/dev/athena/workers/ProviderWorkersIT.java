@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.athena.infra.stack.Endpoints;
 import dev.athena.infra.stack.SharedLocalStack;
+import dev.athena.ops.lag.LagMeters;
 import dev.athena.schemas.message.AnalysisType;
 import dev.athena.schemas.message.BatchResult;
 import dev.athena.schemas.message.ItemResult;
 import dev.athena.schemas.message.ResultStatus;
+import dev.athena.schemas.topic.Topics;
 import dev.athena.workers.config.ProviderCatalog;
 import dev.athena.workers.metrics.WorkerMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -64,7 +66,10 @@ class ProviderWorkersIT {
             assertThat(late.status()).isEqualTo(ResultStatus.EXPIRED);
             assertThat(late.error().code()).isEqualTo("DEADLINE_EXCEEDED");
             assertThat(registry.get(WorkerMetrics.POISON_RECORDS).counter().count()).isGreaterThanOrEqualTo(1.0);
+            assertThat(registry.get(LagMeters.LAG).tag("group", settings.groupId()).tag("topic", Topics.BATCHES)
+                    .gauge()).as("the group's lag on the batches, published while the worker runs").isNotNull();
         }
+        assertThat(registry.find(LagMeters.LAG).gauges()).as("and taken away once it stops").isEmpty();
     }
 
     private static String batchJson(String batchId, String suffix) {

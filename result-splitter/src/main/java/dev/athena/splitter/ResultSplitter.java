@@ -1,6 +1,7 @@
 package dev.athena.splitter;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.athena.ops.lag.GroupLag;
 import dev.athena.schemas.topic.TopicProvisioner;
 import dev.athena.splitter.cache.CacheInvalidator;
 import dev.athena.splitter.cache.CacheSettings;
@@ -19,6 +20,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -51,6 +53,7 @@ public final class ResultSplitter implements AutoCloseable {
     private final Thread persistenceThread;
     private final RetentionSweeper sweeper;
     private final ScheduledExecutorService sweeps;
+    private volatile List<GroupLag> lags = List.of();
     private volatile boolean closing;
 
     private ResultSplitter(SplitterSettings settings, HikariDataSource dataSource, RedissonClient redis,
@@ -115,6 +118,7 @@ public final class ResultSplitter implements AutoCloseable {
             splitter.persistenceThread.start();
             splitter.awaitJoined();
             splitter.scheduleSweeps(retention);
+            splitter.followLag(registry);
             LOG.info("result splitter {} started: {}", settings.instanceId(), settings);
             return splitter;
         } catch (RuntimeException e) {
@@ -157,6 +161,14 @@ public final class ResultSplitter implements AutoCloseable {
             close();
             throw new IllegalStateException("interrupted while starting the result splitter", e);
         }
+    }
+
+    /** Both groups read the input: delivery to the clients' topics, and the rows written to PostgreSQL. */
+    private void followLag(MeterRegistry registry) {
+        lags = List.of(
+                GroupLag.start(settings.bootstrap(), settings.groupId(), List.of(settings.inputTopic()), registry),
+                GroupLag.start(settings.bootstrap(), settings.storeGroupId(), List.of(settings.inputTopic()),
+                        registry));
     }
 
     private void scheduleSweeps(Retention retention) {
@@ -227,6 +239,7 @@ public final class ResultSplitter implements AutoCloseable {
         // a watcher must not take the paths stopping here for a failure (an exit from a shutdown hook hangs)
         closing = true;
         sweeps.shutdownNow();
+        lags.forEach(GroupLag::close);
         delivery.stop();
         join(deliveryThread);
         persistence.stop();

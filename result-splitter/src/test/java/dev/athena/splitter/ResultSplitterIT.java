@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.athena.infra.stack.Endpoints;
 import dev.athena.infra.stack.SharedLocalStack;
+import dev.athena.ops.lag.LagMeters;
 import dev.athena.schemas.cache.CacheKey;
 import dev.athena.schemas.json.Json;
 import dev.athena.schemas.message.AnalysisResult;
@@ -22,6 +23,7 @@ import dev.athena.schemas.topic.Topics;
 import dev.athena.splitter.cache.RedisConnection;
 import dev.athena.splitter.delivery.DeliveryLoop;
 import dev.athena.splitter.store.DailyUsage;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -171,6 +173,12 @@ class ResultSplitterIT {
             AnalysisResult row = Eventually.await("rejection row", DEADLINE,
                     () -> splitter.store().find(client, "req-r-" + run), java.util.Optional::isPresent).orElseThrow();
             assertThat(row.status()).isEqualTo(ResultStatus.REJECTED);
+            for (String group : List.of(settings(input).groupId(), settings(input).storeGroupId())) {
+                Gauge lag = Eventually.await("the first lag probe of " + group, DEADLINE,
+                        () -> registry.find(LagMeters.LAG).tag("group", group).tag("topic", input).gauge(),
+                        gauge -> gauge != null && !Double.isNaN(gauge.value()));
+                assertThat(lag.value()).as("records behind, read from the broker").isGreaterThanOrEqualTo(0);
+            }
         }
     }
 

@@ -3,6 +3,8 @@ package dev.athena.launcher;
 import dev.athena.collector.cache.CacheTier;
 import dev.athena.collector.metrics.CollectorMetrics;
 import dev.athena.ingest.gateway.GatewayMetrics;
+import dev.athena.ops.lag.LagBook;
+import dev.athena.ops.lag.LagMeters;
 import dev.athena.schemas.message.Lane;
 import dev.athena.schemas.message.ResultStatus;
 import dev.athena.schemas.message.Usage;
@@ -16,6 +18,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -56,6 +59,8 @@ final class PublishedSeries {
         gateway.rateLimited("key");
         gateway.cancellation("recorded");
         gateway.keysExpiring("7d", () -> 0);
+        // each service follows its own consumer group this way (GroupLag)
+        LagMeters.bind(registry, "athena-provider-workers", new LagBook(List.of("athena.batches")));
         Set<String> series = new HashSet<>();
         for (String line : registry.scrape().split("\n")) {
             if (!line.isBlank() && !line.startsWith("#")) {
