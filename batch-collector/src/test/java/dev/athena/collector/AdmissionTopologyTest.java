@@ -7,10 +7,10 @@ import static dev.athena.collector.TestRequests.utf8;
 import static dev.athena.collector.TopologyFixture.header;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.athena.collector.admission.DeadLetter;
 import dev.athena.schemas.message.BatchResult;
 import dev.athena.schemas.message.ItemResult;
 import dev.athena.schemas.message.ResultStatus;
+import dev.athena.schemas.topic.DeadLetterHeaders;
 import dev.athena.schemas.topic.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -87,7 +87,7 @@ class AdmissionTopologyTest {
         Map<String, Object> body = fields(requestId, "team-a", "print(1)");
         breakIt.accept(body);
         byte[] bytes = rawBody != null ? utf8(rawBody) : json(body);
-        Headers headers = new RecordHeaders().add(DeadLetterHeaders.CLIENT_ID, utf8("team-a"));
+        Headers headers = new RecordHeaders().add(RequestHeaders.CLIENT_ID, utf8("team-a"));
         f.send(requestId, bytes, headers);
         f.advance(100);
 
@@ -116,7 +116,7 @@ class AdmissionTopologyTest {
         broken[bytes.length] = (byte) 0xC3;
         broken[bytes.length + 1] = (byte) 0x28;
         broken[bytes.length + 2] = '}';
-        f.send("utf-1", broken, new RecordHeaders().add(DeadLetterHeaders.CLIENT_ID, utf8("team-a")));
+        f.send("utf-1", broken, new RecordHeaders().add(RequestHeaders.CLIENT_ID, utf8("team-a")));
 
         assertDeadLetter(broken, "INVALID_UTF8", 0);
         ItemResult item = f.results.readValue().items().get(0);
@@ -179,14 +179,14 @@ class AdmissionTopologyTest {
     private void assertDeadLetter(byte[] original, String code, long offset) {
         TestRecord<byte[], byte[]> dead = f.deadLetters.readRecord();
         assertThat(dead.value()).isEqualTo(original);
-        assertThat(header(dead.headers(), DeadLetter.ERROR_CODE)).isEqualTo(code);
-        assertThat(header(dead.headers(), DeadLetter.ERROR_MESSAGE)).isNotBlank();
-        assertThat(header(dead.headers(), DeadLetter.SOURCE_TOPIC)).isEqualTo(Topics.REQUESTS);
-        assertThat(header(dead.headers(), DeadLetter.SOURCE_PARTITION)).isEqualTo("0");
-        assertThat(header(dead.headers(), DeadLetter.SOURCE_OFFSET)).isEqualTo(Long.toString(offset));
+        assertThat(header(dead.headers(), DeadLetterHeaders.ERROR_CODE)).isEqualTo(code);
+        assertThat(header(dead.headers(), DeadLetterHeaders.ERROR_MESSAGE)).isNotBlank();
+        assertThat(header(dead.headers(), DeadLetterHeaders.SOURCE_TOPIC)).isEqualTo(Topics.REQUESTS);
+        assertThat(header(dead.headers(), DeadLetterHeaders.SOURCE_PARTITION)).isEqualTo("0");
+        assertThat(header(dead.headers(), DeadLetterHeaders.SOURCE_OFFSET)).isEqualTo(Long.toString(offset));
     }
 
-    private static final class DeadLetterHeaders {
+    private static final class RequestHeaders {
         static final String CLIENT_ID = "athena-client-id";
     }
 }

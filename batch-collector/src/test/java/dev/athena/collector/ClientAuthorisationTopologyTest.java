@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.athena.collector.admission.ClientAllowlist;
-import dev.athena.collector.admission.DeadLetter;
 import dev.athena.schemas.message.AnalysisBatch;
 import dev.athena.schemas.message.BatchResult;
 import dev.athena.schemas.message.ItemResult;
 import dev.athena.schemas.message.ResultStatus;
+import dev.athena.schemas.topic.DeadLetterHeaders;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -69,8 +69,8 @@ class ClientAuthorisationTopologyTest {
         List<TestRecord<byte[], byte[]>> dead = f.deadLetters.readRecordsToList();
         assertThat(dead).hasSize(2).allSatisfy(record -> {
             assertThat(record.value()).isEqualTo(body);
-            assertThat(header(record, DeadLetter.ERROR_CODE)).isEqualTo("UNAUTHORISED_CLIENT");
-            assertThat(header(record, DeadLetter.ERROR_MESSAGE)).contains("team-ab");
+            assertThat(header(record, DeadLetterHeaders.ERROR_CODE)).isEqualTo("UNAUTHORISED_CLIENT");
+            assertThat(header(record, DeadLetterHeaders.ERROR_MESSAGE)).contains("team-ab");
         });
         List<BatchResult> results = f.results.readValuesToList();
         assertThat(results).singleElement().satisfies(result -> {

@@ -3,12 +3,12 @@ package dev.athena.collector;
 import static dev.athena.collector.TopologyFixture.header;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.athena.collector.admission.DeadLetter;
 import dev.athena.collector.cache.CacheLookup;
 import dev.athena.collector.state.StoreKind;
 import dev.athena.schemas.message.AnalysisBatch;
 import dev.athena.schemas.message.BatchItem;
 import dev.athena.schemas.message.Requester;
+import dev.athena.schemas.topic.DeadLetterHeaders;
 import dev.athena.schemas.topic.Topics;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -90,8 +90,8 @@ class IntakeTopologyTest {
         f.send("scan-1-file-3", TestRequests.json(fields));
 
         var dead = f.deadLetters.readRecord();
-        assertThat(header(dead.headers(), DeadLetter.SOURCE_TOPIC)).isEqualTo(Topics.REQUESTS_BULK);
-        assertThat(header(dead.headers(), DeadLetter.ERROR_CODE)).isEqualTo("EMPTY_CODE");
+        assertThat(header(dead.headers(), DeadLetterHeaders.SOURCE_TOPIC)).isEqualTo(Topics.REQUESTS_BULK);
+        assertThat(header(dead.headers(), DeadLetterHeaders.ERROR_CODE)).isEqualTo("EMPTY_CODE");
         assertThat(f.results.readValuesToList()).singleElement()
                 .satisfies(result -> assertThat(result.items()).singleElement()
                         .satisfies(item -> assertThat(item.error().message()).contains("code")));

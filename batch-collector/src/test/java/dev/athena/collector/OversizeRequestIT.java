@@ -2,13 +2,13 @@ package dev.athena.collector;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.athena.collector.admission.DeadLetter;
 import dev.athena.collector.window.BatchWindowProcessor;
 import dev.athena.infra.stack.SharedLocalStack;
 import dev.athena.schemas.message.AnalysisBatch;
 import dev.athena.schemas.message.BatchResult;
 import dev.athena.schemas.message.ItemResult;
 import dev.athena.schemas.message.Requester;
+import dev.athena.schemas.topic.DeadLetterHeaders;
 import dev.athena.schemas.topic.Topics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -127,7 +127,7 @@ class OversizeRequestIT {
                 for (var record : deadLetters.poll(Duration.ofMillis(200))) {
                     if (ids.contains(record.key())) {
                         deadLettered.add(record.key());
-                        var cut = record.headers().lastHeader(DeadLetter.TRUNCATED);
+                        var cut = record.headers().lastHeader(DeadLetterHeaders.TRUNCATED);
                         String what = cut == null ? "" : new String(cut.value(), StandardCharsets.UTF_8);
                         truncated.put(record.key(), what + " -> " + record.value().length);
                     }

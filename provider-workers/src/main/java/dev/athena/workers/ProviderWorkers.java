@@ -3,6 +3,8 @@ package dev.athena.workers;
 import dev.athena.ops.lag.GroupLag;
 import dev.athena.schemas.topic.TopicProvisioner;
 import dev.athena.schemas.topic.Topics;
+import dev.athena.workers.cancel.CancellationIntake;
+import dev.athena.workers.cancel.CancellationRecorder;
 import dev.athena.workers.cancel.Cancellations;
 import dev.athena.workers.cancel.RedisCancellations;
 import dev.athena.workers.config.ProviderCatalog;
@@ -64,6 +66,8 @@ public final class ProviderWorkers implements AutoCloseable {
     private final Thread pollerThread;
     private final Liveness liveness;
     private volatile List<GroupLag> lags = List.of();
+    private volatile CancellationIntake cancellations;
+    private volatile Thread cancellationThread;
 
     private ProviderWorkers(BatchLoop loop, Thread thread, ExecutorService virtualThreads, WorkerSettings settings,
             ProviderAssembly providers, KafkaProducer<String, byte[]> chunkProducer, ProviderHealthPublisher health,
@@ -134,6 +138,11 @@ public final class ProviderWorkers implements AutoCloseable {
                 providers.health(), clock, metrics, liveness::alive);
         ProviderWorkers workers = new ProviderWorkers(loop, thread, virtualThreads, settings, providers,
                 chunkProducer, health, poller, pollerThread, liveness);
+        if (providers.redis() != null) {
+            workers.startCancellationIntake(CancellationRecorder.redis(providers.redis()), metrics);
+        } else {
+            LOG.warn("no Redis: cancellations on {} are not read (they could not be seen)", Topics.CANCELLATIONS);
+        }
         try {
             if (!loop.awaitAssignment(JOIN_TIMEOUT)) {
                 Throwable cause = loop.failure();
@@ -153,10 +162,39 @@ public final class ProviderWorkers implements AutoCloseable {
         return workers;
     }
 
-    /** How far the workers' group is behind on the batches, and the provider batch poller's on its records. */
+    /** Reads Kafka clients' cancellations into {@code recorder}, on a watched thread of its own. */
+    private void startCancellationIntake(CancellationRecorder recorder, WorkerMetrics metrics) {
+        Map<String, Object> consumer = new java.util.HashMap<>(consumerConfig(settings));
+        consumer.put(ConsumerConfig.GROUP_ID_CONFIG, cancellationGroup(settings));
+        consumer.put(ConsumerConfig.CLIENT_ID_CONFIG, "athena-workers-cancellations-" + settings.instanceId());
+        consumer.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
+        consumer.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        Map<String, Object> producer = Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrap(),
+                ProducerConfig.CLIENT_ID_CONFIG, "athena-workers-dead-letters-" + settings.instanceId(),
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        CancellationIntake intake = new CancellationIntake(new KafkaConsumer<>(consumer),
+                new KafkaProducer<>(producer), recorder, metrics);
+        cancellations = intake;
+        cancellationThread = Thread.ofPlatform().name("athena-worker-cancellations-" + settings.instanceId())
+                .start(liveness.watch("cancellation intake", intake, intake::failure));
+    }
+
+    private static String cancellationGroup(WorkerSettings settings) {
+        return settings.groupId() + ".cancellations";
+    }
+
+    /** How far the workers' groups are behind: on the batches, the cancellations, the provider batches. */
     private void followLag(MeterRegistry registry, boolean providerBatches) {
         List<GroupLag> following = new ArrayList<>();
         following.add(GroupLag.start(settings.bootstrap(), settings.groupId(), List.of(Topics.BATCHES), registry));
+        if (cancellations != null) {
+            following.add(GroupLag.start(settings.bootstrap(), cancellationGroup(settings),
+                    List.of(Topics.CANCELLATIONS), registry));
+        }
         if (providerBatches) {
             following.add(GroupLag.start(settings.bootstrap(), pollerGroup(settings), List.of(ProviderBatches.TOPIC),
                     registry));
@@ -197,6 +235,12 @@ public final class ProviderWorkers implements AutoCloseable {
             if (!loop.stop(CLOSE_TIMEOUT)) {
                 LOG.warn("worker {} did not stop within {}s", settings.instanceId(), CLOSE_TIMEOUT.toSeconds());
                 thread.interrupt();
+            }
+            CancellationIntake intake = cancellations;
+            if (intake != null && !intake.stop(CLOSE_TIMEOUT)) {
+                LOG.warn("cancellation intake of {} did not stop within {}s", settings.instanceId(),
+                        CLOSE_TIMEOUT.toSeconds());
+                cancellationThread.interrupt();
             }
             if (poller != null && !poller.stop(CLOSE_TIMEOUT)) {
                 LOG.warn("provider batch poller of {} did not stop within {}s", settings.instanceId(),

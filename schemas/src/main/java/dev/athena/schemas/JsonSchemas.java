@@ -1,6 +1,7 @@
 package dev.athena.schemas;
 
 import dev.athena.schemas.message.AnalysisBatch;
+import dev.athena.schemas.message.AnalysisCancellation;
 import dev.athena.schemas.message.AnalysisChunk;
 import dev.athena.schemas.message.AnalysisRequest;
 import dev.athena.schemas.message.AnalysisResult;
@@ -29,6 +30,7 @@ public final class JsonSchemas {
     public static final String ANALYSIS_RESULT = DIRECTORY + "analysis-result.schema.json";
     public static final String ANALYSIS_CHUNK = DIRECTORY + "analysis-chunk.schema.json";
     public static final String CACHED_ANALYSIS = DIRECTORY + "cached-analysis.schema.json";
+    public static final String ANALYSIS_CANCELLATION = DIRECTORY + "analysis-cancellation.schema.json";
 
     private static final Map<Class<?>, String> BY_MESSAGE = Map.of(
             AnalysisRequest.class, ANALYSIS_REQUEST,
@@ -36,7 +38,8 @@ public final class JsonSchemas {
             BatchResult.class, BATCH_RESULT,
             AnalysisResult.class, ANALYSIS_RESULT,
             AnalysisChunk.class, ANALYSIS_CHUNK,
-            CachedAnalysis.class, CACHED_ANALYSIS);
+            CachedAnalysis.class, CACHED_ANALYSIS,
+            AnalysisCancellation.class, ANALYSIS_CANCELLATION);
 
     private JsonSchemas() {
     }
@@ -44,7 +47,7 @@ public final class JsonSchemas {
     /** Every schema resource path, requests first. */
     public static List<String> all() {
         return List.of(ANALYSIS_REQUEST, ANALYSIS_BATCH, BATCH_RESULT, ANALYSIS_RESULT, ANALYSIS_CHUNK,
-                CACHED_ANALYSIS);
+                CACHED_ANALYSIS, ANALYSIS_CANCELLATION);
     }
 
     /** The resource path of the schema of a top-level message record. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.athena.schemas.json.Json;
 import dev.athena.schemas.message.AnalysisBatch;
+import dev.athena.schemas.message.AnalysisCancellation;
 import dev.athena.schemas.message.AnalysisChunk;
 import dev.athena.schemas.message.AnalysisRequest;
 import dev.athena.schemas.message.AnalysisResult;
@@ -30,7 +31,8 @@ class ExamplesTest {
             JsonSchemas.BATCH_RESULT, BatchResult.class,
             JsonSchemas.ANALYSIS_RESULT, AnalysisResult.class,
             JsonSchemas.ANALYSIS_CHUNK, AnalysisChunk.class,
-            JsonSchemas.CACHED_ANALYSIS, CachedAnalysis.class);
+            JsonSchemas.CACHED_ANALYSIS, CachedAnalysis.class,
+            JsonSchemas.ANALYSIS_CANCELLATION, AnalysisCancellation.class);
 
     static List<Path> validExamples() {
         return Examples.valid();

@@ -20,7 +20,7 @@ class JsonSchemasTest {
 
     @Test
     void shouldShipEverySchemaAsDraft202012WithItsOwnId() {
-        assertThat(JsonSchemas.all()).hasSize(6);
+        assertThat(JsonSchemas.all()).hasSize(7);
         for (String resource : JsonSchemas.all()) {
             JsonNode schema = Json.tree(JsonSchemas.read(resource).getBytes(StandardCharsets.UTF_8));
             assertThat(schema.get("$schema").asString()).as(resource)

@@ -1,6 +1,6 @@
 package dev.athena.collector.admission;
 
-import dev.athena.schemas.topic.Topics;
+import dev.athena.schemas.topic.DeadLetterHeaders;
 import dev.athena.schemas.validation.Rejection;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -20,19 +20,12 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
  * the reason headers would not fit it; the broker would refuse the dead letter, the transaction would fail, and
  * the stream thread would meet the same record again after every restart. Such a record goes to the DLQ cut to
  * fit: first its own headers are dropped if they are large, then the key and the value are cut, and
- * {@link #TRUNCATED} says what was cut and how large it was.
+ * {@link DeadLetterHeaders#TRUNCATED} says what was cut and how large it was.
  */
 public final class DeadLetter {
-    public static final String ERROR_CODE = "athena-error-code";
-    public static final String ERROR_MESSAGE = "athena-error-message";
-    public static final String SOURCE_TOPIC = "athena-source-topic";
-    public static final String SOURCE_PARTITION = "athena-source-partition";
-    public static final String SOURCE_OFFSET = "athena-source-offset";
-    /** Present only on a dead letter that was cut to fit: {@code key=<bytes>,value=<bytes>,headers=<bytes>}. */
-    public static final String TRUNCATED = "athena-truncated";
     /** Room for the record batch's and the record's own framing, beside what is counted. */
     static final int FRAMING = 4 * 1024;
-    /** Room for the {@link #TRUNCATED} header itself: its name, three numbers and their labels. */
+    /** Room for the {@link DeadLetterHeaders#TRUNCATED} header itself: its name, three numbers and their labels. */
     static final int MARKER_ROOM = 128;
     /** Original headers larger than this are dropped when the dead letter would not fit otherwise. */
     static final int MAX_KEPT_HEADER_BYTES = 64 * 1024;
@@ -67,18 +60,18 @@ public final class DeadLetter {
             cut.add("value=" + value.length);
             value = Arrays.copyOf(value, room);
         }
-        put(headers, TRUNCATED, String.join(",", cut));
+        put(headers, DeadLetterHeaders.TRUNCATED, String.join(",", cut));
         return new Record<>(key, value, original.timestamp(), headers);
     }
 
     private static Headers withReason(Header[] original, Rejection rejection, RecordMetadata source) {
         RecordHeaders headers = new RecordHeaders(original);
-        put(headers, ERROR_CODE, rejection.reason().name());
-        put(headers, ERROR_MESSAGE, rejection.message());
+        put(headers, DeadLetterHeaders.ERROR_CODE, rejection.reason().name());
+        put(headers, DeadLetterHeaders.ERROR_MESSAGE, rejection.message());
         if (source != null) {
-            put(headers, SOURCE_TOPIC, source.topic());
-            put(headers, SOURCE_PARTITION, Integer.toString(source.partition()));
-            put(headers, SOURCE_OFFSET, Long.toString(source.offset()));
+            put(headers, DeadLetterHeaders.SOURCE_TOPIC, source.topic());
+            put(headers, DeadLetterHeaders.SOURCE_PARTITION, Integer.toString(source.partition()));
+            put(headers, DeadLetterHeaders.SOURCE_OFFSET, Long.toString(source.offset()));
         }
         return headers;
     }

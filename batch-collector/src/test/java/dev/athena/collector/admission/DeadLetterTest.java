@@ -2,6 +2,7 @@ package dev.athena.collector.admission;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.athena.schemas.topic.DeadLetterHeaders;
 import dev.athena.schemas.validation.Rejection;
 import dev.athena.schemas.validation.RejectionReason;
 import java.nio.charset.StandardCharsets;
@@ -25,8 +26,8 @@ class DeadLetterTest {
 
         assertThat(dead.value() == value).as("the value, as it was").isTrue();
         assertThat(header(dead.headers(), "traceparent")).isEqualTo("00-abc-def-01");
-        assertThat(header(dead.headers(), DeadLetter.ERROR_CODE)).isEqualTo("CODE_TOO_LARGE");
-        assertThat(header(dead.headers(), DeadLetter.TRUNCATED)).isNull();
+        assertThat(header(dead.headers(), DeadLetterHeaders.ERROR_CODE)).isEqualTo("CODE_TOO_LARGE");
+        assertThat(header(dead.headers(), DeadLetterHeaders.TRUNCATED)).isNull();
     }
 
     @Test
@@ -38,7 +39,7 @@ class DeadLetterTest {
         byte[] kept = (byte[]) dead.value();
         assertThat(Arrays.equals(kept, Arrays.copyOf(value, kept.length))).as("a prefix of the value").isTrue();
         assertThat(kept.length).isGreaterThan(LIMIT - DeadLetter.FRAMING - 500);
-        assertThat(header(dead.headers(), DeadLetter.TRUNCATED)).isEqualTo("value=" + value.length);
+        assertThat(header(dead.headers(), DeadLetterHeaders.TRUNCATED)).isEqualTo("value=" + value.length);
         assertThat(sizeOf(dead)).isLessThanOrEqualTo(LIMIT);
     }
 
@@ -50,10 +51,10 @@ class DeadLetterTest {
         Record<Object, Object> dead = DeadLetter.of(record(key, value, headers), REJECTION, null, LIMIT);
 
         assertThat(header(dead.headers(), "padding")).as("the original header").isNull();
-        assertThat(header(dead.headers(), DeadLetter.ERROR_MESSAGE)).isEqualTo(REJECTION.message());
+        assertThat(header(dead.headers(), DeadLetterHeaders.ERROR_MESSAGE)).isEqualTo(REJECTION.message());
         assertThat(((byte[]) dead.key()).length).isEqualTo(DeadLetter.MAX_KEPT_KEY_BYTES);
         assertThat(dead.value() == value).as("the value, not cut").isTrue();
-        assertThat(header(dead.headers(), DeadLetter.TRUNCATED))
+        assertThat(header(dead.headers(), DeadLetterHeaders.TRUNCATED))
                 .isEqualTo("headers=" + (DeadLetter.MAX_KEPT_HEADER_BYTES + 1 + "padding".length() + 10)
                         + ",key=5000");
         assertThat(sizeOf(dead)).isLessThanOrEqualTo(LIMIT);

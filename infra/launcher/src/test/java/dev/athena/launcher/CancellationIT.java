@@ -4,10 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.athena.infra.stack.Endpoints;
 import dev.athena.infra.stack.SharedLocalStack;
+import dev.athena.ingest.client.KafkaAthenaClient;
 import dev.athena.ingest.gateway.Gateway;
 import dev.athena.schemas.json.Json;
+import dev.athena.schemas.message.AnalysisRequest;
 import dev.athena.schemas.message.AnalysisResult;
+import dev.athena.schemas.message.AnalysisType;
+import dev.athena.schemas.message.Lane;
 import dev.athena.schemas.message.ResultStatus;
+import dev.athena.schemas.message.SchemaVersion;
+import dev.athena.schemas.topic.RequestPartitions;
+import dev.athena.schemas.topic.Topics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -19,13 +26,17 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A request cancelled through the gateway while it waits in the collector for its client's rate ends CANCELLED,
- * and no provider is asked for it; the request before it, already on its way, is answered as usual.
+ * A request cancelled (through the gateway, or over Kafka) while it waits in the collector for its client's rate
+ * ends CANCELLED, and no provider is asked for it; the request before it, already on its way, is answered as usual.
  */
 @Tag("integration")
 class CancellationIT {
@@ -81,5 +92,57 @@ class CancellationIT {
             assertThat(again.statusCode()).as(again.body()).isEqualTo(409);
             assertThat(again.body()).contains("has already ended (CANCELLED)");
         }
+    }
+
+    /**
+     * The same over Kafka alone, as a team without the gateway does it: the Java client's {@code cancel} writes to
+     * {@code athena.cancellations}, the workers record it, and the waiting request's future completes CANCELLED.
+     */
+    @Test
+    void shouldCancelOverKafkaWithoutTheGateway(@TempDir Path state) throws Exception {
+        Endpoints endpoints = SharedLocalStack.get().endpoints();
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String client = "team-kcancel-" + run;
+        Map<String, String> env = Map.of("ATHENA_CLIENT_QUOTAS", client + "=1", "ATHENA_CLIENT_QUOTA_BURST", "1");
+        List<AnalysisRequest> requests = onePartition(endpoints, client, run);
+        try (PipelineServices ignored = PipelineServices.start(endpoints, state, new SimpleMeterRegistry(), env);
+                KafkaAthenaClient athena = KafkaAthenaClient.connect(endpoints.kafkaBootstrap(), client)) {
+            CompletableFuture<AnalysisResult> first = athena.submit(requests.get(0));
+            CompletableFuture<AnalysisResult> second = athena.submit(requests.get(1));
+
+            assertThat(athena.cancel(requests.get(1).requestId()).get(30, TimeUnit.SECONDS)).isTrue();
+
+            assertThat(first.get(60, TimeUnit.SECONDS).status()).isEqualTo(ResultStatus.COMPLETED);
+            AnalysisResult cancelled = second.get(60, TimeUnit.SECONDS);
+            assertThat(cancelled.status()).isEqualTo(ResultStatus.CANCELLED);
+            assertThat(cancelled.error().code()).isEqualTo("CANCELLED");
+            assertThat(cancelled.servedBy()).as("no provider was asked").isNull();
+            assertThat(athena.cancel(requests.get(1).requestId())).as("nothing of that id waits any more")
+                    .failsWithin(Duration.ofSeconds(5)).withThrowableThat()
+                    .withCauseInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    /** Two requests of the client whose cache keys fall on one partition, so the second waits for the rate. */
+    private static List<AnalysisRequest> onePartition(Endpoints endpoints, String client, String run)
+            throws Exception {
+        int partitions;
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                endpoints.kafkaBootstrap()))) {
+            partitions = admin.describeTopics(List.of(Topics.REQUESTS)).allTopicNames().get().get(Topics.REQUESTS)
+                    .partitions().size();
+        }
+        AnalysisRequest first = request(client, "kc-" + run + "-0", "eval(first_input)  # " + run);
+        for (int i = 1; ; i++) {
+            AnalysisRequest other = request(client, "kc-" + run + "-" + i, "eval(input_" + i + ")  # " + run);
+            if (RequestPartitions.of(first, partitions) == RequestPartitions.of(other, partitions)) {
+                return List.of(first, other);
+            }
+        }
+    }
+
+    private static AnalysisRequest request(String client, String requestId, String code) {
+        return new AnalysisRequest(SchemaVersion.CURRENT, requestId, client, AnalysisType.SECURITY, "python",
+                "app/" + requestId + ".py", code, null, null, Lane.INTERACTIVE, null, null, null, null, null);
     }
 }

@@ -24,6 +24,17 @@ public interface AthenaClient extends AutoCloseable {
      */
     CompletableFuture<AnalysisResult> submit(AnalysisRequest request, Consumer<AnalysisChunk> onChunk);
 
+    /**
+     * Asks to cancel a submission of this client that has no result yet, by the id it was submitted with. Its
+     * future then completes with a {@code CANCELLED} result, unless a provider had already been asked (then with
+     * the answer): one result either way.
+     *
+     * @return true once the cancellation is handed over; false when the submission had ended meanwhile;
+     *     completes exceptionally with {@link IllegalArgumentException} when no submission of this client under
+     *     that id is waiting, or with the transport's error
+     */
+    CompletableFuture<Boolean> cancel(String requestId);
+
     @Override
     void close();
 }

@@ -76,6 +76,7 @@ public final class HttpAthenaClient implements AthenaClient {
      *     submission of this client under that id is waiting, or {@link GatewayException} when the gateway
      *     refuses
      */
+    @Override
     public CompletableFuture<Boolean> cancel(String requestId) {
         CompletableFuture<String> id = analysisIds.get(requestId);
         if (id == null) {

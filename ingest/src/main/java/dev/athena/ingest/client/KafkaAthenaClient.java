@@ -2,6 +2,7 @@ package dev.athena.ingest.client;
 
 import dev.athena.schemas.json.Json;
 import dev.athena.schemas.json.JsonContractException;
+import dev.athena.schemas.message.AnalysisCancellation;
 import dev.athena.schemas.message.AnalysisRequest;
 import dev.athena.schemas.message.AnalysisResult;
 import dev.athena.schemas.topic.RequestPartitions;
@@ -45,7 +46,7 @@ import org.slf4j.LoggerFactory;
  * earlier session is replayed. One named thread polls; futures are completed on it, so callers must not block
  * inside their callbacks. A callback that throws is logged and the thread goes on; once the thread stops (on
  * {@link #close} or a consumer failure) every waiting future and every later {@link #submit} fails at once
- * rather than waiting for a result nobody will deliver.
+ * rather than waiting for a result nobody will deliver. {@link #cancel} writes to {@link Topics#CANCELLATIONS}.
  */
 public final class KafkaAthenaClient implements AthenaClient {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaAthenaClient.class);
@@ -145,6 +146,29 @@ public final class KafkaAthenaClient implements AthenaClient {
             }
         });
         return future;
+    }
+
+    /**
+     * Writes an {@link AnalysisCancellation} to {@link Topics#CANCELLATIONS}, where the provider workers read it
+     * ({@link AthenaClient#cancel}); true once the broker has it.
+     */
+    @Override
+    public CompletableFuture<Boolean> cancel(String requestId) {
+        CompletableFuture<AnalysisResult> submitted = pending.get(requestId);
+        if (submitted == null) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException(
+                    "no submission of this client under request id '" + requestId + "' is waiting for its result"));
+        }
+        CompletableFuture<Boolean> handedOver = new CompletableFuture<>();
+        producer.send(new ProducerRecord<>(Topics.CANCELLATIONS, requestId,
+                Json.write(AnalysisCancellation.of(clientId, requestId))), (metadata, error) -> {
+                    if (error != null) {
+                        handedOver.completeExceptionally(error);
+                    } else {
+                        handedOver.complete(!submitted.isDone());
+                    }
+                });
+        return handedOver;
     }
 
     public void flush() {

@@ -7,13 +7,13 @@ import org.apache.kafka.clients.producer.Producer;
 import org.slf4j.Logger;
 
 /** Closes a loop's consumer and producer, bounded, on the way out: a failure to close must not hide why it stopped. */
-final class KafkaClientsClosing {
+public final class KafkaClientsClosing {
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
     private KafkaClientsClosing() {
     }
 
-    static void closeQuietly(Consumer<?, ?> consumer, Producer<?, ?> producer, Logger log) {
+    public static void closeQuietly(Consumer<?, ?> consumer, Producer<?, ?> producer, Logger log) {
         try {
             consumer.close(CloseOptions.timeout(CLOSE_TIMEOUT));
         } catch (RuntimeException e) {

@@ -33,6 +33,7 @@ public final class WorkerMetrics {
     public static final String BATCH_API_CALLS = "athena.provider.batch.calls";
     public static final String PROVIDER_BATCH_TRANSACTIONS = "athena.workers.provider.batch.transactions";
     public static final String BATCH_ORPHANS = "athena.provider.batch.orphans";
+    public static final String CANCELLATIONS = "athena.workers.cancellations";
     /** The model tag of every model but the configured one. */
     public static final String OTHER_MODEL = "other";
     private static final Pattern SNAPSHOT_SUFFIX = Pattern.compile("-(\\d{8}|\\d{4}-\\d{2}-\\d{2})");
@@ -76,6 +77,12 @@ public final class WorkerMetrics {
     public void sharedItem(String provider) {
         Counter.builder(SHARED_ITEMS).description("items answered by a call another item was making already")
                 .tag("provider", provider).register(registry).increment();
+    }
+
+    /** A cancellation read from Kafka: {@code recorded}, or {@code refused} (to the DLQ). */
+    public void cancellation(String outcome) {
+        Counter.builder(CANCELLATIONS).description("cancellations read from athena.cancellations")
+                .tag("outcome", outcome).register(registry).increment();
     }
 
     public void transaction(String outcome) {

@@ -20,6 +20,11 @@ public final class Topics {
     public static final String BATCHES = "athena.batches";
     public static final String BATCH_RESULTS = "athena.batch-results";
     public static final String CHUNKS = "athena.chunks";
+    /**
+     * Clients' cancellations of their requests ({@code AnalysisCancellation}, key = requestId), for Kafka clients
+     * that do not go through the gateway; kept a day, as long as a cancellation is remembered.
+     */
+    public static final String CANCELLATIONS = "athena.cancellations";
     public static final String RESULTS_PREFIX = "athena.results.";
 
     /**
@@ -34,6 +39,7 @@ public final class Topics {
     private static final String WEEK_MS = String.valueOf(7L * 24 * 3600 * 1000);
     private static final String TWO_WEEKS_MS = String.valueOf(14L * 24 * 3600 * 1000);
     private static final String HOUR_MS = String.valueOf(3600L * 1000);
+    private static final String DAY_MS = String.valueOf(24L * 3600 * 1000);
     /**
      * The largest record the pipeline's topics take ({@code max.message.bytes}); whatever one service writes
      * because of one request must fit it.
@@ -54,7 +60,8 @@ public final class Topics {
                 new TopicSpec(REQUESTS_DLQ, 1, Map.of("retention.ms", TWO_WEEKS_MS, "max.message.bytes", MAX_MESSAGE)),
                 new TopicSpec(BATCHES, 6, Map.of("retention.ms", WEEK_MS, "max.message.bytes", MAX_MESSAGE)),
                 new TopicSpec(BATCH_RESULTS, 6, Map.of("retention.ms", WEEK_MS, "max.message.bytes", MAX_MESSAGE)),
-                new TopicSpec(CHUNKS, 6, Map.of("retention.ms", HOUR_MS)));
+                new TopicSpec(CHUNKS, 6, Map.of("retention.ms", HOUR_MS)),
+                new TopicSpec(CANCELLATIONS, 3, Map.of("retention.ms", DAY_MS)));
     }
 
     /**

@@ -1,0 +1,106 @@
+package dev.athena.schemas.cancel;
+
+import dev.athena.schemas.json.Json;
+import dev.athena.schemas.json.JsonContractException;
+import dev.athena.schemas.message.AnalysisCancellation;
+import dev.athena.schemas.message.SchemaVersion;
+import dev.athena.schemas.validation.IdSyntax;
+import dev.athena.schemas.validation.Rejection;
+import dev.athena.schemas.validation.RejectionReason;
+import java.util.function.Predicate;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Reads an {@link AnalysisCancellation} as any Kafka client may have written it, and says what is wrong with one
+ * that breaks the contract ({@code analysis-cancellation.schema.json}) in the words a rejected request gets.
+ */
+public final class CancellationDecoder {
+    /** Far more than a cancellation needs; a larger record is not read at all. */
+    public static final int MAX_BYTES = 4096;
+
+    private CancellationDecoder() {
+    }
+
+    /** What a record turned out to be. */
+    public sealed interface Decoded {
+    }
+
+    public record Accepted(AnalysisCancellation cancellation) implements Decoded {
+    }
+
+    /** {@code rejection} names the field and the rule it broke; its ids are whatever could be read. */
+    public record Refused(Rejection rejection) implements Decoded {
+    }
+
+    public static Decoded decode(byte[] value) {
+        if (value == null || value.length == 0) {
+            return refused(RejectionReason.INVALID_JSON, null, "the record has no value: expected a JSON object",
+                    null, null);
+        }
+        if (value.length > MAX_BYTES) {
+            return refused(RejectionReason.REQUEST_TOO_LARGE, null, "a cancellation takes at most " + MAX_BYTES
+                    + " bytes but the record has " + value.length, null, null);
+        }
+        JsonNode tree;
+        try {
+            tree = Json.tree(value);
+        } catch (JsonContractException e) {
+            return refused(RejectionReason.INVALID_JSON, null, e.getMessage(), null, null);
+        }
+        if (tree == null || !tree.isObject()) {
+            return refused(RejectionReason.INVALID_JSON, null, "expected a JSON object", null, null);
+        }
+        String requestId = text(tree, "requestId");
+        String clientId = text(tree, "clientId");
+        JsonNode version = tree.get("schemaVersion");
+        if (version == null || version.isNull()) {
+            return refused(RejectionReason.MISSING_FIELD, "schemaVersion", "missing required field 'schemaVersion'",
+                    requestId, clientId);
+        }
+        if (!version.isNumber() || version.asDouble() != SchemaVersion.CURRENT) {
+            return refused(RejectionReason.UNSUPPORTED_SCHEMA_VERSION, "schemaVersion", "field 'schemaVersion' must "
+                    + "be " + SchemaVersion.CURRENT + " but was " + version, requestId, clientId);
+        }
+        Decoded bad = checkId(tree, "requestId", IdSyntax::isRequestId,
+                "1-128 letters, digits or '._:-', starting with a letter or digit", requestId, clientId);
+        if (bad == null) {
+            bad = checkId(tree, "clientId", IdSyntax::isClientId,
+                    "1-64 letters, digits or '-', starting with a letter or digit", requestId, clientId);
+        }
+        return bad != null ? bad : new Accepted(AnalysisCancellation.of(clientId, requestId));
+    }
+
+    private static Decoded checkId(JsonNode tree, String field, Predicate<String> syntax, String rule,
+            String requestId, String clientId) {
+        JsonNode node = tree.get(field);
+        if (node == null || node.isNull()) {
+            return refused(RejectionReason.MISSING_FIELD, field, "missing required field '" + field + "'", requestId,
+                    clientId);
+        }
+        if (!node.isString() || !syntax.test(node.asString())) {
+            return refused(RejectionReason.INVALID_FIELD, field, "field '" + field + "' must be " + rule + " but was "
+                    + abbreviated(node.toString()), requestId, clientId);
+        }
+        return null;
+    }
+
+    /** A field's text when it is a well-formed id, so a refusal can still name whose request it was. */
+    private static String text(JsonNode tree, String field) {
+        JsonNode node = tree.get(field);
+        if (node == null || !node.isString()) {
+            return null;
+        }
+        String value = node.asString();
+        boolean valid = field.equals("clientId") ? IdSyntax.isClientId(value) : IdSyntax.isRequestId(value);
+        return valid ? value : null;
+    }
+
+    private static String abbreviated(String json) {
+        return json.length() <= 80 ? json : json.substring(0, 77) + "...";
+    }
+
+    private static Refused refused(RejectionReason reason, String field, String message, String requestId,
+            String clientId) {
+        return new Refused(new Rejection(reason, field, message, requestId, clientId));
+    }
+}
