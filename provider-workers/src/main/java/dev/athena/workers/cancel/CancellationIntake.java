@@ -12,10 +12,12 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -23,6 +25,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.slf4j.Logger;
@@ -119,10 +122,20 @@ public final class CancellationIntake implements Runnable {
                     new OffsetAndMetadata(record.offset() + 1));
         }
         if (!handled.isEmpty()) {
-            consumer.commitSync(handled);
+            try {
+                consumer.commitSync(handled);
+            } catch (CommitFailedException | RebalanceInProgressException e) {
+                // the group is moving partitions: whoever holds them next reads the handled records again and
+                // records the same cancellations again, harmlessly
+                LOG.info("cancellations' offsets not committed, the group is rebalancing: {}", e.toString());
+            }
         }
         if (refused != null) {
+            Set<TopicPartition> held = consumer.assignment();
             for (TopicPartition partition : records.partitions()) {
+                if (!held.contains(partition)) {
+                    continue; // its next owner starts from the last commit, before what was not handled
+                }
                 OffsetAndMetadata next = handled.get(partition);
                 consumer.seek(partition, next != null ? next.offset()
                         : records.records(partition).getFirst().offset());
