@@ -101,27 +101,22 @@ final class AdminCommands {
 
     int audit(CommandLine cli) throws IOException, InterruptedException {
         noMoreArguments(cli.positional(), 0, "audit");
-        String text = cli.option("limit").orElse("100");
-        int limit;
-        try {
-            limit = Integer.parseInt(text);
-        } catch (NumberFormatException e) {
-            limit = 0;
-        }
-        if (limit < 1 || limit > 1_000) {
-            throw new CommandLine.UsageException("--limit must be a number from 1 to 1000 but was " + text);
-        }
-        return show(cli, api(cli).audit(limit), AuditTable::print);
+        return show(cli, api(cli).audit(cli.countOption("limit", 100, 1_000)), AuditTable::print);
     }
 
     /** The gateway's answer as JSON with {@code --json}, else as the table of {@code table}. */
-    private int show(CommandLine cli, JsonNode answer, BiConsumer<JsonNode, PrintStream> table) {
+    /** The answer as JSON ({@code --json}) or as {@code table} prints it. */
+    static int show(CommandLine cli, JsonNode answer, BiConsumer<JsonNode, PrintStream> table, PrintStream out) {
         if (cli.flag("json")) {
             out.println(answer.toString());
         } else {
             table.accept(answer, out);
         }
         return 0;
+    }
+
+    private int show(CommandLine cli, JsonNode answer, BiConsumer<JsonNode, PrintStream> table) {
+        return show(cli, answer, table, out);
     }
 
     private AdminApi api(CommandLine cli) {

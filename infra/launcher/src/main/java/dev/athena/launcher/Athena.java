@@ -28,8 +28,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import tools.jackson.databind.JsonNode;
 
-/** The {@code ./athena} command line: {@code up}, {@code submit}, {@code tail}. */
+/** The {@code ./athena} command line: {@code up}, {@code submit}, {@code tail}, {@code dlq}, {@code scan}, admin. */
 public final class Athena {
     private static final String USAGE = """
             usage:
@@ -37,6 +38,7 @@ public final class Athena {
               athena submit FILE... [--type security|quality|complexity|explain] [--client ID] [--kafka HOST:PORT]
                                     [--timeout SECONDS] [--json]
               athena tail --client ID [--kafka HOST:PORT] [--json]
+              athena dlq [--limit 20] [--kafka HOST:PORT] [--json]
               athena scan DIR --client ID [--type T] [--every 1h | --cron EXPR] [--timeout 30m] [--include GLOB]
                               [--exclude GLOB] [--gitignore on|off] [--fail-on SEVERITY] [--report-dir DIR]
                               [--kafka HOST:PORT] [--db-url URL]
@@ -57,6 +59,7 @@ public final class Athena {
             "up", Set.of("kafka-port", "http-port", "data"),
             "submit", Set.of("type", "client", "kafka", "timeout"),
             "tail", Set.of("client", "kafka"),
+            "dlq", Set.of("limit", "kafka"),
             "keys", Set.of("client", "scopes", "url", "expires-in", "grace"),
             "cache", Set.of("key", "pattern", "tag", "url"),
             "usage", Set.of("client", "from", "to", "url"),
@@ -64,6 +67,7 @@ public final class Athena {
             "audit", Set.of("limit", "url"),
             "help", Set.of());
     private static final Map<String, Set<String>> FLAGS = Map.of("submit", Set.of("json"), "tail", Set.of("json"),
+            "dlq", Set.of("json"),
             "cache", Set.of("all"), "usage", Set.of("json"), "keys", Set.of("json"), "providers", Set.of("json"),
             "audit", Set.of("json"));
 
@@ -104,6 +108,7 @@ public final class Athena {
             case "up" -> up(cli);
             case "submit" -> submit(cli);
             case "tail" -> tail(cli);
+            case "dlq" -> deadLetters(cli);
             case "keys" -> new AdminCommands(out, env).keys(cli);
             case "cache" -> new AdminCommands(out, env).cache(cli);
             case "usage" -> new AdminCommands(out, env).usage(cli);
@@ -242,6 +247,18 @@ public final class Athena {
             stopped.await();
         }
         return 0;
+    }
+
+    /** The latest dead letters: why each record was turned away, where it came from, whose it was. */
+    private int deadLetters(CommandLine cli) {
+        int limit = cli.countOption("limit", 20, 1_000);
+        String bootstrap = cli.option("kafka").orElse(envOr("ATHENA_KAFKA_BOOTSTRAP", "127.0.0.1:9092"));
+        if (!brokerReachable(bootstrap)) {
+            out.println("athena: no Kafka at " + bootstrap + " (start one with ./athena up)");
+            return 1;
+        }
+        JsonNode entries = Json.mapper().valueToTree(DeadLetters.latest(bootstrap, limit));
+        return AdminCommands.show(cli, entries, DeadLetterTable::print, out);
     }
 
     private void print(String label, AnalysisResult result, boolean json) {

@@ -61,6 +61,24 @@ record CommandLine(String command, List<String> positional, Map<String, String> 
         return options.containsKey(name);
     }
 
+    /** A count from 1 to {@code max}, {@code fallback} when the option is absent. */
+    int countOption(String name, int fallback, int max) {
+        String text = options.get(name);
+        if (text == null) {
+            return fallback;
+        }
+        int count;
+        try {
+            count = Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            count = 0;
+        }
+        if (count < 1 || count > max) {
+            throw new UsageException("--" + name + " must be a number from 1 to " + max + " but was " + text);
+        }
+        return count;
+    }
+
     int intOption(String name, int fallback) {
         String value = options.get(name);
         if (value == null) {

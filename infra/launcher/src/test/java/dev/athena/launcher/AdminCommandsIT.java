@@ -24,7 +24,10 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code ./athena keys}, {@code cache invalidate} and {@code usage} against a running gateway and splitter. */
+/**
+ * {@code ./athena keys}, {@code cache invalidate}, {@code usage}, {@code providers}, {@code audit} against a running
+ * gateway and splitter, and {@code dlq} against the collector's dead letters.
+ */
 @Tag("integration")
 class AdminCommandsIT {
     private static final String ADMIN_KEY = "admin-" + UUID.randomUUID() + "-0123456789";
@@ -156,6 +159,53 @@ class AdminCommandsIT {
                 url)).isInstanceOf(CommandLine.UsageException.class).hasMessageContaining("1 to 1000");
         assertThatThrownBy(() -> athena(new ByteArrayOutputStream(), ADMIN_KEY, "audit", "--limit", "many", "--url",
                 url)).isInstanceOf(CommandLine.UsageException.class).hasMessageContaining("but was many");
+    }
+
+    @Test
+    void shouldListTheLatestDeadLettersWithTheirReasonAndOwner() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String client = "cli-dlq-" + run;
+        String bootstrap = SharedLocalStack.get().endpoints().kafkaBootstrap();
+        KafkaProbe kafka = new KafkaProbe(bootstrap);
+        kafka.produceRaw("dlq-broken-" + run, ("{\"clientId\":\"" + client + "\", broken").getBytes(
+                StandardCharsets.UTF_8));
+        kafka.produceRaw("dlq-nocode-" + run, ("{\"schemaVersion\":1,\"requestId\":\"dlq-nocode-" + run
+                + "\",\"clientId\":\"" + client + "\",\"analysisType\":\"security\"}")
+                .getBytes(StandardCharsets.UTF_8));
+
+        String json = "";
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+        while (!(json.contains("dlq-broken-" + run) && json.contains("dlq-nocode-" + run))
+                && System.nanoTime() < deadline) {
+            var printed = new ByteArrayOutputStream();
+            assertThat(athena(printed, ADMIN_KEY, "dlq", "--kafka", bootstrap, "--limit", "1000", "--json")).isZero();
+            json = printed.toString(StandardCharsets.UTF_8);
+            Thread.sleep(200);
+        }
+        var entries = dev.athena.schemas.json.Json.tree(json.getBytes(StandardCharsets.UTF_8));
+        var missing = entries.valueStream().filter(e -> ("dlq-nocode-" + run).equals(e.path("key").asString()))
+                .findFirst().orElseThrow(() -> new AssertionError("no dead letter of ours in " + entries));
+        assertThat(missing.get("code").asString()).isEqualTo("MISSING_FIELD");
+        assertThat(missing.get("message").asString()).contains("'code'");
+        assertThat(missing.get("clientId").asString()).isEqualTo(client);
+        assertThat(missing.get("requestId").asString()).isEqualTo("dlq-nocode-" + run);
+        assertThat(missing.get("source").asString()).startsWith("athena.requests-").contains("@");
+        var broken = entries.valueStream().filter(e -> ("dlq-broken-" + run).equals(e.path("key").asString()))
+                .findFirst().orElseThrow();
+        assertThat(broken.get("code").asString()).isEqualTo("INVALID_JSON");
+        assertThat(broken.get("requestId").isNull()).as("nothing readable in it").isTrue();
+
+        var table = new ByteArrayOutputStream();
+        assertThat(athena(table, ADMIN_KEY, "dlq", "--kafka", bootstrap, "--limit", "1000")).isZero();
+        String[] lines = table.toString(StandardCharsets.UTF_8).split("\n");
+        assertThat(lines[0].split("  +")).containsExactly("TIME", "CODE", "SOURCE", "CLIENT", "REQUEST", "MESSAGE");
+        assertThat(lines).anySatisfy(line -> assertThat(line).contains("MISSING_FIELD").contains(client)
+                .contains("dlq-nocode-" + run));
+        var one = new ByteArrayOutputStream();
+        athena(one, ADMIN_KEY, "dlq", "--kafka", bootstrap, "--limit", "1", "--json");
+        assertThat(dev.athena.schemas.json.Json.tree(one.toByteArray()).size()).as("--limit").isEqualTo(1);
+        assertThatThrownBy(() -> athena(new ByteArrayOutputStream(), ADMIN_KEY, "dlq", "--limit", "0"))
+                .isInstanceOf(CommandLine.UsageException.class).hasMessageContaining("1 to 1000 but was 0");
     }
 
     /** The status of a read with the key: 404 for an unknown analysis is a key that works. */
