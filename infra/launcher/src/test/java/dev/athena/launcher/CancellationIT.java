@@ -47,9 +47,7 @@ class CancellationIT {
         Endpoints endpoints = SharedLocalStack.get().endpoints();
         String run = UUID.randomUUID().toString().substring(0, 8);
         String client = "team-cancel-" + run;
-        // one item a second for the client, a burst of one: the second request waits in the collector
-        Map<String, String> env = Map.of("ATHENA_CLIENT_QUOTAS", client + "=1", "ATHENA_CLIENT_QUOTA_BURST", "1");
-        try (PipelineServices ignored = PipelineServices.start(endpoints, state, new SimpleMeterRegistry(), env);
+        try (PipelineServices ignored = pipelineRatingOneRequestASecond(endpoints, state, client);
                 Gateway gateway = Gateway.start(EmbeddedPipeline.gatewaySettings(endpoints, 0,
                         Map.of("ATHENA_ADMIN_KEY", ADMIN_KEY)), new SimpleMeterRegistry())) {
             String url = "http://127.0.0.1:" + gateway.port();
@@ -103,9 +101,8 @@ class CancellationIT {
         Endpoints endpoints = SharedLocalStack.get().endpoints();
         String run = UUID.randomUUID().toString().substring(0, 8);
         String client = "team-kcancel-" + run;
-        Map<String, String> env = Map.of("ATHENA_CLIENT_QUOTAS", client + "=1", "ATHENA_CLIENT_QUOTA_BURST", "1");
         List<AnalysisRequest> requests = onePartition(endpoints, client, run);
-        try (PipelineServices ignored = PipelineServices.start(endpoints, state, new SimpleMeterRegistry(), env);
+        try (PipelineServices ignored = pipelineRatingOneRequestASecond(endpoints, state, client);
                 KafkaAthenaClient athena = KafkaAthenaClient.connect(endpoints.kafkaBootstrap(), client)) {
             CompletableFuture<AnalysisResult> first = athena.submit(requests.get(0));
             CompletableFuture<AnalysisResult> second = athena.submit(requests.get(1));
@@ -121,6 +118,12 @@ class CancellationIT {
                     .failsWithin(Duration.ofSeconds(5)).withThrowableThat()
                     .withCauseInstanceOf(IllegalArgumentException.class);
         }
+    }
+
+    /** One item a second for {@code client}, a burst of one: its second request waits in the collector. */
+    private static PipelineServices pipelineRatingOneRequestASecond(Endpoints endpoints, Path state, String client) {
+        return PipelineServices.start(endpoints, state, new SimpleMeterRegistry(),
+                Map.of("ATHENA_CLIENT_QUOTAS", client + "=1", "ATHENA_CLIENT_QUOTA_BURST", "1"));
     }
 
     /** Two requests of the client whose cache keys fall on one partition, so the second waits for the rate. */
