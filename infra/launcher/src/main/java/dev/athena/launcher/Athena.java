@@ -7,10 +7,13 @@ import dev.athena.ingest.scan.ScanCommand;
 import dev.athena.ingest.cli.ResultFormatter;
 import dev.athena.ingest.client.KafkaAthenaClient;
 import dev.athena.schemas.json.Json;
+import dev.athena.schemas.message.AnalysisCancellation;
 import dev.athena.schemas.message.AnalysisRequest;
 import dev.athena.schemas.message.AnalysisResult;
 import dev.athena.schemas.message.AnalysisType;
 import dev.athena.schemas.message.ResultStatus;
+import dev.athena.schemas.topic.Topics;
+import dev.athena.schemas.validation.IdSyntax;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,6 +31,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import tools.jackson.databind.JsonNode;
 
 /** The {@code ./athena} command line: {@code up}, {@code submit}, {@code tail}, {@code dlq}, {@code scan}, admin. */
@@ -38,6 +46,7 @@ public final class Athena {
               athena submit FILE... [--type security|quality|complexity|explain] [--client ID] [--kafka HOST:PORT]
                                     [--timeout SECONDS] [--json]
               athena tail --client ID [--kafka HOST:PORT] [--json]
+              athena cancel REQUEST_ID... --client ID [--kafka HOST:PORT]
               athena dlq [--limit 20] [--kafka HOST:PORT] [--json]
               athena scan DIR --client ID [--type T] [--every 1h | --cron EXPR] [--timeout 30m] [--include GLOB]
                               [--exclude GLOB] [--gitignore on|off] [--fail-on SEVERITY] [--report-dir DIR]
@@ -55,17 +64,18 @@ public final class Athena {
             for the grace period (default 24h).
             environment: ATHENA_KAFKA_BOOTSTRAP, ATHENA_REDIS_URL, ATHENA_DB_URL (external servers instead of embedded)""";
 
-    private static final Map<String, Set<String>> VALUE_OPTIONS = Map.of(
-            "up", Set.of("kafka-port", "http-port", "data"),
-            "submit", Set.of("type", "client", "kafka", "timeout"),
-            "tail", Set.of("client", "kafka"),
-            "dlq", Set.of("limit", "kafka"),
-            "keys", Set.of("client", "scopes", "url", "expires-in", "grace"),
-            "cache", Set.of("key", "pattern", "tag", "url"),
-            "usage", Set.of("client", "from", "to", "url"),
-            "providers", Set.of("url"),
-            "audit", Set.of("limit", "url"),
-            "help", Set.of());
+    private static final Map<String, Set<String>> VALUE_OPTIONS = Map.ofEntries(
+            Map.entry("up", Set.of("kafka-port", "http-port", "data")),
+            Map.entry("submit", Set.of("type", "client", "kafka", "timeout")),
+            Map.entry("tail", Set.of("client", "kafka")),
+            Map.entry("dlq", Set.of("limit", "kafka")),
+            Map.entry("cancel", Set.of("client", "kafka")),
+            Map.entry("keys", Set.of("client", "scopes", "url", "expires-in", "grace")),
+            Map.entry("cache", Set.of("key", "pattern", "tag", "url")),
+            Map.entry("usage", Set.of("client", "from", "to", "url")),
+            Map.entry("providers", Set.of("url")),
+            Map.entry("audit", Set.of("limit", "url")),
+            Map.entry("help", Set.of()));
     private static final Map<String, Set<String>> FLAGS = Map.of("submit", Set.of("json"), "tail", Set.of("json"),
             "dlq", Set.of("json"),
             "cache", Set.of("all"), "usage", Set.of("json"), "keys", Set.of("json"), "providers", Set.of("json"),
@@ -109,6 +119,7 @@ public final class Athena {
             case "submit" -> submit(cli);
             case "tail" -> tail(cli);
             case "dlq" -> deadLetters(cli);
+            case "cancel" -> cancel(cli);
             case "keys" -> new AdminCommands(out, env).keys(cli);
             case "cache" -> new AdminCommands(out, env).cache(cli);
             case "usage" -> new AdminCommands(out, env).usage(cli);
@@ -245,6 +256,48 @@ public final class Athena {
             out.flush();
             Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "athena-tail-stop"));
             stopped.await();
+        }
+        return 0;
+    }
+
+    /**
+     * Writes a cancellation of each request to {@code athena.cancellations}, as any Kafka client may; each request's
+     * one result then says whether it came in time.
+     */
+    private int cancel(CommandLine cli) throws InterruptedException {
+        String clientId = cli.option("client").orElseThrow(() ->
+                new CommandLine.UsageException("cancel needs --client ID (request ids are each client's own)"));
+        if (!IdSyntax.isClientId(clientId)) {
+            throw new CommandLine.UsageException("--client must be 1-64 letters, digits or '-' but was " + clientId);
+        }
+        if (cli.positional().isEmpty()) {
+            throw new CommandLine.UsageException("cancel needs at least one REQUEST_ID");
+        }
+        for (String requestId : cli.positional()) {
+            if (!IdSyntax.isRequestId(requestId)) {
+                throw new CommandLine.UsageException("a request id is 1-128 letters, digits or '._:-' but was "
+                        + requestId);
+            }
+        }
+        String bootstrap = cli.option("kafka").orElse(envOr("ATHENA_KAFKA_BOOTSTRAP", "127.0.0.1:9092"));
+        if (!brokerReachable(bootstrap)) {
+            out.println("athena: no Kafka at " + bootstrap + " (start one with ./athena up)");
+            return 1;
+        }
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.CLIENT_ID_CONFIG, "athena-cli-cancel"), new StringSerializer(),
+                new ByteArraySerializer())) {
+            for (String requestId : cli.positional()) {
+                producer.send(new ProducerRecord<>(Topics.CANCELLATIONS, requestId,
+                        Json.write(AnalysisCancellation.of(clientId, requestId)))).get(30, TimeUnit.SECONDS);
+                out.println("athena: asked to cancel " + requestId + " of " + clientId
+                        + "; its result says whether it came in time");
+            }
+        } catch (ExecutionException | TimeoutException e) {
+            out.println("athena: the cancellation could not be written: " + e.getMessage());
+            return 1;
         }
         return 0;
     }

@@ -1,6 +1,7 @@
 package dev.athena.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.athena.infra.stack.Endpoints;
 import dev.athena.infra.stack.SharedLocalStack;
@@ -118,6 +119,41 @@ class CancellationIT {
                     .failsWithin(Duration.ofSeconds(5)).withThrowableThat()
                     .withCauseInstanceOf(IllegalArgumentException.class);
         }
+    }
+
+    /** {@code ./athena cancel}, for requests any Kafka producer sent, by their ids. */
+    @Test
+    void shouldCancelFromTheCommandLine(@TempDir Path state) throws Exception {
+        Endpoints endpoints = SharedLocalStack.get().endpoints();
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String client = "team-clicancel-" + run;
+        try (PipelineServices ignored = pipelineRatingOneRequestASecond(endpoints, state, client)) {
+            KafkaProbe kafka = new KafkaProbe(endpoints.kafkaBootstrap());
+            List<String> ids = RawRequests.twoIds(endpoints, run, true);
+            kafka.produceRaw(ids.get(0), RawRequests.json(ids.get(0), client, ids.get(0), "eval(a)  # " + run));
+            kafka.produceRaw(ids.get(1), RawRequests.json(ids.get(1), client, ids.get(1), "eval(b)  # " + run));
+
+            var printed = new java.io.ByteArrayOutputStream();
+            int code = new Athena(new java.io.PrintStream(printed, true, StandardCharsets.UTF_8), Map.of())
+                    .run(new String[] {"cancel", ids.get(1), "--client", client, "--kafka",
+                            endpoints.kafkaBootstrap()});
+            assertThat(code).isZero();
+            assertThat(printed.toString(StandardCharsets.UTF_8)).contains("asked to cancel " + ids.get(1));
+
+            List<AnalysisResult> results = kafka.readResults(client, 2, Duration.ofSeconds(60), Duration.ofSeconds(2));
+            assertThat(results).extracting(AnalysisResult::requestId).containsExactlyInAnyOrderElementsOf(ids);
+            assertThat(results).filteredOn(r -> r.requestId().equals(ids.get(1))).singleElement()
+                    .extracting(AnalysisResult::status).isEqualTo(ResultStatus.CANCELLED);
+            assertThat(results).filteredOn(r -> r.requestId().equals(ids.get(0))).singleElement()
+                    .extracting(AnalysisResult::status).isEqualTo(ResultStatus.COMPLETED);
+        }
+        Athena cli = new Athena(new java.io.PrintStream(new java.io.ByteArrayOutputStream()), Map.of());
+        assertThatThrownBy(() -> cli.run(new String[] {"cancel", "r-1"})).isInstanceOf(CommandLine.UsageException.class)
+                .hasMessageContaining("--client");
+        assertThatThrownBy(() -> cli.run(new String[] {"cancel", "r 1", "--client", client}))
+                .isInstanceOf(CommandLine.UsageException.class).hasMessageContaining("but was r 1");
+        assertThatThrownBy(() -> cli.run(new String[] {"cancel", "--client", client}))
+                .isInstanceOf(CommandLine.UsageException.class).hasMessageContaining("REQUEST_ID");
     }
 
     /** One item a second for {@code client}, a burst of one: its second request waits in the collector. */
