@@ -52,6 +52,14 @@ public final class BatchExecutor {
     }
 
     /**
+     * Whether a client cancelled any requester of the batch: such a batch does not go to a provider's batch API,
+     * whose answers come for the whole batch, but runs the normal way, where cancelled requesters leave it.
+     */
+    boolean anyCancelled(AnalysisBatch batch) {
+        return !cancellations.cancelled(batch).isEmpty();
+    }
+
+    /**
      * @throws InterruptedException when the worker is stopping: the batch has no result and must be redone, so
      *     the caller aborts its transaction instead of writing anything
      */

@@ -114,6 +114,10 @@ public final class ProviderBatches {
             provider = first.provider().name();
             models.add(first.model());
         }
+        if (fallback.anyCancelled(batch)) {
+            LOG.info("batch {} runs the normal way: a requester of it was cancelled", batch.batchId());
+            return Optional.empty();
+        }
         int recordBytes = Json.write(new ProviderBatchRecord(group, batch, provider, "", models, now)).length;
         if (recordBytes > MAX_PENDING_BYTES) {
             LOG.info("batch {} runs the normal way: its pending record would take {} bytes, more than {}",

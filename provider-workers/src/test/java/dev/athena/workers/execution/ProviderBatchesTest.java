@@ -104,6 +104,27 @@ class ProviderBatchesTest {
     }
 
     @Test
+    void shouldRunABatchWithACancelledRequesterTheNormalWaySoThatItLeavesTheBatch() throws Exception {
+        ProviderRoster roster = ProviderRoster.of(List.of(OPENAI), new BuiltinProvider());
+        ItemExecutor items = new ItemExecutor(roster, clock, Duration.ofSeconds(30), threads,
+                new WorkerMetrics(new SimpleMeterRegistry()));
+        Requester gone = new Requester("b", "c1", null, null);
+        BatchExecutor executor = new BatchExecutor(items, threads, clock, batch -> batch.items().stream()
+                .flatMap(item -> item.requesters().stream()).filter(gone::equals)
+                .collect(java.util.stream.Collectors.toSet()));
+        ProviderBatches cancelling = new ProviderBatches("group-a", Map.of("openai",
+                new ProviderBatches.Api(api, Duration.ofMinutes(30))), roster, executor, clock,
+                new WorkerMetrics(registry));
+        AnalysisBatch batch = batch(item("a", Lane.BULK, null), item("b", Lane.BULK, null));
+
+        assertThat(cancelling.trySubmit(batch)).isEmpty();
+        assertThat(api.submitted).as("nothing went to the batch API").isEmpty();
+        assertThat(executor.execute(batch).items()).extracting(result -> result.status())
+                .containsExactlyInAnyOrder(ResultStatus.COMPLETED, ResultStatus.CANCELLED);
+        assertThat(batches().trySubmit(batch)).as("the same batch, nobody cancelled").isPresent();
+    }
+
+    @Test
     void shouldSubmitBulkBatchWhoseDeadlinesAreFarEnough() {
         Optional<ProviderBatchRecord> record = batches().trySubmit(batch(item("a", Lane.BULK, null),
                 item("b", Lane.BULK, NOW.plus(Duration.ofHours(2)))));
