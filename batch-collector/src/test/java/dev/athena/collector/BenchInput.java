@@ -24,8 +24,9 @@ import java.util.stream.Stream;
 final class BenchInput {
     private static final Set<String> SOURCE_EXTENSIONS = Set.of("java", "py", "js", "ts", "go", "kt", "rb", "c",
             "h", "cpp", "rs", "cs", "php", "scala", "sh", "sql");
+    /** Build output, tools' folders, and {@code ./athena up}'s data (its embedded PostgreSQL has .sql files). */
     private static final Set<String> SKIPPED_DIRECTORIES = Set.of(".git", "target", "node_modules", "build",
-            ".mvn", ".idea");
+            ".mvn", ".idea", ".athena");
 
     private final int codeBytes;
     private final List<SourceFile> files;
