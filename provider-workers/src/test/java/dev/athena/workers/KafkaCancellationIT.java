@@ -89,7 +89,8 @@ class KafkaCancellationIT {
                     .isEqualTo(Topics.CANCELLATIONS);
 
             String batchId = "it-kc-batch-" + run;
-            BatchTopic.send(endpoints.kafkaBootstrap(), ROUTE, utf8(batchJson(batchId, client, cancelled, "req-y-" + run)));
+            BatchTopic.send(endpoints.kafkaBootstrap(), ROUTE,
+                    utf8(batchJson(batchId, client, cancelled, "req-y-" + run)));
             List<BatchResult> results = CommittedRecords.results(endpoints.kafkaBootstrap(), "it-kc-results-" + run,
                     batchId, Duration.ofSeconds(90), 1);
             assertThat(results).hasSize(1);

@@ -16,8 +16,8 @@ class TopicsTest {
     @Test
     void shouldDeclareEveryPipelineTopicOnce() {
         assertThat(Topics.pipeline()).extracting(TopicSpec::name).containsExactly("athena.requests",
-                "athena.requests.bulk", "athena.requests.dlq", "athena.batches", "athena.batch-results", "athena.chunks",
-                "athena.cancellations");
+                "athena.requests.bulk", "athena.requests.dlq", "athena.batches", "athena.batch-results",
+                "athena.chunks", "athena.cancellations");
         assertThat(Topics.pipeline()).extracting(TopicSpec::name).doesNotHaveDuplicates();
     }
 
