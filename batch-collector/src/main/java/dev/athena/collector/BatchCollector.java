@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -46,14 +47,14 @@ public final class BatchCollector implements AutoCloseable {
 
     private final List<KafkaStreams> applications;
     private final List<KafkaStreamsMetrics> streamsMetrics;
-    private final List<GroupLag> lags;
+    private final GroupLag lag;
     private final CacheLookup cache;
 
     private BatchCollector(List<KafkaStreams> applications, List<KafkaStreamsMetrics> streamsMetrics,
-            List<GroupLag> lags, CacheLookup cache) {
+            GroupLag lag, CacheLookup cache) {
         this.applications = applications;
         this.streamsMetrics = streamsMetrics;
-        this.lags = lags;
+        this.lag = lag;
         this.cache = cache;
     }
 
@@ -64,7 +65,7 @@ public final class BatchCollector implements AutoCloseable {
                 : TieredCacheLookup.connect(settings.redisUrl(), clock);
         List<KafkaStreams> applications = new ArrayList<>();
         List<KafkaStreamsMetrics> streamsMetrics = new ArrayList<>();
-        List<GroupLag> lags = new ArrayList<>();
+        Map<String, List<String>> intakeByGroup = new LinkedHashMap<>();
         CountDownLatch running = new CountDownLatch(Intake.values().length);
         for (Intake intake : Intake.values()) {
             CollectorSettings own = settings.withApplicationId(intake.applicationId(settings.applicationId()));
@@ -87,10 +88,10 @@ public final class BatchCollector implements AutoCloseable {
             streamsMeters.bindTo(registry);
             streamsMetrics.add(streamsMeters);
             // the application id is the group: how far it is behind on its intake, as the broker sees it
-            lags.add(GroupLag.start(settings.bootstrap(), own.applicationId(), List.of(intake.topic()), registry));
+            intakeByGroup.put(own.applicationId(), List.of(intake.topic()));
         }
-        var collector = new BatchCollector(List.copyOf(applications), List.copyOf(streamsMetrics), List.copyOf(lags),
-                cache);
+        var collector = new BatchCollector(List.copyOf(applications), List.copyOf(streamsMetrics),
+                GroupLag.start(settings.bootstrap(), intakeByGroup, registry), cache);
         applications.forEach(KafkaStreams::start);
         try {
             if (!running.await(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -177,7 +178,7 @@ public final class BatchCollector implements AutoCloseable {
             }
         }
         streamsMetrics.forEach(KafkaStreamsMetrics::close);
-        lags.forEach(GroupLag::close);
+        lag.close();
         cache.close();
     }
 }

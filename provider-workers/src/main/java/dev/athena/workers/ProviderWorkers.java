@@ -20,7 +20,7 @@ import dev.athena.workers.metrics.WorkerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -65,7 +65,7 @@ public final class ProviderWorkers implements AutoCloseable {
     private final ProviderBatchPoller poller;
     private final Thread pollerThread;
     private final Liveness liveness;
-    private volatile List<GroupLag> lags = List.of();
+    private volatile GroupLag lag;
     private volatile CancellationIntake cancellations;
     private volatile Thread cancellationThread;
 
@@ -189,17 +189,15 @@ public final class ProviderWorkers implements AutoCloseable {
 
     /** How far the workers' groups are behind: on the batches, the cancellations, the provider batches. */
     private void followLag(MeterRegistry registry, boolean providerBatches) {
-        List<GroupLag> following = new ArrayList<>();
-        following.add(GroupLag.start(settings.bootstrap(), settings.groupId(), List.of(Topics.BATCHES), registry));
+        Map<String, List<String>> following = new LinkedHashMap<>();
+        following.put(settings.groupId(), List.of(Topics.BATCHES));
         if (cancellations != null) {
-            following.add(GroupLag.start(settings.bootstrap(), cancellationGroup(settings),
-                    List.of(Topics.CANCELLATIONS), registry));
+            following.put(cancellationGroup(settings), List.of(Topics.CANCELLATIONS));
         }
         if (providerBatches) {
-            following.add(GroupLag.start(settings.bootstrap(), pollerGroup(settings), List.of(ProviderBatches.TOPIC),
-                    registry));
+            following.put(pollerGroup(settings), List.of(ProviderBatches.TOPIC));
         }
-        lags = List.copyOf(following);
+        lag = GroupLag.start(settings.bootstrap(), following, registry);
     }
 
     private static String pollerGroup(WorkerSettings settings) {
@@ -250,7 +248,9 @@ public final class ProviderWorkers implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            lags.forEach(GroupLag::close);
+            if (lag != null) {
+                lag.close();
+            }
             virtualThreads.shutdownNow();
             chunkProducer.close(Duration.ofSeconds(5));
             health.close(); // before the Redis client it writes through goes away

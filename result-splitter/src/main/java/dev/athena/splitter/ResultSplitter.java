@@ -20,6 +20,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -53,7 +54,7 @@ public final class ResultSplitter implements AutoCloseable {
     private final Thread persistenceThread;
     private final RetentionSweeper sweeper;
     private final ScheduledExecutorService sweeps;
-    private volatile List<GroupLag> lags = List.of();
+    private volatile GroupLag lag;
     private volatile boolean closing;
 
     private ResultSplitter(SplitterSettings settings, HikariDataSource dataSource, RedissonClient redis,
@@ -165,10 +166,10 @@ public final class ResultSplitter implements AutoCloseable {
 
     /** Both groups read the input: delivery to the clients' topics, and the rows written to PostgreSQL. */
     private void followLag(MeterRegistry registry) {
-        lags = List.of(
-                GroupLag.start(settings.bootstrap(), settings.groupId(), List.of(settings.inputTopic()), registry),
-                GroupLag.start(settings.bootstrap(), settings.storeGroupId(), List.of(settings.inputTopic()),
-                        registry));
+        Map<String, List<String>> following = new LinkedHashMap<>();
+        following.put(settings.groupId(), List.of(settings.inputTopic()));
+        following.put(settings.storeGroupId(), List.of(settings.inputTopic()));
+        lag = GroupLag.start(settings.bootstrap(), following, registry);
     }
 
     private void scheduleSweeps(Retention retention) {
@@ -239,7 +240,9 @@ public final class ResultSplitter implements AutoCloseable {
         // a watcher must not take the paths stopping here for a failure (an exit from a shutdown hook hangs)
         closing = true;
         sweeps.shutdownNow();
-        lags.forEach(GroupLag::close);
+        if (lag != null) {
+            lag.close();
+        }
         delivery.stop();
         join(deliveryThread);
         persistence.stop();

@@ -5,8 +5,11 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -28,14 +31,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Follows how far a consumer group is behind on the topics it reads, as the broker sees it (committed offsets
- * against the last stable offsets), and publishes it ({@link LagMeters}). A service runs one for its own group, so
- * any of its instances tells for the whole group, whichever partitions it holds; Prometheus takes the maximum.
+ * Follows how far consumer groups are behind on the topics they read, as the broker sees it (committed offsets
+ * against the last stable offsets), and publishes it ({@link LagMeters}). A service runs one for its own groups, so
+ * any of its instances tells for each whole group, whichever partitions it holds; Prometheus takes the maximum.
  *
- * <p>Reads the broker on a daemon thread of its own every {@link #INTERVAL}: describing the topics (partitions
- * are added to scale out), the group's committed offsets, the topics' last stable offsets, and the log start
- * offsets of partitions the group never committed. Never touches the service's consumers, which are not safe to
- * share with a thread of the meter registry's.
+ * <p>Reads the broker through one admin client, on a daemon thread of its own, every {@link #INTERVAL}: for each
+ * group, describing its topics (partitions are added to scale out), its committed offsets, the topics' last stable
+ * offsets, and the log start offsets of partitions it never committed. Never touches the service's consumers,
+ * which are not safe to share with a thread of the meter registry's. A group the broker cannot tell about becomes
+ * unknown on its own; the others go on.
  */
 public final class GroupLag implements AutoCloseable {
     public static final Duration INTERVAL = Duration.ofSeconds(30);
@@ -43,42 +47,42 @@ public final class GroupLag implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GroupLag.class);
 
     private final Admin admin;
-    private final String group;
-    private final LagBook book;
+    private final Map<String, LagBook> books = new LinkedHashMap<>();
+    private final Set<String> failing = new HashSet<>();
     private final InstantSource clock;
+    private final List<LagMeters> meters = new ArrayList<>();
     private ScheduledExecutorService scheduler;
-    private LagMeters meters;
-    private boolean failing;
 
-    GroupLag(Admin admin, String group, List<String> topics, InstantSource clock) {
+    /** {@code topicsByGroup}: the topics each group reads. */
+    GroupLag(Admin admin, Map<String, List<String>> topicsByGroup, InstantSource clock) {
         this.admin = admin;
-        this.group = group;
-        this.book = new LagBook(topics);
         this.clock = clock;
+        topicsByGroup.forEach((group, topics) -> books.put(group, new LagBook(topics)));
     }
 
-    /** Starts following {@code group} on {@code topics} now and every {@link #INTERVAL}, its gauges in registry. */
-    public static GroupLag start(String bootstrap, String group, List<String> topics, MeterRegistry registry) {
+    /** Starts following each group on its topics now and every {@link #INTERVAL}, the gauges in registry. */
+    public static GroupLag start(String bootstrap, Map<String, List<String>> topicsByGroup, MeterRegistry registry) {
         Admin admin = Admin.create(Map.of(
                 AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                AdminClientConfig.CLIENT_ID_CONFIG, "athena-lag-" + group,
+                AdminClientConfig.CLIENT_ID_CONFIG, "athena-lag-" + topicsByGroup.keySet().iterator().next(),
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) CALL_TIMEOUT.toMillis(),
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) CALL_TIMEOUT.toMillis()));
-        GroupLag lag = new GroupLag(admin, group, topics, InstantSource.system());
-        lag.meters = LagMeters.bind(registry, group, lag.book);
+        GroupLag lag = new GroupLag(admin, topicsByGroup, InstantSource.system());
+        lag.books.forEach((group, book) -> lag.meters.add(LagMeters.bind(registry, group, book)));
         lag.scheduler = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon()
-                .name("athena-lag-" + group).factory());
-        lag.scheduler.scheduleWithFixedDelay(lag::probeQuietly, 0, INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+                .name("athena-lag-" + topicsByGroup.keySet().iterator().next()).factory());
+        lag.scheduler.scheduleWithFixedDelay(lag::probeAll, 0, INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
         return lag;
     }
 
-    LagBook book() {
-        return book;
+    LagBook book(String group) {
+        return books.get(group);
     }
 
-    /** One probe: the figures of every topic, or all unknown when the broker could not tell. */
-    void probe() throws InterruptedException, ExecutionException, TimeoutException {
-        List<TopicPartition> partitions = partitions();
+    /** One probe of one group: the figures of each of its topics. */
+    void probe(String group) throws InterruptedException, ExecutionException, TimeoutException {
+        LagBook book = books.get(group);
+        List<TopicPartition> partitions = partitions(book.topics());
         Map<TopicPartition, OffsetAndMetadata> committed = partitions.isEmpty() ? Map.of()
                 : get(admin.listConsumerGroupOffsets(Map.of(group, new ListConsumerGroupOffsetsSpec()
                         .topicPartitions(partitions))).partitionsToOffsetAndMetadata(group));
@@ -96,30 +100,32 @@ public final class GroupLag implements AutoCloseable {
         book.record(probe, clock.instant());
     }
 
-    private void probeQuietly() {
-        try {
-            probe();
-            if (failing) {
-                LOG.info("consumer lag of {} readable again", group);
-                failing = false;
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException | RuntimeException e) {
-            book.failed();
-            if (!failing) {
-                // once per failing spell: the broker being away is told by the services' own errors as well
-                LOG.warn("cannot read the consumer lag of {}: {}", group, e.toString());
-                failing = true;
+    private void probeAll() {
+        for (String group : books.keySet()) {
+            try {
+                probe(group);
+                if (failing.remove(group)) {
+                    LOG.info("consumer lag of {} readable again", group);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (ExecutionException | TimeoutException | RuntimeException e) {
+                books.get(group).failed();
+                if (failing.add(group)) {
+                    // once per failing spell: the broker being away is told by the services' own errors as well
+                    LOG.warn("cannot read the consumer lag of {}: {}", group, e.toString());
+                }
             }
         }
     }
 
-    /** The partitions of the followed topics that exist; a topic not there yet has none. */
-    private List<TopicPartition> partitions() throws InterruptedException, ExecutionException, TimeoutException {
+    /** The partitions of {@code topics} that exist; a topic not there yet has none. */
+    private List<TopicPartition> partitions(List<String> topics)
+            throws InterruptedException, ExecutionException, TimeoutException {
         List<TopicPartition> partitions = new ArrayList<>();
         for (Map.Entry<String, KafkaFuture<TopicDescription>> topic
-                : admin.describeTopics(book.topics()).topicNameValues().entrySet()) {
+                : admin.describeTopics(topics).topicNameValues().entrySet()) {
             try {
                 get(topic.getValue()).partitions().forEach(partition ->
                         partitions.add(new TopicPartition(topic.getKey(), partition.partition())));
@@ -159,9 +165,7 @@ public final class GroupLag implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        if (meters != null) {
-            meters.close();
-        }
+        meters.forEach(LagMeters::close);
         admin.close(Duration.ofSeconds(5));
     }
 }

@@ -52,35 +52,36 @@ class GroupLagIT {
         producer.beginTransaction();
         producer.send(new ProducerRecord<>(topic, 0, "k", "still open")).get();
         InstantSource clock = () -> now;
-        GroupLag lag = new GroupLag(admin, group, List.of(topic, "lag-it-missing-" + UUID.randomUUID()), clock);
+        GroupLag lag = new GroupLag(admin, Map.of(group, List.of(topic, "lag-it-missing-" + UUID.randomUUID())),
+                clock);
 
-        lag.probe();
-        assertThat(lag.book().topic(topic).records())
+        lag.probe(group);
+        assertThat(lag.book(group).topic(topic).records())
                 .as("five records and their commit marker from the log start, the open transaction not yet")
                 .isEqualTo(6);
-        assertThat(lag.book().topics()).hasSize(2);
-        assertThat(lag.book().topic(lag.book().topics().get(1)).known()).as("a topic not there").isFalse();
+        assertThat(lag.book(group).topics()).hasSize(2);
+        assertThat(lag.book(group).topic(lag.book(group).topics().get(1)).known()).as("a topic not there").isFalse();
 
         producer.commitTransaction();
         admin.alterConsumerGroupOffsets(group, Map.of(new TopicPartition(topic, 0), new OffsetAndMetadata(3)))
                 .all().get();
         now = now.plusSeconds(30);
-        lag.probe();
-        assertThat(lag.book().topic(topic)).isEqualTo(new LagBook.TopicLag(5, Duration.ZERO));
+        lag.probe(group);
+        assertThat(lag.book(group).topic(topic)).isEqualTo(new LagBook.TopicLag(5, Duration.ZERO));
 
         writeCommitted(2);
         now = now.plusSeconds(30);
-        lag.probe();
+        lag.probe(group);
         now = now.plusSeconds(600);
-        lag.probe();
-        assertThat(lag.book().topic(topic)).as("records arrived after the group last moved, and it did not")
+        lag.probe(group);
+        assertThat(lag.book(group).topic(topic)).as("records arrived after the group last moved, and it did not")
                 .isEqualTo(new LagBook.TopicLag(8, Duration.ofSeconds(600)));
 
         admin.alterConsumerGroupOffsets(group, Map.of(new TopicPartition(topic, 0), new OffsetAndMetadata(11)))
                 .all().get();
         now = now.plusSeconds(30);
-        lag.probe();
-        assertThat(lag.book().topic(topic)).isEqualTo(new LagBook.TopicLag(0, Duration.ZERO));
+        lag.probe(group);
+        assertThat(lag.book(group).topic(topic)).isEqualTo(new LagBook.TopicLag(0, Duration.ZERO));
     }
 
     @Test
@@ -90,13 +91,18 @@ class GroupLagIT {
         writeCommitted(3);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         String published = "athena_consumer_lag_records{group=\"" + group + "\",topic=\"" + topic + "\"} 4.0";
-        try (GroupLag lag = GroupLag.start(bootstrap, group, List.of(topic), registry)) {
+        // a topic name the broker refuses to describe: that group stays unknown, the other is read all the same
+        Map<String, List<String>> groups = new java.util.LinkedHashMap<>();
+        groups.put(group + "-bad", List.of("not a topic name!"));
+        groups.put(group, List.of(topic));
+        try (GroupLag lag = GroupLag.start(bootstrap, groups, registry)) {
             long until = System.nanoTime() + Duration.ofSeconds(20).toNanos();
             while (!registry.scrape().contains(published) && System.nanoTime() < until) {
                 Thread.sleep(50);
             }
             assertThat(registry.scrape()).contains(published,
-                    "athena_consumer_stalled_seconds{group=\"" + group + "\",topic=\"" + topic + "\"} 0.0");
+                    "athena_consumer_stalled_seconds{group=\"" + group + "\",topic=\"" + topic + "\"} 0.0",
+                    "athena_consumer_lag_records{group=\"" + group + "-bad\",topic=\"not a topic name!\"} NaN");
         }
         assertThat(registry.scrape()).doesNotContain("athena_consumer_lag_records");
     }
