@@ -216,6 +216,12 @@ public final class Athena {
             List<CompletableFuture<AnalysisResult>> futures = new ArrayList<>();
             for (var entry : requests.entrySet()) {
                 labels.put(entry.getValue().requestId(), entry.getKey());
+                if (!json) {
+                    // the id `./athena cancel` takes, from another terminal while this one waits
+                    synchronized (out) {
+                        out.println("athena: " + entry.getKey() + " submitted as " + entry.getValue().requestId());
+                    }
+                }
                 futures.add(client.submit(entry.getValue()).thenApply(result -> {
                     print(labels.get(result.requestId()).toString(), result, json);
                     return result;

@@ -180,6 +180,7 @@ class PipelineEndToEndIT {
         String output = printed.toString(StandardCharsets.UTF_8);
         assertThat(code).as(output).isZero();
         assertThat(output).contains("db.py: COMPLETED").contains("sql-injection");
+        assertThat(output).as("the id to cancel it by").containsPattern("db\\.py submitted as [0-9a-f-]{36}\\n");
     }
 
     @Test
