@@ -11,6 +11,7 @@ import dev.athena.schemas.message.BatchResult;
 import dev.athena.schemas.message.ItemResult;
 import dev.athena.schemas.message.ResultStatus;
 import dev.athena.schemas.topic.DeadLetterHeaders;
+import dev.athena.schemas.topic.RequestPartitions;
 import dev.athena.schemas.topic.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -87,7 +88,7 @@ class AdmissionTopologyTest {
         Map<String, Object> body = fields(requestId, "team-a", "print(1)");
         breakIt.accept(body);
         byte[] bytes = rawBody != null ? utf8(rawBody) : json(body);
-        Headers headers = new RecordHeaders().add(RequestHeaders.CLIENT_ID, utf8("team-a"));
+        Headers headers = new RecordHeaders().add(RequestPartitions.CLIENT_ID_HEADER, utf8("team-a"));
         f.send(requestId, bytes, headers);
         f.advance(100);
 
@@ -116,7 +117,7 @@ class AdmissionTopologyTest {
         broken[bytes.length] = (byte) 0xC3;
         broken[bytes.length + 1] = (byte) 0x28;
         broken[bytes.length + 2] = '}';
-        f.send("utf-1", broken, new RecordHeaders().add(RequestHeaders.CLIENT_ID, utf8("team-a")));
+        f.send("utf-1", broken, new RecordHeaders().add(RequestPartitions.CLIENT_ID_HEADER, utf8("team-a")));
 
         assertDeadLetter(broken, "INVALID_UTF8", 0);
         ItemResult item = f.results.readValue().items().get(0);
@@ -184,9 +185,5 @@ class AdmissionTopologyTest {
         assertThat(header(dead.headers(), DeadLetterHeaders.SOURCE_TOPIC)).isEqualTo(Topics.REQUESTS);
         assertThat(header(dead.headers(), DeadLetterHeaders.SOURCE_PARTITION)).isEqualTo("0");
         assertThat(header(dead.headers(), DeadLetterHeaders.SOURCE_OFFSET)).isEqualTo(Long.toString(offset));
-    }
-
-    private static final class RequestHeaders {
-        static final String CLIENT_ID = "athena-client-id";
     }
 }

@@ -55,7 +55,7 @@ final class AdminCommands {
 
     private int listKeys(CommandLine cli, List<String> args) throws IOException, InterruptedException {
         noMoreArguments(args, 1, "keys list");
-        return show(cli, api(cli).listKeys(cli.option("client").orElse(null)), KeyTable::print);
+        return show(cli, api(cli).listKeys(cli.option("client").orElse(null)), KeyTable::print, out);
     }
 
     private int revokeKey(CommandLine cli, List<String> args) throws IOException, InterruptedException {
@@ -96,12 +96,12 @@ final class AdminCommands {
 
     int providers(CommandLine cli) throws IOException, InterruptedException {
         noMoreArguments(cli.positional(), 0, "providers");
-        return show(cli, api(cli).providers(), ProvidersTable::print);
+        return show(cli, api(cli).providers(), ProvidersTable::print, out);
     }
 
     int audit(CommandLine cli) throws IOException, InterruptedException {
         noMoreArguments(cli.positional(), 0, "audit");
-        return show(cli, api(cli).audit(cli.countOption("limit", 100, 1_000)), AuditTable::print);
+        return show(cli, api(cli).audit(cli.countOption("limit", 100, 1_000)), AuditTable::print, out);
     }
 
     /** The gateway's answer as JSON with {@code --json}, else as the table of {@code table}. */
@@ -113,10 +113,6 @@ final class AdminCommands {
             table.accept(answer, out);
         }
         return 0;
-    }
-
-    private int show(CommandLine cli, JsonNode answer, BiConsumer<JsonNode, PrintStream> table) {
-        return show(cli, answer, table, out);
     }
 
     private AdminApi api(CommandLine cli) {
@@ -147,6 +143,6 @@ final class AdminCommands {
         query.put("clientId", cli.option("client").orElse(null));
         query.put("from", cli.option("from").orElse(null));
         query.put("to", cli.option("to").orElse(null));
-        return show(cli, api(cli).usage(query), UsageTable::print);
+        return show(cli, api(cli).usage(query), UsageTable::print, out);
     }
 }

@@ -50,8 +50,8 @@ public final class CancellationDecoder {
         if (tree == null || !tree.isObject()) {
             return refused(RejectionReason.INVALID_JSON, null, "expected a JSON object", null, null);
         }
-        String requestId = text(tree, "requestId");
-        String clientId = text(tree, "clientId");
+        String requestId = wellFormed(tree, "requestId", IdSyntax::isRequestId);
+        String clientId = wellFormed(tree, "clientId", IdSyntax::isClientId);
         JsonNode version = tree.get("schemaVersion");
         if (version == null || version.isNull()) {
             return refused(RejectionReason.MISSING_FIELD, "schemaVersion", "missing required field 'schemaVersion'",
@@ -61,38 +61,32 @@ public final class CancellationDecoder {
             return refused(RejectionReason.UNSUPPORTED_SCHEMA_VERSION, "schemaVersion", "field 'schemaVersion' must "
                     + "be " + SchemaVersion.CURRENT + " but was " + version, requestId, clientId);
         }
-        Decoded bad = checkId(tree, "requestId", IdSyntax::isRequestId,
-                "1-128 letters, digits or '._:-', starting with a letter or digit", requestId, clientId);
-        if (bad == null) {
-            bad = checkId(tree, "clientId", IdSyntax::isClientId,
-                    "1-64 letters, digits or '-', starting with a letter or digit", requestId, clientId);
+        if (requestId == null) {
+            return badId(tree, "requestId", "1-128 letters, digits or '._:-', starting with a letter or digit",
+                    null, clientId);
         }
-        return bad != null ? bad : new Accepted(AnalysisCancellation.of(clientId, requestId));
+        if (clientId == null) {
+            return badId(tree, "clientId", "1-64 letters, digits or '-', starting with a letter or digit",
+                    requestId, null);
+        }
+        return new Accepted(AnalysisCancellation.of(clientId, requestId));
     }
 
-    private static Decoded checkId(JsonNode tree, String field, Predicate<String> syntax, String rule,
-            String requestId, String clientId) {
+    /** Why a field that is no well-formed id was refused: it is missing, or breaks {@code rule}. */
+    private static Refused badId(JsonNode tree, String field, String rule, String requestId, String clientId) {
         JsonNode node = tree.get(field);
         if (node == null || node.isNull()) {
             return refused(RejectionReason.MISSING_FIELD, field, "missing required field '" + field + "'", requestId,
                     clientId);
         }
-        if (!node.isString() || !syntax.test(node.asString())) {
-            return refused(RejectionReason.INVALID_FIELD, field, "field '" + field + "' must be " + rule + " but was "
-                    + abbreviated(node.toString()), requestId, clientId);
-        }
-        return null;
+        return refused(RejectionReason.INVALID_FIELD, field, "field '" + field + "' must be " + rule + " but was "
+                + abbreviated(node.toString()), requestId, clientId);
     }
 
-    /** A field's text when it is a well-formed id, so a refusal can still name whose request it was. */
-    private static String text(JsonNode tree, String field) {
+    /** A field's text when it is a well-formed id (checked once), so a refusal can still name whose it was. */
+    private static String wellFormed(JsonNode tree, String field, Predicate<String> syntax) {
         JsonNode node = tree.get(field);
-        if (node == null || !node.isString()) {
-            return null;
-        }
-        String value = node.asString();
-        boolean valid = field.equals("clientId") ? IdSyntax.isClientId(value) : IdSyntax.isRequestId(value);
-        return valid ? value : null;
+        return node != null && node.isString() && syntax.test(node.asString()) ? node.asString() : null;
     }
 
     private static String abbreviated(String json) {
