@@ -160,7 +160,11 @@ public final class SharedRateLimit implements RateLimit {
         }
     }
 
-    /** At most one probe every five seconds, so that a Redis outage does not cost every call a timeout. */
+    /**
+     * At most one probe every five seconds, so that a Redis outage does not cost every call a timeout. The probe
+     * sets the rates where they are missing: this instance may have started while Redis was down, or Redis may
+     * have come back without its data, and a limiter without a rate refuses every call.
+     */
     private boolean redisBack() {
         long now = clock.millis();
         if (now < nextProbeMillis) {
@@ -168,7 +172,8 @@ public final class SharedRateLimit implements RateLimit {
         }
         nextProbeMillis = now + 5_000;
         try {
-            requests.availablePermits();
+            configure(requests, requestsPerMinute);
+            configure(tokens, tokensPerMinute);
             degraded = false;
             LOG.info("rate limit of {} is shared through Redis again", provider);
             return true;

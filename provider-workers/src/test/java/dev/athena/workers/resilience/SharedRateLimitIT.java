@@ -9,7 +9,10 @@ import dev.athena.infra.stack.SharedLocalStack;
 import dev.athena.workers.provider.spi.RetriableProviderException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -108,5 +111,47 @@ class SharedRateLimitIT {
             }
         }
         assertThat(granted).isEqualTo(3); // half of 6: this instance's share of two
+    }
+
+    @Test
+    void shouldShareTheBudgetOnceRedisIsBackForALimitMadeWhileItWasDown() {
+        EmbeddedRedis redis = stack.embeddedRedis().orElseThrow();
+        String provider = "it-late-" + UUID.randomUUID();
+        AtomicLong now = new AtomicLong(System.currentTimeMillis());
+        InstantSource clock = () -> Instant.ofEpochMilli(now.get());
+        redis.stop();
+        SharedRateLimit a = new SharedRateLimit(first, provider, 6, 1_000_000, 2, clock, Sleeper.SYSTEM);
+        a.acquire(10, Duration.ZERO);
+        assertThat(a.headroom().orElseThrow().shared()).as("its own share while Redis is down").isFalse();
+
+        redis.restart();
+        now.addAndGet(5_000);
+        a.acquire(10, Duration.ZERO);
+        a.acquire(10, Duration.ZERO);
+        SharedRateLimit b = new SharedRateLimit(second, provider, 6, 1_000_000, 2, clock, Sleeper.SYSTEM);
+        LimiterHeadroom seen = b.headroom().orElseThrow();
+        assertThat(seen.shared()).isTrue();
+        assertThat(seen.requestsRemaining()).as("the two taken once Redis was back, from the shared budget")
+                .isEqualTo(4);
+        assertThat(a.headroom().orElseThrow().shared()).isTrue();
+    }
+
+    @Test
+    void shouldSetTheRatesAgainWhenRedisLostThem() {
+        String provider = "it-lost-" + UUID.randomUUID();
+        AtomicLong now = new AtomicLong(System.currentTimeMillis());
+        InstantSource clock = () -> Instant.ofEpochMilli(now.get());
+        SharedRateLimit a = new SharedRateLimit(first, provider, 6, 1_000_000, 2, clock, Sleeper.SYSTEM);
+        a.acquire(10, Duration.ZERO);
+        assertThat(first.getKeys().deleteByPattern("*athena:ratelimit:" + provider + "*")).isPositive();
+
+        a.acquire(10, Duration.ZERO);
+        assertThat(a.headroom().orElseThrow().shared()).as("a limiter without its rate: the local share").isFalse();
+        now.addAndGet(5_000);
+        a.acquire(10, Duration.ZERO);
+        LimiterHeadroom seen = new SharedRateLimit(second, provider, 6, 1_000_000, 2, clock, Sleeper.SYSTEM)
+                .headroom().orElseThrow();
+        assertThat(seen.shared()).isTrue();
+        assertThat(seen.requestsRemaining()).as("shared again, from a budget set anew").isEqualTo(5);
     }
 }
