@@ -105,21 +105,22 @@ final class ProviderAssembly implements AutoCloseable {
                 httpClients);
     }
 
-    private static RedissonClient connect(String redisUrl) {
+    /**
+     * Lazily connected, so an instance started while Redis is down runs degraded (limits per instance, no
+     * cancellations, no health published) and uses Redis as soon as it answers, instead of for its whole life
+     * never. Short timeouts and one retry: every caller has a fallback, so a missing Redis must cost it little.
+     */
+    static RedissonClient connect(String redisUrl) {
         if (redisUrl == null || redisUrl.isBlank()) {
             LOG.warn("no Redis URL: provider rate limits are per instance");
             return null;
         }
-        try {
-            Config config = new Config();
-            config.useSingleServer().setAddress(redisUrl).setConnectTimeout(2_000).setTimeout(1_000)
-                    .setConnectionMinimumIdleSize(1).setConnectionPoolSize(8);
-            return Redisson.create(config);
-        } catch (RuntimeException e) {
-            LOG.warn("Redis at {} unavailable ({}): provider rate limits are per instance",
-                    redisUrl.replaceAll("//[^@/]*@", "//***@"), e.getClass().getSimpleName());
-            return null;
-        }
+        Config config = new Config();
+        config.setLazyInitialization(true);
+        config.useSingleServer().setAddress(redisUrl).setClientName("athena-provider-workers")
+                .setConnectTimeout(1_000).setTimeout(1_000).setRetryAttempts(1)
+                .setConnectionMinimumIdleSize(1).setConnectionPoolSize(8).setPingConnectionInterval(2_000);
+        return Redisson.create(config);
     }
 
     ProviderRoster roster() {
@@ -136,7 +137,7 @@ final class ProviderAssembly implements AutoCloseable {
         return batchApis;
     }
 
-    /** {@code null} when no Redis is configured or it was unreachable at start-up. */
+    /** {@code null} when no Redis is configured; otherwise a client that may not be connected yet. */
     RedissonClient redis() {
         return redis;
     }

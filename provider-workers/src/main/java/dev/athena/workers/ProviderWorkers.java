@@ -141,7 +141,7 @@ public final class ProviderWorkers implements AutoCloseable {
         if (providers.redis() != null) {
             workers.startCancellationIntake(CancellationRecorder.redis(providers.redis()), metrics);
         } else {
-            LOG.warn("no Redis: cancellations on {} are not read (they could not be seen)", Topics.CANCELLATIONS);
+            LOG.warn("no Redis URL: cancellations on {} are not read (they could not be seen)", Topics.CANCELLATIONS);
         }
         try {
             if (!loop.awaitAssignment(JOIN_TIMEOUT)) {

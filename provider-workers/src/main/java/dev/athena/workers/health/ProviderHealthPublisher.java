@@ -65,8 +65,8 @@ public final class ProviderHealthPublisher implements AutoCloseable {
     }
 
     /**
-     * Publishes now and then every {@code interval}. {@code redis} may be {@code null} (no Redis configured or
-     * reachable at start-up): every tick is then skipped.
+     * Publishes now and then every {@code interval}. {@code redis} may be {@code null} (no Redis configured):
+     * every tick is then skipped.
      */
     public static ProviderHealthPublisher start(RedissonClient redis, String instanceId, List<HealthSource> sources,
             Clock clock, WorkerMetrics metrics, Duration interval) {
