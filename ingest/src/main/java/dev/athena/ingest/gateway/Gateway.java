@@ -203,10 +203,15 @@ public final class Gateway implements AutoCloseable {
                 new StringSerializer(), new ByteArraySerializer());
     }
 
+    /**
+     * Lazily connected: a gateway started while Redis is down serves (limits degraded, cancellations and
+     * invalidations refused with 503, as in an outage) and uses Redis once it answers.
+     */
     private static RedissonClient redisson(String url) {
         Config config = new Config();
+        config.setLazyInitialization(true);
         config.useSingleServer().setAddress(url).setConnectionMinimumIdleSize(2).setConnectionPoolSize(32)
-                .setRetryAttempts(1).setTimeout(1_000);
+                .setRetryAttempts(1).setTimeout(1_000).setConnectTimeout(1_000).setPingConnectionInterval(2_000);
         config.setThreads(2).setNettyThreads(4);
         return Redisson.create(config);
     }

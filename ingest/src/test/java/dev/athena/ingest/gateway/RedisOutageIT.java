@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.athena.infra.stack.SharedLocalStack;
 import java.net.http.HttpResponse;
+import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -38,12 +39,38 @@ class RedisOutageIT {
             } finally {
                 redis.restart();
             }
-            long deadline = System.nanoTime() + 30_000_000_000L;
-            HttpResponse<String> after;
-            do {
-                after = http.get("/v1/analyses/" + UUID.randomUUID(), key);
-            } while (after.headers().firstValue("RateLimit-Limit").isEmpty() && System.nanoTime() < deadline);
-            assertThat(after.headers().firstValue("RateLimit-Limit")).as("limits back once Redis is").hasValue("1000");
+            assertThat(limitOnceRedisAnswers(http, key)).as("limits back once Redis is").hasValue("1000");
         }
+    }
+
+    @Test
+    void shouldStartWhileRedisIsDownAndLimitOnceItAnswers() {
+        var redis = SharedLocalStack.get().embeddedRedis().orElseThrow();
+        redis.stop();
+        try (Gateway gateway = TestStack.start(TestStack.settings().withRateLimits(new RateLimits(1_000, 0, 0)))) {
+            GatewayClient http = new GatewayClient(gateway.port());
+            String key = TestStack.createKey(http, TestStack.client(), "submit", "read");
+            HttpResponse<String> submitted = http.post("/v1/analyses", key, GatewayIT.analysis("security"));
+            assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(202);
+            String location = submitted.headers().firstValue("Location").orElseThrow();
+            assertThat(http.delete(location, key).statusCode()).as("nothing can be recorded yet").isEqualTo(503);
+
+            redis.restart();
+            assertThat(limitOnceRedisAnswers(http, key)).as("limits once Redis answers").hasValue("1000");
+            HttpResponse<String> cancel = http.delete(location, key);
+            assertThat(cancel.statusCode()).as(cancel.body()).isEqualTo(202);
+        } finally {
+            redis.restart();
+        }
+    }
+
+    /** The {@code RateLimit-Limit} a read gets once the gateway's limiter reaches Redis again (30 s at most). */
+    private static Optional<String> limitOnceRedisAnswers(GatewayClient http, String key) {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        HttpResponse<String> after;
+        do {
+            after = http.get("/v1/analyses/" + UUID.randomUUID(), key);
+        } while (after.headers().firstValue("RateLimit-Limit").isEmpty() && System.nanoTime() < deadline);
+        return after.headers().firstValue("RateLimit-Limit");
     }
 }
