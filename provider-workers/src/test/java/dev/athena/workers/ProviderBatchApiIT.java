@@ -7,6 +7,7 @@ import dev.athena.infra.fake.Fault;
 import dev.athena.infra.stack.Endpoints;
 import dev.athena.infra.stack.SharedLocalStack;
 import dev.athena.schemas.json.Json;
+import dev.athena.schemas.message.AnalysisCancellation;
 import dev.athena.schemas.message.BatchResult;
 import dev.athena.schemas.message.ResultStatus;
 import dev.athena.schemas.topic.Topics;
@@ -127,6 +128,30 @@ class ProviderBatchApiIT {
     }
 
     @Test
+    void shouldCancelAPendingProviderBatchOnceEveryRequesterOfItIsCancelled() throws Exception {
+        fake.batchPollsBeforeDone(Integer.MAX_VALUE);
+        String batchId = "it-pb-cancel-" + suffix;
+        try (ProviderWorkers ignored = ProviderWorkers.start(settings(), new SimpleMeterRegistry(), catalog())) {
+            produce(batchJson(batchId));
+            ProviderBatchRecord pending = awaitPendingRecord(batchId);
+            for (int i = 0; i < 2; i++) {
+                produce(Topics.CANCELLATIONS, "req-" + i + "-" + suffix,
+                        Json.writeString(AnalysisCancellation.of("team-it", "req-" + i + "-" + suffix)));
+            }
+
+            List<BatchResult> results = readResults(batchId);
+
+            assertThat(results).hasSize(1);
+            assertThat(results.getFirst().items()).hasSize(2).allSatisfy(item -> {
+                assertThat(item.status()).isEqualTo(ResultStatus.CANCELLED);
+                assertThat(item.error().message()).contains("while its provider batch was running");
+            });
+            assertThat(fake.batchCancellations()).containsExactly(pending.providerBatchId());
+            assertThat(fake.requests()).noneMatch(this::chatOfOurs);
+        }
+    }
+
+    @Test
     void shouldRunBulkBatchSynchronouslyWithExactlyOneResultWhileTheBreakerIsOpen() throws Exception {
         // one failure in two opens the breaker, which then stays open for the whole test
         ProviderPolicy policy = ProviderPolicy.of(10_000, 10_000_000, 4).withRetry(1, Duration.ZERO, Duration.ZERO)
@@ -204,11 +229,15 @@ class ProviderBatchApiIT {
     }
 
     private void produce(String value) throws Exception {
+        produce(Topics.BATCHES, ROUTE, value);
+    }
+
+    private void produce(String topic, String key, String value) throws Exception {
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, endpoints.kafkaBootstrap(),
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
-            producer.send(new ProducerRecord<>(Topics.BATCHES, ROUTE, value.getBytes(StandardCharsets.UTF_8))).get();
+            producer.send(new ProducerRecord<>(topic, key, value.getBytes(StandardCharsets.UTF_8))).get();
         }
     }
 

@@ -12,13 +12,11 @@ import dev.athena.workers.cancel.Cancellations;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
-import java.util.stream.Collectors;
 
 /**
  * Runs every item of a batch at once, each on its own virtual thread (concurrency per provider is bounded by
@@ -51,12 +49,14 @@ public final class BatchExecutor {
         this.cancellations = cancellations;
     }
 
-    /**
-     * Whether a client cancelled any requester of the batch: such a batch does not go to a provider's batch API,
-     * whose answers come for the whole batch, but runs the normal way, where cancelled requesters leave it.
-     */
-    boolean anyCancelled(AnalysisBatch batch) {
-        return !cancellations.cancelled(batch).isEmpty();
+    /** The requesters of the batch whose client cancelled them (one read of Redis, bounded). */
+    Set<Requester> cancelled(AnalysisBatch batch) {
+        return cancellations.cancelled(batch);
+    }
+
+    /** The one result of requesters whose client cancelled them, saying when they were cancelled. */
+    ItemResult cancelledResult(BatchItem item, String when) {
+        return items.cancelled(item, when);
     }
 
     /**
@@ -64,36 +64,13 @@ public final class BatchExecutor {
      *     the caller aborts its transaction instead of writing anything
      */
     public BatchResult execute(AnalysisBatch batch) throws InterruptedException {
-        Set<Requester> cancelled = cancellations.cancelled(batch);
-        if (cancelled.isEmpty()) {
+        CancellationSplit split = CancellationSplit.of(batch, cancellations.cancelled(batch));
+        if (split.nobodyCancelled()) {
             return run(batch);
         }
-        // The cancelled requesters leave their items; what is left runs as a batch of its own, and each item's
-        // cancelled requesters get one CANCELLED result beside their item's.
-        List<BatchItem> live = new ArrayList<>();
-        List<List<Requester>> gone = new ArrayList<>();
-        for (BatchItem item : batch.items()) {
-            Map<Boolean, List<Requester>> split = item.requesters().stream()
-                    .collect(Collectors.partitioningBy(cancelled::contains));
-            gone.add(split.get(true));
-            if (!split.get(false).isEmpty()) {
-                live.add(new BatchItem(item.cacheKey(), item.request(), split.get(false)));
-            }
-        }
-        List<ItemResult> ran = live.isEmpty() ? List.of() : run(new AnalysisBatch(batch.schemaVersion(),
-                batch.batchId(), batch.route(), batch.windowStart(), batch.windowEnd(), live)).items();
-        List<ItemResult> results = new ArrayList<>();
-        int next = 0;
-        for (int i = 0; i < batch.items().size(); i++) {
-            BatchItem item = batch.items().get(i);
-            if (gone.get(i).size() < item.requesters().size()) {
-                results.add(ran.get(next++));
-            }
-            if (!gone.get(i).isEmpty()) {
-                results.add(items.cancelled(new BatchItem(item.cacheKey(), item.request(), gone.get(i))));
-            }
-        }
-        return new BatchResult(SchemaVersion.CURRENT, batch.batchId(), batch.route(), results, clock.instant());
+        // The cancelled requesters leave their items; what is left runs as a batch of its own.
+        List<ItemResult> ran = split.everyoneCancelled() ? List.of() : run(split.live()).items();
+        return split.result(ran, items::cancelled, clock.instant());
     }
 
     private BatchResult run(AnalysisBatch batch) throws InterruptedException {

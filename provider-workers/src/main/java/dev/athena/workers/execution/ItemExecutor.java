@@ -288,8 +288,13 @@ public final class ItemExecutor {
 
     /** The one result of requesters whose client cancelled them before a provider was asked. */
     public ItemResult cancelled(BatchItem item) {
+        return cancelled(item, "before a provider was asked");
+    }
+
+    /** The one result of requesters whose client cancelled them; {@code when} ends the message. */
+    ItemResult cancelled(BatchItem item, String when) {
         ItemResult result = ended(item, ResultStatus.CANCELLED, new ErrorInfo(ErrorInfo.CANCELLED,
-                "cancelled by its client before a provider was asked"));
+                "cancelled by its client " + when));
         metrics.item("none", result.status().name());
         return result;
     }

@@ -8,7 +8,6 @@ import dev.athena.schemas.message.ErrorInfo;
 import dev.athena.schemas.message.ItemResult;
 import dev.athena.schemas.message.Lane;
 import dev.athena.schemas.message.ResultStatus;
-import dev.athena.schemas.message.SchemaVersion;
 import dev.athena.schemas.topic.TopicSpec;
 import dev.athena.workers.metrics.WorkerMetrics;
 import dev.athena.workers.provider.spi.BatchApi;
@@ -34,7 +33,9 @@ import org.slf4j.LoggerFactory;
  * failover, at once; a poll that fails or is refused is asked again at the next interval. Polling turns an
  * ended provider batch into the batch's one {@link BatchResult}: answered items COMPLETED, errored or unanswered
  * ones FAILED, items already past their deadline EXPIRED; a provider batch that failed as a whole is run the
- * normal way instead. A provider batch whose pending record never got committed is cancelled
+ * normal way instead. Each poll first reads the batch's cancellations: requesters cancelled meanwhile get
+ * CANCELLED instead of their answer, and a provider batch all of whose requesters were cancelled is cancelled at
+ * the provider and ends at once. A provider batch whose pending record never got committed is cancelled
  * ({@link #cancelOrphan}).
  */
 public final class ProviderBatches {
@@ -114,7 +115,7 @@ public final class ProviderBatches {
             provider = first.provider().name();
             models.add(first.model());
         }
-        if (fallback.anyCancelled(batch)) {
+        if (!fallback.cancelled(batch).isEmpty()) {
             LOG.info("batch {} runs the normal way: a requester of it was cancelled", batch.batchId());
             return Optional.empty();
         }
@@ -179,6 +180,11 @@ public final class ProviderBatches {
                     pending.batch().batchId(), pending.provider());
             return Optional.of(fallback.execute(pending.batch()));
         }
+        CancellationSplit split = CancellationSplit.of(pending.batch(), fallback.cancelled(pending.batch()));
+        if (split.everyoneCancelled()) {
+            cancelUnwanted(pending);
+            return Optional.of(split.result(List.of(), this::cancelledWhileRunning, clock.instant()));
+        }
         Map<String, ProviderCall> calls = calls(pending.batch(), pending.models(), pending.submittedAt());
         BatchApi.Status status;
         try {
@@ -197,16 +203,42 @@ public final class ProviderBatches {
                         pending.batch().batchId(), f.reason());
                 yield Optional.of(fallback.execute(pending.batch()));
             }
-            case BatchApi.Status.Done d -> Optional.of(result(pending, d.outcomes()));
+            case BatchApi.Status.Done d -> Optional.of(result(pending, split, d.outcomes()));
         };
     }
 
-    private BatchResult result(ProviderBatchRecord pending, Map<String, BatchApi.Outcome> outcomes) {
+    /**
+     * Every requester of a pending provider batch was cancelled: nobody will read its answers, so it is
+     * cancelled at the provider (best effort: one that cannot be cancelled runs out unread, as an orphan does).
+     */
+    private void cancelUnwanted(ProviderBatchRecord pending) {
+        try {
+            apis.get(pending.provider()).api().cancel(pending.providerBatchId());
+            metrics.batchApiCall(pending.provider(), "cancel", "ok");
+            LOG.info("{} batch {} for batch {} cancelled: every requester of it was cancelled", pending.provider(),
+                    pending.providerBatchId(), pending.batch().batchId());
+        } catch (RuntimeException e) {
+            metrics.batchApiCall(pending.provider(), "cancel", outcome(e));
+            LOG.warn("{} batch {} for batch {}: every requester was cancelled, but it could not be; it runs out "
+                    + "unread: {}", pending.provider(), pending.providerBatchId(), pending.batch().batchId(),
+                    e.getMessage());
+        }
+    }
+
+    private ItemResult cancelledWhileRunning(BatchItem item) {
+        return fallback.cancelledResult(item, "while its provider batch was running");
+    }
+
+    /** The answers for the requesters still waiting; the cancelled ones get CANCELLED, answered or not. */
+    private BatchResult result(ProviderBatchRecord pending, CancellationSplit split,
+            Map<String, BatchApi.Outcome> outcomes) {
         Instant now = clock.instant();
         List<ItemResult> items = new ArrayList<>();
-        List<BatchItem> batchItems = pending.batch().items();
-        for (int i = 0; i < batchItems.size(); i++) {
-            BatchItem item = batchItems.get(i);
+        for (int i = 0; i < split.kept().size(); i++) {
+            BatchItem item = split.kept().get(i);
+            if (item == null) {
+                continue;
+            }
             Instant deadline = item.request().deadline();
             BatchApi.Outcome outcome = outcomes.get(customId(i));
             if (deadline != null && !deadline.isAfter(now)) {
@@ -224,7 +256,7 @@ public final class ProviderBatches {
                                 + " returned nothing for this item")));
             }
         }
-        return new BatchResult(SchemaVersion.CURRENT, pending.batch().batchId(), pending.batch().route(), items, now);
+        return split.result(items, this::cancelledWhileRunning, now);
     }
 
     private static Map<String, ProviderCall> calls(AnalysisBatch batch, List<String> models, Instant submittedAt) {

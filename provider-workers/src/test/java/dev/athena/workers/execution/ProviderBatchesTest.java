@@ -267,4 +267,88 @@ class ProviderBatchesTest {
             assertThat(i.summary()).isEqualTo("sync");
         });
     }
+
+    /** Batches whose executor sees {@code gone} as cancelled. */
+    private ProviderBatches cancelling(Requester... gone) {
+        ProviderRoster roster = ProviderRoster.of(List.of(OPENAI), new BuiltinProvider());
+        ItemExecutor items = new ItemExecutor(roster, clock, Duration.ofSeconds(30), threads,
+                new WorkerMetrics(new SimpleMeterRegistry()));
+        java.util.Set<Requester> cancelled = java.util.Set.of(gone);
+        BatchExecutor executor = new BatchExecutor(items, threads, clock, batch -> batch.items().stream()
+                .flatMap(item -> item.requesters().stream()).filter(cancelled::contains)
+                .collect(java.util.stream.Collectors.toSet()));
+        return new ProviderBatches("group-a", Map.of("openai", new ProviderBatches.Api(api, Duration.ofMinutes(30))),
+                roster, executor, clock, new WorkerMetrics(registry));
+    }
+
+    private static BatchItem sharedBy(String id, Requester... requesters) {
+        BatchItem item = item(id, Lane.BULK, null);
+        return new BatchItem(item.cacheKey(), item.request(), List.of(requesters));
+    }
+
+    @Test
+    void shouldCancelAPendingProviderBatchWhoseEveryRequesterWasCancelled() throws Exception {
+        Requester a = new Requester("a", "c1", null, null);
+        Requester a2 = new Requester("a2", "c2", null, null);
+        Requester b = new Requester("b", "c1", null, null);
+        AnalysisBatch batch = batch(sharedBy("a", a, a2), sharedBy("b", b));
+        ProviderBatchRecord pending = new ProviderBatchRecord("group-a", batch, "openai", "batch_1",
+                List.of("gpt-4o-mini", "gpt-4o-mini"), NOW.minusSeconds(60));
+        api.pollError = new IllegalStateException("the provider is not asked how a batch nobody wants stands");
+
+        BatchResult result = cancelling(a, a2, b).poll(pending).orElseThrow();
+
+        assertThat(api.cancelled).containsExactly("batch_1");
+        assertThat(calls("cancel", "ok")).isEqualTo(1.0);
+        assertThat(result.batchId()).isEqualTo("b-1");
+        assertThat(result.items()).allSatisfy(i -> {
+            assertThat(i.status()).isEqualTo(ResultStatus.CANCELLED);
+            assertThat(i.error().message()).contains("while its provider batch was running");
+        });
+        assertThat(result.items()).flatExtracting(i -> i.requesters()).containsExactly(a, a2, b);
+    }
+
+    @Test
+    void shouldEndABatchWhoseRequestersWereAllCancelledEvenWhenTheProviderCannotCancelIt() throws Exception {
+        Requester a = new Requester("a", "c1", null, null);
+        AnalysisBatch batch = batch(sharedBy("a", a));
+        ProviderBatchRecord pending = new ProviderBatchRecord("group-a", batch, "openai", "batch_1",
+                List.of("gpt-4o-mini"), NOW.minusSeconds(60));
+        api.cancelError = new RetriableProviderException("openai", RetriableProviderException.Kind.CIRCUIT_OPEN, 0,
+                "open");
+
+        BatchResult result = cancelling(a).poll(pending).orElseThrow();
+
+        assertThat(result.items()).singleElement().satisfies(i -> assertThat(i.status())
+                .isEqualTo(ResultStatus.CANCELLED));
+        assertThat(calls("cancel", "refused")).isEqualTo(1.0);
+    }
+
+    @Test
+    void shouldGiveRequestersCancelledWhileTheirProviderBatchRanCancelledAndTheOthersTheirAnswers()
+            throws Exception {
+        Requester a = new Requester("a", "c1", null, null);
+        Requester a2 = new Requester("a2", "c2", null, null);
+        Requester b = new Requester("b", "c1", null, null);
+        AnalysisBatch batch = batch(sharedBy("a", a, a2), sharedBy("b", b));
+        ProviderBatchRecord pending = new ProviderBatchRecord("group-a", batch, "openai", "batch_1",
+                List.of("gpt-4o-mini", "gpt-4o-mini"), NOW.minusSeconds(60));
+        ProviderBatches batches = cancelling(a2, b);
+
+        assertThat(batches.poll(pending)).as("still running for a").isEmpty();
+        api.next = new BatchApi.Status.Done(Map.of(
+                "item-0", new BatchApi.Outcome.Answered(new ProviderAnswer(List.of(), "clean", "gpt-4o-mini", null)),
+                "item-1", new BatchApi.Outcome.Answered(new ProviderAnswer(List.of(), "late", "gpt-4o-mini", null))));
+        BatchResult result = batches.poll(pending).orElseThrow();
+
+        assertThat(api.cancelled).as("a still wanted its answer").isEmpty();
+        assertThat(result.items()).hasSize(3);
+        assertThat(result.items().get(0).status()).isEqualTo(ResultStatus.COMPLETED);
+        assertThat(result.items().get(0).requesters()).containsExactly(a);
+        assertThat(result.items().get(0).summary()).isEqualTo("clean");
+        assertThat(result.items().get(1).status()).isEqualTo(ResultStatus.CANCELLED);
+        assertThat(result.items().get(1).requesters()).containsExactly(a2);
+        assertThat(result.items().get(2).status()).isEqualTo(ResultStatus.CANCELLED);
+        assertThat(result.items().get(2).requesters()).containsExactly(b);
+    }
 }
