@@ -153,17 +153,23 @@ public final class ProviderBatches {
         if (api == null) {
             return;
         }
+        boolean cancelled = cancelAtProvider(api, orphan, "its pending record was never committed");
+        metrics.orphan(orphan.provider(), cancelled ? "cancelled" : "left");
+    }
+
+    /** Whether the provider took the cancel; counted and logged either way. */
+    private boolean cancelAtProvider(Api api, ProviderBatchRecord pending, String why) {
         try {
-            api.api().cancel(orphan.providerBatchId());
-            metrics.batchApiCall(orphan.provider(), "cancel", "ok");
-            metrics.orphan(orphan.provider(), "cancelled");
-            LOG.info("{} batch {} for batch {} cancelled: its pending record was never committed",
-                    orphan.provider(), orphan.providerBatchId(), orphan.batch().batchId());
+            api.api().cancel(pending.providerBatchId());
+            metrics.batchApiCall(pending.provider(), "cancel", "ok");
+            LOG.info("{} batch {} for batch {} cancelled: {}", pending.provider(), pending.providerBatchId(),
+                    pending.batch().batchId(), why);
+            return true;
         } catch (RuntimeException e) {
-            metrics.batchApiCall(orphan.provider(), "cancel", outcome(e));
-            metrics.orphan(orphan.provider(), "left");
-            LOG.warn("{} batch {} for batch {} was never recorded and could not be cancelled; it runs out unread: {}",
-                    orphan.provider(), orphan.providerBatchId(), orphan.batch().batchId(), e.getMessage());
+            metrics.batchApiCall(pending.provider(), "cancel", outcome(e));
+            LOG.warn("{} batch {} for batch {} could not be cancelled ({}); it runs out unread: {}",
+                    pending.provider(), pending.providerBatchId(), pending.batch().batchId(), why, e.getMessage());
+            return false;
         }
     }
 
@@ -182,7 +188,8 @@ public final class ProviderBatches {
         }
         CancellationSplit split = CancellationSplit.of(pending.batch(), fallback.cancelled(pending.batch()));
         if (split.everyoneCancelled()) {
-            cancelUnwanted(pending);
+            // nobody will read its answers: best effort, as for an orphan
+            cancelAtProvider(api, pending, "every requester of it was cancelled");
             return Optional.of(split.result(List.of(), this::cancelledWhileRunning, clock.instant()));
         }
         Map<String, ProviderCall> calls = calls(pending.batch(), pending.models(), pending.submittedAt());
@@ -205,24 +212,6 @@ public final class ProviderBatches {
             }
             case BatchApi.Status.Done d -> Optional.of(result(pending, split, d.outcomes()));
         };
-    }
-
-    /**
-     * Every requester of a pending provider batch was cancelled: nobody will read its answers, so it is
-     * cancelled at the provider (best effort: one that cannot be cancelled runs out unread, as an orphan does).
-     */
-    private void cancelUnwanted(ProviderBatchRecord pending) {
-        try {
-            apis.get(pending.provider()).api().cancel(pending.providerBatchId());
-            metrics.batchApiCall(pending.provider(), "cancel", "ok");
-            LOG.info("{} batch {} for batch {} cancelled: every requester of it was cancelled", pending.provider(),
-                    pending.providerBatchId(), pending.batch().batchId());
-        } catch (RuntimeException e) {
-            metrics.batchApiCall(pending.provider(), "cancel", outcome(e));
-            LOG.warn("{} batch {} for batch {}: every requester was cancelled, but it could not be; it runs out "
-                    + "unread: {}", pending.provider(), pending.providerBatchId(), pending.batch().batchId(),
-                    e.getMessage());
-        }
     }
 
     private ItemResult cancelledWhileRunning(BatchItem item) {
