@@ -142,12 +142,13 @@ public final class SharedRateLimit implements RateLimit {
     }
 
     /**
-     * The shared budget as Redis holds it; this instance's share while Redis is away. Reading does not switch
-     * the limit's mode: only acquiring does.
+     * The shared budget as Redis holds it; this instance's share while Redis is away. Reading probes Redis as
+     * acquiring does (at most every five seconds), so an instance without traffic reports the shared budget again
+     * once Redis is back instead of its own share until its next call.
      */
     @Override
     public java.util.Optional<LimiterHeadroom> headroom() {
-        if (degraded) {
+        if (degraded && !redisBack()) {
             return fallback.headroom();
         }
         try {

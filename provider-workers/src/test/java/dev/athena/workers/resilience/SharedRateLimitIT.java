@@ -154,4 +154,21 @@ class SharedRateLimitIT {
         assertThat(seen.shared()).isTrue();
         assertThat(seen.requestsRemaining()).as("shared again, from a budget set anew").isEqualTo(5);
     }
+
+    @Test
+    void shouldReportTheSharedBudgetOnceRedisIsBackWithoutACallInBetween() {
+        EmbeddedRedis redis = stack.embeddedRedis().orElseThrow();
+        String provider = "it-quiet-" + UUID.randomUUID();
+        AtomicLong now = new AtomicLong(System.currentTimeMillis());
+        InstantSource clock = () -> Instant.ofEpochMilli(now.get());
+        redis.stop();
+        SharedRateLimit a = new SharedRateLimit(first, provider, 6, 1_000_000, 2, clock, Sleeper.SYSTEM);
+        assertThat(a.headroom().orElseThrow().shared()).isFalse();
+
+        redis.restart();
+        now.addAndGet(5_000);
+        LimiterHeadroom seen = a.headroom().orElseThrow();
+        assertThat(seen.shared()).as("the health publisher's reading finds Redis back").isTrue();
+        assertThat(seen.requestsRemaining()).isEqualTo(6);
+    }
 }
