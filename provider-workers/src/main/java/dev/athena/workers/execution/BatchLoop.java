@@ -238,7 +238,7 @@ public final class BatchLoop implements Runnable {
                         Json.write(submitted)));
             }
             producer.sendOffsetsToTransaction(ready.offsets(), consumer.groupMetadata());
-            TransactionCommit.commit(producer, TransactionCommit.PATIENCE);
+            TransactionCommit.commitWhile(producer, () -> running);
             metrics.transaction("committed");
         } catch (ProducerFencedException | InvalidProducerEpochException | OutOfOrderSequenceException
                 | AuthorizationException e) {

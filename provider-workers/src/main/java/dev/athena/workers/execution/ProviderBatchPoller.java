@@ -182,7 +182,7 @@ public final class ProviderBatchPoller implements Runnable {
             // instance meanwhile: the batch then gets its one result from the new owner only.
             producer.sendOffsetsToTransaction(Map.of(t.partition, new OffsetAndMetadata(consumer.position(t.partition))),
                     consumer.groupMetadata());
-            TransactionCommit.commit(producer, TransactionCommit.PATIENCE);
+            TransactionCommit.commitWhile(producer, () -> running);
             metrics.providerBatchTransaction("committed");
             LOG.info("batch {} finished from {}'s batch {}", batchId, t.record.provider(), t.record.providerBatchId());
             return true;

@@ -177,7 +177,7 @@ public final class DeliveryLoop implements Runnable {
                 committedItems.addAll(split.items());
             }
             producer.sendOffsetsToTransaction(nextOffsets(records), consumer.groupMetadata());
-            TransactionCommit.commit(producer, TransactionCommit.PATIENCE);
+            TransactionCommit.commitWhile(producer, () -> running);
         } catch (ProducerFencedException | InvalidProducerEpochException | OutOfOrderSequenceException
                 | UnsupportedVersionException | AuthorizationException e) {
             forget(topics);

@@ -1,6 +1,7 @@
 package dev.athena.schemas.topic;
 
 import java.time.Duration;
+import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.errors.TimeoutException;
 
@@ -12,12 +13,6 @@ import org.apache.kafka.common.errors.TimeoutException;
  * and the splitter and restarted them.
  */
 public final class TransactionCommit {
-    /**
-     * Longer than the pipeline's transaction timeouts (15-20 s): by then the coordinator has settled the
-     * transaction either way.
-     */
-    public static final Duration PATIENCE = Duration.ofSeconds(40);
-
     private TransactionCommit() {
     }
 
@@ -27,12 +22,22 @@ public final class TransactionCommit {
      */
     public static int commit(Producer<?, ?> producer, Duration patience) {
         long deadline = System.nanoTime() + patience.toNanos();
+        return commitWhile(producer, () -> System.nanoTime() - deadline < 0);
+    }
+
+    /**
+     * Commits, retrying timeouts for as long as {@code wanted} says the caller still runs; returns how many
+     * attempts it took. For the consume-produce loops: until the commit's outcome is known their producer can do
+     * nothing else, and a broker away for longer than any fixed patience (a lone broker's restart can take
+     * minutes) would otherwise stop them for good. Once {@code wanted} is false the last timeout is thrown.
+     */
+    public static int commitWhile(Producer<?, ?> producer, BooleanSupplier wanted) {
         for (int attempt = 1; ; attempt++) {
             try {
                 producer.commitTransaction();
                 return attempt;
             } catch (TimeoutException e) {
-                if (System.nanoTime() - deadline >= 0) {
+                if (!wanted.getAsBoolean()) {
                     throw e;
                 }
             }
