@@ -281,6 +281,12 @@ class ProviderBatchesTest {
                 roster, executor, clock, new WorkerMetrics(registry));
     }
 
+    /** The batch as it waits in OpenAI's batch API since a minute ago. */
+    private static ProviderBatchRecord pending(AnalysisBatch batch) {
+        return new ProviderBatchRecord("group-a", batch, "openai", "batch_1",
+                batch.items().stream().map(item -> "gpt-4o-mini").toList(), NOW.minusSeconds(60));
+    }
+
     private static BatchItem sharedBy(String id, Requester... requesters) {
         BatchItem item = item(id, Lane.BULK, null);
         return new BatchItem(item.cacheKey(), item.request(), List.of(requesters));
@@ -291,9 +297,7 @@ class ProviderBatchesTest {
         Requester a = new Requester("a", "c1", null, null);
         Requester a2 = new Requester("a2", "c2", null, null);
         Requester b = new Requester("b", "c1", null, null);
-        AnalysisBatch batch = batch(sharedBy("a", a, a2), sharedBy("b", b));
-        ProviderBatchRecord pending = new ProviderBatchRecord("group-a", batch, "openai", "batch_1",
-                List.of("gpt-4o-mini", "gpt-4o-mini"), NOW.minusSeconds(60));
+        ProviderBatchRecord pending = pending(batch(sharedBy("a", a, a2), sharedBy("b", b)));
         api.pollError = new IllegalStateException("the provider is not asked how a batch nobody wants stands");
 
         BatchResult result = cancelling(a, a2, b).poll(pending).orElseThrow();
@@ -311,9 +315,7 @@ class ProviderBatchesTest {
     @Test
     void shouldEndABatchWhoseRequestersWereAllCancelledEvenWhenTheProviderCannotCancelIt() throws Exception {
         Requester a = new Requester("a", "c1", null, null);
-        AnalysisBatch batch = batch(sharedBy("a", a));
-        ProviderBatchRecord pending = new ProviderBatchRecord("group-a", batch, "openai", "batch_1",
-                List.of("gpt-4o-mini"), NOW.minusSeconds(60));
+        ProviderBatchRecord pending = pending(batch(sharedBy("a", a)));
         api.cancelError = new RetriableProviderException("openai", RetriableProviderException.Kind.CIRCUIT_OPEN, 0,
                 "open");
 
@@ -330,9 +332,7 @@ class ProviderBatchesTest {
         Requester a = new Requester("a", "c1", null, null);
         Requester a2 = new Requester("a2", "c2", null, null);
         Requester b = new Requester("b", "c1", null, null);
-        AnalysisBatch batch = batch(sharedBy("a", a, a2), sharedBy("b", b));
-        ProviderBatchRecord pending = new ProviderBatchRecord("group-a", batch, "openai", "batch_1",
-                List.of("gpt-4o-mini", "gpt-4o-mini"), NOW.minusSeconds(60));
+        ProviderBatchRecord pending = pending(batch(sharedBy("a", a, a2), sharedBy("b", b)));
         ProviderBatches batches = cancelling(a2, b);
 
         assertThat(batches.poll(pending)).as("still running for a").isEmpty();
