@@ -17,6 +17,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -46,13 +47,16 @@ public final class BatchCollector implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BatchCollector.class);
 
     private final List<KafkaStreams> applications;
+    private final List<String> applicationIds;
     private final List<KafkaStreamsMetrics> streamsMetrics;
     private final GroupLag lag;
     private final CacheLookup cache;
+    private volatile boolean closing;
 
-    private BatchCollector(List<KafkaStreams> applications, List<KafkaStreamsMetrics> streamsMetrics,
-            GroupLag lag, CacheLookup cache) {
+    private BatchCollector(List<KafkaStreams> applications, List<String> applicationIds,
+            List<KafkaStreamsMetrics> streamsMetrics, GroupLag lag, CacheLookup cache) {
         this.applications = applications;
+        this.applicationIds = applicationIds;
         this.streamsMetrics = streamsMetrics;
         this.lag = lag;
         this.cache = cache;
@@ -90,8 +94,8 @@ public final class BatchCollector implements AutoCloseable {
             // the application id is the group: how far it is behind on its intake, as the broker sees it
             intakeByGroup.put(own.applicationId(), List.of(intake.topic()));
         }
-        var collector = new BatchCollector(List.copyOf(applications), List.copyOf(streamsMetrics),
-                GroupLag.start(settings.bootstrap(), intakeByGroup, registry), cache);
+        var collector = new BatchCollector(List.copyOf(applications), List.copyOf(intakeByGroup.keySet()),
+                List.copyOf(streamsMetrics), GroupLag.start(settings.bootstrap(), intakeByGroup, registry), cache);
         applications.forEach(KafkaStreams::start);
         try {
             if (!running.await(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -156,10 +160,39 @@ public final class BatchCollector implements AutoCloseable {
         }
     }
 
-    /** RUNNING when every application is; otherwise the state of the first that is not. */
+    /**
+     * RUNNING when every application is; otherwise the state of one that {@link #hasStopped stopped}, or else of
+     * the first that is not running (starting, rebalancing).
+     */
     public KafkaStreams.State state() {
-        return applications.stream().map(KafkaStreams::state).filter(state -> state != KafkaStreams.State.RUNNING)
-                .findFirst().orElse(KafkaStreams.State.RUNNING);
+        List<KafkaStreams.State> states = applications.stream().map(KafkaStreams::state).toList();
+        return states.stream().filter(BatchCollector::hasStopped).findFirst().orElse(states.stream()
+                .filter(state -> state != KafkaStreams.State.RUNNING).findFirst().orElse(KafkaStreams.State.RUNNING));
+    }
+
+    /**
+     * An application that stopped while nobody was closing the collector, as "{@code <application id> is
+     * <state>}"; empty while all run. Its intake is then read by nobody in this process.
+     */
+    public Optional<String> stopped() {
+        if (closing) {
+            return Optional.empty();
+        }
+        for (int i = 0; i < applications.size(); i++) {
+            KafkaStreams.State state = applications.get(i).state();
+            if (hasStopped(state)) {
+                return Optional.of("application " + applicationIds.get(i) + " is " + state);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Failed, or shutting down or down: Streams does not come back from these by itself. */
+    static boolean hasStopped(KafkaStreams.State state) {
+        return switch (state) {
+            case PENDING_ERROR, ERROR, PENDING_SHUTDOWN, NOT_RUNNING -> true;
+            case CREATED, REBALANCING, RUNNING -> false;
+        };
     }
 
     /**
@@ -168,9 +201,10 @@ public final class BatchCollector implements AutoCloseable {
      */
     @Override
     public void close() {
-        try (var closing = Executors.newVirtualThreadPerTaskExecutor()) {
+        closing = true;
+        try (var closers = Executors.newVirtualThreadPerTaskExecutor()) {
             for (KafkaStreams streams : applications) {
-                closing.execute(() -> {
+                closers.execute(() -> {
                     if (!streams.close(new KafkaStreams.CloseOptions().leaveGroup(true).timeout(CLOSE_TIMEOUT))) {
                         LOG.warn("a collector application did not stop within {}", CLOSE_TIMEOUT);
                     }

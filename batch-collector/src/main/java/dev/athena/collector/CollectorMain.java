@@ -7,13 +7,15 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.streams.KafkaStreams;
 
 /**
  * Runs the collector alone. {@code ATHENA_KAFKA_BOOTSTRAP} (default 127.0.0.1:9092) and {@code ATHENA_STATE_DIR}
  * (default {@code ./.athena/collector-state}), optional {@code ATHENA_REDIS_URL} for cache hits, and the windows,
  * caps, limits, quotas and allowlist of {@link CollectorEnvironment}, which also says where it serves its metrics
- * (its own, Kafka Streams' and the JVM's, for Prometheus) and health. Stops cleanly on SIGTERM or Ctrl-C.
+ * (its own, Kafka Streams' and the JVM's, for Prometheus) and health. Stops cleanly on SIGTERM or Ctrl-C; exits
+ * with status 1 when one of its Streams applications stops on its own.
  */
 public final class CollectorMain {
     private CollectorMain() {
@@ -41,7 +43,15 @@ public final class CollectorMain {
         System.out.println("athena-batch-collector: running against " + bootstrap + ops.map(endpoint ->
                 ", metrics and health on " + endpoint.where()).orElse(""));
         try {
-            stopped.await();
+            // an application in ERROR reads nothing yet keeps its partitions' other consumers waiting for it: exit,
+            // so that a supervisor starts a fresh process
+            while (!stopped.await(1, TimeUnit.SECONDS)) {
+                Optional<String> down = collector.stopped();
+                if (down.isPresent()) {
+                    System.err.println("athena-batch-collector: " + down.get() + ", exiting");
+                    System.exit(1);
+                }
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             ops.ifPresent(OpsEndpoint::close);

@@ -247,11 +247,13 @@ class BatchCollectorIT {
             HttpResponse<String> health = get(http, base.resolve("/health"));
             assertThat(health.statusCode()).isEqualTo(200);
             assertThat(health.body()).contains("RUNNING");
+            assertThat(collector.stopped()).as("no application stopped").isEmpty();
 
             collector.close();
             HttpResponse<String> stopped = get(http, base.resolve("/health"));
             assertThat(stopped.statusCode()).isEqualTo(503);
             assertThat(stopped.body()).contains("NOT_RUNNING");
+            assertThat(collector.stopped()).as("closed, not stopped on its own").isEmpty();
         } finally {
             collector.close();
         }

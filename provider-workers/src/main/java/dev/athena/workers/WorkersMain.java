@@ -12,10 +12,10 @@ import org.slf4j.LoggerFactory;
  * Runs one worker instance alone. Configuration from the environment: {@code ATHENA_KAFKA_BOOTSTRAP} (default
  * 127.0.0.1:9092), {@code ATHENA_REDIS_URL} (default redis://127.0.0.1:6379), {@code ATHENA_WORKER_GROUP},
  * {@code ATHENA_WORKER_ID} (default: a random id; set it to the pod name for clean restarts),
- * {@code ATHENA_WORKER_MAX_BATCHES}. Serves {@code /metrics} (its meters and the JVM's, for Prometheus) and {@code
- * /health} ({@link WorkersHealth}) on {@code ATHENA_WORKERS_OPS_HOST}:{@code ATHENA_WORKERS_OPS_PORT}, default
- * 127.0.0.1:{@value #DEFAULT_OPS_PORT} ({@code off}: nowhere). Stops cleanly on SIGTERM or Ctrl-C; exits with
- * status 1 when its batch loop or provider batch poller stops on its own.
+ * {@code ATHENA_WORKER_MAX_BATCHES} ({@link WorkerEnvironment}). Serves {@code /metrics} (its meters and the
+ * JVM's, for Prometheus) and {@code /health} ({@link WorkersHealth}) on {@code ATHENA_WORKERS_OPS_HOST}:{@code
+ * ATHENA_WORKERS_OPS_PORT}, default 127.0.0.1:{@value #DEFAULT_OPS_PORT} ({@code off}: nowhere). Stops cleanly on
+ * SIGTERM or Ctrl-C; exits with status 1 when its batch loop or provider batch poller stops on its own.
  */
 public final class WorkersMain {
     public static final int DEFAULT_OPS_PORT = 9402;
@@ -27,19 +27,12 @@ public final class WorkersMain {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        WorkerSettings settings = WorkerSettings.defaults(env("ATHENA_KAFKA_BOOTSTRAP", "127.0.0.1:9092"),
-                env("ATHENA_REDIS_URL", "redis://127.0.0.1:6379"));
-        settings = settings.withGroupId(env("ATHENA_WORKER_GROUP", settings.groupId()))
-                .withInstanceId(env("ATHENA_WORKER_ID", settings.instanceId()));
-        String maxBatches = System.getenv("ATHENA_WORKER_MAX_BATCHES");
-        if (maxBatches != null && !maxBatches.isBlank()) {
-            settings = new WorkerSettings(settings.bootstrap(), settings.redisUrl(), settings.groupId(),
-                    settings.instanceId(), Integer.parseInt(maxBatches.trim()));
-        }
+        WorkerSettings settings = WorkerEnvironment.apply(WorkerSettings.defaults(
+                env("ATHENA_KAFKA_BOOTSTRAP", "127.0.0.1:9092"), env("ATHENA_REDIS_URL", "redis://127.0.0.1:6379")),
+                System.getenv());
         PrometheusMeterRegistry registry = OpsRegistry.create();
-        WorkerSettings configured = settings;
         var served = OpsEndpoint.serveThenStart(OPS, System.getenv(), registry, WorkersHealth::of, "workers",
-                () -> ProviderWorkers.start(configured, registry));
+                () -> ProviderWorkers.start(settings, registry));
         ProviderWorkers workers = served.service();
         Optional<OpsEndpoint> ops = served.endpoint();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -146,7 +147,16 @@ public final class Athena {
         out.println("athena: ready (kafka " + pipeline.kafkaBootstrap() + ", http 127.0.0.1:"
                 + pipeline.httpPort().orElse(-1) + ", data " + data + ")");
         out.flush();
-        stopped.await();
+        while (!stopped.await(1, TimeUnit.SECONDS)) {
+            Optional<String> down = pipeline.stoppedService();
+            if (down.isPresent()) {
+                // as each service does alone: exit non-zero (the shutdown hook closes the rest) rather than stay
+                // up with requests waiting for ever behind the part that stopped
+                out.println("athena: " + down.get() + "; stopping everything");
+                out.flush();
+                return 1;
+            }
+        }
         return 0;
     }
 

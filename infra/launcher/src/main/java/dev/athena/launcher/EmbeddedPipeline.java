@@ -7,6 +7,8 @@ import dev.athena.infra.stack.LocalStack;
 import dev.athena.infra.stack.StackOptions;
 import dev.athena.ingest.gateway.Gateway;
 import dev.athena.ingest.gateway.GatewaySettings;
+import dev.athena.workers.WorkerEnvironment;
+import dev.athena.workers.WorkerSettings;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
@@ -54,6 +56,7 @@ final class EmbeddedPipeline implements AutoCloseable {
         Endpoints placeholder = new Endpoints("127.0.0.1:9092", "redis://127.0.0.1:6379",
                 "jdbc:postgresql://127.0.0.1:5432/athena", "athena", "");
         CollectorEnvironment.apply(CollectorSettings.defaults(placeholder.kafkaBootstrap(), dataDir), env);
+        WorkerEnvironment.apply(WorkerSettings.defaults(placeholder.kafkaBootstrap(), placeholder.redisUrl()), env);
         gatewaySettings(placeholder, 0, env);
     }
 
@@ -69,6 +72,11 @@ final class EmbeddedPipeline implements AutoCloseable {
 
     Endpoints endpoints() {
         return stack.endpoints();
+    }
+
+    /** See {@link PipelineServices#stoppedService}. */
+    Optional<String> stoppedService() {
+        return services.stoppedService();
     }
 
     Optional<Integer> httpPort() {

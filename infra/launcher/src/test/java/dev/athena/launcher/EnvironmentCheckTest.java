@@ -27,6 +27,16 @@ class EnvironmentCheckTest {
     }
 
     @Test
+    void shouldRefuseABadWorkerSetting() {
+        assertThatThrownBy(() -> EmbeddedPipeline.checkEnvironment(Map.of("ATHENA_WORKER_MAX_BATCHES", "many"),
+                dataDir))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("ATHENA_WORKER_MAX_BATCHES").hasMessageContaining("'many'");
+        assertThatThrownBy(() -> EmbeddedPipeline.checkEnvironment(Map.of("ATHENA_WORKER_ID", "my worker"), dataDir))
+                .hasMessageStartingWith("ATHENA_WORKER_ID").hasMessageContaining("'my worker'");
+    }
+
+    @Test
     void shouldRefuseABadGatewaySetting() {
         assertThatThrownBy(() -> EmbeddedPipeline.checkEnvironment(Map.of("ATHENA_RATE_LIMIT_GLOBAL", "lots"),
                 dataDir))
