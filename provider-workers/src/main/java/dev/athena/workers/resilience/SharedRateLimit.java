@@ -18,7 +18,9 @@ import org.slf4j.LoggerFactory;
  * Requests and tokens per minute shared by every worker instance through Redis (Redisson's sliding-window
  * {@link RRateLimiter}, rate type OVERALL), plus a shared pause key set from a provider's 429. When Redis fails,
  * each instance falls back to a local limit of its share ({@code limit / expectedInstances}) until Redis answers
- * again; the switch is logged once each way.
+ * again; the switch is logged once each way. Nothing here waits for Redis when it is made: the first call (or
+ * health reading) sets the rates, so an instance started while Redis is down does not wait out a timeout for each
+ * provider before it runs.
  */
 public final class SharedRateLimit implements RateLimit {
     private static final Logger LOG = LoggerFactory.getLogger(SharedRateLimit.class);
@@ -38,7 +40,10 @@ public final class SharedRateLimit implements RateLimit {
     private final LocalRateLimit fallback;
     private final InstantSource clock;
     private final Sleeper sleeper;
-    private volatile boolean degraded;
+    /** True until the first call has set the rates in Redis, and again while Redis fails. */
+    private volatile boolean degraded = true;
+    private volatile boolean ratesTried;
+    private volatile boolean outageLogged;
     private volatile long nextProbeMillis;
 
     public SharedRateLimit(RedissonClient redis, String provider, long requestsPerMinute, long tokensPerMinute,
@@ -55,12 +60,6 @@ public final class SharedRateLimit implements RateLimit {
         int share = Math.max(1, expectedInstances);
         this.fallback = new LocalRateLimit(provider, Math.max(1, requestsPerMinute / share),
                 Math.max(1, tokensPerMinute / share), clock, sleeper);
-        try {
-            configure(requests, requestsPerMinute);
-            configure(tokens, tokensPerMinute);
-        } catch (RedisException e) {
-            degrade(e);
-        }
     }
 
     /**
@@ -79,6 +78,7 @@ public final class SharedRateLimit implements RateLimit {
 
     @Override
     public void acquire(long wantedTokens, Duration maxWait) {
+        setRatesOnce();
         if (degraded && !redisBack()) {
             fallback.acquire(wantedTokens, maxWait);
             return;
@@ -148,6 +148,7 @@ public final class SharedRateLimit implements RateLimit {
      */
     @Override
     public java.util.Optional<LimiterHeadroom> headroom() {
+        setRatesOnce();
         if (degraded && !redisBack()) {
             return fallback.headroom();
         }
@@ -162,9 +163,33 @@ public final class SharedRateLimit implements RateLimit {
     }
 
     /**
-     * At most one probe every five seconds, so that a Redis outage does not cost every call a timeout. The probe
-     * sets the rates where they are missing: this instance may have started while Redis was down, or Redis may
-     * have come back without its data, and a limiter without a rate refuses every call.
+     * The first call sets the rates; calls made meanwhile wait for it, or each would take its local share of a
+     * budget the others already spend through Redis.
+     */
+    private void setRatesOnce() {
+        if (ratesTried) {
+            return;
+        }
+        synchronized (this) {
+            if (ratesTried) {
+                return;
+            }
+            try {
+                configure(requests, requestsPerMinute);
+                configure(tokens, tokensPerMinute);
+                degraded = false;
+            } catch (RedisException e) {
+                degrade(e);
+            }
+            ratesTried = true;
+        }
+    }
+
+    /**
+     * At most one probe every five seconds while Redis fails, so that an outage does not cost every call a
+     * timeout. The probe sets the rates where they are missing: this
+     * instance may have started while Redis was down, or Redis may have come back without its data, and a
+     * limiter without a rate refuses every call.
      */
     private boolean redisBack() {
         long now = clock.millis();
@@ -176,17 +201,26 @@ public final class SharedRateLimit implements RateLimit {
             configure(requests, requestsPerMinute);
             configure(tokens, tokensPerMinute);
             degraded = false;
-            LOG.info("rate limit of {} is shared through Redis again", provider);
+            if (outageLogged) {
+                outageLogged = false;
+                LOG.info("rate limit of {} is shared through Redis again", provider);
+            }
             return true;
         } catch (RedisException e) {
+            logOutage(e);
             return false;
         }
     }
 
     private void degrade(RedisException e) {
         nextProbeMillis = clock.millis() + 5_000;
-        if (!degraded) {
-            degraded = true;
+        degraded = true;
+        logOutage(e);
+    }
+
+    private void logOutage(RedisException e) {
+        if (!outageLogged) {
+            outageLogged = true;
             LOG.warn("Redis unavailable for the rate limit of {}: this instance limits itself to its share ({})",
                     provider, e.getClass().getSimpleName());
         }

@@ -171,4 +171,22 @@ class SharedRateLimitIT {
         assertThat(seen.shared()).as("the health publisher's reading finds Redis back").isTrue();
         assertThat(seen.requestsRemaining()).isEqualTo(6);
     }
+
+    @Test
+    void shouldLeaveRedisAloneUntilItsFirstCallSoThatAStartDoesNotWaitForIt() {
+        String provider = "it-lazy-" + UUID.randomUUID();
+        String pattern = "*athena:ratelimit:" + provider + "*";
+        SharedRateLimit a = new SharedRateLimit(first, provider, 6, 1_000_000, 2, Clock.systemUTC(), Sleeper.SYSTEM);
+        assertThat(first.getKeys().getKeysStream(org.redisson.api.options.KeysScanOptions.defaults().pattern(pattern))
+                .toList()).as("nothing written while it was made").isEmpty();
+
+        a.acquire(10, Duration.ZERO);
+
+        assertThat(first.getKeys().getKeysStream(org.redisson.api.options.KeysScanOptions.defaults().pattern(pattern))
+                .toList()).as("the rates, set by the first call").isNotEmpty();
+        LimiterHeadroom seen = new SharedRateLimit(second, provider, 6, 1_000_000, 2, Clock.systemUTC(),
+                Sleeper.SYSTEM).headroom().orElseThrow();
+        assertThat(seen.shared()).isTrue();
+        assertThat(seen.requestsRemaining()).as("the first call counted in the shared budget").isEqualTo(5);
+    }
 }
