@@ -7,6 +7,7 @@ import dev.athena.infra.stack.LocalStack;
 import dev.athena.infra.stack.StackOptions;
 import dev.athena.ingest.gateway.Gateway;
 import dev.athena.ingest.gateway.GatewaySettings;
+import dev.athena.ops.StoreMeterTags;
 import dev.athena.workers.WorkerEnvironment;
 import dev.athena.workers.WorkerSettings;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -31,6 +32,7 @@ final class EmbeddedPipeline implements AutoCloseable {
     static EmbeddedPipeline start(Path dataDir, int kafkaPort, int httpPort) {
         checkEnvironment(System.getenv(), dataDir);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        registry.config().meterFilter(new StoreMeterTags());
         LocalStack stack = LocalStack.start(StackOptions.fromEnvironment(dataDir, kafkaPort));
         PipelineServices services = null;
         try {
