@@ -43,8 +43,8 @@ public final class CollectorMain {
         System.out.println("athena-batch-collector: running against " + bootstrap + ops.map(endpoint ->
                 ", metrics and health on " + endpoint.where()).orElse(""));
         try {
-            // an application in ERROR reads nothing yet keeps its partitions' other consumers waiting for it: exit,
-            // so that a supervisor starts a fresh process
+            // an application in ERROR never reads its intake again, while the process looks alive: exit, so that
+            // a supervisor starts a fresh one
             while (!stopped.await(1, TimeUnit.SECONDS)) {
                 Optional<String> down = collector.stopped();
                 if (down.isPresent()) {
