@@ -163,33 +163,25 @@ public final class SharedRateLimit implements RateLimit {
     }
 
     /**
-     * The first call sets the rates; calls made meanwhile wait for it, or each would take its local share of a
-     * budget the others already spend through Redis.
+     * The first call sets the rates (the first probe); calls made meanwhile wait for it, or each would take its
+     * local share of a budget the others already spend through Redis.
      */
     private void setRatesOnce() {
         if (ratesTried) {
             return;
         }
         synchronized (this) {
-            if (ratesTried) {
-                return;
+            if (!ratesTried) {
+                redisBack();
+                ratesTried = true;
             }
-            try {
-                configure(requests, requestsPerMinute);
-                configure(tokens, tokensPerMinute);
-                degraded = false;
-            } catch (RedisException e) {
-                degrade(e);
-            }
-            ratesTried = true;
         }
     }
 
     /**
      * At most one probe every five seconds while Redis fails, so that an outage does not cost every call a
-     * timeout. The probe sets the rates where they are missing: this
-     * instance may have started while Redis was down, or Redis may have come back without its data, and a
-     * limiter without a rate refuses every call.
+     * timeout. The probe sets the rates where they are missing: this instance may have started while Redis was
+     * down, or Redis may have come back without its data, and a limiter without a rate refuses every call.
      */
     private boolean redisBack() {
         long now = clock.millis();
