@@ -24,32 +24,23 @@ public final class WorkerEnvironment {
 
     /** {@code base} with whatever {@code env} sets. */
     public static WorkerSettings apply(WorkerSettings base, Map<String, String> env) {
-        int maxBatches = maxBatches(env, base.maxConcurrentBatches());
+        WorkerSettings settings = base.withGroupId(value(env, GROUP, base.groupId()));
         try {
-            return new WorkerSettings(base.bootstrap(), base.redisUrl(), value(env, GROUP, base.groupId()),
-                    value(env, INSTANCE_ID, base.instanceId()), maxBatches);
+            settings = settings.withInstanceId(value(env, INSTANCE_ID, base.instanceId()));
         } catch (IllegalArgumentException e) {
-            String variable = e.getMessage().startsWith("instanceId") ? INSTANCE_ID : GROUP;
-            throw new IllegalArgumentException(variable + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException(INSTANCE_ID + ": " + e.getMessage(), e);
         }
-    }
-
-    private static int maxBatches(Map<String, String> env, int fallback) {
-        String text = value(env, MAX_BATCHES, null);
-        if (text == null) {
-            return fallback;
+        String maxBatches = value(env, MAX_BATCHES, null);
+        if (maxBatches == null) {
+            return settings;
         }
-        int batches;
         try {
-            batches = Integer.parseInt(text);
-        } catch (NumberFormatException e) {
-            batches = 0;
-        }
-        if (batches < 1 || batches > 1024) {
+            return settings.withMaxConcurrentBatches(Integer.parseInt(maxBatches));
+        } catch (IllegalArgumentException e) {
+            // a number out of range as well as no number: the settings' own limits, named for the variable
             throw new IllegalArgumentException(MAX_BATCHES + " must be a whole number of batches from 1 to 1024 but "
-                    + "was '" + text + "'");
+                    + "was '" + maxBatches + "'", e);
         }
-        return batches;
     }
 
     private static String value(Map<String, String> env, String name, String fallback) {

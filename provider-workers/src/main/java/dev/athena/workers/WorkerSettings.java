@@ -42,6 +42,10 @@ public record WorkerSettings(String bootstrap, String redisUrl, String groupId, 
         return new WorkerSettings(bootstrap, redisUrl, groupId, newInstanceId, maxConcurrentBatches);
     }
 
+    public WorkerSettings withMaxConcurrentBatches(int newMaxConcurrentBatches) {
+        return new WorkerSettings(bootstrap, redisUrl, groupId, instanceId, newMaxConcurrentBatches);
+    }
+
     private static void requireText(String value, String name) {
         Objects.requireNonNull(value, name);
         if (value.isBlank()) {

@@ -7,10 +7,9 @@ import dev.athena.infra.stack.LocalStack;
 import dev.athena.infra.stack.StackOptions;
 import dev.athena.ingest.gateway.Gateway;
 import dev.athena.ingest.gateway.GatewaySettings;
-import dev.athena.ops.StoreMeterTags;
+import dev.athena.ops.OpsRegistry;
 import dev.athena.workers.WorkerEnvironment;
 import dev.athena.workers.WorkerSettings;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.util.Map;
@@ -31,8 +30,8 @@ final class EmbeddedPipeline implements AutoCloseable {
     /** {@code httpPort} 0 picks a free port; a negative one runs without the gateway. */
     static EmbeddedPipeline start(Path dataDir, int kafkaPort, int httpPort) {
         checkEnvironment(System.getenv(), dataDir);
-        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        registry.config().meterFilter(new StoreMeterTags());
+        // the registry each service keeps alone, so /metrics carries the same meters as theirs
+        PrometheusMeterRegistry registry = OpsRegistry.create();
         LocalStack stack = LocalStack.start(StackOptions.fromEnvironment(dataDir, kafkaPort));
         PipelineServices services = null;
         try {

@@ -13,7 +13,7 @@ import java.util.List;
  * Prometheus takes one set of tag keys per name: the meters of every kind but the first registered were dropped
  * (logged once, then silently). This names every store under {@code store} (the names tell the kinds apart). The
  * number of tags stays as it was: Micrometer's Kafka binder skips a meter whose name is registered already with
- * more tags. A registry's filters must be set before its first meter, so this goes where registries are made.
+ * more tags. A registry's filters must be set before its first meter, so {@link OpsRegistry} sets it as it makes one.
  */
 public final class StoreMeterTags implements MeterFilter {
     private static final String STATE_METERS = "kafka.stream.state.";
