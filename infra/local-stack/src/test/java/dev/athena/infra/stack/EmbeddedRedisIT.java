@@ -1,0 +1,44 @@
+package dev.athena.infra.stack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+@Tag("integration")
+class EmbeddedRedisIT {
+    @Test
+    void shouldRefuseConnectionsAsSoonAsStopReturnsAndAcceptThemAfterARestart(@TempDir Path dir) throws IOException {
+        int port;
+        try (ServerSocket free = new ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        try (EmbeddedRedis redis = EmbeddedRedis.start(dir, port)) {
+            for (int round = 0; round < 5; round++) {
+                assertThat(connects(port)).as("round %d: running", round).isTrue();
+                redis.stop();
+                assertThat(redis.isRunning()).isFalse();
+                assertThatThrownBy(() -> connect(port)).as("round %d: stopped", round).isInstanceOf(IOException.class);
+                redis.restart();
+            }
+        }
+    }
+
+    private static boolean connects(int port) throws IOException {
+        connect(port);
+        return true;
+    }
+
+    private static void connect(int port) throws IOException {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
+        }
+    }
+}
