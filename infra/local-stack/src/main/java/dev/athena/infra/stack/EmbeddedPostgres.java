@@ -5,12 +5,18 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** A PostgreSQL server on 127.0.0.1 (zonky's binaries from Maven Central), with its cluster in a directory. */
+/**
+ * A PostgreSQL server on 127.0.0.1 (zonky's binaries from Maven Central), with its cluster in a directory. Closed
+ * by its owner, after the services that write to it; zonky's own shutdown hook, which the JVM would run alongside
+ * the owner's, is replaced by an {@link ExitBackstop}.
+ */
 public final class EmbeddedPostgres implements AutoCloseable {
     private final io.zonky.test.db.postgres.embedded.EmbeddedPostgres server;
+    private final ExitBackstop backstop;
 
     private EmbeddedPostgres(io.zonky.test.db.postgres.embedded.EmbeddedPostgres server) {
         this.server = server;
+        this.backstop = ExitBackstop.register("the embedded PostgreSQL on port " + server.getPort(), this::stop);
     }
 
     public static EmbeddedPostgres start(Path dir, int port) {
@@ -25,6 +31,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
                     .setServerConfig("fsync", "off")
                     .setServerConfig("synchronous_commit", "off")
                     .setServerConfig("full_page_writes", "off")
+                    .setRegisterShutdownHook(false)
                     .start();
             return new EmbeddedPostgres(server);
         } catch (IOException e) {
@@ -42,6 +49,11 @@ public final class EmbeddedPostgres implements AutoCloseable {
 
     @Override
     public void close() {
+        stop();
+        backstop.closed();
+    }
+
+    private void stop() {
         try {
             server.close();
         } catch (IOException e) {

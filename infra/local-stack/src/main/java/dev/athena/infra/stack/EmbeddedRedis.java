@@ -1,41 +1,68 @@
 package dev.athena.infra.stack;
 
+import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import redis.embedded.RedisServer;
 
-/** A Redis server process on 127.0.0.1 (the binary bundled with embedded-redis), with its data in a directory. */
+/**
+ * A Redis server process on 127.0.0.1 (the binary bundled with embedded-redis), with its data in a directory.
+ *
+ * <p>The process is started here rather than by embedded-redis, whose servers kill themselves from a shutdown hook
+ * of their own: the JVM runs every hook at once, so Redis went away while the pipeline's services were still
+ * draining. This one is closed by its owner, last, and only an {@link ExitBackstop} stops it when nobody did.
+ */
 public final class EmbeddedRedis implements AutoCloseable {
-    private final RedisServer server;
+    private static final Duration START_LIMIT = Duration.ofSeconds(20);
+    private static final Duration STOP_LIMIT = Duration.ofSeconds(10);
+    private final List<String> command;
     private final int port;
+    private final ExitBackstop backstop;
+    private volatile Process process;
 
-    private EmbeddedRedis(RedisServer server, int port) {
-        this.server = server;
+    private EmbeddedRedis(List<String> command, int port) {
+        this.command = command;
         this.port = port;
+        this.backstop = ExitBackstop.register("the embedded Redis on port " + port, this::kill);
     }
 
     public static EmbeddedRedis start(Path dir, int port) {
+        List<String> command;
         try {
             Files.createDirectories(dir);
-            RedisServer server = RedisServer.newRedisServer()
+            command = RedisServer.newRedisServer()
                     .port(port)
                     .bind("127.0.0.1")
                     .setting("dir " + dir.toAbsolutePath())
                     .setting("save 60 1")
                     .setting("appendonly no")
                     .setting("protected-mode yes")
-                    .onShutdownForceStop(true)
-                    .build();
-            server.start();
-            return new EmbeddedRedis(server, port);
+                    .buildCommandArgs();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot start embedded Redis on port " + port, e);
+            throw new UncheckedIOException("cannot prepare embedded Redis on port " + port, e);
         }
+        EmbeddedRedis redis = new EmbeddedRedis(command, port);
+        try {
+            redis.launch();
+        } catch (RuntimeException e) {
+            redis.backstop.closed();
+            throw e;
+        }
+        return redis;
     }
 
     public String url() {
@@ -47,22 +74,74 @@ public final class EmbeddedRedis implements AutoCloseable {
     }
 
     public boolean isRunning() {
-        return server.isActive();
+        Process running = process;
+        return running != null && running.isAlive();
     }
 
     /**
-     * Stops the process; tests use it to prove the pipeline survives Redis going away. Returns once the port
-     * refuses connections: the server is killed without waiting for it to exit, and a test that counts on Redis
-     * being gone must not have its next command answered by a process still on its way out.
+     * Kills the process, as a crash would; tests use it to prove the pipeline survives Redis going away. Returns
+     * once the port refuses connections, so a test's next command is not answered by a server on its way out.
      */
     public void stop() {
-        try {
-            if (server.isActive()) {
-                server.stop();
-                awaitPortClosed(Duration.ofSeconds(10));
+        kill();
+        awaitPortClosed(STOP_LIMIT);
+    }
+
+    /** Starts the process again, on the same port and data directory, after {@link #stop}. */
+    public synchronized void restart() {
+        if (!isRunning()) {
+            launch();
+        }
+    }
+
+    /** Stops the server as an operator would (it saves its data first), and returns once it has exited. */
+    @Override
+    public synchronized void close() {
+        Process running = process;
+        if (running != null && running.isAlive()) {
+            running.destroy();
+            if (!awaitExit(running)) {
+                kill();
             }
+        }
+        backstop.closed();
+    }
+
+    private synchronized void launch() {
+        Process started;
+        try {
+            started = new ProcessBuilder(command).directory(new File(command.get(0)).getParentFile())
+                    .redirectErrorStream(true).start();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot stop embedded Redis", e);
+            throw new UncheckedIOException("cannot start embedded Redis on port " + port, e);
+        }
+        ServerOutput output = ServerOutput.follow(started.getInputStream(), port);
+        if (!output.awaitReady(START_LIMIT)) {
+            started.destroyForcibly();
+            awaitExit(started);
+            throw new IllegalStateException("embedded Redis did not start on port " + port + " within "
+                    + START_LIMIT.toSeconds() + " s; its last output: " + output.tail());
+        }
+        process = started;
+    }
+
+    private synchronized void kill() {
+        Process running = process;
+        if (running != null && running.isAlive()) {
+            running.destroyForcibly();
+            if (!awaitExit(running)) {
+                throw new IllegalStateException("embedded Redis on port " + port + " still runs "
+                        + STOP_LIMIT.toSeconds() + " s after it was killed");
+            }
+        }
+    }
+
+    private static boolean awaitExit(Process running) {
+        try {
+            return running.waitFor(STOP_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 
@@ -85,18 +164,60 @@ public final class EmbeddedRedis implements AutoCloseable {
                 + " s after it was stopped");
     }
 
-    public void restart() {
-        try {
-            if (!server.isActive()) {
-                server.start();
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot restart embedded Redis", e);
-        }
-    }
+    /**
+     * Reads the server's output for as long as it runs (a pipe nobody reads would stop the server once full),
+     * keeping its last lines for an error message, and tells when the server is ready.
+     */
+    private static final class ServerOutput {
+        private static final int KEPT_LINES = 20;
+        private final Deque<String> last = new ArrayDeque<>();
+        /** Counted down when the server says it is ready, or when its output ends. */
+        private final CountDownLatch settled = new CountDownLatch(1);
+        private volatile boolean ready;
 
-    @Override
-    public void close() {
-        stop();
+        static ServerOutput follow(InputStream stream, int port) {
+            ServerOutput output = new ServerOutput();
+            Thread reader = new Thread(() -> output.read(stream), "athena-redis-" + port + "-output");
+            reader.setDaemon(true);
+            reader.start();
+            return output;
+        }
+
+        private void read(InputStream stream) {
+            try (BufferedReader lines = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = lines.readLine()) != null) {
+                    keep(line);
+                    if (!ready && line.contains("Ready to accept connections")) {
+                        ready = true;
+                        settled.countDown();
+                    }
+                }
+            } catch (IOException ended) {
+                // the process is gone: nothing more to read
+            } finally {
+                settled.countDown();
+            }
+        }
+
+        private synchronized void keep(String line) {
+            if (last.size() == KEPT_LINES) {
+                last.removeFirst();
+            }
+            last.addLast(line);
+        }
+
+        boolean awaitReady(Duration limit) {
+            try {
+                settled.await(limit.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return ready;
+        }
+
+        synchronized String tail() {
+            return last.isEmpty() ? "(none)" : String.join(" | ", last);
+        }
     }
 }

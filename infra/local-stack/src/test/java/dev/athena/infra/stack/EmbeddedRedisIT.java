@@ -17,10 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 class EmbeddedRedisIT {
     @Test
     void shouldRefuseConnectionsAsSoonAsStopReturnsAndAcceptThemAfterARestart(@TempDir Path dir) throws IOException {
-        int port;
-        try (ServerSocket free = new ServerSocket(0)) {
-            port = free.getLocalPort();
-        }
+        int port = freePort();
         try (EmbeddedRedis redis = EmbeddedRedis.start(dir, port)) {
             for (int round = 0; round < 5; round++) {
                 assertThatCode(() -> connect(port)).as("round %d: running", round).doesNotThrowAnyException();
@@ -29,6 +26,24 @@ class EmbeddedRedisIT {
                 assertThatThrownBy(() -> connect(port)).as("round %d: stopped", round).isInstanceOf(IOException.class);
                 redis.restart();
             }
+        }
+    }
+
+    @Test
+    void shouldKeepItsDataWhenClosedAndStartedAgain(@TempDir Path dir) throws IOException {
+        int port = freePort();
+        try (EmbeddedRedis redis = EmbeddedRedis.start(dir, port)) {
+            assertThat(RedisWire.command(port, "SET athena:kept yes")).isEqualTo("+OK");
+        }
+        assertThatThrownBy(() -> connect(port)).as("closed").isInstanceOf(IOException.class);
+        try (EmbeddedRedis again = EmbeddedRedis.start(dir, port)) {
+            assertThat(RedisWire.command(port, "GET athena:kept")).isEqualTo("yes");
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket free = new ServerSocket(0)) {
+            return free.getLocalPort();
         }
     }
 

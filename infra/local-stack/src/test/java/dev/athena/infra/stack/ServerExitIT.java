@@ -1,0 +1,97 @@
+package dev.athena.infra.stack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The embedded servers at a JVM's exit, in a JVM of their own ({@link ServerExitProbe}): they serve until their
+ * owner closes them, and they do not outlive a JVM that never did.
+ */
+@Tag("integration")
+class ServerExitIT {
+    @Test
+    void shouldStillAnswerWhileTheJvmRunsItsOwnersShutdownHook(@TempDir Path dir) throws Exception {
+        int redisPort = freePort();
+        int postgresPort = freePort();
+        Process probe = probe("close", dir, redisPort, postgresPort);
+        try {
+            List<String> output = new ArrayList<>();
+            var lines = new BufferedReader(new InputStreamReader(probe.getInputStream(), StandardCharsets.UTF_8));
+            assertThat(readUntil(lines, "started", output)).as("probe output %s", output).isTrue();
+            probe.toHandle().destroy(); // SIGTERM, the JVM runs its shutdown hooks (Process.destroy closes the pipe)
+            assertThat(probe.waitFor(60, TimeUnit.SECONDS)).as("probe exited").isTrue();
+            readUntil(lines, null, output);
+            assertThat(output).contains("redis answered", "postgres answered", "closed");
+            assertRefused(redisPort, postgresPort);
+        } finally {
+            probe.destroyForcibly().waitFor();
+        }
+    }
+
+    @Test
+    void shouldNotOutliveAJvmThatNeverClosedThem(@TempDir Path dir) throws Exception {
+        int redisPort = freePort();
+        int postgresPort = freePort();
+        Process probe = probe("leave", dir, redisPort, postgresPort);
+        try {
+            assertThat(probe.waitFor(ExitBackstop.GRACE.toSeconds() + 60, TimeUnit.SECONDS)).as("probe exited")
+                    .isTrue();
+            assertThat(new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).contains("started");
+            assertRefused(redisPort, postgresPort);
+        } finally {
+            probe.destroyForcibly().waitFor();
+        }
+    }
+
+    private static void assertRefused(int redisPort, int postgresPort) {
+        assertThatThrownBy(() -> connect(redisPort)).as("Redis after the exit").isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> connect(postgresPort)).as("PostgreSQL after the exit")
+                .isInstanceOf(IOException.class);
+    }
+
+    private static Process probe(String mode, Path dir, int redisPort, int postgresPort) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return new ProcessBuilder(List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp",
+                System.getProperty("java.class.path"), ServerExitProbe.class.getName(), mode, dir.toString(),
+                Integer.toString(redisPort), Integer.toString(postgresPort))).redirectErrorStream(true).start();
+    }
+
+    /** Reads lines into {@code output} until one equals {@code line} (true), or to the end (null: always true). */
+    private static boolean readUntil(BufferedReader lines, String line, List<String> output) throws IOException {
+        String next;
+        while ((next = lines.readLine()) != null) {
+            output.add(next);
+            if (next.equals(line)) {
+                return true;
+            }
+        }
+        return line == null;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket free = new ServerSocket(0)) {
+            return free.getLocalPort();
+        }
+    }
+
+    private static void connect(int port) throws IOException {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
+        }
+    }
+}
