@@ -1,7 +1,6 @@
 package dev.athena.launcher;
 
 import dev.athena.infra.stack.Endpoints;
-import dev.athena.infra.stack.TempDirectories;
 import dev.athena.ingest.cli.FileRequests;
 import dev.athena.ingest.scan.ScanCommand;
 import dev.athena.ingest.cli.ResultFormatter;
@@ -15,7 +14,6 @@ import dev.athena.schemas.message.ResultStatus;
 import dev.athena.schemas.topic.Topics;
 import dev.athena.schemas.validation.IdSyntax;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -45,7 +43,7 @@ public final class Athena {
             usage:
               athena up [--kafka-port 9092] [--http-port 8080] [--data .athena]
               athena submit FILE... [--type security|quality|complexity|explain] [--client ID] [--kafka HOST:PORT]
-                                    [--timeout SECONDS] [--json]
+                                    [--data .athena] [--timeout SECONDS] [--json]
               athena tail --client ID [--kafka HOST:PORT] [--json]
               athena cancel REQUEST_ID... --client ID [--kafka HOST:PORT]
               athena dlq [--limit 20] [--kafka HOST:PORT] [--json]
@@ -67,7 +65,7 @@ public final class Athena {
 
     private static final Map<String, Set<String>> VALUE_OPTIONS = Map.ofEntries(
             Map.entry("up", Set.of("kafka-port", "http-port", "data")),
-            Map.entry("submit", Set.of("type", "client", "kafka", "timeout")),
+            Map.entry("submit", Set.of("type", "client", "kafka", "timeout", "data")),
             Map.entry("tail", Set.of("client", "kafka")),
             Map.entry("dlq", Set.of("limit", "kafka")),
             Map.entry("cancel", Set.of("client", "kafka")),
@@ -173,17 +171,30 @@ public final class Athena {
             Path file = Path.of(name);
             requests.put(file, files.from(file));
         }
-        String bootstrap = cli.option("kafka").orElse(envOr("ATHENA_KAFKA_BOOTSTRAP", "127.0.0.1:9092"));
         Duration timeout = Duration.ofSeconds(Long.parseLong(cli.option("timeout").orElse("120")));
+        boolean json = cli.flag("json");
+        Optional<String> named = cli.option("kafka")
+                .or(() -> Optional.ofNullable(envOr("ATHENA_KAFKA_BOOTSTRAP", null)));
+        if (named.isEmpty()) {
+            Path data = Path.of(cli.option("data").orElse(".athena")).toAbsolutePath();
+            Optional<Endpoints> up = RunningPipeline.live(data);
+            if (up.isPresent()) {
+                // its JVM runs: a broker slow to answer is busy, not gone, and a second pipeline would not help
+                String bootstrap = up.get().kafkaBootstrap();
+                if (!brokerReachable(bootstrap)) {
+                    out.println("athena: the pipeline of " + data + " does not answer at " + bootstrap
+                            + " yet; waiting for it");
+                }
+                return submitTo(bootstrap, clientId, requests, timeout, json);
+            }
+        }
+        String bootstrap = named.orElse("127.0.0.1:9092");
         if (brokerReachable(bootstrap)) {
-            return submitTo(bootstrap, clientId, requests, timeout, cli.flag("json"));
+            return submitTo(bootstrap, clientId, requests, timeout, json);
         }
         out.println("athena: no pipeline at " + bootstrap + "; starting one for this submission");
-        Path temp = Files.createTempDirectory("athena-submit-");
-        try (EmbeddedPipeline pipeline = EmbeddedPipeline.start(temp, 0, -1)) {
-            return submitTo(pipeline.kafkaBootstrap(), clientId, requests, timeout, cli.flag("json"));
-        } finally {
-            TempDirectories.deleteTree(temp);
+        try (TemporaryPipeline pipeline = TemporaryPipeline.start("athena-submit-")) {
+            return submitTo(pipeline.endpoints().kafkaBootstrap(), clientId, requests, timeout, json);
         }
     }
 
@@ -196,17 +207,15 @@ public final class Athena {
         if (configured) {
             return ScanCommand.run(args, env, out);
         }
-        var running = RunningPipeline.read(Path.of(".athena").toAbsolutePath())
-                .filter(e -> brokerReachable(e.kafkaBootstrap()));
+        Path data = Path.of(".athena").toAbsolutePath();
+        var running = RunningPipeline.live(data)
+                .or(() -> RunningPipeline.read(data).filter(e -> brokerReachable(e.kafkaBootstrap())));
         if (running.isPresent()) {
             return ScanCommand.run(args, withEndpoints(running.get()), out);
         }
         out.println("athena: no pipeline running here; starting one for this scan");
-        Path temp = Files.createTempDirectory("athena-scan-");
-        try (EmbeddedPipeline pipeline = EmbeddedPipeline.start(temp, 0, -1)) {
+        try (TemporaryPipeline pipeline = TemporaryPipeline.start("athena-scan-")) {
             return ScanCommand.run(args, withEndpoints(pipeline.endpoints()), out);
-        } finally {
-            TempDirectories.deleteTree(temp);
         }
     }
 

@@ -27,6 +27,7 @@ final class RunningPipeline {
         props.setProperty("redis", endpoints.redisUrl());
         props.setProperty("db.url", endpoints.jdbcUrl());
         props.setProperty("db.user", endpoints.dbUser() == null ? "" : endpoints.dbUser());
+        props.setProperty("pid", Long.toString(ProcessHandle.current().pid()));
         try (Writer out = Files.newBufferedWriter(dataDir.resolve(FILE))) {
             props.store(out, "written by ./athena up while it runs");
         } catch (IOException e) {
@@ -34,7 +35,32 @@ final class RunningPipeline {
         }
     }
 
+    /** What the file says, whether or not the pipeline that wrote it still runs. */
     static Optional<Endpoints> read(Path dataDir) {
+        return properties(dataDir).map(props -> new Endpoints(props.getProperty("kafka"), props.getProperty("redis"),
+                props.getProperty("db.url"), props.getProperty("db.user"), ""));
+    }
+
+    /**
+     * The endpoints of the {@code ./athena up} whose data is in {@code dataDir}, while its JVM runs: it removes
+     * the file when it stops, so a file whose process is gone was left by one that was killed. Empty as well for
+     * a file without a process id (written by an earlier version): ask its broker instead.
+     */
+    static Optional<Endpoints> live(Path dataDir) {
+        boolean running = properties(dataDir).map(props -> props.getProperty("pid"))
+                .flatMap(RunningPipeline::process).map(ProcessHandle::isAlive).orElse(false);
+        return running ? read(dataDir) : Optional.empty();
+    }
+
+    private static Optional<ProcessHandle> process(String pid) {
+        try {
+            return ProcessHandle.of(Long.parseLong(pid.strip()));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static Optional<Properties> properties(Path dataDir) {
         Path file = dataDir.resolve(FILE);
         if (!Files.isRegularFile(file)) {
             return Optional.empty();
@@ -45,8 +71,7 @@ final class RunningPipeline {
         } catch (IOException e) {
             return Optional.empty();
         }
-        return Optional.of(new Endpoints(props.getProperty("kafka"), props.getProperty("redis"),
-                props.getProperty("db.url"), props.getProperty("db.user"), ""));
+        return Optional.of(props);
     }
 
     static void clear(Path dataDir) {

@@ -184,6 +184,20 @@ class PipelineEndToEndIT {
     }
 
     @Test
+    void shouldSubmitToThePipelineRecordedInItsDataDirectoryWithoutStartingAnother(@TempDir Path dir,
+            @TempDir Path data) throws Exception {
+        Path file = Files.writeString(dir.resolve("db.py"), SQL_INJECTION);
+        RunningPipeline.write(data, endpoints); // as ./athena up does, with this JVM's process id
+        var printed = new ByteArrayOutputStream();
+        int code = new Athena(new PrintStream(printed, true, StandardCharsets.UTF_8), Map.of()).run(new String[] {
+                "submit", file.toString(), "--client", "cli-" + UUID.randomUUID().toString().substring(0, 8),
+                "--data", data.toString(), "--timeout", "60"});
+        String output = printed.toString(StandardCharsets.UTF_8);
+        assertThat(code).as(output).isZero();
+        assertThat(output).contains("db.py: COMPLETED").doesNotContain("starting one");
+    }
+
+    @Test
     void shouldScanARepositoryThroughThePipelineIntoSarifAndASummary(@TempDir Path repo, @TempDir Path reports)
             throws Exception {
         Files.createDirectories(repo.resolve("app"));

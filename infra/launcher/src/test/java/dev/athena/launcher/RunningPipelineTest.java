@@ -1,0 +1,59 @@
+package dev.athena.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.athena.infra.stack.Endpoints;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RunningPipelineTest {
+    private static final Endpoints ENDPOINTS = new Endpoints("127.0.0.1:19092", "redis://127.0.0.1:16379",
+            "jdbc:postgresql://127.0.0.1:15432/postgres", "postgres", "");
+
+    @Test
+    void shouldFindThePipelineWhileTheJvmThatWroteItRuns(@TempDir Path data) {
+        RunningPipeline.write(data, ENDPOINTS);
+
+        assertThat(RunningPipeline.live(data)).hasValueSatisfying(e -> {
+            assertThat(e.kafkaBootstrap()).isEqualTo("127.0.0.1:19092");
+            assertThat(e.jdbcUrl()).isEqualTo("jdbc:postgresql://127.0.0.1:15432/postgres");
+        });
+    }
+
+    @Test
+    void shouldNotCountAFileLeftByAProcessThatIsGone(@TempDir Path data) throws Exception {
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        RunningPipeline.write(data, ENDPOINTS);
+        Path file = data.resolve(RunningPipeline.FILE);
+        String own = "pid=" + ProcessHandle.current().pid();
+        Files.writeString(file, Files.readString(file).replace(own, "pid=" + gone.pid()));
+
+        assertThat(RunningPipeline.live(data)).isEmpty();
+        assertThat(RunningPipeline.read(data)).as("what the file says").isPresent();
+    }
+
+    @Test
+    void shouldNotCountAFileWithoutAUsableProcessId(@TempDir Path data) throws Exception {
+        Files.writeString(data.resolve(RunningPipeline.FILE), "kafka=127.0.0.1\\:19092\n");
+        assertThat(RunningPipeline.live(data)).as("no pid").isEmpty();
+
+        Files.writeString(data.resolve(RunningPipeline.FILE), "kafka=127.0.0.1\\:19092\npid=up\n");
+        assertThat(RunningPipeline.live(data)).as("a pid that is no number").isEmpty();
+    }
+
+    @Test
+    void shouldFindNothingWithoutAFile(@TempDir Path data) {
+        assertThat(RunningPipeline.live(data)).isEmpty();
+        assertThat(RunningPipeline.read(data)).isEmpty();
+    }
+
+    @Test
+    void shouldFindNothingOnceCleared(@TempDir Path data) {
+        RunningPipeline.write(data, ENDPOINTS);
+        RunningPipeline.clear(data);
+        assertThat(RunningPipeline.live(data)).isEmpty();
+    }
+}

@@ -1,0 +1,91 @@
+package dev.athena.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code ./athena submit} with no pipeline to use starts a temporary one; stopped by a signal meanwhile, it leaves
+ * nothing behind in the temporary directory (the command's own cleanup never runs then).
+ */
+@Tag("integration")
+class TemporaryPipelineIT {
+    @Test
+    void shouldRemoveTheTemporaryPipelineWhenStoppedBySignal(@TempDir Path tmp, @TempDir Path work)
+            throws Exception {
+        Path file = Files.writeString(work.resolve("app.py"), "print('hello')\n");
+        Process submit = launch(tmp, work, file, closedPort());
+        try {
+            List<String> output = new ArrayList<>();
+            var lines = new BufferedReader(new InputStreamReader(submit.getInputStream(), StandardCharsets.UTF_8));
+            assertThat(readUntil(lines, "starting one for this submission", output)).as("output %s", output)
+                    .isTrue();
+            assertThat(awaitTemporaryDirectory(tmp)).as("the temporary pipeline's directory, while it starts")
+                    .isTrue();
+            submit.toHandle().destroy(); // SIGTERM (Process.destroy would close the pipe)
+            assertThat(submit.waitFor(90, TimeUnit.SECONDS)).as("submit exited").isTrue();
+            assertThat(temporaryDirectories(tmp)).as("left in %s", tmp).isEmpty();
+        } finally {
+            submit.destroyForcibly().waitFor();
+        }
+    }
+
+    /** {@code athena submit FILE --kafka <nothing there>}, with {@code tmp} as its temporary directory. */
+    private static Process launch(Path tmp, Path work, Path file, int kafkaPort) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder builder = new ProcessBuilder(List.of(java, "-Xmx512m", "-XX:TieredStopAtLevel=1",
+                "-Djava.io.tmpdir=" + tmp, "-cp", System.getProperty("java.class.path"), Athena.class.getName(),
+                "submit", file.toString(), "--client", "temp-signal", "--kafka", "127.0.0.1:" + kafkaPort,
+                "--timeout", "300")).directory(work.toFile()).redirectErrorStream(true);
+        builder.environment().keySet().removeIf(name -> name.startsWith("ATHENA_"));
+        return builder.start();
+    }
+
+    private static boolean awaitTemporaryDirectory(Path tmp) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            if (temporaryDirectories(tmp).size() == 1) {
+                return true;
+            }
+            Thread.sleep(50);
+        }
+        return false;
+    }
+
+    private static List<Path> temporaryDirectories(Path tmp) throws IOException {
+        try (Stream<Path> entries = Files.list(tmp)) {
+            return entries.filter(p -> p.getFileName().toString().startsWith("athena-submit-")).toList();
+        }
+    }
+
+    /** Reads lines into {@code output} until one contains {@code text}: true, or false at the end. */
+    private static boolean readUntil(BufferedReader lines, String text, List<String> output) throws IOException {
+        String next;
+        while ((next = lines.readLine()) != null) {
+            output.add(next);
+            if (next.contains(text)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static int closedPort() throws IOException {
+        try (ServerSocket free = new ServerSocket(0)) {
+            return free.getLocalPort();
+        }
+    }
+}
