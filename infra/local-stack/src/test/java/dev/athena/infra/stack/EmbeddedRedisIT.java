@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -17,13 +14,15 @@ import org.junit.jupiter.api.io.TempDir;
 class EmbeddedRedisIT {
     @Test
     void shouldRefuseConnectionsAsSoonAsStopReturnsAndAcceptThemAfterARestart(@TempDir Path dir) throws IOException {
-        int port = freePort();
+        int port = FreePorts.pick();
         try (EmbeddedRedis redis = EmbeddedRedis.start(dir, port)) {
             for (int round = 0; round < 5; round++) {
-                assertThatCode(() -> connect(port)).as("round %d: running", round).doesNotThrowAnyException();
+                assertThatCode(() -> Loopback.connect(port)).as("round %d: running", round)
+                        .doesNotThrowAnyException();
                 redis.stop();
                 assertThat(redis.isRunning()).isFalse();
-                assertThatThrownBy(() -> connect(port)).as("round %d: stopped", round).isInstanceOf(IOException.class);
+                assertThatThrownBy(() -> Loopback.connect(port)).as("round %d: stopped", round)
+                        .isInstanceOf(IOException.class);
                 redis.restart();
             }
         }
@@ -31,25 +30,13 @@ class EmbeddedRedisIT {
 
     @Test
     void shouldKeepItsDataWhenClosedAndStartedAgain(@TempDir Path dir) throws IOException {
-        int port = freePort();
+        int port = FreePorts.pick();
         try (EmbeddedRedis redis = EmbeddedRedis.start(dir, port)) {
             assertThat(RedisWire.command(port, "SET athena:kept yes")).isEqualTo("+OK");
         }
-        assertThatThrownBy(() -> connect(port)).as("closed").isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> Loopback.connect(port)).as("closed").isInstanceOf(IOException.class);
         try (EmbeddedRedis again = EmbeddedRedis.start(dir, port)) {
             assertThat(RedisWire.command(port, "GET athena:kept")).isEqualTo("yes");
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket free = new ServerSocket(0)) {
-            return free.getLocalPort();
-        }
-    }
-
-    private static void connect(int port) throws IOException {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
         }
     }
 }

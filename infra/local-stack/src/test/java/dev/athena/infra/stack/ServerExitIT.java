@@ -6,9 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,8 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ServerExitIT {
     @Test
     void shouldStillAnswerWhileTheJvmRunsItsOwnersShutdownHook(@TempDir Path dir) throws Exception {
-        int redisPort = freePort();
-        int postgresPort = freePort();
+        int redisPort = FreePorts.pick();
+        int postgresPort = FreePorts.pick();
         Process probe = probe("close", dir, redisPort, postgresPort);
         try {
             List<String> output = new ArrayList<>();
@@ -45,8 +42,8 @@ class ServerExitIT {
 
     @Test
     void shouldNotOutliveAJvmThatNeverClosedThem(@TempDir Path dir) throws Exception {
-        int redisPort = freePort();
-        int postgresPort = freePort();
+        int redisPort = FreePorts.pick();
+        int postgresPort = FreePorts.pick();
         Process probe = probe("leave", dir, redisPort, postgresPort);
         try {
             assertThat(probe.waitFor(ExitBackstop.GRACE.toSeconds() + 60, TimeUnit.SECONDS)).as("probe exited")
@@ -59,8 +56,9 @@ class ServerExitIT {
     }
 
     private static void assertRefused(int redisPort, int postgresPort) {
-        assertThatThrownBy(() -> connect(redisPort)).as("Redis after the exit").isInstanceOf(IOException.class);
-        assertThatThrownBy(() -> connect(postgresPort)).as("PostgreSQL after the exit")
+        assertThatThrownBy(() -> Loopback.connect(redisPort)).as("Redis after the exit")
+                .isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> Loopback.connect(postgresPort)).as("PostgreSQL after the exit")
                 .isInstanceOf(IOException.class);
     }
 
@@ -81,17 +79,5 @@ class ServerExitIT {
             }
         }
         return line == null;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket free = new ServerSocket(0)) {
-            return free.getLocalPort();
-        }
-    }
-
-    private static void connect(int port) throws IOException {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
-        }
     }
 }
