@@ -164,14 +164,14 @@ public final class Athena {
         }
         AnalysisType type = AnalysisType.fromWire(cli.option("type").orElse("security")).orElseThrow(() ->
                 new CommandLine.UsageException("--type must be one of " + AnalysisType.wireNames()));
-        String clientId = cli.option("client").orElse("cli");
+        String clientId = checkedClientId(cli.option("client").orElse("cli"));
+        Duration timeout = Duration.ofSeconds(cli.secondsOption("timeout", 120));
         FileRequests files = new FileRequests(clientId, type, Clock.systemUTC());
         Map<Path, AnalysisRequest> requests = new LinkedHashMap<>();
         for (String name : cli.positional()) {
             Path file = Path.of(name);
             requests.put(file, files.from(file));
         }
-        Duration timeout = Duration.ofSeconds(Long.parseLong(cli.option("timeout").orElse("120")));
         boolean json = cli.flag("json");
         Optional<String> named = cli.option("kafka")
                 .or(() -> Optional.ofNullable(envOr("ATHENA_KAFKA_BOOTSTRAP", null)));
@@ -204,7 +204,8 @@ public final class Athena {
      */
     private int scan(List<String> args) throws Exception {
         boolean configured = args.contains("--db-url") || env.containsKey("ATHENA_DB_URL");
-        if (configured) {
+        if (configured || ScanCommand.problem(args, env).isPresent()) {
+            // a wrong command line is told at once, before any server is asked for or started
             return ScanCommand.run(args, env, out);
         }
         Path data = Path.of(".athena").toAbsolutePath();
@@ -292,9 +293,7 @@ public final class Athena {
     private int cancel(CommandLine cli) throws InterruptedException {
         String clientId = cli.option("client").orElseThrow(() ->
                 new CommandLine.UsageException("cancel needs --client ID (request ids are each client's own)"));
-        if (!IdSyntax.isClientId(clientId)) {
-            throw new CommandLine.UsageException("--client must be 1-64 letters, digits or '-' but was " + clientId);
-        }
+        checkedClientId(clientId);
         if (cli.positional().isEmpty()) {
             throw new CommandLine.UsageException("cancel needs at least one REQUEST_ID");
         }
@@ -344,6 +343,15 @@ public final class Athena {
             out.println(json ? Json.writeString(result) : ResultFormatter.format(label, result));
             out.flush();
         }
+    }
+
+    /** Checked before anything starts: a wrong id would otherwise fail only once a pipeline is up. */
+    private static String checkedClientId(String clientId) {
+        if (!IdSyntax.isClientId(clientId)) {
+            throw new CommandLine.UsageException("--client must be 1-64 letters, digits or '-' but was '"
+                    + clientId + "'");
+        }
+        return clientId;
     }
 
     private static boolean brokerReachable(String bootstrap) {

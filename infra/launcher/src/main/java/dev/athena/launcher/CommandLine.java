@@ -79,6 +79,24 @@ record CommandLine(String command, List<String> positional, Map<String, String> 
         return count;
     }
 
+    /** A whole number of seconds, at least one. */
+    long secondsOption(String name, long fallback) {
+        String value = options.get(name);
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            long seconds = Long.parseLong(value);
+            if (seconds >= 1) {
+                return seconds;
+            }
+        } catch (NumberFormatException e) {
+            // told below, as for a number below one
+        }
+        throw new UsageException("--" + name + " must be a whole number of seconds, 1 or more, but was '" + value
+                + "'");
+    }
+
     int intOption(String name, int fallback) {
         String value = options.get(name);
         if (value == null) {

@@ -3,7 +3,9 @@ package dev.athena.ingest.scan;
 import dev.athena.ingest.Durations;
 import dev.athena.schemas.message.AnalysisType;
 import dev.athena.schemas.message.Severity;
+import dev.athena.schemas.validation.IdSyntax;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
@@ -11,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -42,14 +45,10 @@ public final class ScanCommand {
         ScanSchedule schedule;
         Severity failOn;
         try {
-            Parsed parsed = Parsed.of(args);
+            Parsed parsed = Parsed.checked(args, env);
             settings = parsed.settings(env);
             schedule = parsed.schedule();
             failOn = parsed.failOn();
-            if (failOn != null && schedule != null) {
-                throw new IllegalArgumentException("--fail-on sets the exit code of one scan; it cannot go with "
-                        + "--every or --cron");
-            }
         } catch (IllegalArgumentException e) {
             out.println("athena scan: " + e.getMessage());
             out.println("usage: athena scan DIR --client ID [--type " + AnalysisType.wireNames().replace(", ", "|")
@@ -83,6 +82,19 @@ public final class ScanCommand {
             scheduled.cancel();
         }
         return 0;
+    }
+
+    /**
+     * What is wrong with the command line, as {@link #run} would tell it (and return {@link #USAGE}), without
+     * touching any server: callers that would start servers for the scan ask first.
+     */
+    public static Optional<String> problem(List<String> args, Map<String, String> env) {
+        try {
+            Parsed.checked(args, env);
+            return Optional.empty();
+        } catch (IllegalArgumentException e) {
+            return Optional.of(e.getMessage());
+        }
     }
 
     /**
@@ -126,6 +138,18 @@ public final class ScanCommand {
     }
 
     private record Parsed(List<String> positional, Map<String, List<String>> options) {
+        /** Parsed, with every option's value checked. */
+        static Parsed checked(List<String> args, Map<String, String> env) {
+            Parsed parsed = of(args);
+            parsed.settings(env);
+            ScanSchedule schedule = parsed.schedule();
+            if (parsed.failOn() != null && schedule != null) {
+                throw new IllegalArgumentException("--fail-on sets the exit code of one scan; it cannot go with "
+                        + "--every or --cron");
+            }
+            return parsed;
+        }
+
         static Parsed of(List<String> args) {
             List<String> positional = new ArrayList<>();
             Map<String, List<String>> options = new java.util.HashMap<>();
@@ -171,7 +195,16 @@ public final class ScanCommand {
             if (clientId == null) {
                 throw new IllegalArgumentException("--client ID is required");
             }
-            ScanSettings s = ScanSettings.of(Path.of(positional.getFirst()), clientId,
+            if (!IdSyntax.isClientId(clientId)) {
+                throw new IllegalArgumentException("--client must be 1-64 letters, digits or '-' but was '"
+                        + clientId + "'");
+            }
+            Path repository = Path.of(positional.getFirst());
+            if (!Files.isDirectory(repository)) {
+                throw new IllegalArgumentException("DIR " + repository + " is not a directory"
+                        + (Files.exists(repository) ? "" : " (it does not exist)"));
+            }
+            ScanSettings s = ScanSettings.of(repository, clientId,
                     option("kafka", env.getOrDefault("ATHENA_KAFKA_BOOTSTRAP", "127.0.0.1:9092")),
                     option("db-url", env.getOrDefault("ATHENA_DB_URL", "jdbc:postgresql://127.0.0.1:5432/postgres")),
                     option("db-user", env.getOrDefault("ATHENA_DB_USER", "postgres")),

@@ -7,11 +7,13 @@ import dev.athena.schemas.message.Severity;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ScanCommandTest {
 
@@ -23,6 +25,48 @@ class ScanCommandTest {
 
         assertThat(code).isEqualTo(64);
         assertThat(bytes.toString(StandardCharsets.UTF_8)).contains("--client ID is required", "usage: athena scan");
+    }
+
+    @Test
+    void shouldRefuseADirectoryThatIsNotThereBeforeAskingAnyServer(@TempDir Path dir) throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        Path missing = dir.resolve("missing");
+        Path file = Files.writeString(dir.resolve("app.py"), "print(1)\n");
+        // no Kafka nor PostgreSQL on these ports: getting past the command line would fail otherwise, and slowly
+        Map<String, String> nowhere = Map.of("ATHENA_KAFKA_BOOTSTRAP", "127.0.0.1:1", "ATHENA_DB_URL",
+                "jdbc:postgresql://127.0.0.1:1/postgres");
+
+        int absent = ScanCommand.run(List.of(missing.toString(), "--client", "a"), nowhere,
+                new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        int notDirectory = ScanCommand.run(List.of(file.toString(), "--client", "a"), nowhere,
+                new PrintStream(bytes, true, StandardCharsets.UTF_8));
+
+        assertThat(absent).isEqualTo(ScanCommand.USAGE);
+        assertThat(notDirectory).isEqualTo(ScanCommand.USAGE);
+        assertThat(bytes.toString(StandardCharsets.UTF_8)).contains(
+                "DIR " + missing + " is not a directory (it does not exist)", "DIR " + file + " is not a directory\n");
+        assertThat(ScanCommand.problem(List.of(missing.toString(), "--client", "a"), nowhere)).isPresent();
+    }
+
+    @Test
+    void shouldRefuseAClientIdThatCannotNameItsTopics() throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+
+        int code = ScanCommand.run(List.of(".", "--client", "team_a"), Map.of(),
+                new PrintStream(bytes, true, StandardCharsets.UTF_8));
+
+        assertThat(code).isEqualTo(ScanCommand.USAGE);
+        assertThat(bytes.toString(StandardCharsets.UTF_8))
+                .contains("--client must be 1-64 letters, digits or '-' but was 'team_a'");
+    }
+
+    @Test
+    void shouldFindNoProblemInAWellFormedCommandLine() {
+        assertThat(ScanCommand.problem(List.of(".", "--client", "a", "--fail-on", "high", "--timeout", "5m"),
+                Map.of())).isEmpty();
+        assertThat(ScanCommand.problem(List.of(".", "--client", "a", "--every", "1h"), Map.of())).isEmpty();
+        assertThat(ScanCommand.problem(List.of(".", "--client", "a", "--every", "1h", "--fail-on", "high"),
+                Map.of())).hasValueSatisfying(problem -> assertThat(problem).contains("--fail-on"));
     }
 
     @Test

@@ -1,0 +1,57 @@
+package dev.athena.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.athena.ingest.scan.ScanCommand;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A wrong command line is told at once, before any pipeline is looked for or started (no servers run here: a
+ * command that got that far would start a temporary pipeline, print that it does, and take many seconds).
+ */
+class CommandLineChecksTest {
+    private final ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    private final Athena athena = new Athena(new PrintStream(printed, true, StandardCharsets.UTF_8), Map.of());
+
+    @Test
+    void shouldRefuseATimeoutThatIsNoWholeNumberOfSeconds(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("app.py"), "print(1)\n");
+
+        assertThatThrownBy(() -> athena.run(new String[] {"submit", file.toString(), "--timeout", "abc"}))
+                .isInstanceOf(CommandLine.UsageException.class)
+                .hasMessage("--timeout must be a whole number of seconds, 1 or more, but was 'abc'");
+        assertThatThrownBy(() -> athena.run(new String[] {"submit", file.toString(), "--timeout", "0"}))
+                .isInstanceOf(CommandLine.UsageException.class).hasMessageContaining("but was '0'");
+        assertThat(printed.toString(StandardCharsets.UTF_8)).doesNotContain("starting one");
+    }
+
+    @Test
+    void shouldRefuseAClientIdThatCannotNameItsTopicBeforeSubmitting(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("app.py"), "print(1)\n");
+
+        assertThatThrownBy(() -> athena.run(new String[] {"submit", file.toString(), "--client", "team_a"}))
+                .isInstanceOf(CommandLine.UsageException.class)
+                .hasMessage("--client must be 1-64 letters, digits or '-' but was 'team_a'");
+        assertThat(printed.toString(StandardCharsets.UTF_8)).doesNotContain("starting one");
+    }
+
+    @Test
+    void shouldRefuseToScanADirectoryThatIsNotThereWithoutStartingAPipeline(@TempDir Path dir) throws Exception {
+        Path missing = dir.resolve("missing");
+
+        int code = athena.run(new String[] {"scan", missing.toString(), "--client", "team-a"});
+
+        String output = printed.toString(StandardCharsets.UTF_8);
+        assertThat(code).as(output).isEqualTo(ScanCommand.USAGE);
+        assertThat(output).contains("DIR " + missing + " is not a directory (it does not exist)")
+                .doesNotContain("starting one");
+    }
+}
