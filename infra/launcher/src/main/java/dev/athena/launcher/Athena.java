@@ -28,8 +28,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -181,7 +179,7 @@ public final class Athena {
             if (up.isPresent()) {
                 // its JVM runs: a broker slow to answer is busy, not gone, and a second pipeline would not help
                 String bootstrap = up.get().kafkaBootstrap();
-                if (!brokerReachable(bootstrap)) {
+                if (!BrokerProbe.reachable(bootstrap)) {
                     out.println("athena: the pipeline of " + data + " does not answer at " + bootstrap
                             + " yet; waiting for it");
                 }
@@ -189,7 +187,7 @@ public final class Athena {
             }
         }
         String bootstrap = named.orElse("127.0.0.1:9092");
-        if (brokerReachable(bootstrap)) {
+        if (BrokerProbe.reachable(bootstrap)) {
             return submitTo(bootstrap, clientId, requests, timeout, json);
         }
         out.println("athena: no pipeline at " + bootstrap + "; starting one for this submission");
@@ -210,7 +208,7 @@ public final class Athena {
         }
         Path data = Path.of(".athena").toAbsolutePath();
         var running = RunningPipeline.live(data)
-                .or(() -> RunningPipeline.read(data).filter(e -> brokerReachable(e.kafkaBootstrap())));
+                .or(() -> RunningPipeline.read(data).filter(e -> BrokerProbe.reachable(e.kafkaBootstrap())));
         if (running.isPresent()) {
             return ScanCommand.run(args, withEndpoints(running.get()), out);
         }
@@ -270,7 +268,7 @@ public final class Athena {
         String clientId = cli.option("client").orElseThrow(() ->
                 new CommandLine.UsageException("tail needs --client ID"));
         String bootstrap = cli.option("kafka").orElse(envOr("ATHENA_KAFKA_BOOTSTRAP", "127.0.0.1:9092"));
-        if (!brokerReachable(bootstrap)) {
+        if (!BrokerProbe.reachable(bootstrap)) {
             out.println("athena: no Kafka at " + bootstrap + " (start one with ./athena up)");
             return 1;
         }
@@ -304,7 +302,7 @@ public final class Athena {
             }
         }
         String bootstrap = cli.option("kafka").orElse(envOr("ATHENA_KAFKA_BOOTSTRAP", "127.0.0.1:9092"));
-        if (!brokerReachable(bootstrap)) {
+        if (!BrokerProbe.reachable(bootstrap)) {
             out.println("athena: no Kafka at " + bootstrap + " (start one with ./athena up)");
             return 1;
         }
@@ -330,7 +328,7 @@ public final class Athena {
     private int deadLetters(CommandLine cli) {
         int limit = cli.countOption("limit", 20, 1_000);
         String bootstrap = cli.option("kafka").orElse(envOr("ATHENA_KAFKA_BOOTSTRAP", "127.0.0.1:9092"));
-        if (!brokerReachable(bootstrap)) {
+        if (!BrokerProbe.reachable(bootstrap)) {
             out.println("athena: no Kafka at " + bootstrap + " (start one with ./athena up)");
             return 1;
         }
@@ -352,21 +350,6 @@ public final class Athena {
                     + clientId + "'");
         }
         return clientId;
-    }
-
-    private static boolean brokerReachable(String bootstrap) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000,
-                AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 500))) {
-            admin.describeCluster().clusterId().get(3, TimeUnit.SECONDS);
-            return true;
-        } catch (ExecutionException | TimeoutException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
     }
 
     private String envOr(String name, String fallback) {

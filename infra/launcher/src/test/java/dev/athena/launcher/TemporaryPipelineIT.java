@@ -19,13 +19,25 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code ./athena submit} with no pipeline to use starts a temporary one; stopped by a signal meanwhile, it leaves
- * nothing behind in the temporary directory (the command's own cleanup never runs then).
+ * nothing behind, neither files in the temporary directory nor server processes (the command's own cleanup never
+ * runs then).
  */
 @Tag("integration")
 class TemporaryPipelineIT {
     @Test
-    void shouldRemoveTheTemporaryPipelineWhenStoppedBySignal(@TempDir Path tmp, @TempDir Path work)
+    void shouldRemoveTheTemporaryPipelineWhenStoppedBySignalAsItStarts(@TempDir Path tmp, @TempDir Path work)
             throws Exception {
+        stopBySignalOnceThere(tmp, work, "");
+    }
+
+    @Test
+    void shouldRemoveTheTemporaryPipelineAndStopItsServersWhenStoppedBySignalOnceItsServicesStart(@TempDir Path tmp,
+            @TempDir Path work) throws Exception {
+        stopBySignalOnceThere(tmp, work, "state");
+    }
+
+    /** Runs the submission, stops it by SIGTERM once its temporary directory holds {@code part}, checks the rest. */
+    private static void stopBySignalOnceThere(Path tmp, Path work, String part) throws Exception {
         Path file = Files.writeString(work.resolve("app.py"), "print('hello')\n");
         Process submit = launch(tmp, work, file, closedPort());
         try {
@@ -33,14 +45,22 @@ class TemporaryPipelineIT {
             var lines = new BufferedReader(new InputStreamReader(submit.getInputStream(), StandardCharsets.UTF_8));
             assertThat(readUntil(lines, "starting one for this submission", output)).as("output %s", output)
                     .isTrue();
-            assertThat(awaitTemporaryDirectory(tmp)).as("the temporary pipeline's directory, while it starts")
+            assertThat(awaitTemporaryDirectory(tmp, part)).as("the temporary pipeline's directory with '%s'", part)
                     .isTrue();
             submit.toHandle().destroy(); // SIGTERM (Process.destroy would close the pipe)
             assertThat(submit.waitFor(90, TimeUnit.SECONDS)).as("submit exited").isTrue();
             assertThat(temporaryDirectories(tmp)).as("left in %s", tmp).isEmpty();
+            assertThat(serversUnder(tmp)).as("servers of the temporary pipeline still running").isEmpty();
         } finally {
             submit.destroyForcibly().waitFor();
         }
+    }
+
+    /** Redis (its config file) and PostgreSQL (its data directory) name a path under the temporary directory. */
+    private static List<String> serversUnder(Path tmp) {
+        return ProcessHandle.allProcesses().filter(ProcessHandle::isAlive)
+                .map(p -> p.info().commandLine().orElse(""))
+                .filter(command -> command.contains(tmp.toString())).toList();
     }
 
     /** {@code athena submit FILE --kafka <nothing there>}, with {@code tmp} as its temporary directory. */
@@ -54,13 +74,14 @@ class TemporaryPipelineIT {
         return builder.start();
     }
 
-    private static boolean awaitTemporaryDirectory(Path tmp) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    private static boolean awaitTemporaryDirectory(Path tmp, String part) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {
-            if (temporaryDirectories(tmp).size() == 1) {
+            List<Path> dirs = temporaryDirectories(tmp);
+            if (dirs.size() == 1 && Files.exists(dirs.getFirst().resolve(part))) {
                 return true;
             }
-            Thread.sleep(50);
+            Thread.sleep(20);
         }
         return false;
     }
