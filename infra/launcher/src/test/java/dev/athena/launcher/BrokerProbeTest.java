@@ -2,6 +2,7 @@ package dev.athena.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.athena.infra.stack.FreePorts;
 import java.io.IOException;
 import java.net.ServerSocket;
 import org.junit.jupiter.api.Test;
@@ -9,10 +10,7 @@ import org.junit.jupiter.api.Test;
 class BrokerProbeTest {
     @Test
     void shouldTellAtOnceThatNothingListens() throws IOException {
-        int closed;
-        try (ServerSocket free = new ServerSocket(0)) {
-            closed = free.getLocalPort();
-        }
+        int closed = FreePorts.pick();
         long started = System.nanoTime();
 
         assertThat(BrokerProbe.reachable("127.0.0.1:" + closed)).isFalse();
@@ -34,10 +32,7 @@ class BrokerProbeTest {
 
     @Test
     void shouldFindTheOneEntryOfAListThatListens() throws IOException {
-        int closed;
-        try (ServerSocket free = new ServerSocket(0)) {
-            closed = free.getLocalPort();
-        }
+        int closed = FreePorts.pick();
         try (ServerSocket listening = new ServerSocket(0)) {
             assertThat(BrokerProbe.anyAddressAccepts("127.0.0.1:" + closed + ", 127.0.0.1:"
                     + listening.getLocalPort())).isTrue();

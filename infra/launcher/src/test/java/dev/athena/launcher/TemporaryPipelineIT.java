@@ -2,10 +2,10 @@ package dev.athena.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.athena.infra.stack.FreePorts;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,7 +39,7 @@ class TemporaryPipelineIT {
     /** Runs the submission, stops it by SIGTERM once its temporary directory holds {@code part}, checks the rest. */
     private static void stopBySignalOnceThere(Path tmp, Path work, String part) throws Exception {
         Path file = Files.writeString(work.resolve("app.py"), "print('hello')\n");
-        Process submit = launch(tmp, work, file, closedPort());
+        Process submit = launch(tmp, work, file, FreePorts.pick());
         try {
             List<String> output = new ArrayList<>();
             var lines = new BufferedReader(new InputStreamReader(submit.getInputStream(), StandardCharsets.UTF_8));
@@ -102,11 +102,5 @@ class TemporaryPipelineIT {
             }
         }
         return false;
-    }
-
-    private static int closedPort() throws IOException {
-        try (ServerSocket free = new ServerSocket(0)) {
-            return free.getLocalPort();
-        }
     }
 }
