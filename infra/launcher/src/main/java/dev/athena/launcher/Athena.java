@@ -131,6 +131,13 @@ public final class Athena {
 
     private int up(CommandLine cli) throws InterruptedException {
         Path data = Path.of(cli.option("data").orElse(".athena")).toAbsolutePath();
+        Optional<Endpoints> running = RunningPipeline.live(data);
+        if (running.isPresent()) {
+            // told before the broker refuses the directory's lock with a message about Kafka's internals
+            out.println("athena: a pipeline already runs on " + data + " (kafka " + running.get().kafkaBootstrap()
+                    + "); stop it first, or give another --data DIR");
+            return 1;
+        }
         EmbeddedPipeline pipeline = EmbeddedPipeline.start(data, cli.intOption("kafka-port", 9092),
                 cli.intOption("http-port", 8080));
         RunningPipeline.write(data, pipeline.endpoints());

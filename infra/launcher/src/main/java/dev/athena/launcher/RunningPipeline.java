@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.Properties;
 
@@ -43,13 +44,26 @@ final class RunningPipeline {
 
     /**
      * The endpoints of the {@code ./athena up} whose data is in {@code dataDir}, while its JVM runs: it removes
-     * the file when it stops, so a file whose process is gone was left by one that was killed. Empty as well for
-     * a file without a process id (written by an earlier version): ask its broker instead.
+     * the file when it stops, so a file whose process is gone was left by one that was killed, and a process that
+     * started after the file was written has only been given the same id since (after a reboot, say). Empty as
+     * well for a file without a process id (written by an earlier version): ask its broker instead.
      */
     static Optional<Endpoints> live(Path dataDir) {
-        boolean running = properties(dataDir).map(props -> props.getProperty("pid"))
-                .flatMap(RunningPipeline::process).map(ProcessHandle::isAlive).orElse(false);
+        Optional<Instant> written = modified(dataDir.resolve(FILE));
+        boolean running = written.isPresent() && properties(dataDir).map(props -> props.getProperty("pid"))
+                .flatMap(RunningPipeline::process).filter(ProcessHandle::isAlive)
+                .filter(process -> process.info().startInstant().map(started -> !started.isAfter(written.get()))
+                        .orElse(true))
+                .isPresent();
         return running ? read(dataDir) : Optional.empty();
+    }
+
+    private static Optional<Instant> modified(Path file) {
+        try {
+            return Optional.of(Files.getLastModifiedTime(file).toInstant());
+        } catch (IOException e) {
+            return Optional.empty();
+        }
     }
 
     private static Optional<ProcessHandle> process(String pid) {

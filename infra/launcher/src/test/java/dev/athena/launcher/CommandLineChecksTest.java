@@ -3,6 +3,7 @@ package dev.athena.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.athena.infra.stack.Endpoints;
 import dev.athena.ingest.scan.ScanCommand;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -41,6 +42,24 @@ class CommandLineChecksTest {
                 .isInstanceOf(CommandLine.UsageException.class)
                 .hasMessage("--client must be 1-64 letters, digits or '-' but was 'team_a'");
         assertThat(printed.toString(StandardCharsets.UTF_8)).doesNotContain("starting one");
+    }
+
+    @Test
+    void shouldRefuseASecondUpOnTheDataDirectoryOfOneThatRuns(@TempDir Path data) throws Exception {
+        // recorded with this JVM's process id, as a running ./athena up records its own
+        RunningPipeline.write(data, new Endpoints("127.0.0.1:19092", "redis://127.0.0.1:16379",
+                "jdbc:postgresql://127.0.0.1:15432/postgres", "postgres", ""));
+
+        int code = athena.run(new String[] {"up", "--data", data.toString()});
+
+        assertThat(code).isEqualTo(1);
+        assertThat(printed.toString(StandardCharsets.UTF_8)).contains("athena: a pipeline already runs on " + data
+                + " (kafka 127.0.0.1:19092)");
+        assertThat(RunningPipeline.live(data)).as("its record, left as it was").isPresent();
+        try (var files = Files.list(data)) {
+            assertThat(files.map(p -> p.getFileName().toString())).as("nothing started there")
+                    .containsExactly(RunningPipeline.FILE);
+        }
     }
 
     @Test

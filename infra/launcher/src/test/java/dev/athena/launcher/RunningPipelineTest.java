@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.athena.infra.stack.Endpoints;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,6 +34,25 @@ class RunningPipelineTest {
 
         assertThat(RunningPipeline.live(data)).isEmpty();
         assertThat(RunningPipeline.read(data)).as("what the file says").isPresent();
+    }
+
+    @Test
+    void shouldNotCountAProcessThatStartedAfterTheFileWasWritten(@TempDir Path data) throws Exception {
+        RunningPipeline.write(data, ENDPOINTS);
+        Path file = data.resolve(RunningPipeline.FILE);
+        Process later = new ProcessBuilder("sleep", "30").start();
+        try {
+            String own = "pid=" + ProcessHandle.current().pid();
+            String text = Files.readString(file).replace(own, "pid=" + later.pid());
+            Files.writeString(file, text);
+            // the id of a process that started after ./athena up wrote its file: the same id, given again
+            Files.setLastModifiedTime(file, FileTime.from(later.toHandle().info().startInstant().orElseThrow()
+                    .minusSeconds(60)));
+
+            assertThat(RunningPipeline.live(data)).isEmpty();
+        } finally {
+            later.destroyForcibly().waitFor();
+        }
     }
 
     @Test
