@@ -30,6 +30,8 @@ public final class LocalStack implements AutoCloseable {
 
     public static LocalStack start(StackOptions options) {
         Deque<AutoCloseable> started = new ArrayDeque<>();
+        // first and released last: no second stack may touch the servers' files meanwhile
+        started.push(DataDirectoryLock.acquire(options.dataDir()));
         try {
             String kafka = options.externalKafka().orElseGet(() -> {
                 int port = options.kafkaPort() == 0 ? FreePorts.pick() : options.kafkaPort();
