@@ -186,7 +186,7 @@ public final class Athena {
             if (up.isPresent()) {
                 // its JVM runs: a broker slow to answer is busy, not gone, and a second pipeline would not help
                 String bootstrap = up.get().kafkaBootstrap();
-                if (!BrokerProbe.reachable(bootstrap)) {
+                if (!BrokerProbe.anyAddressAccepts(bootstrap)) {
                     out.println("athena: the pipeline of " + data + " does not answer at " + bootstrap
                             + " yet; waiting for it");
                 }

@@ -38,8 +38,12 @@ final class RunningPipeline {
 
     /** What the file says, whether or not the pipeline that wrote it still runs. */
     static Optional<Endpoints> read(Path dataDir) {
-        return properties(dataDir).map(props -> new Endpoints(props.getProperty("kafka"), props.getProperty("redis"),
-                props.getProperty("db.url"), props.getProperty("db.user"), ""));
+        return properties(dataDir).map(RunningPipeline::endpoints);
+    }
+
+    private static Endpoints endpoints(Properties props) {
+        return new Endpoints(props.getProperty("kafka"), props.getProperty("redis"), props.getProperty("db.url"),
+                props.getProperty("db.user"), "");
     }
 
     /**
@@ -50,12 +54,14 @@ final class RunningPipeline {
      */
     static Optional<Endpoints> live(Path dataDir) {
         Optional<Instant> written = modified(dataDir.resolve(FILE));
-        boolean running = written.isPresent() && properties(dataDir).map(props -> props.getProperty("pid"))
-                .flatMap(RunningPipeline::process).filter(ProcessHandle::isAlive)
-                .filter(process -> process.info().startInstant().map(started -> !started.isAfter(written.get()))
-                        .orElse(true))
-                .isPresent();
-        return running ? read(dataDir) : Optional.empty();
+        if (written.isEmpty()) {
+            return Optional.empty();
+        }
+        return properties(dataDir).filter(props -> process(props.getProperty("pid")).filter(ProcessHandle::isAlive)
+                        .filter(process -> process.info().startInstant()
+                                .map(started -> !started.isAfter(written.get())).orElse(true))
+                        .isPresent())
+                .map(RunningPipeline::endpoints);
     }
 
     private static Optional<Instant> modified(Path file) {
@@ -67,6 +73,9 @@ final class RunningPipeline {
     }
 
     private static Optional<ProcessHandle> process(String pid) {
+        if (pid == null) {
+            return Optional.empty();
+        }
         try {
             return ProcessHandle.of(Long.parseLong(pid.strip()));
         } catch (NumberFormatException e) {

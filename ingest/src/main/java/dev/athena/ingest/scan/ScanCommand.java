@@ -45,10 +45,10 @@ public final class ScanCommand {
         ScanSchedule schedule;
         Severity failOn;
         try {
-            Parsed parsed = Parsed.checked(args, env);
-            settings = parsed.settings(env);
-            schedule = parsed.schedule();
-            failOn = parsed.failOn();
+            Checked command = Checked.of(args, env);
+            settings = command.settings();
+            schedule = command.schedule();
+            failOn = command.failOn();
         } catch (IllegalArgumentException e) {
             out.println("athena scan: " + e.getMessage());
             out.println("usage: athena scan DIR --client ID [--type " + AnalysisType.wireNames().replace(", ", "|")
@@ -90,7 +90,7 @@ public final class ScanCommand {
      */
     public static Optional<String> problem(List<String> args, Map<String, String> env) {
         try {
-            Parsed.checked(args, env);
+            Checked.of(args, env);
             return Optional.empty();
         } catch (IllegalArgumentException e) {
             return Optional.of(e.getMessage());
@@ -137,19 +137,20 @@ public final class ScanCommand {
         out.flush();
     }
 
-    private record Parsed(List<String> positional, Map<String, List<String>> options) {
-        /** Parsed, with every option's value checked. */
-        static Parsed checked(List<String> args, Map<String, String> env) {
-            Parsed parsed = of(args);
-            parsed.settings(env);
-            ScanSchedule schedule = parsed.schedule();
-            if (parsed.failOn() != null && schedule != null) {
+    /** A command line read and every value checked; {@code schedule} and {@code failOn} may be null. */
+    private record Checked(ScanSettings settings, ScanSchedule schedule, Severity failOn) {
+        static Checked of(List<String> args, Map<String, String> env) {
+            Parsed parsed = Parsed.of(args);
+            Checked command = new Checked(parsed.settings(env), parsed.schedule(), parsed.failOn());
+            if (command.failOn() != null && command.schedule() != null) {
                 throw new IllegalArgumentException("--fail-on sets the exit code of one scan; it cannot go with "
                         + "--every or --cron");
             }
-            return parsed;
+            return command;
         }
+    }
 
+    private record Parsed(List<String> positional, Map<String, List<String>> options) {
         static Parsed of(List<String> args) {
             List<String> positional = new ArrayList<>();
             Map<String, List<String>> options = new java.util.HashMap<>();
