@@ -9,6 +9,7 @@ import dev.athena.schemas.message.AnalysisRequest;
 import dev.athena.schemas.message.Route;
 import dev.athena.schemas.topic.RequestPartitions;
 import dev.athena.schemas.topic.Topics;
+import dev.athena.schemas.validation.AdmissionRules;
 import dev.athena.schemas.validation.Decoded;
 import dev.athena.schemas.validation.IdSyntax;
 import dev.athena.schemas.validation.Rejection;
@@ -129,20 +130,15 @@ public final class AdmissionProcessor implements Processor<byte[], byte[], Objec
             LOG.debug("dropped duplicate request {} of client {}", request.requestId(), request.clientId());
             return;
         }
-        Route route;
-        try {
-            route = new Route(request.providerOrAuto(), request.modelOrAuto(), request.lane());
-        } catch (IllegalArgumentException e) {
-            reject(record, new Rejection(RejectionReason.INVALID_FIELD, "provider", "fields 'provider' and 'model' "
-                    + "must not contain '/'", request.requestId(), request.clientId()), request, null, traceparent);
+        if (AdmissionRules.unroutable(request)) {
+            reject(record, AdmissionRules.unroutableRejection(request), request, null, traceparent);
             return;
         }
+        Route route = new Route(request.providerOrAuto(), request.modelOrAuto(), request.lane());
         // the clock only when a deadline needs it: reading it per record was a noticeable share of admission
         Instant now = request.deadline() != null ? clock.instant() : null;
-        if (now != null && !request.deadline().isAfter(now)) {
-            reject(record, new Rejection(RejectionReason.DEADLINE_PASSED, "deadline", "field 'deadline' ("
-                    + request.deadline() + ") had already passed at admission (" + now + ")",
-                    request.requestId(), request.clientId()), request, route.key(), traceparent);
+        if (now != null && AdmissionRules.pastDeadline(request, now)) {
+            reject(record, AdmissionRules.pastDeadlineRejection(request, now), request, route.key(), traceparent);
             return;
         }
         seen.add(seenKey);

@@ -53,7 +53,7 @@ public final class ScanCommand {
             out.println("athena scan: " + e.getMessage());
             out.println("usage: athena scan DIR --client ID [--type " + AnalysisType.wireNames().replace(", ", "|")
                     + "] [--every 1h | --cron EXPR] [--timeout 30m] [--include GLOB] [--exclude GLOB] "
-                    + "[--gitignore on|off] [--fail-on " + severities() + "]");
+                    + "[--gitignore on|off] [--fail-on " + severities() + "] [--name REPO] [--report-dir DIR]");
             return USAGE;
         }
         if (schedule == null) {
@@ -146,6 +146,11 @@ public final class ScanCommand {
                 throw new IllegalArgumentException("--fail-on sets the exit code of one scan; it cannot go with "
                         + "--every or --cron");
             }
+            Path reports = command.settings().reportDir();
+            ReportDirectory.problem(reports).ifPresent(problem -> {
+                throw new IllegalArgumentException("the report cannot be written under " + reports + ": "
+                        + problem + "; give another with --report-dir DIR");
+            });
             return command;
         }
     }

@@ -49,6 +49,39 @@ class ScanCommandTest {
     }
 
     @Test
+    void shouldRefuseAReportDirectoryThatCannotBeMadeBeforeScanning(@TempDir Path dir) throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        Path file = Files.writeString(dir.resolve("notes.txt"), "x\n");
+        Map<String, String> nowhere = Map.of("ATHENA_KAFKA_BOOTSTRAP", "127.0.0.1:1", "ATHENA_DB_URL",
+                "jdbc:postgresql://127.0.0.1:1/postgres");
+
+        int underAFile = ScanCommand.run(List.of(dir.toString(), "--client", "a", "--report-dir",
+                file.resolve("reports").toString()), nowhere, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        int unmakeable = ScanCommand.run(List.of(dir.toString(), "--client", "a", "--report-dir",
+                "/proc/athena-reports"), nowhere, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+
+        assertThat(underAFile).isEqualTo(ScanCommand.USAGE);
+        assertThat(unmakeable).isEqualTo(ScanCommand.USAGE);
+        assertThat(bytes.toString(StandardCharsets.UTF_8)).contains(
+                "the report cannot be written under " + file.resolve("reports") + ": " + file
+                        + " is not a directory; give another with --report-dir DIR",
+                "the report cannot be written under /proc/athena-reports: nothing can be written under /proc",
+                "[--report-dir DIR]");
+    }
+
+    @Test
+    void shouldAcceptAReportDirectoryStillToBeMadeAndLeaveNothingBehind(@TempDir Path dir) throws Exception {
+        Path repository = Files.createDirectory(dir.resolve("repo"));
+        Path reports = dir.resolve("out").resolve("reports");
+
+        assertThat(ScanCommand.problem(List.of(repository.toString(), "--client", "a", "--report-dir",
+                reports.toString()), Map.of())).isEmpty();
+        try (var left = Files.list(dir)) {
+            assertThat(left).containsExactly(repository);
+        }
+    }
+
+    @Test
     void shouldRefuseAClientIdThatCannotNameItsTopics() throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
 

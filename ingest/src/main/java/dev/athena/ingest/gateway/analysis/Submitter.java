@@ -9,6 +9,7 @@ import dev.athena.schemas.message.Lane;
 import dev.athena.schemas.message.SchemaVersion;
 import dev.athena.schemas.topic.RequestPartitions;
 import dev.athena.schemas.topic.Topics;
+import dev.athena.schemas.validation.AdmissionRules;
 import dev.athena.schemas.validation.Decoded;
 import dev.athena.schemas.validation.Rejection;
 import dev.athena.schemas.validation.RejectionReason;
@@ -101,6 +102,12 @@ public final class Submitter {
                 resend(request, claim.requestId(), traceparent);
             }
             return new SubmitOutcome.Accepted(claim.requestId(), true);
+        }
+        // after the replay above: a retry of a request sent before its deadline answers with that request
+        Optional<Rejection> refused = AdmissionRules.check(accepted.request(), clock.instant());
+        if (refused.isPresent()) {
+            submissions.release(requestId);
+            return new SubmitOutcome.Invalid(refused.get());
         }
         try {
             send(accepted.request(), bytes, traceparent);

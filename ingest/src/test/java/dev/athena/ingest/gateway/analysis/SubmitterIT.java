@@ -8,6 +8,7 @@ import dev.athena.infra.stack.Endpoints;
 import dev.athena.infra.stack.SharedLocalStack;
 import dev.athena.ingest.gateway.store.GatewayMigrations;
 import dev.athena.schemas.topic.Topics;
+import dev.athena.schemas.validation.RejectionReason;
 import dev.athena.schemas.validation.RequestDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -17,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -82,12 +84,65 @@ class SubmitterIT {
             assertThatThrownBy(() -> cut.submit(client, BODY, null, null))
                     .isInstanceOf(KafkaUnavailableException.class);
         }
+        assertThat(claims()).isZero();
+    }
+
+    @Test
+    void shouldRefuseAPastDeadlineAndASlashInTheRouteAtOnceAndKeepNoClaim() {
+        Instant now = Instant.parse("2026-12-03T12:00:00Z");
+        byte[] late = ("{\"analysisType\":\"security\",\"code\":\"x = 1\\n\",\"deadline\":\"" + now.minusSeconds(1)
+                + "\"}").getBytes(StandardCharsets.UTF_8);
+        byte[] slashed = "{\"analysisType\":\"security\",\"code\":\"x = 1\\n\",\"model\":\"a/b\"}"
+                .getBytes(StandardCharsets.UTF_8);
+        try (var reachable = producer(endpoints.kafkaBootstrap())) {
+            Submitter cut = new Submitter(reachable, dataSource, RequestDecoder.ofDefaults(), () -> now,
+                    Duration.ofSeconds(10));
+
+            SubmitOutcome pastDeadline = cut.submit(client, late, UUID.randomUUID().toString(), null);
+            SubmitOutcome unroutable = cut.submit(client, slashed, null, null);
+
+            assertThat(pastDeadline).isInstanceOfSatisfying(SubmitOutcome.Invalid.class, invalid -> {
+                assertThat(invalid.rejection().reason()).isEqualTo(RejectionReason.DEADLINE_PASSED);
+                assertThat(invalid.rejection().field()).isEqualTo("deadline");
+                assertThat(invalid.rejection().message()).contains("2026-12-03T11:59:59Z", "had already passed");
+            });
+            assertThat(unroutable).isInstanceOfSatisfying(SubmitOutcome.Invalid.class, invalid -> {
+                assertThat(invalid.rejection().reason()).isEqualTo(RejectionReason.INVALID_FIELD);
+                assertThat(invalid.rejection().message()).contains("must not contain '/'");
+            });
+        }
+        assertThat(claims()).as("nothing claimed for refused requests").isZero();
+    }
+
+    @Test
+    void shouldAnswerARetryWithItsRequestAfterTheDeadlinePassed() {
+        AtomicReference<Instant> now = new AtomicReference<>(Instant.now());
+        byte[] body = ("{\"analysisType\":\"security\",\"code\":\"x = 1\\n\",\"deadline\":\""
+                + now.get().plusSeconds(30) + "\"}").getBytes(StandardCharsets.UTF_8);
+        String key = UUID.randomUUID().toString();
+        try (var reachable = producer(endpoints.kafkaBootstrap())) {
+            Submitter cut = new Submitter(reachable, dataSource, RequestDecoder.ofDefaults(), now::get,
+                    Duration.ofSeconds(10));
+            SubmitOutcome first = cut.submit(client, body, key, null);
+            now.set(now.get().plusSeconds(60));
+
+            SubmitOutcome retried = cut.submit(client, body, key, null);
+
+            assertThat(first).isInstanceOf(SubmitOutcome.Accepted.class);
+            assertThat(retried).isInstanceOfSatisfying(SubmitOutcome.Accepted.class, replay -> {
+                assertThat(replay.replay()).isTrue();
+                assertThat(replay.requestId()).isEqualTo(((SubmitOutcome.Accepted) first).requestId());
+            });
+        }
+    }
+
+    private int claims() {
         try (var c = dataSource.getConnection(); var ps = c.prepareStatement(
                 "select count(*) from gateway_submissions where client_id = ?")) {
             ps.setString(1, client);
             try (var rs = ps.executeQuery()) {
                 rs.next();
-                assertThat(rs.getInt(1)).isZero();
+                return rs.getInt(1);
             }
         } catch (java.sql.SQLException e) {
             throw new AssertionError(e);
