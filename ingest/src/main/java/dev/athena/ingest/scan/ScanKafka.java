@@ -65,7 +65,7 @@ final class ScanKafka implements AutoCloseable {
     }
 
     static String replyTopic(String clientId, String scanId) {
-        return Topics.resultsTopicName(clientId) + ".scan-" + scanId;
+        return Topics.scanReplyTopic(clientId, scanId);
     }
 
     String replyTopic() {

@@ -87,7 +87,7 @@ class RepositoryScanIT {
             assertThat(pipeline.requests()).allSatisfy(r -> {
                 assertThat(r.lane()).isEqualTo(Lane.BULK);
                 assertThat(r.analysisType()).isEqualTo(AnalysisType.SECURITY);
-                assertThat(r.replyTo()).isEqualTo(Topics.resultsTopicName(clientId) + ".scan-" + first.scanId());
+                assertThat(r.replyTo()).isEqualTo(Topics.scanReplyTopic(clientId, first.scanId()));
                 assertThat(r.deadline()).isNotNull();
                 assertThat(pipeline.partitionOf(r)).as("its cache key's partition").isEqualTo(
                         RequestPartitions.of(r, 6));
@@ -107,7 +107,7 @@ class RepositoryScanIT {
         assertThat(Files.readString(first.summary())).contains("| completed | 3 |", "| high | 1 |",
                 "| `assets/logo.png` | binary |");
         assertThat(jobExecutions(first.scanId())).isEqualTo("COMPLETED");
-        assertThat(topicExists(Topics.resultsTopicName(clientId) + ".scan-" + first.scanId()))
+        assertThat(topicExists(Topics.scanReplyTopic(clientId, first.scanId())))
                 .as("a finished scan's reply topic is removed").isFalse();
 
         write("src/Main.java", "class Main { String q = \"SELECT 1\"; }\n");
@@ -151,7 +151,7 @@ class RepositoryScanIT {
         String sarif = Files.readString(report.sarif());
         assertThat(SarifSchema.validate(sarif)).isEmpty();
         assertThat(sarif).contains("pending: no result for request " + withheldId, "\"executionSuccessful\" : false");
-        assertThat(topicExists(Topics.resultsTopicName(clientId) + ".scan-" + report.scanId()))
+        assertThat(topicExists(Topics.scanReplyTopic(clientId, report.scanId())))
                 .as("kept while something is pending").isTrue();
 
         try (FakePipeline pipeline = new FakePipeline(ENDPOINTS.kafkaBootstrap(), clientId, r -> false)) {

@@ -80,6 +80,17 @@ public final class Topics {
         return RESULTS_PREFIX + clientId;
     }
 
+    /**
+     * The reply topic of one repository scan of {@code clientId}'s: {@code athena.results.<clientId>.scan-<scanId>},
+     * made for the scan and deleted once every file is answered, read only by the scan that made it.
+     */
+    public static String scanReplyTopic(String clientId, String scanId) {
+        return resultsTopicName(clientId) + SCAN_REPLY_INFIX + scanId;
+    }
+
+    /** What follows the client id in the name of every scan's reply topic ({@link #scanReplyTopic}). */
+    public static final String SCAN_REPLY_INFIX = ".scan-";
+
     public static TopicSpec resultsFor(String clientId) {
         return new TopicSpec(resultsTopicName(clientId), 3, Map.of("retention.ms", WEEK_MS,
                 "max.message.bytes", MAX_MESSAGE));

@@ -36,8 +36,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Follows {@code athena.chunks} and every {@code athena.results.<clientId>} topic, keeps recent results and
- * chunks in memory, and tells listeners of a request as records arrive.
+ * Follows {@code athena.chunks} and every {@code athena.results.<clientId>} topic (and reply topics under it,
+ * scans' excepted), keeps recent results and chunks in memory, and tells listeners of a request as records
+ * arrive.
  *
  * <p>Design notes: one consumer on one named thread, in a group of its own (nothing committed), so every gateway
  * instance sees every record. On its first assignment it starts at the end of each partition (history is in
@@ -46,8 +47,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class LiveFeed implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LiveFeed.class);
-    private static final Pattern TOPICS = Pattern.compile(Pattern.quote(Topics.CHUNKS) + "|"
-            + Pattern.quote(Topics.RESULTS_PREFIX) + ".+");
+    /**
+     * Not the scans' reply topics: only their scan reads them, and each lives for one scan, so following them
+     * made the feed rebalance at every scan's start and warn of an unknown topic after its end.
+     */
+    static final Pattern TOPICS = Pattern.compile(Pattern.quote(Topics.CHUNKS) + "|"
+            + Pattern.quote(Topics.RESULTS_PREFIX) + "(?![^.]+" + Pattern.quote(Topics.SCAN_REPLY_INFIX) + ").+");
 
     private final KafkaConsumer<String, byte[]> consumer;
     private final Cache<String, AnalysisResult> results;
