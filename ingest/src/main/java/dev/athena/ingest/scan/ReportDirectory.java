@@ -36,7 +36,9 @@ final class ReportDirectory {
             Files.delete(probe);
             return Optional.empty();
         } catch (IOException | SecurityException e) {
-            return Optional.of("nothing can be written under " + existing + " (" + e + ")");
+            // the exception's kind, not its message, which names the probe rather than the directory asked for
+            return Optional.of("nothing can be written under " + existing + " (" + e.getClass().getSimpleName()
+                    + ")");
         }
     }
 }

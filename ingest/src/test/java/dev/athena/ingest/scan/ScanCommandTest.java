@@ -65,7 +65,7 @@ class ScanCommandTest {
         assertThat(bytes.toString(StandardCharsets.UTF_8)).contains(
                 "the report cannot be written under " + file.resolve("reports") + ": " + file
                         + " is not a directory; give another with --report-dir DIR",
-                "the report cannot be written under /proc/athena-reports: nothing can be written under /proc",
+                "the report cannot be written under /proc/athena-reports: nothing can be written under /proc (",
                 "[--report-dir DIR]");
     }
 
