@@ -46,17 +46,21 @@ public final class PipelineServices implements AutoCloseable {
 
     /**
      * As {@link #start(Endpoints, Path, MeterRegistry)}, the collector's settings, the workers' group, instance id
-     * and batch limit, and the workers' providers read from {@code env}, as each service reads them alone.
+     * and batch limit, and the workers' providers read from {@code env}, as each service reads them alone. The
+     * splitter and the workers run under the instance id kept in {@code stateDir} ({@link ServiceInstanceId}),
+     * the workers under {@code ATHENA_WORKER_ID} when it is set.
      */
     public static PipelineServices start(Endpoints endpoints, Path stateDir, MeterRegistry registry,
             Map<String, String> env) {
         Deque<AutoCloseable> started = new ArrayDeque<>();
+        String instanceId = ServiceInstanceId.of(stateDir);
         try {
             ResultSplitter splitter = ResultSplitter.start(SplitterSettings.defaults(endpoints.kafkaBootstrap(),
-                    endpoints.redisUrl(), endpoints.jdbcUrl(), endpoints.dbUser(), endpoints.dbPassword()), registry);
+                    endpoints.redisUrl(), endpoints.jdbcUrl(), endpoints.dbUser(), endpoints.dbPassword())
+                    .withInstanceId(instanceId), registry);
             started.push(splitter);
             ProviderWorkers workers = ProviderWorkers.start(WorkerEnvironment.apply(WorkerSettings.defaults(
-                    endpoints.kafkaBootstrap(), endpoints.redisUrl()), env), registry,
+                    endpoints.kafkaBootstrap(), endpoints.redisUrl()).withInstanceId(instanceId), env), registry,
                     ProviderCatalog.fromEnvironment(env));
             started.push(workers);
             BatchCollector collector = BatchCollector.start(CollectorEnvironment.apply(CollectorSettings.defaults(
