@@ -22,6 +22,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
     public static EmbeddedPostgres start(Path dir, int port) {
         try {
             Files.createDirectories(dir);
+            LeftoverServer.stopIfRunning(dir.resolve("data").resolve("postmaster.pid"), "postgres", "a PostgreSQL");
             var server = io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder()
                     .setPort(port)
                     .setDataDirectory(dir.resolve("data"))
@@ -35,7 +36,8 @@ public final class EmbeddedPostgres implements AutoCloseable {
                     .start();
             return new EmbeddedPostgres(server);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot start embedded PostgreSQL on port " + port, e);
+            throw new UncheckedIOException("cannot start embedded PostgreSQL on port " + port + " in " + dir + ": "
+                    + e.getMessage(), e);
         }
     }
 

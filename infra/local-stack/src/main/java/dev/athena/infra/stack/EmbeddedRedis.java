@@ -29,13 +29,17 @@ import redis.embedded.RedisServer;
 public final class EmbeddedRedis implements AutoCloseable {
     private static final Duration START_LIMIT = Duration.ofSeconds(20);
     private static final Duration STOP_LIMIT = Duration.ofSeconds(10);
+    /** The running server's process id, for a start after a crash of its JVM to find it ({@link LeftoverServer}). */
+    static final String PID_FILE = "redis-server.pid";
     private final List<String> command;
+    private final Path pidFile;
     private final int port;
     private final ExitBackstop backstop;
     private volatile Process process;
 
-    private EmbeddedRedis(List<String> command, int port) {
+    private EmbeddedRedis(List<String> command, Path dir, int port) {
         this.command = command;
+        this.pidFile = dir.resolve(PID_FILE);
         this.port = port;
         this.backstop = ExitBackstop.register("the embedded Redis on port " + port, this::kill);
     }
@@ -44,6 +48,7 @@ public final class EmbeddedRedis implements AutoCloseable {
         List<String> command;
         try {
             Files.createDirectories(dir);
+            LeftoverServer.stopIfRunning(dir.resolve(PID_FILE), "redis-server", "a Redis");
             command = RedisServer.newRedisServer()
                     .port(port)
                     .bind("127.0.0.1")
@@ -55,7 +60,7 @@ public final class EmbeddedRedis implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare embedded Redis on port " + port, e);
         }
-        EmbeddedRedis redis = new EmbeddedRedis(command, port);
+        EmbeddedRedis redis = new EmbeddedRedis(command, dir, port);
         try {
             redis.launch();
         } catch (RuntimeException e) {
@@ -104,6 +109,7 @@ public final class EmbeddedRedis implements AutoCloseable {
                 kill();
             }
         }
+        forgetPid();
         backstop.closed();
     }
 
@@ -123,6 +129,20 @@ public final class EmbeddedRedis implements AutoCloseable {
                     + START_LIMIT.toSeconds() + " s; its last output: " + output.tail());
         }
         process = started;
+        try {
+            Files.writeString(pidFile, started.pid() + "\n");
+        } catch (IOException e) {
+            kill();
+            throw new UncheckedIOException("cannot record the embedded Redis's process id in " + pidFile, e);
+        }
+    }
+
+    private void forgetPid() {
+        try {
+            Files.deleteIfExists(pidFile);
+        } catch (IOException e) {
+            // a stale id is harmless: the next start checks that its process still runs Redis
+        }
     }
 
     private synchronized void kill() {
@@ -134,6 +154,7 @@ public final class EmbeddedRedis implements AutoCloseable {
                         + STOP_LIMIT.toSeconds() + " s after it was killed");
             }
         }
+        forgetPid();
     }
 
     private static boolean awaitExit(Process running) {

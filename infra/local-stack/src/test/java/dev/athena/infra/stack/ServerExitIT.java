@@ -55,6 +55,41 @@ class ServerExitIT {
         }
     }
 
+    /**
+     * A JVM killed outright runs no hook: its servers outlive it, holding their directories. The next start on
+     * those directories stops them first; the PostgreSQL did not start at all beside its predecessor.
+     */
+    @Test
+    void shouldStopTheServersAKilledJvmLeftBeforeStartingOnTheirDirectories(@TempDir Path dir) throws Exception {
+        int redisPort = FreePorts.pick();
+        int postgresPort = FreePorts.pick();
+        Process probe = probe("hold", dir, redisPort, postgresPort);
+        try {
+            List<String> output = new ArrayList<>();
+            var lines = new BufferedReader(new InputStreamReader(probe.getInputStream(), StandardCharsets.UTF_8));
+            assertThat(readUntil(lines, "started", output)).as("probe output %s", output).isTrue();
+            probe.destroyForcibly(); // SIGKILL: no shutdown hook runs
+            assertThat(probe.waitFor(30, TimeUnit.SECONDS)).as("probe killed").isTrue();
+            assertThat(RedisWire.command(redisPort, "PING")).as("the Redis the killed JVM left").isEqualTo("+PONG");
+            Loopback.connect(postgresPort);
+
+            try (EmbeddedRedis redis = EmbeddedRedis.start(dir.resolve("redis"), FreePorts.pick());
+                    EmbeddedPostgres postgres = EmbeddedPostgres.start(dir.resolve("postgres"), FreePorts.pick())) {
+                assertThat(RedisWire.command(redis.port(), "PING")).isEqualTo("+PONG");
+                try (var connection = java.sql.DriverManager.getConnection(postgres.jdbcUrl(), "postgres", "")) {
+                    assertThat(connection.isValid(2)).isTrue();
+                }
+                assertRefused(redisPort, postgresPort);
+            }
+        } finally {
+            probe.destroyForcibly().waitFor();
+            // should the test fail halfway, the killed probe's servers must not outlive it
+            LeftoverServer.stopIfRunning(dir.resolve("redis").resolve(EmbeddedRedis.PID_FILE), "redis-server", "Redis");
+            LeftoverServer.stopIfRunning(dir.resolve("postgres").resolve("data").resolve("postmaster.pid"), "postgres",
+                    "PostgreSQL");
+        }
+    }
+
     private static void assertRefused(int redisPort, int postgresPort) {
         assertThatThrownBy(() -> Loopback.connect(redisPort)).as("Redis after the exit")
                 .isInstanceOf(IOException.class);

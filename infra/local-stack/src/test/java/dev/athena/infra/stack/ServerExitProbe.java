@@ -9,7 +9,7 @@ import java.sql.SQLException;
 /**
  * A JVM that starts an embedded Redis and PostgreSQL, for {@link ServerExitIT}: {@code close DIR REDIS_PORT
  * PG_PORT} closes them from a shutdown hook of its own, as {@code ./athena up} does, after checking that both still
- * answer while the JVM exits; {@code leave ...} never closes them.
+ * answer while the JVM exits; {@code leave ...} never closes them; {@code hold ...} runs until it is killed.
  */
 final class ServerExitProbe {
     private ServerExitProbe() {
@@ -34,7 +34,7 @@ final class ServerExitProbe {
         }
         System.out.println("started");
         System.out.flush();
-        if (close) {
+        if (close || args[0].equals("hold")) {
             Thread.sleep(Long.MAX_VALUE);
         }
     }
