@@ -268,17 +268,26 @@ public final class ProviderWorkers implements AutoCloseable {
         }
     }
 
+    /**
+     * A static member of the workers' group under its instance id: a worker started again under the same id after
+     * a crash takes its predecessor's partitions back at once, where a new member waited out the dead one's
+     * session. A clean stop leaves the group all the same ({@link KafkaClientsClosing}), so its partitions move at
+     * once; a crashed worker that does not come back holds them for the session timeout, 15 s.
+     */
     private static Map<String, Object> consumerConfig(WorkerSettings s) {
-        return Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, s.bootstrap(),
-                ConsumerConfig.GROUP_ID_CONFIG, s.groupId(),
-                ConsumerConfig.CLIENT_ID_CONFIG, "athena-workers-" + s.instanceId(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.max(4, s.maxConcurrentBatches() * 2),
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        return Map.ofEntries(
+                Map.entry(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, s.bootstrap()),
+                Map.entry(ConsumerConfig.GROUP_ID_CONFIG, s.groupId()),
+                Map.entry(ConsumerConfig.CLIENT_ID_CONFIG, "athena-workers-" + s.instanceId()),
+                Map.entry(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, "athena-workers-" + s.instanceId()),
+                Map.entry(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 15_000),
+                Map.entry(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 3_000),
+                Map.entry(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+                Map.entry(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
+                Map.entry(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+                Map.entry(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.max(4, s.maxConcurrentBatches() * 2)),
+                Map.entry(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class),
+                Map.entry(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class));
     }
 
     private static Map<String, Object> chunkProducerConfig(WorkerSettings s) {
