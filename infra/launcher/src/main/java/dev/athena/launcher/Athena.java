@@ -138,8 +138,16 @@ public final class Athena {
                     + "); stop it first, or give another --data DIR");
             return 1;
         }
-        EmbeddedPipeline pipeline = EmbeddedPipeline.start(data, cli.intOption("kafka-port", 9092),
-                cli.intOption("http-port", 8080));
+        int kafkaPort = cli.intOption("kafka-port", 9092);
+        int httpPort = cli.intOption("http-port", 8080);
+        boolean embeddedKafka = envOr("ATHENA_KAFKA_BOOTSTRAP", "").isBlank();
+        Optional<String> taken = portInUse("kafka-port", embeddedKafka ? kafkaPort : 0)
+                .or(() -> portInUse("http-port", httpPort));
+        if (taken.isPresent()) {
+            out.println("athena: " + taken.get());
+            return 1;
+        }
+        EmbeddedPipeline pipeline = EmbeddedPipeline.start(data, kafkaPort, httpPort);
         RunningPipeline.write(data, pipeline.endpoints());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -161,6 +169,15 @@ public final class Athena {
             }
         }
         return 0;
+    }
+
+    /** Why {@code up} cannot listen on {@code port} (its option {@code --option}), if it cannot. */
+    private static Optional<String> portInUse(String option, int port) {
+        if (port <= 0 || !LoopbackPort.taken(port)) {
+            return Optional.empty();
+        }
+        return Optional.of("port " + port + " of 127.0.0.1 is in use (--" + option + "); stop what listens there, or "
+                + "give another --" + option + " PORT");
     }
 
     private int submit(CommandLine cli) throws Exception {

@@ -7,6 +7,8 @@ import dev.athena.infra.stack.Endpoints;
 import dev.athena.ingest.scan.ScanCommand;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,6 +61,28 @@ class CommandLineChecksTest {
         try (var files = Files.list(data)) {
             assertThat(files.map(p -> p.getFileName().toString())).as("nothing started there")
                     .containsExactly(RunningPipeline.FILE);
+        }
+    }
+
+    @Test
+    void shouldRefuseAPortInUseBeforeStartingAnything(@TempDir Path dir) throws Exception {
+        try (ServerSocket held = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            int port = held.getLocalPort();
+            Path data = dir.resolve("data");
+
+            int kafka = athena.run(new String[] {"up", "--data", data.toString(), "--kafka-port",
+                    Integer.toString(port)});
+            int http = athena.run(new String[] {"up", "--data", data.toString(), "--kafka-port", "0", "--http-port",
+                    Integer.toString(port)});
+
+            assertThat(kafka).isEqualTo(1);
+            assertThat(http).isEqualTo(1);
+            assertThat(printed.toString(StandardCharsets.UTF_8)).contains(
+                    "athena: port " + port + " of 127.0.0.1 is in use (--kafka-port); stop what listens there, or "
+                            + "give another --kafka-port PORT",
+                    "athena: port " + port + " of 127.0.0.1 is in use (--http-port); stop what listens there, or "
+                            + "give another --http-port PORT");
+            assertThat(data).as("nothing started").doesNotExist();
         }
     }
 
