@@ -117,7 +117,11 @@ final class AdminApi {
         JsonNode json = response.body().length == 0 ? null : Json.tree(response.body());
         if (response.statusCode() != expected) {
             String detail = json != null && json.has("detail") ? json.get("detail").asString() : "";
-            throw new IOException("gateway answered " + response.statusCode() + (detail.isEmpty() ? "" : ": " + detail));
+            // a 401 here is nearly always two admin keys: this shell's and the one the gateway started with
+            String hint = response.statusCode() == 401 ? "; the gateway at " + base + " takes the ATHENA_ADMIN_KEY it "
+                    + "was started with (./athena up reads it from its environment), which is not this one" : "";
+            throw new IOException("gateway answered " + response.statusCode() + (detail.isEmpty() ? "" : ": " + detail)
+                    + hint);
         }
         return json;
     }

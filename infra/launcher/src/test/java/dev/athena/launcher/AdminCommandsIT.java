@@ -228,6 +228,7 @@ class AdminCommandsIT {
         String wrong = "wrong-" + UUID.randomUUID() + "-0123456789";
         assertThatThrownBy(() -> athena(new ByteArrayOutputStream(), wrong, "cache", "invalidate", "--all",
                 "--url", url)).isInstanceOf(IOException.class).hasMessageContaining("401")
+                .hasMessageContaining("takes the ATHENA_ADMIN_KEY it was started with")
                 .hasMessageNotContaining(wrong);
     }
 
