@@ -4,6 +4,7 @@ import dev.athena.collector.BatchCollector;
 import dev.athena.collector.CollectorEnvironment;
 import dev.athena.collector.CollectorSettings;
 import dev.athena.infra.stack.Endpoints;
+import dev.athena.ops.InstanceIdFile;
 import dev.athena.splitter.ResultSplitter;
 import dev.athena.splitter.SplitterSettings;
 import dev.athena.workers.ProviderWorkers;
@@ -47,13 +48,14 @@ public final class PipelineServices implements AutoCloseable {
     /**
      * As {@link #start(Endpoints, Path, MeterRegistry)}, the collector's settings, the workers' group, instance id
      * and batch limit, and the workers' providers read from {@code env}, as each service reads them alone. The
-     * splitter and the workers run under the instance id kept in {@code stateDir} ({@link ServiceInstanceId}),
+     * splitter and the workers run under the instance id kept in {@code stateDir} ({@link InstanceIdFile}),
      * the workers under {@code ATHENA_WORKER_ID} when it is set.
      */
     public static PipelineServices start(Endpoints endpoints, Path stateDir, MeterRegistry registry,
             Map<String, String> env) {
         Deque<AutoCloseable> started = new ArrayDeque<>();
-        String instanceId = ServiceInstanceId.of(stateDir);
+        // kept in the state directory: a start after a crash fences and replaces its predecessor at once
+        String instanceId = InstanceIdFile.keptIn(stateDir, "local");
         try {
             ResultSplitter splitter = ResultSplitter.start(SplitterSettings.defaults(endpoints.kafkaBootstrap(),
                     endpoints.redisUrl(), endpoints.jdbcUrl(), endpoints.dbUser(), endpoints.dbPassword())
