@@ -147,18 +147,20 @@ public final class Athena {
             out.println("athena: " + taken.get());
             return 1;
         }
-        EmbeddedPipeline pipeline = EmbeddedPipeline.start(data, kafkaPort, httpPort);
+        // stopped at the JVM's exit, also by a signal that comes while it starts; the record goes first, so that
+        // no submit picks a pipeline on its way out
+        OwnedPipeline owned = OwnedPipeline.start(data, kafkaPort, httpPort, "athena-shutdown",
+                () -> RunningPipeline.clear(data), () -> { });
+        EmbeddedPipeline pipeline = owned.pipeline();
+        if (owned.exiting()) {
+            // stopped while it started (Ctrl-C on a slow start): the exit stops it now, nobody is to use it
+            return 0;
+        }
         RunningPipeline.write(data, pipeline.endpoints());
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            RunningPipeline.clear(data);
-            pipeline.close();
-            stopped.countDown();
-        }, "athena-shutdown"));
         out.println("athena: ready (kafka " + pipeline.kafkaBootstrap() + ", http 127.0.0.1:"
                 + pipeline.httpPort().orElse(-1) + ", data " + data + ")");
         out.flush();
-        while (!stopped.await(1, TimeUnit.SECONDS)) {
+        while (!owned.awaitStopped(Duration.ofSeconds(1))) {
             Optional<String> down = pipeline.stoppedService();
             if (down.isPresent()) {
                 // as each service does alone: exit non-zero (the shutdown hook closes the rest) rather than stay
