@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -40,11 +41,21 @@ public final class DataDirectoryLock implements AutoCloseable {
             return new DataDirectoryLock(channel, lock);
         } catch (IOException e) {
             closeQuietly(channel);
-            throw new UncheckedIOException("cannot lock the data directory " + dir.toAbsolutePath(), e);
+            throw new UncheckedIOException("cannot lock the data directory " + dir.toAbsolutePath() + ": "
+                    + why(e), e);
         } catch (RuntimeException e) {
             closeQuietly(channel);
             throw e;
         }
+    }
+
+    /** The failure in words a user acts on: which path is in the way, not only the exception's class. */
+    private static String why(IOException e) {
+        if (e instanceof FileAlreadyExistsException exists) {
+            return exists.getFile() + " is a file, not a directory";
+        }
+        String kind = e.getClass().getSimpleName();
+        return e.getMessage() == null ? kind : kind + " (" + e.getMessage() + ")";
     }
 
     /** Null when held elsewhere: by another process, or by another stack of this JVM. */

@@ -21,6 +21,17 @@ class DataDirectoryLockTest {
     }
 
     @Test
+    void shouldSayWhyADirectoryCannotBeLocked(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("notes.txt"), "x\n");
+
+        assertThatThrownBy(() -> DataDirectoryLock.acquire(file)).hasMessage("cannot lock the data directory " + file
+                + ": " + file + " is a file, not a directory");
+        assertThatThrownBy(() -> DataDirectoryLock.acquire(Path.of("/proc/athena-data")))
+                .hasMessageStartingWith("cannot lock the data directory /proc/athena-data: ")
+                .hasMessageContaining("Exception");
+    }
+
+    @Test
     void shouldStartNoServerOnADirectoryAnotherStackHolds(@TempDir Path dir) throws Exception {
         try (DataDirectoryLock held = DataDirectoryLock.acquire(dir)) {
             assertThatThrownBy(() -> LocalStack.start(StackOptions.fromEnvironment(dir, 0)))
