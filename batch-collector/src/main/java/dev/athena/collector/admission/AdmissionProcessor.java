@@ -130,11 +130,14 @@ public final class AdmissionProcessor implements Processor<byte[], byte[], Objec
             LOG.debug("dropped duplicate request {} of client {}", request.requestId(), request.clientId());
             return;
         }
-        if (AdmissionRules.unroutable(request)) {
+        Route route;
+        try {
+            // the route's own check is the rule (AdmissionRules.unroutable, which the gateway asks): one scan
+            route = new Route(request.providerOrAuto(), request.modelOrAuto(), request.lane());
+        } catch (IllegalArgumentException e) {
             reject(record, AdmissionRules.unroutableRejection(request), request, null, traceparent);
             return;
         }
-        Route route = new Route(request.providerOrAuto(), request.modelOrAuto(), request.lane());
         // the clock only when a deadline needs it: reading it per record was a noticeable share of admission
         Instant now = request.deadline() != null ? clock.instant() : null;
         if (now != null && AdmissionRules.pastDeadline(request, now)) {
