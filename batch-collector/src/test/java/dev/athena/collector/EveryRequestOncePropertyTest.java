@@ -15,6 +15,7 @@ import dev.athena.schemas.message.BatchItem;
 import dev.athena.schemas.message.BatchResult;
 import dev.athena.schemas.message.CachedAnalysis;
 import dev.athena.schemas.message.ItemResult;
+import dev.athena.schemas.message.ProviderNames;
 import dev.athena.schemas.message.Requester;
 import dev.athena.schemas.message.ResultStatus;
 import dev.athena.schemas.message.ServedBy;
@@ -195,7 +196,8 @@ class EveryRequestOncePropertyTest {
         Map<String, Object> fields = fields(id, "client-" + step.client(), code);
         fields.put("lane", step.bulk() ? "bulk" : "interactive");
         if (step.provider() > 0) {
-            fields.put("provider", "provider" + step.provider());
+            // two providers admission knows, so items take routes of their own
+            fields.put("provider", ProviderNames.ALL.get(step.provider() - 1));
             fields.put("model", "m");
         }
         if (step.kind() == Kind.INVALID) {

@@ -138,6 +138,10 @@ public final class AdmissionProcessor implements Processor<byte[], byte[], Objec
             reject(record, AdmissionRules.unroutableRejection(request), request, null, traceparent);
             return;
         }
+        if (AdmissionRules.unknownProvider(request)) {
+            reject(record, AdmissionRules.unknownProviderRejection(request), request, null, traceparent);
+            return;
+        }
         // the clock only when a deadline needs it: reading it per record was a noticeable share of admission
         Instant now = request.deadline() != null ? clock.instant() : null;
         if (now != null && AdmissionRules.pastDeadline(request, now)) {

@@ -3,6 +3,10 @@ package dev.athena.workers.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.athena.schemas.message.ProviderNames;
+import dev.athena.workers.provider.builtin.BuiltinProvider;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -20,6 +24,15 @@ class ProviderCatalogTest {
         assertThat(local.apiKey()).isNull();
         assertThat(local.policy().maxConcurrent()).isEqualTo(5);
         assertThat(local.priority()).isEqualTo(4);
+    }
+
+    @Test
+    void shouldServeExactlyTheProvidersAdmissionLetsARequestName() {
+        ProviderCatalog every = ProviderCatalog.fromEnvironment(Map.of("ANTHROPIC_API_KEY", "a", "OPENAI_API_KEY",
+                "o", "DEEPSEEK_API_KEY", "d", "ATHENA_LOCAL_BASE_URL", "http://127.0.0.1:11434/v1"));
+        List<String> served = new ArrayList<>(every.providers().stream().map(ProviderConfig::name).toList());
+        served.add(BuiltinProvider.NAME);
+        assertThat(served).containsExactlyElementsOf(ProviderNames.ALL);
     }
 
     @Test

@@ -37,6 +37,27 @@ class AdmissionRulesTest {
         assertThat(AdmissionRules.check(request("openai", "gpt-5.1", null), NOW)).isEmpty();
     }
 
+    @Test
+    void shouldRefuseAProviderNoWorkerServesNamingTheOnesItMayBe() {
+        for (String unknown : new String[] {"antropic", "Anthropic", "claude", " openai"}) {
+            assertThat(AdmissionRules.check(request(unknown, null, NOW.plusSeconds(60)), NOW)).as(unknown)
+                    .hasValueSatisfying(r -> {
+                        assertThat(r.reason()).isEqualTo(RejectionReason.INVALID_FIELD);
+                        assertThat(r.field()).isEqualTo("provider");
+                        assertThat(r.message()).isEqualTo("field 'provider' ('" + unknown + "') must be one of "
+                                + "anthropic, openai, deepseek, local, builtin, or 'auto' (or left out) to let the "
+                                + "pipeline choose");
+                    });
+        }
+        for (String known : new String[] {"anthropic", "openai", "deepseek", "local", "builtin", "auto", "", "  "}) {
+            assertThat(AdmissionRules.check(request(known, "m", null), NOW)).as(known).isEmpty();
+        }
+        assertThat(AdmissionRules.check(request(null, null, null), NOW)).isEmpty();
+        // the deadline is looked at only once the provider is known
+        assertThat(AdmissionRules.check(request("nope", null, NOW.minusSeconds(1)), NOW).orElseThrow().reason())
+                .isEqualTo(RejectionReason.INVALID_FIELD);
+    }
+
     private static AnalysisRequest request(String provider, String model, Instant deadline) {
         return new AnalysisRequest(1, "r-1", "team-a", AnalysisType.SECURITY, null, null, "x", provider, model, null,
                 null, deadline, null, NOW.minusSeconds(5), null);

@@ -88,11 +88,13 @@ class SubmitterIT {
     }
 
     @Test
-    void shouldRefuseAPastDeadlineAndASlashInTheRouteAtOnceAndKeepNoClaim() {
+    void shouldRefuseAPastDeadlineASlashInTheRouteAndAnUnknownProviderAtOnceAndKeepNoClaim() {
         Instant now = Instant.parse("2026-12-03T12:00:00Z");
         byte[] late = ("{\"analysisType\":\"security\",\"code\":\"x = 1\\n\",\"deadline\":\"" + now.minusSeconds(1)
                 + "\"}").getBytes(StandardCharsets.UTF_8);
         byte[] slashed = "{\"analysisType\":\"security\",\"code\":\"x = 1\\n\",\"model\":\"a/b\"}"
+                .getBytes(StandardCharsets.UTF_8);
+        byte[] misspelt = "{\"analysisType\":\"security\",\"code\":\"x = 1\\n\",\"provider\":\"open-ai\"}"
                 .getBytes(StandardCharsets.UTF_8);
         try (var reachable = producer(endpoints.kafkaBootstrap())) {
             Submitter cut = new Submitter(reachable, dataSource, RequestDecoder.ofDefaults(), () -> now,
@@ -100,6 +102,7 @@ class SubmitterIT {
 
             SubmitOutcome pastDeadline = cut.submit(client, late, UUID.randomUUID().toString(), null);
             SubmitOutcome unroutable = cut.submit(client, slashed, null, null);
+            SubmitOutcome unknownProvider = cut.submit(client, misspelt, UUID.randomUUID().toString(), null);
 
             assertThat(pastDeadline).isInstanceOfSatisfying(SubmitOutcome.Invalid.class, invalid -> {
                 assertThat(invalid.rejection().reason()).isEqualTo(RejectionReason.DEADLINE_PASSED);
@@ -109,6 +112,11 @@ class SubmitterIT {
             assertThat(unroutable).isInstanceOfSatisfying(SubmitOutcome.Invalid.class, invalid -> {
                 assertThat(invalid.rejection().reason()).isEqualTo(RejectionReason.INVALID_FIELD);
                 assertThat(invalid.rejection().message()).contains("must not contain '/'");
+            });
+            assertThat(unknownProvider).isInstanceOfSatisfying(SubmitOutcome.Invalid.class, invalid -> {
+                assertThat(invalid.rejection().reason()).isEqualTo(RejectionReason.INVALID_FIELD);
+                assertThat(invalid.rejection().field()).isEqualTo("provider");
+                assertThat(invalid.rejection().message()).contains("('open-ai') must be one of anthropic, openai");
             });
         }
         assertThat(claims()).as("nothing claimed for refused requests").isZero();

@@ -1,6 +1,7 @@
 package dev.athena.workers.provider.builtin;
 
 import dev.athena.schemas.message.AnalysisRequest;
+import dev.athena.schemas.message.ProviderNames;
 import dev.athena.schemas.message.Usage;
 import dev.athena.workers.provider.spi.Provider;
 import dev.athena.workers.provider.spi.ProviderAnswer;
@@ -11,7 +12,7 @@ import dev.athena.workers.provider.spi.ProviderCall;
  * {@value #MODEL}; it costs nothing and reports no tokens.
  */
 public final class BuiltinProvider implements Provider {
-    public static final String NAME = "builtin";
+    public static final String NAME = ProviderNames.BUILTIN;
     public static final String MODEL = "rules-1";
 
     private final RuleAnalyser analyser = new RuleAnalyser();
