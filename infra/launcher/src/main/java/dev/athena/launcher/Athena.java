@@ -10,6 +10,7 @@ import dev.athena.schemas.message.AnalysisCancellation;
 import dev.athena.schemas.message.AnalysisRequest;
 import dev.athena.schemas.message.AnalysisResult;
 import dev.athena.schemas.message.AnalysisType;
+import dev.athena.schemas.message.ProviderNames;
 import dev.athena.schemas.message.ResultStatus;
 import dev.athena.schemas.topic.Topics;
 import dev.athena.schemas.validation.IdSyntax;
@@ -41,7 +42,7 @@ public final class Athena {
             usage:
               athena up [--kafka-port 9092] [--http-port 8080] [--data .athena]
               athena submit FILE... [--type security|quality|complexity|explain] [--client ID] [--kafka HOST:PORT]
-                                    [--data .athena] [--timeout SECONDS] [--json]
+                                    [--provider NAME] [--model NAME] [--data .athena] [--timeout SECONDS] [--json]
               athena tail --client ID [--kafka HOST:PORT] [--json]
               athena cancel REQUEST_ID... --client ID [--kafka HOST:PORT]
               athena dlq [--limit 20] [--kafka HOST:PORT] [--json]
@@ -61,9 +62,11 @@ public final class Athena {
             for the grace period (default 24h).
             environment: ATHENA_KAFKA_BOOTSTRAP, ATHENA_REDIS_URL, ATHENA_DB_URL (external servers instead of embedded)""";
 
+    /** The request contract's limit on {@code model} (the schema's maxLength). */
+    private static final int MAX_MODEL_CHARS = 128;
     private static final Map<String, Set<String>> VALUE_OPTIONS = Map.ofEntries(
             Map.entry("up", Set.of("kafka-port", "http-port", "data")),
-            Map.entry("submit", Set.of("type", "client", "kafka", "timeout", "data")),
+            Map.entry("submit", Set.of("type", "client", "kafka", "timeout", "data", "provider", "model")),
             Map.entry("tail", Set.of("client", "kafka")),
             Map.entry("dlq", Set.of("limit", "kafka")),
             Map.entry("cancel", Set.of("client", "kafka")),
@@ -182,6 +185,24 @@ public final class Athena {
                 + "give another --" + option + " PORT");
     }
 
+    /** The names admission accepts (the collector would answer any other with REJECTED), told before sending. */
+    private static String checkedProvider(Optional<String> provider) {
+        if (provider.isPresent() && !ProviderNames.requestable(provider.get())) {
+            throw new CommandLine.UsageException("--provider must be one of " + String.join(", ", ProviderNames.ALL)
+                    + " or " + AnalysisRequest.AUTO + ", but was '" + provider.get() + "'");
+        }
+        return provider.orElse(null);
+    }
+
+    private static String checkedModel(Optional<String> model) {
+        if (model.isPresent() && (model.get().isBlank() || model.get().contains("/")
+                || model.get().length() > MAX_MODEL_CHARS)) {
+            throw new CommandLine.UsageException("--model must be 1-" + MAX_MODEL_CHARS
+                    + " characters without '/', but was '" + model.get() + "'");
+        }
+        return model.orElse(null);
+    }
+
     private int submit(CommandLine cli) throws Exception {
         if (cli.positional().isEmpty()) {
             throw new CommandLine.UsageException("submit needs at least one FILE");
@@ -190,7 +211,8 @@ public final class Athena {
                 new CommandLine.UsageException("--type must be one of " + AnalysisType.wireNames()));
         String clientId = checkedClientId(cli.option("client").orElse("cli"));
         Duration timeout = Duration.ofSeconds(cli.secondsOption("timeout", 120));
-        FileRequests files = new FileRequests(clientId, type, Clock.systemUTC());
+        FileRequests files = new FileRequests(clientId, type, Clock.systemUTC())
+                .askingFor(checkedProvider(cli.option("provider")), checkedModel(cli.option("model")));
         Map<Path, AnalysisRequest> requests = new LinkedHashMap<>();
         for (String name : cli.positional()) {
             Path file = Path.of(name);

@@ -37,6 +37,22 @@ class CommandLineChecksTest {
     }
 
     @Test
+    void shouldRefuseAProviderOrModelAdmissionWouldRejectBeforeSubmitting(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("app.py"), "print(1)\n");
+
+        assertThatThrownBy(() -> athena.run(new String[] {"submit", file.toString(), "--provider", "antropic"}))
+                .isInstanceOf(CommandLine.UsageException.class)
+                .hasMessage("--provider must be one of anthropic, openai, deepseek, local, builtin or auto, but was "
+                        + "'antropic'");
+        assertThatThrownBy(() -> athena.run(new String[] {"submit", file.toString(), "--model", "gpt/5"}))
+                .isInstanceOf(CommandLine.UsageException.class)
+                .hasMessage("--model must be 1-128 characters without '/', but was 'gpt/5'");
+        assertThatThrownBy(() -> athena.run(new String[] {"submit", file.toString(), "--model", "m".repeat(129)}))
+                .isInstanceOf(CommandLine.UsageException.class).hasMessageStartingWith("--model must be 1-128");
+        assertThat(printed.toString(StandardCharsets.UTF_8)).doesNotContain("starting one");
+    }
+
+    @Test
     void shouldRefuseAClientIdThatCannotNameItsTopicBeforeSubmitting(@TempDir Path dir) throws Exception {
         Path file = Files.writeString(dir.resolve("app.py"), "print(1)\n");
 

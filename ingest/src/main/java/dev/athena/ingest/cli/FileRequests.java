@@ -19,11 +19,24 @@ public final class FileRequests {
     private final String clientId;
     private final AnalysisType type;
     private final Clock clock;
+    private final String provider;
+    private final String model;
 
     public FileRequests(String clientId, AnalysisType type, Clock clock) {
+        this(clientId, type, clock, null, null);
+    }
+
+    private FileRequests(String clientId, AnalysisType type, Clock clock, String provider, String model) {
         this.clientId = clientId;
         this.type = type;
         this.clock = clock;
+        this.provider = provider;
+        this.model = model;
+    }
+
+    /** Requests for that provider and model; null for either lets the pipeline choose. */
+    public FileRequests askingFor(String provider, String model) {
+        return new FileRequests(clientId, type, clock, provider, model);
     }
 
     public AnalysisRequest from(Path file) throws IOException {
@@ -40,7 +53,7 @@ public final class FileRequests {
             throw new IOException(file + ": not UTF-8 text", e);
         }
         return new AnalysisRequest(SchemaVersion.CURRENT, UUID.randomUUID().toString(), clientId, type,
-                Languages.of(file).orElse(null), file.toString(), code, null, null, Lane.INTERACTIVE, Map.of(), null,
+                Languages.of(file).orElse(null), file.toString(), code, provider, model, Lane.INTERACTIVE, Map.of(), null,
                 null, clock.instant(), null);
     }
 }

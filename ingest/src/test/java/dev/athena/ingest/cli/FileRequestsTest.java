@@ -40,6 +40,19 @@ class FileRequestsTest {
     }
 
     @Test
+    void shouldAskForTheProviderAndModelGivenAndLetThePipelineChooseOtherwise() throws IOException {
+        Path file = Files.writeString(dir.resolve("db.py"), "print('hi')\n");
+        var plain = new FileRequests("team-a", AnalysisType.SECURITY, CLOCK);
+        assertThat(plain.from(file).providerOrAuto()).isEqualTo("auto");
+        assertThat(plain.from(file).modelOrAuto()).isEqualTo("auto");
+        var named = plain.askingFor("openai", "gpt-4o-mini").from(file);
+        assertThat(named.provider()).isEqualTo("openai");
+        assertThat(named.model()).isEqualTo("gpt-4o-mini");
+        assertThat(named.clientId()).isEqualTo("team-a");
+        assertThat(plain.askingFor("anthropic", null).from(file).modelOrAuto()).isEqualTo("auto");
+    }
+
+    @Test
     void shouldRefuseAFileThatIsNotUtf8() throws IOException {
         Path file = Files.write(dir.resolve("blob.bin"), new byte[] {(byte) 0xC3, (byte) 0x28});
         assertThatThrownBy(() -> new FileRequests("c", AnalysisType.QUALITY, CLOCK).from(file))
