@@ -27,6 +27,8 @@ import org.slf4j.LoggerFactory;
 public final class EmbeddedKafka implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafka.class);
 
+    /** How long the controller waits for a broker that stopped sending heartbeats (its own, after a kill). */
+    static final Duration SESSION = Duration.ofSeconds(4);
     private final KafkaRaftServer server;
     private final String bootstrap;
 
@@ -67,6 +69,11 @@ public final class EmbeddedKafka implements AutoCloseable {
                 Map.entry("min.insync.replicas", "1"),
                 Map.entry("num.partitions", "3"),
                 Map.entry("group.initial.rebalance.delay.ms", "0"),
+                // A broker started again after a kill registers anew and waits until its dead predecessor's
+                // session ends: 9 s by default, most of a restart. Here broker and controller share one JVM, so
+                // four missed heartbeats mean it is gone, not slow.
+                Map.entry("broker.session.timeout.ms", Long.toString(SESSION.toMillis())),
+                Map.entry("broker.heartbeat.interval.ms", "1000"),
                 Map.entry("auto.create.topics.enable", "false"),
                 Map.entry("log.flush.interval.messages", String.valueOf(Long.MAX_VALUE)),
                 Map.entry("transaction.abort.timed.out.transaction.cleanup.interval.ms", "5000")));

@@ -6,6 +6,10 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.slf4j.Logger;
@@ -32,40 +36,101 @@ public final class LocalStack implements AutoCloseable {
         Deque<AutoCloseable> started = new ArrayDeque<>();
         // first and released last: no second stack may touch the servers' files meanwhile
         started.push(DataDirectoryLock.acquire(options.dataDir()));
+        // Redis and PostgreSQL start beside the broker (each may first stop what a killed run left on its files):
+        // one after another they added their starts to the broker's
+        Optional<Future<EmbeddedRedis>> redisStart = options.externalRedis().isPresent() ? Optional.empty()
+                : Optional.of(inBackground("redis", () -> EmbeddedRedis.start(options.dataDir().resolve("redis"),
+                        options.redisPort() == 0 ? FreePorts.pick() : options.redisPort())));
+        Optional<Future<EmbeddedPostgres>> postgresStart = options.externalDb().isPresent() ? Optional.empty()
+                : Optional.of(inBackground("postgres", () -> EmbeddedPostgres.start(
+                        options.dataDir().resolve("postgres"),
+                        options.postgresPort() == 0 ? FreePorts.pick() : options.postgresPort())));
+        Throwable failure = null;
+        String kafka = null;
         try {
-            String kafka = options.externalKafka().orElseGet(() -> {
+            kafka = options.externalKafka().orElseGet(() -> {
                 int port = options.kafkaPort() == 0 ? FreePorts.pick() : options.kafkaPort();
                 EmbeddedKafka broker = EmbeddedKafka.start(options.dataDir().resolve("kafka"), port);
                 started.push(broker);
                 return broker.bootstrap();
             });
-            EmbeddedRedis embeddedRedis = null;
-            String redisUrl;
-            if (options.externalRedis().isPresent()) {
-                redisUrl = options.externalRedis().get();
-            } else {
-                int port = options.redisPort() == 0 ? FreePorts.pick() : options.redisPort();
-                embeddedRedis = EmbeddedRedis.start(options.dataDir().resolve("redis"), port);
-                started.push(embeddedRedis);
-                redisUrl = embeddedRedis.url();
+        } catch (RuntimeException | Error e) {
+            failure = e;
+        }
+        // every start is waited for, also after a failure, so that whatever did start is stopped
+        Started<EmbeddedRedis> redis = await(redisStart);
+        Started<EmbeddedPostgres> postgres = await(postgresStart);
+        redis.server().ifPresent(started::push);
+        postgres.server().ifPresent(started::push);
+        for (Throwable other : new Throwable[] {redis.failure(), postgres.failure()}) {
+            if (other != null && failure == null) {
+                failure = other;
+            } else if (other != null) {
+                failure.addSuppressed(other);
             }
-            String jdbcUrl = options.externalDb().orElseGet(() -> {
-                int port = options.postgresPort() == 0 ? FreePorts.pick() : options.postgresPort();
-                EmbeddedPostgres pg = EmbeddedPostgres.start(options.dataDir().resolve("postgres"), port);
-                started.push(pg);
-                return pg.jdbcUrl();
-            });
+        }
+        try {
+            if (failure != null) {
+                throw failure;
+            }
+            String redisUrl = redis.server().map(EmbeddedRedis::url).orElseGet(() -> options.externalRedis().get());
+            String jdbcUrl = postgres.server().map(EmbeddedPostgres::jdbcUrl)
+                    .orElseGet(() -> options.externalDb().get());
             String user = options.externalDb().isPresent() ? options.dbUser() : "postgres";
             String password = options.externalDb().isPresent() ? options.dbPassword() : "";
             Endpoints endpoints = new Endpoints(kafka, redisUrl, jdbcUrl, user, password);
             createTopics(kafka);
             LOG.info("local stack up: {}", endpoints);
-            return new LocalStack(endpoints, started, Optional.ofNullable(embeddedRedis));
-        } catch (RuntimeException | Error e) {
+            return new LocalStack(endpoints, started, redis.server());
+        } catch (Throwable e) {
             // stop what did start (a broker's threads would keep the JVM alive), then let the failure through
             closeAll(started);
-            throw e;
+            throw rethrown(e);
         }
+    }
+
+    /** A server that started, or why it did not; both empty when it was not to be started. */
+    private record Started<T>(Optional<T> server, Throwable failure) {
+    }
+
+    private static <T> Future<T> inBackground(String what, Callable<T> start) {
+        FutureTask<T> task = new FutureTask<>(start);
+        Thread thread = new Thread(task, "local-stack-start-" + what);
+        thread.setDaemon(true);
+        thread.start();
+        return task;
+    }
+
+    private static <T> Started<T> await(Optional<Future<T>> start) {
+        if (start.isEmpty()) {
+            return new Started<>(Optional.empty(), null);
+        }
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return new Started<>(Optional.of(start.get().get()), null);
+                } catch (InterruptedException e) {
+                    interrupted = true; // the start runs on: wait for it, to stop it should the stack not start
+                } catch (ExecutionException e) {
+                    return new Started<>(Optional.empty(), e.getCause());
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static RuntimeException rethrown(Throwable e) {
+        if (e instanceof RuntimeException runtime) {
+            throw runtime;
+        }
+        if (e instanceof Error error) {
+            throw error;
+        }
+        throw new IllegalStateException("the local stack did not start", e);
     }
 
     private static void createTopics(String bootstrap) {
