@@ -1,6 +1,7 @@
 package dev.athena.launcher;
 
 import dev.athena.infra.stack.Endpoints;
+import dev.athena.infra.stack.LiveProcesses;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
@@ -57,7 +58,7 @@ final class RunningPipeline {
         if (written.isEmpty()) {
             return Optional.empty();
         }
-        return properties(dataDir).filter(props -> process(props.getProperty("pid")).filter(ProcessHandle::isAlive)
+        return properties(dataDir).filter(props -> process(props.getProperty("pid")).filter(LiveProcesses::running)
                         .filter(process -> process.info().startInstant()
                                 .map(started -> !started.isAfter(written.get())).orElse(true))
                         .isPresent())

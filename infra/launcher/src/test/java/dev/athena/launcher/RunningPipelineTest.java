@@ -3,10 +3,15 @@ package dev.athena.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.athena.infra.stack.Endpoints;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 
 class RunningPipelineTest {
@@ -34,6 +39,30 @@ class RunningPipelineTest {
 
         assertThat(RunningPipeline.live(data)).isEmpty();
         assertThat(RunningPipeline.read(data)).as("what the file says").isPresent();
+    }
+
+    /** A killed ./athena up stays a zombie until its parent reaps it: under a container's shell, maybe never. */
+    @Test
+    @EnabledOnOs(OS.LINUX)
+    void shouldNotCountAProcessThatWasKilledButNotReaped(@TempDir Path data) throws Exception {
+        Process parent = new ProcessBuilder("bash", "-c", "sleep 0.1 & echo $!; exec sleep 30").start();
+        try {
+            String zombie = new BufferedReader(new InputStreamReader(parent.getInputStream(),
+                    StandardCharsets.UTF_8)).readLine().strip();
+            Path stat = Path.of("/proc", zombie, "stat");
+            for (int i = 0; i < 500 && !Files.readString(stat).contains(") Z "); i++) {
+                Thread.sleep(20);
+            }
+            assertThat(Files.readString(stat)).as("the short sleep, exited and not reaped").contains(") Z ");
+            RunningPipeline.write(data, ENDPOINTS);
+            Path file = data.resolve(RunningPipeline.FILE);
+            String own = "pid=" + ProcessHandle.current().pid();
+            Files.writeString(file, Files.readString(file).replace(own, "pid=" + zombie));
+
+            assertThat(RunningPipeline.live(data)).isEmpty();
+        } finally {
+            parent.destroyForcibly().waitFor();
+        }
     }
 
     @Test

@@ -6,9 +6,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,23 +62,19 @@ final class LeftoverServer {
         } catch (IOException | NumberFormatException e) {
             return Optional.empty();
         }
-        return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+        return ProcessHandle.of(pid).filter(LiveProcesses::running)
                 .filter(p -> p.info().command().map(c -> Path.of(c).getFileName().toString().startsWith(executable))
                         .orElse(false))
                 .filter(p -> p.info().startInstant().map(s -> !s.isAfter(written.plus(CLOCK_SLACK))).orElse(false));
     }
 
+    /** Not {@code onExit()}: it waits for the process to be reaped, and nobody may reap an orphan of ours. */
     private static boolean exited(ProcessHandle process, Duration limit) {
         try {
-            process.onExit().get(limit.toMillis(), TimeUnit.MILLISECONDS);
-            return true;
-        } catch (TimeoutException e) {
-            return false;
-        } catch (ExecutionException e) {
-            return !process.isAlive();
+            return LiveProcesses.awaitGone(process, limit);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return !process.isAlive();
+            return !LiveProcesses.running(process);
         }
     }
 }
