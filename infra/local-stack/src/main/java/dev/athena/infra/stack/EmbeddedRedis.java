@@ -119,7 +119,7 @@ public final class EmbeddedRedis implements AutoCloseable {
             started = new ProcessBuilder(command).directory(new File(command.get(0)).getParentFile())
                     .redirectErrorStream(true).start();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot start embedded Redis on port " + port, e);
+            throw new UncheckedIOException("cannot start embedded Redis on port " + port + ": " + e.getMessage(), e);
         }
         ServerOutput output = ServerOutput.follow(started.getInputStream(), port);
         if (!output.awaitReady(START_LIMIT)) {

@@ -36,15 +36,11 @@ public final class LocalStack implements AutoCloseable {
         Deque<AutoCloseable> started = new ArrayDeque<>();
         // first and released last: no second stack may touch the servers' files meanwhile
         started.push(DataDirectoryLock.acquire(options.dataDir()));
-        // Redis and PostgreSQL start beside the broker (each may first stop what a killed run left on its files):
-        // one after another they added their starts to the broker's
-        Optional<Future<EmbeddedRedis>> redisStart = options.externalRedis().isPresent() ? Optional.empty()
-                : Optional.of(inBackground("redis", () -> EmbeddedRedis.start(options.dataDir().resolve("redis"),
-                        options.redisPort() == 0 ? FreePorts.pick() : options.redisPort())));
-        Optional<Future<EmbeddedPostgres>> postgresStart = options.externalDb().isPresent() ? Optional.empty()
-                : Optional.of(inBackground("postgres", () -> EmbeddedPostgres.start(
-                        options.dataDir().resolve("postgres"),
-                        options.postgresPort() == 0 ? FreePorts.pick() : options.postgresPort())));
+        // Redis and then PostgreSQL start beside the broker (each may first stop what a killed run left on its
+        // files): after it, they added their starts to the broker's. Not beside each other: each writes out its
+        // binaries and runs them, and a process forked by one while the other's binary is still open for writing
+        // makes that binary's exec fail ("Text file busy"); the broker forks nothing.
+        Future<Servers> serversStart = inBackground(() -> Servers.start(options));
         Throwable failure = null;
         String kafka = null;
         try {
@@ -57,31 +53,28 @@ public final class LocalStack implements AutoCloseable {
         } catch (RuntimeException | Error e) {
             failure = e;
         }
-        // every start is waited for, also after a failure, so that whatever did start is stopped
-        Started<EmbeddedRedis> redis = await(redisStart);
-        Started<EmbeddedPostgres> postgres = await(postgresStart);
-        redis.server().ifPresent(started::push);
-        postgres.server().ifPresent(started::push);
-        for (Throwable other : new Throwable[] {redis.failure(), postgres.failure()}) {
-            if (other != null && failure == null) {
-                failure = other;
-            } else if (other != null) {
-                failure.addSuppressed(other);
-            }
+        // waited for also after the broker failed, so that whatever did start is stopped
+        Servers servers = await(serversStart);
+        servers.redis().ifPresent(started::push);
+        servers.postgres().ifPresent(started::push);
+        if (servers.failure() != null && failure == null) {
+            failure = servers.failure();
+        } else if (servers.failure() != null) {
+            failure.addSuppressed(servers.failure());
         }
         try {
             if (failure != null) {
                 throw failure;
             }
-            String redisUrl = redis.server().map(EmbeddedRedis::url).orElseGet(() -> options.externalRedis().get());
-            String jdbcUrl = postgres.server().map(EmbeddedPostgres::jdbcUrl)
+            String redisUrl = servers.redis().map(EmbeddedRedis::url).orElseGet(() -> options.externalRedis().get());
+            String jdbcUrl = servers.postgres().map(EmbeddedPostgres::jdbcUrl)
                     .orElseGet(() -> options.externalDb().get());
             String user = options.externalDb().isPresent() ? options.dbUser() : "postgres";
             String password = options.externalDb().isPresent() ? options.dbPassword() : "";
             Endpoints endpoints = new Endpoints(kafka, redisUrl, jdbcUrl, user, password);
             createTopics(kafka);
             LOG.info("local stack up: {}", endpoints);
-            return new LocalStack(endpoints, started, redis.server());
+            return new LocalStack(endpoints, started, servers.redis());
         } catch (Throwable e) {
             // stop what did start (a broker's threads would keep the JVM alive), then let the failure through
             closeAll(started);
@@ -89,31 +82,43 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    /** A server that started, or why it did not; both empty when it was not to be started. */
-    private record Started<T>(Optional<T> server, Throwable failure) {
+    /** The embedded Redis and PostgreSQL that started (none where external), and why the next did not. */
+    private record Servers(Optional<EmbeddedRedis> redis, Optional<EmbeddedPostgres> postgres, Throwable failure) {
+        static Servers start(StackOptions options) {
+            EmbeddedRedis redis = null;
+            try {
+                if (options.externalRedis().isEmpty()) {
+                    redis = EmbeddedRedis.start(options.dataDir().resolve("redis"),
+                            options.redisPort() == 0 ? FreePorts.pick() : options.redisPort());
+                }
+                EmbeddedPostgres postgres = options.externalDb().isPresent() ? null : EmbeddedPostgres.start(
+                        options.dataDir().resolve("postgres"),
+                        options.postgresPort() == 0 ? FreePorts.pick() : options.postgresPort());
+                return new Servers(Optional.ofNullable(redis), Optional.ofNullable(postgres), null);
+            } catch (RuntimeException | Error e) {
+                return new Servers(Optional.ofNullable(redis), Optional.empty(), e);
+            }
+        }
     }
 
-    private static <T> Future<T> inBackground(String what, Callable<T> start) {
+    private static <T> Future<T> inBackground(Callable<T> start) {
         FutureTask<T> task = new FutureTask<>(start);
-        Thread thread = new Thread(task, "local-stack-start-" + what);
+        Thread thread = new Thread(task, "local-stack-start");
         thread.setDaemon(true);
         thread.start();
         return task;
     }
 
-    private static <T> Started<T> await(Optional<Future<T>> start) {
-        if (start.isEmpty()) {
-            return new Started<>(Optional.empty(), null);
-        }
+    private static Servers await(Future<Servers> start) {
         boolean interrupted = false;
         try {
             while (true) {
                 try {
-                    return new Started<>(Optional.of(start.get().get()), null);
+                    return start.get();
                 } catch (InterruptedException e) {
                     interrupted = true; // the start runs on: wait for it, to stop it should the stack not start
                 } catch (ExecutionException e) {
-                    return new Started<>(Optional.empty(), e.getCause());
+                    return new Servers(Optional.empty(), Optional.empty(), e.getCause());
                 }
             }
         } finally {
