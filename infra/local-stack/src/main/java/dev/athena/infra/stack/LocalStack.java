@@ -37,9 +37,9 @@ public final class LocalStack implements AutoCloseable {
         // first and released last: no second stack may touch the servers' files meanwhile
         started.push(DataDirectoryLock.acquire(options.dataDir()));
         // Redis and then PostgreSQL start beside the broker (each may first stop what a killed run left on its
-        // files): after it, they added their starts to the broker's. Not beside each other: each writes out its
-        // binaries and runs them, and a process forked by one while the other's binary is still open for writing
-        // makes that binary's exec fail ("Text file busy"); the broker forks nothing.
+        // files); started after it, their start times added to the broker's. Not beside each other: each writes
+        // out its binaries and runs them, and a process forked by one while the other's binary is still open for
+        // writing makes that binary's exec fail ("Text file busy"); the broker forks nothing.
         Future<Servers> serversStart = inBackground(() -> Servers.start(options));
         Throwable failure = null;
         String kafka = null;
