@@ -17,7 +17,6 @@ import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import redis.embedded.RedisServer;
 
 /**
  * A Redis server process on 127.0.0.1 (the binary bundled with embedded-redis), with its data in a directory.
@@ -49,14 +48,10 @@ public final class EmbeddedRedis implements AutoCloseable {
         try {
             Files.createDirectories(dir);
             LeftoverServer.stopIfRunning(dir.resolve(PID_FILE), "redis-server", "a Redis");
-            command = RedisServer.newRedisServer()
-                    .port(port)
-                    .bind("127.0.0.1")
-                    .setting("dir " + dir.toAbsolutePath())
-                    .setting("save 60 1")
-                    .setting("appendonly no")
-                    .setting("protected-mode yes")
-                    .buildCommandArgs();
+            // settings as arguments, not in a configuration file of its own in the temporary directory
+            command = List.of(RedisBinary.path().toString(), "--port", Integer.toString(port),
+                    "--bind", "127.0.0.1", "--dir", dir.toAbsolutePath().toString(), "--save", "60", "1",
+                    "--appendonly", "no", "--protected-mode", "yes");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare embedded Redis on port " + port, e);
         }
