@@ -14,6 +14,7 @@ import dev.athena.schemas.message.ProviderNames;
 import dev.athena.schemas.message.ResultStatus;
 import dev.athena.schemas.topic.Topics;
 import dev.athena.schemas.validation.IdSyntax;
+import dev.athena.schemas.validation.RequestLimits;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -62,8 +63,6 @@ public final class Athena {
             for the grace period (default 24h).
             environment: ATHENA_KAFKA_BOOTSTRAP, ATHENA_REDIS_URL, ATHENA_DB_URL (external servers instead of embedded)""";
 
-    /** The request contract's limit on {@code model} (the schema's maxLength). */
-    private static final int MAX_MODEL_CHARS = 128;
     private static final Map<String, Set<String>> VALUE_OPTIONS = Map.ofEntries(
             Map.entry("up", Set.of("kafka-port", "http-port", "data")),
             Map.entry("submit", Set.of("type", "client", "kafka", "timeout", "data", "provider", "model")),
@@ -196,8 +195,8 @@ public final class Athena {
 
     private static String checkedModel(Optional<String> model) {
         if (model.isPresent() && (model.get().isBlank() || model.get().contains("/")
-                || model.get().length() > MAX_MODEL_CHARS)) {
-            throw new CommandLine.UsageException("--model must be 1-" + MAX_MODEL_CHARS
+                || model.get().length() > RequestLimits.MAX_PROVIDER_OR_MODEL_LENGTH)) {
+            throw new CommandLine.UsageException("--model must be 1-" + RequestLimits.MAX_PROVIDER_OR_MODEL_LENGTH
                     + " characters without '/', but was '" + model.get() + "'");
         }
         return model.orElse(null);

@@ -53,7 +53,7 @@ public final class FileRequests {
             throw new IOException(file + ": not UTF-8 text", e);
         }
         return new AnalysisRequest(SchemaVersion.CURRENT, UUID.randomUUID().toString(), clientId, type,
-                Languages.of(file).orElse(null), file.toString(), code, provider, model, Lane.INTERACTIVE, Map.of(), null,
-                null, clock.instant(), null);
+                Languages.of(file).orElse(null), file.toString(), code, provider, model, Lane.INTERACTIVE, Map.of(),
+                null, null, clock.instant(), null);
     }
 }

@@ -55,18 +55,18 @@ public record ProviderCatalog(List<ProviderConfig> providers, int expectedInstan
 
     public static ProviderCatalog fromEnvironment(Map<String, String> env) {
         List<ProviderConfig> out = new ArrayList<>();
-        keyed(env, out, ProviderNames.ANTHROPIC, ProviderConfig.Dialect.ANTHROPIC, 1, "ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL",
-                "https://api.anthropic.com", "claude-sonnet-4-5", new Pricing(3.0, 15.0, 0.30), 50, 40_000, 20);
+        keyed(env, out, ProviderNames.ANTHROPIC, ProviderConfig.Dialect.ANTHROPIC, 1, "ANTHROPIC_API_KEY",
+                "ANTHROPIC_BASE_URL", "https://api.anthropic.com", "claude-sonnet-4-5", new Pricing(3.0, 15.0, 0.30), 50, 40_000, 20);
         keyed(env, out, ProviderNames.OPENAI, ProviderConfig.Dialect.OPENAI, 2, "OPENAI_API_KEY", "OPENAI_BASE_URL",
                 "https://api.openai.com/v1", "gpt-4o-mini", new Pricing(0.15, 0.60, 0.075), 500, 200_000, 20);
-        keyed(env, out, ProviderNames.DEEPSEEK, ProviderConfig.Dialect.OPENAI, 3, "DEEPSEEK_API_KEY", "DEEPSEEK_BASE_URL",
-                "https://api.deepseek.com/v1", "deepseek-chat", new Pricing(0.27, 1.10, 0.07), 60, 100_000, 10);
+        keyed(env, out, ProviderNames.DEEPSEEK, ProviderConfig.Dialect.OPENAI, 3, "DEEPSEEK_API_KEY",
+                "DEEPSEEK_BASE_URL", "https://api.deepseek.com/v1", "deepseek-chat", new Pricing(0.27, 1.10, 0.07), 60, 100_000, 10);
         String local = value(env, "ATHENA_LOCAL_BASE_URL");
         if (local == null) {
             LOG.info("provider local skipped: ATHENA_LOCAL_BASE_URL is not set");
         } else {
-            out.add(build(env, ProviderNames.LOCAL, ProviderConfig.Dialect.OPENAI, 4, local, null, "llama3.1", Pricing.FREE,
-                    600, 1_000_000, 5));
+            out.add(build(env, ProviderNames.LOCAL, ProviderConfig.Dialect.OPENAI, 4, local, null, "llama3.1",
+                    Pricing.FREE, 600, 1_000_000, 5));
         }
         String instances = value(env, "ATHENA_WORKER_INSTANCES");
         return new ProviderCatalog(out, instances == null ? 1 : Integer.parseInt(instances.trim()),

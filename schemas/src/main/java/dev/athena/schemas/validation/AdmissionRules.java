@@ -7,8 +7,9 @@ import java.util.Optional;
 
 /**
  * What admission refuses in a request that decoded well: a provider or model that cannot name a route, a provider
- * the workers do not serve, a deadline already past. The collector checks them on every request; the gateway checks them too, so that an HTTP caller
- * hears of them in its answer (422) instead of in a REJECTED result, with the same reason and words.
+ * the workers do not serve, a deadline already past. The collector checks them on every request; the gateway
+ * checks them too, so that an HTTP caller hears of them in its answer (422) instead of in a REJECTED result, with
+ * the same reason and words.
  */
 public final class AdmissionRules {
     private AdmissionRules() {

@@ -1,5 +1,7 @@
 package dev.athena.schemas.validation;
 
+import static dev.athena.schemas.validation.RequestLimits.MAX_PROVIDER_OR_MODEL_LENGTH;
+
 import dev.athena.schemas.json.Json;
 import dev.athena.schemas.json.JsonContractException;
 import dev.athena.schemas.message.AnalysisRequest;
@@ -26,7 +28,6 @@ import tools.jackson.databind.node.JsonNodeFactory;
  */
 public final class RequestDecoder {
     /** Provider and model names: they make up routes and cache keys. */
-    private static final int MAX_PROVIDER_OR_MODEL_LENGTH = 128;
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private final RequestLimits limits;
 

@@ -11,6 +11,8 @@ public record RequestLimits(int maxCodeBytes, int maxRequestBytes) {
     public static final int DEFAULT_MAX_CODE_BYTES = 256 * 1024;
     /** Beside the code: ids, path, options and whatever else a producer sends. */
     public static final int ROOM_FOR_OTHER_FIELDS = 64 * 1024;
+    /** Characters a {@code provider} or {@code model} may have: both become part of route keys and topic names. */
+    public static final int MAX_PROVIDER_OR_MODEL_LENGTH = 128;
 
     public RequestLimits {
         if (maxCodeBytes < 1) {

@@ -6,10 +6,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
-import java.util.concurrent.FutureTask;
+import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.slf4j.Logger;
@@ -40,7 +37,8 @@ public final class LocalStack implements AutoCloseable {
         // files); started after it, their start times added to the broker's. Not beside each other: each writes
         // out its binaries and runs them, and a process forked by one while the other's binary is still open for
         // writing makes that binary's exec fail ("Text file busy"); the broker forks nothing.
-        Future<Servers> serversStart = inBackground(() -> Servers.start(options));
+        CompletableFuture<Servers> serversStart = CompletableFuture.supplyAsync(() -> Servers.start(options),
+                LocalStack::onDaemonThread);
         Throwable failure = null;
         String kafka = null;
         try {
@@ -53,8 +51,9 @@ public final class LocalStack implements AutoCloseable {
         } catch (RuntimeException | Error e) {
             failure = e;
         }
-        // waited for also after the broker failed, so that whatever did start is stopped
-        Servers servers = await(serversStart);
+        // waited for also after the broker failed, so that whatever did start is stopped; join() waits through an
+        // interrupt, and Servers.start returns its failure rather than throwing it
+        Servers servers = serversStart.join();
         servers.redis().ifPresent(started::push);
         servers.postgres().ifPresent(started::push);
         if (servers.failure() != null && failure == null) {
@@ -101,31 +100,10 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    private static <T> Future<T> inBackground(Callable<T> start) {
-        FutureTask<T> task = new FutureTask<>(start);
-        Thread thread = new Thread(task, "local-stack-start");
+    private static void onDaemonThread(Runnable start) {
+        Thread thread = new Thread(start, "local-stack-start");
         thread.setDaemon(true);
         thread.start();
-        return task;
-    }
-
-    private static Servers await(Future<Servers> start) {
-        boolean interrupted = false;
-        try {
-            while (true) {
-                try {
-                    return start.get();
-                } catch (InterruptedException e) {
-                    interrupted = true; // the start runs on: wait for it, to stop it should the stack not start
-                } catch (ExecutionException e) {
-                    return new Servers(Optional.empty(), Optional.empty(), e.getCause());
-                }
-            }
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
     }
 
     private static RuntimeException rethrown(Throwable e) {

@@ -33,8 +33,8 @@ class LocalStackIT {
     /** A restart after a kill waits for the dead broker's session to end: short here, not Kafka's 9 s. */
     @Test
     void shouldEndAGoneBrokersSessionAfterFourSeconds() throws Exception {
-        Endpoints endpoints = SharedLocalStack.get().endpoints();
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, endpoints.kafkaBootstrap()))) {
+        String bootstrap = SharedLocalStack.get().endpoints().kafkaBootstrap();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             String node = Integer.toString(admin.describeCluster().nodes().get().iterator().next().id());
             Config config = admin.describeConfigs(List.of(new ConfigResource(ConfigResource.Type.BROKER, node)))
                     .all().get().values().iterator().next();
