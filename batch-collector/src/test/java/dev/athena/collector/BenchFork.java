@@ -57,6 +57,10 @@ final class BenchFork implements AutoCloseable {
         return new BenchFork(topology, process);
     }
 
+    long pid() {
+        return process.pid();
+    }
+
     /** Runs one leg in the fork, passing its report lines through, and returns its rate. */
     CollectorBenchmark.Rate run(int round) throws IOException, InterruptedException {
         commands.println(round);

@@ -69,7 +69,9 @@ import org.apache.kafka.streams.Topology;
 public final class CollectorBenchmark {
     private static final String PASS_THROUGH_TOPIC = "bench.pass-through";
     /** {@code -Dbench.streams.<key>=<value>}: a Streams setting for both topologies alike. */
-    private static final Map<String, String> OVERRIDES = overrides();
+    private static final Map<String, String> OVERRIDES = overrides("bench.streams.");
+    /** {@code -Dbench.broker.<key>=<value>}: a setting of the in-process broker. */
+    private static final Map<String, String> BROKER_OVERRIDES = overrides("bench.broker.");
     /** Producer and main consumer figures that tell where the stream thread waits (group:name). */
     private static final Set<String> CLIENT_METRICS = Set.of("producer-metrics:record-retry-total",
             "producer-metrics:request-total", "producer-metrics:record-send-total",
@@ -96,7 +98,8 @@ public final class CollectorBenchmark {
         BenchFork passFork = null;
         BenchFork collectorFork = null;
         String external = System.getProperty("bench.bootstrap");
-        try (EmbeddedKafka kafka = external == null ? EmbeddedKafka.start(dir.resolve("kafka"), FreePorts.pick())
+        try (EmbeddedKafka kafka = external == null ? EmbeddedKafka.start(dir.resolve("kafka"), FreePorts.pick(),
+                BROKER_OVERRIDES)
                 : null;
                 Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                         external == null ? kafka.bootstrap() : external))) {
@@ -123,6 +126,7 @@ public final class CollectorBenchmark {
                 passFork = BenchFork.start("pass", bootstrap, records);
                 collectorFork = BenchFork.start("collector", bootstrap, records);
             }
+            List<Long> forkPids = forks ? List.of(passFork.pid(), collectorFork.pid()) : List.of();
             // warm-up rounds (not counted) first, so the counted ones compare JIT-compiled code on both sides
             for (int round = 1 - warmups; round <= rounds; round++) {
                 int run = round + warmups;
@@ -135,12 +139,16 @@ public final class CollectorBenchmark {
                 for (int leg = 0; leg < 2; leg++) {
                     // with forks this JVM is the broker (and an idle harness): its CPU over the leg is the broker's
                     long brokerCpuAtStart = processCpuNanos();
+                    MemoryFigures memoryAtStart = MemoryFigures.now(forkPids);
                     if ((leg == 0) == passFirst) {
                         pass = forks ? passFork.run(run) : leg(admin, bootstrap, dir, false, run, records);
                         passBroker = (processCpuNanos() - brokerCpuAtStart) / 1e3 / records;
                     } else {
                         collector = forks ? collectorFork.run(run) : leg(admin, bootstrap, dir, true, run, records);
                         collectorBroker = (processCpuNanos() - brokerCpuAtStart) / 1e3 / records;
+                    }
+                    if (forks && external == null) {
+                        System.out.println(MemoryFigures.now(forkPids).since(memoryAtStart));
                     }
                 }
                 if (round < 1) {
@@ -170,7 +178,8 @@ public final class CollectorBenchmark {
                     + " stream thread(s) each, identical Streams config (exactly_once_v2, commit "
                     + CollectorSettings.defaults(bootstrap, dir).commitInterval().toMillis() + " ms), "
                     + Runtime.getRuntime().availableProcessors() + " cores"
-                    + (OVERRIDES.isEmpty() ? "" : ", overrides " + OVERRIDES));
+                    + (OVERRIDES.isEmpty() ? "" : ", overrides " + OVERRIDES)
+                    + (BROKER_OVERRIDES.isEmpty() ? "" : ", broker settings " + BROKER_OVERRIDES));
             lines.forEach(System.out::println);
             System.out.printf(Locale.ROOT, "median ratio %.2f over %d rounds (whole legs); steady state (10-90 %% "
                     + "of the input) %.2f%n", median(ratios), ratios.size(), median(steadyRatios));
@@ -259,8 +268,7 @@ public final class CollectorBenchmark {
         return props;
     }
 
-    private static Map<String, String> overrides() {
-        String prefix = "bench.streams.";
+    private static Map<String, String> overrides(String prefix) {
         return System.getProperties().stringPropertyNames().stream().filter(name -> name.startsWith(prefix))
                 .collect(Collectors.toMap(name -> name.substring(prefix.length()), System::getProperty,
                         (a, b) -> b, TreeMap::new));
