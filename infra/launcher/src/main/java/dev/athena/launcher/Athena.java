@@ -10,11 +10,10 @@ import dev.athena.schemas.message.AnalysisCancellation;
 import dev.athena.schemas.message.AnalysisRequest;
 import dev.athena.schemas.message.AnalysisResult;
 import dev.athena.schemas.message.AnalysisType;
-import dev.athena.schemas.message.ProviderNames;
 import dev.athena.schemas.message.ResultStatus;
 import dev.athena.schemas.topic.Topics;
+import dev.athena.schemas.validation.AskedRoute;
 import dev.athena.schemas.validation.IdSyntax;
-import dev.athena.schemas.validation.RequestLimits;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -47,9 +46,9 @@ public final class Athena {
               athena tail --client ID [--kafka HOST:PORT] [--json]
               athena cancel REQUEST_ID... --client ID [--kafka HOST:PORT]
               athena dlq [--limit 20] [--kafka HOST:PORT] [--json]
-              athena scan DIR --client ID [--type T] [--every 1h | --cron EXPR] [--timeout 30m] [--include GLOB]
-                              [--exclude GLOB] [--gitignore on|off] [--fail-on SEVERITY] [--report-dir DIR]
-                              [--kafka HOST:PORT] [--db-url URL]
+              athena scan DIR --client ID [--type T] [--provider NAME] [--model NAME] [--every 1h | --cron EXPR]
+                              [--timeout 30m] [--include GLOB] [--exclude GLOB] [--gitignore on|off]
+                              [--fail-on SEVERITY] [--report-dir DIR] [--kafka HOST:PORT] [--db-url URL]
               athena keys create --client ID --scopes submit,read[,admin] [--expires-in 90d] [--url URL]
               athena keys list [--client ID] [--json] [--url URL]
               athena keys revoke KEY_ID [--url URL]
@@ -185,21 +184,12 @@ public final class Athena {
     }
 
     /** The names admission accepts (the collector would answer any other with REJECTED), told before sending. */
-    private static String checkedProvider(Optional<String> provider) {
-        if (provider.isPresent() && !ProviderNames.requestable(provider.get())) {
-            throw new CommandLine.UsageException("--provider must be one of " + String.join(", ", ProviderNames.ALL)
-                    + " or " + AnalysisRequest.AUTO + ", but was '" + provider.get() + "'");
+    private static AskedRoute checkedRoute(CommandLine cli) {
+        try {
+            return new AskedRoute(cli.option("provider").orElse(null), cli.option("model").orElse(null));
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.UsageException(e.getMessage());
         }
-        return provider.orElse(null);
-    }
-
-    private static String checkedModel(Optional<String> model) {
-        if (model.isPresent() && (model.get().isBlank() || model.get().contains("/")
-                || model.get().length() > RequestLimits.MAX_PROVIDER_OR_MODEL_LENGTH)) {
-            throw new CommandLine.UsageException("--model must be 1-" + RequestLimits.MAX_PROVIDER_OR_MODEL_LENGTH
-                    + " characters without '/', but was '" + model.get() + "'");
-        }
-        return model.orElse(null);
     }
 
     private int submit(CommandLine cli) throws Exception {
@@ -210,8 +200,9 @@ public final class Athena {
                 new CommandLine.UsageException("--type must be one of " + AnalysisType.wireNames()));
         String clientId = checkedClientId(cli.option("client").orElse("cli"));
         Duration timeout = Duration.ofSeconds(cli.secondsOption("timeout", 120));
+        AskedRoute route = checkedRoute(cli);
         FileRequests files = new FileRequests(clientId, type, Clock.systemUTC())
-                .askingFor(checkedProvider(cli.option("provider")), checkedModel(cli.option("model")));
+                .askingFor(route.provider(), route.model());
         Map<Path, AnalysisRequest> requests = new LinkedHashMap<>();
         for (String name : cli.positional()) {
             Path file = Path.of(name);

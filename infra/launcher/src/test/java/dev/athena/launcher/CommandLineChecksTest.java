@@ -103,6 +103,16 @@ class CommandLineChecksTest {
     }
 
     @Test
+    void shouldRefuseToScanAskingAProviderNoWorkerServesWithoutStartingAPipeline(@TempDir Path dir) throws Exception {
+        int code = athena.run(new String[] {"scan", dir.toString(), "--client", "team-a", "--provider", "claude"});
+
+        String output = printed.toString(StandardCharsets.UTF_8);
+        assertThat(code).as(output).isEqualTo(ScanCommand.USAGE);
+        assertThat(output).contains("--provider must be one of anthropic, openai, deepseek, local, builtin or auto, "
+                + "but was 'claude'").doesNotContain("starting one");
+    }
+
+    @Test
     void shouldRefuseToScanADirectoryThatIsNotThereWithoutStartingAPipeline(@TempDir Path dir) throws Exception {
         Path missing = dir.resolve("missing");
 

@@ -1,7 +1,6 @@
 package dev.athena.ingest.scan;
 
 import dev.athena.schemas.message.AnalysisResult;
-import dev.athena.schemas.message.AnalysisType;
 import dev.athena.schemas.message.ResultStatus;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -12,8 +11,9 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * Decides which files a scan submits. A file is unchanged when the last scan saw the same SHA-256 for the same
- * analysis type and its result is a COMPLETED one, either carried in our state or, when it arrived after that scan
+ * Decides which files a scan submits. A file is unchanged when the last scan saw the same SHA-256 and asked the
+ * same question (analysis type, provider and model: an answer from another provider is not the one asked for now),
+ * and its result is a COMPLETED one, either carried in our state or, when it arrived after that scan
  * ended, found by request id in the splitter's stored results. An unchanged file whose result never arrived
  * anywhere, or was FAILED, EXPIRED, REJECTED or CANCELLED, is submitted again: the pipeline's cache answers a
  * completed question without paying twice, and a provider outage during one scan is not carried into every later
@@ -32,14 +32,14 @@ final class ChangeDetector {
     record Changes(List<SourceFile> changed, List<Unchanged> unchanged, List<String> removed) {
     }
 
-    Changes detect(List<SourceFile> files, Map<String, FileState> previous, AnalysisType type) {
+    Changes detect(List<SourceFile> files, Map<String, FileState> previous, Asked asked) {
         List<SourceFile> changed = new ArrayList<>();
         List<Unchanged> unchanged = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         for (SourceFile file : files) {
             seen.add(file.path());
             FileState last = previous.get(file.path());
-            if (last == null || !last.sha256().equals(file.sha256()) || last.type() != type) {
+            if (last == null || !last.sha256().equals(file.sha256()) || !asked.equals(last.asked())) {
                 changed.add(file);
                 continue;
             }

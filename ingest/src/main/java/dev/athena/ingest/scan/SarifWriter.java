@@ -96,7 +96,8 @@ final class SarifWriter {
         run.put("originalUriBaseIds", Map.of("SRCROOT", Map.of("uri", directoryUri(context.repository()))));
         run.put("invocations", List.of(invocation));
         run.put("results", results);
-        run.put("properties", Map.of("analysisType", context.type().wireName()));
+        run.put("properties", Map.of("analysisType", context.asked().type().wireName(), "provider",
+                context.asked().provider(), "model", context.asked().model()));
         Map<String, Object> log = new LinkedHashMap<>();
         log.put("$schema", SCHEMA_URI);
         log.put("version", "2.1.0");

@@ -3,6 +3,7 @@ package dev.athena.ingest.scan;
 import dev.athena.ingest.Durations;
 import dev.athena.schemas.message.AnalysisType;
 import dev.athena.schemas.message.Severity;
+import dev.athena.schemas.validation.AskedRoute;
 import dev.athena.schemas.validation.IdSyntax;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -17,9 +18,9 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * {@code scan DIR --client ID [--type T] [--every 1h | --cron "0 0 * * * *"] [--timeout 30m] [--name REPO]
- * [--include GLOB]... [--exclude GLOB]... [--gitignore on|off] [--fail-on SEVERITY] [--report-dir DIR]
- * [--kafka HOST:PORT] [--db-url URL] [--db-user U] [--db-password P]}. Without a schedule it scans once and
+ * {@code scan DIR --client ID [--type T] [--provider NAME] [--model NAME] [--every 1h | --cron "0 0 * * * *"]
+ * [--timeout 30m] [--name REPO] [--include GLOB]... [--exclude GLOB]... [--gitignore on|off] [--fail-on SEVERITY]
+ * [--report-dir DIR] [--kafka HOST:PORT] [--db-url URL] [--db-user U] [--db-password P]}. Without a schedule it scans once and
  * exits with {@link #exitCode}; with one it scans on every start until interrupted. Connection settings fall back
  * to ATHENA_KAFKA_BOOTSTRAP, ATHENA_DB_URL, ATHENA_DB_USER, ATHENA_DB_PASSWORD.
  */
@@ -52,8 +53,8 @@ public final class ScanCommand {
         } catch (IllegalArgumentException e) {
             out.println("athena scan: " + e.getMessage());
             out.println("usage: athena scan DIR --client ID [--type " + AnalysisType.wireNames().replace(", ", "|")
-                    + "] [--every 1h | --cron EXPR] [--timeout 30m] [--include GLOB] [--exclude GLOB] "
-                    + "[--gitignore on|off] [--fail-on " + severities() + "] [--name REPO] [--report-dir DIR]");
+                    + "] [--provider NAME] [--model NAME] [--every 1h | --cron EXPR] [--timeout 30m] [--include GLOB]"
+                    + " [--exclude GLOB] [--gitignore on|off] [--fail-on " + severities() + "] [--name REPO] [--report-dir DIR]");
             return USAGE;
         }
         if (schedule == null) {
@@ -178,8 +179,9 @@ public final class ScanCommand {
                     positional.add(a);
                 }
             }
-            List<String> known = List.of("client", "type", "every", "cron", "timeout", "name", "include", "exclude",
-                    "gitignore", "fail-on", "report-dir", "kafka", "db-url", "db-user", "db-password");
+            List<String> known = List.of("client", "type", "provider", "model", "every", "cron", "timeout", "name",
+                    "include", "exclude", "gitignore", "fail-on", "report-dir", "kafka", "db-url", "db-user",
+                    "db-password");
             for (String name : options.keySet()) {
                 if (!known.contains(name)) {
                     throw new IllegalArgumentException("unknown option --" + name);
@@ -218,6 +220,9 @@ public final class ScanCommand {
             String type = option("type", "security");
             s = s.withType(AnalysisType.fromWire(type).orElseThrow(() -> new IllegalArgumentException(
                     "--type must be one of " + AnalysisType.wireNames() + " but was '" + type + "'")));
+            if (options.containsKey("provider") || options.containsKey("model")) {
+                s = s.withRoute(new AskedRoute(option("provider", null), option("model", null)));
+            }
             if (options.containsKey("name")) {
                 s = s.withRepoName(option("name", null));
             }

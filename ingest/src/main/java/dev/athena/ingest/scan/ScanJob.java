@@ -65,7 +65,7 @@ final class ScanJob {
             ScanSettings settings = run.settings();
             Walk walk = run.walker().walk(settings.repository());
             ChangeDetector detector = new ChangeDetector(id -> store.storedResult(settings.clientId(), id));
-            Changes changes = detector.detect(walk.files(), store.load(settings.repoName()), settings.type());
+            Changes changes = detector.detect(walk.files(), store.load(settings.repoName()), Asked.by(settings));
             store.removed(settings.repoName(), changes.removed());
             // Results that arrived after their scan ended were found in the splitter's table: keep them with us.
             store.resulted(settings.repoName(), changes.unchanged().stream().filter(u -> u.previous().result() == null)
@@ -98,7 +98,7 @@ final class ScanJob {
             kafka.createReplyTopic();
         }
         kafka.send(batch);
-        store.submitted(run.settings().repoName(), run.scanId(), run.settings().type(), batch.stream()
+        store.submitted(run.settings().repoName(), run.scanId(), Asked.by(run.settings()), batch.stream()
                 .map(s -> new SubmittedFile(s.file().path(), s.file().sha256(), s.request().requestId())).toList(),
                 clock.instant());
         run.submitted(batch);
@@ -125,8 +125,8 @@ final class ScanJob {
         // only when they can answer in time. The path is written <repo>:<path in repo>, the form from which the
         // result splitter derives the repo:<name> cache tag, so a repository's answers can be invalidated at once.
         return new AnalysisRequest(SchemaVersion.CURRENT, UUID.randomUUID().toString(), settings.clientId(),
-                settings.type(), file.language(), settings.repoName() + ":" + file.path(), code, null, null,
-                Lane.BULK, Map.of(),
+                settings.type(), file.language(), settings.repoName() + ":" + file.path(), code,
+                settings.route().provider(), settings.route().model(), Lane.BULK, Map.of(),
                 now.plus(settings.timeout()), null, now, kafka.replyTopic());
     }
 
@@ -142,7 +142,7 @@ final class ScanJob {
             Path summary = dir.resolve("summary.md");
             ScanReport report = run.report(outcomes, sarif, summary);
             ScanContext context = new ScanContext(run.scanId(), settings.repoName(), settings.repository(),
-                    settings.type(), run.startedAt(), clock.instant());
+                    Asked.by(settings), run.startedAt(), clock.instant());
             SarifWriter.write(sarif, context, outcomes, report.skipped());
             SummaryWriter.write(summary, context, report, outcomes);
             if (run.anySubmitted() && report.pending() == 0) {

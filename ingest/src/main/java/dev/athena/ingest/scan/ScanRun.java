@@ -119,8 +119,9 @@ final class ScanRun {
     List<FileOutcome> outcomes() {
         List<FileOutcome> outcomes = new ArrayList<>();
         for (Unchanged u : changes.unchanged()) {
-            String key = CacheKey.ofCodeSha256(AnalysisRequest.AUTO, AnalysisRequest.AUTO, settings.type(),
-                    u.file().sha256()).value();
+            Asked asked = u.previous().asked();
+            String key = CacheKey.ofCodeSha256(asked.provider(), asked.model(), asked.type(), u.file().sha256())
+                    .value();
             outcomes.add(new FileOutcome(u.file().path(), u.previous().requestId(), key, false, u.result()));
         }
         for (Sent s : submitted.values()) {

@@ -17,7 +17,8 @@ import java.util.Optional;
 import javax.sql.DataSource;
 
 /**
- * The scan's own memory ({@code scan_files}, one row per repository and path: last hash, request id and result)
+ * The scan's own memory ({@code scan_files}, one row per repository and path: last hash, what was asked, request
+ * id and result)
  * and a read-only look at the splitter's {@code analysis_results}, which may not exist where no splitter ran.
  */
 final class ScanStateStore {
@@ -32,14 +33,17 @@ final class ScanStateStore {
     Map<String, FileState> load(String repoName) {
         Map<String, FileState> states = new HashMap<>();
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "select path, sha256, analysis_type, request_id, scan_id, result::text from scan_files"
-                        + " where repo_name = ?")) {
+                "select path, sha256, analysis_type, provider, model, request_id, scan_id, result::text"
+                        + " from scan_files where repo_name = ?")) {
             ps.setString(1, repoName);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    AnalysisType type = AnalysisType.fromWire(rs.getString(3)).orElse(null);
-                    states.put(rs.getString(1), new FileState(rs.getString(1), rs.getString(2), type,
-                            rs.getString(4), rs.getString(5), parse(rs.getString(6))));
+                    String provider = rs.getString(4);
+                    String model = rs.getString(5);
+                    Asked asked = AnalysisType.fromWire(rs.getString(3)).map(type -> new Asked(type, provider, model))
+                            .orElse(null);
+                    states.put(rs.getString(1), new FileState(rs.getString(1), rs.getString(2), asked,
+                            rs.getString(6), rs.getString(7), parse(rs.getString(8))));
                 }
             }
         } catch (SQLException e) {
@@ -49,20 +53,23 @@ final class ScanStateStore {
     }
 
     /** Records submitted files; their result stays null until it arrives. */
-    void submitted(String repoName, String scanId, AnalysisType type, List<SubmittedFile> files, Instant at) {
-        update("insert into scan_files (repo_name, path, sha256, analysis_type, request_id, scan_id, result,"
-                + " updated_at) values (?, ?, ?, ?, ?, ?, null, ?) on conflict (repo_name, path) do update set"
-                + " sha256 = excluded.sha256, analysis_type = excluded.analysis_type, request_id ="
-                + " excluded.request_id, scan_id = excluded.scan_id, result = null, updated_at = excluded.updated_at",
+    void submitted(String repoName, String scanId, Asked asked, List<SubmittedFile> files, Instant at) {
+        update("insert into scan_files (repo_name, path, sha256, analysis_type, provider, model, request_id, scan_id,"
+                + " result, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, null, ?) on conflict (repo_name, path) do"
+                + " update set sha256 = excluded.sha256, analysis_type = excluded.analysis_type, provider ="
+                + " excluded.provider, model = excluded.model, request_id = excluded.request_id, scan_id ="
+                + " excluded.scan_id, result = null, updated_at = excluded.updated_at",
                 ps -> {
                     for (SubmittedFile f : files) {
                         ps.setString(1, repoName);
                         ps.setString(2, f.path());
                         ps.setString(3, f.sha256());
-                        ps.setString(4, type.wireName());
-                        ps.setString(5, f.requestId());
-                        ps.setString(6, scanId);
-                        ps.setTimestamp(7, Timestamp.from(at));
+                        ps.setString(4, asked.type().wireName());
+                        ps.setString(5, asked.provider());
+                        ps.setString(6, asked.model());
+                        ps.setString(7, f.requestId());
+                        ps.setString(8, scanId);
+                        ps.setTimestamp(9, Timestamp.from(at));
                         ps.addBatch();
                     }
                 });

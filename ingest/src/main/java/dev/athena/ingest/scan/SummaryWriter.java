@@ -3,6 +3,7 @@ package dev.athena.ingest.scan;
 import dev.athena.ingest.scan.ScanReport.SkippedFile;
 import dev.athena.schemas.message.Finding;
 import dev.athena.schemas.message.ResultStatus;
+import dev.athena.schemas.message.ServedBy;
 import dev.athena.schemas.message.Severity;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -11,10 +12,13 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
- * The human half of a report ({@code summary.md}): counts, findings per severity, the most severe findings,
- * and, never hidden, the files still pending with their request ids, the ones that failed and the ones skipped.
+ * The human half of a report ({@code summary.md}): counts, findings per severity, who answered, the most severe
+ * findings, and, never hidden, the files still pending with their request ids, the ones that failed and the ones
+ * skipped.
  */
 final class SummaryWriter {
     static final int TOP_FINDINGS = 20;
@@ -31,8 +35,10 @@ final class SummaryWriter {
     static String render(ScanContext context, ScanReport report, List<FileOutcome> outcomes) {
         StringBuilder md = new StringBuilder();
         md.append("# Athena scan of ").append(context.repoName()).append("\n\n");
-        md.append("Scan `").append(context.scanId()).append("`, ").append(context.type().wireName())
-                .append(" analysis, ").append(context.startedAt()).append(" to ").append(context.finishedAt())
+        Asked asked = context.asked();
+        md.append("Scan `").append(context.scanId()).append("`, ").append(asked.type().wireName())
+                .append(" analysis asked of ").append(asked.provider()).append('/').append(asked.model())
+                .append(", ").append(context.startedAt()).append(" to ").append(context.finishedAt())
                 .append(".\n\n");
         if (report.pending() > 0) {
             md.append("**Incomplete: ").append(report.pending()).append(" file(s) still pending** when the wait")
@@ -52,6 +58,7 @@ final class SummaryWriter {
         for (Severity s : Severity.values()) {
             row(md, s.wireName(), report.findingsBySeverity().get(s));
         }
+        appendAnsweredBy(md, outcomes);
         appendTopFindings(md, outcomes);
         if (!report.pendingFiles().isEmpty()) {
             md.append("\n## Still pending\n\n| file | request id |\n| --- | --- |\n");
@@ -87,6 +94,27 @@ final class SummaryWriter {
             }
         }
         return md.toString();
+    }
+
+    /**
+     * Who answered, so that a scan asking for a provider tells how many of its answers came from it and how many
+     * from the built-in analyser standing in for it (degraded).
+     */
+    private static void appendAnsweredBy(StringBuilder md, List<FileOutcome> outcomes) {
+        Map<String, Integer> files = new TreeMap<>();
+        for (FileOutcome o : outcomes) {
+            if (o.result() != null && o.result().status() == ResultStatus.COMPLETED) {
+                ServedBy by = o.result().servedBy();
+                String name = by == null ? "unknown" : by.provider() + "/" + by.model()
+                        + (by.degraded() ? " (degraded: standing in for the provider asked for)" : "");
+                files.merge(name, 1, Integer::sum);
+            }
+        }
+        if (files.isEmpty()) {
+            return;
+        }
+        md.append("\n## Answered by\n\n| provider/model | files |\n| --- | ---: |\n");
+        files.forEach((name, count) -> row(md, cell(name), count));
     }
 
     private static void appendTopFindings(StringBuilder md, List<FileOutcome> outcomes) {

@@ -11,6 +11,7 @@ import dev.athena.schemas.message.Lane;
 import dev.athena.schemas.message.Severity;
 import dev.athena.schemas.topic.RequestPartitions;
 import dev.athena.schemas.topic.Topics;
+import dev.athena.schemas.validation.AskedRoute;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -127,6 +128,61 @@ class RepositoryScanIT {
         String secondSarif = Files.readString(second.sarif());
         assertThat(SarifSchema.validate(secondSarif)).isEmpty();
         assertThat(secondSarif).contains("\"uri\" : \"app/auth.py\"", "\"uri\" : \"src/Main.java\"");
+    }
+
+    @Test
+    void shouldAskEveryFileAgainWhenTheScanNamesAnotherProviderAndReuseItsAnswersAfter() throws Exception {
+        write("app/db.py", "def find(u):\n    return db.execute(\"SELECT * FROM users WHERE name='\" + u + \"'\")\n");
+        write("app/auth.py", "import hashlib\n\ndef h(p):\n    return hashlib.md5(p).hexdigest()\n");
+        String clientId = client();
+        ScanSettings auto = settings(clientId, Duration.ofSeconds(90));
+        ScanSettings deepseek = auto.withRoute(new AskedRoute("deepseek", "deepseek-chat"));
+        try (FakePipeline pipeline = new FakePipeline(ENDPOINTS.kafkaBootstrap(), clientId, r -> false)) {
+            RepositoryScan.run(auto);
+            assertThat(pipeline.requests()).hasSize(2).allSatisfy(r -> {
+                assertThat(r.providerOrAuto()).isEqualTo(AnalysisRequest.AUTO);
+                assertThat(r.modelOrAuto()).isEqualTo(AnalysisRequest.AUTO);
+            });
+        }
+
+        ScanReport named;
+        try (FakePipeline pipeline = new FakePipeline(ENDPOINTS.kafkaBootstrap(), clientId, r -> false)) {
+            named = RepositoryScan.run(deepseek);
+
+            assertThat(pipeline.requests()).as("answers from auto are not the ones asked for now").hasSize(2)
+                    .allSatisfy(r -> {
+                        assertThat(r.provider()).isEqualTo("deepseek");
+                        assertThat(r.model()).isEqualTo("deepseek-chat");
+                    });
+        }
+        assertThat(named.skippedUnchanged()).isZero();
+        assertThat(named.completed()).isEqualTo(2);
+        assertThat(storedRoutes(deepseek.repoName())).containsOnly("deepseek/deepseek-chat");
+
+        ScanReport again;
+        try (FakePipeline pipeline = new FakePipeline(ENDPOINTS.kafkaBootstrap(), clientId, r -> false)) {
+            again = RepositoryScan.run(deepseek);
+
+            assertThat(pipeline.requests()).as("the same question about the same code").isEmpty();
+        }
+        assertThat(again.skippedUnchanged()).isEqualTo(2);
+        assertThat(again.findingsBySeverity()).containsEntry(Severity.HIGH, 1).containsEntry(Severity.MEDIUM, 1);
+    }
+
+    private static List<String> storedRoutes(String repoName) throws Exception {
+        try (Connection c = DriverManager.getConnection(ENDPOINTS.jdbcUrl(), ENDPOINTS.dbUser(),
+                ENDPOINTS.dbPassword());
+                PreparedStatement ps = c.prepareStatement(
+                        "select provider || '/' || model from scan_files where repo_name = ?")) {
+            ps.setString(1, repoName);
+            try (ResultSet rs = ps.executeQuery()) {
+                List<String> routes = new java.util.ArrayList<>();
+                while (rs.next()) {
+                    routes.add(rs.getString(1));
+                }
+                return routes;
+            }
+        }
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.athena.ingest.scan;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.athena.schemas.json.Json;
+import dev.athena.schemas.message.AnalysisType;
 import dev.athena.schemas.message.Finding;
 import dev.athena.schemas.message.Severity;
 import java.nio.charset.StandardCharsets;
@@ -50,6 +51,19 @@ class SarifWriterTest {
         for (JsonNode result : run.get("results")) {
             assertThat(ruleIds.get(result.get("ruleIndex").intValue())).isEqualTo(result.get("ruleId").stringValue());
         }
+    }
+
+    @Test
+    void shouldNameTheQuestionTheScanAsked() {
+        ScanContext named = new ScanContext(Reports.CONTEXT.scanId(), "payments", Path.of("/repos/payments"),
+                new Asked(AnalysisType.QUALITY, "anthropic", "claude-sonnet-4-5"), Reports.CONTEXT.startedAt(),
+                Reports.CONTEXT.finishedAt());
+
+        JsonNode properties = run(SarifWriter.render(named, Reports.outcomes(), Reports.skipped())).get("properties");
+
+        assertThat(properties.get("analysisType").stringValue()).isEqualTo("quality");
+        assertThat(properties.get("provider").stringValue()).isEqualTo("anthropic");
+        assertThat(properties.get("model").stringValue()).isEqualTo("claude-sonnet-4-5");
     }
 
     @Test

@@ -114,6 +114,25 @@ class ScanCommandTest {
     }
 
     @Test
+    void shouldRefuseAProviderOrModelAdmissionWouldRefuseNamingIt() throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+
+        int misspelt = ScanCommand.run(List.of(".", "--client", "a", "--provider", "antropic"), Map.of(),
+                new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        int slashed = ScanCommand.run(List.of(".", "--client", "a", "--provider", "openai", "--model", "a/b"),
+                Map.of(), new PrintStream(bytes, true, StandardCharsets.UTF_8));
+
+        assertThat(misspelt).isEqualTo(ScanCommand.USAGE);
+        assertThat(slashed).isEqualTo(ScanCommand.USAGE);
+        assertThat(bytes.toString(StandardCharsets.UTF_8)).contains(
+                "--provider must be one of anthropic, openai, deepseek, local, builtin or auto, but was 'antropic'",
+                "--model must be 1-128 characters without '/', but was 'a/b'", "[--provider NAME] [--model NAME]");
+        assertThat(ScanCommand.problem(List.of(".", "--client", "a", "--provider", "openai", "--model", "gpt-4o"),
+                Map.of())).isEmpty();
+        assertThat(ScanCommand.problem(List.of(".", "--client", "a", "--model", "llama3"), Map.of())).isEmpty();
+    }
+
+    @Test
     void shouldRefuseAGitIgnoreSwitchOtherThanOnOrOff() throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.athena.ingest.scan.ChangeDetector.Changes;
 import dev.athena.ingest.scan.RepositoryWalker.Walk;
 import dev.athena.ingest.scan.ScanReport.SkippedFile;
+import dev.athena.schemas.validation.AskedRoute;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -43,6 +44,13 @@ class ScanJobSubmissionTest {
                     .isEqualTo(RepositoryWalker.sha256("print(11)\n".getBytes(StandardCharsets.UTF_8)))
                     .isNotEqualTo(walked.get(0).sha256());
             assertThat(a.request().replyTo()).isEqualTo(kafka.replyTopic());
+            assertThat(a.request().provider()).as("auto unless the scan names one").isNull();
+            var named = new ScanRun(settings.withRoute(new AskedRoute("local", "qwen2.5-coder")), "s-2",
+                    Instant.now());
+            assertThat(job.submission(named, walked.get(0)).request()).satisfies(r -> {
+                assertThat(r.provider()).isEqualTo("local");
+                assertThat(r.model()).isEqualTo("qwen2.5-coder");
+            });
             assertThat(b).as("left out of the chunk").isNull();
         }
         assertThat(run.report(run.outcomes(), repo.resolve("r.sarif"), repo.resolve("r.md")).skipped())

@@ -11,6 +11,7 @@ import dev.athena.schemas.message.AnalysisRequest;
 import dev.athena.schemas.message.AnalysisResult;
 import dev.athena.schemas.message.ResultStatus;
 import dev.athena.schemas.message.SchemaVersion;
+import dev.athena.schemas.validation.AskedRoute;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -32,12 +33,28 @@ class ScanRunTest {
                 List.of(), "none", null, false, "b-1", null, null, Instant.now());
         ScanRun run = new ScanRun(SETTINGS, "s-1", Instant.now());
         run.detected(new Walk(List.of(file), List.of()), new Changes(List.of(), List.of(new Unchanged(file,
-                new FileState("a.py", file.sha256(), SETTINGS.type(), "r-1", "s-0", earlier), earlier)), List.of()));
+                new FileState("a.py", file.sha256(), Asked.by(SETTINGS), "r-1", "s-0", earlier), earlier)), List.of()));
 
         List<FileOutcome> outcomes = run.outcomes();
 
         assertThat(outcomes).singleElement().extracting(FileOutcome::cacheKey).isEqualTo(CacheKey.of(
                 AnalysisRequest.AUTO, AnalysisRequest.AUTO, SETTINGS.type(), code, Map.of()).value());
+    }
+
+    @Test
+    void shouldKeyAnUnchangedFileByTheProviderAndModelItWasAskedOf() {
+        String code = "print('unchanged')\n";
+        SourceFile file = new SourceFile("a.py", RepositoryWalker.sha256(code.getBytes(StandardCharsets.UTF_8)),
+                "python", Path.of("repo/a.py"));
+        ScanSettings settings = SETTINGS.withRoute(new AskedRoute("openai", "gpt-4o"));
+        AnalysisResult earlier = new AnalysisResult(SchemaVersion.CURRENT, "r-1", "team-a", ResultStatus.COMPLETED,
+                List.of(), "none", null, false, "b-1", null, null, Instant.now());
+        ScanRun run = new ScanRun(settings, "s-1", Instant.now());
+        run.detected(new Walk(List.of(file), List.of()), new Changes(List.of(), List.of(new Unchanged(file,
+                new FileState("a.py", file.sha256(), Asked.by(settings), "r-1", "s-0", earlier), earlier)), List.of()));
+
+        assertThat(run.outcomes()).singleElement().extracting(FileOutcome::cacheKey).isEqualTo(CacheKey.of(
+                "openai", "gpt-4o", settings.type(), code, Map.of()).value());
     }
 
     @Test

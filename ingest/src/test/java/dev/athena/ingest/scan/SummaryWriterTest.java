@@ -3,10 +3,17 @@ package dev.athena.ingest.scan;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.athena.ingest.scan.ScanReport.PendingFile;
+import dev.athena.schemas.message.AnalysisResult;
+import dev.athena.schemas.message.AnalysisType;
 import dev.athena.schemas.message.Finding;
+import dev.athena.schemas.message.ResultStatus;
+import dev.athena.schemas.message.SchemaVersion;
+import dev.athena.schemas.message.ServedBy;
 import dev.athena.schemas.message.Severity;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -35,6 +42,27 @@ class SummaryWriterTest {
         assertThat(critical).isPositive();
         assertThat(high).isGreaterThan(critical);
         assertThat(medium).isGreaterThan(high);
+    }
+
+    @Test
+    void shouldSayWhatWasAskedAndWhoAnsweredHowManyFiles() {
+        ScanContext named = new ScanContext(Reports.CONTEXT.scanId(), "payments", Path.of("/repos/payments"),
+                new Asked(AnalysisType.SECURITY, "deepseek", "deepseek-chat"), Reports.CONTEXT.startedAt(),
+                Reports.CONTEXT.finishedAt());
+        AnalysisResult standIn = new AnalysisResult(SchemaVersion.CURRENT, "r-5", "team-payments",
+                ResultStatus.COMPLETED, List.of(), "no findings", new ServedBy("builtin", "rules-1", true), false,
+                "b-2", null, null, Instant.parse("2026-11-30T10:15:40Z"));
+        List<FileOutcome> outcomes = new ArrayList<>(Reports.outcomes());
+        outcomes.add(new FileOutcome("app/new.py", "r-5", "analysis:deepseek:deepseek-chat:security:33:d4", true,
+                standIn));
+
+        String md = SummaryWriter.render(named, Reports.report(), outcomes);
+
+        assertThat(md).contains("security analysis asked of deepseek/deepseek-chat, 2026-11-30T10:15:00Z")
+                .contains("## Answered by", "| builtin/rules-1 | 2 |",
+                        "| builtin/rules-1 (degraded: standing in for the provider asked for) | 1 |");
+        assertThat(SummaryWriter.render(Reports.CONTEXT, Reports.report(), Reports.outcomes()))
+                .contains("security analysis asked of auto/auto,").doesNotContain("degraded");
     }
 
     @Test
