@@ -20,9 +20,9 @@ import java.util.concurrent.CountDownLatch;
 /**
  * {@code scan DIR --client ID [--type T] [--provider NAME] [--model NAME] [--every 1h | --cron "0 0 * * * *"]
  * [--timeout 30m] [--name REPO] [--include GLOB]... [--exclude GLOB]... [--gitignore on|off] [--fail-on SEVERITY]
- * [--report-dir DIR] [--kafka HOST:PORT] [--db-url URL] [--db-user U] [--db-password P]}. Without a schedule it scans once and
- * exits with {@link #exitCode}; with one it scans on every start until interrupted. Connection settings fall back
- * to ATHENA_KAFKA_BOOTSTRAP, ATHENA_DB_URL, ATHENA_DB_USER, ATHENA_DB_PASSWORD.
+ * [--report-dir DIR] [--kafka HOST:PORT] [--db-url URL] [--db-user U] [--db-password P]}. Without a schedule it
+ * scans once and exits with {@link #exitCode}; with one it scans on every start until interrupted. Connection
+ * settings fall back to ATHENA_KAFKA_BOOTSTRAP, ATHENA_DB_URL, ATHENA_DB_USER, ATHENA_DB_PASSWORD.
  */
 public final class ScanCommand {
     /** Some file failed or was rejected. */
@@ -54,7 +54,8 @@ public final class ScanCommand {
             out.println("athena scan: " + e.getMessage());
             out.println("usage: athena scan DIR --client ID [--type " + AnalysisType.wireNames().replace(", ", "|")
                     + "] [--provider NAME] [--model NAME] [--every 1h | --cron EXPR] [--timeout 30m] [--include GLOB]"
-                    + " [--exclude GLOB] [--gitignore on|off] [--fail-on " + severities() + "] [--name REPO] [--report-dir DIR]");
+                    + " [--exclude GLOB] [--gitignore on|off] [--fail-on " + severities() + "] [--name REPO]"
+                    + " [--report-dir DIR]");
             return USAGE;
         }
         if (schedule == null) {

@@ -19,7 +19,8 @@ import java.util.Map;
 /** A small scan's worth of outcomes for the report writers' tests. */
 final class Reports {
     static final ScanContext CONTEXT = new ScanContext("20261130t101500-abc123", "payments", Path.of("/repos/payments"),
-            new Asked(AnalysisType.SECURITY, "auto", "auto"), Instant.parse("2026-11-30T10:15:00Z"), Instant.parse("2026-11-30T10:16:00Z"));
+            new Asked(AnalysisType.SECURITY, "auto", "auto"), Instant.parse("2026-11-30T10:15:00Z"),
+            Instant.parse("2026-11-30T10:16:00Z"));
 
     private Reports() {
     }
