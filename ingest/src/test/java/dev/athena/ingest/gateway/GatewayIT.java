@@ -166,6 +166,23 @@ class GatewayIT {
     }
 
     @Test
+    void shouldSendWhatTheCallerAsksForOnTheBulkLaneToTheBulkIntake() {
+        String key = createKey(client(), "submit", "read");
+        HttpResponse<String> response = http.post("/v1/analyses", key, Json.writeString(Map.of(
+                "analysisType", "security", "code", CODE, "lane", "bulk")));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        String id = json(response).get("id").stringValue();
+
+        ConsumerRecord<String, byte[]> record = findRequest(id, Topics.REQUESTS_BULK);
+        AnalysisRequest request = Json.read(record.value(), AnalysisRequest.class);
+        assertThat(request.lane()).isEqualTo(Lane.BULK);
+        assertThat(record.partition()).isEqualTo(RequestPartitions.of(request, 6));
+        assertThat(countRequests(id)).as("nothing on the interactive intake").isZero();
+        assertProblem(http.post("/v1/analyses", key, Json.writeString(Map.of("analysisType", "security",
+                "code", CODE, "lane", "urgent"))), 422, "lane");
+    }
+
+    @Test
     void shouldReturnTheSameIdForARetriedIdempotencyKey() {
         String key = createKey(client(), "submit", "read");
         String idem = UUID.randomUUID().toString();
@@ -575,11 +592,15 @@ class GatewayIT {
     }
 
     static ConsumerRecord<String, byte[]> findRequest(String id) {
+        return findRequest(id, Topics.REQUESTS);
+    }
+
+    static ConsumerRecord<String, byte[]> findRequest(String id, String topic) {
         try (var consumer = new KafkaConsumer<>(Map.<String, Object>of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, endpoints.kafkaBootstrap(),
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(),
                 new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(Topics.REQUESTS).stream()
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
                     .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
@@ -592,7 +613,7 @@ class GatewayIT {
                 }
             }
         }
-        throw new AssertionError("request " + id + " never reached " + Topics.REQUESTS);
+        throw new AssertionError("request " + id + " never reached " + topic);
     }
 
     /** Records on athena.requests with this key, read up to the current end of every partition. */

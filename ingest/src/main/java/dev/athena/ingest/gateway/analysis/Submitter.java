@@ -35,14 +35,18 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * Builds the {@code AnalysisRequest} JSON from an HTTP body and the caller's client id, validates it with the
  * same {@link RequestDecoder} the collector uses (so HTTP and Kafka accept and refuse alike), records the
- * submission and produces it to {@code athena.requests}, on its cache key's partition ({@link RequestPartitions}).
- * The call returns only when Kafka has the record.
+ * submission and produces it to its lane's intake ({@link Topics#intakeFor}: {@code athena.requests}, or
+ * {@code athena.requests.bulk} for a caller that asks for the bulk lane), on its cache key's partition
+ * ({@link RequestPartitions}). The call returns only when Kafka has the record.
  */
 public final class Submitter {
     private static final Logger LOG = LoggerFactory.getLogger(Submitter.class);
-    /** Fields a caller may set; the gateway sets ids, lane and time itself. */
+    /**
+     * Fields a caller may set; the gateway sets ids and time itself, and the lane to interactive unless the caller
+     * asks for bulk (work that may wait, such as a build's files: it then never holds back interactive requests).
+     */
     private static final List<String> CALLER_FIELDS = List.of("analysisType", "code", "language", "path",
-            "provider", "model", "options", "stream", "deadline");
+            "provider", "model", "lane", "options", "stream", "deadline");
 
     private final Producer<String, byte[]> producer;
     private final SubmissionStore submissions;
@@ -182,7 +186,8 @@ public final class Submitter {
         try {
             record = RequestPartitions.record(producer, request, bytes);
         } catch (KafkaException e) {
-            throw new KafkaUnavailableException("no metadata for " + Topics.REQUESTS + " to produce " + requestId, e);
+            throw new KafkaUnavailableException("no metadata for " + Topics.intakeFor(request.lane()) + " to produce "
+                    + requestId, e);
         }
         record.headers().add("traceparent", Traceparent.continueOrStart(traceparent)
                 .getBytes(StandardCharsets.US_ASCII));
@@ -192,7 +197,8 @@ public final class Submitter {
             Thread.currentThread().interrupt();
             throw new KafkaUnavailableException("interrupted while producing " + requestId, e);
         } catch (ExecutionException | TimeoutException e) {
-            throw new KafkaUnavailableException("could not produce " + requestId + " to " + Topics.REQUESTS, e);
+            throw new KafkaUnavailableException("could not produce " + requestId + " to "
+                    + Topics.intakeFor(request.lane()), e);
         }
     }
 
