@@ -234,27 +234,41 @@ class PipelineEndToEndIT {
     void shouldScanAskingTheProviderNamedOnTheCommandLineAndSayWhoAnswered(@TempDir Path repo,
             @TempDir Path reports) throws Exception {
         Files.writeString(repo.resolve("db.py"), SQL_INJECTION);
+        String client = "scan-" + UUID.randomUUID().toString().substring(0, 8);
         var printed = new ByteArrayOutputStream();
-        int code = scan(printed, repo, "--provider", "deepseek", "--model", "deepseek-chat", "--timeout", "90s",
-                "--report-dir", reports.toString());
+        int code = scan(printed, repo, "--client", client, "--provider", "deepseek", "--model", "deepseek-chat",
+                "--timeout", "90s", "--report-dir", reports.toString());
         String output = printed.toString(StandardCharsets.UTF_8);
         assertThat(code).as(output).isZero();
+        // no deepseek key here: the builtin analyser stands in for the provider asked for, and the scan says so
+        assertThat(output).contains("1 submitted: 1 completed", "degraded 1 answer(s) came from the built-in analyser");
         try (var files = Files.walk(reports)) {
             Path summary = files.filter(p -> p.getFileName().toString().equals("summary.md")).findFirst()
                     .orElseThrow(() -> new AssertionError("no summary in " + output));
-            // no deepseek key here: the builtin analyser stands in for the provider asked for, and the summary says so
             assertThat(Files.readString(summary)).contains("analysis asked of deepseek/deepseek-chat",
                     "| builtin/rules-1 (degraded: standing in for the provider asked for) | 1 |", "sql-injection");
         }
+
+        var again = new ByteArrayOutputStream();
+        int secondCode = scan(again, repo, "--client", client, "--provider", "deepseek", "--model", "deepseek-chat",
+                "--timeout", "90s", "--report-dir", reports.toString());
+        assertThat(secondCode).as(again.toString(StandardCharsets.UTF_8)).isZero();
+        assertThat(again.toString(StandardCharsets.UTF_8)).as("a stand-in's answer is not kept as the provider's")
+                .contains("0 unchanged, 1 submitted: 1 completed");
     }
 
-    /** {@code athena scan REPO --client <new id> OPTIONS} against the shared stack, given as the environment. */
+    /**
+     * {@code athena scan REPO OPTIONS} against the shared stack, given as the environment; as a new client unless
+     * the options name one.
+     */
     private static int scan(ByteArrayOutputStream printed, Path repo, String... options) throws Exception {
         Map<String, String> env = Map.of("ATHENA_KAFKA_BOOTSTRAP", endpoints.kafkaBootstrap(),
                 "ATHENA_DB_URL", endpoints.jdbcUrl(), "ATHENA_DB_USER", endpoints.dbUser(),
                 "ATHENA_DB_PASSWORD", endpoints.dbPassword());
-        List<String> args = new ArrayList<>(List.of("scan", repo.toString(), "--client",
-                "scan-" + UUID.randomUUID().toString().substring(0, 8)));
+        List<String> args = new ArrayList<>(List.of("scan", repo.toString()));
+        if (!List.of(options).contains("--client")) {
+            args.addAll(List.of("--client", "scan-" + UUID.randomUUID().toString().substring(0, 8)));
+        }
         args.addAll(List.of(options));
         return new Athena(new PrintStream(printed, true, StandardCharsets.UTF_8), env).run(args.toArray(String[]::new));
     }

@@ -13,11 +13,12 @@ import java.util.function.Function;
 /**
  * Decides which files a scan submits. A file is unchanged when the last scan saw the same SHA-256 and asked the
  * same question (analysis type, provider and model: an answer from another provider is not the one asked for now),
- * and its result is a COMPLETED one, either carried in our state or, when it arrived after that scan
- * ended, found by request id in the splitter's stored results. An unchanged file whose result never arrived
- * anywhere, or was FAILED, EXPIRED, REJECTED or CANCELLED, is submitted again: the pipeline's cache answers a
- * completed question without paying twice, and a provider outage during one scan is not carried into every later
- * one.
+ * and its result is a COMPLETED one from the provider that was to answer, either carried in our state or, when it
+ * arrived after that scan ended, found by request id in the splitter's stored results. An unchanged file whose
+ * result never arrived anywhere, was FAILED, EXPIRED, REJECTED or CANCELLED, or came from the built-in analyser
+ * standing in for an unavailable provider (degraded, which the pipeline's cache does not keep either), is
+ * submitted again: the cache answers a completed question without paying twice, and a provider outage during one
+ * scan is not carried into every later one.
  */
 final class ChangeDetector {
     private final Function<String, Optional<AnalysisResult>> storedResults;
@@ -45,8 +46,8 @@ final class ChangeDetector {
             }
             AnalysisResult result = last.result() != null ? last.result()
                     : storedResults.apply(last.requestId()).orElse(null);
-            if (result == null || result.status() != ResultStatus.COMPLETED) {
-                // only an answer is carried over; a failed, expired or refused one is asked again
+            if (result == null || result.status() != ResultStatus.COMPLETED || degraded(result)) {
+                // only a proper answer is carried over; a failed, expired, refused or stand-in one is asked again
                 changed.add(file);
             } else {
                 unchanged.add(new Unchanged(file, last, result));
@@ -54,5 +55,9 @@ final class ChangeDetector {
         }
         List<String> removed = previous.keySet().stream().filter(p -> !seen.contains(p)).sorted().toList();
         return new Changes(List.copyOf(changed), List.copyOf(unchanged), removed);
+    }
+
+    static boolean degraded(AnalysisResult result) {
+        return result.servedBy() != null && result.servedBy().degraded();
     }
 }

@@ -133,6 +133,10 @@ public final class ScanCommand {
                 + " %d rejected, %d pending; %d skipped; findings %s%n", r.scanId(), r.repoName(), r.scanned(),
                 r.skippedUnchanged(), r.submitted(), r.completed(), r.failed(), r.rejected(), r.pending(),
                 r.skipped().size(), r.findingsBySeverity());
+        if (r.degraded() > 0) {
+            out.println("  degraded " + r.degraded() + " answer(s) came from the built-in analyser standing in for the"
+                    + " provider asked for (its key or URL missing, or it failing); the next scan asks again");
+        }
         r.pendingFiles().forEach(p -> out.println("  pending " + p.path() + " (request " + p.requestId() + ")"));
         out.println("  sarif   " + r.sarif());
         out.println("  summary " + r.summary());

@@ -11,11 +11,13 @@ import java.util.Objects;
  * What one scan found. {@code scanned} counts the files that were eligible for analysis; of those,
  * {@code skippedUnchanged} kept their previous results and the rest were submitted, ending {@code completed},
  * {@code failed} (also expired or cancelled), {@code rejected} or still {@code pending} when the wait ended.
- * Findings count every file in the report, carried-over results included.
+ * Findings count every file in the report, carried-over results included; {@code degraded} counts the completed
+ * ones the built-in analyser gave in place of an unavailable provider (asked again by the next scan).
  */
 public record ScanReport(String scanId, String repoName, int scanned, int skippedUnchanged, int submitted,
-        int completed, int failed, int rejected, int pending, int ignored, Map<Severity, Integer> findingsBySeverity,
-        List<SkippedFile> skipped, List<PendingFile> pendingFiles, Path sarif, Path summary) {
+        int completed, int failed, int rejected, int pending, int ignored, int degraded,
+        Map<Severity, Integer> findingsBySeverity, List<SkippedFile> skipped, List<PendingFile> pendingFiles,
+        Path sarif, Path summary) {
 
     public ScanReport {
         Objects.requireNonNull(scanId, "scanId");

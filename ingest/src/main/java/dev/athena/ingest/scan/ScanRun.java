@@ -9,6 +9,7 @@ import dev.athena.schemas.cache.CacheKey;
 import dev.athena.schemas.message.AnalysisRequest;
 import dev.athena.schemas.message.AnalysisResult;
 import dev.athena.schemas.message.Finding;
+import dev.athena.schemas.message.ResultStatus;
 import dev.athena.schemas.message.Severity;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -145,10 +146,14 @@ final class ScanRun {
         int rejected = 0;
         List<PendingFile> pending = new ArrayList<>();
         Map<Severity, Integer> findings = new EnumMap<>(Severity.class);
+        int degraded = 0;
         for (FileOutcome o : outcomes) {
             if (o.pending()) {
                 pending.add(new PendingFile(o.path(), o.requestId()));
                 continue;
+            }
+            if (o.result().status() == ResultStatus.COMPLETED && ChangeDetector.degraded(o.result())) {
+                degraded++;
             }
             for (Finding f : o.result().findings()) {
                 findings.merge(f.severity(), 1, Integer::sum);
@@ -163,9 +168,8 @@ final class ScanRun {
             }
         }
         return new ScanReport(scanId, settings.repoName(), walk.files().size(), changes.unchanged().size(),
-                submitted.size(), completed, failed, rejected, pending.size(), walk.ignored(), findings, allSkipped(),
-                pending,
-                sarif, summary);
+                submitted.size(), completed, failed, rejected, pending.size(), walk.ignored(), degraded, findings,
+                allSkipped(), pending, sarif, summary);
     }
 
     void finished(ScanReport finalReport) {

@@ -6,6 +6,7 @@ import dev.athena.schemas.message.AnalysisResult;
 import dev.athena.schemas.message.AnalysisType;
 import dev.athena.schemas.message.ResultStatus;
 import dev.athena.schemas.message.SchemaVersion;
+import dev.athena.schemas.message.ServedBy;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -73,6 +74,21 @@ class ChangeDetectorTest {
 
         assertThat(changes.changed()).extracting(SourceFile::path).containsExactly("failed", "expired");
         assertThat(changes.unchanged()).extracting(u -> u.file().path()).containsExactly("answered");
+    }
+
+    @Test
+    void shouldSubmitAgainAnUnchangedFileAnsweredByAStandInForTheProviderAskedFor() {
+        AnalysisResult standIn = new AnalysisResult(SchemaVersion.CURRENT, "r-a", "team-a", ResultStatus.COMPLETED,
+                List.of(), "ok", new ServedBy("builtin", "rules-1", true), false, null, null, null, Instant.EPOCH);
+        AnalysisResult proper = new AnalysisResult(SchemaVersion.CURRENT, "r-b", "team-a", ResultStatus.COMPLETED,
+                List.of(), "ok", ServedBy.of("builtin", "rules-1"), false, null, null, null, Instant.EPOCH);
+        var previous = Map.of("a", state("a", "1", SECURITY, "r-a", standIn),
+                "b", state("b", "2", SECURITY, "r-b", proper));
+
+        var changes = NOTHING_STORED.detect(List.of(file("a", "1"), file("b", "2")), previous, SECURITY);
+
+        assertThat(changes.changed()).extracting(SourceFile::path).containsExactly("a");
+        assertThat(changes.unchanged()).extracting(u -> u.file().path()).containsExactly("b");
     }
 
     @Test

@@ -70,7 +70,7 @@ final class Reports {
         findings.put(Severity.CRITICAL, 1);
         findings.put(Severity.HIGH, 1);
         findings.put(Severity.MEDIUM, 1);
-        return new ScanReport(CONTEXT.scanId(), "payments", 4, 1, 3, 1, 1, 0, 1, 12, findings, skipped(),
+        return new ScanReport(CONTEXT.scanId(), "payments", 4, 1, 3, 1, 1, 0, 1, 12, 0, findings, skipped(),
                 List.of(new PendingFile("app/slow.py", "r-3")), Path.of("/r/report.sarif.json"),
                 Path.of("/r/summary.md"));
     }

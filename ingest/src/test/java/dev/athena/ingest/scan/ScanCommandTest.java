@@ -179,9 +179,24 @@ class ScanCommandTest {
                 .as("an incomplete scan first").isEqualTo(ScanCommand.FAILED);
     }
 
+    @Test
+    void shouldSayHowManyAnswersCameFromAStandInOnlyWhenAnyDid() {
+        ScanReport standIns = new ScanReport("s", "repo", 3, 0, 3, 3, 0, 0, 0, 0, 2, Map.of(), List.of(), List.of(),
+                Path.of("a"), Path.of("b"));
+        ByteArrayOutputStream some = new ByteArrayOutputStream();
+        ByteArrayOutputStream none = new ByteArrayOutputStream();
+
+        ScanCommand.print(standIns, new PrintStream(some, true, StandardCharsets.UTF_8));
+        ScanCommand.print(report(0, 0, Map.of()), new PrintStream(none, true, StandardCharsets.UTF_8));
+
+        assertThat(some.toString(StandardCharsets.UTF_8)).contains("degraded 2 answer(s) came from the built-in "
+                + "analyser standing in for the provider asked for");
+        assertThat(none.toString(StandardCharsets.UTF_8)).doesNotContain("degraded");
+    }
+
     private static ScanReport report(int failed, int pending, Map<Severity, Integer> findings) {
-        return new ScanReport("s", "repo", 3, 0, 3, 3 - failed - pending, failed, 0, pending, 0, findings, List.of(),
-                List.of(), Path.of("a"), Path.of("b"));
+        return new ScanReport("s", "repo", 3, 0, 3, 3 - failed - pending, failed, 0, pending, 0, 0, findings,
+                List.of(), List.of(), Path.of("a"), Path.of("b"));
     }
 
     @Test

@@ -11,6 +11,7 @@ import dev.athena.schemas.message.AnalysisRequest;
 import dev.athena.schemas.message.AnalysisResult;
 import dev.athena.schemas.message.ResultStatus;
 import dev.athena.schemas.message.SchemaVersion;
+import dev.athena.schemas.message.ServedBy;
 import dev.athena.schemas.validation.AskedRoute;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -55,6 +56,27 @@ class ScanRunTest {
 
         assertThat(run.outcomes()).singleElement().extracting(FileOutcome::cacheKey).isEqualTo(CacheKey.of(
                 "openai", "gpt-4o", settings.type(), code, Map.of()).value());
+    }
+
+    @Test
+    void shouldCountTheAnswersOfAStandInApart() {
+        SourceFile a = new SourceFile("a.py", "aa", "python", Path.of("repo/a.py"));
+        SourceFile b = new SourceFile("b.py", "bb", "python", Path.of("repo/b.py"));
+        ScanRun run = new ScanRun(SETTINGS, "s-3", Instant.now());
+        run.detected(new Walk(List.of(a, b), List.of()), new Changes(List.of(a, b), List.of(), List.of()));
+        var requestA = AnalysisRequest.of("r-a", "team-a", SETTINGS.type(), "print(1)");
+        var requestB = AnalysisRequest.of("r-b", "team-a", SETTINGS.type(), "print(2)");
+        run.submitted(List.of(ScanRun.Submission.of(a, requestA), ScanRun.Submission.of(b, requestB)));
+        run.collected(Map.of("r-a", new AnalysisResult(SchemaVersion.CURRENT, "r-a", "team-a",
+                ResultStatus.COMPLETED, List.of(), "none", new ServedBy("builtin", "rules-1", true), false, "b-1",
+                null, null, Instant.now()), "r-b", new AnalysisResult(SchemaVersion.CURRENT, "r-b", "team-a",
+                ResultStatus.COMPLETED, List.of(), "none", ServedBy.of("openai", "gpt-4o"), false, "b-1", null, null,
+                Instant.now())));
+
+        ScanReport report = run.report(run.outcomes(), Path.of("r.sarif"), Path.of("r.md"));
+
+        assertThat(report.completed()).isEqualTo(2);
+        assertThat(report.degraded()).isEqualTo(1);
     }
 
     @Test

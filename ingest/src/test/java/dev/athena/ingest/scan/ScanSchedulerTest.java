@@ -20,7 +20,7 @@ class ScanSchedulerTest {
             "jdbc:postgresql://127.0.0.1/x", "u", "p");
 
     private static ScanReport report(String repoName) {
-        return new ScanReport("s", repoName, 0, 0, 0, 0, 0, 0, 0, 0, Map.of(), List.of(), List.of(), Path.of("a"),
+        return new ScanReport("s", repoName, 0, 0, 0, 0, 0, 0, 0, 0, 0, Map.of(), List.of(), List.of(), Path.of("a"),
                 Path.of("b"));
     }
 

@@ -92,7 +92,7 @@ class SummaryWriterTest {
     @Test
     void shouldNotClaimIncompletenessWhenNothingIsPending(@TempDir Path dir) throws Exception {
         ScanReport r = Reports.report();
-        ScanReport complete = new ScanReport(r.scanId(), r.repoName(), 1, 0, 1, 1, 0, 0, 0, 0,
+        ScanReport complete = new ScanReport(r.scanId(), r.repoName(), 1, 0, 1, 1, 0, 0, 0, 0, 0,
                 Map.of(Severity.HIGH, 2), List.of(), List.<PendingFile>of(), r.sarif(), r.summary());
         Path target = dir.resolve("summary.md");
 
