@@ -431,10 +431,8 @@ public final class CollectorBenchmark {
     private static Map<String, Long> osThreadTicks() {
         Map<String, Long> ticks = new java.util.HashMap<>();
         forEachOsThread((name, task) -> {
-            String stat = Files.readString(task.resolve("stat"));
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            ticks.merge(name.replaceAll("\\d+", "N"), Long.parseLong(fields[11]) + Long.parseLong(fields[12]),
-                    Long::sum);
+            long[] used = MemoryFigures.userAndSystemTicks(Files.readString(task.resolve("stat")));
+            ticks.merge(name.replaceAll("\\d+", "N"), used[0] + used[1], Long::sum);
         });
         return ticks;
     }

@@ -41,13 +41,20 @@ record MemoryFigures(long userMillis, long systemMillis, long brokerWrittenBytes
 
     private static long[] cpuMillis() {
         try {
-            String stat = Files.readString(Path.of("/proc/self/stat"));
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            // utime and stime are fields 14 and 15 of stat, 11 and 12 after the command name; ticks of 10 ms
-            return new long[] {Long.parseLong(fields[11]) * 10, Long.parseLong(fields[12]) * 10};
+            long[] ticks = userAndSystemTicks(Files.readString(Path.of("/proc/self/stat")));
+            return new long[] {ticks[0] * 10, ticks[1] * 10};
         } catch (IOException | RuntimeException e) {
             return new long[] {-1, -1};
         }
+    }
+
+    /**
+     * User and system CPU ticks (of 10 ms) from a process's or thread's {@code stat}: its fields 14 and 15, 11 and
+     * 12 after the command name, which may hold spaces and parentheses itself.
+     */
+    static long[] userAndSystemTicks(String stat) {
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return new long[] {Long.parseLong(fields[11]), Long.parseLong(fields[12])};
     }
 
     /** Bytes the process has written into files ({@code write_bytes}: counted as pages are dirtied). */

@@ -46,7 +46,7 @@ final class ChangeDetector {
             }
             AnalysisResult result = last.result() != null ? last.result()
                     : storedResults.apply(last.requestId()).orElse(null);
-            if (result == null || result.status() != ResultStatus.COMPLETED || degraded(result)) {
+            if (result == null || result.status() != ResultStatus.COMPLETED || result.answeredByStandIn()) {
                 // only a proper answer is carried over; a failed, expired, refused or stand-in one is asked again
                 changed.add(file);
             } else {
@@ -55,9 +55,5 @@ final class ChangeDetector {
         }
         List<String> removed = previous.keySet().stream().filter(p -> !seen.contains(p)).sorted().toList();
         return new Changes(List.copyOf(changed), List.copyOf(unchanged), removed);
-    }
-
-    static boolean degraded(AnalysisResult result) {
-        return result.servedBy() != null && result.servedBy().degraded();
     }
 }

@@ -152,7 +152,7 @@ final class ScanRun {
                 pending.add(new PendingFile(o.path(), o.requestId()));
                 continue;
             }
-            if (o.result().status() == ResultStatus.COMPLETED && ChangeDetector.degraded(o.result())) {
+            if (o.result().status() == ResultStatus.COMPLETED && o.result().answeredByStandIn()) {
                 degraded++;
             }
             for (Finding f : o.result().findings()) {

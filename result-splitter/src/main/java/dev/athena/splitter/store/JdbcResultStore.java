@@ -255,7 +255,7 @@ public final class JdbcResultStore implements ResultStore {
         ps.setString(3, result.status().name());
         ps.setString(4, served == null ? null : served.provider());
         ps.setString(5, served == null ? null : served.model());
-        ps.setBoolean(6, served != null && served.degraded());
+        ps.setBoolean(6, result.answeredByStandIn());
         ps.setBoolean(7, result.cached());
         ps.setString(8, result.batchId());
         ps.setString(9, JsonText.withoutNul(Json.writeString(result)));

@@ -15,6 +15,14 @@ public record AnalysisResult(int schemaVersion, String requestId, String clientI
         usage = usage == null ? Usage.NONE : usage;
     }
 
+    /**
+     * Whether the built-in analyser gave this answer in place of the provider that was to give it (an outage, or
+     * a named provider without key or URL). Such an answer is not kept in the cache nor reused by a scan.
+     */
+    public boolean answeredByStandIn() {
+        return servedBy != null && servedBy.degraded();
+    }
+
     /** A request turned away before any provider saw it. {@code clientId} may be null if it was unreadable. */
     public static AnalysisResult rejected(String requestId, String clientId, ErrorInfo error, Instant at) {
         return new AnalysisResult(SchemaVersion.CURRENT, requestId, clientId, ResultStatus.REJECTED, List.of(),
