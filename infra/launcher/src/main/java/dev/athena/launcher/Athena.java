@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,8 +39,7 @@ import tools.jackson.databind.JsonNode;
 
 /** The {@code ./athena} command line: {@code up}, {@code submit}, {@code tail}, {@code dlq}, {@code scan}, admin. */
 public final class Athena {
-    private static final String USAGE = """
-            usage:
+    private static final String COMMANDS = """
               athena up [--kafka-port 9092] [--http-port 8080] [--data .athena]
               athena submit FILE... [--type security|quality|complexity|explain] [--client ID] [--kafka HOST:PORT]
                                     [--provider NAME] [--model NAME] [--data .athena] [--timeout SECONDS] [--json]
@@ -48,7 +48,8 @@ public final class Athena {
               athena dlq [--limit 20] [--kafka HOST:PORT] [--json]
               athena scan DIR --client ID [--type T] [--provider NAME] [--model NAME] [--every 1h | --cron EXPR]
                               [--timeout 30m] [--include GLOB] [--exclude GLOB] [--gitignore on|off]
-                              [--fail-on SEVERITY] [--report-dir DIR] [--kafka HOST:PORT] [--db-url URL]
+                              [--fail-on SEVERITY] [--name REPO] [--report-dir DIR] [--kafka HOST:PORT]
+                              [--db-url URL]
               athena keys create --client ID --scopes submit,read[,admin] [--expires-in 90d] [--url URL]
               athena keys list [--client ID] [--json] [--url URL]
               athena keys revoke KEY_ID [--url URL]
@@ -57,10 +58,18 @@ public final class Athena {
               athena usage [--client ID] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--json] [--url URL]
               athena providers [--json] [--url URL]
               athena audit [--limit 100] [--json] [--url URL]
+              athena help [COMMAND]      (or COMMAND --help)
+            """;
+    private static final String ADMIN_NOTE = """
             keys, cache, usage, providers and audit call the gateway's admin API (--url, default
             http://127.0.0.1:8080) with the key in ATHENA_ADMIN_KEY; rotate prints the new key, and the old one works
-            for the grace period (default 24h).
-            environment: ATHENA_KAFKA_BOOTSTRAP, ATHENA_REDIS_URL, ATHENA_DB_URL (external servers instead of embedded)""";
+            for the grace period (default 24h).""";
+    private static final String USAGE = "usage:\n" + COMMANDS + ADMIN_NOTE + "\n"
+            + "environment: ATHENA_KAFKA_BOOTSTRAP, ATHENA_REDIS_URL, ATHENA_DB_URL (external servers instead of "
+            + "embedded)";
+    private static final Set<String> ADMIN_COMMANDS = Set.of("keys", "cache", "usage", "providers", "audit");
+    /** The exit status of a wrong command line: sysexits' EX_USAGE, as {@code scan} has always had it. */
+    static final int USAGE_ERROR = ScanCommand.USAGE;
 
     private static final Map<String, Set<String>> VALUE_OPTIONS = Map.ofEntries(
             Map.entry("up", Set.of("kafka-port", "http-port", "data")),
@@ -72,8 +81,7 @@ public final class Athena {
             Map.entry("cache", Set.of("key", "pattern", "tag", "url")),
             Map.entry("usage", Set.of("client", "from", "to", "url")),
             Map.entry("providers", Set.of("url")),
-            Map.entry("audit", Set.of("limit", "url")),
-            Map.entry("help", Set.of()));
+            Map.entry("audit", Set.of("limit", "url")));
     private static final Map<String, Set<String>> FLAGS = Map.of("submit", Set.of("json"), "tail", Set.of("json"),
             "dlq", Set.of("json"),
             "cache", Set.of("all"), "usage", Set.of("json"), "keys", Set.of("json"), "providers", Set.of("json"),
@@ -90,11 +98,7 @@ public final class Athena {
     public static void main(String[] args) {
         int code = 1;
         try {
-            code = new Athena(System.out, System.getenv()).run(args);
-        } catch (CommandLine.UsageException e) {
-            System.err.println("athena: " + e.getMessage());
-            System.err.println(USAGE);
-            code = 2;
+            code = new Athena(System.out, System.getenv()).execute(args, System.err);
         } catch (Exception e) {
             System.err.println("athena: " + e.getMessage());
         } catch (Error e) {
@@ -107,7 +111,23 @@ public final class Athena {
         }
     }
 
+    /** {@link #run}, with a wrong command line told on {@code err} with the usage and {@link #USAGE_ERROR}. */
+    int execute(String[] args, PrintStream err) throws Exception {
+        try {
+            return run(args);
+        } catch (CommandLine.UsageException e) {
+            err.println("athena: " + e.getMessage());
+            err.println(USAGE);
+            return USAGE_ERROR;
+        }
+    }
+
     int run(String[] args) throws Exception {
+        Optional<String> help = helpAskedFor(args);
+        if (help.isPresent()) {
+            out.println(usageOf(help.get()));
+            return 0;
+        }
         if (args.length > 0 && args[0].equals("scan")) {
             return scan(List.of(args).subList(1, args.length));
         }
@@ -123,11 +143,44 @@ public final class Athena {
             case "usage" -> new AdminCommands(out, env).usage(cli);
             case "providers" -> new AdminCommands(out, env).providers(cli);
             case "audit" -> new AdminCommands(out, env).audit(cli);
-            default -> {
-                out.println(USAGE);
-                yield 0;
-            }
+            default -> throw new CommandLine.UsageException("unknown command '" + cli.command() + "'");
         };
+    }
+
+    /**
+     * The command whose usage was asked for ("" for all): {@code help [COMMAND]}, {@code --help} or {@code -h}
+     * in place of a command, or either after one.
+     */
+    static Optional<String> helpAskedFor(String[] args) {
+        if (args.length == 0) {
+            return Optional.empty();
+        }
+        if (args[0].equals("help") || isHelp(args[0])) {
+            return Optional.of(args.length > 1 ? args[1] : "");
+        }
+        return Arrays.stream(args).skip(1).anyMatch(Athena::isHelp) ? Optional.of(args[0]) : Optional.empty();
+    }
+
+    private static boolean isHelp(String arg) {
+        return arg.equals("--help") || arg.equals("-h");
+    }
+
+    /** The lines of {@code command}'s usage (with the admin note for admin commands); all of it otherwise. */
+    static String usageOf(String command) {
+        List<String> lines = new ArrayList<>();
+        boolean inCommand = false;
+        for (String line : COMMANDS.lines().toList()) {
+            if (line.startsWith("  athena ")) {
+                inCommand = line.startsWith("  athena " + command + " ");
+            }
+            if (inCommand) {
+                lines.add(line);
+            }
+        }
+        if (lines.isEmpty() || command.equals("help")) {
+            return USAGE;
+        }
+        return "usage:\n" + String.join("\n", lines) + (ADMIN_COMMANDS.contains(command) ? "\n" + ADMIN_NOTE : "");
     }
 
     private int up(CommandLine cli) throws InterruptedException {

@@ -113,7 +113,7 @@ record CommandLine(String command, List<String> positional, Map<String, String> 
         }
     }
 
-    /** A mistake in how the command was called: printed with the usage, exit code 2. */
+    /** A mistake in how the command was called: printed with the usage, exit status {@link Athena#USAGE_ERROR}. */
     static final class UsageException extends RuntimeException {
         UsageException(String message) {
             super(message, null, false, false);

@@ -123,4 +123,56 @@ class CommandLineChecksTest {
         assertThat(output).contains("DIR " + missing + " is not a directory (it does not exist)")
                 .doesNotContain("starting one");
     }
+
+    @Test
+    void shouldPrintTheUsageWhenAskedForHelpAndExitZero() throws Exception {
+        for (String[] args : new String[][] {{"--help"}, {"-h"}, {"help"}}) {
+            printed.reset();
+            ByteArrayOutputStream errors = new ByteArrayOutputStream();
+
+            int code = athena.execute(args, new PrintStream(errors, true, StandardCharsets.UTF_8));
+
+            assertThat(code).as(String.join(" ", args)).isZero();
+            assertThat(printed.toString(StandardCharsets.UTF_8)).startsWith("usage:\n  athena up ")
+                    .contains("  athena scan DIR --client ID", "  athena audit ", "environment: ");
+            assertThat(errors.size()).as(String.join(" ", args)).isZero();
+        }
+    }
+
+    @Test
+    void shouldPrintOneCommandsUsageWhenHelpFollowsItWithoutRunningIt(@TempDir Path dir) throws Exception {
+        assertThat(athena.execute(new String[] {"submit", "--help"}, System.err)).isZero();
+        assertThat(printed.toString(StandardCharsets.UTF_8)).startsWith("usage:\n  athena submit FILE...")
+                .contains("[--provider NAME] [--model NAME]").doesNotContain("athena up", "athena tail");
+
+        printed.reset();
+        assertThat(athena.execute(new String[] {"scan", dir.toString(), "-h"}, System.err)).isZero();
+        assertThat(printed.toString(StandardCharsets.UTF_8)).startsWith("usage:\n  athena scan DIR")
+                .contains("[--name REPO]", "[--db-url URL]").doesNotContain("starting one", "athena submit");
+
+        printed.reset();
+        assertThat(athena.execute(new String[] {"help", "keys"}, System.err)).isZero();
+        assertThat(printed.toString(StandardCharsets.UTF_8).lines().filter(l -> l.startsWith("  athena keys ")))
+                .hasSize(4);
+        assertThat(printed.toString(StandardCharsets.UTF_8)).contains("with the key in ATHENA_ADMIN_KEY")
+                .doesNotContain("athena cache");
+    }
+
+    @Test
+    void shouldExitWithTheUsageStatusAndTellWhatWasWrongOnAWrongCommandLine(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("app.py"), "print(1)\n");
+        String[][] wrong = {{}, {"frobnicate"}, {"submit", file.toString(), "--colour", "red"},
+            {"tail", "--client"}};
+        String[] told = {"athena: missing command", "athena: unknown command 'frobnicate'",
+            "athena: unknown option --colour for 'submit'", "athena: option --client needs a value"};
+        for (int i = 0; i < wrong.length; i++) {
+            ByteArrayOutputStream errors = new ByteArrayOutputStream();
+
+            int code = athena.execute(wrong[i], new PrintStream(errors, true, StandardCharsets.UTF_8));
+
+            assertThat(code).as(told[i]).isEqualTo(Athena.USAGE_ERROR).isEqualTo(ScanCommand.USAGE);
+            assertThat(errors.toString(StandardCharsets.UTF_8)).startsWith(told[i] + "\nusage:\n");
+        }
+        assertThat(printed.toString(StandardCharsets.UTF_8)).isEmpty();
+    }
 }

@@ -55,7 +55,7 @@ public final class ScanCommand {
             out.println("usage: athena scan DIR --client ID [--type " + AnalysisType.wireNames().replace(", ", "|")
                     + "] [--provider NAME] [--model NAME] [--every 1h | --cron EXPR] [--timeout 30m] [--include GLOB]"
                     + " [--exclude GLOB] [--gitignore on|off] [--fail-on " + severities() + "] [--name REPO]"
-                    + " [--report-dir DIR]");
+                    + " [--report-dir DIR] [--kafka HOST:PORT] [--db-url URL]");
             return USAGE;
         }
         if (schedule == null) {
