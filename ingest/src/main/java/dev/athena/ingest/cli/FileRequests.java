@@ -40,14 +40,25 @@ public final class FileRequests {
     }
 
     public AnalysisRequest from(Path file) throws IOException {
-        if (!Files.isRegularFile(file)) {
+        if (Files.isDirectory(file)) {
+            throw new IOException(file + ": a directory; athena scan DIR --client ID sends a repository's files");
+        }
+        if (!Files.exists(file)) {
+            throw new IOException(file + ": no such file");
+        }
+        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
             throw new IOException(file + ": not a readable file");
+        }
+        byte[] bytes = Files.readAllBytes(file);
+        if (bytes.length == 0) {
+            // admission would reject it (EMPTY_CODE); told before anything is sent
+            throw new IOException(file + ": empty, there is no code to analyse");
         }
         String code;
         try {
             code = StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
-                    .decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(file)))
+                    .decode(java.nio.ByteBuffer.wrap(bytes))
                     .toString();
         } catch (CharacterCodingException e) {
             throw new IOException(file + ": not UTF-8 text", e);

@@ -61,8 +61,24 @@ class FileRequestsTest {
 
     @Test
     void shouldRefuseAMissingFile() {
-        assertThatThrownBy(() -> new FileRequests("c", AnalysisType.QUALITY, CLOCK).from(dir.resolve("nope.go")))
-                .isInstanceOf(IOException.class).hasMessageContaining("not a readable file");
+        Path missing = dir.resolve("nope.go");
+        assertThatThrownBy(() -> new FileRequests("c", AnalysisType.QUALITY, CLOCK).from(missing))
+                .isInstanceOf(IOException.class).hasMessage(missing + ": no such file");
+    }
+
+    @Test
+    void shouldRefuseADirectoryPointingToScan() throws IOException {
+        Path repository = Files.createDirectory(dir.resolve("repo"));
+        assertThatThrownBy(() -> new FileRequests("c", AnalysisType.QUALITY, CLOCK).from(repository))
+                .isInstanceOf(IOException.class)
+                .hasMessage(repository + ": a directory; athena scan DIR --client ID sends a repository's files");
+    }
+
+    @Test
+    void shouldRefuseAnEmptyFileBeforeAnythingIsSent() throws IOException {
+        Path empty = Files.createFile(dir.resolve("empty.py"));
+        assertThatThrownBy(() -> new FileRequests("c", AnalysisType.QUALITY, CLOCK).from(empty))
+                .isInstanceOf(IOException.class).hasMessage(empty + ": empty, there is no code to analyse");
     }
 
     @Test
