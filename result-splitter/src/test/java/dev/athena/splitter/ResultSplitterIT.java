@@ -215,6 +215,52 @@ class ResultSplitterIT {
         }
     }
 
+    @Test
+    void shouldStoreWhoAnsweredAndWhetherItWasAStandInAndCacheOnlyTheRealAnswer() throws Exception {
+        String input = "splitter-it-served-" + run;
+        kafka.createTopic(input, 1);
+        String client = "team-s-" + run;
+        CacheKey standInKey = CacheKey.of("deepseek", "deepseek-chat", AnalysisType.SECURITY, "a = 1 # " + run,
+                Map.of());
+        CacheKey realKey = CacheKey.of("openai", "gpt-4o", AnalysisType.SECURITY, "b = 2 # " + run, Map.of());
+        ItemResult standIn = new ItemResult(standInKey.value(), List.of(new Requester("req-d-" + run, client, null,
+                null)), AnalysisType.SECURITY, "a.py", ResultStatus.COMPLETED,
+                new ServedBy("builtin", "rules-1", true), List.of(), "no findings", Usage.NONE, null, false);
+        ItemResult real = new ItemResult(realKey.value(), List.of(new Requester("req-o-" + run, client, null, null)),
+                AnalysisType.SECURITY, "b.py", ResultStatus.COMPLETED, ServedBy.of("openai", "gpt-4o"), List.of(),
+                "no findings", new Usage(40, 5, 0, 0.001), null, false);
+
+        try (ResultSplitter splitter = ResultSplitter.start(settings(input), new SimpleMeterRegistry())) {
+            kafka.produce(input, "b-s-" + run, Json.write(new BatchResult(1, "b-s-" + run, "r",
+                    List.of(standIn, real), Instant.now())));
+
+            for (String id : List.of("req-d-" + run, "req-o-" + run)) {
+                Eventually.await("row " + id, DEADLINE, () -> splitter.store().find(client, id),
+                        java.util.Optional::isPresent);
+            }
+            try (var conn = java.sql.DriverManager.getConnection(endpoints.jdbcUrl(), endpoints.dbUser(),
+                    endpoints.dbPassword());
+                    var query = conn.prepareStatement("select request_id, served_provider, served_model, degraded "
+                            + "from analysis_results where client_id = ? order by request_id")) {
+                query.setString(1, client);
+                List<String> rows = new java.util.ArrayList<>();
+                try (var rs = query.executeQuery()) {
+                    while (rs.next()) {
+                        rows.add(rs.getString(1) + " " + rs.getString(2) + "/" + rs.getString(3) + " degraded="
+                                + rs.getBoolean(4));
+                    }
+                }
+                assertThat(rows).containsExactly("req-d-" + run + " builtin/rules-1 degraded=true",
+                        "req-o-" + run + " openai/gpt-4o degraded=false");
+            }
+            assertThat(splitter.store().find(client, "req-d-" + run)).hasValueSatisfying(
+                    r -> assertThat(r.answeredByStandIn()).isTrue());
+            Eventually.await("the real answer in L1", DEADLINE, () -> splitter.cache().peekL1(realKey.value()),
+                    java.util.Optional::isPresent);
+            assertThat(splitter.cache().peekL1(standInKey.value())).as("a stand-in's answer is not kept").isEmpty();
+        }
+    }
+
     private static void assertOnlyOwnResult(List<ConsumerRecord<byte[], byte[]>> records, String requestId,
             String clientId, String batchId) {
         assertThat(records).as("results on %s's topic", clientId).hasSize(1);
