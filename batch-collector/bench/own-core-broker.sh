@@ -17,4 +17,4 @@ trap 'kill "$broker" 2>/dev/null || true; wait "$broker" 2>/dev/null || true; rm
 for _ in $(seq 60); do grep -q "bench broker ready" "$log" && break; sleep 1; done
 grep -q "bench broker ready" "$log" || { echo "broker did not start:"; cat "$log"; exit 1; }
 taskset -c 0 "$JAVA_HOME/bin/java" -Xmx1g -Dbench.bootstrap="127.0.0.1:$port" -Dbench.records=500000 \
-    -Dbench.rounds=3 -Dbench.warmups=2 "$@" -cp "$cp" dev.athena.collector.CollectorBenchmark
+    -Dbench.rounds=5 -Dbench.warmups=2 "$@" -cp "$cp" dev.athena.collector.CollectorBenchmark

@@ -28,6 +28,8 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
  */
 final class BenchFork implements AutoCloseable {
     private static final String RESULT = "bench-leg-result ";
+    /** Printed by a fork that keeps its application, once that application is running and paused. */
+    private static final String READY = "bench-fork-ready";
     private final String topology;
     private final Process process;
     private final BufferedReader output;
@@ -54,7 +56,22 @@ final class BenchFork implements AutoCloseable {
         command.addAll(List.of("-Dbench.bootstrap=" + bootstrap, "-cp", System.getProperty("java.class.path"),
                 BenchFork.class.getName(), topology, Integer.toString(records)));
         Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        return new BenchFork(topology, process);
+        BenchFork fork = new BenchFork(topology, process);
+        if (CollectorBenchmark.keepsApplications()) {
+            fork.awaitReady();
+        }
+        return fork;
+    }
+
+    private void awaitReady() throws IOException {
+        String line;
+        while ((line = output.readLine()) != null) {
+            if (line.equals(READY)) {
+                return;
+            }
+            System.out.println(line);
+        }
+        throw new IllegalStateException("the " + topology + " fork ended before its application ran");
     }
 
     long pid() {
@@ -98,16 +115,25 @@ final class BenchFork implements AutoCloseable {
         String bootstrap = System.getProperty("bench.bootstrap");
         int records = Integer.parseInt(args[1]);
         Path dir = Files.createTempDirectory("collector-bench-fork-");
+        PausedApplication kept = null;
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            if (CollectorBenchmark.keepsApplications()) {
+                kept = PausedApplication.start(bootstrap, dir, collector);
+                System.out.println(READY);
+            }
             var rounds = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             String round;
             while ((round = rounds.readLine()) != null) {
-                var rate = CollectorBenchmark.leg(admin, bootstrap, dir, collector, Integer.parseInt(round.trim()),
-                        records);
+                int run = Integer.parseInt(round.trim());
+                var rate = kept != null ? kept.leg(admin, run, records)
+                        : CollectorBenchmark.leg(admin, bootstrap, dir, collector, run, records);
                 System.out.println(String.format(Locale.ROOT, "%s%s %s %s", RESULT, rate.whole(), rate.steady(),
                         rate.cpuMicrosPerRecord()));
             }
         } finally {
+            if (kept != null) {
+                kept.close();
+            }
             TempDirectories.deleteTree(dir);
         }
     }

@@ -82,10 +82,15 @@ final class BenchInput {
         return description;
     }
 
-    /** Request number {@code i}, as its record value. */
-    byte[] request(int i) {
-        String requestId = "bench-" + i;
-        int question = i % 10 == 9 ? i - 1 : i;
+    /**
+     * Request number {@code i} of burst {@code burst}, as its record value. Bursts after the first (0) have request
+     * ids and questions of their own, so a collector kept running across them takes each as new work, neither a
+     * client retrying nor a question it has asked before.
+     */
+    byte[] request(int burst, int i) {
+        String requestId = burst == 0 ? "bench-" + i : "bench-" + burst + "-" + i;
+        int asked = i % 10 == 9 ? i - 1 : i;
+        String question = (burst == 0 ? "" : burst + "_") + asked;
         String lane = i % 5 == 0 ? "bulk" : "interactive";
         String client = "client-" + (i % 8);
         if (files.isEmpty()) {
@@ -96,7 +101,7 @@ final class BenchInput {
                     + filler(codeBytes) + "\",\"lane\":\"" + lane + "\",\"createdAt\":\"2026-11-30T10:15:00Z\"}";
             return body.getBytes(StandardCharsets.UTF_8);
         }
-        SourceFile file = files.get(question % files.size());
+        SourceFile file = files.get(asked % files.size());
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("schemaVersion", 1);
         body.put("requestId", requestId);

@@ -43,7 +43,7 @@ import org.apache.kafka.streams.Topology;
  * exactly-once settings) on the same in-process broker and the same input, in one run.
  *
  * <pre>
- * ./mvnw -q -pl batch-collector test-compile exec:exec@bench            # 500,000 requests, 2 warm-ups + 3 rounds
+ * ./mvnw -q -pl batch-collector test-compile exec:exec@bench            # 500,000 requests, 2 warm-ups + 5 rounds
  * ./mvnw -q -pl batch-collector test-compile exec:exec@bench -Dbench.records=100000
  * ./mvnw -q -pl batch-collector test-compile exec:exec@bench -Dbench.jvmArg=-Dbench.variant=admission
  * ./mvnw -q -pl batch-collector test-compile exec:exec@bench -Dbench.codeBytes=4000 -Dbench.records=100000   # ~4 KB each
@@ -54,12 +54,15 @@ import org.apache.kafka.streams.Topology;
  * {@code -Dbench.bootstrap=host:port} uses that broker instead of starting one in process; it must be a fresh one
  * (the input topic is expected to hold only this run's requests), as {@code bench/own-core-broker.sh} starts.
  *
- * Timing starts when the application is RUNNING and stops when its committed offsets reach the end of the
- * input: every record processed and its transaction committed. Each leg also gives its steady-state rate, between
- * the commits that pass 10 % and 90 % of the input: joining the group and the first fetch take a fixed fraction
- * of a second, so the whole-leg rate flatters whichever topology is slower. Legs of 500,000 records by default:
- * at 100,000 the pass-through commits only six times in a leg, too few points for a steady rate. Both topologies run under the same Streams config
- * ({@link BatchCollector#streamsConfig}); rounds alternate which one goes first; the median ratio is the result.
+ * Each topology is one application kept through the run ({@link PausedApplication}); each round writes a burst of
+ * new requests while both are paused, then resumes one at a time and times it until its committed offsets reach
+ * the end of the burst: every record processed and its transaction committed. {@code -Dbench.mode=fresh} starts a
+ * new application for each leg on the same requests instead, timed from RUNNING. Each leg also gives its
+ * steady-state rate, between the commits that pass 10 % and 90 % of the input: the first fetch and commits take a
+ * fixed fraction of a second, so the whole-leg rate flatters whichever topology is slower. Legs of 500,000 records
+ * by default: at 100,000 the pass-through commits only six times in a leg, too few points for a steady rate. Both
+ * topologies run under the same Streams config ({@link BatchCollector#streamsConfig}); rounds alternate which one
+ * goes first; the median ratio is the result.
  *
  * <p>Each topology runs its legs in a JVM of its own ({@link BenchFork}), the broker stays in this one:
  * {@code -Dbench.forks=false} runs both in this JVM instead, where each leg pays for recompiling the Kafka code
@@ -111,8 +114,15 @@ public final class CollectorBenchmark {
             provisioner.ensure(Topics.pipeline());
             provisioner.ensure(new TopicSpec(PASS_THROUGH_TOPIC, 6, Map.of()));
             awaitLeaders(admin);
-            long produceMs = produce(bootstrap, records, input);
-            System.out.printf(Locale.ROOT, "produced %,d requests in %,d ms%n", records, produceMs);
+            boolean forks = Boolean.parseBoolean(System.getProperty("bench.forks", "true"));
+            boolean keep = keepsApplications();
+            if (keep && !forks) {
+                throw new IllegalArgumentException("-Dbench.forks=false goes with -Dbench.mode=fresh only");
+            }
+            if (!keep) {
+                long produceMs = produce(bootstrap, records, input, 0);
+                System.out.printf(Locale.ROOT, "produced %,d requests in %,d ms%n", records, produceMs);
+            }
 
             List<String> lines = new ArrayList<>();
             List<Double> ratios = new ArrayList<>();
@@ -121,7 +131,6 @@ public final class CollectorBenchmark {
             List<Double> collectorCpu = new ArrayList<>();
             List<Double> passBrokerCpu = new ArrayList<>();
             List<Double> collectorBrokerCpu = new ArrayList<>();
-            boolean forks = Boolean.parseBoolean(System.getProperty("bench.forks", "true"));
             if (forks) {
                 passFork = BenchFork.start("pass", bootstrap, records);
                 collectorFork = BenchFork.start("collector", bootstrap, records);
@@ -132,6 +141,11 @@ public final class CollectorBenchmark {
                 int run = round + warmups;
                 // alternate which goes first, so neither always runs on the warmer JVM or the quieter machine
                 boolean passFirst = Math.floorMod(round, 2) == 1;
+                if (keep) {
+                    long produceMs = produce(bootstrap, records, input, run);
+                    System.out.printf(Locale.ROOT, "burst %d: %,d new requests produced in %,d ms%n", run, records,
+                            produceMs);
+                }
                 Rate pass = null;
                 Rate collector = null;
                 double passBroker = Double.NaN;
@@ -173,7 +187,9 @@ public final class CollectorBenchmark {
                 System.out.println(line);
                 lines.add(line);
             }
-            System.out.println("records=" + records + ", " + input.description() + ", collector "
+            System.out.println("records=" + records + ", " + input.description() + ", "
+                    + (keep ? "applications kept running (a burst of new requests a round)"
+                            : "an application started for each leg") + ", collector "
                     + "variant " + variant + ", " + OVERRIDES.getOrDefault(StreamsConfig.NUM_STREAM_THREADS_CONFIG, "1")
                     + " stream thread(s) each, identical Streams config (exactly_once_v2, commit "
                     + CollectorSettings.defaults(bootstrap, dir).commitInterval().toMillis() + " ms), "
@@ -207,13 +223,32 @@ public final class CollectorBenchmark {
      */
     static Rate leg(Admin admin, String bootstrap, Path dir, boolean collector, int run, int records)
             throws Exception {
-        CollectorSettings settings = CollectorSettings.defaults(bootstrap, dir.resolve("state-" + run));
+        CollectorSettings settings = CollectorSettings.defaults(bootstrap, dir.resolve("state-" + run))
+                .withApplicationId((collector ? "bench-collector-" : "bench-pass-") + run);
+        return run(admin, settings, topology(settings, collector), records);
+    }
+
+    /** The pass-through, or the collector as the {@code bench.variant} builds it. */
+    static Topology topology(CollectorSettings settings, boolean collector) {
         if (!collector) {
-            return run(admin, settings.withApplicationId("bench-pass-" + run), passThrough(), records);
+            return passThrough();
         }
         var variant = CollectorVariants.named(System.getProperty("bench.variant", "full"));
-        return run(admin, settings.withApplicationId("bench-collector-" + run),
-                variant.build(settings, new CollectorMetrics(new SimpleMeterRegistry())), records);
+        return variant.build(settings, new CollectorMetrics(new SimpleMeterRegistry()));
+    }
+
+    /**
+     * {@code -Dbench.mode}: {@code running} (the default) keeps one application per topology through the run
+     * ({@link PausedApplication}) and gives each round a burst of new requests; {@code fresh} starts an
+     * application per leg on the same requests.
+     */
+    static boolean keepsApplications() {
+        String mode = System.getProperty("bench.mode", "running");
+        return switch (mode) {
+            case "running" -> true;
+            case "fresh" -> false;
+            default -> throw new IllegalArgumentException("bench.mode must be running or fresh, not " + mode);
+        };
     }
 
     private static void addIfFinite(List<Double> values, double value) {
@@ -238,14 +273,14 @@ public final class CollectorBenchmark {
         return topology;
     }
 
-    private static long produce(String bootstrap, int records, BenchInput input) {
+    private static long produce(String bootstrap, int records, BenchInput input, int burst) {
         long started = System.nanoTime();
         try (var producer = new KafkaProducer<>(Map.<String, Object>of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.LINGER_MS_CONFIG, 10,
                 ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024, ProducerConfig.ACKS_CONFIG, "all"),
                 new StringSerializer(), new ByteArraySerializer())) {
             for (int i = 0; i < records; i++) {
-                producer.send(new ProducerRecord<>(Topics.REQUESTS, "bench-" + i, input.request(i)));
+                producer.send(new ProducerRecord<>(Topics.REQUESTS, "bench-" + i, input.request(burst, i)));
             }
             producer.flush();
         }
@@ -276,6 +311,16 @@ public final class CollectorBenchmark {
 
     private static Rate run(Admin admin, CollectorSettings settings, Topology topology, int records)
             throws Exception {
+        KafkaStreams streams = startRunning(settings, topology);
+        try {
+            return measure(admin, settings.applicationId(), settings.applicationId(), streams, records, () -> { });
+        } finally {
+            streams.close(Duration.ofSeconds(30));
+        }
+    }
+
+    /** The application started, once it is RUNNING. */
+    static KafkaStreams startRunning(CollectorSettings settings, Topology topology) throws InterruptedException {
         KafkaStreams streams = new KafkaStreams(topology, streamsConfig(settings));
         CountDownLatch running = new CountDownLatch(1);
         streams.setStateListener((now, before) -> {
@@ -284,83 +329,90 @@ public final class CollectorBenchmark {
             }
         });
         streams.start();
-        try {
-            if (!running.await(60, TimeUnit.SECONDS)) {
-                throw new IllegalStateException(settings.applicationId() + " did not start");
-            }
-            long started = System.nanoTime();
-            long startedAtMs = System.currentTimeMillis();
-            long processCpuAtStart = processCpuNanos();
-            long gcAtStart = gcMillis();
-            Map<Long, Long> threadCpuAtStart = allThreadCpu();
-            Map<String, Long> osThreadsAtStart = osThreadTicks();
-            Map<String, Long> requestsAtStart = brokerRequests();
-            long[] schedAtStart = streamThreadSchedule();
-            Map<TopicPartition, Long> end = endOffsets(admin);
-            long total = end.values().stream().mapToLong(Long::longValue).sum();
-            // with more than one thread an application may commit before RUNNING is seen: count only what follows
-            long base = committed(admin, settings.applicationId(), end.keySet());
-            long counted = total - base;
-            if (counted < records / 2) {
-                System.out.printf(Locale.ROOT, "  %s: %,d of %,d records were committed before RUNNING was seen; "
-                        + "the leg is not counted%n", settings.applicationId(), records - counted, records);
-                return new Rate(Double.NaN, Double.NaN, Double.NaN);
-            }
-            long tenthNs = -1;
-            long tenth = 0;
-            long ninetiethNs = -1;
-            long ninetieth = 0;
-            while (true) {
-                long done = committed(admin, settings.applicationId(), end.keySet());
-                long now = System.nanoTime();
-                if (tenthNs < 0 && done - base >= counted / 10) {
-                    tenthNs = now;
-                    tenth = done;
-                }
-                if (ninetiethNs < 0 && done - base >= counted * 9 / 10) {
-                    ninetiethNs = now;
-                    ninetieth = done;
-                }
-                if (done >= total) {
-                    break;
-                }
-                if (now - started > TimeUnit.MINUTES.toNanos(10)) {
-                    throw new IllegalStateException(settings.applicationId() + " did not finish in 10 minutes");
-                }
-                Thread.sleep(10);
-            }
-            double steady = ninetiethNs > tenthNs ? (ninetieth - tenth) / ((ninetiethNs - tenthNs) / 1e9)
-                    : Double.NaN;
-            double seconds = (System.nanoTime() - started) / 1e9;
-            double processCores = (processCpuNanos() - processCpuAtStart) / 1e9 / seconds;
-            double cpuMicros = cpuNanos(settings.applicationId(), threadCpuAtStart) / 1e3 / counted;
-            System.out.printf(Locale.ROOT, "  %s: %,.0f rec/s (steady %,.0f), %.1f us CPU/record in its threads, "
-                    + "%s %.2f of %d cores busy, %d ms in GC%n", settings.applicationId(),
-                    counted / seconds, steady, cpuMicros,
-                    BROKER_IN_THIS_JVM ? "whole JVM (broker included)" : "its JVM", processCores,
-                    Runtime.getRuntime().availableProcessors(), gcMillis() - gcAtStart);
-            if (Boolean.getBoolean("bench.threads")) {
-                System.out.printf(Locale.ROOT, "    timed from %d to %d (epoch ms)%n", startedAtMs,
-                        System.currentTimeMillis());
-                printThreadRatios(streams);
-                printBusiestThreads(threadCpuAtStart, records);
-                printBusiestOsThreads(osThreadsAtStart, records);
-                long[] sched = streamThreadSchedule();
-                System.out.printf(Locale.ROOT, "    stream thread: %.0f ms on a core, %.0f ms runnable but waiting for "
-                        + "one, of %.0f ms%n", (sched[0] - schedAtStart[0]) / 1e6, (sched[1] - schedAtStart[1]) / 1e6,
-                        seconds * 1e3);
-                Map<String, Long> requests = brokerRequests();
-                requests.forEach((type, count) -> {
-                    long delta = count - requestsAtStart.getOrDefault(type, 0L);
-                    if (delta > 0) {
-                        System.out.printf(Locale.ROOT, "    %8d broker requests %s%n", delta, type);
-                    }
-                });
-            }
-            return new Rate(counted / seconds, steady, cpuMicros);
-        } finally {
+        if (!running.await(60, TimeUnit.SECONDS)) {
             streams.close(Duration.ofSeconds(30));
+            throw new IllegalStateException(settings.applicationId() + " did not start");
         }
+        return streams;
+    }
+
+    /**
+     * Times the application from {@code go} until its committed offsets reach the end of the input, as
+     * {@code label}.
+     */
+    static Rate measure(Admin admin, String applicationId, String label, KafkaStreams streams, int records,
+            Runnable go) throws Exception {
+        long started = System.nanoTime();
+        long startedAtMs = System.currentTimeMillis();
+        long processCpuAtStart = processCpuNanos();
+        long gcAtStart = gcMillis();
+        Map<Long, Long> threadCpuAtStart = allThreadCpu();
+        Map<String, Long> osThreadsAtStart = osThreadTicks();
+        Map<String, Long> requestsAtStart = brokerRequests();
+        long[] schedAtStart = streamThreadSchedule();
+        go.run();
+        Map<TopicPartition, Long> end = endOffsets(admin);
+        long total = end.values().stream().mapToLong(Long::longValue).sum();
+        // with more than one thread an application may commit before RUNNING is seen: count only what follows
+        long base = committed(admin, applicationId, end.keySet());
+        long counted = total - base;
+        if (counted < records / 2) {
+            System.out.printf(Locale.ROOT, "  %s: %,d of %,d records were committed before RUNNING was seen; "
+                    + "the leg is not counted%n", label, records - counted, records);
+            return new Rate(Double.NaN, Double.NaN, Double.NaN);
+        }
+        long tenthNs = -1;
+        long tenth = 0;
+        long ninetiethNs = -1;
+        long ninetieth = 0;
+        while (true) {
+            long done = committed(admin, applicationId, end.keySet());
+            long now = System.nanoTime();
+            if (tenthNs < 0 && done - base >= counted / 10) {
+                tenthNs = now;
+                tenth = done;
+            }
+            if (ninetiethNs < 0 && done - base >= counted * 9 / 10) {
+                ninetiethNs = now;
+                ninetieth = done;
+            }
+            if (done >= total) {
+                break;
+            }
+            if (now - started > TimeUnit.MINUTES.toNanos(10)) {
+                throw new IllegalStateException(label + " did not finish in 10 minutes");
+            }
+            Thread.sleep(10);
+        }
+        double steady = ninetiethNs > tenthNs ? (ninetieth - tenth) / ((ninetiethNs - tenthNs) / 1e9)
+                : Double.NaN;
+        double seconds = (System.nanoTime() - started) / 1e9;
+        double processCores = (processCpuNanos() - processCpuAtStart) / 1e9 / seconds;
+        double cpuMicros = cpuNanos(applicationId, threadCpuAtStart) / 1e3 / counted;
+        System.out.printf(Locale.ROOT, "  %s: %,.0f rec/s (steady %,.0f), %.1f us CPU/record in its threads, "
+                + "%s %.2f of %d cores busy, %d ms in GC%n", label,
+                counted / seconds, steady, cpuMicros,
+                BROKER_IN_THIS_JVM ? "whole JVM (broker included)" : "its JVM", processCores,
+                Runtime.getRuntime().availableProcessors(), gcMillis() - gcAtStart);
+        if (Boolean.getBoolean("bench.threads")) {
+            System.out.printf(Locale.ROOT, "    timed from %d to %d (epoch ms)%n", startedAtMs,
+                    System.currentTimeMillis());
+            printThreadRatios(streams);
+            printBusiestThreads(threadCpuAtStart, records);
+            printBusiestOsThreads(osThreadsAtStart, records);
+            long[] sched = streamThreadSchedule();
+            System.out.printf(Locale.ROOT, "    stream thread: %.0f ms on a core, %.0f ms runnable but waiting for "
+                    + "one, of %.0f ms%n", (sched[0] - schedAtStart[0]) / 1e6, (sched[1] - schedAtStart[1]) / 1e6,
+                    seconds * 1e3);
+            Map<String, Long> requests = brokerRequests();
+            requests.forEach((type, count) -> {
+                long delta = count - requestsAtStart.getOrDefault(type, 0L);
+                if (delta > 0) {
+                    System.out.printf(Locale.ROOT, "    %8d broker requests %s%n", delta, type);
+                }
+            });
+        }
+        return new Rate(counted / seconds, steady, cpuMicros);
     }
 
     /**
