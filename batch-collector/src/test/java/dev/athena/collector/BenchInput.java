@@ -82,13 +82,18 @@ final class BenchInput {
         return description;
     }
 
+    /** The request id of request {@code i} of burst {@code burst}, also its record's key. */
+    static String requestId(int burst, int i) {
+        return burst == 0 ? "bench-" + i : "bench-" + burst + "-" + i;
+    }
+
     /**
      * Request number {@code i} of burst {@code burst}, as its record value. Bursts after the first (0) have request
      * ids and questions of their own, so a collector kept running across them takes each as new work, neither a
      * client retrying nor a question it has asked before.
      */
     byte[] request(int burst, int i) {
-        String requestId = burst == 0 ? "bench-" + i : "bench-" + burst + "-" + i;
+        String requestId = requestId(burst, i);
         int asked = i % 10 == 9 ? i - 1 : i;
         String question = (burst == 0 ? "" : burst + "_") + asked;
         String lane = i % 5 == 0 ? "bulk" : "interactive";

@@ -280,7 +280,8 @@ public final class CollectorBenchmark {
                 ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024, ProducerConfig.ACKS_CONFIG, "all"),
                 new StringSerializer(), new ByteArraySerializer())) {
             for (int i = 0; i < records; i++) {
-                producer.send(new ProducerRecord<>(Topics.REQUESTS, "bench-" + i, input.request(burst, i)));
+                producer.send(new ProducerRecord<>(Topics.REQUESTS, BenchInput.requestId(burst, i),
+                        input.request(burst, i)));
             }
             producer.flush();
         }
