@@ -37,7 +37,6 @@ final class FastFields {
     private static final long SPACES = ONES * 0x20;
     private static final int MAX_INT_DIGITS = 18;
 
-    private static final int CODE = Members.indexOf("code");
 
     private final byte[] bytes;
     private int pos;
@@ -95,7 +94,7 @@ final class FastFields {
                 }
                 if (known >= 0) {
                     fields.putKnown(known, value);
-                    if (known == CODE) {
+                    if (known == Members.CODE) {
                         fields.codeUtf8(value.isString() ? new Decoded.CodeUtf8(textBytes, textOffset, textLength)
                                 : null);
                     }

@@ -141,8 +141,8 @@ public final class RequestDecoder {
         Fields(Members root, int recordBytes) {
             this.root = root;
             this.recordBytes = recordBytes;
-            this.requestId = peekString("requestId", IdSyntax::isRequestId);
-            this.clientId = peekString("clientId", IdSyntax::isClientId);
+            this.requestId = peekString(Members.REQUEST_ID, IdSyntax::isRequestId);
+            this.clientId = peekString(Members.CLIENT_ID, IdSyntax::isClientId);
         }
 
         Decoded decode() {
@@ -154,7 +154,7 @@ public final class RequestDecoder {
         }
 
         private AnalysisRequest build() {
-            JsonNode version = required("schemaVersion");
+            JsonNode version = required(Members.SCHEMA_VERSION);
             // JSON Schema counts 1.0 as the integer 1, and some producers (Python floats) write it so.
             if (!version.isIntegralNumber() && !(version.isNumber() && version.canConvertToExactIntegral())) {
                 throw invalid("schemaVersion", "field 'schemaVersion' must be an integer but was " + kind(version));
@@ -165,21 +165,21 @@ public final class RequestDecoder {
                         "unsupported schemaVersion " + abbreviate(version.asString()) + " (supported: "
                         + SchemaVersion.CURRENT + ")");
             }
-            String reqId = requiredString("requestId");
+            String reqId = requiredString(Members.REQUEST_ID);
             if (!IdSyntax.isRequestId(reqId)) {
                 throw invalid("requestId", "field 'requestId' must be 1-128 characters of letters, digits and ._:- "
                         + "but was '" + abbreviate(reqId) + "'");
             }
-            String client = requiredString("clientId");
+            String client = requiredString(Members.CLIENT_ID);
             if (!IdSyntax.isClientId(client)) {
                 throw invalid("clientId", "field 'clientId' must match " + Topics.CLIENT_ID.pattern() + " but was '"
                         + abbreviate(client) + "'");
             }
-            String typeName = requiredString("analysisType");
+            String typeName = requiredString(Members.ANALYSIS_TYPE);
             AnalysisType type = AnalysisType.fromWire(typeName).orElseThrow(() -> new FieldException(
                     RejectionReason.UNKNOWN_ANALYSIS_TYPE, "analysisType", "unknown analysisType '"
                     + abbreviate(typeName) + "' (expected one of " + AnalysisType.wireNames() + ")"));
-            String code = requiredString("code");
+            String code = requiredString(Members.CODE);
             if (code.isBlank()) {
                 throw new FieldException(RejectionReason.EMPTY_CODE, "code", "field 'code' must not be empty");
             }
@@ -193,35 +193,38 @@ public final class RequestDecoder {
                             + " bytes, over the limit of " + limits.maxCodeBytes() + " bytes");
                 }
             }
-            String laneName = optionalString("lane");
+            String laneName = optionalString(Members.LANE);
             Lane lane = laneName == null ? Lane.INTERACTIVE : Lane.fromWire(laneName).orElseThrow(
                     () -> invalid("lane", "field 'lane' must be interactive or bulk but was '"
                             + abbreviate(laneName) + "'"));
-            return new AnalysisRequest(SchemaVersion.CURRENT, reqId, client, type, optionalString("language"),
-                    optionalString("path"), code, shortString("provider", MAX_PROVIDER_OR_MODEL_LENGTH),
-                    shortString("model", MAX_PROVIDER_OR_MODEL_LENGTH), lane, options(), optionalInstant("deadline"),
-                    optionalBoolean("stream"), optionalInstant("createdAt"),
-                    shortString("replyTo", Topics.MAX_NAME_LENGTH));
+            return new AnalysisRequest(SchemaVersion.CURRENT, reqId, client, type, optionalString(Members.LANGUAGE),
+                    optionalString(Members.PATH), code, shortString(Members.PROVIDER, MAX_PROVIDER_OR_MODEL_LENGTH),
+                    shortString(Members.MODEL, MAX_PROVIDER_OR_MODEL_LENGTH), lane, options(), optionalInstant(Members.DEADLINE),
+                    optionalBoolean(Members.STREAM), optionalInstant(Members.CREATED_AT),
+                    shortString(Members.REPLY_TO, Topics.MAX_NAME_LENGTH));
         }
 
-        private JsonNode required(String field) {
-            JsonNode node = root.get(field);
+        private JsonNode required(int member) {
+            JsonNode node = root.known(member);
+            String field = Members.KNOWN[member];
             if (node == null || node.isNull()) {
                 throw new FieldException(RejectionReason.MISSING_FIELD, field, "missing required field '" + field + "'");
             }
             return node;
         }
 
-        private String requiredString(String field) {
-            JsonNode node = required(field);
+        private String requiredString(int member) {
+            JsonNode node = required(member);
+            String field = Members.KNOWN[member];
             if (!node.isString()) {
                 throw invalid(field, "field '" + field + "' must be a string but was " + kind(node));
             }
             return node.stringValue();
         }
 
-        private String optionalString(String field) {
-            JsonNode node = root.get(field);
+        private String optionalString(int member) {
+            JsonNode node = root.known(member);
+            String field = Members.KNOWN[member];
             if (node == null || node.isNull()) {
                 return null;
             }
@@ -232,8 +235,9 @@ public final class RequestDecoder {
         }
 
         /** Fields that end up in keys, topic names and cache keys. */
-        private String shortString(String field, int maxLength) {
-            String value = optionalString(field);
+        private String shortString(int member, int maxLength) {
+            String value = optionalString(member);
+            String field = Members.KNOWN[member];
             if (value != null && value.length() > maxLength) {
                 throw invalid(field, "field '" + field + "' must be at most " + maxLength + " characters but was "
                         + value.length() + " ('" + abbreviate(value) + "')");
@@ -241,8 +245,9 @@ public final class RequestDecoder {
             return value;
         }
 
-        private Boolean optionalBoolean(String field) {
-            JsonNode node = root.get(field);
+        private Boolean optionalBoolean(int member) {
+            JsonNode node = root.known(member);
+            String field = Members.KNOWN[member];
             if (node == null || node.isNull()) {
                 return null;
             }
@@ -252,8 +257,9 @@ public final class RequestDecoder {
             return node.booleanValue();
         }
 
-        private Instant optionalInstant(String field) {
-            String text = optionalString(field);
+        private Instant optionalInstant(int member) {
+            String text = optionalString(member);
+            String field = Members.KNOWN[member];
             if (text == null) {
                 return null;
             }
@@ -266,7 +272,7 @@ public final class RequestDecoder {
         }
 
         private Map<String, String> options() {
-            JsonNode node = root.get("options");
+            JsonNode node = root.known(Members.OPTIONS);
             if (node == null || node.isNull()) {
                 return Map.of();
             }
@@ -285,8 +291,8 @@ public final class RequestDecoder {
             return out;
         }
 
-        private String peekString(String field, Predicate<String> valid) {
-            JsonNode node = root.get(field);
+        private String peekString(int member, Predicate<String> valid) {
+            JsonNode node = root.known(member);
             if (node == null || !node.isString()) {
                 return null;
             }
