@@ -37,7 +37,6 @@ final class FastFields {
     private static final long SPACES = ONES * 0x20;
     private static final int MAX_INT_DIGITS = 18;
 
-
     private final byte[] bytes;
     private int pos;
     /** Where the UTF-8 bytes of the last string read lie: in the record when it had no escapes, else a copy. */

@@ -55,6 +55,8 @@ final class Members {
     }
 
     private final JsonNode[] known = new JsonNode[KNOWN.length];
+    private Map<String, JsonNode> others;
+    private Decoded.CodeUtf8 codeUtf8;
 
     private static int place(String name) {
         int place = Arrays.asList(KNOWN).indexOf(name);
@@ -63,8 +65,6 @@ final class Members {
         }
         return place;
     }
-    private Map<String, JsonNode> others;
-    private Decoded.CodeUtf8 codeUtf8;
 
     static Members of(Map<String, JsonNode> members) {
         Members all = new Members();

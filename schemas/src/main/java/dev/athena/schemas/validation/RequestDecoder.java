@@ -199,9 +199,9 @@ public final class RequestDecoder {
                             + abbreviate(laneName) + "'"));
             return new AnalysisRequest(SchemaVersion.CURRENT, reqId, client, type, optionalString(Members.LANGUAGE),
                     optionalString(Members.PATH), code, shortString(Members.PROVIDER, MAX_PROVIDER_OR_MODEL_LENGTH),
-                    shortString(Members.MODEL, MAX_PROVIDER_OR_MODEL_LENGTH), lane, options(), optionalInstant(Members.DEADLINE),
-                    optionalBoolean(Members.STREAM), optionalInstant(Members.CREATED_AT),
-                    shortString(Members.REPLY_TO, Topics.MAX_NAME_LENGTH));
+                    shortString(Members.MODEL, MAX_PROVIDER_OR_MODEL_LENGTH), lane, options(),
+                    optionalInstant(Members.DEADLINE), optionalBoolean(Members.STREAM),
+                    optionalInstant(Members.CREATED_AT), shortString(Members.REPLY_TO, Topics.MAX_NAME_LENGTH));
         }
 
         private JsonNode required(int member) {
