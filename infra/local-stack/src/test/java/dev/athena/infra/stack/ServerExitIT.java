@@ -7,6 +7,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -97,10 +98,15 @@ class ServerExitIT {
                 .isInstanceOf(IOException.class);
     }
 
+    /**
+     * The servers' owner in a JVM of its own; its temporary files (those a killed JVM cannot delete) go under
+     * {@code dir}, deleted with the test.
+     */
     private static Process probe(String mode, Path dir, int redisPort, int postgresPort) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return new ProcessBuilder(List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp",
-                System.getProperty("java.class.path"), ServerExitProbe.class.getName(), mode, dir.toString(),
+        Path tmp = Files.createDirectories(dir.resolve("jvm-tmp"));
+        return new ProcessBuilder(List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-Djava.io.tmpdir=" + tmp,
+                "-cp", System.getProperty("java.class.path"), ServerExitProbe.class.getName(), mode, dir.toString(),
                 Integer.toString(redisPort), Integer.toString(postgresPort))).redirectErrorStream(true).start();
     }
 
