@@ -19,6 +19,8 @@ import tools.jackson.databind.JsonNode;
 final class Members {
     static final String[] KNOWN = {"schemaVersion", "requestId", "clientId", "analysisType", "language", "path",
         "code", "provider", "model", "lane", "options", "deadline", "stream", "createdAt", "replyTo"};
+    private static final Map<String, Integer> INDEX = IntStream.range(0, KNOWN.length).boxed()
+            .collect(Collectors.toUnmodifiableMap(i -> KNOWN[i], i -> i));
     // The places of KNOWN's names: the decoder reads each member by its place, where a lookup by name hashed and
     // compared the name again for every field of every request (4 % of the collector's stream thread).
     static final int SCHEMA_VERSION = place("schemaVersion");
@@ -38,8 +40,6 @@ final class Members {
     static final int REPLY_TO = place("replyTo");
     private static final byte[][] KNOWN_BYTES = Arrays.stream(KNOWN)
             .map(name -> name.getBytes(java.nio.charset.StandardCharsets.US_ASCII)).toArray(byte[][]::new);
-    private static final Map<String, Integer> INDEX = IntStream.range(0, KNOWN.length).boxed()
-            .collect(Collectors.toUnmodifiableMap(i -> KNOWN[i], i -> i));
     /** Length and first byte of each known name pick it out alone: the slot of that pair, or -1. */
     private static final byte[] BY_LENGTH_AND_FIRST = new byte[32 * 128];
 
@@ -59,7 +59,7 @@ final class Members {
     private Decoded.CodeUtf8 codeUtf8;
 
     private static int place(String name) {
-        int place = Arrays.asList(KNOWN).indexOf(name);
+        int place = indexOf(name);
         if (place < 0) {
             throw new IllegalStateException(name + " is not a member of the request contract");
         }
@@ -124,15 +124,6 @@ final class Members {
     /** The value of the known member at {@code index} (one of the constants above), or null when absent. */
     JsonNode known(int index) {
         return known[index];
-    }
-
-    /** The member's value, or null when the object has no such member. */
-    JsonNode get(String name) {
-        int index = indexOf(name);
-        if (index >= 0) {
-            return known[index];
-        }
-        return others == null ? null : others.get(name);
     }
 
     /** Every member, as a map (tests compare readers by it). */

@@ -169,7 +169,7 @@ class FastFieldsTest {
             Members members = FastFields.read(record);
 
             assertThat(members).as(new String(record, StandardCharsets.UTF_8)).isNotNull();
-            JsonNode last = members.get("code");
+            JsonNode last = members.known(Members.CODE);
             Decoded.CodeUtf8 bytes = members.codeUtf8();
             if (!last.isString()) {
                 assertThat(bytes).as(new String(record, StandardCharsets.UTF_8)).isNull();
