@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Runs the collector benchmark N times in a row and sums the runs up: each run's median ratio, their median, how
+# many fell under one half, and the interval that holds the median of runs with at least 95 % confidence (order
+# statistics, no assumption about the distribution). On two shared cores one run's ratio moves by a tenth or more
+# from one run to the next, so a claim about the collector's rate rests on many runs, not one.
+# Usage, from the repository root after `./mvnw -q -DskipTests install`:
+#   batch-collector/bench/repeat.sh [N, default 10] [-Dbench.codeBytes=4000 ...]
+# Each run's full output is kept under batch-collector/target/bench-runs/.
+set -euo pipefail
+export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+runs=10
+if [[ $# -gt 0 && $1 =~ ^[0-9]+$ ]]; then
+    runs=$1
+    shift
+fi
+if (( runs < 1 || runs > 100 )); then
+    echo "repeat.sh: N must be 1-100 but was $runs" >&2
+    exit 64
+fi
+cd "$(dirname "$0")/.."
+out=target/bench-runs/$(date -u +%Y%m%dT%H%M%SZ)
+mkdir -p "$out"
+../mvnw -q test-compile >"$out/compile.log" 2>&1 || { echo "test-compile failed, see $out/compile.log" >&2; exit 1; }
+ratios=()
+for i in $(seq "$runs"); do
+    log="$out/run-$i.log"
+    ../mvnw -q exec:exec@bench "$@" >"$log" 2>&1 || { echo "run $i failed, see $log" >&2; exit 1; }
+    ratio=$(sed -n 's/^median ratio \([0-9.]*\) over.*/\1/p' "$log" | tail -1)
+    [[ -n $ratio ]] || { echo "run $i printed no ratio, see $log" >&2; exit 1; }
+    ratios+=("$ratio")
+    steady=$(sed -n 's/.*steady state (10-90 % of the input) \([0-9.]*\).*/\1/p' "$log" | tail -1)
+    echo "run $i of $runs: median ratio $ratio, steady state $steady (load average $(cut -d' ' -f1 /proc/loadavg))"
+done
+printf '%s\n' "${ratios[@]}" | sort -n | awk -v dir="$out" '
+    { r[NR] = $1; if ($1 < 0.5) under++ }
+    END {
+        n = NR
+        median = (n % 2) ? r[(n + 1) / 2] : (r[n / 2] + r[n / 2 + 1]) / 2
+        # largest k with P(Binomial(n, 1/2) < k) <= 2.5 %: [r[k], r[n + 1 - k]] holds the median with >= 95 %
+        p = 0.5 ^ n; cdf = 0; k = 0
+        for (j = 0; j < n; j++) {
+            cdf += p
+            if (cdf > 0.025) break
+            k = j + 1
+            p = p * (n - j) / (j + 1)
+        }
+        line = ""
+        for (i = 1; i <= n; i++) line = line (i > 1 ? ", " : "") r[i]
+        printf "runs: %s\n", line
+        printf "median of %d runs: %.3f; under one half: %d\n", n, median, under + 0
+        if (k >= 1) printf "95 %% interval of the median: %s-%s\n", r[k], r[n + 1 - k]
+        else printf "95 %% interval of the median: needs at least 6 runs\n"
+        printf "logs: %s\n", dir
+    }'
