@@ -3,7 +3,7 @@
 # many fell under one half, and the interval that holds the median of runs with at least 95 % confidence (order
 # statistics, no assumption about the distribution). On two shared cores one run's ratio moves by a tenth or more
 # from one run to the next, so a claim about the collector's rate rests on many runs, not one.
-# Usage, from the repository root after `./mvnw -q -DskipTests install`:
+# Usage, from any directory, after `./mvnw -q -DskipTests install` at the repository root:
 #   batch-collector/bench/repeat.sh [N, default 10] [-Dbench.codeBytes=4000 ...]
 # Each run's full output is kept under batch-collector/target/bench-runs/.
 set -euo pipefail
@@ -25,10 +25,10 @@ ratios=()
 for i in $(seq "$runs"); do
     log="$out/run-$i.log"
     ../mvnw -q exec:exec@bench "$@" >"$log" 2>&1 || { echo "run $i failed, see $log" >&2; exit 1; }
-    ratio=$(sed -n 's/^median ratio \([0-9.]*\) over.*/\1/p' "$log" | tail -1)
-    [[ -n $ratio ]] || { echo "run $i printed no ratio, see $log" >&2; exit 1; }
+    # the run's last line of results: "median ratio R over N rounds (whole legs); steady state (...) S"
+    read -r ratio steady < <(sed -n 's/^median ratio \([0-9.]*\) over.* \([0-9.]*\)$/\1 \2/p' "$log" | tail -1) || true
+    [[ -n ${ratio:-} ]] || { echo "run $i printed no ratio, see $log" >&2; exit 1; }
     ratios+=("$ratio")
-    steady=$(sed -n 's/.*steady state (10-90 % of the input) \([0-9.]*\).*/\1/p' "$log" | tail -1)
     echo "run $i of $runs: median ratio $ratio, steady state $steady (load average $(cut -d' ' -f1 /proc/loadavg))"
 done
 printf '%s\n' "${ratios[@]}" | sort -n | awk -v dir="$out" '
