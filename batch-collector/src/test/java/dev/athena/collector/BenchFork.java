@@ -78,6 +78,28 @@ final class BenchFork implements AutoCloseable {
         return process.pid();
     }
 
+    /**
+     * Stops the fork's JVM (SIGSTOP) until {@link #thaw()}: none of its threads runs, so an idle application
+     * neither takes CPU from the other's leg nor runs its paused loop, whose branches make C2 compile the Kafka
+     * client code again for the next leg.
+     */
+    void freeze() throws IOException, InterruptedException {
+        signal("STOP");
+    }
+
+    void thaw() throws IOException, InterruptedException {
+        signal("CONT");
+    }
+
+    private void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid()))
+                .redirectErrorStream(true).start();
+        String said = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        if (kill.waitFor() != 0) {
+            throw new IllegalStateException("kill -" + name + " of the " + topology + " fork failed: " + said);
+        }
+    }
+
     /** Runs one leg in the fork, passing its report lines through, and returns its rate. */
     CollectorBenchmark.Rate run(int round) throws IOException, InterruptedException {
         commands.println(round);

@@ -67,7 +67,8 @@ import org.apache.kafka.streams.Topology;
  * <p>Each topology runs its legs in a JVM of its own ({@link BenchFork}), the broker stays in this one:
  * {@code -Dbench.forks=false} runs both in this JVM instead, where each leg pays for recompiling the Kafka code
  * the other topology's leg has just compiled for itself. A flight recording to {@code x.jfr} records each fork to
- * {@code x-pass.jfr} and {@code x-collector.jfr}.
+ * {@code x-pass.jfr} and {@code x-collector.jfr}. {@code -Dbench.idle=frozen} also stops the idle fork's JVM between
+ * its legs ({@link BenchFork#freeze()}).
  */
 public final class CollectorBenchmark {
     private static final String PASS_THROUGH_TOPIC = "bench.pass-through";
@@ -119,6 +120,10 @@ public final class CollectorBenchmark {
             if (keep && !forks) {
                 throw new IllegalArgumentException("-Dbench.forks=false goes with -Dbench.mode=fresh only");
             }
+            boolean frozen = freezesIdleApplication();
+            if (frozen && !keep) {
+                throw new IllegalArgumentException("-Dbench.idle=frozen goes with -Dbench.mode=running only");
+            }
             if (!keep) {
                 long produceMs = produce(bootstrap, records, input, 0);
                 System.out.printf(Locale.ROOT, "produced %,d requests in %,d ms%n", records, produceMs);
@@ -136,6 +141,10 @@ public final class CollectorBenchmark {
                 collectorFork = BenchFork.start("collector", bootstrap, records);
             }
             List<Long> forkPids = forks ? List.of(passFork.pid(), collectorFork.pid()) : List.of();
+            if (frozen) {
+                passFork.freeze();
+                collectorFork.freeze();
+            }
             // warm-up rounds (not counted) first, so the counted ones compare JIT-compiled code on both sides
             for (int round = 1 - warmups; round <= rounds; round++) {
                 int run = round + warmups;
@@ -155,10 +164,11 @@ public final class CollectorBenchmark {
                     long brokerCpuAtStart = processCpuNanos();
                     MemoryFigures memoryAtStart = MemoryFigures.now(forkPids);
                     if ((leg == 0) == passFirst) {
-                        pass = forks ? passFork.run(run) : leg(admin, bootstrap, dir, false, run, records);
+                        pass = forks ? runLeg(passFork, run, frozen) : leg(admin, bootstrap, dir, false, run, records);
                         passBroker = (processCpuNanos() - brokerCpuAtStart) / 1e3 / records;
                     } else {
-                        collector = forks ? collectorFork.run(run) : leg(admin, bootstrap, dir, true, run, records);
+                        collector = forks ? runLeg(collectorFork, run, frozen)
+                                : leg(admin, bootstrap, dir, true, run, records);
                         collectorBroker = (processCpuNanos() - brokerCpuAtStart) / 1e3 / records;
                     }
                     if (forks && external == null) {
@@ -188,7 +198,8 @@ public final class CollectorBenchmark {
                 lines.add(line);
             }
             System.out.println("records=" + records + ", " + input.description() + ", "
-                    + (keep ? "applications kept running (a burst of new requests a round)"
+                    + (keep ? "applications kept running (a burst of new requests a round), "
+                            + (frozen ? "the idle one's JVM stopped" : "the idle one paused")
                             : "an application started for each leg") + ", collector "
                     + "variant " + variant + ", " + OVERRIDES.getOrDefault(StreamsConfig.NUM_STREAM_THREADS_CONFIG, "1")
                     + " stream thread(s) each, identical Streams config (exactly_once_v2, commit "
@@ -208,9 +219,11 @@ public final class CollectorBenchmark {
             }
         } finally {
             if (passFork != null) {
+                passFork.thaw();
                 passFork.close();
             }
             if (collectorFork != null) {
+                collectorFork.thaw();
                 collectorFork.close();
             }
             TempDirectories.deleteTree(dir);
@@ -249,6 +262,33 @@ public final class CollectorBenchmark {
             case "fresh" -> false;
             default -> throw new IllegalArgumentException("bench.mode must be running or fresh, not " + mode);
         };
+    }
+
+    /**
+     * {@code -Dbench.idle}: between its legs a kept application is {@code paused} (the default: Streams' pause, its
+     * thread polling on) or also {@code frozen}, its JVM stopped with SIGSTOP from the leg's end (after its last
+     * commit) to the next leg's start.
+     */
+    static boolean freezesIdleApplication() {
+        String idle = System.getProperty("bench.idle", "paused");
+        return switch (idle) {
+            case "paused" -> false;
+            case "frozen" -> true;
+            default -> throw new IllegalArgumentException("bench.idle must be paused or frozen, not " + idle);
+        };
+    }
+
+    private static Rate runLeg(BenchFork fork, int run, boolean frozen) throws Exception {
+        if (frozen) {
+            fork.thaw();
+        }
+        try {
+            return fork.run(run);
+        } finally {
+            if (frozen) {
+                fork.freeze();
+            }
+        }
     }
 
     private static void addIfFinite(List<Double> values, double value) {

@@ -12,6 +12,8 @@ import org.apache.kafka.streams.KafkaStreams;
  * opened its stores, made its changelog partitions and began its first transactions inside the timed part.
  */
 final class PausedApplication implements AutoCloseable {
+    /** Several commit intervals (50 ms). */
+    private static final Duration SETTLE_BEFORE_FREEZE = Duration.ofMillis(300);
     private final KafkaStreams streams;
     private final String applicationId;
 
@@ -38,6 +40,11 @@ final class PausedApplication implements AutoCloseable {
                     streams, records, streams::resume);
         } finally {
             streams.pause();
+            if (CollectorBenchmark.freezesIdleApplication()) {
+                // a paused application still commits: let the transaction of the last windows' batches end
+                // before the JVM is stopped, or the broker aborts it (10 s) and fences the producer
+                Thread.sleep(SETTLE_BEFORE_FREEZE.toMillis());
+            }
         }
     }
 
