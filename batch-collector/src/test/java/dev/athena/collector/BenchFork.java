@@ -81,7 +81,8 @@ final class BenchFork implements AutoCloseable {
     /**
      * Stops the fork's JVM (SIGSTOP) until {@link #thaw()}: none of its threads runs, so an idle application
      * neither takes CPU from the other's leg nor runs its paused loop, whose branches make C2 compile the Kafka
-     * client code again for the next leg.
+     * client code again for the next leg. Its consumer misses heartbeats meanwhile, but a freeze (a burst and the
+     * other leg, seconds) stays well within the group's 45 s session.
      */
     void freeze() throws IOException, InterruptedException {
         signal("STOP");
@@ -91,7 +92,11 @@ final class BenchFork implements AutoCloseable {
         signal("CONT");
     }
 
+    /** A fork that has already ended needs no signal (and {@code kill} would fail, hiding why it ended). */
     private void signal(String name) throws IOException, InterruptedException {
+        if (!process.isAlive()) {
+            return;
+        }
         Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid()))
                 .redirectErrorStream(true).start();
         String said = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();

@@ -219,7 +219,7 @@ public final class CollectorBenchmark {
             }
         } finally {
             if (passFork != null) {
-                passFork.thaw();
+                passFork.thaw(); // a stopped JVM would never read the end of its commands
                 passFork.close();
             }
             if (collectorFork != null) {
