@@ -34,6 +34,7 @@ final class BenchFork implements AutoCloseable {
     private final Process process;
     private final BufferedReader output;
     private final PrintWriter commands;
+    private boolean frozen;
 
     private BenchFork(String topology, Process process) {
         this.topology = topology;
@@ -86,10 +87,15 @@ final class BenchFork implements AutoCloseable {
      */
     void freeze() throws IOException, InterruptedException {
         signal("STOP");
+        frozen = true;
     }
 
+    /** Lets a frozen fork run again; nothing for one that is not frozen. */
     void thaw() throws IOException, InterruptedException {
-        signal("CONT");
+        if (frozen) {
+            signal("CONT");
+            frozen = false;
+        }
     }
 
     /** A fork that has already ended needs no signal (and {@code kill} would fail, hiding why it ended). */

@@ -219,7 +219,7 @@ public final class CollectorBenchmark {
             }
         } finally {
             if (passFork != null) {
-                passFork.thaw(); // a stopped JVM would never read the end of its commands
+                passFork.thaw(); // a frozen JVM would never read the end of its commands
                 passFork.close();
             }
             if (collectorFork != null) {
@@ -256,12 +256,7 @@ public final class CollectorBenchmark {
      * application per leg on the same requests.
      */
     static boolean keepsApplications() {
-        String mode = System.getProperty("bench.mode", "running");
-        return switch (mode) {
-            case "running" -> true;
-            case "fresh" -> false;
-            default -> throw new IllegalArgumentException("bench.mode must be running or fresh, not " + mode);
-        };
+        return either("bench.mode", "fresh", "running", true);
     }
 
     /**
@@ -270,18 +265,20 @@ public final class CollectorBenchmark {
      * commit) to the next leg's start.
      */
     static boolean freezesIdleApplication() {
-        String idle = System.getProperty("bench.idle", "paused");
-        return switch (idle) {
-            case "paused" -> false;
-            case "frozen" -> true;
-            default -> throw new IllegalArgumentException("bench.idle must be paused or frozen, not " + idle);
-        };
+        return either("bench.idle", "paused", "frozen", false);
+    }
+
+    /** A property with two values: true for {@code yes}, false for {@code no}, anything else refused. */
+    private static boolean either(String property, String no, String yes, boolean byDefault) {
+        String value = System.getProperty(property, byDefault ? yes : no);
+        if (!value.equals(yes) && !value.equals(no)) {
+            throw new IllegalArgumentException(property + " must be " + no + " or " + yes + ", not " + value);
+        }
+        return value.equals(yes);
     }
 
     private static Rate runLeg(BenchFork fork, int run, boolean frozen) throws Exception {
-        if (frozen) {
-            fork.thaw();
-        }
+        fork.thaw();
         try {
             return fork.run(run);
         } finally {

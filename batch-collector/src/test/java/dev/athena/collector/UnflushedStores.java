@@ -17,8 +17,7 @@ public final class UnflushedStores implements RocksDBConfigSetter {
     @Override
     public void setConfig(String storeName, Options options, Map<String, Object> configs) {
         collector.setConfig(storeName, options, configs);
-        options.setWriteBufferSize(MEMTABLE_BYTES);
-        options.setDbWriteBufferSize(0);
+        options.setWriteBufferSize(MEMTABLE_BYTES); // Streams sets no limit across memtables (db_write_buffer_size)
     }
 
     @Override
