@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs the collector benchmark N times in a row and sums the runs up: each run's median ratio, their median, how
-# many fell under one half, and the interval that holds the median of runs with at least 95 % confidence (order
-# statistics, no assumption about the distribution). On two shared cores one run's ratio moves by a tenth or more
-# from one run to the next, so a claim about the collector's rate rests on many runs, not one.
+# many fell under one half, the interval that holds the median of runs with at least 95 % confidence (order
+# statistics, no assumption about the distribution), and each side's CPU per record (median over the runs). On two
+# shared cores one run's ratio moves by a tenth or more from one run to the next, so a claim about the collector's
+# rate rests on many runs, not one.
 # Usage, from any directory, after `./mvnw -q -DskipTests install` at the repository root:
 #   batch-collector/bench/repeat.sh [N, default 10] [-Dbench.codeBytes=4000 ...]
 # Each run's full output is kept under batch-collector/target/bench-runs/.
@@ -52,3 +53,20 @@ printf '%s\n' "${ratios[@]}" | sort -n | awk -v dir="$out" '
         else printf "95 %% interval of the median: needs at least 6 runs\n"
         printf "logs: %s\n", dir
     }'
+# CPU per record resolves smaller differences than the ratio does: the median over the runs of each run's medians
+cpu_medians() { # $1: the start of the run's line, $2: what to call it
+    sed -n "s/^$1.*pass-through \([0-9.]*\) us, collector \([0-9.]*\) us$/\1 \2/p" "$out"/run-*.log | awk -v what="$2" '
+        { pass[NR] = $1; collector[NR] = $2 }
+        function median(values, n,    i, j, t) {
+            for (i = 2; i <= n; i++) for (j = i; j > 1 && values[j - 1] > values[j]; j--) {
+                t = values[j]; values[j] = values[j - 1]; values[j - 1] = t
+            }
+            return (n % 2) ? values[(n + 1) / 2] : (values[n / 2] + values[n / 2 + 1]) / 2
+        }
+        END {
+            if (NR > 0) printf "CPU per record, %s (median of %d runs): pass-through %.2f us, collector %.2f us\n",
+                what, NR, median(pass, NR), median(collector, NR)
+        }'
+}
+cpu_medians "median CPU per record in each application's threads" "applications' threads"
+cpu_medians "median CPU per record in the broker's JVM" "broker's JVM"
