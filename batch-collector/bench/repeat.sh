@@ -54,19 +54,15 @@ printf '%s\n' "${ratios[@]}" | sort -n | awk -v dir="$out" '
         printf "logs: %s\n", dir
     }'
 # CPU per record resolves smaller differences than the ratio does: the median over the runs of each run's medians
+median() { # of the numbers on standard input
+    sort -n | awk '{ v[NR] = $1 } END { printf "%.2f", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
 cpu_medians() { # $1: the start of the run's line, $2: what to call it
-    sed -n "s/^$1.*pass-through \([0-9.]*\) us, collector \([0-9.]*\) us$/\1 \2/p" "$out"/run-*.log | awk -v what="$2" '
-        { pass[NR] = $1; collector[NR] = $2 }
-        function median(values, n,    i, j, t) {
-            for (i = 2; i <= n; i++) for (j = i; j > 1 && values[j - 1] > values[j]; j--) {
-                t = values[j]; values[j] = values[j - 1]; values[j - 1] = t
-            }
-            return (n % 2) ? values[(n + 1) / 2] : (values[n / 2] + values[n / 2 + 1]) / 2
-        }
-        END {
-            if (NR > 0) printf "CPU per record, %s (median of %d runs): pass-through %.2f us, collector %.2f us\n",
-                what, NR, median(pass, NR), median(collector, NR)
-        }'
+    local pairs
+    pairs=$(sed -n "s/^$1.*pass-through \([0-9.]*\) us, collector \([0-9.]*\) us$/\1 \2/p" "$out"/run-*.log)
+    [[ -n $pairs ]] || return 0
+    echo "CPU per record, $2 (median of $(wc -l <<<"$pairs") runs):" \
+        "pass-through $(cut -d' ' -f1 <<<"$pairs" | median) us, collector $(cut -d' ' -f2 <<<"$pairs" | median) us"
 }
 cpu_medians "median CPU per record in each application's threads" "applications' threads"
 cpu_medians "median CPU per record in the broker's JVM" "broker's JVM"
