@@ -1,21 +1,34 @@
 package dev.athena.collector.admission;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
- * A Bloom filter over the request ids in the seen store of one task, so that a new id (nearly every record) is
- * told apart without a RocksDB range read. It may say "maybe" for an id it never saw (then the store decides),
- * never "no" for an id it was given: admission adds every id it remembers, and fills the filter from the store
- * when the task starts. Ids that expire from the store stay in the filter and only cost a store read; once it
- * has taken its capacity its false positives grow, so admission rebuilds it from the store.
+ * Bloom filters over the request ids in the seen store of one task, so that a new id (nearly every record) is
+ * told apart without a RocksDB read. It may say "maybe" for an id it never saw (then the store decides), never
+ * "no" for an id it was given: admission adds every id it remembers, and fills the filter from the store when the
+ * task starts.
  *
- * <p>Design notes: 2^24 bits (2 MiB), split into blocks of 512 bits, one 64-byte cache line: an id sets one
- * bit in each of its block's eight words (a split-block Bloom filter), so a lookup and an insert each reach one
- * line of memory, where seven probes spread over the whole filter reached seven, for every request, in a filter
- * far larger than the core's caches. False positives stay near 1 % up to 1.5 million ids ({@code SeenFilterTest}
- * measures them); the high bits of one 64-bit hash ({@link #hash}) pick the block, the low ones the bits.
- * Single-threaded, like the processor that owns it.
+ * <p>Design notes: generations of 2^24 bits (2 MiB) each. Ids go into the newest; once it holds its capacity a new
+ * one starts, and a generation is dropped once every id in it was seen longer ago than the retention
+ * ({@link #stamp}), so the filter follows the ids the store holds without ever being rebuilt from it. An earlier
+ * build emptied its single filter when it had taken its capacity and filled it again from the whole store on
+ * the stream thread: about a second per task for 1.5 million ids, every task of a collector at about the same
+ * time, nothing processed meanwhile. A lookup reaches one cache line per generation; beyond
+ * {@link #MAX_GENERATIONS} the newest takes more than its capacity, its false positives grow, and they cost store
+ * reads, never correctness.
+ *
+ * <p>Within a generation, blocks of 512 bits, one 64-byte cache line: an id sets one bit in each of its block's
+ * eight words (a split-block Bloom filter), so a lookup and an insert each reach one line of memory, where seven
+ * probes spread over the whole filter reached seven, for every request, in a filter far larger than the core's
+ * caches. False positives stay near 1 % up to 1.5 million ids ({@code SeenFilterTest} measures them); the high
+ * bits of one 64-bit hash ({@link #hash}) pick the block, the low ones the bits. Single-threaded, like the
+ * processor that owns it.
  */
 final class SeenFilter {
     static final long DEFAULT_CAPACITY = 1_500_000;
+    /** At most 16 MiB per task: 12 million ids a day per task at their first false positives of ~1 % each. */
+    static final int MAX_GENERATIONS = 8;
     private static final int LOG2_BITS = 24;
     /** Eight words of 64 bits. */
     private static final int LOG2_BLOCK_BITS = 9;
@@ -24,33 +37,66 @@ final class SeenFilter {
     private static final int[] SALTS = {0x47b6137b, 0x44974d91, 0x8824ad5b, 0xa2b7289d, 0x705495c7, 0x2df1424b,
         0x9efc4947, 0x5c6bfb31};
 
-    private final long[] words = new long[(1 << LOG2_BITS) / Long.SIZE];
     private final long capacity;
-    private long added;
-    private long refillAt;
+    /** Oldest first; the last one takes the ids. */
+    private final List<Generation> generations = new ArrayList<>();
+    private Generation newest;
+    /** The generation that was the newest at the last {@link #stamp}, and how many ids it held then. */
+    private int undatedFrom;
+    private long datedIds;
+
+    /** One filter of the chain: its bits, how many ids it took, and when the last of them was seen. */
+    private static final class Generation {
+        final long[] words = new long[(1 << LOG2_BITS) / Long.SIZE];
+        long added;
+        long lastSeenMs = Long.MIN_VALUE;
+    }
 
     SeenFilter(long capacity) {
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity must be >= 1 but was " + capacity);
         }
         this.capacity = capacity;
-        this.refillAt = capacity;
+        startGeneration();
     }
 
+    /** An id seen now; {@link #stamp} dates it at the next commit. */
     void add(String id) {
+        if (newest.added >= capacity && generations.size() < MAX_GENERATIONS) {
+            startGeneration();
+        }
         long hash = hash(id);
         int block = block(hash);
         int low = (int) hash;
+        long[] words = newest.words;
         for (int i = 0; i < BLOCK_WORDS; i++) {
             words[block + i] |= 1L << ((low * SALTS[i]) >>> 26);
         }
-        added++;
+        newest.added++;
+    }
+
+    /** An id seen at {@code seenAtMs}, as the store holds it when a task starts (before any {@link #add(String)}). */
+    void add(String id, long seenAtMs) {
+        add(id);
+        newest.lastSeenMs = Math.max(newest.lastSeenMs, seenAtMs);
+        undatedFrom = generations.size() - 1;
+        datedIds = newest.added;
     }
 
     boolean mightContain(String id) {
         long hash = hash(id);
         int block = block(hash);
         int low = (int) hash;
+        // newest first: a retry usually follows its first attempt closely
+        for (int g = generations.size() - 1; g >= 0; g--) {
+            if (contains(generations.get(g).words, block, low)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean contains(long[] words, int block, int low) {
         for (int i = 0; i < BLOCK_WORDS; i++) {
             if ((words[block + i] & 1L << ((low * SALTS[i]) >>> 26)) == 0) {
                 return false;
@@ -59,27 +105,40 @@ final class SeenFilter {
         return true;
     }
 
+    /**
+     * At a commit: the ids added since the previous one were seen at {@code seenAtMs}, as the store records them;
+     * generations whose every id was seen before {@code oldestLiveMs} are dropped (the store forgets those ids
+     * too), never the newest.
+     */
+    void stamp(long seenAtMs, long oldestLiveMs) {
+        for (int g = undatedFrom; g < generations.size(); g++) {
+            Generation generation = generations.get(g);
+            if (g > undatedFrom || generation.added > datedIds) {
+                generation.lastSeenMs = Math.max(generation.lastSeenMs, seenAtMs);
+            }
+        }
+        int expired = 0;
+        while (expired < generations.size() - 1 && generations.get(expired).lastSeenMs < oldestLiveMs) {
+            expired++;
+        }
+        generations.subList(0, expired).clear();
+        undatedFrom = generations.size() - 1;
+        datedIds = newest.added;
+    }
+
+    /** How many generations the filter holds now (each 2 MiB). */
+    int generations() {
+        return generations.size();
+    }
+
+    private void startGeneration() {
+        newest = new Generation();
+        generations.add(newest);
+    }
+
     /** The index of the first word of the id's block, from the hash's high bits. */
     private static int block(long hash) {
         return (int) (hash >>> (Long.SIZE - (LOG2_BITS - LOG2_BLOCK_BITS))) * BLOCK_WORDS;
-    }
-
-    boolean full() {
-        return added >= refillAt;
-    }
-
-    /**
-     * Empties the filter for a refill; call {@link #refilled} after. A store holding more ids than the capacity
-     * moves the next refill out to twice its size, so refills stay rare (the filter then answers "maybe" more
-     * often, which costs store reads, never correctness).
-     */
-    void clear() {
-        java.util.Arrays.fill(words, 0);
-        added = 0;
-    }
-
-    void refilled() {
-        refillAt = Math.max(capacity, 2 * added);
     }
 
     /**

@@ -110,6 +110,8 @@ final class SeenIds {
     private long lastChunk;
     /** Ids remembered by an earlier version without their client: a retry across the upgrade is still one. */
     private boolean unscopedIds;
+    /** When the last of those was seen: once it is forgotten, lookups stop trying ids without their client. */
+    private long unscopedSeenAt = Long.MIN_VALUE;
 
     SeenIds(ProcessorContext<?, ?> context, Duration retention, SeenFilter filter) {
         this(context, retention, filter, INDEX_WRITER);
@@ -125,7 +127,7 @@ final class SeenIds {
         this.position = context.getStateStore(INDEX_POSITION_STORE);
         this.log = context.getStateStore(LOG_STORE);
         catchUpIndex();
-        refill();
+        fill();
         context.<CommitHook>getStateStore(COMMIT_HOOK).onCommit("seen-ids", this::writeChunks);
     }
 
@@ -176,11 +178,7 @@ final class SeenIds {
     /** Remembers {@link #key}{@code (clientId, requestId)}: in memory until the commit writes it down. */
     void add(String key) {
         unlogged.add(key);
-        if (filter.full()) {
-            refill();
-        } else {
-            filter.add(key);
-        }
+        filter.add(key);
     }
 
     /**
@@ -193,6 +191,9 @@ final class SeenIds {
         }
         awaitWrite();
         long seenAt = streamTime();
+        long oldestLive = seenAt - retention.toMillis();
+        filter.stamp(seenAt, oldestLive);
+        unscopedIds &= unscopedSeenAt >= oldestLive;
         for (int from = 0; from < unlogged.size(); from += MAX_CHUNK_IDS) {
             // numbers only grow, for this task on any machine, even after every chunk has expired
             lastChunk = Math.max(lastChunk + 1, context.currentSystemTimeMs());
@@ -288,26 +289,23 @@ final class SeenIds {
     }
 
     /**
-     * The filter from the live ids in the index and those not written down yet; also when it has taken its
-     * capacity. Ids remembered by an earlier build are in its window-store index, which is not read: they only
+     * The filter from the live ids in the index, when the task starts; afterwards it takes each id as it is
+     * remembered. Ids remembered by an earlier build are in its window-store index, which is not read: they only
      * reach this index from the log (all of it, once, after the upgrade), and a legacy one is one without '/'.
      */
-    private void refill() {
-        awaitWrite(); // the index then holds every id but the unlogged ones, and nothing writes while it is read
-        filter.clear();
-        boolean unscoped = false;
+    private void fill() {
         try (KeyValueIterator<String, Long> all = index.all()) {
             while (all.hasNext()) {
                 KeyValue<String, Long> entry = all.next();
                 if (live(entry.value)) {
-                    filter.add(entry.key);
-                    unscoped |= entry.key.indexOf('/') < 0;
+                    filter.add(entry.key, entry.value);
+                    if (entry.key.indexOf('/') < 0) {
+                        unscopedIds = true;
+                        unscopedSeenAt = Math.max(unscopedSeenAt, entry.value);
+                    }
                 }
             }
         }
-        unlogged.forEach(filter::add);
-        unscopedIds = unscoped;
-        filter.refilled();
     }
 
     private long streamTime() {

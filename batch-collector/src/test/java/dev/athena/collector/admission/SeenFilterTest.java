@@ -24,7 +24,9 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.Test;
 
 class SeenFilterTest {
@@ -35,8 +37,6 @@ class SeenFilterTest {
         assertThat(IntStream.range(0, 200_000).allMatch(i -> filter.mightContain("req-" + i))).isTrue();
         long falsePositives = IntStream.range(0, 100_000).filter(i -> filter.mightContain("other-" + i)).count();
         assertThat(falsePositives).isLessThan(1_000);
-        filter.clear();
-        assertThat(filter.mightContain("req-1")).isFalse();
     }
 
     /** At its capacity the filter is as good as its design notes say: about 1 % false positives. */
@@ -46,7 +46,7 @@ class SeenFilterTest {
         for (int i = 0; i < SeenFilter.DEFAULT_CAPACITY; i++) {
             filter.add("team-" + (i % 8) + "/" + java.util.UUID.nameUUIDFromBytes(Integer.toString(i).getBytes()));
         }
-        assertThat(filter.full()).isTrue();
+        assertThat(filter.generations()).isEqualTo(1);
         long falsePositives = IntStream.range(0, 200_000).filter(i -> filter.mightContain("team-9/other-" + i))
                 .count();
         System.out.printf("false positives at capacity: %.3f %%%n", falsePositives / 2_000.0);
@@ -54,24 +54,68 @@ class SeenFilterTest {
     }
 
     @Test
-    void shouldSayFullOnceItHasTakenItsCapacity() {
+    void shouldStartANewGenerationAtItsCapacityAndKnowTheIdsOfEveryOne() {
         SeenFilter filter = new SeenFilter(2);
         filter.add("a");
-        assertThat(filter.full()).isFalse();
         filter.add("b");
-        assertThat(filter.full()).isTrue();
-        // refilled with more ids than its capacity: the next refill waits until that count has doubled
-        filter.clear();
-        IntStream.range(0, 5).forEach(i -> filter.add("id-" + i));
-        filter.refilled();
-        assertThat(filter.full()).isFalse();
-        IntStream.range(5, 10).forEach(i -> filter.add("id-" + i));
-        assertThat(filter.full()).isTrue();
+        assertThat(filter.generations()).isEqualTo(1);
+        filter.add("c");
+        assertThat(filter.generations()).isEqualTo(2);
+        assertThat(List.of("a", "b", "c")).allMatch(filter::mightContain);
+        assertThat(filter.mightContain("d")).isFalse();
     }
 
-    /** A filter refilled from the store when full still lets the store catch every repeat. */
     @Test
-    void shouldDropRepeatsAfterTheFilterWasRefilledFromTheStore() {
+    void shouldDropAGenerationOnceEveryIdInItIsForgottenButNeverTheNewest() {
+        SeenFilter filter = new SeenFilter(1);
+        filter.add("a");
+        filter.stamp(1_000, 0);
+        filter.add("b");
+        filter.add("c");
+        filter.stamp(5_000, 900);
+        assertThat(filter.generations()).as("a was seen at 1,000, after 900").isEqualTo(3);
+        filter.stamp(5_000, 1_001);
+        assertThat(filter.generations()).isEqualTo(2);
+        assertThat(filter.mightContain("a")).isFalse();
+        assertThat(List.of("b", "c")).allMatch(filter::mightContain);
+        filter.stamp(9_000, 8_000);
+        assertThat(filter.generations()).as("b and c were dated 5,000: b's went, the newest stays").isEqualTo(1);
+        assertThat(filter.mightContain("c")).isTrue();
+    }
+
+    /** Ids added since the last commit are dated at the next one, whichever generation took them. */
+    @Test
+    void shouldNotDropAGenerationWhoseIdsWereNotDatedYet() {
+        SeenFilter filter = new SeenFilter(1);
+        filter.add("a", 1_000); // from the store, at the task's start
+        filter.add("b", 1_000);
+        filter.add("c"); // seen now, in a generation of its own
+        filter.add("d");
+        filter.stamp(9_000, 5_000);
+        // a's and b's generations held only ids of the store, dated 1,000; c's and d's are dated 9,000
+        assertThat(filter.generations()).isEqualTo(2);
+        assertThat(List.of("c", "d")).allMatch(filter::mightContain);
+        assertThat(List.of("a", "b")).noneMatch(filter::mightContain);
+        filter.add("e");
+        filter.stamp(20_000, 9_001);
+        assertThat(filter.generations()).as("e went into a generation of its own, so d's kept its date and went")
+                .isEqualTo(1);
+        assertThat(List.of("c", "d")).noneMatch(filter::mightContain);
+        assertThat(filter.mightContain("e")).isTrue();
+    }
+
+    @Test
+    void shouldStopAddingGenerationsAtItsLimitAndStillKnowEveryId() {
+        SeenFilter filter = new SeenFilter(1);
+        int ids = SeenFilter.MAX_GENERATIONS + 5;
+        IntStream.range(0, ids).forEach(i -> filter.add("id-" + i));
+        assertThat(filter.generations()).isEqualTo(SeenFilter.MAX_GENERATIONS);
+        assertThat(IntStream.range(0, ids).allMatch(i -> filter.mightContain("id-" + i))).isTrue();
+    }
+
+    /** A filter of several generations still lets every repeat be caught. */
+    @Test
+    void shouldDropRepeatsAfterTheFilterStartedNewGenerations() {
         List<String> sent = new ArrayList<>();
         for (int round = 0; round < 2; round++) {
             IntStream.range(0, 8).forEach(i -> sent.add("r-" + i));
@@ -82,8 +126,7 @@ class SeenFilterTest {
 
     /**
      * Ids remembered before they were kept per client have no client in them: a retry of one across the upgrade
-     * is still dropped, whichever client sends it (the filter is full after three ids, the fourth refills it
-     * from the index).
+     * is still dropped, whichever client sends it (the task starts on an index that holds one).
      */
     @Test
     void shouldStillDropRetriesOfIdsRememberedWithoutTheirClient() {
@@ -98,10 +141,31 @@ class SeenFilterTest {
         var children = new AdmissionProcessor.Children("dlq", "results", "batching");
         Topology topology = new Topology();
         topology.addSource("in", new ByteArrayDeserializer(), new ByteArrayDeserializer(), "requests");
-        topology.addProcessor("admission", () -> new AdmissionProcessor(RequestDecoder.ofDefaults(),
-                CacheLookup.none(), Clock.fixed(start, ZoneOffset.UTC),
-                new CollectorMetrics(new SimpleMeterRegistry()), Duration.ofHours(24), children,
-                ClientAllowlist.everyone(), 3), "in");
+        topology.addProcessor("admission", () -> new Processor<byte[], byte[], Object, Object>() {
+            private final AdmissionProcessor admission = new AdmissionProcessor(RequestDecoder.ofDefaults(),
+                    CacheLookup.none(), Clock.fixed(start, ZoneOffset.UTC),
+                    new CollectorMetrics(new SimpleMeterRegistry()), Duration.ofHours(24), children,
+                    ClientAllowlist.everyone(), 3);
+
+            @Override
+            public void init(ProcessorContext<Object, Object> context) {
+                if (unscopedId != null) { // as an earlier build left it, before this task starts
+                    context.<KeyValueStore<String, Long>>getStateStore(SeenIds.INDEX_STORE)
+                            .put(unscopedId, start.toEpochMilli());
+                }
+                admission.init(context);
+            }
+
+            @Override
+            public void process(Record<byte[], byte[]> record) {
+                admission.process(record);
+            }
+
+            @Override
+            public void close() {
+                admission.close();
+            }
+        }, "in");
         AdmissionProcessor.stores(StoreKind.IN_MEMORY, Duration.ofHours(24))
                 .forEach(store -> topology.addStateStore(store, "admission"));
         var counted = new java.util.ArrayList<String>();
@@ -117,9 +181,6 @@ class SeenFilterTest {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "seen-filter-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:1");
         try (var driver = new TopologyTestDriver(topology, props, start)) {
-            if (unscopedId != null) {
-                driver.<String, Long>getKeyValueStore(SeenIds.INDEX_STORE).put(unscopedId, start.toEpochMilli());
-            }
             var in = driver.createInputTopic("requests", new ByteArraySerializer(), new ByteArraySerializer());
             for (String id : sent) {
                 in.pipeInput(id.getBytes(StandardCharsets.UTF_8), body(id), start);

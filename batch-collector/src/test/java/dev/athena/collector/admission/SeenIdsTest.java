@@ -100,14 +100,27 @@ class SeenIdsTest {
     }
 
     @Test
-    void shouldKeepIdsNotWrittenDownYetWhenTheFilterIsRefilled() {
-        // a capacity of 3: the third id refills the filter from the index, which holds none of them yet
+    void shouldKnowIdsOfEveryGenerationOfTheFilter() {
+        // a capacity of 3: the fourth id starts a second generation, the seventh a third
         List<Object> seen = run(3, List.of(START), step -> {
             IntStream.range(0, 7).forEach(i -> step.seen().add("team-a/r-" + i));
             return List.of(IntStream.range(0, 7).allMatch(i -> step.seen().contains("team-a/r-" + i, "r-" + i)),
                     step.seen().contains("team-a/r-7", "r-7"));
         });
         assertThat(seen).containsExactly(List.of(true, false));
+    }
+
+    /** A task that starts on an index holding more ids than one generation of the filter takes knows them all. */
+    @Test
+    void shouldFillTheFilterFromTheIndexWhenATaskStarts() {
+        List<Object> seen = run(2, List.of(START), step -> {
+            IntStream.range(0, 5).forEach(i -> step.seen().add("team-a/r-" + i));
+            step.commit().run();
+            SeenIds started = step.start().get();
+            return List.of(IntStream.range(0, 5).allMatch(i -> started.contains("team-a/r-" + i, "r-" + i)),
+                    started.contains("team-b/r-1", "r-1"), started.contains("team-a/r-5", "r-5"));
+        });
+        assertThat(seen).containsExactly(List.of(true, false, false));
     }
 
     @Test
