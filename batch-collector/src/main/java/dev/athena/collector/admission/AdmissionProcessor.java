@@ -58,7 +58,7 @@ public final class AdmissionProcessor implements Processor<byte[], byte[], Objec
     private ProcessorContext<Object, Object> context;
     private SeenIds seen;
     private PromptCommit promptCommit;
-    private final SeenFilter filter;
+    private final long filterCapacity;
 
     /** Names of the downstream nodes this processor writes to. */
     public record Children(String deadLetters, String directResults, String batching) {
@@ -77,7 +77,7 @@ public final class AdmissionProcessor implements Processor<byte[], byte[], Objec
 
     AdmissionProcessor(RequestDecoder decoder, CacheLookup cache, Clock clock, CollectorMetrics metrics,
             Duration retention, Children children, ClientAllowlist allowlist, long filterCapacity) {
-        this.filter = new SeenFilter(filterCapacity);
+        this.filterCapacity = filterCapacity;
         this.allowed = allowlist.matcher();
         this.decoder = decoder;
         this.cache = cache;
@@ -95,7 +95,8 @@ public final class AdmissionProcessor implements Processor<byte[], byte[], Objec
     @Override
     public void init(ProcessorContext<Object, Object> context) {
         this.context = context;
-        this.seen = new SeenIds(context, retention, filter);
+        // a new filter at every init: Streams may init the processors of a task again when it revives it
+        this.seen = new SeenIds(context, retention, new SeenFilter(filterCapacity));
         this.promptCommit = new PromptCommit(context, context.getStateStore(SeenIds.COMMIT_HOOK), "prompt-commit");
     }
 

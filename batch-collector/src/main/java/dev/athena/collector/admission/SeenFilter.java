@@ -40,6 +40,8 @@ final class SeenFilter {
     private final long capacity;
     /** Oldest first; the last one takes the ids. */
     private final List<Generation> generations = new ArrayList<>();
+    /** The generations' bits, newest first, as the lookup of every record reads them. */
+    private long[][] bits = new long[0][];
     private Generation newest;
     /** The generation that was the newest at the last {@link #stamp}, and how many ids it held then. */
     private int undatedFrom;
@@ -88,8 +90,8 @@ final class SeenFilter {
         int block = block(hash);
         int low = (int) hash;
         // newest first: a retry usually follows its first attempt closely
-        for (int g = generations.size() - 1; g >= 0; g--) {
-            if (contains(generations.get(g).words, block, low)) {
+        for (long[] words : bits) {
+            if (contains(words, block, low)) {
                 return true;
             }
         }
@@ -121,7 +123,10 @@ final class SeenFilter {
         while (expired < generations.size() - 1 && generations.get(expired).lastSeenMs < oldestLiveMs) {
             expired++;
         }
-        generations.subList(0, expired).clear();
+        if (expired > 0) {
+            generations.subList(0, expired).clear();
+            chain();
+        }
         undatedFrom = generations.size() - 1;
         datedIds = newest.added;
     }
@@ -134,6 +139,11 @@ final class SeenFilter {
     private void startGeneration() {
         newest = new Generation();
         generations.add(newest);
+        chain();
+    }
+
+    private void chain() {
+        bits = generations.reversed().stream().map(generation -> generation.words).toArray(long[][]::new);
     }
 
     /** The index of the first word of the id's block, from the hash's high bits. */
