@@ -27,7 +27,7 @@ import java.util.List;
  */
 final class SeenFilter {
     static final long DEFAULT_CAPACITY = 1_500_000;
-    /** At most 16 MiB per task: 12 million ids a day per task at their first false positives of ~1 % each. */
+    /** At most 16 MiB per task: 12 million ids within the retention at ~1 % false positives per generation. */
     static final int MAX_GENERATIONS = 8;
     private static final int LOG2_BITS = 24;
     /** Eight words of 64 bits. */
