@@ -1,5 +1,8 @@
 package dev.athena.collector.admission;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -29,10 +32,16 @@ final class SeenFilter {
     static final long DEFAULT_CAPACITY = 1_500_000;
     /** At most 16 MiB per task: 12 million ids within the retention at ~1 % false positives per generation. */
     static final int MAX_GENERATIONS = 8;
+    /**
+     * The layout {@link #save} writes. Change it with the hash, the salts, the block layout or the size: a filter
+     * kept by another build would then answer "no" for ids it was given, so one of another layout is never read.
+     */
+    static final int LAYOUT = 1;
     private static final int LOG2_BITS = 24;
     /** Eight words of 64 bits. */
     private static final int LOG2_BLOCK_BITS = 9;
     private static final int BLOCK_WORDS = 8;
+    private static final int GENERATION_BYTES = (1 << LOG2_BITS) / Byte.SIZE;
     /** Odd multipliers, one per word of a block, that spread 32 bits of the hash into a bit index each. */
     private static final int[] SALTS = {0x47b6137b, 0x44974d91, 0x8824ad5b, 0xa2b7289d, 0x705495c7, 0x2df1424b,
         0x9efc4947, 0x5c6bfb31};
@@ -129,6 +138,75 @@ final class SeenFilter {
         }
         undatedFrom = generations.size() - 1;
         datedIds = newest.added;
+    }
+
+    /**
+     * Writes the generations to {@code out}: the {@link #LAYOUT}, their count, then for each its ids taken, when
+     * the last was seen, and its bits.
+     */
+    void save(FileChannel out) throws IOException {
+        ByteBuffer header = ByteBuffer.allocate(2 * Integer.BYTES);
+        header.putInt(LAYOUT).putInt(generations.size()).flip();
+        writeFully(out, header);
+        ByteBuffer generation = ByteBuffer.allocate(2 * Long.BYTES + GENERATION_BYTES);
+        for (Generation each : generations) {
+            generation.clear();
+            generation.putLong(each.added).putLong(each.lastSeenMs);
+            generation.asLongBuffer().put(each.words);
+            generation.position(generation.capacity()).flip();
+            writeFully(out, generation);
+        }
+    }
+
+    /**
+     * Replaces this filter's generations with those {@link #save} wrote to {@code in} from its position on, which
+     * must hold nothing else after them; on an error the filter is as it was.
+     */
+    void restore(FileChannel in) throws IOException {
+        long remaining = in.size() - in.position();
+        ByteBuffer header = ByteBuffer.allocate(2 * Integer.BYTES);
+        readFully(in, header);
+        int layout = header.flip().getInt();
+        if (layout != LAYOUT) {
+            throw new IOException("a seen-id filter of layout " + layout + ", not " + LAYOUT);
+        }
+        int count = header.getInt();
+        long expected = 2 * Integer.BYTES + (long) count * (2 * Long.BYTES + GENERATION_BYTES);
+        if (count < 1 || count > MAX_GENERATIONS || remaining != expected) {
+            throw new IOException("not a seen-id filter of " + count + " generations: " + remaining + " bytes");
+        }
+        List<Generation> read = new ArrayList<>(count);
+        ByteBuffer generation = ByteBuffer.allocate(2 * Long.BYTES + GENERATION_BYTES);
+        for (int g = 0; g < count; g++) {
+            generation.clear();
+            readFully(in, generation);
+            generation.flip();
+            Generation each = new Generation();
+            each.added = generation.getLong();
+            each.lastSeenMs = generation.getLong();
+            generation.asLongBuffer().get(each.words);
+            read.add(each);
+        }
+        generations.clear();
+        generations.addAll(read);
+        newest = read.getLast();
+        undatedFrom = read.size() - 1;
+        datedIds = newest.added;
+        chain();
+    }
+
+    private static void writeFully(FileChannel out, ByteBuffer buffer) throws IOException {
+        while (buffer.hasRemaining()) {
+            out.write(buffer);
+        }
+    }
+
+    private static void readFully(FileChannel in, ByteBuffer buffer) throws IOException {
+        while (buffer.hasRemaining()) {
+            if (in.read(buffer) < 0) {
+                throw new IOException("a seen-id filter file ended early");
+            }
+        }
     }
 
     /** How many generations the filter holds now (each 2 MiB). */

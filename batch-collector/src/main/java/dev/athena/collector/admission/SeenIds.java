@@ -93,6 +93,7 @@ final class SeenIds {
     private final KeyValueStore<String, Long> position;
     private final WindowStore<Long, String> log;
     private final Executor writer;
+    private final FilterSnapshot snapshot;
     /**
      * Ids remembered since the last commit, in order: neither in the log nor in the index yet. A list, not a set:
      * it is searched only when the filter says "maybe" (a retry, or about one new id in a hundred), and a hash
@@ -126,8 +127,20 @@ final class SeenIds {
         this.index = context.getStateStore(INDEX_STORE);
         this.position = context.getStateStore(INDEX_POSITION_STORE);
         this.log = context.getStateStore(LOG_STORE);
+        this.snapshot = new FilterSnapshot(context.stateDir().toPath());
         catchUpIndex();
-        fill();
+        Long indexed = position.get(POSITION);
+        long started = System.nanoTime();
+        // read (and deleted) even when the index is empty, so no later start meets it
+        FilterSnapshot.Header kept = snapshot.restore(filter, indexed == null ? Long.MIN_VALUE : indexed);
+        if (kept == null) {
+            fill();
+        } else {
+            unscopedSeenAt = kept.unscopedSeenAt();
+            unscopedIds = unscopedSeenAt != Long.MIN_VALUE;
+            LOG.info("seen-id filter taken as the last close kept it, at chunk {}, in {} ms ({} generations)",
+                    indexed, (System.nanoTime() - started) / 1_000_000, filter.generations());
+        }
         context.<CommitHook>getStateStore(COMMIT_HOOK).onCommit("seen-ids", this::writeChunks);
     }
 
@@ -224,13 +237,26 @@ final class SeenIds {
         writing = List.of();
     }
 
-    /** Waits for the index write in progress, so the store closes after it; call from the processor's close. */
+    /**
+     * Waits for the index write in progress, so the store closes after it, and keeps the filter for the next start
+     * ({@link FilterSnapshot}); call from the processor's close.
+     */
     void close() {
         try {
             awaitWrite();
         } catch (StreamsException e) {
             LOG.warn("the index missed the last seen ids; it takes them from the log when the task starts: {}",
                     e.getCause().toString());
+            return;
+        }
+        try {
+            Long indexed = position.get(POSITION);
+            if (indexed != null) {
+                snapshot.save(filter, new FilterSnapshot.Header(indexed,
+                        unscopedIds ? unscopedSeenAt : Long.MIN_VALUE));
+            }
+        } catch (RuntimeException e) { // a store closed under the task: the next start fills the filter
+            LOG.warn("could not keep the seen-id filter for the next start: {}", e.toString());
         }
     }
 
@@ -309,7 +335,7 @@ final class SeenIds {
                 }
             }
         }
-        if (ids > 0) { // the task waits for this, about a third of a second per million ids
+        if (ids > 0) { // the task waits for this, half a second or more per million ids
             LOG.info("seen-request filter filled with {} live ids from the index in {} ms ({} generations)", ids,
                     (System.nanoTime() - started) / 1_000_000, filter.generations());
         }

@@ -5,7 +5,12 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.athena.collector.state.CommitHook;
 import dev.athena.collector.state.StoreKind;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -14,7 +19,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
-import java.util.function.Supplier;
 import java.util.stream.IntStream;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -26,6 +30,7 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.WindowStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rocksdb.CompactionStyle;
@@ -48,7 +53,11 @@ class SeenIdsTest {
 
     /** What a step sees: the ids, the index, the commit hook, and a task start on the same stores. */
     record Step(SeenIds seen, KeyValueStore<String, Long> index, KeyValueStore<String, Long> position,
-            Runnable commit, Supplier<SeenIds> start) {
+            Runnable commit, Function<SeenFilter, SeenIds> startWith, Path taskDirectory) {
+        /** A task start on the same stores, with a filter of the test's capacity. */
+        SeenIds start() {
+            return startWith.apply(null);
+        }
     }
 
     @Test
@@ -116,11 +125,101 @@ class SeenIdsTest {
         List<Object> seen = run(2, List.of(START), step -> {
             IntStream.range(0, 5).forEach(i -> step.seen().add("team-a/r-" + i));
             step.commit().run();
-            SeenIds started = step.start().get();
+            SeenIds started = step.start();
             return List.of(IntStream.range(0, 5).allMatch(i -> started.contains("team-a/r-" + i, "r-" + i)),
                     started.contains("team-b/r-1", "r-1"), started.contains("team-a/r-5", "r-5"));
         });
         assertThat(seen).containsExactly(List.of(true, false, false));
+    }
+
+    /**
+     * A clean close keeps the filter; the next start takes it instead of reading the index (from which one id is
+     * deleted by hand: only the kept filter still has it) and deletes the file.
+     */
+    @Test
+    void shouldTakeTheFilterTheLastCloseKeptWhileTheIndexIsWhereItWas() {
+        List<Object> seen = run(2, List.of(START), step -> {
+            step.index().put("r-legacy", START.toEpochMilli()); // an earlier build's id, without its client
+            SeenIds first = step.start();
+            IntStream.range(0, 5).forEach(i -> first.add("team-a/r-" + i));
+            step.commit().run();
+            first.close();
+            Path kept = step.taskDirectory().resolve(FilterSnapshot.FILE);
+            boolean keptAtClose = Files.exists(kept);
+            step.index().delete("team-a/r-0");
+            SeenFilter filter = new SeenFilter(2);
+            SeenIds started = step.startWith().apply(filter);
+            return List.of(keptAtClose, Files.exists(kept), filter.mightContain("team-a/r-0"), filter.generations(),
+                    IntStream.range(1, 5).allMatch(i -> started.contains("team-a/r-" + i, "r-" + i)),
+                    started.contains("team-b/r-legacy", "r-legacy"), started.contains("team-b/r-1", "r-1"));
+        });
+        assertThat(seen).containsExactly(List.of(true, false, true, 3, true, true, false));
+    }
+
+    /**
+     * Chunks made after the close (the task ran elsewhere meanwhile) move the index on when the task starts: the
+     * kept filter lacks their ids, so the filter is filled from the index.
+     */
+    @Test
+    void shouldFillTheFilterFromTheIndexWhenTheLogMovedOnAfterTheClose() {
+        List<Object> seen = run(SeenFilter.DEFAULT_CAPACITY, List.of(START), step -> {
+            step.seen().add("team-a/r-1");
+            step.commit().run();
+            step.seen().close();
+            WindowStore<Long, String> log = driver.getWindowStore(SeenIds.LOG_STORE);
+            log.put(step.position().get("ids-last-chunk") + 60_000, "team-a/r-2", START.toEpochMilli());
+            SeenIds started = step.start();
+            return List.of(started.contains("team-a/r-1", "r-1"), started.contains("team-a/r-2", "r-2"),
+                    Files.exists(step.taskDirectory().resolve(FilterSnapshot.FILE)));
+        });
+        assertThat(seen).containsExactly(List.of(true, true, false));
+    }
+
+    /** A filter kept by a build whose filter had another layout would miss ids it was given: it is never read. */
+    @Test
+    void shouldFillTheFilterFromTheIndexWhenTheKeptOneHasAnotherLayout() {
+        List<Object> seen = run(SeenFilter.DEFAULT_CAPACITY, List.of(START), step -> {
+            step.seen().add("team-a/r-1");
+            step.seen().add("team-a/r-2");
+            step.commit().run();
+            step.seen().close();
+            step.index().delete("team-a/r-1"); // only the kept filter still has it
+            Path kept = step.taskDirectory().resolve(FilterSnapshot.FILE);
+            try (FileChannel file = FileChannel.open(kept, StandardOpenOption.WRITE)) {
+                // after the header's index position and time: the filter's layout
+                file.write(java.nio.ByteBuffer.allocate(Integer.BYTES).putInt(SeenFilter.LAYOUT + 1).flip(),
+                        2 * Long.BYTES);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            SeenFilter filter = new SeenFilter(SeenFilter.DEFAULT_CAPACITY);
+            SeenIds started = step.startWith().apply(filter);
+            return List.of(started.contains("team-a/r-2", "r-2"), filter.mightContain("team-a/r-1"),
+                    Files.exists(kept));
+        });
+        assertThat(seen).as("filled from the index").containsExactly(List.of(true, false, false));
+    }
+
+    @Test
+    void shouldFillTheFilterFromTheIndexWhenTheKeptOneDoesNotReadBackWhole() {
+        List<Object> seen = run(SeenFilter.DEFAULT_CAPACITY, List.of(START), step -> {
+            step.seen().add("team-a/r-1");
+            step.seen().add("team-a/r-2");
+            step.commit().run();
+            step.seen().close();
+            step.index().delete("team-a/r-1"); // only the kept filter still has it
+            Path kept = step.taskDirectory().resolve(FilterSnapshot.FILE);
+            try (FileChannel file = FileChannel.open(kept, StandardOpenOption.WRITE)) {
+                file.truncate(file.size() - 1);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            SeenFilter filter = new SeenFilter(SeenFilter.DEFAULT_CAPACITY);
+            SeenIds started = step.startWith().apply(filter);
+            return List.of(started.contains("team-a/r-2", "r-2"), filter.mightContain("team-a/r-1"),
+                    Files.exists(kept));
+        });
+        assertThat(seen).as("filled from the index").containsExactly(List.of(true, false, false));
     }
 
     @Test
@@ -147,7 +246,7 @@ class SeenIdsTest {
             step.index().delete("team-a/r-1");
             step.index().delete("r-legacy");
             step.position().delete("ids-last-chunk");
-            SeenIds started = step.start().get();
+            SeenIds started = step.start();
             return List.of(step.index().get("team-a/r-1"), started.contains("team-a/r-1", "r-1"),
                     started.contains("team-b/r-legacy", "r-legacy"), started.contains("team-b/r-1", "r-1"));
         });
@@ -169,7 +268,7 @@ class SeenIdsTest {
                         step.index().delete("team-a/r-1");
                         return "added, then lost from the index";
                     }
-                    return List.of(step.start().get().contains("team-a/r-1", "r-1"),
+                    return List.of(step.start().contains("team-a/r-1", "r-1"),
                             String.valueOf(step.index().get("team-a/r-1")));
                 });
         assertThat(seen).containsExactly("added, then lost from the index", List.of(false, "null"),
@@ -220,7 +319,9 @@ class SeenIdsTest {
                 CommitHook hook = context.getStateStore(SeenIds.COMMIT_HOOK);
                 current = new Step(seen, context.getStateStore(SeenIds.INDEX_STORE),
                         context.getStateStore(SeenIds.INDEX_POSITION_STORE), hook::flushCache,
-                        () -> new SeenIds(context, RETENTION, new SeenFilter(filterCapacity), writer));
+                        filter -> new SeenIds(context, RETENTION,
+                                filter == null ? new SeenFilter(filterCapacity) : filter, writer),
+                        context.stateDir().toPath());
             }
 
             @Override
