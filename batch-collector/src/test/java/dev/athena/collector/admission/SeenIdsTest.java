@@ -178,39 +178,38 @@ class SeenIdsTest {
     /** A filter kept by a build whose filter had another layout would miss ids it was given: it is never read. */
     @Test
     void shouldFillTheFilterFromTheIndexWhenTheKeptOneHasAnotherLayout() {
-        List<Object> seen = run(SeenFilter.DEFAULT_CAPACITY, List.of(START), step -> {
-            step.seen().add("team-a/r-1");
-            step.seen().add("team-a/r-2");
-            step.commit().run();
-            step.seen().close();
-            step.index().delete("team-a/r-1"); // only the kept filter still has it
-            Path kept = step.taskDirectory().resolve(FilterSnapshot.FILE);
-            try (FileChannel file = FileChannel.open(kept, StandardOpenOption.WRITE)) {
-                // after the header's index position and time: the filter's layout
-                file.write(java.nio.ByteBuffer.allocate(Integer.BYTES).putInt(SeenFilter.LAYOUT + 1).flip(),
-                        2 * Long.BYTES);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            SeenFilter filter = new SeenFilter(SeenFilter.DEFAULT_CAPACITY);
-            SeenIds started = step.startWith().apply(filter);
-            return List.of(started.contains("team-a/r-2", "r-2"), filter.mightContain("team-a/r-1"),
-                    Files.exists(kept));
-        });
-        assertThat(seen).as("filled from the index").containsExactly(List.of(true, false, false));
+        // after the header's index position and time: the filter's layout
+        assertThat(startAfterSpoilingTheKeptFilter(file -> file.write(
+                java.nio.ByteBuffer.allocate(Integer.BYTES).putInt(SeenFilter.LAYOUT + 1).flip(), 2 * Long.BYTES)))
+                .as("filled from the index").containsExactly(List.of(true, false, false));
     }
 
     @Test
     void shouldFillTheFilterFromTheIndexWhenTheKeptOneDoesNotReadBackWhole() {
-        List<Object> seen = run(SeenFilter.DEFAULT_CAPACITY, List.of(START), step -> {
+        assertThat(startAfterSpoilingTheKeptFilter(file -> file.truncate(file.size() - 1)))
+                .as("filled from the index").containsExactly(List.of(true, false, false));
+    }
+
+    /** What a spoiled file may do to the kept filter, on an open channel. */
+    private interface Spoil {
+        void apply(FileChannel file) throws IOException;
+    }
+
+    /**
+     * Two ids, a commit and a close that keeps the filter; then one id deleted from the index (only the kept filter
+     * still has it) and the file spoiled. Returns, after a start: whether the other id is seen, whether the filter
+     * has the deleted one, whether the file is still there.
+     */
+    private List<Object> startAfterSpoilingTheKeptFilter(Spoil spoil) {
+        return run(SeenFilter.DEFAULT_CAPACITY, List.of(START), step -> {
             step.seen().add("team-a/r-1");
             step.seen().add("team-a/r-2");
             step.commit().run();
             step.seen().close();
-            step.index().delete("team-a/r-1"); // only the kept filter still has it
+            step.index().delete("team-a/r-1");
             Path kept = step.taskDirectory().resolve(FilterSnapshot.FILE);
             try (FileChannel file = FileChannel.open(kept, StandardOpenOption.WRITE)) {
-                file.truncate(file.size() - 1);
+                spoil.apply(file);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -219,7 +218,6 @@ class SeenIdsTest {
             return List.of(started.contains("team-a/r-2", "r-2"), filter.mightContain("team-a/r-1"),
                     Files.exists(kept));
         });
-        assertThat(seen).as("filled from the index").containsExactly(List.of(true, false, false));
     }
 
     @Test
