@@ -43,11 +43,8 @@ final class FilterSnapshot {
         try {
             try (FileChannel out = FileChannel.open(written, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.TRUNCATE_EXISTING)) {
-                ByteBuffer head = ByteBuffer.allocate(2 * Long.BYTES);
-                head.putLong(header.indexPosition()).putLong(header.unscopedSeenAt()).flip();
-                while (head.hasRemaining()) {
-                    out.write(head);
-                }
+                writeFully(out, ByteBuffer.allocate(2 * Long.BYTES)
+                        .putLong(header.indexPosition()).putLong(header.unscopedSeenAt()).flip());
                 filter.save(out);
             }
             Files.move(written, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -69,11 +66,7 @@ final class FilterSnapshot {
         }
         try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
             ByteBuffer head = ByteBuffer.allocate(2 * Long.BYTES);
-            while (head.hasRemaining()) {
-                if (in.read(head) < 0) {
-                    throw new IOException("the file ended within its header");
-                }
-            }
+            readFully(in, head);
             Header header = new Header(head.flip().getLong(), head.getLong());
             if (header.indexPosition() != indexPosition) {
                 LOG.info("seen-id filter kept at chunk {} left unused: the index is at chunk {}",
@@ -88,6 +81,20 @@ final class FilterSnapshot {
             return null;
         } finally {
             deleteQuietly(file);
+        }
+    }
+
+    static void writeFully(FileChannel out, ByteBuffer buffer) throws IOException {
+        while (buffer.hasRemaining()) {
+            out.write(buffer);
+        }
+    }
+
+    static void readFully(FileChannel in, ByteBuffer buffer) throws IOException {
+        while (buffer.hasRemaining()) {
+            if (in.read(buffer) < 0) {
+                throw new IOException("the seen-id filter's file ended early");
+            }
         }
     }
 

@@ -16,7 +16,7 @@ import java.util.List;
  * one starts, and a generation is dropped once every id in it was seen longer ago than the retention
  * ({@link #stamp}), so the filter follows the ids the store holds without ever being rebuilt from it. An earlier
  * build emptied its single filter when it had taken its capacity and filled it again from the whole store on
- * the stream thread: about a second per task for 1.5 million ids, every task of a collector at about the same
+ * the stream thread: about half a second per task for 1.5 million ids, every task of a collector at about the same
  * time, nothing processed meanwhile. A lookup reaches one cache line per generation; beyond
  * {@link #MAX_GENERATIONS} the newest takes more than its capacity, its false positives grow, and they cost store
  * reads, never correctness.
@@ -90,8 +90,7 @@ final class SeenFilter {
     void add(String id, long seenAtMs) {
         add(id);
         newest.lastSeenMs = Math.max(newest.lastSeenMs, seenAtMs);
-        undatedFrom = generations.size() - 1;
-        datedIds = newest.added;
+        markDated();
     }
 
     boolean mightContain(String id) {
@@ -136,8 +135,7 @@ final class SeenFilter {
             generations.subList(0, expired).clear();
             chain();
         }
-        undatedFrom = generations.size() - 1;
-        datedIds = newest.added;
+        markDated();
     }
 
     /**
@@ -147,14 +145,14 @@ final class SeenFilter {
     void save(FileChannel out) throws IOException {
         ByteBuffer header = ByteBuffer.allocate(2 * Integer.BYTES);
         header.putInt(LAYOUT).putInt(generations.size()).flip();
-        writeFully(out, header);
+        FilterSnapshot.writeFully(out, header);
         ByteBuffer generation = ByteBuffer.allocate(2 * Long.BYTES + GENERATION_BYTES);
         for (Generation each : generations) {
             generation.clear();
             generation.putLong(each.added).putLong(each.lastSeenMs);
             generation.asLongBuffer().put(each.words);
             generation.position(generation.capacity()).flip();
-            writeFully(out, generation);
+            FilterSnapshot.writeFully(out, generation);
         }
     }
 
@@ -165,7 +163,7 @@ final class SeenFilter {
     void restore(FileChannel in) throws IOException {
         long remaining = in.size() - in.position();
         ByteBuffer header = ByteBuffer.allocate(2 * Integer.BYTES);
-        readFully(in, header);
+        FilterSnapshot.readFully(in, header);
         int layout = header.flip().getInt();
         if (layout != LAYOUT) {
             throw new IOException("a seen-id filter of layout " + layout + ", not " + LAYOUT);
@@ -179,7 +177,7 @@ final class SeenFilter {
         ByteBuffer generation = ByteBuffer.allocate(2 * Long.BYTES + GENERATION_BYTES);
         for (int g = 0; g < count; g++) {
             generation.clear();
-            readFully(in, generation);
+            FilterSnapshot.readFully(in, generation);
             generation.flip();
             Generation each = new Generation();
             each.added = generation.getLong();
@@ -190,23 +188,14 @@ final class SeenFilter {
         generations.clear();
         generations.addAll(read);
         newest = read.getLast();
-        undatedFrom = read.size() - 1;
-        datedIds = newest.added;
+        markDated();
         chain();
     }
 
-    private static void writeFully(FileChannel out, ByteBuffer buffer) throws IOException {
-        while (buffer.hasRemaining()) {
-            out.write(buffer);
-        }
-    }
-
-    private static void readFully(FileChannel in, ByteBuffer buffer) throws IOException {
-        while (buffer.hasRemaining()) {
-            if (in.read(buffer) < 0) {
-                throw new IOException("a seen-id filter file ended early");
-            }
-        }
+    /** Every id taken so far has its date: the next {@link #stamp} dates only those added after this. */
+    private void markDated() {
+        undatedFrom = generations.size() - 1;
+        datedIds = newest.added;
     }
 
     /** How many generations the filter holds now (each 2 MiB). */

@@ -75,6 +75,7 @@ final class SeenIds {
     /** When (wall clock) the index was last written: see {@link #catchUpIndex}. */
     static final String WRITTEN_AT = "ids-written-at";
     private static final Logger LOG = LoggerFactory.getLogger(SeenIds.class);
+    private static final long NONE_UNSCOPED = Long.MIN_VALUE;
     /**
      * Makes the index writes of every task in this JVM, one after another: each is a tenth of a stream thread's
      * work at most, so one thread keeps up with several stream threads. A daemon: it holds nothing that is not
@@ -109,10 +110,11 @@ final class SeenIds {
     private List<String> spare = new ArrayList<>();
     private CompletableFuture<Void> write = CompletableFuture.completedFuture(null);
     private long lastChunk;
-    /** Ids remembered by an earlier version without their client: a retry across the upgrade is still one. */
-    private boolean unscopedIds;
-    /** When the last of those was seen: once it is forgotten, lookups stop trying ids without their client. */
-    private long unscopedSeenAt = Long.MIN_VALUE;
+    /**
+     * When the last id an earlier version remembered without its client was seen, or {@link #NONE_UNSCOPED}: while
+     * such ids live, a retry across the upgrade is still one, and lookups try the id without its client too.
+     */
+    private long unscopedSeenAt = NONE_UNSCOPED;
 
     SeenIds(ProcessorContext<?, ?> context, Duration retention, SeenFilter filter) {
         this(context, retention, filter, INDEX_WRITER);
@@ -133,13 +135,16 @@ final class SeenIds {
         long started = System.nanoTime();
         // read (and deleted) even when the index is empty, so no later start meets it
         FilterSnapshot.Header kept = snapshot.restore(filter, indexed == null ? Long.MIN_VALUE : indexed);
+        String from;
         if (kept == null) {
-            fill();
+            from = fill() + " live ids of the index";
         } else {
             unscopedSeenAt = kept.unscopedSeenAt();
-            unscopedIds = unscopedSeenAt != Long.MIN_VALUE;
-            LOG.info("seen-id filter taken as the last close kept it, at chunk {}, in {} ms ({} generations)",
-                    indexed, (System.nanoTime() - started) / 1_000_000, filter.generations());
+            from = "the file the last close kept at chunk " + indexed;
+        }
+        if (indexed != null) { // the task processes nothing meanwhile: half a second or more per million ids
+            LOG.info("seen-id filter made from {} in {} ms ({} generations)", from,
+                    (System.nanoTime() - started) / 1_000_000, filter.generations());
         }
         context.<CommitHook>getStateStore(COMMIT_HOOK).onCommit("seen-ids", this::writeChunks);
     }
@@ -157,7 +162,7 @@ final class SeenIds {
 
     /** Whether the client's request id was seen; {@code key} is {@link #key} of the two, made once per record. */
     boolean contains(String key, String requestId) {
-        return contains(key) || (unscopedIds && contains(requestId));
+        return contains(key) || (unscopedSeenAt != NONE_UNSCOPED && contains(requestId));
     }
 
     static String key(String clientId, String requestId) {
@@ -206,7 +211,9 @@ final class SeenIds {
         long seenAt = streamTime();
         long oldestLive = seenAt - retention.toMillis();
         filter.stamp(seenAt, oldestLive);
-        unscopedIds &= unscopedSeenAt >= oldestLive;
+        if (unscopedSeenAt < oldestLive) {
+            unscopedSeenAt = NONE_UNSCOPED;
+        }
         for (int from = 0; from < unlogged.size(); from += MAX_CHUNK_IDS) {
             // numbers only grow, for this task on any machine, even after every chunk has expired
             lastChunk = Math.max(lastChunk + 1, context.currentSystemTimeMs());
@@ -252,8 +259,7 @@ final class SeenIds {
         try {
             Long indexed = position.get(POSITION);
             if (indexed != null) {
-                snapshot.save(filter, new FilterSnapshot.Header(indexed,
-                        unscopedIds ? unscopedSeenAt : Long.MIN_VALUE));
+                snapshot.save(filter, new FilterSnapshot.Header(indexed, unscopedSeenAt));
             }
         } catch (RuntimeException e) { // a store closed under the task: the next start fills the filter
             LOG.warn("could not keep the seen-id filter for the next start: {}", e.toString());
@@ -315,12 +321,12 @@ final class SeenIds {
     }
 
     /**
-     * The filter from the live ids in the index, when the task starts; afterwards it takes each id as it is
-     * remembered. Ids remembered by an earlier build are in its window-store index, which is not read: they only
-     * reach this index from the log (all of it, once, after the upgrade), and a legacy one is one without '/'.
+     * The filter from the live ids in the index (returns how many), when the task starts, unless the last close
+     * kept it; afterwards it takes each id as it is remembered. Ids remembered by an earlier build are in its
+     * window-store index, which is not read: they only reach this index from the log (all of it, once, after the
+     * upgrade), and a legacy one is one without '/'.
      */
-    private void fill() {
-        long started = System.nanoTime();
+    private long fill() {
         long ids = 0;
         try (KeyValueIterator<String, Long> all = index.all()) {
             while (all.hasNext()) {
@@ -329,16 +335,12 @@ final class SeenIds {
                     ids++;
                     filter.add(entry.key, entry.value);
                     if (entry.key.indexOf('/') < 0) {
-                        unscopedIds = true;
                         unscopedSeenAt = Math.max(unscopedSeenAt, entry.value);
                     }
                 }
             }
         }
-        if (ids > 0) { // the task waits for this, half a second or more per million ids
-            LOG.info("seen-request filter filled with {} live ids from the index in {} ms ({} generations)", ids,
-                    (System.nanoTime() - started) / 1_000_000, filter.generations());
-        }
+        return ids;
     }
 
     private long streamTime() {
