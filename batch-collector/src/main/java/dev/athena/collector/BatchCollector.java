@@ -22,6 +22,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -45,20 +46,28 @@ import org.slf4j.LoggerFactory;
 public final class BatchCollector implements AutoCloseable {
     static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * How often Streams' meters are looked over for new ones. A task's store meters exist only once the task
+     * runs, so they appear this long after a start or a rebalance at most; Micrometer's default is a minute.
+     */
+    static final Duration STREAMS_METER_REFRESH = Duration.ofSeconds(10);
     private static final Logger LOG = LoggerFactory.getLogger(BatchCollector.class);
 
     private final List<KafkaStreams> applications;
     private final List<String> applicationIds;
     private final List<KafkaStreamsMetrics> streamsMetrics;
+    private final ScheduledExecutorService meterRefresh;
     private final GroupLag lag;
     private final CacheLookup cache;
     private volatile boolean closing;
 
     private BatchCollector(List<KafkaStreams> applications, List<String> applicationIds,
-            List<KafkaStreamsMetrics> streamsMetrics, GroupLag lag, CacheLookup cache) {
+            List<KafkaStreamsMetrics> streamsMetrics, ScheduledExecutorService meterRefresh, GroupLag lag,
+            CacheLookup cache) {
         this.applications = applications;
         this.applicationIds = applicationIds;
         this.streamsMetrics = streamsMetrics;
+        this.meterRefresh = meterRefresh;
         this.lag = lag;
         this.cache = cache;
     }
@@ -72,6 +81,8 @@ public final class BatchCollector implements AutoCloseable {
         String member = InstanceIdFile.keptIn(settings.stateDir(), "collector");
         List<KafkaStreams> applications = new ArrayList<>();
         List<KafkaStreamsMetrics> streamsMetrics = new ArrayList<>();
+        ScheduledExecutorService meterRefresh = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("collector-streams-meters").daemon().factory());
         Map<String, List<String>> intakeByGroup = new LinkedHashMap<>();
         CountDownLatch running = new CountDownLatch(Intake.values().length);
         for (Intake intake : Intake.values()) {
@@ -91,14 +102,16 @@ public final class BatchCollector implements AutoCloseable {
             });
             applications.add(streams);
             // Streams' own meters (lag, commit latency, rebalances, the embedded clients'), beside ours
-            KafkaStreamsMetrics streamsMeters = new KafkaStreamsMetrics(streams, Tags.of("intake", intake.topic()));
+            KafkaStreamsMetrics streamsMeters = new KafkaStreamsMetrics(streams, Tags.of("intake", intake.topic()),
+                    meterRefresh, STREAMS_METER_REFRESH);
             streamsMeters.bindTo(registry);
             streamsMetrics.add(streamsMeters);
             // the application id is the group: how far it is behind on its intake, as the broker sees it
             intakeByGroup.put(own.applicationId(), List.of(intake.topic()));
         }
+        GroupLag lag = GroupLag.start(settings.bootstrap(), intakeByGroup, registry);
         var collector = new BatchCollector(List.copyOf(applications), List.copyOf(intakeByGroup.keySet()),
-                List.copyOf(streamsMetrics), GroupLag.start(settings.bootstrap(), intakeByGroup, registry), cache);
+                List.copyOf(streamsMetrics), meterRefresh, lag, cache);
         applications.forEach(KafkaStreams::start);
         try {
             if (!running.await(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -228,6 +241,7 @@ public final class BatchCollector implements AutoCloseable {
             }
         }
         streamsMetrics.forEach(KafkaStreamsMetrics::close);
+        meterRefresh.shutdownNow();
         lag.close();
         cache.close();
     }
