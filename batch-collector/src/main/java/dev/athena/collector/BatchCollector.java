@@ -82,7 +82,7 @@ public final class BatchCollector implements AutoCloseable {
         List<KafkaStreams> applications = new ArrayList<>();
         List<KafkaStreamsMetrics> streamsMetrics = new ArrayList<>();
         ScheduledExecutorService meterRefresh = Executors.newSingleThreadScheduledExecutor(
-                Thread.ofPlatform().name("collector-streams-meters").daemon().factory());
+                Thread.ofPlatform().name("athena-collector-meters").daemon().factory());
         Map<String, List<String>> intakeByGroup = new LinkedHashMap<>();
         CountDownLatch running = new CountDownLatch(Intake.values().length);
         for (Intake intake : Intake.values()) {

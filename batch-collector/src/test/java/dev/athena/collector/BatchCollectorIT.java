@@ -269,37 +269,20 @@ class BatchCollectorIT {
         }
     }
 
-    /** Whether {@code /metrics} shows a line matching {@code pattern} within ten seconds (the first probe's). */
-    private static boolean awaitMetric(HttpClient http, URI base, String pattern) throws Exception {
-        return awaitMetric(http, base, pattern, Duration.ofSeconds(10));
-    }
-
     /** The patterns that no line of {@code /metrics} matches yet once {@code within} has passed. */
     private static List<String> awaitMetrics(HttpClient http, URI base, List<String> patterns, Duration within)
             throws Exception {
+        List<java.util.regex.Pattern> lines = patterns.stream().map(java.util.regex.Pattern::compile).toList();
         long until = System.nanoTime() + within.toNanos();
         while (true) {
             String metrics = get(http, base.resolve("/metrics")).body();
-            List<String> missing = patterns.stream()
-                    .filter(pattern -> !java.util.regex.Pattern.compile(pattern).matcher(metrics).find()).toList();
+            List<String> missing = lines.stream().filter(line -> !line.matcher(metrics).find())
+                    .map(java.util.regex.Pattern::pattern).toList();
             if (missing.isEmpty() || System.nanoTime() > until) {
                 return missing;
             }
             Thread.sleep(200);
         }
-    }
-
-    private static boolean awaitMetric(HttpClient http, URI base, String pattern, Duration within)
-            throws Exception {
-        java.util.regex.Pattern line = java.util.regex.Pattern.compile(pattern);
-        long until = System.nanoTime() + within.toNanos();
-        while (!line.matcher(get(http, base.resolve("/metrics")).body()).find()) {
-            if (System.nanoTime() > until) {
-                return false;
-            }
-            Thread.sleep(100);
-        }
-        return true;
     }
 
     private static HttpResponse<String> get(HttpClient http, URI uri) throws Exception {
