@@ -31,6 +31,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
@@ -75,57 +76,70 @@ public final class BatchCollector implements AutoCloseable {
     public static BatchCollector start(CollectorSettings settings, MeterRegistry registry) {
         provisionTopics(settings);
         Clock clock = Clock.systemUTC();
-        CacheLookup cache = settings.redisUrl() == null ? CacheLookup.none()
-                : TieredCacheLookup.connect(settings.redisUrl(), clock);
         // one per state directory, as Streams keeps its own process id there: see staticMember below
         String member = InstanceIdFile.keptIn(settings.stateDir(), "collector");
         List<KafkaStreams> applications = new ArrayList<>();
         List<KafkaStreamsMetrics> streamsMetrics = new ArrayList<>();
         ScheduledExecutorService meterRefresh = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("athena-collector-meters").daemon().factory());
-        Map<String, List<String>> intakeByGroup = new LinkedHashMap<>();
         CountDownLatch running = new CountDownLatch(Intake.values().length);
-        for (Intake intake : Intake.values()) {
-            CollectorSettings own = settings.withApplicationId(intake.applicationId(settings.applicationId()));
-            var metrics = new CollectorMetrics(registry, intake.topic());
-            KafkaStreams streams = new KafkaStreams(CollectorTopology.build(settings, clock, metrics, cache,
-                    intake), staticMember(streamsConfig(own), member));
-            streams.setStateListener((now, before) -> {
-                LOG.info("collector {} state {} -> {}", own.applicationId(), before, now);
-                if (now == KafkaStreams.State.RUNNING) {
-                    running.countDown();
-                }
-            });
-            streams.setUncaughtExceptionHandler(e -> {
-                LOG.error("collector {} stream thread failed; replacing it", own.applicationId(), e);
-                return StreamThreadExceptionResponse.REPLACE_THREAD;
-            });
-            applications.add(streams);
-            // Streams' own meters (lag, commit latency, rebalances, the embedded clients'), beside ours
-            KafkaStreamsMetrics streamsMeters = new KafkaStreamsMetrics(streams, Tags.of("intake", intake.topic()),
-                    meterRefresh, STREAMS_METER_REFRESH);
-            streamsMeters.bindTo(registry);
-            streamsMetrics.add(streamsMeters);
-            // the application id is the group: how far it is behind on its intake, as the broker sees it
-            intakeByGroup.put(own.applicationId(), List.of(intake.topic()));
-        }
-        GroupLag lag = GroupLag.start(settings.bootstrap(), intakeByGroup, registry);
-        var collector = new BatchCollector(List.copyOf(applications), List.copyOf(intakeByGroup.keySet()),
-                List.copyOf(streamsMetrics), meterRefresh, lag, cache);
-        applications.forEach(KafkaStreams::start);
+        CacheLookup cache = CacheLookup.none();
+        BatchCollector collector;
         try {
+            cache = settings.redisUrl() == null ? cache : TieredCacheLookup.connect(settings.redisUrl(), clock);
+            Map<String, List<String>> intakeByGroup = new LinkedHashMap<>();
+            for (Intake intake : Intake.values()) {
+                CollectorSettings own = settings.withApplicationId(intake.applicationId(settings.applicationId()));
+                applications.add(application(own, member, CollectorTopology.build(settings, clock,
+                        new CollectorMetrics(registry, intake.topic()), cache, intake), running));
+                // Streams' own meters (lag, commit latency, rebalances, the embedded clients'), beside ours
+                KafkaStreamsMetrics streamsMeters = new KafkaStreamsMetrics(applications.getLast(),
+                        Tags.of("intake", intake.topic()), meterRefresh, STREAMS_METER_REFRESH);
+                streamsMetrics.add(streamsMeters);
+                streamsMeters.bindTo(registry);
+                // the application id is the group: how far it is behind on its intake, as the broker sees it
+                intakeByGroup.put(own.applicationId(), List.of(intake.topic()));
+            }
+            GroupLag lag = GroupLag.start(settings.bootstrap(), intakeByGroup, registry);
+            collector = new BatchCollector(List.copyOf(applications), List.copyOf(intakeByGroup.keySet()),
+                    List.copyOf(streamsMetrics), meterRefresh, lag, cache);
+        } catch (RuntimeException | Error e) {
+            // an application that cannot be built (a state directory that cannot be used, say) leaves those built
+            // before it with clients and threads of their own, which nothing else would ever close
+            release(applications, streamsMetrics, meterRefresh, cache);
+            throw e;
+        }
+        try {
+            applications.forEach(KafkaStreams::start);
             if (!running.await(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                KafkaStreams.State state = collector.state();
-                collector.close();
                 throw new IllegalStateException("collector " + settings.applicationId() + " did not reach RUNNING "
-                        + "within " + START_TIMEOUT + " (state " + state + ")");
+                        + "within " + START_TIMEOUT + " (state " + collector.state() + ")");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             collector.close();
             throw new IllegalStateException("interrupted while starting the collector", e);
+        } catch (RuntimeException e) {
+            collector.close();
+            throw e;
         }
         return collector;
+    }
+
+    private static KafkaStreams application(CollectorSettings own, String member, Topology topology,
+            CountDownLatch running) {
+        KafkaStreams streams = new KafkaStreams(topology, staticMember(streamsConfig(own), member));
+        streams.setStateListener((now, before) -> {
+            LOG.info("collector {} state {} -> {}", own.applicationId(), before, now);
+            if (now == KafkaStreams.State.RUNNING) {
+                running.countDown();
+            }
+        });
+        streams.setUncaughtExceptionHandler(e -> {
+            LOG.error("collector {} stream thread failed; replacing it", own.applicationId(), e);
+            return StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        return streams;
     }
 
     /**
@@ -231,6 +245,12 @@ public final class BatchCollector implements AutoCloseable {
     @Override
     public void close() {
         closing = true;
+        release(applications, streamsMetrics, meterRefresh, cache);
+        lag.close();
+    }
+
+    private static void release(List<KafkaStreams> applications, List<KafkaStreamsMetrics> streamsMetrics,
+            ScheduledExecutorService meterRefresh, CacheLookup cache) {
         try (var closers = Executors.newVirtualThreadPerTaskExecutor()) {
             for (KafkaStreams streams : applications) {
                 closers.execute(() -> {
@@ -242,7 +262,6 @@ public final class BatchCollector implements AutoCloseable {
         }
         streamsMetrics.forEach(KafkaStreamsMetrics::close);
         meterRefresh.shutdownNow();
-        lag.close();
         cache.close();
     }
 }

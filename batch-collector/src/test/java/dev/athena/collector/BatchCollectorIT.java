@@ -1,6 +1,7 @@
 package dev.athena.collector;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.athena.collector.ops.CollectorHealth;
 import dev.athena.infra.stack.SharedLocalStack;
@@ -23,6 +24,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -211,6 +213,36 @@ class BatchCollectorIT {
 
             assertThat(commits(applicationId) - before).isZero();
         }
+    }
+
+    /**
+     * A start that fails half-way closes what it had built: here the bulk intake's state directory is taken by a
+     * file, so its application cannot be made after the main intake's was, with a producer and an admin client
+     * whose threads run from the moment they are made.
+     */
+    @Test
+    void shouldCloseWhatItBuiltWhenAStartFailsHalfWay() throws Exception {
+        String bootstrap = SharedLocalStack.get().endpoints().kafkaBootstrap();
+        String applicationId = "collector-half-it-" + UUID.randomUUID().toString().substring(0, 8);
+        CollectorSettings settings = CollectorSettings.defaults(bootstrap, stateDir).withApplicationId(applicationId);
+        Files.writeString(stateDir.resolve(Intake.BULK.applicationId(applicationId)), "not a directory");
+        int metersThreadsBefore = threadsNamed("athena-collector-meters").size();
+
+        assertThatThrownBy(() -> BatchCollector.start(settings, new SimpleMeterRegistry()))
+                .hasMessageContaining(Intake.BULK.applicationId(applicationId));
+
+        long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while ((!threadsNamed(applicationId).isEmpty()
+                || threadsNamed("athena-collector-meters").size() > metersThreadsBefore) && System.nanoTime() < until) {
+            Thread.sleep(50);
+        }
+        assertThat(threadsNamed(applicationId)).as("threads of the applications of a failed start").isEmpty();
+        assertThat(threadsNamed("athena-collector-meters")).hasSizeLessThanOrEqualTo(metersThreadsBefore);
+    }
+
+    private static List<String> threadsNamed(String part) {
+        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
+                .filter(name -> name.contains(part)).toList();
     }
 
     /**
