@@ -106,7 +106,8 @@ public final class BatchCollector implements AutoCloseable {
         } catch (RuntimeException | Error e) {
             // an application that cannot be built (a state directory that cannot be used, say) leaves those built
             // before it with clients and threads of their own, which nothing else would ever close
-            release(applications, streamsMetrics, meterRefresh, cache);
+            CacheLookup connected = cache;
+            closeAfterFailure(e, () -> release(applications, streamsMetrics, meterRefresh, connected));
             throw e;
         }
         try {
@@ -117,13 +118,23 @@ public final class BatchCollector implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            collector.close();
-            throw new IllegalStateException("interrupted while starting the collector", e);
+            var interrupted = new IllegalStateException("interrupted while starting the collector", e);
+            closeAfterFailure(interrupted, collector::close);
+            throw interrupted;
         } catch (RuntimeException e) {
-            collector.close();
+            closeAfterFailure(e, collector::close);
             throw e;
         }
         return collector;
+    }
+
+    /** A failure while closing after a failed start is kept beside the failure, which stays what the caller sees. */
+    private static void closeAfterFailure(Throwable failure, Runnable close) {
+        try {
+            close.run();
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e);
+        }
     }
 
     private static KafkaStreams application(CollectorSettings own, String member, Topology topology,
