@@ -13,8 +13,10 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -78,25 +80,33 @@ public final class BatchCollector implements AutoCloseable {
         Clock clock = Clock.systemUTC();
         // one per state directory, as Streams keeps its own process id there: see staticMember below
         String member = InstanceIdFile.keptIn(settings.stateDir(), "collector");
-        List<KafkaStreams> applications = new ArrayList<>();
-        List<KafkaStreamsMetrics> streamsMetrics = new ArrayList<>();
-        ScheduledExecutorService meterRefresh = Executors.newSingleThreadScheduledExecutor(
-                Thread.ofPlatform().name("athena-collector-meters").daemon().factory());
         CountDownLatch running = new CountDownLatch(Intake.values().length);
-        CacheLookup cache = CacheLookup.none();
+        // until the collector exists, what is made is closed from here if a later part cannot be made (a state
+        // directory that cannot be used, say): an application has clients and threads from the moment it is made
+        Deque<AutoCloseable> made = new ArrayDeque<>();
         BatchCollector collector;
         try {
-            cache = settings.redisUrl() == null ? cache : TieredCacheLookup.connect(settings.redisUrl(), clock);
+            CacheLookup cache = settings.redisUrl() == null ? CacheLookup.none()
+                    : TieredCacheLookup.connect(settings.redisUrl(), clock);
+            made.push(cache::close);
+            ScheduledExecutorService meterRefresh = Executors.newSingleThreadScheduledExecutor(
+                    Thread.ofPlatform().name("athena-collector-meters").daemon().factory());
+            made.push(meterRefresh::shutdownNow);
+            List<KafkaStreams> applications = new ArrayList<>();
+            List<KafkaStreamsMetrics> streamsMetrics = new ArrayList<>();
             Map<String, List<String>> intakeByGroup = new LinkedHashMap<>();
             for (Intake intake : Intake.values()) {
                 CollectorSettings own = settings.withApplicationId(intake.applicationId(settings.applicationId()));
-                applications.add(application(own, member, CollectorTopology.build(settings, clock,
-                        new CollectorMetrics(registry, intake.topic()), cache, intake), running));
+                KafkaStreams streams = application(own, member, CollectorTopology.build(settings, clock,
+                        new CollectorMetrics(registry, intake.topic()), cache, intake), running);
+                made.push(() -> streams.close(CLOSE_TIMEOUT));
+                applications.add(streams);
                 // Streams' own meters (lag, commit latency, rebalances, the embedded clients'), beside ours
-                KafkaStreamsMetrics streamsMeters = new KafkaStreamsMetrics(applications.getLast(),
-                        Tags.of("intake", intake.topic()), meterRefresh, STREAMS_METER_REFRESH);
-                streamsMetrics.add(streamsMeters);
+                KafkaStreamsMetrics streamsMeters = new KafkaStreamsMetrics(streams, Tags.of("intake", intake.topic()),
+                        meterRefresh, STREAMS_METER_REFRESH);
+                made.push(streamsMeters::close);
                 streamsMeters.bindTo(registry);
+                streamsMetrics.add(streamsMeters);
                 // the application id is the group: how far it is behind on its intake, as the broker sees it
                 intakeByGroup.put(own.applicationId(), List.of(intake.topic()));
             }
@@ -104,36 +114,34 @@ public final class BatchCollector implements AutoCloseable {
             collector = new BatchCollector(List.copyOf(applications), List.copyOf(intakeByGroup.keySet()),
                     List.copyOf(streamsMetrics), meterRefresh, lag, cache);
         } catch (RuntimeException | Error e) {
-            // an application that cannot be built (a state directory that cannot be used, say) leaves those built
-            // before it with clients and threads of their own, which nothing else would ever close
-            CacheLookup connected = cache;
-            closeAfterFailure(e, () -> release(applications, streamsMetrics, meterRefresh, connected));
+            closeAll(made);
             throw e;
         }
         try {
-            applications.forEach(KafkaStreams::start);
+            collector.applications.forEach(KafkaStreams::start);
             if (!running.await(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
                 throw new IllegalStateException("collector " + settings.applicationId() + " did not reach RUNNING "
                         + "within " + START_TIMEOUT + " (state " + collector.state() + ")");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            var interrupted = new IllegalStateException("interrupted while starting the collector", e);
-            closeAfterFailure(interrupted, collector::close);
-            throw interrupted;
+            collector.close();
+            throw new IllegalStateException("interrupted while starting the collector", e);
         } catch (RuntimeException e) {
-            closeAfterFailure(e, collector::close);
+            collector.close();
             throw e;
         }
         return collector;
     }
 
-    /** A failure while closing after a failed start is kept beside the failure, which stays what the caller sees. */
-    private static void closeAfterFailure(Throwable failure, Runnable close) {
-        try {
-            close.run();
-        } catch (RuntimeException e) {
-            failure.addSuppressed(e);
+    private static void closeAll(Deque<AutoCloseable> made) {
+        while (!made.isEmpty()) {
+            AutoCloseable part = made.pop();
+            try {
+                part.close();
+            } catch (Exception e) {
+                LOG.warn("closing part of a collector that failed to start failed: {}", e.toString());
+            }
         }
     }
 
@@ -256,12 +264,6 @@ public final class BatchCollector implements AutoCloseable {
     @Override
     public void close() {
         closing = true;
-        release(applications, streamsMetrics, meterRefresh, cache);
-        lag.close();
-    }
-
-    private static void release(List<KafkaStreams> applications, List<KafkaStreamsMetrics> streamsMetrics,
-            ScheduledExecutorService meterRefresh, CacheLookup cache) {
         try (var closers = Executors.newVirtualThreadPerTaskExecutor()) {
             for (KafkaStreams streams : applications) {
                 closers.execute(() -> {
@@ -273,6 +275,7 @@ public final class BatchCollector implements AutoCloseable {
         }
         streamsMetrics.forEach(KafkaStreamsMetrics::close);
         meterRefresh.shutdownNow();
+        lag.close();
         cache.close();
     }
 }
