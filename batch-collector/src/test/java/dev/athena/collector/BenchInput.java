@@ -19,7 +19,8 @@ import java.util.stream.Stream;
 /**
  * The requests {@link CollectorBenchmark} sends: eight clients, one in five on the bulk lane, one question in ten
  * asked twice (so some coalescing). The code is either a generated Python function padded to a size, or real
- * source files read from a directory and cycled, which gives the mix of sizes a repository scan sends.
+ * source files read from a directory and cycled, which gives the mix of sizes a repository scan sends. With
+ * {@link #withBadOnes}, one request in N is one that admission must turn away ({@link BadRequest}).
  */
 final class BenchInput {
     private static final Set<String> SOURCE_EXTENSIONS = Set.of("java", "py", "js", "ts", "go", "kt", "rb", "c",
@@ -31,19 +32,22 @@ final class BenchInput {
     private final int codeBytes;
     private final List<SourceFile> files;
     private final String description;
+    /** One request in this many is a bad one; 0 for none. */
+    private final int badEvery;
 
     private record SourceFile(String path, String code) {
     }
 
-    private BenchInput(int codeBytes, List<SourceFile> files, String description) {
+    private BenchInput(int codeBytes, List<SourceFile> files, String description, int badEvery) {
         this.codeBytes = codeBytes;
         this.files = files;
         this.description = description;
+        this.badEvery = badEvery;
     }
 
     /** A 4-line Python function of ~100 bytes, padded with more functions to about {@code codeBytes}. */
     static BenchInput generated(int codeBytes) {
-        return new BenchInput(codeBytes, List.of(), "code of ~" + Math.max(100, codeBytes) + " bytes");
+        return new BenchInput(codeBytes, List.of(), "code of ~" + Math.max(100, codeBytes) + " bytes", 0);
     }
 
     /**
@@ -75,7 +79,37 @@ final class BenchInput {
         long total = Arrays.stream(sizes).sum();
         return new BenchInput(0, List.copyOf(files), String.format(Locale.ROOT, "%,d source files under %s (code "
                 + "median %,d bytes, mean %,d, largest %,d)", files.size(), root.toAbsolutePath().normalize(),
-                sizes[sizes.length / 2], total / sizes.length, sizes[sizes.length - 1]));
+                sizes[sizes.length / 2], total / sizes.length, sizes[sizes.length - 1]), 0);
+    }
+
+    /**
+     * The same requests, except that one in {@code every} (0: none) is a bad one, the kinds of {@link BadRequest}
+     * in turn, each with the request id and client of the request it replaces.
+     */
+    BenchInput withBadOnes(int every) {
+        if (every < 0) {
+            throw new IllegalArgumentException("bench.bad must be 0 (none) or N >= 1 (one request in N) but was "
+                    + every);
+        }
+        String bad = every == 0 ? "" : String.format(Locale.ROOT, ", one request in %d a bad one (%s in turn)",
+                every, Arrays.toString(BadRequest.values()));
+        return new BenchInput(codeBytes, files, description + bad, every);
+    }
+
+    /** How many of the first {@code records} requests of a burst are bad ones. */
+    int badOnes(int records) {
+        int bad = 0;
+        for (int i = 0; i < records; i++) {
+            if (isBad(i)) {
+                bad++;
+            }
+        }
+        return bad;
+    }
+
+    /** The second of every {@code badEvery} (an interactive request whose question is asked once). */
+    private boolean isBad(int i) {
+        return badEvery == 1 || badEvery > 1 && i % badEvery == 1;
     }
 
     String description() {
@@ -98,6 +132,9 @@ final class BenchInput {
         String question = (burst == 0 ? "" : burst + "_") + asked;
         String lane = i % 5 == 0 ? "bulk" : "interactive";
         String client = "client-" + (i % 8);
+        if (isBad(i)) {
+            return BadRequest.values()[(i / badEvery) % BadRequest.values().length].body(requestId, client);
+        }
         if (files.isEmpty()) {
             String body = "{\"schemaVersion\":1,\"requestId\":\"" + requestId + "\",\"clientId\":\"" + client
                     + "\",\"analysisType\":\"security\",\"language\":\"python\",\"path\":\"src/m" + question

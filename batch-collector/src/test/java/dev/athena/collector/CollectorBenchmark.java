@@ -48,6 +48,7 @@ import org.apache.kafka.streams.Topology;
  * ./mvnw -q -pl batch-collector test-compile exec:exec@bench -Dbench.jvmArg=-Dbench.variant=admission
  * ./mvnw -q -pl batch-collector test-compile exec:exec@bench -Dbench.codeBytes=4000 -Dbench.records=100000   # ~4 KB each
  * ./mvnw -q -pl batch-collector test-compile exec:exec@bench -Dbench.sources=..     # this repository's sources
+ * ./mvnw -q -pl batch-collector test-compile exec:exec@bench -Dbench.bad=10         # one request in ten a bad one
  * batch-collector/bench/own-core-broker.sh                    # the broker in its own process, on its own core
  * </pre>
  *
@@ -109,8 +110,9 @@ public final class CollectorBenchmark {
                         external == null ? kafka.bootstrap() : external))) {
             String bootstrap = external == null ? kafka.bootstrap() : external;
             String sources = System.getProperty("bench.sources", "");
-            BenchInput input = sources.isBlank() ? BenchInput.generated(Integer.getInteger("bench.codeBytes", 0))
-                    : BenchInput.sources(Path.of(sources), CollectorSettings.defaults(bootstrap, dir).maxCodeBytes());
+            BenchInput input = (sources.isBlank() ? BenchInput.generated(Integer.getInteger("bench.codeBytes", 0))
+                    : BenchInput.sources(Path.of(sources), CollectorSettings.defaults(bootstrap, dir).maxCodeBytes()))
+                    .withBadOnes(Integer.getInteger("bench.bad", 0));
             var provisioner = new TopicProvisioner(admin);
             provisioner.ensure(Topics.pipeline());
             provisioner.ensure(new TopicSpec(PASS_THROUGH_TOPIC, 6, Map.of()));
@@ -216,6 +218,11 @@ public final class CollectorBenchmark {
                 System.out.printf(Locale.ROOT, "median CPU per record in the broker's JVM over each whole leg: "
                         + "pass-through %.1f us, collector %.1f us%n", median(passBrokerCpu),
                         median(collectorBrokerCpu));
+            }
+            long badPerLeg = input.badOnes(records);
+            if (badPerLeg > 0) {
+                // every collector leg, warm-ups included, reads each bad request of its burst once
+                System.out.println(BenchDeadLetters.check(bootstrap, badPerLeg * (warmups + rounds)));
             }
         } finally {
             if (passFork != null) {
