@@ -59,6 +59,7 @@ public final class AdmissionProcessor implements Processor<byte[], byte[], Objec
     private SeenIds seen;
     private PromptCommit promptCommit;
     private final long filterCapacity;
+    private final RejectionLog rejectionLog = new RejectionLog(LOG, RejectionLog.EVERY, System::nanoTime);
 
     /** Names of the downstream nodes this processor writes to. */
     public record Children(String deadLetters, String directResults, String batching) {
@@ -102,6 +103,7 @@ public final class AdmissionProcessor implements Processor<byte[], byte[], Objec
 
     @Override
     public void close() {
+        rejectionLog.flush();
         seen.close();
     }
 
@@ -170,8 +172,7 @@ public final class AdmissionProcessor implements Processor<byte[], byte[], Objec
     private void reject(Record<byte[], byte[]> record, Rejection rejection, AnalysisRequest request, String route,
             String traceparent) {
         metrics.rejected(rejection.reason());
-        LOG.info("rejected request {} of client {}: {} ({})", rejection.requestId(), rejection.clientId(),
-                rejection.reason(), rejection.field());
+        rejectionLog.rejected(rejection);
         var source = context.recordMetadata().orElse(null);
         context.forward(DeadLetter.of(record, rejection, source, Topics.MAX_RECORD_BYTES), children.deadLetters());
         if (!rejection.clientKnown()) {
