@@ -7,6 +7,7 @@ import static dev.athena.collector.TestRequests.utf8;
 import static dev.athena.collector.TopologyFixture.header;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.athena.collector.admission.AdmissionProcessor;
 import dev.athena.schemas.message.BatchResult;
 import dev.athena.schemas.message.ItemResult;
 import dev.athena.schemas.message.ResultStatus;
@@ -159,6 +160,30 @@ class AdmissionTopologyTest {
         f.advance(100);
         assertThat(f.batches.readValue().items()).extracting(i -> i.request().requestId()).containsExactly("p-1");
         assertThat(f.deadLetters.getQueueSize()).isEqualTo(2);
+    }
+
+    @Test
+    void shouldLogOnlyTheFirstOfABurstOfRejectionsButDeadLetterEveryOne() {
+        var logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(AdmissionProcessor.class);
+        var lines = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+        lines.start();
+        logger.addAppender(lines);
+        var level = logger.getLevel();
+        logger.setLevel(ch.qos.logback.classic.Level.INFO);
+        try {
+            for (int i = 0; i < 500; i++) {
+                f.send("flood-" + i, json(fields("flood-" + i, "team-a", "")));
+            }
+        } finally {
+            logger.detachAppender(lines);
+            logger.setLevel(level);
+        }
+
+        assertThat(f.deadLetters.readRecordsToList()).hasSize(500);
+        assertThat(f.results.readValuesToList()).hasSize(500);
+        assertThat(lines.list).filteredOn(e -> e.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.INFO))
+                .singleElement().satisfies(e -> assertThat(e.getFormattedMessage()).contains("flood-0")
+                        .contains("EMPTY_CODE"));
     }
 
     @Test
