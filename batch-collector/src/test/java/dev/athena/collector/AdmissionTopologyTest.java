@@ -7,6 +7,10 @@ import static dev.athena.collector.TestRequests.utf8;
 import static dev.athena.collector.TopologyFixture.header;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.athena.collector.admission.AdmissionProcessor;
 import dev.athena.schemas.message.BatchResult;
 import dev.athena.schemas.message.ItemResult;
@@ -17,6 +21,7 @@ import dev.athena.schemas.topic.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -30,6 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.slf4j.LoggerFactory;
 
 class AdmissionTopologyTest {
     private static final int MAX_CODE_BYTES = 1024;
@@ -163,27 +169,35 @@ class AdmissionTopologyTest {
     }
 
     @Test
-    void shouldLogOnlyTheFirstOfABurstOfRejectionsButDeadLetterEveryOne() {
-        var logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(AdmissionProcessor.class);
-        var lines = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+    void shouldLogTheFirstOfABurstOfRejectionsAtOnceAndTheRestAsOneCount() {
+        var logger = (Logger) LoggerFactory.getLogger(AdmissionProcessor.class);
+        var lines = new ListAppender<ILoggingEvent>();
         lines.start();
         logger.addAppender(lines);
         var level = logger.getLevel();
-        logger.setLevel(ch.qos.logback.classic.Level.INFO);
+        logger.setLevel(Level.INFO);
         try {
-            for (int i = 0; i < 500; i++) {
+            for (int i = 0; i < 100; i++) {
                 f.send("flood-" + i, json(fields("flood-" + i, "team-a", "")));
             }
+            assertThat(f.deadLetters.readRecordsToList()).hasSize(100);
+            assertThat(f.results.readValuesToList()).hasSize(100);
+            assertThat(infoLines(lines)).singleElement().asString().contains("flood-0").contains("EMPTY_CODE");
+
+            // the burst is over: its count is told on the wall clock, once
+            f.advance(10_000);
+            f.advance(10_000);
+            assertThat(infoLines(lines)).hasSize(2).last().asString()
+                    .startsWith("99 more rejected (EMPTY_CODE 99) since the previous line");
         } finally {
             logger.detachAppender(lines);
             logger.setLevel(level);
         }
+    }
 
-        assertThat(f.deadLetters.readRecordsToList()).hasSize(500);
-        assertThat(f.results.readValuesToList()).hasSize(500);
-        assertThat(lines.list).filteredOn(e -> e.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.INFO))
-                .singleElement().satisfies(e -> assertThat(e.getFormattedMessage()).contains("flood-0")
-                        .contains("EMPTY_CODE"));
+    private static List<String> infoLines(ListAppender<ILoggingEvent> appender) {
+        return appender.list.stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.INFO))
+                .map(ILoggingEvent::getFormattedMessage).toList();
     }
 
     @Test

@@ -24,6 +24,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.apache.kafka.common.header.Header;
+import org.apache.kafka.streams.processor.Cancellable;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -59,7 +61,9 @@ public final class AdmissionProcessor implements Processor<byte[], byte[], Objec
     private SeenIds seen;
     private PromptCommit promptCommit;
     private final long filterCapacity;
-    private final RejectionLog rejectionLog = new RejectionLog(LOG, RejectionLog.EVERY, System::nanoTime);
+    private RejectionLog rejectionLog;
+    /** Scheduled only while rejections wait to be told: a wall-clock punctuation makes every commit a full one. */
+    private Cancellable rejectionTicker;
 
     /** Names of the downstream nodes this processor writes to. */
     public record Children(String deadLetters, String directResults, String batching) {
@@ -99,6 +103,8 @@ public final class AdmissionProcessor implements Processor<byte[], byte[], Objec
         // a new filter at every init: Streams may init the processors of a task again when it revives it
         this.seen = new SeenIds(context, retention, new SeenFilter(filterCapacity));
         this.promptCommit = new PromptCommit(context, context.getStateStore(SeenIds.COMMIT_HOOK), "prompt-commit");
+        this.rejectionLog = new RejectionLog(LOG, RejectionLog.EVERY, context::currentSystemTimeMs);
+        this.rejectionTicker = null;
     }
 
     @Override
@@ -172,7 +178,10 @@ public final class AdmissionProcessor implements Processor<byte[], byte[], Objec
     private void reject(Record<byte[], byte[]> record, Rejection rejection, AnalysisRequest request, String route,
             String traceparent) {
         metrics.rejected(rejection.reason());
-        rejectionLog.rejected(rejection);
+        if (rejectionLog.rejected(rejection) && rejectionTicker == null) {
+            rejectionTicker = context.schedule(RejectionLog.EVERY, PunctuationType.WALL_CLOCK_TIME,
+                    ignored -> tellRejections());
+        }
         var source = context.recordMetadata().orElse(null);
         context.forward(DeadLetter.of(record, rejection, source, Topics.MAX_RECORD_BYTES), children.deadLetters());
         if (!rejection.clientKnown()) {
@@ -187,6 +196,13 @@ public final class AdmissionProcessor implements Processor<byte[], byte[], Objec
         context.forward(new Record<Object, Object>(result.batchId(), result, record.timestamp()),
                 children.directResults());
         promptCommit.outputSent();
+    }
+
+    private void tellRejections() {
+        if (!rejectionLog.tick()) {
+            rejectionTicker.cancel();
+            rejectionTicker = null;
+        }
     }
 
     /** The cache promises not to throw; should one break that promise, the request is batched, not lost. */

@@ -11,61 +11,78 @@ import java.util.stream.Collectors;
 import org.slf4j.Logger;
 
 /**
- * Admission's log lines about rejected requests: the first at once, then at most one line per interval, naming the
- * latest rejection and counting by reason those since the previous line. Every rejected record is on the DLQ with
- * its reason and counted in {@code athena.collector.rejections}, so a line per record adds nothing an operator
- * lacks, while a client sending bad records at full rate would flood the log from the stream thread: one request
- * in ten bad took 7 % of that thread's time in the benchmark ({@code -Dbench.bad=10}). At DEBUG every rejection
- * still gets its line. Single-threaded, like the processor that owns it.
+ * Admission's log lines about rejected requests: the first at once, then at most one line per interval, counting by
+ * reason those since the previous line. Every rejected record is on the DLQ with its reason and counted in
+ * {@code athena.collector.rejections}, so a line per record adds nothing an operator lacks, while a client sending
+ * bad records at full rate would flood the log from the stream thread: with one request in ten bad, those lines
+ * took 7 % of that thread's time in the benchmark ({@code -Dbench.bad=10}). At DEBUG every rejection still gets its
+ * line. Rejections not yet counted in a line wait for the next rejection after the interval, for {@link #tick} (the
+ * owner's wall-clock punctuation, so that a burst's count is told within an interval of its end), or for
+ * {@link #flush} at close. Single-threaded, like the processor that owns it.
  */
 final class RejectionLog {
     static final Duration EVERY = Duration.ofSeconds(10);
 
     private final Logger log;
-    private final long everyNanos;
-    private final LongSupplier nanoTime;
-    private final Map<RejectionReason, Long> unlogged = new EnumMap<>(RejectionReason.class);
-    private long unloggedTotal;
+    private final long everyMs;
+    private final LongSupplier nowMs;
+    private final Map<RejectionReason, Long> untold = new EnumMap<>(RejectionReason.class);
+    private long untoldTotal;
     private boolean anyLine;
-    private long lastLineNanos;
+    private long lastLineMs;
 
-    RejectionLog(Logger log, Duration every, LongSupplier nanoTime) {
+    RejectionLog(Logger log, Duration every, LongSupplier nowMs) {
         this.log = log;
-        this.everyNanos = every.toNanos();
-        this.nanoTime = nanoTime;
+        this.everyMs = every.toMillis();
+        this.nowMs = nowMs;
     }
 
-    void rejected(Rejection rejection) {
-        long now = nanoTime.getAsLong();
-        if (anyLine && now - lastLineNanos < everyNanos) {
-            unlogged.merge(rejection.reason(), 1L, Long::sum);
-            unloggedTotal++;
+    /** Logs or counts {@code rejection}; true when rejections wait to be told ({@link #tick} will). */
+    boolean rejected(Rejection rejection) {
+        long now = nowMs.getAsLong();
+        if (anyLine && now - lastLineMs < everyMs) {
+            untold.merge(rejection.reason(), 1L, Long::sum);
+            untoldTotal++;
             if (log.isDebugEnabled()) {
                 log.debug("rejected request {} of client {}: {} ({})", rejection.requestId(), rejection.clientId(),
                         rejection.reason(), rejection.field());
             }
-            return;
+            return true;
         }
         log.info("rejected request {} of client {}: {} ({}){}", rejection.requestId(), rejection.clientId(),
-                rejection.reason(), rejection.field(), unloggedTotal == 0 ? ""
-                        : "; " + tally() + " since the previous line, each on " + Topics.REQUESTS_DLQ);
-        unlogged.clear();
-        unloggedTotal = 0;
-        anyLine = true;
-        lastLineNanos = now;
+                rejection.reason(), rejection.field(), untoldTotal == 0 ? "" : "; " + tally());
+        told(now);
+        return false;
     }
 
-    /** The rejections not yet counted in a line, if any: when the processor closes, so none goes untold. */
-    void flush() {
-        if (unloggedTotal > 0) {
-            log.info("{} since the last line, each on {}", tally(), Topics.REQUESTS_DLQ);
-            unlogged.clear();
-            unloggedTotal = 0;
+    /** Tells the rejections waiting if a line is due; true while some still wait. */
+    boolean tick() {
+        long now = nowMs.getAsLong();
+        if (untoldTotal > 0 && now - lastLineMs >= everyMs) {
+            log.info("{}", tally());
+            told(now);
         }
+        return untoldTotal > 0;
+    }
+
+    /** Tells the rejections waiting, due or not: when the processor closes, so that none goes untold. */
+    void flush() {
+        if (untoldTotal > 0) {
+            log.info("{}", tally());
+            told(nowMs.getAsLong());
+        }
+    }
+
+    private void told(long now) {
+        untold.clear();
+        untoldTotal = 0;
+        anyLine = true;
+        lastLineMs = now;
     }
 
     private String tally() {
-        return unloggedTotal + " more rejected (" + unlogged.entrySet().stream()
-                .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", ")) + ")";
+        return untoldTotal + " more rejected (" + untold.entrySet().stream()
+                .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", "))
+                + ") since the previous line, each on " + Topics.REQUESTS_DLQ;
     }
 }

@@ -21,8 +21,8 @@ class RejectionLogTest {
 
     private final Logger logger = (Logger) LoggerFactory.getLogger("dev.athena.collector.admission.test-rejections");
     private final ListAppender<ILoggingEvent> lines = new ListAppender<>();
-    private final AtomicLong nanos = new AtomicLong(1_000);
-    private final RejectionLog log = new RejectionLog(logger, EVERY, nanos::get);
+    private final AtomicLong millis = new AtomicLong(1_000);
+    private final RejectionLog log = new RejectionLog(logger, EVERY, millis::get);
 
     @BeforeEach
     void listen() {
@@ -39,7 +39,7 @@ class RejectionLogTest {
 
     @Test
     void shouldLogTheFirstRejectionAtOnce() {
-        log.rejected(rejection("r-1", RejectionReason.EMPTY_CODE, "code"));
+        assertThat(log.rejected(rejection("r-1", RejectionReason.EMPTY_CODE, "code"))).isFalse();
 
         assertThat(messages()).containsExactly("rejected request r-1 of client team-a: EMPTY_CODE (code)");
         assertThat(lines.list.getFirst().getLevel()).isEqualTo(Level.INFO);
@@ -49,13 +49,14 @@ class RejectionLogTest {
     void shouldCountRejectionsWithinTheIntervalInTheNextLine() {
         log.rejected(rejection("r-1", RejectionReason.EMPTY_CODE, "code"));
         for (int i = 2; i <= 1_000; i++) {
-            nanos.addAndGet(1_000_000); // 1 ms apart: 999 ms in all, well inside the interval
-            log.rejected(rejection("r-" + i, i % 3 == 0 ? RejectionReason.INVALID_JSON : RejectionReason.EMPTY_CODE,
-                    "code"));
+            millis.addAndGet(1); // 999 ms in all, well inside the interval
+            assertThat(log.rejected(rejection("r-" + i,
+                    i % 3 == 0 ? RejectionReason.INVALID_JSON : RejectionReason.EMPTY_CODE, "code"))).isTrue();
         }
+        assertThat(log.tick()).isTrue();
         assertThat(lines.list).hasSize(1);
 
-        nanos.addAndGet(EVERY.toNanos());
+        millis.addAndGet(EVERY.toMillis());
         log.rejected(rejection("r-1001", RejectionReason.MISSING_FIELD, "analysisType"));
 
         assertThat(messages()).hasSize(2).last().isEqualTo("rejected request r-1001 of client team-a: MISSING_FIELD "
@@ -66,9 +67,9 @@ class RejectionLogTest {
     @Test
     void shouldStartCountingAfreshAfterEachLine() {
         log.rejected(rejection("r-1", RejectionReason.EMPTY_CODE, "code"));
-        nanos.addAndGet(EVERY.toNanos());
+        millis.addAndGet(EVERY.toMillis());
         log.rejected(rejection("r-2", RejectionReason.EMPTY_CODE, "code"));
-        nanos.addAndGet(EVERY.toNanos());
+        millis.addAndGet(EVERY.toMillis());
         log.rejected(rejection("r-3", RejectionReason.DEADLINE_PASSED, "deadline"));
 
         assertThat(messages()).containsExactly("rejected request r-1 of client team-a: EMPTY_CODE (code)",
@@ -87,7 +88,26 @@ class RejectionLogTest {
         log.flush();
 
         assertThat(messages()).containsExactly("rejected request r-1 of client team-a: EMPTY_CODE (code)",
-                "1 more rejected (INVALID_UTF8 1) since the last line, each on athena.requests.dlq");
+                "1 more rejected (INVALID_UTF8 1) since the previous line, each on athena.requests.dlq");
+    }
+
+    @Test
+    void shouldTellABurstsCountOnTheFirstTickAnIntervalAfterTheLastLine() {
+        log.rejected(rejection("r-1", RejectionReason.EMPTY_CODE, "code"));
+        log.rejected(rejection("r-2", RejectionReason.MISSING_FIELD, "code"));
+        log.rejected(rejection("r-3", RejectionReason.MISSING_FIELD, "code"));
+        millis.addAndGet(EVERY.toMillis() - 1);
+        assertThat(log.tick()).isTrue();
+        assertThat(lines.list).hasSize(1);
+
+        millis.addAndGet(1);
+        assertThat(log.tick()).isFalse();
+        assertThat(log.tick()).isFalse();
+
+        assertThat(messages()).containsExactly("rejected request r-1 of client team-a: EMPTY_CODE (code)",
+                "2 more rejected (MISSING_FIELD 2) since the previous line, each on athena.requests.dlq");
+        // the tick's line counts as a line: the next rejection within the interval waits again
+        assertThat(log.rejected(rejection("r-4", RejectionReason.EMPTY_CODE, "code"))).isTrue();
     }
 
     @Test
