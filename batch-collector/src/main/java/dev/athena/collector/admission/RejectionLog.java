@@ -58,18 +58,21 @@ final class RejectionLog {
     /** Tells the rejections waiting if a line is due; true while some still wait. */
     boolean tick() {
         long now = nowMs.getAsLong();
-        if (untoldTotal > 0 && now - lastLineMs >= everyMs) {
-            log.info("{}", tally());
-            told(now);
+        if (now - lastLineMs >= everyMs) {
+            tellUntold(now);
         }
         return untoldTotal > 0;
     }
 
     /** Tells the rejections waiting, due or not: when the processor closes, so that none goes untold. */
     void flush() {
+        tellUntold(nowMs.getAsLong());
+    }
+
+    private void tellUntold(long now) {
         if (untoldTotal > 0) {
             log.info("{}", tally());
-            told(nowMs.getAsLong());
+            told(now);
         }
     }
 
