@@ -2,6 +2,10 @@ package dev.athena.workers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.athena.infra.stack.Endpoints;
 import dev.athena.infra.stack.SharedLocalStack;
 import dev.athena.schemas.cancel.Cancellation;
@@ -28,6 +32,7 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -45,6 +50,7 @@ import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
 import org.redisson.config.Config;
+import org.slf4j.LoggerFactory;
 
 /**
  * Cancellations written by a plain Kafka producer to {@code athena.cancellations}: recorded where the workers look,
@@ -120,16 +126,7 @@ class KafkaCancellationIT {
             }
             recorded.add(client + "/" + requestId);
         };
-        Map<String, Object> consumer = new HashMap<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, endpoints.kafkaBootstrap(),
-                ConsumerConfig.GROUP_ID_CONFIG, "it-kc-flaky-" + run,
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false));
-        Map<String, Object> producer = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, endpoints.kafkaBootstrap());
-        CancellationIntake intake = new CancellationIntake(
-                new KafkaConsumer<>(consumer, new ByteArrayDeserializer(), new ByteArrayDeserializer()),
-                new KafkaProducer<>(producer, new ByteArraySerializer(), new ByteArraySerializer()), flaky,
-                new WorkerMetrics(new SimpleMeterRegistry()));
+        CancellationIntake intake = intake("it-kc-flaky-" + run, producerConfig(), flaky, new SimpleMeterRegistry());
         Thread thread = Thread.ofPlatform().start(intake);
         List<String> wanted = new ArrayList<>();
         try (KafkaProducer<String, byte[]> kafka = producer()) {
@@ -149,6 +146,133 @@ class KafkaCancellationIT {
             thread.join(10_000);
         }
         assertThat(intake.failure()).isNull();
+    }
+
+    @Test
+    void shouldDeadLetterAFloodOfBrokenCancellationsWithoutALineEachAndRecordTheGoodOneBehindIt() throws Exception {
+        String key = "flood-" + run;
+        int broken = 2_000;
+        List<String> recorded = new CopyOnWriteArrayList<>();
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        CancellationIntake intake = intake("it-kc-flood-" + run, producerConfig(),
+                (client, requestId) -> recorded.add(client + "/" + requestId), registry);
+        Logger logger = (Logger) LoggerFactory.getLogger(CancellationIntake.class);
+        ListAppender<ILoggingEvent> lines = new ListAppender<>();
+        lines.start();
+        logger.addAppender(lines);
+        Thread thread = Thread.ofPlatform().name("intake-" + key).start(intake);
+        try (KafkaProducer<String, byte[]> kafka = producer()) {
+            for (int i = 0; i < broken; i++) {
+                byte[] value = i % 2 == 0 ? utf8("{not json " + i)
+                        : utf8("{\"schemaVersion\":1,\"requestId\":\"r-" + i + "-" + run + "\"}");
+                kafka.send(new ProducerRecord<>(Topics.CANCELLATIONS, key, value));
+            }
+            kafka.send(new ProducerRecord<>(Topics.CANCELLATIONS, key,
+                    Json.write(AnalysisCancellation.of("team-flood", "req-after-" + run)))).get();
+
+            assertThat(eventually(Duration.ofSeconds(60), () -> recorded.contains("team-flood/req-after-" + run)))
+                    .as("the cancellation behind the flood recorded").isTrue();
+            assertThat(deadLetterValues(key, values -> values.size() >= broken)).as("one dead letter per broken record")
+                    .hasSize(broken);
+        } finally {
+            assertThat(intake.stop(Duration.ofSeconds(10))).isTrue();
+            thread.join(10_000);
+            logger.detachAppender(lines);
+        }
+        double refused = registry.get(WorkerMetrics.CANCELLATIONS).tag("outcome", "refused").counter().count();
+        assertThat(refused).isGreaterThanOrEqualTo(broken); // and any broken ones earlier tests left on the topic
+        List<String> told = lines.list.stream().filter(line -> line.getThreadName().equals("intake-" + key))
+                .filter(line -> line.getLevel() == Level.INFO).map(ILoggingEvent::getFormattedMessage).toList();
+        assertThat(told).as("the first refusal at once, the rest counted when the intake stops").hasSize(2);
+        assertThat(told.getFirst()).startsWith("rejected cancellation of request");
+        assertThat(told.get(1)).startsWith((long) refused - 1 + " more rejected (")
+                .contains("INVALID_JSON").contains("MISSING_FIELD").endsWith(Topics.REQUESTS_DLQ);
+        assertThat(intake.failure()).isNull();
+    }
+
+    @Test
+    void shouldReadAPartitionAgainFromTheBrokenCancellationTheDlqDidNotTake() throws Exception {
+        String key = "untaken-" + run;
+        String small = "{not json, small " + run;
+        String large = "{not json, large " + "x".repeat(4_000) + run;
+        String after = "{not json, after " + run;
+        Map<String, Object> tooSmallForTheLarge = new HashMap<>(producerConfig());
+        tooSmallForTheLarge.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 2_000);
+        List<String> recorded = new CopyOnWriteArrayList<>();
+        String group = "it-kc-untaken-" + run;
+        CancellationIntake first = intake(group, tooSmallForTheLarge,
+                (client, requestId) -> recorded.add(client + "/" + requestId), new SimpleMeterRegistry());
+        Thread thread = Thread.ofPlatform().start(first);
+        try (KafkaProducer<String, byte[]> kafka = producer()) {
+            kafka.send(new ProducerRecord<>(Topics.CANCELLATIONS, key, utf8(small)));
+            kafka.send(new ProducerRecord<>(Topics.CANCELLATIONS, key, utf8(large)));
+            kafka.send(new ProducerRecord<>(Topics.CANCELLATIONS, key,
+                    Json.write(AnalysisCancellation.of("team-u", "req-u-" + run))));
+            kafka.send(new ProducerRecord<>(Topics.CANCELLATIONS, key, utf8(after))).get();
+            // the good one is recorded on every pass; the large dead letter fails on every pass, so it is read again
+            String good = "team-u/req-u-" + run;
+            assertThat(eventually(Duration.ofSeconds(30),
+                    () -> recorded.stream().filter(good::equals).count() >= 3)).as("read again").isTrue();
+        } finally {
+            assertThat(first.stop(Duration.ofSeconds(10))).isTrue();
+            thread.join(10_000);
+        }
+        assertThat(first.failure()).isNull();
+
+        CancellationIntake second = intake(group, producerConfig(), (client, requestId) -> { },
+                new SimpleMeterRegistry());
+        Thread again = Thread.ofPlatform().start(second);
+        try {
+            List<String> dead = deadLetterValues(key, values -> values.contains(large)
+                    && values.lastIndexOf(after) > values.indexOf(large));
+            assertThat(dead).as("the small one once: it was committed before the large one").containsOnlyOnce(small);
+            assertThat(dead).as("the large one once, by the second intake").containsOnlyOnce(large);
+            // the one after the large one was sent on each pass of the first intake, and again by the second
+            assertThat(dead.subList(dead.indexOf(large), dead.size())).containsExactly(large, after);
+            assertThat(dead.subList(0, dead.indexOf(large))).startsWith(small, after).containsOnly(small, after);
+        } finally {
+            assertThat(second.stop(Duration.ofSeconds(10))).isTrue();
+            again.join(10_000);
+        }
+    }
+
+    private CancellationIntake intake(String group, Map<String, Object> producer, CancellationRecorder recorder,
+            SimpleMeterRegistry registry) {
+        Map<String, Object> consumer = Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, endpoints.kafkaBootstrap(),
+                ConsumerConfig.GROUP_ID_CONFIG, group,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        return new CancellationIntake(
+                new KafkaConsumer<>(consumer, new ByteArrayDeserializer(), new ByteArrayDeserializer()),
+                new KafkaProducer<>(producer, new ByteArraySerializer(), new ByteArraySerializer()), recorder,
+                new WorkerMetrics(registry));
+    }
+
+    private Map<String, Object> producerConfig() {
+        return Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, endpoints.kafkaBootstrap());
+    }
+
+    /** The dead letters keyed {@code key}, in order, read until {@code enough} holds and then a second longer. */
+    private List<String> deadLetterValues(String key, Predicate<List<String>> enough) {
+        List<String> values = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer = CommittedRecords.consumer(endpoints.kafkaBootstrap(),
+                "it-kc-dlq-" + key)) {
+            consumer.subscribe(List.of(Topics.REQUESTS_DLQ));
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            long quietUntil = Long.MAX_VALUE;
+            while (System.nanoTime() < Math.min(deadline, quietUntil)) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(250))) {
+                    if (key.equals(record.key())) {
+                        values.add(new String(record.value(), StandardCharsets.UTF_8));
+                    }
+                }
+                if (quietUntil == Long.MAX_VALUE && enough.test(values)) {
+                    quietUntil = System.nanoTime() + Duration.ofSeconds(1).toNanos(); // a copy too many would show
+                }
+            }
+        }
+        return values;
     }
 
     private Map<String, ConsumerRecord<String, byte[]>> deadLetters(List<String> keys) {

@@ -13,6 +13,7 @@ import dev.athena.schemas.validation.AdmissionRules;
 import dev.athena.schemas.validation.Decoded;
 import dev.athena.schemas.validation.IdSyntax;
 import dev.athena.schemas.validation.Rejection;
+import dev.athena.schemas.validation.RejectionLog;
 import dev.athena.schemas.validation.RejectionReason;
 import dev.athena.schemas.validation.RequestDecoder;
 import java.nio.ByteBuffer;
@@ -103,7 +104,7 @@ public final class AdmissionProcessor implements Processor<byte[], byte[], Objec
         // a new filter at every init: Streams may init the processors of a task again when it revives it
         this.seen = new SeenIds(context, retention, new SeenFilter(filterCapacity));
         this.promptCommit = new PromptCommit(context, context.getStateStore(SeenIds.COMMIT_HOOK), "prompt-commit");
-        this.rejectionLog = new RejectionLog(LOG, RejectionLog.EVERY, context::currentSystemTimeMs);
+        this.rejectionLog = new RejectionLog(LOG, "request", RejectionLog.EVERY, context::currentSystemTimeMs);
         this.rejectionTicker = null;
     }
 

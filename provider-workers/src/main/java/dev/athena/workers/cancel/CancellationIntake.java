@@ -5,16 +5,20 @@ import dev.athena.schemas.message.AnalysisCancellation;
 import dev.athena.schemas.topic.DeadLetterHeaders;
 import dev.athena.schemas.topic.Topics;
 import dev.athena.schemas.validation.Rejection;
+import dev.athena.schemas.validation.RejectionLog;
 import dev.athena.workers.execution.KafkaClientsClosing;
 import dev.athena.workers.metrics.WorkerMetrics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.consumer.CommitFailedException;
@@ -24,6 +28,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.WakeupException;
@@ -41,7 +46,11 @@ import org.slf4j.LoggerFactory;
  * Recording a cancellation twice changes nothing.</li>
  * <li>A record that breaks the contract ({@link CancellationDecoder}) goes to {@link Topics#REQUESTS_DLQ} as it
  * came, with the reason and its source in {@link DeadLetterHeaders}: no result is owed for it, since a
- * cancellation is not a request.</li>
+ * cancellation is not a request. A poll's dead letters are sent together and awaited before its commit, not one
+ * round trip each, so a flood of broken records does not hold back the good ones behind it for long; a partition
+ * whose dead letter the DLQ did not take is handled only up to that record, and read again from there (the dead
+ * letters after it in that partition may then be written twice). The log tells the first refusal at once and then
+ * counts them ({@link RejectionLog}): each is on the DLQ and in a meter already.</li>
  * <li>While Redis (or the DLQ) refuses, the loop rewinds every partition to its first record not handled and tries
  * again after a pause that doubles up to {@link #MAX_BACK_OFF}: nothing is skipped. A cancellation held back that
  * way may come too late for its request, which then gets its answer, as when the gateway cannot record one.</li>
@@ -58,6 +67,8 @@ public final class CancellationIntake implements Runnable {
     private final Producer<byte[], byte[]> deadLetters;
     private final CancellationRecorder recorder;
     private final WorkerMetrics metrics;
+    private final RejectionLog refusals = new RejectionLog(LOG, "cancellation of request", RejectionLog.EVERY,
+            System::currentTimeMillis);
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final CountDownLatch stopAsked = new CountDownLatch(1);
     private volatile boolean running = true;
@@ -79,6 +90,7 @@ public final class CancellationIntake implements Runnable {
             while (running) {
                 ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
                 RuntimeException refused = handleAll(records);
+                refusals.tick();
                 if (refused == null) {
                     backOff = Duration.ZERO;
                     continue;
@@ -99,6 +111,7 @@ public final class CancellationIntake implements Runnable {
             LOG.error("cancellation intake failed", e);
         } finally {
             running = false;
+            refusals.flush();
             closeQuietly();
             stopped.countDown();
         }
@@ -110,16 +123,23 @@ public final class CancellationIntake implements Runnable {
      */
     private RuntimeException handleAll(ConsumerRecords<byte[], byte[]> records) {
         Map<TopicPartition, OffsetAndMetadata> handled = new HashMap<>();
+        List<SentDeadLetter> sent = new ArrayList<>();
         RuntimeException refused = null;
         for (ConsumerRecord<byte[], byte[]> record : records) {
             try {
-                handle(record);
+                Future<RecordMetadata> deadLetter = handle(record);
+                if (deadLetter != null) {
+                    sent.add(new SentDeadLetter(record, deadLetter));
+                }
             } catch (RuntimeException e) {
                 refused = e;
                 break;
             }
-            handled.put(new TopicPartition(record.topic(), record.partition()),
-                    new OffsetAndMetadata(record.offset() + 1));
+            handled.put(partition(record), new OffsetAndMetadata(record.offset() + 1));
+        }
+        RuntimeException undelivered = awaitDeadLetters(sent, handled);
+        if (refused == null) {
+            refused = undelivered;
         }
         if (!handled.isEmpty()) {
             try {
@@ -144,39 +164,70 @@ public final class CancellationIntake implements Runnable {
         return refused;
     }
 
-    private void handle(ConsumerRecord<byte[], byte[]> record) {
+    /**
+     * Waits, up to {@link #SEND_TIMEOUT} in all, for the dead letters of a poll; a partition whose dead letter was
+     * not taken counts as handled only up to that record. Returns why, for the first one not taken.
+     */
+    private RuntimeException awaitDeadLetters(List<SentDeadLetter> sent,
+            Map<TopicPartition, OffsetAndMetadata> handled) {
+        long deadline = System.nanoTime() + SEND_TIMEOUT.toNanos();
+        Set<TopicPartition> cut = new HashSet<>();
+        RuntimeException first = null;
+        for (SentDeadLetter letter : sent) {
+            TopicPartition partition = partition(letter.record());
+            if (cut.contains(partition)) {
+                continue;
+            }
+            try {
+                letter.sent().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                continue;
+            } catch (ExecutionException | TimeoutException e) {
+                if (first == null) {
+                    first = new IllegalStateException("the DLQ did not take a refused cancellation: " + e, e);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // the letters after it are cut too: get() throws at once now
+                if (first == null) {
+                    first = new IllegalStateException("interrupted while writing dead letters", e);
+                }
+            }
+            cut.add(partition);
+            handled.put(partition, new OffsetAndMetadata(letter.record().offset()));
+        }
+        return first;
+    }
+
+    /** Records a cancellation, or sends a broken record to the DLQ and returns that send (null otherwise). */
+    private Future<RecordMetadata> handle(ConsumerRecord<byte[], byte[]> record) {
         switch (CancellationDecoder.decode(record.value())) {
             case CancellationDecoder.Accepted accepted -> {
                 AnalysisCancellation cancellation = accepted.cancellation();
                 recorder.record(cancellation.clientId(), cancellation.requestId());
                 metrics.cancellation("recorded");
+                return null;
             }
             case CancellationDecoder.Refused refused -> {
-                deadLetter(record, refused.rejection());
                 metrics.cancellation("refused");
+                refusals.rejected(refused.rejection());
+                return deadLetter(record, refused.rejection());
             }
         }
     }
 
-    private void deadLetter(ConsumerRecord<byte[], byte[]> record, Rejection rejection) {
+    private Future<RecordMetadata> deadLetter(ConsumerRecord<byte[], byte[]> record, Rejection rejection) {
         RecordHeaders headers = new RecordHeaders(record.headers().toArray());
         put(headers, DeadLetterHeaders.ERROR_CODE, rejection.reason().name());
         put(headers, DeadLetterHeaders.ERROR_MESSAGE, rejection.message());
         put(headers, DeadLetterHeaders.SOURCE_TOPIC, record.topic());
         put(headers, DeadLetterHeaders.SOURCE_PARTITION, Integer.toString(record.partition()));
         put(headers, DeadLetterHeaders.SOURCE_OFFSET, Long.toString(record.offset()));
-        try {
-            // the DLQ takes records eight times as large as this topic does: it never needs cutting to fit
-            deadLetters.send(new ProducerRecord<>(Topics.REQUESTS_DLQ, null, record.timestamp(), record.key(),
-                    record.value(), headers)).get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("the DLQ did not take a refused cancellation: " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while writing a dead letter", e);
-        }
-        LOG.info("cancellation at {}-{}@{} refused: {}", record.topic(), record.partition(), record.offset(),
-                rejection.message());
+        // the DLQ takes records eight times as large as this topic does: it never needs cutting to fit
+        return deadLetters.send(new ProducerRecord<>(Topics.REQUESTS_DLQ, null, record.timestamp(), record.key(),
+                record.value(), headers));
+    }
+
+    private static TopicPartition partition(ConsumerRecord<?, ?> record) {
+        return new TopicPartition(record.topic(), record.partition());
     }
 
     private static void put(RecordHeaders headers, String name, String value) {
@@ -199,6 +250,9 @@ public final class CancellationIntake implements Runnable {
         stopAsked.countDown();
         consumer.wakeup();
         return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private record SentDeadLetter(ConsumerRecord<byte[], byte[]> record, Future<RecordMetadata> sent) {
     }
 
     private void closeQuietly() {

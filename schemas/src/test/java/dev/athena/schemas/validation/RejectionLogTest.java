@@ -1,4 +1,4 @@
-package dev.athena.collector.admission;
+package dev.athena.schemas.validation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,8 +6,6 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import dev.athena.schemas.validation.Rejection;
-import dev.athena.schemas.validation.RejectionReason;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -19,10 +17,10 @@ import org.slf4j.LoggerFactory;
 class RejectionLogTest {
     private static final Duration EVERY = Duration.ofSeconds(10);
 
-    private final Logger logger = (Logger) LoggerFactory.getLogger("dev.athena.collector.admission.test-rejections");
+    private final Logger logger = (Logger) LoggerFactory.getLogger("dev.athena.schemas.validation.test-rejections");
     private final ListAppender<ILoggingEvent> lines = new ListAppender<>();
     private final AtomicLong millis = new AtomicLong(1_000);
-    private final RejectionLog log = new RejectionLog(logger, EVERY, millis::get);
+    private final RejectionLog log = new RejectionLog(logger, "request", EVERY, millis::get);
 
     @BeforeEach
     void listen() {
@@ -118,6 +116,17 @@ class RejectionLogTest {
 
         assertThat(lines.list).extracting(ILoggingEvent::getLevel).containsExactly(Level.INFO, Level.DEBUG);
         assertThat(lines.list.get(1).getFormattedMessage()).contains("r-2").contains("EMPTY_CODE");
+    }
+
+    @Test
+    void shouldNameOnlyWhatCouldBeReadOfTheRecord() {
+        RejectionLog cancellations = new RejectionLog(logger, "cancellation of request", EVERY, millis::get);
+        cancellations.rejected(new Rejection(RejectionReason.INVALID_JSON, null, "not JSON", null, null));
+        millis.addAndGet(EVERY.toMillis());
+        cancellations.rejected(new Rejection(RejectionReason.MISSING_FIELD, "clientId", "missing", "r-9", null));
+
+        assertThat(messages()).containsExactly("rejected cancellation of request: INVALID_JSON",
+                "rejected cancellation of request r-9: MISSING_FIELD (clientId)");
     }
 
     private List<String> messages() {
