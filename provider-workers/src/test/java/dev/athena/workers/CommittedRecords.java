@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -58,16 +59,29 @@ public final class CommittedRecords {
      */
     public static List<BatchResult> results(String bootstrap, String group, String batchId, Duration within,
             int enough) {
-        List<BatchResult> found = new ArrayList<>();
+        return records(bootstrap, group, Topics.BATCH_RESULTS, record -> batchId.equals(record.key()),
+                found -> found.size() >= enough, within).stream()
+                .map(record -> Json.read(record.value(), BatchResult.class)).toList();
+    }
+
+    /**
+     * The committed records of {@code topic} that {@code wanted} picks, in order, read for at most {@code within};
+     * once the records picked so far are {@code enough}, it reads on for a quiet period after each one more, so a
+     * duplicate cannot slip by unseen.
+     */
+    public static List<ConsumerRecord<String, byte[]>> records(String bootstrap, String group, String topic,
+            Predicate<ConsumerRecord<String, byte[]>> wanted,
+            Predicate<List<ConsumerRecord<String, byte[]>>> enough, Duration within) {
+        List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
         try (KafkaConsumer<String, byte[]> consumer = consumer(bootstrap, group)) {
-            consumer.subscribe(List.of(Topics.BATCH_RESULTS));
+            consumer.subscribe(List.of(topic));
             long deadline = System.nanoTime() + within.toNanos();
             long quietUntil = Long.MAX_VALUE;
             while (System.nanoTime() < Math.min(deadline, quietUntil)) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(250))) {
-                    if (batchId.equals(record.key())) {
-                        found.add(Json.read(record.value(), BatchResult.class));
-                        if (found.size() >= enough) {
+                    if (wanted.test(record)) {
+                        found.add(record);
+                        if (enough.test(found)) {
                             quietUntil = System.nanoTime() + QUIET.toNanos();
                         }
                     }

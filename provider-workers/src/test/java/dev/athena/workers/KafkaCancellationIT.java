@@ -223,8 +223,10 @@ class KafkaCancellationIT {
                 new SimpleMeterRegistry());
         Thread again = Thread.ofPlatform().start(second);
         try {
-            List<String> dead = deadLetterValues(key, values -> values.contains(large)
-                    && values.lastIndexOf(after) > values.indexOf(large));
+            List<String> dead = deadLetterValues(key, found -> {
+                List<String> values = texts(found);
+                return values.contains(large) && values.lastIndexOf(after) > values.indexOf(large);
+            });
             assertThat(dead).as("the small one once: it was committed before the large one").containsOnlyOnce(small);
             assertThat(dead).as("the large one once, by the second intake").containsOnlyOnce(large);
             // the one after the large one was sent on each pass of the first intake, and again by the second
@@ -253,41 +255,23 @@ class KafkaCancellationIT {
         return Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, endpoints.kafkaBootstrap());
     }
 
-    /** The dead letters keyed {@code key}, in order, read until {@code enough} holds and then a second longer. */
-    private List<String> deadLetterValues(String key, Predicate<List<String>> enough) {
-        List<String> values = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = CommittedRecords.consumer(endpoints.kafkaBootstrap(),
-                "it-kc-dlq-" + key)) {
-            consumer.subscribe(List.of(Topics.REQUESTS_DLQ));
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            long quietUntil = Long.MAX_VALUE;
-            while (System.nanoTime() < Math.min(deadline, quietUntil)) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(250))) {
-                    if (key.equals(record.key())) {
-                        values.add(new String(record.value(), StandardCharsets.UTF_8));
-                    }
-                }
-                if (quietUntil == Long.MAX_VALUE && enough.test(values)) {
-                    quietUntil = System.nanoTime() + Duration.ofSeconds(1).toNanos(); // a copy too many would show
-                }
-            }
-        }
-        return values;
+    /** The dead letters keyed {@code key}, as text, in order, read until {@code enough} holds (and a quiet period). */
+    private List<String> deadLetterValues(String key, Predicate<List<ConsumerRecord<String, byte[]>>> enough) {
+        return texts(CommittedRecords.records(endpoints.kafkaBootstrap(), "it-kc-dlq-" + key, Topics.REQUESTS_DLQ,
+                record -> key.equals(record.key()), enough, Duration.ofSeconds(60)));
+    }
+
+    private static List<String> texts(List<ConsumerRecord<String, byte[]>> records) {
+        return records.stream().map(record -> new String(record.value(), StandardCharsets.UTF_8)).toList();
     }
 
     private Map<String, ConsumerRecord<String, byte[]>> deadLetters(List<String> keys) {
         Map<String, ConsumerRecord<String, byte[]>> found = new HashMap<>();
-        try (KafkaConsumer<String, byte[]> consumer = CommittedRecords.consumer(endpoints.kafkaBootstrap(),
-                "it-kc-dlq-" + run)) {
-            consumer.subscribe(List.of(Topics.REQUESTS_DLQ));
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (found.size() < keys.size() && System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(250))) {
-                    if (keys.contains(record.key())) {
-                        found.put(record.key(), record);
-                    }
-                }
-            }
+        for (ConsumerRecord<String, byte[]> record : CommittedRecords.records(endpoints.kafkaBootstrap(),
+                "it-kc-dlq-" + run, Topics.REQUESTS_DLQ, record -> keys.contains(record.key()),
+                picked -> picked.stream().map(ConsumerRecord::key).distinct().count() == keys.size(),
+                Duration.ofSeconds(30))) {
+            found.put(record.key(), record);
         }
         assertThat(found).as("dead letters").containsOnlyKeys(keys);
         return found;
